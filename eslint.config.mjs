@@ -1,0 +1,39 @@
+import nx from '@nx/eslint-plugin';
+
+// Node modules that do I/O; libs/engine must stay pure (time comes in as an argument).
+const ioModules = ['fs', 'child_process', 'net', 'dgram', 'http', 'https', 'os', 'cluster', 'worker_threads', 'tls', 'dns'];
+const ioPatterns = [...ioModules, ...ioModules.map((m) => `node:${m}`), 'fs/*', 'node:fs/*', 'nats', '@nestjs/*', '@keel/native', '@keel/bus', '@keel/runtime'];
+
+export default [
+  ...nx.configs['flat/base'],
+  ...nx.configs['flat/typescript'],
+  { ignores: ['**/dist', '**/node_modules', 'native/target', 'libs/native/addon', '**/*.js', '**/*.mjs'] },
+  {
+    files: ['**/*.ts'],
+    rules: {
+      '@nx/enforce-module-boundaries': [
+        'error',
+        {
+          allow: [],
+          depConstraints: [
+            { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:lib', 'type:pure'] },
+            { sourceTag: 'type:lib', onlyDependOnLibsWithTags: ['type:lib', 'type:pure'] },
+            {
+              sourceTag: 'type:pure',
+              onlyDependOnLibsWithTags: ['type:pure'],
+              bannedExternalImports: ['nats', '@nestjs/*', 'prom-client'],
+            },
+          ],
+        },
+      ],
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+    },
+  },
+  {
+    files: ['libs/engine/src/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [{ group: ioPatterns, message: 'libs/engine is pure: no I/O imports.' }] }],
+      'no-restricted-globals': ['error', { name: 'Date', message: 'libs/engine takes time as input.' }, 'setTimeout', 'setInterval', 'process', 'fetch'],
+    },
+  },
+];

@@ -1,0 +1,49 @@
+import { CheckerAction, ModuleConfig, RuleAction } from '../model/module';
+
+/** A failover rule that keel adds by itself: a default rule or one generated from a checker. */
+export interface BuiltinRule {
+  readonly label: string;
+  readonly origin: 'default' | 'generated';
+  /** `class.id`, where id may be `?` (any resource of the class) or `*` (all of them). */
+  readonly resource: string;
+  readonly state: 'down';
+  readonly action: RuleAction;
+  /** The rule in the legacy failover language, as SafeKit prints it. */
+  readonly text: string;
+}
+
+const rule = (label: string, origin: BuiltinRule['origin'], resource: string, action: RuleAction): BuiltinRule => ({
+  label,
+  origin,
+  resource,
+  state: 'down',
+  action,
+  text: `${label}: if (${resource} == down) then ${action}();`,
+});
+
+/** The fixed rules of the checkers without an action attribute (reference §5.19.4). */
+export const DEFAULT_RULES: readonly BuiltinRule[] = [
+  rule('module_failure', 'default', 'module.?', 'wait'),
+  rule('interface_failure', 'default', 'intf.?', 'wait'),
+  rule('ip_failure', 'default', 'ip.?', 'stopstart'),
+  rule('splitbrain_failure', 'default', 'splitbrain.uptodate', 'wait'),
+];
+
+const isRuleAction = (a: CheckerAction): a is Exclude<CheckerAction, 'noaction'> => a !== 'noaction';
+
+/**
+ * The rules a module starts with before its own `<failover>` rules: the default rules (unless
+ * `extends="no"` replaces them) and one rule per tcp, ping or custom checker whose action is not
+ * `noaction` (`t_`, `p_`, `c_` + ident). Generated rules stay with `extends="no"`: they come from
+ * the checkers' own action attribute, not from the default set.
+ */
+export function builtinRules(m: ModuleConfig): BuiltinRule[] {
+  const generated = [
+    ...m.check.tcp.map((c) => ({ prefix: 't_', cls: 'tcp', c })),
+    ...m.check.ping.map((c) => ({ prefix: 'p_', cls: 'ping', c })),
+    ...m.check.custom.map((c) => ({ prefix: 'c_', cls: 'custom', c })),
+  ].flatMap(({ prefix, cls, c }) =>
+    isRuleAction(c.action) ? [rule(`${prefix}${c.ident}`, 'generated', `${cls}.${c.ident}`, c.action)] : [],
+  );
+  return [...(m.failover.extends ? DEFAULT_RULES : []), ...generated];
+}

@@ -1,0 +1,9 @@
+export * from './errors';
+export * from './model/module';
+export * from './model/cluster';
+export { parseDuration, TIME_UNITS, type TimeUnit } from './values/duration';
+export { parseModuleConfig, parseClusterConfig, loadModuleConfig, loadClusterConfig, type LoadOptions, type LoadedModule } from './load';
+export { checkModuleAgainstCluster, moduleNodes, type Placement } from './relations/module-cluster';
+export { builtinRules, DEFAULT_RULES, type BuiltinRule } from './generated/rules';
+export { generatedCheckers, type LocalAddress, type GeneratedCheckers } from './generated/checkers';
+export { defaultPorts } from './ports';

@@ -1,0 +1,22 @@
+import { duration, yesNo } from '../values/attr';
+import { FailoverSettings, RuleSection } from '../model/module';
+import { element } from './element';
+
+const LUA_MARK = /^\s*--Lua Rules/;
+
+export const failover = element('failover', {
+  attrs: {
+    extends: yesNo().default('yes'),
+    period: duration('ms').default('5000ms'),
+    handle_time: duration('ms').default('15000ms'),
+  },
+  text: true,
+  build: (a, _c, ctx): FailoverSettings => ({
+    extends: a.extends,
+    period: a.period,
+    handleTime: a.handle_time,
+    // One CDATA section per language; a section whose first line is `--Lua Rules` is Lua.
+    sections: ctx.texts.map((source): RuleSection => ({ language: LUA_MARK.test(source) ? 'lua' : 'legacy', source })),
+    loc: ctx.location,
+  }),
+});

@@ -1,0 +1,84 @@
+import { duration, int, identifier, nonEmpty, onOff, port, address } from '../values/attr';
+import { FarmLan, FarmMembership, Heart, Heartbeat } from '../model/module';
+import { element, many } from './element';
+
+/** `<server addr>`: the pre-7.2 way to name a heartbeat or flow peer. */
+export const legacyServer = element('server', {
+  attrs: { addr: address().required() },
+  build: (a) => a.addr,
+});
+
+type HeartbeatDraft = Omit<Heartbeat, 'pulse' | 'timeout'> & { pulse?: number; timeout?: number };
+
+const heartbeat = element('heartbeat', {
+  attrs: {
+    name: identifier().optional(),
+    ident: identifier().optional(),
+    pulse: duration('ms').optional(),
+    timeout: duration('ms').optional(),
+  },
+  children: { server: many(legacyServer) },
+  build: (a, c, ctx): HeartbeatDraft => ({
+    name: a.name,
+    ident: a.ident ?? a.name ?? `heartbeat${ctx.element.location.path.match(/\[(\d+)\]$/)?.[1] ?? '1'}`,
+    pulse: a.pulse,
+    timeout: a.timeout,
+    legacyServers: c.server,
+    loc: ctx.location,
+  }),
+});
+
+export const heart = element('heart', {
+  attrs: {
+    port: port().optional(),
+    pulse: duration('ms').default('700ms'),
+    timeout: duration('ms').default('30000ms'),
+    permanent_arp: onOff().default('on'),
+  },
+  children: { heartbeat: many(heartbeat, 1) },
+  build: (a, c, ctx): Heart => ({
+    port: a.port,
+    pulse: a.pulse,
+    timeout: a.timeout,
+    permanentArp: a.permanent_arp,
+    // Each heartbeat inherits the <heart> timings it does not set itself.
+    heartbeats: c.heartbeat.map((h) => ({ ...h, pulse: h.pulse ?? a.pulse, timeout: h.timeout ?? a.timeout })),
+    loc: ctx.location,
+  }),
+});
+
+const legacyNode = element('node', {
+  attrs: { name: identifier().required(), addr: address().required() },
+  build: (a) => ({ name: a.name, addr: a.addr }),
+});
+
+const farmLan = element('lan', {
+  attrs: { name: identifier().optional() },
+  children: { node: many(legacyNode) },
+  build: (a, c, ctx): FarmLan => ({ name: a.name, legacyNodes: c.node, loc: ctx.location }),
+});
+
+export const farm = element('farm', {
+  attrs: {
+    port: port().optional(),
+    pulse: duration('ms').default('100ms'),
+    mlost_count: int(1).default('20'),
+    slost_count: int(1).default('10'),
+  },
+  children: { lan: many(farmLan, 1) },
+  build: (a, c, ctx): FarmMembership => ({
+    port: a.port,
+    pulse: a.pulse,
+    mlostCount: a.mlost_count,
+    slostCount: a.slost_count,
+    lans: c.lan,
+    loc: ctx.location,
+  }),
+});
+
+export const flow = element('flow', {
+  attrs: { name: nonEmpty().optional() },
+  children: { server: many(legacyServer) },
+  build: (a, c) => ({ name: a.name, legacyServers: c.server }),
+});
+
