@@ -35,7 +35,15 @@ export class ConfigError extends Error {
 export class IssueSink {
   private readonly list: ConfigIssue[] = [];
 
+  private readonly reported = new Set<string>();
+
+  /** One problem per attribute is enough: later ones usually follow from the first (e.g. an unexpanded macro). */
   add(location: SourceLocation, message: string, attribute?: string): void {
+    if (attribute !== undefined) {
+      const key = `${location.path}@${attribute}`;
+      if (this.reported.has(key)) return;
+      this.reported.add(key);
+    }
     this.list.push(new ConfigIssue(location, message, attribute));
   }
 

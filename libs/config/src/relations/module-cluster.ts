@@ -36,17 +36,21 @@ export function checkModuleAgainstCluster(m: ModuleConfig, cluster: ClusterConfi
     ...(m.farm?.lans ?? []).map((l) => ({ name: l.name, loc: l.loc, what: 'farm' })),
     ...(m.rfs?.flow?.name !== undefined ? [{ name: m.rfs.flow.name, loc: m.rfs.loc, what: 'replication flow' }] : []),
   ];
+  let unknownLan = false;
   for (const ref of lanRefs) {
     if (ref.name === undefined) continue;
     const lan = lans.get(ref.name);
     if (!lan) {
       sink.add(ref.loc, `LAN '${ref.name}' is not defined in ${cluster.file} (LANs: ${known})`, 'name');
+      unknownLan = true;
       continue;
     }
     const missing = nodes.filter((n) => !lan.nodes.some((ln) => ln.name === n));
     if (missing.length > 0) sink.add(ref.loc, `LAN '${ref.name}' does not reach module node(s) ${missing.join(', ')}`, 'name');
   }
 
+  // Without all its LANs the node set is unknown: counting it would only add a misleading error.
+  if (unknownLan) return;
   if (m.mode === 'mirror' && nodes.length !== 2) {
     sink.add(m.service.loc, `a mirror module runs on exactly 2 nodes; this one would run on ${nodes.length} (${nodes.join(', ')})`, 'mode');
   }

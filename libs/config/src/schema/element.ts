@@ -138,7 +138,7 @@ export function readElement<M>(el: XmlElement, spec: ElementSpec<M>, sink: Issue
   for (const [name, childSpec] of Object.entries(spec.children)) {
     const found = byName.get(name) ?? [];
     if (found.length < childSpec.min) {
-      sink.add(el.location, `<${el.name}> needs ${childSpec.min === 1 ? 'a' : `at least ${childSpec.min}`} <${name}> element`);
+      sink.add(el.location, `<${el.name}> needs ${childSpec.min === 1 ? 'a' : `at least ${childSpec.min}`} <${name}> element${childSpec.min === 1 ? '' : 's'}`);
       valid = false;
     }
     if (found.length > childSpec.max) {

@@ -51,7 +51,8 @@ function fromZod<T>(expected: string, schema: z.ZodType<T>): AttrType<T> {
 
 const ipv4 = z.ipv4();
 const ipv6 = z.ipv6();
-const hostname = z.hostname();
+// A dotted run of digits is a (possibly invalid) IPv4 address, never a host name.
+const hostname = z.hostname().refine((s) => !/^[\d.]+$/.test(s));
 
 export const text = () => fromZod('a text', z.string());
 export const nonEmpty = () => fromZod('a non-empty text', z.string().trim().min(1));

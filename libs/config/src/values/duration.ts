@@ -9,7 +9,8 @@ const DURATION = /^\s*(\d+(?:\.\d+)?)\s*(d|h|m|s|ms|us)?\s*$/;
 /**
  * Reads a time-based attribute into its implicit unit (the unit of its default value).
  * A value without unit is already in that unit (pre-8.2.5 files). Another unit is converted and
- * rounded to the nearest whole number (half up; the reference leaves the rounding open). A
+ * rounded to the nearest whole number, halves toward zero: the reference leaves the rounding open
+ * but requires `500ms` to be refused for a seconds attribute, so 0.5 must round to 0. A
  * non-zero value that rounds to 0 is refused with SafeKit's own message.
  */
 export function parseDuration(raw: string, attribute: string, unit: TimeUnit): DurationResult {
@@ -26,7 +27,7 @@ export function parseDuration(raw: string, attribute: string, unit: TimeUnit): D
     return { ok: false, message: `invalid value '${raw}' for the attribute ${attribute} (a value without unit must be a whole number of '${unit}')` };
   }
   const exact = (amount * TIME_UNITS[given]) / TIME_UNITS[unit];
-  const value = Math.floor(exact + 0.5);
+  const value = Math.max(0, Math.ceil(exact - 0.5));
   if (!Number.isSafeInteger(value)) {
     return { ok: false, message: `invalid value '${raw}' for the attribute ${attribute} (too large)` };
   }

@@ -40,11 +40,13 @@ interface Building {
 export function parseXml(text: string, file: string): XmlElement {
   const parser = sax.parser(true, { trim: false, normalize: false, position: true });
   const stack: Building[] = [];
+  const positionOf = lineIndex(text);
   let root: Building | undefined;
   let failure: ConfigIssue | undefined;
   const here = () => ({ line: parser.line + 1, column: parser.column + 1 });
-  const fail = (message: string, path = '/') => {
-    failure ??= new ConfigIssue({ file, path, ...here() }, message);
+  const openPath = () => '/' + stack.map((b) => b.name).join('/');
+  const fail = (message: string) => {
+    failure ??= new ConfigIssue({ file, path: openPath(), ...here() }, message);
   };
 
   parser.onopentag = (tag) => {
@@ -60,14 +62,16 @@ export function parseXml(text: string, file: string): XmlElement {
     else root = el;
     stack.push(el);
   };
-  // sax reports an open tag only once it is complete; remember where it began and where each attribute sat.
+  // sax reports an open tag only once it is complete, and positions just past what it read: remember
+  // where the tag began, and step back over `name="value"` for attributes (approximate when the
+  // value holds entities).
   let tagStart = { line: 1, column: 1 };
   const attrPositions = new Map<string, { line: number; column: number }>();
   parser.onopentagstart = () => {
-    tagStart = { line: parser.line + 1, column: Math.max(1, parser.column) };
+    tagStart = positionOf((parser as unknown as { startTagPosition: number }).startTagPosition - 1);
   };
   parser.onattribute = (attr) => {
-    attrPositions.set(attr.name, here());
+    attrPositions.set(attr.name, { line: parser.line + 1, column: Math.max(1, parser.column - attr.name.length - attr.value.length - 2) });
   };
   parser.onclosetag = () => {
     stack.pop();
@@ -97,6 +101,22 @@ export function parseXml(text: string, file: string): XmlElement {
 }
 
 class XmlAbort extends Error {}
+
+/** 1-based line and column of 0-based character offsets, by binary search over line starts. */
+function lineIndex(text: string): (offset: number) => { line: number; column: number } {
+  const starts = [0];
+  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
+  return (offset) => {
+    let lo = 0;
+    let hi = starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (starts[mid] <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return { line: lo + 1, column: offset - starts[lo] + 1 };
+  };
+}
 
 function freeze(b: Building, file: string, parentPath: string, index?: number): XmlElement {
   const path = `${parentPath}/${b.name}${index === undefined ? '' : `[${index}]`}`;
