@@ -30,6 +30,11 @@ export default [
     },
   },
   {
+    // Tests state what they expect to exist; a failed `!` is a failed test, not a crash in production.
+    files: ['**/test/**/*.ts', '**/*.spec.ts'],
+    rules: { '@typescript-eslint/no-non-null-assertion': 'off' },
+  },
+  {
     files: ['libs/engine/src/**/*.ts'],
     rules: {
       'no-restricted-imports': ['error', { patterns: [{ group: ioPatterns, message: 'libs/engine is pure: no I/O imports.' }] }],

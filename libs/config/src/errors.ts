@@ -60,4 +60,13 @@ export class IssueSink {
   throwIfAny(): void {
     if (!this.empty) throw new ConfigError(this.issues);
   }
+
+  /** The value, or a ConfigError with what was collected when there is none (the reader reported why). */
+  require<T>(value: T | undefined): T {
+    if (value === undefined) {
+      this.throwIfAny();
+      throw new ConfigError([]);
+    }
+    return value;
+  }
 }

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { ConfigError, ConfigIssue, IssueSink } from './errors';
-import { parseXml, XmlElement } from './xml/xml-tree';
+import { attributeLocation, parseXml, XmlElement } from './xml/xml-tree';
 import { expandMacros } from './macros';
 import { checkSyntaxGeneration } from './legacy';
 import { defaultsOf, readElement } from './schema/element';
@@ -9,8 +9,7 @@ import { check } from './schema/check';
 import { failover } from './schema/failover';
 import { cluster as clusterSpec } from './schema/cluster';
 import { oneOf } from './values/attr';
-import { attributeLocation } from './xml/xml-tree';
-import { ModuleConfig } from './model/module';
+import { ModuleConfig, ModuleMode } from './model/module';
 import { ClusterConfig } from './model/cluster';
 import { checkModuleRelations } from './relations/module-relations';
 import { checkClusterRelations } from './relations/cluster-relations';
@@ -38,40 +37,22 @@ export function parseModuleConfig(text: string, file: string, options: LoadOptio
     const sink = new IssueSink();
     const root = parseXml(text, file);
     if (!rootNamed(root, 'safe', sink)) sink.throwIfAny();
-
-    const services = root.children.filter((c) => c.name === 'service');
-    const firstService = services[0];
+    const service = root.children.find((c) => c.name === 'service');
     for (const m of root.children.filter((c) => c.name === 'macro')) {
-      if (firstService && m.location.line > firstService.location.line) {
-        sink.add(m.location, '<macro> must come before <service>');
-      }
+      if (service && m.location.line > service.location.line) sink.add(m.location, '<macro> must come before <service>');
     }
     const macros = expandMacros(root, options.env ?? process.env, sink);
-    if (!firstService) {
-      sink.add(root.location, '<safe> needs a <service> element');
-      sink.throwIfAny();
-    }
-    const modeAttr = firstService.attributes.get('mode');
-    const mode = modeAttr ? oneOf(MODES).required().read(modeAttr.value, 'mode') : undefined;
-    if (!mode) {
-      sink.add(firstService.location, `missing required attribute 'mode' on <service> (expected one of: ${MODES.join(', ')})`, 'mode');
-      sink.throwIfAny();
-    } else if (!mode.ok) {
-      sink.add(attributeLocation(firstService, 'mode'), mode.message, 'mode');
-      sink.throwIfAny();
-    }
-    const modeValue = (mode as { ok: true; value: (typeof MODES)[number] }).value;
-    const legacySyntax = checkSyntaxGeneration(firstService, sink);
-    const draft = readElement(root, safeRoot(modeValue), sink);
-    if (!draft) sink.throwIfAny();
-    const svc = draft!.service;
-    const checkers = svc.check ?? defaultsOf(check(modeValue), svc.ctx.location, sink)!;
+    if (!service) sink.add(root.location, '<safe> needs a <service> element');
+    // The mode decides which children <service> may have, so it is read before the rest.
+    const mode = sink.require(service && readMode(service, sink));
+    const legacySyntax = checkSyntaxGeneration(sink.require(service), sink);
+    const svc = sink.require(readElement(root, safeRoot(mode), sink)).service;
     const config: ModuleConfig = {
       file,
       macros,
-      mode: modeValue,
+      mode,
       service: {
-        mode: modeValue,
+        mode,
         boot: svc.attrs.boot,
         bootDelay: svc.attrs.boot_delay,
         failover: svc.attrs.failover,
@@ -88,14 +69,26 @@ export function parseModuleConfig(text: string, file: string, options: LoadOptio
       user: svc.user,
       vhost: svc.vhost,
       errd: svc.errd,
-      check: checkers,
-      failover: svc.failover ?? defaultsOf(failover, svc.ctx.location, sink)!,
+      check: svc.check ?? sink.require(defaultsOf(check(mode), svc.ctx.location, sink)),
+      failover: svc.failover ?? sink.require(defaultsOf(failover, svc.ctx.location, sink)),
       legacySyntax,
     };
     checkModuleRelations(config, sink);
     sink.throwIfAny();
     return { config, warnings: moduleWarnings(config) };
   });
+}
+
+function readMode(service: XmlElement, sink: IssueSink): ModuleMode | undefined {
+  const attr = service.attributes.get('mode');
+  if (!attr) {
+    sink.add(service.location, `missing required attribute 'mode' on <service> (expected one of: ${MODES.join(', ')})`, 'mode');
+    return undefined;
+  }
+  const r = oneOf(MODES).required().read(attr.value, 'mode');
+  if (r.ok) return r.value;
+  sink.add(attributeLocation(service, 'mode'), r.message, 'mode');
+  return undefined;
 }
 
 function moduleWarnings(m: ModuleConfig): ConfigIssue[] {
@@ -121,18 +114,16 @@ export function parseClusterConfig(text: string, file: string): ClusterConfig {
     const sink = new IssueSink();
     const root = parseXml(text, file);
     if (!rootNamed(root, 'cluster', sink)) sink.throwIfAny();
-    const lans = readElement(root, clusterSpec, sink);
-    if (!lans) sink.throwIfAny();
-    const nodes: string[] = [];
-    for (const lan of lans!.lans) for (const n of lan.nodes) if (!nodes.includes(n.name)) nodes.push(n.name);
+    const lans = sink.require(readElement(root, clusterSpec, sink));
+    const nodes = [...new Set(lans.lans.flatMap((lan) => lan.nodes.map((n) => n.name)))];
     const config: ClusterConfig = {
       file,
-      port: lans!.port,
-      pulse: lans!.pulse,
-      mlostCount: lans!.mlost_count,
-      slostCount: lans!.slost_count,
-      lans: lans!.lans,
-      commandLan: (lans!.lans.find((l) => l.command) ?? lans!.lans[0]).name,
+      port: lans.port,
+      pulse: lans.pulse,
+      mlostCount: lans.mlost_count,
+      slostCount: lans.slost_count,
+      lans: lans.lans,
+      commandLan: (lans.lans.find((l) => l.command) ?? lans.lans[0]).name,
       nodes,
     };
     checkClusterRelations(config, sink);

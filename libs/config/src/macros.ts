@@ -40,9 +40,8 @@ export function expandMacros(
         sink.add(el.location, `undefined macro in the text of <${el.name}>: ${undefinedName(t, macros, env)}`),
       );
     });
-    if (el.name === 'macro' && el.attributes.get('name')) {
-      macros[el.attributes.get('name')!.value] = el.attributes.get('value')?.value ?? '';
-    }
+    const name = el.name === 'macro' ? el.attributes.get('name') : undefined;
+    if (name) macros[name.value] = el.attributes.get('value')?.value ?? '';
     el.children.forEach(visit);
   };
   visit(root);

@@ -1,4 +1,4 @@
-import { builtinRules } from '@keel/config';
+import { builtinRules } from '../src';
 import { loadValid } from './valid';
 
 // reference ops §15.5-15.9: checkers and the rules generated from them.

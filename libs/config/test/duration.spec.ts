@@ -1,4 +1,4 @@
-import { parseDuration } from '@keel/config';
+import { parseDuration } from '../src';
 
 // reference §5.1: units d h m s ms us, implicit unit = the default's, conversion rounded.
 describe('parseDuration', () => {

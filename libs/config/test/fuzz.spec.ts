@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ConfigError, parseClusterConfig, parseModuleConfig } from '@keel/config';
+import { ConfigError, parseClusterConfig, parseModuleConfig } from '../src';
 import { FIXTURES } from './fixture-files';
 
 // Done-when 4 of the foundation issue and TARGETS R3: hostile documents get a model or a located

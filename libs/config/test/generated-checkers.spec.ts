@@ -1,4 +1,4 @@
-import { generatedCheckers, IssueSink } from '@keel/config';
+import { generatedCheckers, IssueSink } from '../src';
 import { loadValid } from './valid';
 
 // reference ops §15.10-15.11 and acceptance 8.1.8: checkers generated per node from the VIP.

@@ -1,4 +1,4 @@
-import { builtinRules, parseModuleConfig } from '@keel/config';
+import { builtinRules, parseModuleConfig } from '../src';
 
 // Acceptance 8.1.9 and reference §5.19.4: which rules a module starts with.
 const rulesOf = (check: string, failover = '') =>

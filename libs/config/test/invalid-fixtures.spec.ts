@@ -6,7 +6,7 @@ import {
   IssueSink,
   parseClusterConfig,
   parseModuleConfig,
-} from '@keel/config';
+} from '../src';
 import { invalidFixtures, InvalidFixture, repoPath } from './fixture-files';
 
 // Each fixture directory holds a broken userconfig.xml and/or cluster.xml and expected.txt: the exact

@@ -1,4 +1,4 @@
-import { parseModuleConfig } from '@keel/config';
+import { parseModuleConfig } from '../src';
 
 // reference §5.0: 7.1-style files are accepted when they do not mix with 7.2 syntax.
 test('a file entirely in 7.1 syntax is accepted and flagged legacy', () => {

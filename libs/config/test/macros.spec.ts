@@ -1,4 +1,4 @@
-import { ConfigError, parseModuleConfig } from '@keel/config';
+import { ConfigError, parseModuleConfig } from '../src';
 
 // reference §5.2 and acceptance 8.1.4: %name% expands to a macro, else an environment variable.
 const xml = (dir: string, macro = '<macro name="PATH" value="/data"/>') =>

@@ -1,4 +1,4 @@
-import { builtinRules } from '@keel/config';
+import { builtinRules } from '../src';
 import { loadValid } from './valid';
 
 // reference ops §15.1 mirror.safe with the dedicated replication network variant.

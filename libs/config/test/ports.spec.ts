@@ -1,4 +1,4 @@
-import { defaultPorts } from '@keel/config';
+import { defaultPorts } from '../src';
 
 // ARCHITECTURE.md: default ports follow SafeKit's numbering.
 test.each([

@@ -1,4 +1,4 @@
-import { parseModuleConfig } from '@keel/config';
+import { parseModuleConfig } from '../src';
 
 // Acceptance 8.1.2 and 8.1.3: defaults of a bare mirror, unitless legacy values.
 const parse = (xml: string) => parseModuleConfig(xml, 'userconfig.xml', { env: {} }).config;

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { ClusterConfig, IssueSink, loadClusterConfig, loadModuleConfig, LoadedModule, checkModuleAgainstCluster } from '@keel/config';
+import { ClusterConfig, IssueSink, loadClusterConfig, loadModuleConfig, LoadedModule, checkModuleAgainstCluster } from '../src';
 import { FIXTURES } from './fixture-files';
 
 /** Loads test/fixtures/valid/<name>/userconfig.xml, checked against a cluster fixture when one is named. */

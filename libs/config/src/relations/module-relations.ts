@@ -155,7 +155,8 @@ function checkCheckers(m: ModuleConfig, sink: IssueSink): void {
   if (c.splitbrain && m.mode !== 'mirror') {
     sink.add(c.splitbrain.loc, `<splitbrain> protects mirror modules only; this is a ${m.mode} module`);
   }
-  for (const w of c.splitbrain?.witnesses ?? []) {
-    if (!/^[A-Za-z0-9.:_-]+$/.test(w)) sink.add(c.splitbrain!.loc, `witness '${w}' is not an address or host name`, 'arg');
+  const sb = c.splitbrain;
+  for (const w of sb?.witnesses ?? []) {
+    if (sb && !/^[A-Za-z0-9.:_-]+$/.test(w)) sink.add(sb.loc, `witness '${w}' is not an address or host name`, 'arg');
   }
 }
