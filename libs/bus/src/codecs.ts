@@ -1,0 +1,31 @@
+// One codec (or request/reply pair) per message type; the type strings are part of the wire
+// format and must not change within v1.
+import { defineCodec, defineRpc, replySchema } from './envelope';
+import {
+  CommandResultSchema,
+  HeartbeatViewSchema,
+  LogLineSchema,
+  ModuleCommandSchema,
+  ResourceChangedSchema,
+  ResourceSetSchema,
+  ServicePresenceSchema,
+  StateChangeSchema,
+} from './messages';
+
+/** Command replies: ok with an optional detail, or an error with code + message. */
+export const CommandReplySchema = replySchema(CommandResultSchema);
+
+export const rpcs = {
+  moduleCommand: defineRpc('module.command', ModuleCommandSchema, CommandResultSchema),
+} as const;
+
+export const codecs = {
+  moduleCommand: rpcs.moduleCommand.request,
+  commandReply: rpcs.moduleCommand.reply,
+  stateChange: defineCodec('module.state', StateChangeSchema),
+  resourceSet: defineCodec('resource.set', ResourceSetSchema),
+  resourceChanged: defineCodec('resource.changed', ResourceChangedSchema),
+  logLine: defineCodec('module.log', LogLineSchema),
+  heartbeatView: defineCodec('heartbeat.view', HeartbeatViewSchema),
+  servicePresence: defineCodec('node.service', ServicePresenceSchema),
+} as const;

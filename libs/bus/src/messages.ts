@@ -1,0 +1,130 @@
+// Payload schemas of every keel v1 message. Fields may be added (optional) within v1;
+// removing or retyping a field needs keel.v2 subjects and envelope v: 2.
+import { z } from 'zod';
+
+const ModuleName = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/);
+const ComponentName = z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/);
+const Timestamp = z.iso.datetime({ offset: true });
+
+/** SafeKit-compatible module commands (`safekit <name> -m <module> [args] [-i identity]`). */
+export const COMMAND_NAMES = [
+  'start',
+  'stop',
+  'restart',
+  'stopstart',
+  'forcestop',
+  'prim',
+  'second',
+  'swap',
+  'primforce',
+  'failover',
+  'boot',
+  'errd',
+  'checker',
+  'resync',
+  'state',
+] as const;
+export const CommandNameSchema = z.enum(COMMAND_NAMES);
+export type CommandName = z.output<typeof CommandNameSchema>;
+
+export const ModuleCommandSchema = z.object({
+  module: ModuleName,
+  name: CommandNameSchema,
+  /** Extra arguments, e.g. ["on"] for `failover on`. */
+  args: z.array(z.string().max(1024)).max(32).default([]),
+  /** `-i <identity>`: who asked, recorded in the module log. */
+  identity: z.string().min(1).max(256).optional(),
+});
+export type ModuleCommand = z.output<typeof ModuleCommandSchema>;
+
+/** Result of a successful command; errors travel as error replies (code + message). */
+export const CommandResultSchema = z.object({
+  /** Human-readable output, e.g. the answer of `boot status`. */
+  detail: z.string().max(65536).optional(),
+});
+export type CommandResult = z.output<typeof CommandResultSchema>;
+
+export const MODULE_STATES = ['STOP', 'WAIT', 'ALONE', 'PRIM', 'SECOND', 'UP'] as const;
+export const ModuleStateSchema = z.enum(MODULE_STATES);
+export type ModuleState = z.output<typeof ModuleStateSchema>;
+
+export const READINESS = ['NotReady', 'Transient', 'Ready'] as const;
+export const ReadinessSchema = z.enum(READINESS);
+export type Readiness = z.output<typeof ReadinessSchema>;
+
+export const StateChangeSchema = z.object({
+  module: ModuleName,
+  state: ModuleStateSchema,
+  readiness: ReadinessSchema,
+  /** When the module entered this state (the envelope ts is when it was published). */
+  since: Timestamp,
+});
+export type StateChange = z.output<typeof StateChangeSchema>;
+
+export const RESOURCE_STATES = ['init', 'up', 'down', 'unknown'] as const;
+/**
+ * A resource value: one of RESOURCE_STATES, or free printable text for numeric-ish
+ * resources (e.g. a usersetting or a size). TypeScript widens this to string.
+ */
+export const ResourceValueSchema = z.union([
+  z.enum(RESOURCE_STATES),
+  z.string().regex(/^[\x20-\x7e]{1,256}$/),
+]);
+export type ResourceValue = z.output<typeof ResourceValueSchema>;
+
+export const ResourceNameSchema = z.string().regex(/^[A-Za-z0-9_.-]{1,128}$/);
+
+export const ResourceSetSchema = z.object({
+  module: ModuleName,
+  name: ResourceNameSchema,
+  value: ResourceValueSchema,
+  /** Component asking for the change, e.g. "checkers" or "heartbeat". */
+  component: ComponentName,
+});
+export type ResourceSet = z.output<typeof ResourceSetSchema>;
+
+export const ResourceChangedSchema = ResourceSetSchema.extend({
+  /** Value before the change; absent the first time a resource is set. */
+  previous: ResourceValueSchema.optional(),
+});
+export type ResourceChanged = z.output<typeof ResourceChangedSchema>;
+
+/** SafeKit log levels: I(nfo), E(rror), V(erbose). */
+export const MODULE_LOG_LEVELS = ['I', 'E', 'V'] as const;
+export const LogLineSchema = z.object({
+  module: ModuleName,
+  level: z.enum(MODULE_LOG_LEVELS),
+  message: z.string().max(8192),
+  component: ComponentName.optional(),
+});
+export type LogLine = z.output<typeof LogLineSchema>;
+
+export const LanStatusSchema = z.object({
+  /** Heartbeat LAN name as configured (or its address). */
+  name: z.string().min(1).max(128),
+  status: z.enum(['up', 'down']),
+});
+export type LanStatus = z.output<typeof LanStatusSchema>;
+
+export const PeerViewSchema = z.object({
+  node: z.string().min(1).max(253),
+  lans: z.array(LanStatusSchema).max(16),
+  /** What the peer last announced; UNKNOWN when no heartbeat arrived on any LAN. */
+  state: z.union([ModuleStateSchema, z.literal('UNKNOWN')]),
+  readiness: z.union([ReadinessSchema, z.literal('UNKNOWN')]),
+});
+export type PeerView = z.output<typeof PeerViewSchema>;
+
+export const HeartbeatViewSchema = z.object({
+  module: ModuleName,
+  peers: z.array(PeerViewSchema).max(64),
+});
+export type HeartbeatView = z.output<typeof HeartbeatViewSchema>;
+
+export const ServicePresenceSchema = z.object({
+  service: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/),
+  status: z.enum(['starting', 'ready', 'stopping']),
+  pid: z.number().int().positive(),
+  version: z.string().min(1).max(64).optional(),
+});
+export type ServicePresence = z.output<typeof ServicePresenceSchema>;

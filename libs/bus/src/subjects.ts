@@ -1,0 +1,117 @@
+// Every subject keel uses is built here, so a typo cannot create a subject nobody listens to.
+// Layout: keel.v1.<module>.<kind...> for per-module traffic, keel.v1.node.<kind> for the node.
+// The version token lets a future incompatible envelope live beside v1 during an upgrade.
+import { BusSubjectError } from './errors';
+
+export const SUBJECT_PREFIX = 'keel.v1';
+
+const MODULE_NAME = /^[A-Za-z0-9_-]{1,64}$/;
+// "node" is the node-level namespace; a module with that name would shadow it.
+const RESERVED_MODULE_NAMES = new Set(['node']);
+
+/** Suffix of each per-module subject, after keel.v1.<module>. */
+export const MODULE_SUBJECT_KINDS = {
+  cmd: 'cmd',
+  state: 'state',
+  resourceSet: 'resource.set',
+  resourceChanged: 'resource.changed',
+  log: 'log',
+  heartbeatView: 'heartbeat.view',
+} as const;
+export type ModuleSubjectKind = keyof typeof MODULE_SUBJECT_KINDS;
+
+/** Throws BusSubjectError unless `module` is a valid, non-reserved module name. */
+export function assertModuleName(module: string): void {
+  if (!MODULE_NAME.test(module)) {
+    throw new BusSubjectError(module, 'module name must match [A-Za-z0-9_-]{1,64}');
+  }
+  if (RESERVED_MODULE_NAMES.has(module)) {
+    throw new BusSubjectError(module, `module name "${module}" is reserved`);
+  }
+}
+
+function moduleSubject(module: string, kind: ModuleSubjectKind): string {
+  assertModuleName(module);
+  return `${SUBJECT_PREFIX}.${module}.${MODULE_SUBJECT_KINDS[kind]}`;
+}
+
+export const subjects = {
+  /** Request/reply: module commands (start, stop, swap, ...) served by admin. */
+  cmd: (module: string) => moduleSubject(module, 'cmd'),
+  /** Events: module state/readiness changes. */
+  state: (module: string) => moduleSubject(module, 'state'),
+  /** Events: a component asks to set a module resource. */
+  resourceSet: (module: string) => moduleSubject(module, 'resourceSet'),
+  /** Events: a module resource changed value. */
+  resourceChanged: (module: string) => moduleSubject(module, 'resourceChanged'),
+  /** Events: module log lines, written to the module log by admin. */
+  log: (module: string) => moduleSubject(module, 'log'),
+  /** Events: heartbeat's view of the peers of a module. */
+  heartbeatView: (module: string) => moduleSubject(module, 'heartbeatView'),
+  /** Events: node-level service presence (which keel services run on this node). */
+  nodeServices: () => `${SUBJECT_PREFIX}.node.services`,
+  /** Subscription pattern: one kind of subject for every module, e.g. keel.v1.*.state. */
+  anyModule: (kind: ModuleSubjectKind) => `${SUBJECT_PREFIX}.*.${MODULE_SUBJECT_KINDS[kind]}`,
+  /** Subscription pattern: everything keel v1 publishes. */
+  everything: () => `${SUBJECT_PREFIX}.>`,
+} as const;
+
+/** Splits a concrete per-module subject back into module and kind (for wildcard subscribers). */
+export function parseModuleSubject(subject: string): { module: string; kind: ModuleSubjectKind } | undefined {
+  const prefix = `${SUBJECT_PREFIX}.`;
+  if (!subject.startsWith(prefix)) return undefined;
+  const rest = subject.slice(prefix.length);
+  const dot = rest.indexOf('.');
+  if (dot <= 0) return undefined;
+  const module = rest.slice(0, dot);
+  const suffix = rest.slice(dot + 1);
+  if (!MODULE_NAME.test(module) || RESERVED_MODULE_NAMES.has(module)) return undefined;
+  const kind = (Object.keys(MODULE_SUBJECT_KINDS) as ModuleSubjectKind[]).find(
+    (k) => MODULE_SUBJECT_KINDS[k] === suffix,
+  );
+  return kind ? { module, kind } : undefined;
+}
+
+// NATS tokens: non-empty, no whitespace, no dots inside. Wildcards are tokens of their own.
+const TOKEN = /^[^\s.*>]+$/;
+
+/** Subjects we publish or request on: concrete, no wildcards. Throws BusSubjectError. */
+export function assertPublishSubject(subject: string): void {
+  for (const token of splitTokens(subject)) {
+    if (!TOKEN.test(token)) {
+      throw new BusSubjectError(subject, `token "${token}" is not a concrete subject token`);
+    }
+  }
+}
+
+/** Subjects we subscribe to: `*` matches one token, `>` (last token only) one or more. */
+export function assertSubscribeSubject(subject: string): void {
+  const tokens = splitTokens(subject);
+  tokens.forEach((token, i) => {
+    if (token === '*') return;
+    if (token === '>') {
+      if (i !== tokens.length - 1) throw new BusSubjectError(subject, '">" must be the last token');
+      return;
+    }
+    if (!TOKEN.test(token)) throw new BusSubjectError(subject, `token "${token}" is invalid`);
+  });
+}
+
+/** NATS subject matching of a concrete subject against a subscription pattern. */
+export function subjectMatches(pattern: string, subject: string): boolean {
+  const p = pattern.split('.');
+  const s = subject.split('.');
+  for (let i = 0; i < p.length; i++) {
+    if (p[i] === '>') return s.length > i;
+    if (i >= s.length) return false;
+    if (p[i] !== '*' && p[i] !== s[i]) return false;
+  }
+  return p.length === s.length;
+}
+
+function splitTokens(subject: string): string[] {
+  if (typeof subject !== 'string' || subject.length === 0) {
+    throw new BusSubjectError(String(subject), 'subject is empty');
+  }
+  return subject.split('.');
+}

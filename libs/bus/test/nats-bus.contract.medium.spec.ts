@@ -1,0 +1,22 @@
+// Medium run of the shared contract against NatsBus and a real nats-server
+// (apt-get install nats-server). The server is stopped in afterAll even when tests fail.
+import { startNatsServer, type NatsServerHandle } from '@keel/testing';
+import { NatsBus } from '../src';
+import { describeBusPortContract } from './contract/bus-port.contract';
+
+jest.setTimeout(20_000);
+
+let server: NatsServerHandle | undefined;
+
+describeBusPortContract('NatsBus', {
+  start: async () => {
+    server = await startNatsServer();
+  },
+  connect: async (options) => {
+    if (!server) throw new Error('nats-server did not start');
+    return NatsBus.connect({ ...options, url: server.url });
+  },
+  stop: async () => {
+    await server?.stop();
+  },
+});

@@ -1,0 +1,4 @@
+export * from './in-memory-bus';
+export * from './nats-server';
+export * from './inbox';
+export * from './capturing-sink';
