@@ -1,1 +1,9 @@
-export {};
+export * from './module/states';
+export * from './module/effects';
+export * from './module/script-plan';
+export * from './module/maxloop';
+export * from './mirror/mirror-types';
+export * from './mirror/mirror-engine';
+export * from './mirror/role';
+export * from './mirror/advertised';
+export * from './rules';

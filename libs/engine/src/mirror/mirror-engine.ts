@@ -1,0 +1,545 @@
+import { Effect, log } from '../module/effects';
+import { emit, enter, Job, scriptSteps, Step } from '../module/job';
+import { countAutomaticAction, freshLoop } from '../module/maxloop';
+import { restartPlan, scriptPlan } from '../module/script-plan';
+import { isPrimary, ModuleState, RemoteState, ScriptAction } from '../module/states';
+import { MirrorCommand, MirrorEngine, MirrorFacts, MirrorInput, MirrorSettings, NO_PEER, StartMode } from './mirror-types';
+import { chooseRole } from './role';
+
+export interface MirrorStep {
+  readonly engine: MirrorEngine;
+  readonly effects: readonly Effect[];
+}
+
+const FRESH_FACTS: MirrorFacts = {
+  uptodate: false,
+  synced: false,
+  interrupted: false,
+  lastPrim: false,
+  fullsyncPeer: false,
+  failover: undefined,
+  generation: 0,
+};
+
+/** A module stopped on this node, with what it remembers from before (or a first start). */
+export function initialMirror(settings: MirrorSettings, now: number, facts: Partial<MirrorFacts> = {}): MirrorEngine {
+  return {
+    settings,
+    facts: { ...FRESH_FACTS, ...facts },
+    state: 'STOP',
+    readiness: 'NotReady',
+    remote: 'UNKNOWN',
+    peer: NO_PEER,
+    job: undefined,
+    queue: [],
+    intent: undefined,
+    holds: [],
+    gateOpen: true,
+    loop: freshLoop(now),
+    aloneFromSecond: false,
+    swapRequest: false,
+    thenStart: undefined,
+    failoverOffHold: false,
+    splitBrainLogged: false,
+  };
+}
+
+type Draft = { -readonly [K in keyof MirrorEngine]: MirrorEngine[K] };
+
+/**
+ * The mirror automaton of one node (reference §3, scripts §6.5) as a pure reducer: the current
+ * engine, one input and the time give the next engine and the effects to carry out in order.
+ */
+export function stepMirror(engine: MirrorEngine, input: MirrorInput, now: number): MirrorStep {
+  const d: Draft = { ...engine };
+  const out: Effect[] = [];
+  switch (input.kind) {
+    case 'command':
+      onCommand(d, out, input.command, now);
+      break;
+    case 'peer':
+      d.remote = input.remote;
+      d.peer = input.remote === 'UNKNOWN' ? NO_PEER : { ...d.peer, ...input.facts };
+      logRemote(engine.remote, input.remote, out);
+      break;
+    case 'scriptDone':
+      if (d.job?.waiting === 'script') d.job = { ...d.job, waiting: undefined };
+      if (input.code !== 0) out.push(log(`Script ${input.name} exited with code ${input.code}`, 'E'));
+      break;
+    case 'replicationReady':
+      if (d.job?.waiting === 'replication') d.job = { ...d.job, waiting: undefined };
+      break;
+    case 'rule':
+      onRule(d, out, input.action, input.rule, now);
+      break;
+    case 'gate':
+      d.gateOpen = input.open;
+      break;
+    case 'tick':
+      break;
+  }
+  advance(d, out, now);
+  return { engine: d, effects: out };
+}
+
+function logRemote(before: RemoteState, after: RemoteState, out: Effect[]): void {
+  const text = (r: RemoteState) => (r === 'UNKNOWN' ? 'UNKNOWN' : `${r.state} ${r.readiness}`);
+  if (text(before) !== text(after)) out.push(log(`Remote state ${text(after)}`));
+}
+
+const failoverOn = (d: Draft) => d.facts.failover ?? d.settings.failover;
+const remotePrimary = (r: RemoteState) => r !== 'UNKNOWN' && isPrimary(r.state) && r.readiness === 'Ready';
+const remoteIs = (r: RemoteState, state: ModuleState) => r !== 'UNKNOWN' && r.state === state;
+
+// ---------------------------------------------------------------------------------------------
+// Commands
+
+function reply(out: Effect[], c: MirrorCommand, ok: boolean, message: string): void {
+  out.push({ kind: 'reply', id: c.id, ok, message });
+}
+
+function onCommand(d: Draft, out: Effect[], c: MirrorCommand, now: number): void {
+  if (c.name === 'failover') {
+    const on = c.args[0];
+    if (on !== 'on' && on !== 'off') return reply(out, c, false, 'failover takes on or off');
+    d.facts = { ...d.facts, failover: on === 'on' };
+    out.push(log(`Action failover ${on} called by ${who(c)}`));
+    return reply(out, c, true, `failover ${on}`);
+  }
+  if (c.name === 'forcestop') {
+    out.push(log(`Action forcestop called by ${who(c)}`));
+    d.queue = [];
+    d.job = undefined;
+    forceStop(d);
+    return reply(out, c, true, 'forcestop');
+  }
+  // A stop cannot wait for a reintegration that may never end: it abandons it (the data is then
+  // marked interrupted by beginStop).
+  if ((c.name === 'stop' || c.name === 'stopstart') && d.job?.waiting === 'replication') d.job = undefined;
+  const refusal = refuse(d, c);
+  if (refusal) return reply(out, c, false, refusal);
+  d.queue = [...d.queue, c];
+  reply(out, c, true, `${c.name} accepted`);
+  void now;
+}
+
+/** Why a command cannot run now, judged against the state it will find (after queued work). */
+function refuse(d: Draft, c: MirrorCommand): string | undefined {
+  if (d.job || d.queue.length > 0) return undefined;
+  const here = `${d.state} (${d.readiness})`;
+  switch (c.name) {
+    case 'start':
+      return d.state === 'STOP' ? undefined : `the module is already started: ${here}`;
+    case 'prim':
+    case 'primforce':
+    case 'second':
+      return d.state === 'STOP' || d.state === 'WAIT' ? undefined : `${c.name} needs the module stopped or waiting, not ${here}`;
+    case 'stop':
+    case 'stopstart':
+      return d.state === 'STOP' ? 'the module is already stopped' : undefined;
+    case 'restart':
+      return d.readiness === 'Ready' && d.state !== 'STOP' ? undefined : `restart needs a Ready state, not ${here}`;
+    case 'swap': {
+      const pair =
+        (d.state === 'PRIM' && remoteIs(d.remote, 'SECOND')) || (d.state === 'SECOND' && remoteIs(d.remote, 'PRIM'));
+      const ready = d.readiness === 'Ready' && d.remote !== 'UNKNOWN' && d.remote.readiness === 'Ready';
+      return pair && ready ? undefined : `swap needs PRIM (Ready) and SECOND (Ready), not ${here} with remote ${remoteText(d.remote)}`;
+    }
+    default:
+      return undefined;
+  }
+}
+
+const remoteText = (r: RemoteState) => (r === 'UNKNOWN' ? 'UNKNOWN' : `${r.state} (${r.readiness})`);
+const who = (c: MirrorCommand) => c.identity ?? c.caller ?? 'admin';
+
+/** An automatic action counts against maxloop; an administrator's resets it (reference §5.3). */
+function loopAllows(d: Draft, out: Effect[], c: MirrorCommand, now: number): boolean {
+  if (c.identity === undefined) {
+    if (['start', 'restart', 'swap', 'stopstart', 'stop'].includes(c.name)) d.loop = freshLoop(now);
+    return true;
+  }
+  if (!['restart', 'stopstart', 'wait'].includes(c.name)) return true;
+  const r = countAutomaticAction(d.loop, now, d.settings);
+  d.loop = r.counter;
+  if (!r.exceeded) return true;
+  out.push(log('Action stop called by maxloop'));
+  beginStop(d, 'stop');
+  return false;
+}
+
+function execute(d: Draft, out: Effect[], c: MirrorCommand, now: number): void {
+  const refusal = refuse(d, c);
+  if (refusal) {
+    out.push(log(`Action ${c.name} refused: ${refusal}`, 'E'));
+    return;
+  }
+  out.push(log(`Action ${c.name} called by ${who(c)}`));
+  if (!loopAllows(d, out, c, now)) return;
+  switch (c.name) {
+    case 'start':
+    case 'prim':
+    case 'primforce':
+    case 'second':
+      // An administrator's start ends the wait that failover="off" imposed.
+      d.failoverOffHold = false;
+      return beginStart(d, c.name, now, c.args.includes('fullsync'));
+    case 'stop':
+      d.thenStart = undefined;
+      return beginStop(d, 'stop');
+    case 'stopstart':
+      if (d.settings.automaticReboot && c.identity !== undefined) {
+        out.push({ kind: 'reboot' });
+        return;
+      }
+      d.thenStart = 'start';
+      return beginStop(d, 'stopstart');
+    case 'restart':
+      return beginRestart(d);
+    case 'swap':
+      if (d.state === 'PRIM') return beginTransition(d, 'PRIM', 'SECOND', 'swap');
+      d.swapRequest = true;
+      return;
+    default:
+      return;
+  }
+}
+
+function onRule(d: Draft, out: Effect[], action: 'wait' | 'wakeup', rule: string, now: number): void {
+  if (action === 'wakeup') {
+    if (d.holds.length === 0) return;
+    d.holds = [];
+    out.push(log(`Action wakeup from failover rule ${rule}`));
+    if (d.state === 'WAIT' && !d.job) setState(d, out, 'WAIT', 'Transient');
+    return;
+  }
+  if (d.holds.includes(rule)) return;
+  d.holds = [...d.holds, rule];
+  if (d.state === 'STOP') return;
+  out.push(log(`Action wait from failover rule ${rule}`));
+  const c: MirrorCommand = { id: `rule:${rule}`, name: 'stop', args: [], identity: rule };
+  const counted = countAutomaticAction(d.loop, now, d.settings);
+  d.loop = counted.counter;
+  if (counted.exceeded) {
+    out.push(log('Action stop called by maxloop'));
+    d.queue = [{ ...c, identity: undefined, caller: 'maxloop' }];
+    return;
+  }
+  // A primary or secondary leaves its role for WAIT; the peer takes over (reference §5.11).
+  if (d.state !== 'WAIT' && !d.job) beginStop(d, 'stopwait');
+}
+
+// ---------------------------------------------------------------------------------------------
+// Transitions
+
+function setState(d: Draft, out: Effect[], state: ModuleState, readiness: MirrorEngine['readiness']): void {
+  if (d.state === state && d.readiness === readiness) return;
+  d.state = state;
+  d.readiness = readiness;
+  out.push({ kind: 'state', state, readiness }, log(`Local state ${state} ${readiness}`));
+}
+
+function startJob(d: Draft, steps: Step[]): void {
+  d.job = { steps, waiting: undefined };
+}
+
+function beginStart(d: Draft, mode: StartMode, now: number, fullsync: boolean): void {
+  d.intent = { mode, since: now, fullsync };
+  if (d.state === 'WAIT') return;
+  startJob(d, [enter('WAIT', 'Transient'), ...scriptSteps(plan('STOP', 'WAIT'), 'STOP', 'WAIT', 'start', d.settings.scripts)]);
+}
+
+/** Leaves the current state for WAIT; a stop continues to STOP, a stopwait stays in WAIT (NotReady). */
+function beginStop(d: Draft, action: ScriptAction): void {
+  const from = d.state;
+  const steps: Step[] = [];
+  if (from !== 'WAIT' && from !== 'STOP') {
+    steps.push(enter(from, 'Transient'), ...scriptSteps(plan(from, 'WAIT'), from, 'WAIT', action, d.settings.scripts));
+    steps.push(...leaveRole(d, from));
+    steps.push(enter('WAIT', action === 'stopwait' ? 'NotReady' : 'Transient'));
+  }
+  if (action !== 'stopwait') steps.push(...toStop(d, action));
+  if (from === 'SECOND' && d.readiness === 'Transient') d.facts = { ...d.facts, interrupted: true, uptodate: false };
+  if (isPrimary(from)) d.facts = { ...d.facts, lastPrim: true };
+  else if (from === 'SECOND') d.facts = { ...d.facts, lastPrim: false };
+  // Whoever stays primary writes on: a leaving secondary, or a primary its secondary replaces,
+  // no longer holds the newest data (reference §3.5).
+  const replaced = from === 'PRIM' && remoteIs(d.remote, 'SECOND') && failoverOn(d);
+  if (from === 'SECOND' || replaced) d.facts = { ...d.facts, uptodate: false };
+  d.intent = undefined;
+  d.aloneFromSecond = false;
+  d.swapRequest = false;
+  startJob(d, steps);
+}
+
+function toStop(d: Draft, action: ScriptAction): Step[] {
+  return [
+    ...scriptSteps(plan('WAIT', 'STOP'), 'WAIT', 'STOP', action === 'stopwait' ? 'stop' : action, d.settings.scripts),
+    enter('STOP', 'NotReady'),
+  ];
+}
+
+function forceStop(d: Draft): void {
+  const steps: Step[] = [...leaveRole(d, d.state), ...toStop(d, 'stop')];
+  if (d.state === 'SECOND' && d.readiness === 'Transient') d.facts = { ...d.facts, interrupted: true, uptodate: false };
+  d.intent = undefined;
+  d.thenStart = undefined;
+  startJob(d, steps);
+}
+
+/** Effects of leaving a role: the VIP and the replication go after the stop scripts. */
+function leaveRole(d: Draft, from: ModuleState): Step[] {
+  const steps: Step[] = [];
+  if (isPrimary(from)) steps.push(emit({ kind: 'vip', op: 'remove' }));
+  if (d.settings.replication && (isPrimary(from) || from === 'SECOND')) {
+    steps.push(emit({ kind: 'replication', role: 'stopped', full: false }));
+  }
+  return steps;
+}
+
+function beginRestart(d: Draft): void {
+  const p = restartPlan(d.state);
+  if (!p) return;
+  const s = d.state;
+  startJob(d, [
+    enter(s, 'Transient'),
+    ...scriptSteps(p.stop, s, s, 'restart', d.settings.scripts),
+    ...scriptSteps(p.start, s, s, 'restart', d.settings.scripts),
+    enter(s, 'Ready'),
+  ]);
+}
+
+/** A role change between started states (or from WAIT), with its scripts and effects (reference §6.5). */
+function beginTransition(d: Draft, from: ModuleState, to: ModuleState, action: ScriptAction): void {
+  const steps: Step[] = [enter(from === 'WAIT' ? 'WAIT' : from, 'Transient')];
+  const scripts = scriptSteps(plan(from, to), from, to, action, d.settings.scripts);
+  const becomesPrimary = isPrimary(to) && !isPrimary(from);
+  const leavesPrimary = isPrimary(from) && !isPrimary(to);
+  if (leavesPrimary) {
+    // Stop the application before the address and the data leave this node.
+    const stopCount = scripts.findIndex((s) => s.kind === 'script' && s.name === 'transition');
+    steps.push(...scripts.slice(0, Math.max(0, stopCount)), ...leaveRole(d, from), enter(to, 'Transient'));
+    steps.push(...secondaryStart(d), ...scripts.slice(Math.max(0, stopCount)));
+  } else if (becomesPrimary) {
+    steps.push(enter(to, 'Transient'));
+    if (d.settings.replication) steps.push(emit({ kind: 'replication', role: 'primary', full: d.facts.fullsyncPeer }));
+    steps.push(emit({ kind: 'vip', op: 'set' }), ...scripts);
+  } else if (to === 'SECOND') {
+    steps.push(enter(to, 'Transient'), ...secondaryStart(d), ...scripts);
+  } else {
+    steps.push(enter(to, 'Transient'), ...scripts);
+  }
+  steps.push(enter(to, 'Ready'));
+  if (to === 'ALONE') d.aloneFromSecond = from === 'SECOND';
+  if (to !== 'ALONE') d.aloneFromSecond = false;
+  if (isPrimary(to)) d.facts = { ...d.facts, uptodate: true, lastPrim: true };
+  if (to === 'ALONE') d.facts = { ...d.facts, generation: Math.max(d.facts.generation, d.peer.generation) + 1 };
+  d.intent = undefined;
+  d.swapRequest = false;
+  d.splitBrainLogged = false;
+  startJob(d, steps);
+}
+
+/** A secondary first resynchronises from the primary (SECOND Transient), then runs its scripts. */
+function secondaryStart(d: Draft): Step[] {
+  if (!d.settings.replication) return [];
+  const full = !d.facts.synced || d.peer.fullsync || d.facts.interrupted;
+  return [emit({ kind: 'replication', role: 'secondary', full }), { kind: 'awaitReplication' }];
+}
+
+function plan(from: ModuleState, to: ModuleState) {
+  const p = scriptPlan(from, to);
+  if (!p) throw new Error(`no script plan for ${from} -> ${to}`);
+  return p;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Driving
+
+/** Runs the current job as far as it can go, then lets the automaton decide what comes next. */
+function advance(d: Draft, out: Effect[], now: number): void {
+  for (let guard = 0; guard < 1000; guard++) {
+    if (d.job) {
+      if (!runJob(d, out)) return;
+      continue;
+    }
+    if (!decide(d, out, now)) return;
+  }
+  throw new Error('mirror automaton did not settle');
+}
+
+/** Returns true when the job finished (so the caller decides again), false when it waits. */
+function runJob(d: Draft, out: Effect[]): boolean {
+  let job: Job = d.job as Job;
+  while (job.steps.length > 0 && job.waiting === undefined) {
+    const [step, ...rest] = job.steps;
+    job = { ...job, steps: rest };
+    switch (step.kind) {
+      case 'script':
+        out.push(log(`Script ${step.name}`, 'V'), { kind: 'script', name: step.name, args: step.args });
+        job = { ...job, waiting: 'script' };
+        break;
+      case 'emit':
+        out.push(step.effect);
+        break;
+      case 'enter':
+        setState(d, out, step.state, step.readiness);
+        if (step.state === 'SECOND' && step.readiness === 'Ready') {
+          const generation = Math.max(d.facts.generation, d.peer.generation);
+          d.facts = { ...d.facts, uptodate: true, synced: true, interrupted: false, lastPrim: false, generation };
+        }
+        break;
+      case 'awaitReplication':
+        job = { ...job, waiting: 'replication' };
+        break;
+    }
+  }
+  d.job = job.steps.length === 0 && job.waiting === undefined ? undefined : job;
+  return d.job === undefined;
+}
+
+/** One decision once no job runs; returns true when it started new work. */
+function decide(d: Draft, out: Effect[], now: number): boolean {
+  if (d.queue.length > 0) {
+    const [c, ...rest] = d.queue;
+    d.queue = rest;
+    execute(d, out, c, now);
+    return true;
+  }
+  if (d.state === 'STOP') {
+    if (d.thenStart) {
+      const mode = d.thenStart;
+      d.thenStart = undefined;
+      out.push(log('Action start called automatically'));
+      beginStart(d, mode, now, false);
+      return true;
+    }
+    return false;
+  }
+  if (d.state === 'WAIT') return decideInWait(d, out, now);
+  return reactToPeer(d, out);
+}
+
+function decideInWait(d: Draft, out: Effect[], now: number): boolean {
+  if (d.holds.length > 0) {
+    setState(d, out, 'WAIT', 'NotReady');
+    return false;
+  }
+  const intent = d.intent;
+  if (!intent) return false;
+  if (!d.gateOpen) {
+    setState(d, out, 'WAIT', 'Transient');
+    return false;
+  }
+  const choice = chooseRole({
+    settings: d.settings,
+    facts: d.facts,
+    intent,
+    remote: d.remote,
+    peer: d.peer,
+    failoverOffHold: d.failoverOffHold,
+    now,
+  });
+  switch (choice.kind) {
+    case 'listen':
+      setState(d, out, 'WAIT', 'Transient');
+      return false;
+    case 'hold':
+      if (d.readiness !== 'NotReady') choice.messages.forEach((m) => out.push(log(m)));
+      setState(d, out, 'WAIT', 'NotReady');
+      return false;
+    case 'abort':
+      choice.messages.forEach((m) => out.push(log(m, 'E')));
+      d.intent = undefined;
+      startJob(d, toStop(d, 'stop'));
+      return true;
+    case 'become':
+      if (intent.mode === 'primforce') d.facts = { ...d.facts, interrupted: false, uptodate: true, fullsyncPeer: true };
+      if (intent.mode === 'prim' && intent.fullsync) d.facts = { ...d.facts, fullsyncPeer: true };
+      beginTransition(d, 'WAIT', choice.state, 'start');
+      return true;
+  }
+}
+
+/** Stable states react to the peer (reference §3.2 M7-M9, M12, §3.8, §3.10). */
+function reactToPeer(d: Draft, out: Effect[]): boolean {
+  const r = d.remote;
+  if (d.readiness !== 'Ready') return false;
+  // A secondary has no primary as soon as the peer is back in WAIT (its VIP is released); a
+  // primary keeps its secondary while the peer is merely starting (WAIT Transient).
+  const noPrimary = r === 'UNKNOWN' || r.state === 'STOP' || r.state === 'WAIT';
+  const noSecondary = r === 'UNKNOWN' || r.state === 'STOP' || (r.state === 'WAIT' && r.readiness === 'NotReady');
+  const cause = r === 'UNKNOWN' ? 'no heartbeat' : 'remote stop';
+  switch (d.state) {
+    case 'ALONE':
+      if (remoteIs(r, 'SECOND')) {
+        beginTransition(d, 'ALONE', 'PRIM', 'start');
+        d.facts = { ...d.facts, fullsyncPeer: false };
+        return true;
+      }
+      if (remotePrimary(r)) return splitBrainRecovery(d, out);
+      return false;
+    case 'PRIM':
+      // The pair has been in sync once: from now on a returning node may resync by zones.
+      if (remoteIs(r, 'SECOND') && r !== 'UNKNOWN' && r.readiness === 'Ready' && !d.facts.synced) {
+        d.facts = { ...d.facts, synced: true, fullsyncPeer: false };
+      }
+      if (remotePrimary(r)) return splitBrainRecovery(d, out);
+      if (noSecondary) {
+        out.push(log(`Action alone called by heart: ${cause}`));
+        beginTransition(d, 'PRIM', 'ALONE', 'start');
+        return true;
+      }
+      if (d.peer.swapRequest && remoteIs(r, 'SECOND')) {
+        out.push(log('Begin of Swap'));
+        beginTransition(d, 'PRIM', 'SECOND', 'swap');
+        return true;
+      }
+      return false;
+    case 'SECOND':
+      if (remoteIs(r, 'SECOND') && r !== 'UNKNOWN' && r.readiness === 'Transient') {
+        // The primary is handing its role over (swap): its application is already stopped.
+        beginTransition(d, 'SECOND', 'PRIM', 'swap');
+        return true;
+      }
+      if (noPrimary) {
+        if (failoverOn(d)) {
+          out.push(log(`Action alone called by heart: ${cause}`));
+          beginTransition(d, 'SECOND', 'ALONE', 'start');
+        } else {
+          out.push(log('Failover-off configured'), log('Action stopstart called by failover-off'), log('Transition STOPSTART from failover-off', 'V'));
+          d.thenStart = 'start';
+          beginStop(d, 'stopstart');
+          d.failoverOffHold = true;
+        }
+        return true;
+      }
+      if (remoteIs(r, 'PRIM') && d.settings.defaultprim === d.settings.node && !d.swapRequest) {
+        out.push(log('Transition SWAP from defaultprim', 'V'));
+        d.swapRequest = true;
+        return false;
+      }
+      return false;
+    default:
+      return false;
+  }
+}
+
+/**
+ * Both nodes are primary after an isolation (reference §3.10): the node that was secondary before
+ * it went ALONE exits; if both or neither were, the node with the smaller name stays.
+ */
+function splitBrainRecovery(d: Draft, out: Effect[]): boolean {
+  const iExit =
+    d.aloneFromSecond !== d.peer.aloneFromSecond ? d.aloneFromSecond : d.settings.node > d.settings.peer;
+  if (!iExit) {
+    if (!d.splitBrainLogged) out.push(log('Split brain recovery: staying alone'));
+    d.splitBrainLogged = true;
+    return false;
+  }
+  out.push(log('Split brain recovery: exiting alone'));
+  d.facts = { ...d.facts, uptodate: false };
+  d.thenStart = 'second';
+  beginStop(d, 'stopstart');
+  return true;
+}

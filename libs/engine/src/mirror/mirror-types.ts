@@ -1,0 +1,113 @@
+import { Job } from '../module/job';
+import { LoopCounter } from '../module/maxloop';
+import { ModuleState, Readiness, RemoteState } from '../module/states';
+
+export interface MirrorSettings {
+  readonly node: string;
+  readonly peer: string;
+  /** `<service failover>`; `failover on|off` overrides it (facts.failover). */
+  readonly failover: boolean;
+  /** `alone`, `lastprim` or a node name. */
+  readonly defaultprim: string;
+  readonly maxloop: number;
+  readonly loopIntervalMs: number;
+  readonly automaticReboot: boolean;
+  /** The module has `<rfs>`: data freshness decides who may be primary. */
+  readonly replication: boolean;
+  /** The module has `<user>`: scripts run. */
+  readonly scripts: boolean;
+  /** How long a starting node listens for its peer before it judges the peer absent (the heartbeat timeout). */
+  readonly peerSilenceMs: number;
+}
+
+/** What a node remembers across restarts of keel and of the machine. */
+export interface MirrorFacts {
+  /** rfs.uptodate: this node's replicated data may serve as primary. */
+  readonly uptodate: boolean;
+  /** A reintegration completed at least once (bitmaps can be trusted). */
+  readonly synced: boolean;
+  /** Stopped while reintegrating: the data may be half-copied. */
+  readonly interrupted: boolean;
+  /** Was primary at its last stop (for defaultprim="lastprim"). */
+  readonly lastPrim: boolean;
+  /** The peer must do a full reintegration at its next start as secondary (primforce, fullsync). */
+  readonly fullsyncPeer: boolean;
+  /** `failover on|off` (usersetting.failover); undefined = as configured. */
+  readonly failover: boolean | undefined;
+  /**
+   * Data lineage: raised each time a node becomes primary without a secondary (its writes are
+   * then its own); a secondary takes its primary's. The node with the higher generation holds the
+   * newer data; equal generations mean neither wrote alone since they were last in sync.
+   */
+  readonly generation: number;
+}
+
+/** What the peer advertises beside its state, through the heartbeats. */
+export interface PeerFacts {
+  readonly generation: number;
+  readonly lastPrim: boolean;
+  readonly aloneFromSecond: boolean;
+  readonly swapRequest: boolean;
+  readonly uptodate: boolean;
+  readonly fullsync: boolean;
+}
+
+export type StartMode = 'start' | 'prim' | 'second' | 'primforce';
+
+/** Why the node is in WAIT and what it is trying to become. */
+export interface StartIntent {
+  readonly mode: StartMode;
+  /** When the node started listening for its peer. */
+  readonly since: number;
+  readonly fullsync: boolean;
+}
+
+export type MirrorCommandName = 'start' | 'stop' | 'restart' | 'stopstart' | 'forcestop' | 'prim' | 'second' | 'swap' | 'primforce' | 'failover';
+
+export interface MirrorCommand {
+  readonly id: string;
+  readonly name: MirrorCommandName;
+  readonly args: readonly string[];
+  /** `-i <identity>`: an automatic action (counted by maxloop); absent for an administrator. */
+  readonly identity?: string;
+  /** Who asked, for the log line `Action X called by <who>`. */
+  readonly caller?: string;
+}
+
+export type MirrorInput =
+  | { readonly kind: 'command'; readonly command: MirrorCommand }
+  | { readonly kind: 'peer'; readonly remote: RemoteState; readonly facts?: Partial<PeerFacts> }
+  | { readonly kind: 'scriptDone'; readonly name: string; readonly code: number }
+  | { readonly kind: 'replicationReady' }
+  | { readonly kind: 'rule'; readonly action: 'wait' | 'wakeup'; readonly rule: string }
+  | { readonly kind: 'gate'; readonly open: boolean }
+  | { readonly kind: 'tick' };
+
+export interface MirrorEngine {
+  readonly settings: MirrorSettings;
+  readonly facts: MirrorFacts;
+  readonly state: ModuleState;
+  readonly readiness: Readiness;
+  readonly remote: RemoteState;
+  readonly peer: PeerFacts;
+  readonly job: Job | undefined;
+  readonly queue: readonly MirrorCommand[];
+  readonly intent: StartIntent | undefined;
+  /** Wait rules holding the module in WAIT (NotReady). */
+  readonly holds: readonly string[];
+  /** False while a resource used by a wait rule is still `init` (reference §5.11). */
+  readonly gateOpen: boolean;
+  readonly loop: LoopCounter;
+  /** Became ALONE by failing over from SECOND (decides split-brain recovery). */
+  readonly aloneFromSecond: boolean;
+  /** This node asked the primary for a swap. */
+  readonly swapRequest: boolean;
+  /** What to do once the current stop reaches STOP. */
+  readonly thenStart: StartMode | undefined;
+  /** failover="off" stopped this secondary: it waits for the old primary to come back. */
+  readonly failoverOffHold: boolean;
+  /** "Split brain recovery: staying alone" was logged for the current meeting. */
+  readonly splitBrainLogged: boolean;
+}
+
+export const NO_PEER: PeerFacts = { generation: 0, lastPrim: false, aloneFromSecond: false, swapRequest: false, uptodate: false, fullsync: false };

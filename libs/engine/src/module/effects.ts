@@ -1,0 +1,21 @@
+import { ModuleState, Readiness } from './states';
+
+/** Checker and errd activation windows, opened after start_<x> and closed before stop_<x> (reference §5.10-5.11). */
+export type Window = 'pre' | 'prim' | 'second' | 'sec' | 'both';
+
+/**
+ * What the engine asks the outside world to do. The reducer never does it itself; the module
+ * service (apps/admin) carries effects out in order and reports back (`scriptDone`,
+ * `replicationReady`).
+ */
+export type Effect =
+  | { readonly kind: 'state'; readonly state: ModuleState; readonly readiness: Readiness }
+  | { readonly kind: 'script'; readonly name: string; readonly args: readonly string[] }
+  | { readonly kind: 'vip'; readonly op: 'set' | 'remove' }
+  | { readonly kind: 'replication'; readonly role: 'primary' | 'secondary' | 'stopped'; readonly full: boolean }
+  | { readonly kind: 'window'; readonly window: Window; readonly open: boolean }
+  | { readonly kind: 'log'; readonly level: 'I' | 'E' | 'V'; readonly text: string }
+  | { readonly kind: 'reply'; readonly id: string; readonly ok: boolean; readonly message: string }
+  | { readonly kind: 'reboot' };
+
+export const log = (text: string, level: 'I' | 'E' | 'V' = 'I'): Effect => ({ kind: 'log', level, text });
