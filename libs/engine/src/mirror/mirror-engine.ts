@@ -127,6 +127,10 @@ function onCommand(d: Draft, out: Effect[], c: MirrorCommand, now: number): void
 function refuse(d: Draft, c: MirrorCommand): string | undefined {
   if (d.job || d.queue.length > 0) return undefined;
   const here = `${d.state} (${d.readiness})`;
+  const arch = d.settings.architecture ?? 'mirror';
+  if (arch !== 'mirror' && ['prim', 'second', 'swap', 'primforce'].includes(c.name)) {
+    return `${c.name} applies to mirror modules only; this is a ${arch} module`;
+  }
   switch (c.name) {
     case 'start':
       return d.state === 'STOP' ? undefined : `the module is already started: ${here}`;
@@ -225,8 +229,12 @@ function onRule(d: Draft, out: Effect[], action: 'wait' | 'wakeup', rule: string
     d.queue = [{ ...c, identity: undefined, caller: 'maxloop' }];
     return;
   }
-  // A primary or secondary leaves its role for WAIT; the peer takes over (reference §5.11).
-  if (d.state !== 'WAIT' && !d.job) beginStop(d, 'stopwait');
+  // A primary or secondary leaves its role for WAIT; the peer takes over (reference §5.11). Once
+  // woken up, the module resumes a normal start from WAIT.
+  if (d.state !== 'WAIT' && !d.job) {
+    beginStop(d, 'stopwait');
+    d.intent = { mode: 'start', since: now, fullsync: false };
+  }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -290,7 +298,7 @@ function forceStop(d: Draft): void {
 /** Effects of leaving a role: the VIP and the replication go after the stop scripts. */
 function leaveRole(d: Draft, from: ModuleState): Step[] {
   const steps: Step[] = [];
-  if (isPrimary(from)) steps.push(emit({ kind: 'vip', op: 'remove' }));
+  if (isPrimary(from) || (from === 'UP' && d.settings.architecture === 'farm')) steps.push(emit({ kind: 'vip', op: 'remove' }));
   if (d.settings.replication && (isPrimary(from) || from === 'SECOND')) {
     steps.push(emit({ kind: 'replication', role: 'stopped', full: false }));
   }
@@ -320,6 +328,11 @@ function beginTransition(d: Draft, from: ModuleState, to: ModuleState, action: S
     const stopCount = scripts.findIndex((s) => s.kind === 'script' && s.name === 'transition');
     steps.push(...scripts.slice(0, Math.max(0, stopCount)), ...leaveRole(d, from), enter(to, 'Transient'));
     steps.push(...secondaryStart(d), ...scripts.slice(Math.max(0, stopCount)));
+  } else if (to === 'UP') {
+    // A farm opens its VIP traffic just before start_both (reference §4.2); a light module has none.
+    steps.push(enter(to, 'Transient'));
+    if (d.settings.architecture === 'farm') steps.push(emit({ kind: 'vip', op: 'set' }));
+    steps.push(...scripts);
   } else if (becomesPrimary) {
     steps.push(enter(to, 'Transient'));
     if (d.settings.replication) steps.push(emit({ kind: 'replication', role: 'primary', full: d.facts.fullsyncPeer }));
@@ -417,7 +430,13 @@ function decide(d: Draft, out: Effect[], now: number): boolean {
     return false;
   }
   if (d.state === 'WAIT') return decideInWait(d, out, now);
-  return reactToPeer(d, out);
+  // A wait rule that fired during a transition takes effect once the transition is over.
+  if (d.holds.length > 0) {
+    beginStop(d, 'stopwait');
+    d.intent = { mode: 'start', since: now, fullsync: false };
+    return true;
+  }
+  return (d.settings.architecture ?? 'mirror') === 'mirror' ? reactToPeer(d, out) : false;
 }
 
 function decideInWait(d: Draft, out: Effect[], now: number): boolean {

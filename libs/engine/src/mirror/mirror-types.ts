@@ -3,6 +3,11 @@ import { LoopCounter } from '../module/maxloop';
 import { ModuleState, Readiness, RemoteState } from '../module/states';
 
 export interface MirrorSettings {
+  /**
+   * Farm and light modules run the same automaton restricted to STOP / WAIT / UP (reference §4.2):
+   * no peer decides their role, and the mirror-only commands are refused.
+   */
+  readonly architecture?: 'mirror' | 'farm' | 'light';
   readonly node: string;
   readonly peer: string;
   /** `<service failover>`; `failover on|off` overrides it (facts.failover). */

@@ -8,7 +8,7 @@ export type RoleChoice =
   | { readonly kind: 'hold'; readonly messages: readonly string[] }
   /** Give up the start and go back to STOP. */
   | { readonly kind: 'abort'; readonly messages: readonly string[] }
-  | { readonly kind: 'become'; readonly state: Extract<ModuleState, 'ALONE' | 'PRIM' | 'SECOND'> };
+  | { readonly kind: 'become'; readonly state: Extract<ModuleState, 'ALONE' | 'PRIM' | 'SECOND' | 'UP'> };
 
 export interface RoleInput {
   readonly settings: MirrorSettings;
@@ -28,6 +28,7 @@ const NOT_UPTODATE = 'Data may be not uptodate for replicated directories (wait 
  * becomes primary without talking more than their heartbeats do.
  */
 export function chooseRole(i: RoleInput): RoleChoice {
+  if ((i.settings.architecture ?? 'mirror') !== 'mirror') return { kind: 'become', state: 'UP' };
   const r = i.remote;
   const remotePrimary = r !== 'UNKNOWN' && isPrimary(r.state) && r.readiness === 'Ready';
   switch (i.intent.mode) {
