@@ -4,3 +4,4 @@ export * from './logger';
 export * from './nest-logger';
 export * from './metrics';
 export * from './runtime.module';
+export * from './bootstrap';

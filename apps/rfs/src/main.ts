@@ -1,0 +1,4 @@
+import { bootstrapService } from '@keel/runtime';
+import { RfsModule } from './rfs.module';
+
+void bootstrapService({ service: 'rfs', module: RfsModule });

@@ -1,0 +1,34 @@
+import { hostname } from 'node:os';
+import { DynamicModule, INestApplicationContext, Module, Type } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { createLogger } from './logger';
+import { createMetrics } from './metrics';
+import { NestLoggerAdapter } from './nest-logger';
+import { RuntimeModule } from './runtime.module';
+
+export interface ServiceBootstrap {
+  readonly service: string;
+  /** The service's root Nest module. */
+  readonly module: Type<unknown> | DynamicModule;
+  readonly env?: Readonly<Record<string, string | undefined>>;
+}
+
+/**
+ * Starts one keel service as a Nest application context (no HTTP unless the service adds it):
+ * structured logger and per-service metrics registry provided globally, shutdown hooks so SIGTERM
+ * closes the service cleanly. Every app's main.ts is one call to this.
+ */
+export async function bootstrapService(options: ServiceBootstrap): Promise<INestApplicationContext> {
+  const env = options.env ?? process.env;
+  const node = env.KEEL_NODE ?? hostname();
+  const logger = createLogger({ service: options.service, node });
+  const metrics = createMetrics({ service: options.service, node, processMetrics: true });
+
+  @Module({ imports: [RuntimeModule.forRoot({ logger, metrics }), options.module] })
+  class ServiceRoot {}
+
+  const app = await NestFactory.createApplicationContext(ServiceRoot, { logger: new NestLoggerAdapter(logger) });
+  app.enableShutdownHooks();
+  logger.info('service started', { pid: process.pid });
+  return app;
+}
