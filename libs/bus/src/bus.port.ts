@@ -1,5 +1,5 @@
 // The only bus surface services depend on. Two implementations honour it with the same
-// semantics: NatsBus (production, node-local nats-server) and InMemoryBus (@keel/testing).
+// semantics: NatsBus (production, node-local nats-server) and InMemoryBus (in the testing lib).
 import type { Codec, Envelope, Rpc, Source } from './envelope';
 
 /** Injection token for the bus port (Nest providers, or any DI container). */

@@ -52,15 +52,6 @@ export const READINESS = ['NotReady', 'Transient', 'Ready'] as const;
 export const ReadinessSchema = z.enum(READINESS);
 export type Readiness = z.output<typeof ReadinessSchema>;
 
-export const StateChangeSchema = z.object({
-  module: ModuleName,
-  state: ModuleStateSchema,
-  readiness: ReadinessSchema,
-  /** When the module entered this state (the envelope ts is when it was published). */
-  since: Timestamp,
-});
-export type StateChange = z.output<typeof StateChangeSchema>;
-
 export const RESOURCE_STATES = ['init', 'up', 'down', 'unknown'] as const;
 /**
  * A resource value: one of RESOURCE_STATES, or free printable text for numeric-ish
@@ -73,6 +64,33 @@ export const ResourceValueSchema = z.union([
 export type ResourceValue = z.output<typeof ResourceValueSchema>;
 
 export const ResourceNameSchema = z.string().regex(/^[A-Za-z0-9_.-]{1,128}$/);
+
+/** At most this many entries in a resource map carried by one message. */
+export const MAX_RESOURCE_MAP_ENTRIES = 64;
+
+/** A bounded map of resource name -> value (e.g. what a mirror node advertises to its peer). */
+export const ResourceMapSchema = z
+  .record(ResourceNameSchema, ResourceValueSchema)
+  .refine((map) => Object.keys(map).length <= MAX_RESOURCE_MAP_ENTRIES, {
+    message: `at most ${MAX_RESOURCE_MAP_ENTRIES} resources`,
+  });
+export type ResourceMap = z.output<typeof ResourceMapSchema>;
+
+export const StateChangeSchema = z.object({
+  module: ModuleName,
+  state: ModuleStateSchema,
+  readiness: ReadinessSchema,
+  /** When the module entered this state (the envelope ts is when it was published). */
+  since: Timestamp,
+  /**
+   * Mirror only: facts this node advertises to its peer together with this state (e.g. the
+   * engine's peer facts as resources). The heartbeat service sends them in the same packet as
+   * the state, so the peer never sees a new state with old facts. Each message replaces the
+   * previous set; absent = keep advertising the previous set.
+   */
+  advertised: ResourceMapSchema.optional(),
+});
+export type StateChange = z.output<typeof StateChangeSchema>;
 
 export const ResourceSetSchema = z.object({
   module: ModuleName,
@@ -103,6 +121,8 @@ export const LanStatusSchema = z.object({
   /** Heartbeat LAN name as configured (or its address). */
   name: z.string().min(1).max(128),
   status: z.enum(['up', 'down']),
+  /** The heartbeat's ident: this LAN's status is the resource `heartbeat.<ident>`. */
+  ident: z.string().regex(/^[A-Za-z0-9_.-]{1,118}$/).optional(),
 });
 export type LanStatus = z.output<typeof LanStatusSchema>;
 
@@ -112,6 +132,14 @@ export const PeerViewSchema = z.object({
   /** What the peer last announced; UNKNOWN when no heartbeat arrived on any LAN. */
   state: z.union([ModuleStateSchema, z.literal('UNKNOWN')]),
   readiness: z.union([ReadinessSchema, z.literal('UNKNOWN')]),
+  /**
+   * Resources the peer advertised in its last heartbeat (its `advertised` facts and the
+   * resources the failover rules may read as `remote.<name>`). Absent or missing entries are
+   * `unknown`; empty while the state is UNKNOWN.
+   */
+  resources: ResourceMapSchema.optional(),
+  /** The peer's heartbeat incarnation: grows every time its heartbeat service restarts. */
+  incarnation: z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER).optional(),
 });
 export type PeerView = z.output<typeof PeerViewSchema>;
 

@@ -1,7 +1,7 @@
 // Medium run of the shared contract against NatsBus and a real nats-server
 // (apt-get install nats-server). The server is stopped in afterAll even when tests fail.
-import { startNatsServer, type NatsServerHandle } from '@keel/testing';
-import { NatsBus } from '../src';
+import { startNatsServer, type NatsServerHandle } from '../src';
+import { NatsBus } from '@keel/bus';
 import { describeBusPortContract } from './contract/bus-port.contract';
 
 jest.setTimeout(20_000);

@@ -19,8 +19,8 @@ import {
   type BusPort,
   type Envelope,
   type Source,
-} from '../../src';
-import { createInbox, type Inbox } from '@keel/testing';
+} from '@keel/bus';
+import { createInbox, type Inbox } from '../../src';
 import {
   echoExpectingNumberRpc,
   echoRpc,

@@ -1,5 +1,5 @@
 // Unit run of the shared contract against the in-memory twin.
-import { InMemoryBusNetwork } from '@keel/testing';
+import { InMemoryBusNetwork } from '../src';
 import { describeBusPortContract } from './contract/bus-port.contract';
 
 let network = new InMemoryBusNetwork();

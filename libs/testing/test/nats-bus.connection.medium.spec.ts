@@ -1,6 +1,6 @@
 // NatsBus against a real nats-server going away and coming back: what the twin cannot show.
-import { BusClosedError, BusConnectError, NatsBus, type BusPort } from '../src';
-import { createInbox, InboxTimeoutError, startNatsServer, type NatsServerHandle } from '@keel/testing';
+import { BusClosedError, BusConnectError, NatsBus, type BusPort } from '@keel/bus';
+import { createInbox, InboxTimeoutError, startNatsServer, type NatsServerHandle } from '../src';
 import { pingCodec } from './fixtures/test-messages';
 
 jest.setTimeout(30_000);
