@@ -3,7 +3,8 @@
 # (unit, medium and lab suites). Ends with one line `N passed, N failed` summing them all.
 set -uo pipefail
 cd "$(dirname "$0")/../.."
-export NX_DAEMON=false NX_NO_CLOUD=true NX_TUI=false NX_SKIP_NX_CACHE=true CI=${CI:-true}
+# Nx keeps its cache in the checkout (.nx/, ignored by git) so a run never depends on $HOME.
+export NX_DAEMON=false NX_NO_CLOUD=true NX_TUI=false NX_SKIP_NX_CACHE=true NX_CACHE_DIRECTORY="$PWD/.nx/cache" CI=${CI:-true}
 
 bash tools/dev/setup.sh || { echo "setup failed"; echo "0 passed, 1 failed"; exit 1; }
 [ -f "$HOME/.cargo/env" ] && . "$HOME/.cargo/env"
@@ -39,6 +40,6 @@ if [ "$jest_rc" -ne 0 ] && [ "$jf" -eq 0 ]; then jf=1; fi
 passed=$((passed + jp)); failed=$((failed + jf))
 
 echo
-echo "lint+typecheck, cargo ($cp/$cf), jest ($jp/$jf)"
+echo "lint+typecheck, cargo ($cp/$cf), jest ($jp/$jf) in ${SECONDS}s"
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
