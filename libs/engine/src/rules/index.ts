@@ -1,0 +1,11 @@
+export * from './ast';
+export { RuleParseError, type SectionPosition } from './rule-parse-error';
+export { parseResourceRef, printResourceRef } from './resource-ref';
+export { parseLegacyRules, LABEL } from './legacy-parser';
+export { parseLuaRules, LUA_SUBSET, type LuaRules, type RuleDisable } from './lua-parser';
+export * from './compose';
+export * from './print';
+export * from './evaluate';
+export * from './init-gate';
+export * from './precedence';
+export * from './failover-machine';
