@@ -1,39 +1,73 @@
+import { BusConnectError, BusPort, DEFAULT_NATS_URL, NatsBus } from '@keel/bus';
 import { CliIo, EXIT, UsageError } from './io';
 import { confcheck } from './commands/confcheck';
 import { clusterConfcheck } from './commands/cluster-confcheck';
+import { EXIT_UNREACHABLE, installedModules, MODULE_COMMANDS, runModuleCommand } from './commands/module-commands';
+import { AdminClient } from './admin-client';
 
-type Command = (args: readonly string[], io: CliIo) => number;
+type LocalCommand = (args: readonly string[], io: CliIo) => number;
 
-const COMMANDS: Record<string, Command> = {
-  confcheck,
-};
+/** Commands that need no running service. */
+const LOCAL: Record<string, LocalCommand> = { confcheck };
+const CLUSTER: Record<string, LocalCommand> = { confcheck: clusterConfcheck };
 
-const CLUSTER_COMMANDS: Record<string, Command> = {
-  confcheck: clusterConfcheck,
-};
+/** How the CLI reaches the node's bus; tests pass an in-memory one. */
+export type BusFactory = (io: CliIo) => Promise<BusPort>;
 
-const allowed = (table: Record<string, Command>) => Object.keys(table).sort().join(', ');
+export const natsBusFactory: BusFactory = (io) =>
+  NatsBus.connect({
+    source: { service: 'cli', node: io.env.KEEL_NODE ?? 'local' },
+    url: io.env.KEEL_NATS_URL ?? DEFAULT_NATS_URL,
+    connectTimeoutMs: 2000,
+    maxReconnectAttempts: 0,
+  });
+
+const allowed = () => [...Object.keys(LOCAL), 'cluster', ...MODULE_COMMANDS].join(', ');
 
 /** Runs one `keel` command line and returns the exit code; never exits the process itself. */
-export function runCli(argv: readonly string[], io: CliIo): number {
+export async function runCli(argv: readonly string[], io: CliIo, busFactory: BusFactory = natsBusFactory): Promise<number> {
   try {
     const [name, ...args] = argv;
     if (name === undefined || name === '--help' || name === 'help') {
-      io.out(`usage: keel <command> [args]\ncommands: ${allowed(COMMANDS)}, cluster <${allowed(CLUSTER_COMMANDS)}>`);
+      io.out(`usage: keel <command> [args]\ncommands: ${allowed()}`);
       return name === undefined ? EXIT.usage : EXIT.ok;
     }
     if (name === 'cluster') {
       const [sub, ...rest] = args;
-      const cmd = sub === undefined ? undefined : CLUSTER_COMMANDS[sub];
-      if (!cmd) throw new UsageError(`unknown cluster command '${sub ?? ''}' (allowed: ${allowed(CLUSTER_COMMANDS)})`);
+      const cmd = sub === undefined ? undefined : CLUSTER[sub];
+      if (!cmd) throw new UsageError(`unknown cluster command '${sub ?? ''}' (allowed: ${Object.keys(CLUSTER).join(', ')})`);
       return cmd(rest, io);
     }
-    const cmd = COMMANDS[name];
-    if (!cmd) throw new UsageError(`unknown command '${name}' (allowed: ${allowed(COMMANDS)}, cluster)`);
-    return cmd(args, io);
+    const local = LOCAL[name];
+    if (local) return local(args, io);
+    if (!MODULE_COMMANDS.includes(name)) throw new UsageError(`unknown command '${name}' (allowed: ${allowed()})`);
+    return await withBus(io, busFactory, (bus) =>
+      runModuleCommand(name, args, {
+        io,
+        admin: new AdminClient(bus, () => installedModules(io.env)),
+        installed: () => installedModules(io.env),
+        sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
+      }),
+    );
   } catch (e) {
     if (!(e instanceof UsageError)) throw e;
     io.err(`keel: ${e.message}`);
     return EXIT.usage;
+  }
+}
+
+async function withBus(io: CliIo, factory: BusFactory, run: (bus: BusPort) => Promise<number>): Promise<number> {
+  let bus: BusPort;
+  try {
+    bus = await factory(io);
+  } catch (e) {
+    if (!(e instanceof BusConnectError)) throw e;
+    io.err(`keel: cannot reach this node's keel bus (${e.message}); is nats-server running?`);
+    return EXIT_UNREACHABLE;
+  }
+  try {
+    return await run(bus);
+  } finally {
+    await bus.close();
   }
 }

@@ -1,4 +1,6 @@
 import { runCli } from './cli';
 import { processIo } from './io';
 
-process.exitCode = runCli(process.argv.slice(2), processIo);
+void runCli(process.argv.slice(2), processIo).then((code) => {
+  process.exitCode = code;
+});

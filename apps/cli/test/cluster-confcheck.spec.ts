@@ -5,9 +5,9 @@ import { recorder } from './recorder';
 const fixtures = join(__dirname, '../../../test/fixtures');
 
 describe('keel cluster confcheck', () => {
-  it('summarises a valid cluster and exits 0', () => {
+  it('summarises a valid cluster and exits 0', async () => {
     const io = recorder();
-    expect(runCli(['cluster', 'confcheck', join(fixtures, 'valid/cluster-2lans.xml')], io)).toBe(0);
+    expect(await runCli(['cluster', 'confcheck', join(fixtures, 'valid/cluster-2lans.xml')], io)).toBe(0);
     expect(io.stdout.slice(1)).toEqual([
       '  lan default (commands): node1=10.0.0.107 node2=10.0.0.108',
       '  lan private: node1=10.1.0.107 node2=10.1.0.108',
@@ -15,9 +15,9 @@ describe('keel cluster confcheck', () => {
     ]);
   });
 
-  it('prints the located errors of an invalid cluster and exits 1', () => {
+  it('prints the located errors of an invalid cluster and exits 1', async () => {
     const io = recorder();
-    expect(runCli(['cluster', 'confcheck', join(fixtures, 'invalid/58-cluster-two-command-lans/cluster.xml')], io)).toBe(1);
+    expect(await runCli(['cluster', 'confcheck', join(fixtures, 'invalid/58-cluster-two-command-lans/cluster.xml')], io)).toBe(1);
     expect(io.stderr[0]).toMatch(/cluster\.xml:3:3: \/cluster\/lans\/lan\[2\] @command: only one LAN may have command="on"/);
   });
 });

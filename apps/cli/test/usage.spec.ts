@@ -4,7 +4,7 @@ import { recorder } from './recorder';
 // A bad command line says what is allowed and exits 2 without doing anything.
 describe('keel usage errors', () => {
   it.each([
-    [['frobnicate'], /unknown command 'frobnicate' \(allowed: confcheck, cluster\)/],
+    [['frobnicate'], /unknown command 'frobnicate' \(allowed: confcheck, cluster, start,/],
     [['cluster', 'explode'], /unknown cluster command 'explode' \(allowed: confcheck\)/],
     [['cluster'], /unknown cluster command '' \(allowed: confcheck\)/],
     [['confcheck'], /usage: keel confcheck <module dir \| userconfig\.xml>/],
@@ -12,16 +12,16 @@ describe('keel usage errors', () => {
     [['confcheck', 'a', '--cluster'], /--cluster needs a file/],
     [['confcheck', 'a', '--verbose'], /unknown option --verbose/],
     [['cluster', 'confcheck', '--all'], /usage: keel cluster confcheck/],
-  ])('%j', (argv, message) => {
+  ])('%j', async (argv, message) => {
     const io = recorder();
-    expect(runCli(argv, io)).toBe(2);
+    expect(await runCli(argv, io)).toBe(2);
     expect(io.stderr.join('\n')).toMatch(message);
     expect(io.stdout).toEqual([]);
   });
 
-  it('prints the command list without arguments and exits 2', () => {
+  it('prints the command list without arguments and exits 2', async () => {
     const io = recorder();
-    expect(runCli([], io)).toBe(2);
+    expect(await runCli([], io)).toBe(2);
     expect(io.stdout[0]).toMatch(/^usage: keel <command>/);
   });
 });

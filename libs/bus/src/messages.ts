@@ -23,6 +23,11 @@ export const COMMAND_NAMES = [
   'checker',
   'resync',
   'state',
+  'get',
+  'set',
+  'printi',
+  'printe',
+  'log',
 ] as const;
 export const CommandNameSchema = z.enum(COMMAND_NAMES);
 export type CommandName = z.output<typeof CommandNameSchema>;
@@ -122,7 +127,10 @@ export const LanStatusSchema = z.object({
   name: z.string().min(1).max(128),
   status: z.enum(['up', 'down']),
   /** The heartbeat's ident: this LAN's status is the resource `heartbeat.<ident>`. */
-  ident: z.string().regex(/^[A-Za-z0-9_.-]{1,118}$/).optional(),
+  ident: z
+    .string()
+    .regex(/^[A-Za-z0-9_.-]{1,118}$/)
+    .optional(),
 });
 export type LanStatus = z.output<typeof LanStatusSchema>;
 

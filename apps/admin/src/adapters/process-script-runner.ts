@@ -1,0 +1,54 @@
+import { spawn } from 'node:child_process';
+import { constants, accessSync, existsSync, openSync, closeSync } from 'node:fs';
+import { join } from 'node:path';
+import { ScriptResult, ScriptRun, ScriptRunner } from '../ports/script-runner.port';
+
+/**
+ * Runs a module script as a process in its own process group, so a timeout kills the script and
+ * everything it started. A missing script is skipped (reference §6.1: only existing scripts run).
+ */
+export class ProcessScriptRunner implements ScriptRunner {
+  run(run: ScriptRun, bin: string): Promise<ScriptResult> {
+    const file = join(bin, run.name);
+    if (!existsSync(file)) return Promise.resolve({ code: 0, missing: true, timedOut: false });
+    try {
+      accessSync(file, constants.X_OK);
+    } catch {
+      return Promise.resolve({ code: 126, missing: false, timedOut: false });
+    }
+    const out = run.userlog === undefined ? 'ignore' : openSync(run.userlog, 'a');
+    return new Promise((resolve) => {
+      const child = spawn(file, [...run.args], {
+        cwd: bin,
+        env: run.env,
+        detached: true,
+        stdio: ['ignore', out, out],
+      });
+      if (typeof out === 'number') closeSync(out);
+      let timedOut = false;
+      const timer = setTimeout(() => {
+        timedOut = true;
+        killGroup(child.pid);
+      }, run.timeoutMs);
+      child.on('error', () => {
+        clearTimeout(timer);
+        resolve({ code: 126, missing: false, timedOut: false });
+      });
+      child.on('exit', (code, signal) => {
+        clearTimeout(timer);
+        // A script's helpers must not outlive it once it timed out; a normal exit leaves them be
+        // (start scripts launch the application in the background).
+        resolve({ code: timedOut ? 124 : (code ?? (signal ? 128 : 1)), missing: false, timedOut });
+      });
+    });
+  }
+}
+
+function killGroup(pid: number | undefined): void {
+  if (pid === undefined) return;
+  try {
+    process.kill(-pid, 'SIGKILL');
+  } catch {
+    // Already gone.
+  }
+}

@@ -1,0 +1,41 @@
+import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { MirrorFacts } from '@keel/engine';
+
+/** What admin keeps on disk for a module: its data facts and the persistent user settings. */
+export interface StoredModule {
+  readonly facts: Partial<MirrorFacts>;
+  /** The module was started (not STOP) when last written: it is started again when admin starts. */
+  readonly running: boolean;
+  readonly settings: { readonly failover?: boolean; readonly boot?: 'on' | 'off'; readonly errd?: boolean; readonly checker?: boolean };
+}
+
+const EMPTY: StoredModule = { facts: {}, running: false, settings: {} };
+
+/**
+ * state.json, written atomically (temporary file, fsync, rename) so a crash leaves the old or the
+ * new content, never a torn file. An unreadable file is reported, not silently reset: losing the
+ * data facts could make a stale node believe it is up to date.
+ */
+export class StateStore {
+  constructor(private readonly file: string) {}
+
+  load(): StoredModule {
+    if (!existsSync(this.file)) return EMPTY;
+    const parsed = JSON.parse(readFileSync(this.file, 'utf8')) as Partial<StoredModule>;
+    return { facts: parsed.facts ?? {}, running: parsed.running ?? false, settings: parsed.settings ?? {} };
+  }
+
+  save(state: StoredModule): void {
+    mkdirSync(dirname(this.file), { recursive: true });
+    const tmp = `${this.file}.tmp`;
+    const fd = openSync(tmp, 'w');
+    try {
+      writeSync(fd, JSON.stringify(state, null, 2));
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    renameSync(tmp, this.file);
+  }
+}

@@ -1,0 +1,31 @@
+import { hostname } from 'node:os';
+import { DynamicModule, Module } from '@nestjs/common';
+import { BUS, DEFAULT_NATS_URL, NatsBus } from '@keel/bus';
+import { KeelConfigModule } from '@keel/config/nest';
+import { ProcessScriptRunner } from './adapters/process-script-runner';
+import { ADMIN_OPTIONS, AdminOptions, AdminService } from './admin.service';
+import { clusterFile, keelDirs } from './paths';
+import { SCRIPT_RUNNER } from './ports/script-runner.port';
+
+/** The admin service wired to the real world: the node's NATS server, processes, files. */
+@Module({})
+export class AdminModule {
+  static forNode(env: Readonly<Record<string, string | undefined>> = process.env): DynamicModule {
+    const dirs = keelDirs(env);
+    const node = env.KEEL_NODE ?? hostname();
+    const options: AdminOptions = { dirs, node, env, tickMs: 250, now: () => Date.now() };
+    return {
+      module: AdminModule,
+      imports: [KeelConfigModule.forRoot({ cluster: clusterFile(dirs), env })],
+      providers: [
+        { provide: ADMIN_OPTIONS, useValue: options },
+        { provide: SCRIPT_RUNNER, useClass: ProcessScriptRunner },
+        {
+          provide: BUS,
+          useFactory: () => NatsBus.connect({ source: { service: 'admin', node }, url: env.KEEL_NATS_URL ?? DEFAULT_NATS_URL }),
+        },
+        AdminService,
+      ],
+    };
+  }
+}

@@ -1,0 +1,98 @@
+import { Inject, Injectable, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import { BUS, BusPort, codecs, HandlerError, parseModuleSubject, rpcs, subjects, Subscription } from '@keel/bus';
+import { ClusterConfig } from '@keel/config';
+import { CLUSTER_CONFIG } from '@keel/config/nest';
+import { LOGGER, Logger } from '@keel/runtime';
+import { ModuleLog } from './adapters/module-log';
+import { StateStore } from './adapters/state-store';
+import { KeelDirs } from './paths';
+import { SCRIPT_RUNNER, ScriptRunner } from './ports/script-runner.port';
+import { handleCommand } from './runtime/command-handler';
+import { findModules } from './runtime/module-registry';
+import { ModuleRuntime } from './runtime/module-runtime';
+
+export const ADMIN_OPTIONS = Symbol.for('keel.admin.options');
+
+export interface AdminOptions {
+  readonly dirs: KeelDirs;
+  readonly node: string;
+  readonly env: Readonly<Record<string, string | undefined>>;
+  /** How often time is given to the automata and the rules (ms). */
+  readonly tickMs: number;
+  readonly now: () => number;
+}
+
+/**
+ * The module engine of this node: one ModuleRuntime per installed module, commands served on the
+ * node's bus, heartbeat views and component resources fed in, time ticking.
+ */
+@Injectable()
+export class AdminService implements OnModuleInit, OnApplicationShutdown {
+  readonly runtimes = new Map<string, ModuleRuntime>();
+  private readonly subscriptions: Subscription[] = [];
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(
+    @Inject(ADMIN_OPTIONS) private readonly options: AdminOptions,
+    @Inject(CLUSTER_CONFIG) private readonly cluster: ClusterConfig,
+    @Inject(BUS) private readonly bus: BusPort,
+    @Inject(SCRIPT_RUNNER) private readonly runner: ScriptRunner,
+    @Inject(LOGGER) private readonly logger: Logger,
+  ) {}
+
+  async onModuleInit(): Promise<void> {
+    const { dirs, node, env, now } = this.options;
+    for (const found of findModules(dirs, this.cluster, env)) {
+      if (!found.ok) {
+        this.logger.error('module not usable', { module: found.paths.module, error: found.error });
+        this.subscriptions.push(
+          await this.bus.serve(subjects.cmd(found.paths.module), rpcs.moduleCommand, () => {
+            throw new HandlerError('INVALID_CONFIG', `module ${found.paths.module} cannot run: ${found.error}`);
+          }),
+        );
+        continue;
+      }
+      const rt = new ModuleRuntime({
+        dirs,
+        paths: found.paths,
+        node,
+        cluster: this.cluster,
+        loaded: found.loaded,
+        runner: this.runner,
+        log: new ModuleLog(found.paths.logFile),
+        store: new StateStore(found.paths.stateFile),
+        bus: this.bus,
+        now,
+        env,
+      });
+      this.runtimes.set(rt.module, rt);
+      this.subscriptions.push(
+        await this.bus.serve(subjects.cmd(rt.module), rpcs.moduleCommand, (req) =>
+          handleCommand(rt, req.payload, req.source.service === 'cli' ? `${req.source.service}@${req.source.node}` : req.source.service),
+        ),
+      );
+      this.logger.info('module loaded', { module: rt.module, mode: found.loaded.config.mode });
+    }
+    this.subscriptions.push(
+      await this.bus.subscribe(subjects.anyModule('heartbeatView'), codecs.heartbeatView, (msg) => {
+        const rt = this.runtimes.get(msg.payload.module);
+        const peer = msg.payload.peers[0];
+        if (!rt || !peer) return;
+        const remote = peer.state === 'UNKNOWN' || peer.readiness === 'UNKNOWN' ? 'UNKNOWN' : { state: peer.state, readiness: peer.readiness };
+        rt.peer(remote, peer.resources ?? {});
+      }),
+      await this.bus.subscribe(subjects.anyModule('resourceSet'), codecs.resourceSet, (msg, ctx) => {
+        const target = parseModuleSubject(ctx.subject);
+        const rt = target && this.runtimes.get(target.module);
+        rt?.setResource(msg.payload.name, msg.payload.value, msg.payload.component);
+      }),
+    );
+    this.timer = setInterval(() => this.runtimes.forEach((rt) => rt.tick()), this.options.tickMs);
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    this.subscriptions.forEach((s) => s.unsubscribe());
+    await this.bus.close();
+  }
+}

@@ -1,0 +1,4 @@
+import { bootstrapService } from '@keel/runtime';
+import { AdminModule } from './admin.module';
+
+void bootstrapService({ service: 'admin', module: AdminModule.forNode() });

@@ -1,0 +1,84 @@
+import { HandlerError, ModuleCommand, CommandResult } from '@keel/bus';
+import { MirrorCommandName, STATE_EXIT_CODE } from '@keel/engine';
+import { formatEntry } from '../adapters/module-log';
+import { ModuleRuntime } from './module-runtime';
+
+const LIFECYCLE = new Set<string>(['start', 'stop', 'restart', 'stopstart', 'forcestop', 'prim', 'second', 'swap', 'primforce', 'failover']);
+
+/** What `keel state` needs, as JSON in the reply's detail. */
+export interface StateReport {
+  readonly module: string;
+  readonly state: string;
+  readonly readiness: string;
+  readonly exitCode: number;
+  readonly remote: string;
+  readonly resources: Record<string, { value: string; since: string; by: string }>;
+}
+
+/**
+ * Answers one module command from the bus (the CLI, the API, scripts). Refusals become error
+ * replies whose message says what is allowed; the command never half-applies.
+ */
+export async function handleCommand(rt: ModuleRuntime, c: ModuleCommand, caller: string): Promise<CommandResult> {
+  if (LIFECYCLE.has(c.name)) {
+    const outcome = await rt.command(c.name as MirrorCommandName, c.args, c.identity, caller);
+    if (!outcome.ok) throw new HandlerError('REFUSED', outcome.message);
+    return { detail: outcome.message };
+  }
+  switch (c.name) {
+    case 'state':
+      return { detail: JSON.stringify(stateReport(rt)) };
+    case 'get': {
+      const name = c.args[0];
+      const r = name === undefined ? undefined : rt.resources.get(name);
+      if (!r) throw new HandlerError('NOT_FOUND', `no resource ${name ?? '(none given)'} in module ${rt.module}`);
+      return { detail: r.value };
+    }
+    case 'set': {
+      const [name, value] = c.args;
+      if (!name || !value || !/^[A-Za-z0-9_.-]+$/.test(name)) throw new HandlerError('BAD_ARGS', 'set needs -r <resource> -v <value>');
+      rt.setResource(name, value, c.identity ?? 'admin');
+      return { detail: `${name} ${value}` };
+    }
+    case 'printi':
+    case 'printe':
+      rt.write(c.name === 'printe' ? 'E' : 'I', c.args.join(' '));
+      return {};
+    case 'log':
+      return { detail: rt.readLog(c.args.includes('-v')).map(formatEntry).join('\n') };
+    case 'boot':
+    case 'errd':
+    case 'checker':
+      return setting(rt, c);
+    default:
+      throw new HandlerError('UNKNOWN_COMMAND', `unknown module command ${c.name}`);
+  }
+}
+
+function setting(rt: ModuleRuntime, c: ModuleCommand): CommandResult {
+  const [value] = c.args;
+  if (c.name === 'boot' && value === 'status') return { detail: `boot ${rt.settings.boot ?? 'off'}` };
+  if (value !== 'on' && value !== 'off') {
+    throw new HandlerError('BAD_ARGS', `${c.name} takes on or off${c.name === 'boot' ? ' or status' : ''}`);
+  }
+  if (c.name === 'boot') rt.saveSettings({ boot: value });
+  else rt.saveSettings({ [c.name]: value === 'on' });
+  rt.setResource(`usersetting.${c.name}`, value, 'admin');
+  rt.write('I', `Action ${c.name} ${value} called by ${c.identity ?? 'admin'}`);
+  return { detail: `${c.name} ${value}` };
+}
+
+export function stateReport(rt: ModuleRuntime): StateReport {
+  const { state, readiness, remote } = rt.state;
+  const resources = Object.fromEntries(
+    rt.resources.entries().map(([k, r]) => [k, { value: r.value, since: new Date(r.since).toISOString(), by: r.by }]),
+  );
+  return {
+    module: rt.module,
+    state,
+    readiness,
+    exitCode: STATE_EXIT_CODE[state as keyof typeof STATE_EXIT_CODE],
+    remote: remote === 'UNKNOWN' ? 'UNKNOWN' : `${remote.state} ${remote.readiness}`,
+    resources,
+  };
+}

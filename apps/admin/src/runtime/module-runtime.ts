@@ -1,0 +1,261 @@
+import { ClusterConfig, LoadedModule, moduleNodes } from '@keel/config';
+import {
+  advertisedFacts,
+  Effect,
+  initialMirror,
+  MirrorCommand,
+  MirrorEngine,
+  MirrorInput,
+  MirrorSettings,
+  PeerFacts,
+  RemoteState,
+  stepMirror,
+} from '@keel/engine';
+import { BusPort, codecs, subjects } from '@keel/bus';
+import { KeelDirs, ModulePaths } from '../paths';
+import { ScriptRunner } from '../ports/script-runner.port';
+import { LogLevel, ModuleLog } from '../adapters/module-log';
+import { StateStore, StoredModule } from '../adapters/state-store';
+import { ResourceTable } from './resources';
+import { scriptEnv, userlogFile } from './script-env';
+import { RulesDriver } from './rules-driver';
+
+export interface RuntimeDeps {
+  readonly dirs: KeelDirs;
+  readonly paths: ModulePaths;
+  readonly node: string;
+  readonly cluster: ClusterConfig;
+  readonly loaded: LoadedModule;
+  readonly runner: ScriptRunner;
+  readonly log: ModuleLog;
+  readonly store: StateStore;
+  readonly bus: BusPort;
+  readonly now: () => number;
+  readonly env: Readonly<Record<string, string | undefined>>;
+}
+
+export interface CommandOutcome {
+  readonly ok: boolean;
+  readonly message: string;
+}
+
+/** Facts the peer advertises, carried as resources by the heartbeats. */
+const FACT_RESOURCES: Record<keyof PeerFacts, string> = {
+  generation: 'heart.generation',
+  lastPrim: 'heart.lastprim',
+  aloneFromSecond: 'heart.alonefromsecond',
+  swapRequest: 'heart.swaprequest',
+  uptodate: 'rfs.uptodate',
+  fullsync: 'rfs.fullsync',
+};
+
+/**
+ * One module on this node: feeds the pure automaton its inputs one at a time, persists what must
+ * survive, and carries out its effects (scripts as processes, the module log, bus messages).
+ */
+export class ModuleRuntime {
+  private engine: MirrorEngine;
+  private readonly inputs: MirrorInput[] = [];
+  private draining = false;
+  private readonly pending = new Map<string, (o: CommandOutcome) => void>();
+  private ids = 0;
+  readonly resources = new ResourceTable();
+  private settingsStored: StoredModule['settings'];
+  private readonly rules: RulesDriver;
+  private remoteResources: Readonly<Record<string, string>> | undefined;
+
+  constructor(private readonly deps: RuntimeDeps) {
+    this.rules = new RulesDriver(deps.loaded.config);
+    const stored = deps.store.load();
+    this.settingsStored = stored.settings;
+    this.engine = initialMirror(settingsFor(deps), deps.now(), { ...stored.facts, failover: stored.settings.failover });
+    this.publishFacts();
+    if (stored.running) {
+      this.write('I', 'Module was running when keel stopped: starting it again');
+      void this.command('start', [], undefined, 'keel');
+    }
+  }
+
+  get module(): string {
+    return this.deps.paths.module;
+  }
+
+  get state(): { state: string; readiness: string; remote: RemoteState } {
+    return { state: this.engine.state, readiness: this.engine.readiness, remote: this.engine.remote };
+  }
+
+  get settings(): StoredModule['settings'] {
+    return this.settingsStored;
+  }
+
+  /** Runs a module command; resolves when the automaton accepted or refused it. */
+  command(name: MirrorCommand['name'], args: readonly string[], identity: string | undefined, caller: string): Promise<CommandOutcome> {
+    const id = `cmd-${++this.ids}`;
+    return new Promise((resolve) => {
+      this.pending.set(id, resolve);
+      this.submit({ kind: 'command', command: { id, name, args, identity, caller } });
+      if (name === 'failover') this.saveSettings({ failover: args[0] === 'on' });
+    });
+  }
+
+  saveSettings(change: Partial<StoredModule['settings']>): void {
+    this.settingsStored = { ...this.settingsStored, ...change };
+    this.persist();
+  }
+
+  /** The peer as the heartbeats see it. */
+  peer(remote: RemoteState, resources: Readonly<Record<string, string>>): void {
+    this.remoteResources = remote === 'UNKNOWN' ? undefined : resources;
+    const facts: Partial<PeerFacts> = {
+      generation: Number(resources[FACT_RESOURCES.generation] ?? 0),
+      lastPrim: resources[FACT_RESOURCES.lastPrim] === 'up',
+      aloneFromSecond: resources[FACT_RESOURCES.aloneFromSecond] === 'up',
+      swapRequest: resources[FACT_RESOURCES.swapRequest] === 'up',
+      uptodate: resources[FACT_RESOURCES.uptodate] === 'up',
+      fullsync: resources[FACT_RESOURCES.fullsync] === 'up',
+    };
+    this.submit({ kind: 'peer', remote, facts });
+  }
+
+  setResource(name: string, value: string, by: string, quiet = false): void {
+    const change = this.resources.set(name, value, by, this.deps.now());
+    if (!change) return;
+    if (!quiet) this.write('I', `Resource ${name} set to ${value} by ${by}`);
+    this.deps.bus.publish(subjects.resourceChanged(this.module), codecs.resourceChanged, {
+      module: this.module,
+      name,
+      value,
+      component: by.replace(/[^A-Za-z0-9_.-]/g, '_').slice(0, 64) || 'admin',
+      previous: change.previous,
+    });
+  }
+
+  readLog(verbose: boolean) {
+    return this.deps.log.read(verbose);
+  }
+
+  submit(input: MirrorInput): void {
+    this.inputs.push(input);
+    this.drain();
+  }
+
+  /** Lets time act: peer-silence and maxloop windows, and the failover rules when an evaluation is due. */
+  tick(): void {
+    this.submit({ kind: 'tick' });
+    const outcome = this.rules.step({
+      now: this.deps.now(),
+      local: Object.fromEntries(this.resources.values()),
+      remote: this.remoteResources,
+      waiting: this.engine.holds.length > 0,
+      running: this.engine.state !== 'STOP',
+    });
+    outcome.logs.forEach((l) => this.write('I', l));
+    outcome.assignments.forEach((a) => this.setResource(a.resource, a.value, a.rule));
+    outcome.inputs.forEach((i) => this.submit(i));
+  }
+
+  write(level: LogLevel, text: string): void {
+    this.deps.log.write({ at: new Date(this.deps.now()), level, text });
+    this.deps.bus.publish(subjects.log(this.module), codecs.logLine, { module: this.module, level, message: text.slice(0, 8192) });
+  }
+
+  private drain(): void {
+    if (this.draining) return;
+    this.draining = true;
+    try {
+      for (let input = this.inputs.shift(); input; input = this.inputs.shift()) {
+        const before = this.engine;
+        const { engine, effects } = stepMirror(before, input, this.deps.now());
+        this.engine = engine;
+        effects.forEach((e) => this.carry(e));
+        if (engine.facts !== before.facts || engine.state !== before.state) this.persist();
+        this.publishFacts();
+      }
+    } finally {
+      this.draining = false;
+    }
+  }
+
+  private persist(): void {
+    this.deps.store.save({ facts: this.engine.facts, running: this.engine.state !== 'STOP', settings: this.settingsStored });
+  }
+
+  private publishFacts(): void {
+    const facts = advertisedFacts(this.engine);
+    for (const [key, resource] of Object.entries(FACT_RESOURCES) as [keyof PeerFacts, string][]) {
+      const v = facts[key];
+      this.setResource(resource, typeof v === 'number' ? String(v) : v ? 'up' : 'down', 'admin', true);
+    }
+    const fo = this.engine.facts.failover ?? this.engine.settings.failover;
+    this.setResource('usersetting.failover', fo ? 'on' : 'off', 'admin', true);
+  }
+
+  private carry(e: Effect): void {
+    switch (e.kind) {
+      case 'state':
+        this.setResource('state.local', `${e.state} ${e.readiness}`, 'admin', true);
+        this.deps.bus.publish(subjects.state(this.module), codecs.stateChange, {
+          module: this.module,
+          state: e.state,
+          readiness: e.readiness,
+          since: new Date(this.deps.now()).toISOString(),
+        });
+        return;
+      case 'log':
+        return this.write(e.level, e.text);
+      case 'reply': {
+        const resolve = this.pending.get(e.id);
+        this.pending.delete(e.id);
+        resolve?.({ ok: e.ok, message: e.message });
+        return;
+      }
+      case 'script':
+        return this.runScript(e.name, e.args);
+      case 'vip':
+        return this.write('V', `Virtual IP ${e.op === 'set' ? 'set' : 'removed'} (requested)`);
+      case 'replication':
+        return this.write('V', `Replication ${e.role}${e.full ? ' (full)' : ''} (requested)`);
+      case 'window':
+        return this.setResource(`window.${e.window}`, e.open ? 'up' : 'down', 'admin', true);
+      case 'reboot':
+        return this.write('E', 'Automatic reboot requested (automatic_reboot="on")');
+    }
+  }
+
+  private runScript(name: string, args: readonly string[]): void {
+    const { loaded, dirs, paths, runner, env } = this.deps;
+    const user = loaded.config.user;
+    const force = args[0] === 'force';
+    const timeoutMs = ((force ? user?.forcestoptimeout : user?.nicestoptimeout) ?? 300) * 1000;
+    const userlog = user?.logging === 'none' ? undefined : userlogFile(paths, name, new Date(this.deps.now()));
+    runner
+      .run({ module: this.module, name, args, env: scriptEnv(dirs, paths, user, env), timeoutMs, userlog }, paths.bin)
+      .then((r) => {
+        if (r.timedOut) this.write('E', `Script ${name} timed out after ${timeoutMs / 1000}s and was killed`);
+        this.submit({ kind: 'scriptDone', name, code: r.code });
+      })
+      .catch((err: Error) => {
+        this.write('E', `Script ${name} could not run: ${err.message}`);
+        this.submit({ kind: 'scriptDone', name, code: 127 });
+      });
+  }
+}
+
+function settingsFor(deps: RuntimeDeps): MirrorSettings {
+  const m = deps.loaded.config;
+  const nodes = moduleNodes(m, deps.cluster);
+  const timeouts = (m.heart?.heartbeats ?? []).map((h) => h.timeout);
+  return {
+    architecture: m.mode,
+    node: deps.node,
+    peer: nodes.find((n) => n !== deps.node) ?? '',
+    failover: m.service.failover,
+    defaultprim: m.service.defaultprim,
+    maxloop: m.service.maxloop,
+    loopIntervalMs: m.service.loopInterval * 3600_000,
+    automaticReboot: m.service.automaticReboot,
+    replication: m.rfs !== undefined,
+    scripts: m.user !== undefined,
+    peerSilenceMs: timeouts.length > 0 ? Math.max(...timeouts) : 0,
+  };
+}

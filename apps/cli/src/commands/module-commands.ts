@@ -1,0 +1,209 @@
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { CommandName, ModuleCommand } from '@keel/bus';
+import { STATE_EXIT_CODE } from '@keel/engine';
+import { parseArgs } from '../args';
+import { AdminClient, CommandFailed } from '../admin-client';
+import { CliIo, EXIT, UsageError } from '../io';
+
+/** Exit code when the node's keel services cannot be reached (distinct from a refusal). */
+export const EXIT_UNREACHABLE = 3;
+
+export interface ModuleCommandContext {
+  readonly io: CliIo;
+  readonly admin: AdminClient;
+  readonly installed: () => string[];
+  readonly sleep: (ms: number) => Promise<void>;
+}
+
+interface StateReport {
+  module: string;
+  state: string;
+  readiness: string;
+  exitCode: number;
+  remote: string;
+  resources: Record<string, { value: string; since: string; by: string }>;
+}
+
+const LIFECYCLE: Record<string, string> = {
+  start: 'start the module',
+  stop: 'stop the module',
+  restart: 'restart the application scripts, no failover',
+  stopstart: 'stop then start again',
+  forcestop: 'stop at once',
+  prim: 'start as primary [fullsync]',
+  second: 'start as secondary [fullsync]',
+  swap: 'exchange primary and secondary [nosync]',
+  primforce: 'start as primary after an interrupted reintegration',
+};
+
+export const MODULE_COMMANDS = [
+  ...Object.keys(LIFECYCLE),
+  'waitstart',
+  'waitstop',
+  'waitstate',
+  'state',
+  'log',
+  'logview',
+  'get',
+  'set',
+  'printi',
+  'printe',
+  'failover',
+  'boot',
+  'errd',
+  'checker',
+];
+
+export function installedModules(env: Readonly<Record<string, string | undefined>>): string[] {
+  const root = join(env.KEEL_ETC ?? '/etc/keel', 'modules');
+  if (!existsSync(root)) return [];
+  return readdirSync(root, { withFileTypes: true })
+    .filter((d) => d.isDirectory() && existsSync(join(root, d.name, 'conf', 'userconfig.xml')))
+    .map((d) => d.name)
+    .sort();
+}
+
+/** `-m AM`, else KEEL_MODULE / SAFEMODULE (set inside module scripts). */
+function moduleOf(options: Readonly<Record<string, string | true>>, io: CliIo, usage: string): string {
+  const m = options['-m'] ?? io.env.KEEL_MODULE ?? io.env.SAFEMODULE;
+  if (typeof m !== 'string') throw new UsageError(`no module: give -m <module> (or set KEEL_MODULE)\n${usage}`);
+  return m;
+}
+
+/** Runs one module command; returns the exit code. */
+export async function runModuleCommand(name: string, args: readonly string[], ctx: ModuleCommandContext): Promise<number> {
+  try {
+    return await dispatch(name, args, ctx);
+  } catch (e) {
+    if (!(e instanceof CommandFailed)) throw e;
+    ctx.io.err(`keel ${name}: ${e.message}`);
+    return e.kind === 'unreachable' ? EXIT_UNREACHABLE : EXIT.invalid;
+  }
+}
+
+async function dispatch(name: string, args: readonly string[], ctx: ModuleCommandContext): Promise<number> {
+  const { io, admin } = ctx;
+  const send = (module: string, command: CommandName, cargs: string[], identity?: string) => {
+    const c: ModuleCommand = { module, name: command, args: cargs, ...(identity ? { identity } : {}) };
+    return admin.send(c);
+  };
+
+  if (name in LIFECYCLE) {
+    const usage = `usage: keel ${name} -m <module> [-i <identity>]${['prim', 'second'].includes(name) ? ' [fullsync]' : name === 'swap' ? ' [nosync]' : ''}`;
+    const p = parseArgs(args, ['-m', '-i'], [], usage);
+    const extra = name === 'swap' ? ['nosync'] : ['prim', 'second'].includes(name) ? ['fullsync'] : [];
+    const bad = p.positional.find((a) => !extra.includes(a));
+    if (bad) throw new UsageError(`unexpected argument ${bad}\n${usage}`);
+    const detail = await send(moduleOf(p.options, io, usage), name as CommandName, [...p.positional], str(p.options['-i']));
+    io.out(detail);
+    return EXIT.ok;
+  }
+
+  switch (name) {
+    case 'state': {
+      const usage = 'usage: keel state [-m <module>] [-v | -lq]';
+      const p = parseArgs(args, ['-m'], ['-v', '-lq'], usage);
+      if (p.positional.length > 0) throw new UsageError(usage);
+      const explicit = p.options['-m'] ?? io.env.KEEL_MODULE;
+      const modules = typeof explicit === 'string' ? [explicit] : ctx.installed();
+      if (p.options['-lq'] && modules.length !== 1) throw new UsageError(`-lq needs one module (-m)\n${usage}`);
+      let code: number = EXIT.ok;
+      for (const m of modules) {
+        const r = JSON.parse(await send(m, 'state', [])) as StateReport;
+        if (p.options['-lq']) {
+          io.out(r.state);
+          return r.exitCode;
+        }
+        io.out(`${r.module}: ${r.state} (${r.readiness})  remote: ${r.remote}`);
+        if (p.options['-v']) {
+          for (const [k, v] of Object.entries(r.resources)) io.out(`  ${k.padEnd(28)} ${v.value.padEnd(14)} ${v.since}  by ${v.by}`);
+        }
+        code = EXIT.ok;
+      }
+      return code;
+    }
+    case 'waitstart':
+    case 'waitstop':
+    case 'waitstate': {
+      const usage = `usage: keel ${name} -m <module>${name === 'waitstate' ? ' <STOP|WAIT|ALONE|UP|PRIM|SECOND>' : ''} [-t <seconds>]`;
+      const p = parseArgs(args, ['-m', '-t'], [], usage);
+      const target = name === 'waitstate' ? p.positional[0] : undefined;
+      if (name === 'waitstate' && (!target || !(target in STATE_EXIT_CODE) || p.positional.length !== 1)) throw new UsageError(usage);
+      if (name !== 'waitstate' && p.positional.length > 0) throw new UsageError(usage);
+      const seconds = p.options['-t'] === undefined ? 600 : Number(p.options['-t']);
+      if (!Number.isFinite(seconds) || seconds <= 0) throw new UsageError(`-t takes a number of seconds\n${usage}`);
+      return waitFor(ctx, moduleOf(p.options, io, usage), name, target, seconds * 1000);
+    }
+    case 'log':
+    case 'logview': {
+      const usage = `usage: keel ${name} -m <module> [-v]`;
+      const p = parseArgs(args, ['-m'], ['-v'], usage);
+      if (p.positional.length > 0) throw new UsageError(usage);
+      const text = await send(moduleOf(p.options, io, usage), 'log', name === 'logview' || p.options['-v'] ? ['-v'] : []);
+      if (text) io.out(text);
+      return EXIT.ok;
+    }
+    case 'get': {
+      const usage = 'usage: keel get -r <resource> -m <module>';
+      const p = parseArgs(args, ['-m', '-r'], [], usage);
+      if (typeof p.options['-r'] !== 'string' || p.positional.length > 0) throw new UsageError(usage);
+      io.out(await send(moduleOf(p.options, io, usage), 'get', [p.options['-r']]));
+      return EXIT.ok;
+    }
+    case 'set': {
+      const usage = 'usage: keel set -r <resource> -v <value> [-i <identity>] [-n] [-l] -m <module>';
+      const p = parseArgs(args, ['-m', '-r', '-v', '-i'], ['-n', '-l'], usage);
+      if (typeof p.options['-r'] !== 'string' || typeof p.options['-v'] !== 'string' || p.positional.length > 0) throw new UsageError(usage);
+      await send(moduleOf(p.options, io, usage), 'set', [p.options['-r'], p.options['-v']], str(p.options['-i']));
+      return EXIT.ok;
+    }
+    case 'printi':
+    case 'printe': {
+      const usage = `usage: keel ${name} [-m <module>] "<message>"`;
+      const p = parseArgs(args, ['-m'], [], usage);
+      if (p.positional.length === 0) throw new UsageError(usage);
+      await send(moduleOf(p.options, io, usage), name, [p.positional.join(' ')]);
+      return EXIT.ok;
+    }
+    case 'failover':
+    case 'boot':
+    case 'errd':
+    case 'checker': {
+      const values = name === 'boot' ? ['on', 'off', 'status'] : ['on', 'off'];
+      const usage = `usage: keel ${name} ${values.join('|')} -m <module>`;
+      const p = parseArgs(args, ['-m'], [], usage);
+      if (p.positional.length !== 1 || !values.includes(p.positional[0])) throw new UsageError(usage);
+      io.out(await send(moduleOf(p.options, io, usage), name, [p.positional[0]]));
+      return EXIT.ok;
+    }
+    default:
+      throw new UsageError(`unknown command '${name}'`);
+  }
+}
+
+const str = (v: string | true | undefined) => (typeof v === 'string' ? v : undefined);
+
+/** Polls the module's state until the wait is over or the deadline passes (exit 1 then). */
+async function waitFor(ctx: ModuleCommandContext, module: string, kind: string, target: string | undefined, timeoutMs: number): Promise<number> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const r = JSON.parse(await ctx.admin.send({ module, name: 'state', args: [] })) as StateReport;
+    const settled = r.readiness !== 'Transient';
+    const done =
+      kind === 'waitstop'
+        ? r.state === 'STOP'
+        : kind === 'waitstart'
+          ? settled && r.state !== 'STOP' && !(r.state === 'WAIT' && r.readiness === 'Transient')
+          : r.state === target && (r.readiness === 'Ready' || (r.state === 'STOP' && r.readiness === 'NotReady'));
+    if (done) {
+      ctx.io.out(`${r.module}: ${r.state} (${r.readiness})`);
+      return EXIT.ok;
+    }
+    if (Date.now() >= deadline) {
+      ctx.io.err(`keel ${kind}: ${module} is still ${r.state} (${r.readiness}) after ${timeoutMs / 1000}s`);
+      return EXIT.invalid;
+    }
+    await ctx.sleep(200);
+  }
+}
