@@ -4,6 +4,6 @@ export * from './model/cluster';
 export { parseDuration, TIME_UNITS, type TimeUnit } from './values/duration';
 export { parseModuleConfig, parseClusterConfig, loadModuleConfig, loadClusterConfig, type LoadOptions, type LoadedModule } from './load';
 export { checkModuleAgainstCluster, moduleNodes, type Placement } from './relations/module-cluster';
-export { builtinRules, DEFAULT_RULES, type BuiltinRule } from './generated/rules';
+export { builtinRules, moduleRuleSources, DEFAULT_RULES, type BuiltinRule, type ModuleRuleSource } from './generated/rules';
 export { generatedCheckers, type LocalAddress, type GeneratedCheckers } from './generated/checkers';
 export { defaultPorts } from './ports';

@@ -1,4 +1,4 @@
-import { builtinRules, ModuleConfig } from '@keel/config';
+import { ModuleConfig, moduleRuleSources } from '@keel/config';
 import { composeRules, createFailoverMachine, FailoverMachine, FailoverState, MirrorInput } from '@keel/engine';
 
 export interface RulesView {
@@ -30,11 +30,7 @@ export class RulesDriver {
   private ids = 0;
 
   constructor(m: ModuleConfig) {
-    const builtin = builtinRules(m).map((r) => r.text).join('\n');
-    const set = composeRules([
-      ...(builtin ? [{ name: 'built-in rules', language: 'legacy' as const, source: builtin, locked: true }] : []),
-      ...m.failover.sections.map((s, i) => ({ ...s, name: `<failover> section ${i + 1}` })),
-    ]);
+    const set = composeRules(moduleRuleSources(m));
     this.machine = createFailoverMachine({ rules: set.rules, period: m.failover.period, handleTime: m.failover.handleTime });
     this.state = this.machine.initial();
   }

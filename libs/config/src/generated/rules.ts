@@ -47,3 +47,22 @@ export function builtinRules(m: ModuleConfig): BuiltinRule[] {
   );
   return [...(m.failover.extends ? DEFAULT_RULES : []), ...generated];
 }
+
+/** One block of rule text in the order the module engine composes them. */
+export interface ModuleRuleSource {
+  readonly name: string;
+  readonly language: 'legacy' | 'lua';
+  readonly source: string;
+}
+
+/**
+ * The rule texts a module runs: the built-in rules, then each `<failover>` section. The default
+ * rules are not locked: the reference's own example disables `ip_failure` from Lua (§5.19.3).
+ */
+export function moduleRuleSources(m: ModuleConfig): ModuleRuleSource[] {
+  const builtin = builtinRules(m).map((r) => r.text).join('\n');
+  return [
+    ...(builtin ? [{ name: 'built-in', language: 'legacy' as const, source: builtin }] : []),
+    ...m.failover.sections.map((s, i) => ({ name: `section ${i + 1}`, language: s.language, source: s.source })),
+  ];
+}

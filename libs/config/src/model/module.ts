@@ -274,6 +274,9 @@ export interface Checkers {
 export interface RuleSection {
   readonly language: 'legacy' | 'lua';
   readonly source: string;
+  /** Where the section's text starts in the file, to place rule syntax errors. */
+  readonly line: number;
+  readonly column: number;
 }
 
 export interface FailoverSettings extends Located {

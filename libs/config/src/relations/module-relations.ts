@@ -1,5 +1,6 @@
 import { IssueSink, SourceLocation } from '../errors';
 import { CheckerAction, CheckerWhen, Located, ModuleConfig, Rfs, Vip } from '../model/module';
+import { checkFailoverRules } from './failover-rules';
 
 const BUILTIN_ACTIONS = new Set(['restart', 'stopstart', 'stop', 'noaction']);
 const BUILTIN_CLASSES = new Set(['prim', 'both', 'pre', 'second', 'sec']);
@@ -37,6 +38,8 @@ export function checkModuleRelations(m: ModuleConfig, sink: IssueSink): void {
       'handle_time',
     );
   }
+  // Rules are generated from the checkers: judge them only once the checkers themselves are valid.
+  if (sink.empty) checkFailoverRules(m, sink);
 }
 
 function checkHeart(m: ModuleConfig, sink: IssueSink): void {

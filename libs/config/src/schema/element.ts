@@ -31,6 +31,7 @@ export interface BuildContext {
   readonly location: SourceLocation;
   /** Text and CDATA content. */
   readonly texts: readonly string[];
+  readonly textStarts: readonly { readonly line: number; readonly column: number }[];
 }
 
 /** The shape of one element: its attributes, children and how the typed model object is built. */
@@ -151,10 +152,10 @@ export function readElement<M>(el: XmlElement, spec: ElementSpec<M>, sink: Issue
   }
 
   if (!valid) return undefined;
-  return spec.build(attrs, children, { element: el, location: el.location, texts: el.texts });
+  return spec.build(attrs, children, { element: el, location: el.location, texts: el.texts, textStarts: el.textStarts });
 }
 
 /** The model an element would have if it were written empty, e.g. `<failover/>`: its defaults. */
 export function defaultsOf<M>(spec: ElementSpec<M>, location: SourceLocation, sink: IssueSink): M | undefined {
-  return readElement({ name: spec.name, attributes: new Map(), children: [], texts: [], location }, spec, sink);
+  return readElement({ name: spec.name, attributes: new Map(), children: [], texts: [], textStarts: [], location }, spec, sink);
 }

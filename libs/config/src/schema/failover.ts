@@ -16,7 +16,9 @@ export const failover = element('failover', {
     period: a.period,
     handleTime: a.handle_time,
     // One CDATA section per language; a section whose first line is `--Lua Rules` is Lua.
-    sections: ctx.texts.map((source): RuleSection => ({ language: LUA_MARK.test(source) ? 'lua' : 'legacy', source })),
+    sections: ctx.texts.map(
+      (source, i): RuleSection => ({ language: LUA_MARK.test(source) ? 'lua' : 'legacy', source, ...ctx.textStarts[i] }),
+    ),
     loc: ctx.location,
   }),
 });

@@ -15,6 +15,8 @@ export interface XmlElement {
   readonly children: XmlElement[];
   /** Text and CDATA content, in order (whitespace-only text is dropped). */
   readonly texts: string[];
+  /** Where each of `texts` starts. */
+  readonly textStarts: { readonly line: number; readonly column: number }[];
   readonly location: SourceLocation;
 }
 
@@ -28,6 +30,7 @@ interface Building {
   attributes: Map<string, XmlAttribute>;
   children: Building[];
   texts: string[];
+  textStarts: { line: number; column: number }[];
   line: number;
   column: number;
 }
@@ -50,7 +53,7 @@ export function parseXml(text: string, file: string): XmlElement {
   };
 
   parser.onopentag = (tag) => {
-    const el: Building = { name: tag.name, attributes: new Map(), children: [], texts: [], ...tagStart };
+    const el: Building = { name: tag.name, attributes: new Map(), children: [], texts: [], textStarts: [], ...tagStart };
     for (const [name, value] of Object.entries(tag.attributes as Record<string, string>)) {
       const pos = attrPositions.get(name) ?? here();
       el.attributes.set(name, { name, value, ...pos });
@@ -76,13 +79,23 @@ export function parseXml(text: string, file: string): XmlElement {
   parser.onclosetag = () => {
     stack.pop();
   };
-  const onText = (t: string) => {
+  const onText = (t: string, start: { line: number; column: number }) => {
     const top = stack[stack.length - 1];
-    if (top && t.trim() !== '') top.texts.push(t);
-    else if (!top && t.trim() !== '') fail('text outside the root element');
+    if (top && t.trim() !== '') {
+      top.texts.push(t);
+      top.textStarts.push(start);
+    } else if (!top && t.trim() !== '') fail('text outside the root element');
   };
-  parser.ontext = onText;
-  parser.oncdata = onText;
+  // sax reports text once it ends, and CDATA possibly in chunks: remember where each began.
+  let cdata = { text: '', start: { line: 1, column: 1 } };
+  parser.ontext = (t) => onText(t, positionOf(Math.max(0, parser.position - t.length - 1)));
+  parser.onopencdata = () => {
+    cdata = { text: '', start: positionOf(parser.position) };
+  };
+  parser.oncdata = (t) => {
+    cdata.text += t;
+  };
+  parser.onclosecdata = () => onText(cdata.text, cdata.start);
   parser.onerror = (err) => {
     fail(`malformed XML: ${err.message.split('\n')[0]}`);
     // sax would otherwise go on; one syntax error is enough to reject the file.
@@ -133,6 +146,7 @@ function freeze(b: Building, file: string, parentPath: string, index?: number): 
     attributes: b.attributes,
     children,
     texts: b.texts,
+    textStarts: b.textStarts,
     location: { file, path, line: b.line, column: b.column },
   };
 }
