@@ -8,17 +8,20 @@ const bytesOf = (value: unknown) => text.encode(JSON.stringify(value));
 
 function withoutNewFields(): { state: Envelope<unknown>; view: Envelope<unknown> } {
   const { advertised: _a, ...statePayload } = examples.stateChange.payload;
-  const peers = examples.heartbeatView.payload.peers.map(({ resources: _r, incarnation: _i, lans, ...peer }) => ({
-    ...peer,
-    lans: lans.map(({ ident: _id, ...lan }) => lan),
-  }));
+  const peers = examples.heartbeatView.payload.peers.map(
+    ({ resources: _r, incarnation: _i, lans, ...peer }) => ({
+      ...peer,
+      lans: lans.map(({ ident: _id, ...lan }) => lan),
+    }),
+  );
   return {
     state: { ...examples.stateChange, payload: statePayload },
     view: { ...examples.heartbeatView, payload: { ...examples.heartbeatView.payload, peers } },
   };
 }
 
-const manyResources = (n: number) => Object.fromEntries(Array.from({ length: n }, (_, i) => [`custom.r${i}`, 'up']));
+const manyResources = (n: number) =>
+  Object.fromEntries(Array.from({ length: n }, (_, i) => [`custom.r${i}`, 'up']));
 
 describe('messages written before the heartbeat fields', () => {
   it('still decode, with the new fields absent', () => {
@@ -41,7 +44,9 @@ describe('stateChange.advertised', () => {
     expect(codecs.stateChange.decode(bytesOf(at(MAX_RESOURCE_MAP_ENTRIES))).payload.advertised).toEqual(
       manyResources(MAX_RESOURCE_MAP_ENTRIES),
     );
-    expect(() => codecs.stateChange.decode(bytesOf(at(MAX_RESOURCE_MAP_ENTRIES + 1)))).toThrow(BusDecodeError);
+    expect(() => codecs.stateChange.decode(bytesOf(at(MAX_RESOURCE_MAP_ENTRIES + 1)))).toThrow(
+      BusDecodeError,
+    );
   });
 
   it.each([
@@ -66,7 +71,10 @@ describe('heartbeatView peer fields', () => {
     ['a fractional incarnation', { incarnation: 1.5 }],
     ['an unsafe incarnation', { incarnation: 2 ** 60 }],
     ['too many resources', { resources: manyResources(MAX_RESOURCE_MAP_ENTRIES + 1) }],
-    ['an ident too long for heartbeat.<ident>', { lans: [{ name: 'lan1', status: 'up', ident: 'x'.repeat(119) }] }],
+    [
+      'an ident too long for heartbeat.<ident>',
+      { lans: [{ name: 'lan1', status: 'up', ident: 'x'.repeat(119) }] },
+    ],
     ['an ident with a space', { lans: [{ name: 'lan1', status: 'up', ident: 'a b' }] }],
   ])('refuses %s', (_what, patch) => {
     expect(() => codecs.heartbeatView.decode(bytesOf(viewWith(patch)))).toThrow(BusDecodeError);

@@ -1,0 +1,141 @@
+// What this node's heartbeat service does (pure): for every mirror module installed on this
+// node, its peer, port, and per heartbeat LAN the local and remote endpoints and the times.
+import { defaultPorts, moduleNodes, type ClusterConfig, type ModuleConfig } from '@keel/config';
+import { MAX_LAN_NAME, MAX_NODE_NAME, MODULE_NAME } from '../wire/packet';
+import { timingAdvice } from './profiles';
+
+export interface Endpoint {
+  readonly address: string;
+  readonly port: number;
+}
+
+export interface HeartbeatLanPlan {
+  /** cluster.xml LAN name. */
+  readonly lan: string;
+  /** Resource heartbeat.<ident>. */
+  readonly ident: string;
+  readonly pulseMs: number;
+  readonly timeoutMs: number;
+  /** Where this node listens and sends from: its laddr (behind NAT) or addr on the LAN. */
+  readonly local: Endpoint;
+  /** Where the peer listens: its addr on the LAN. */
+  readonly remote: Endpoint;
+}
+
+export interface ModulePlan {
+  readonly name: string;
+  readonly id: number;
+  readonly port: number;
+  readonly peer: string;
+  readonly heartbeats: readonly HeartbeatLanPlan[];
+}
+
+export interface HeartbeatPlan {
+  readonly node: string;
+  readonly modules: readonly ModulePlan[];
+}
+
+export interface PlanNote {
+  readonly level: 'info' | 'warn' | 'error';
+  readonly module: string;
+  readonly message: string;
+}
+
+export interface PlanInput {
+  readonly node: string;
+  readonly cluster: ClusterConfig;
+  readonly modules: ReadonlyArray<{
+    readonly name: string;
+    readonly id: number;
+    readonly config: ModuleConfig;
+  }>;
+}
+
+/** At most this many heartbeat LANs per module (the heartbeat view carries at most 16). */
+export const MAX_HEARTBEATS = 16;
+const MAX_IDENT = 118; // heartbeat.<ident> is a resource name of at most 128 characters
+
+export function buildPlan(input: PlanInput): { plan: HeartbeatPlan; notes: PlanNote[] } {
+  const notes: PlanNote[] = [];
+  const modules: ModulePlan[] = [];
+  const bound = new Map<string, string>();
+  for (const m of [...input.modules].sort((a, b) => a.id - b.id)) {
+    const planned = planModule(input.node, input.cluster, m, notes);
+    if (!planned) continue;
+    const clash = planned.heartbeats
+      .map((h) => ({ key: `${h.local.address}|${h.local.port}`, h }))
+      .find(({ key }) => bound.has(key));
+    if (clash) {
+      notes.push({
+        level: 'error',
+        module: m.name,
+        message: `UDP ${clash.h.local.address}:${clash.h.local.port} is already used by module ${bound.get(clash.key)}; set a distinct <heart port> or module id`,
+      });
+      continue;
+    }
+    for (const h of planned.heartbeats) bound.set(`${h.local.address}|${h.local.port}`, m.name);
+    modules.push(planned);
+  }
+  return { plan: { node: input.node, modules }, notes };
+}
+
+function planModule(
+  node: string,
+  cluster: ClusterConfig,
+  m: PlanInput['modules'][number],
+  notes: PlanNote[],
+): ModulePlan | undefined {
+  const note = (level: PlanNote['level'], message: string) => {
+    notes.push({ level, module: m.name, message });
+    return undefined;
+  };
+  const { config } = m;
+  if (config.mode !== 'mirror') return note('info', `${config.mode} module: no mirror heartbeat`);
+  if (!MODULE_NAME.test(m.name) || m.name === 'node') {
+    return note('error', 'module name must match [A-Za-z0-9_-]{1,64} and not be "node"');
+  }
+  const heart = config.heart;
+  if (!heart) return note('error', 'mirror module without <heart>');
+  if (heart.heartbeats.some((h) => h.name === undefined)) {
+    return note(
+      'error',
+      'legacy <heartbeat><server addr> syntax is not supported by keel; name a cluster LAN with <heartbeat name>',
+    );
+  }
+  if (heart.heartbeats.length > MAX_HEARTBEATS)
+    return note('error', `more than ${MAX_HEARTBEATS} heartbeats`);
+  const nodes = moduleNodes(config, cluster);
+  if (!nodes.includes(node)) return note('info', `not a module of node ${node} (nodes: ${nodes.join(', ')})`);
+  const peers = nodes.filter((n) => n !== node);
+  if (peers.length !== 1)
+    return note('error', `a mirror module needs exactly one peer; found ${peers.length}`);
+  const peer = peers[0];
+  if (node.length > MAX_NODE_NAME || peer.length > MAX_NODE_NAME)
+    return note('error', 'node names longer than 253 characters');
+
+  const port = heart.port ?? defaultPorts(m.id).heartbeat;
+  const heartbeats: HeartbeatLanPlan[] = [];
+  for (const hb of heart.heartbeats) {
+    const lanName = hb.name as string;
+    const lan = cluster.lans.find((l) => l.name === lanName);
+    const self = lan?.nodes.find((n) => n.name === node);
+    const other = lan?.nodes.find((n) => n.name === peer);
+    if (!lan || !self || !other)
+      return note('error', `LAN ${lanName} does not reach both ${node} and ${peer} in ${cluster.file}`);
+    if (lanName.length > MAX_LAN_NAME)
+      return note('error', `LAN name ${lanName} is longer than ${MAX_LAN_NAME} characters`);
+    if (hb.ident.length > MAX_IDENT)
+      return note('error', `heartbeat ident ${hb.ident} is longer than ${MAX_IDENT} characters`);
+    const advice = timingAdvice(hb.pulse, hb.timeout);
+    if (advice) notes.push({ level: 'warn', module: m.name, message: `heartbeat ${hb.ident}: ${advice}` });
+    heartbeats.push({
+      lan: lanName,
+      ident: hb.ident,
+      pulseMs: hb.pulse,
+      timeoutMs: hb.timeout,
+      local: { address: self.laddr ?? self.addr, port },
+      remote: { address: other.addr, port },
+    });
+  }
+  return { name: m.name, id: m.id, port, peer, heartbeats };
+}

@@ -1,0 +1,4 @@
+export * from './packet';
+export * from './errors';
+export * from './key';
+export * from './codec';
