@@ -81,12 +81,17 @@ export class AdminService implements OnModuleInit, OnApplicationShutdown {
         const remote = peer.state === 'UNKNOWN' || peer.readiness === 'UNKNOWN' ? 'UNKNOWN' : { state: peer.state, readiness: peer.readiness };
         rt.peer(remote, peer.resources ?? {});
       }),
+      // A (re)started heartbeat service knows nothing until told: tell it everything again.
+      await this.bus.subscribe(subjects.nodeServices(), codecs.servicePresence, (msg) => {
+        if (msg.payload.service === 'heartbeat' && msg.payload.status === 'ready') this.runtimes.forEach((rt) => rt.republish());
+      }),
       await this.bus.subscribe(subjects.anyModule('resourceSet'), codecs.resourceSet, (msg, ctx) => {
         const target = parseModuleSubject(ctx.subject);
         const rt = target && this.runtimes.get(target.module);
         rt?.setResource(msg.payload.name, msg.payload.value, msg.payload.component);
       }),
     );
+    this.runtimes.forEach((rt) => rt.republish());
     this.timer = setInterval(() => this.runtimes.forEach((rt) => rt.tick()), this.options.tickMs);
   }
 

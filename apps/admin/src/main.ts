@@ -1,4 +1,6 @@
 import { bootstrapService } from '@keel/runtime';
 import { AdminModule } from './admin.module';
 
-void bootstrapService({ service: 'admin', module: AdminModule.forNode() });
+bootstrapService({ service: 'admin', module: AdminModule.forNode() }).catch(() => {
+  process.exitCode = 1;
+});

@@ -1,4 +1,6 @@
 import { bootstrapService } from '@keel/runtime';
 import { ApiModule } from './api.module';
 
-void bootstrapService({ service: 'api', module: ApiModule });
+bootstrapService({ service: 'api', module: ApiModule }).catch(() => {
+  process.exitCode = 1;
+});

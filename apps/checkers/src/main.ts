@@ -1,4 +1,6 @@
 import { bootstrapService } from '@keel/runtime';
 import { CheckersModule } from './checkers.module';
 
-void bootstrapService({ service: 'checkers', module: CheckersModule });
+bootstrapService({ service: 'checkers', module: CheckersModule }).catch(() => {
+  process.exitCode = 1;
+});

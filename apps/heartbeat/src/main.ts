@@ -18,11 +18,13 @@ function main(): void {
     process.exitCode = err instanceof HeartbeatStartupError ? 78 : 70;
     return;
   }
-  void bootstrapService({
+  bootstrapService({
     service: SERVICE_NAME,
     module: HeartbeatModule.forRoot({ settings }),
     // Log lines and metrics carry the cluster.xml node name, however it was found.
     env: { ...process.env, KEEL_NODE: settings.node },
+  }).catch(() => {
+    process.exitCode = 1;
   });
 }
 

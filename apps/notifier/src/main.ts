@@ -1,4 +1,6 @@
 import { bootstrapService } from '@keel/runtime';
 import { NotifierModule } from './notifier.module';
 
-void bootstrapService({ service: 'notifier', module: NotifierModule });
+bootstrapService({ service: 'notifier', module: NotifierModule }).catch(() => {
+  process.exitCode = 1;
+});

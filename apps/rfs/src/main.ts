@@ -1,4 +1,6 @@
 import { bootstrapService } from '@keel/runtime';
 import { RfsModule } from './rfs.module';
 
-void bootstrapService({ service: 'rfs', module: RfsModule });
+bootstrapService({ service: 'rfs', module: RfsModule }).catch(() => {
+  process.exitCode = 1;
+});

@@ -1,4 +1,6 @@
 import { bootstrapService } from '@keel/runtime';
 import { VipModule } from './vip.module';
 
-void bootstrapService({ service: 'vip', module: VipModule });
+bootstrapService({ service: 'vip', module: VipModule }).catch(() => {
+  process.exitCode = 1;
+});

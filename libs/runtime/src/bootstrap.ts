@@ -27,7 +27,15 @@ export async function bootstrapService(options: ServiceBootstrap): Promise<INest
   @Module({ imports: [RuntimeModule.forRoot({ logger, metrics }), options.module] })
   class ServiceRoot {}
 
-  const app = await NestFactory.createApplicationContext(ServiceRoot, { logger: new NestLoggerAdapter(logger) });
+  // abortOnError off: a failed start (e.g. no bus) is reported and exits with a code, not a core dump.
+  let app: INestApplicationContext;
+  try {
+    app = await NestFactory.createApplicationContext(ServiceRoot, { logger: new NestLoggerAdapter(logger), abortOnError: false });
+  } catch (e) {
+    logger.error('service failed to start', { error: (e as Error).message });
+    process.exitCode = 1;
+    throw e;
+  }
   app.enableShutdownHooks();
   logger.info('service started', { pid: process.pid });
   return app;

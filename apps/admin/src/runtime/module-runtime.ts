@@ -130,6 +130,19 @@ export class ModuleRuntime {
     });
   }
 
+  /** Publishes the state and every resource again, for a service that (re)joined the bus. */
+  republish(): void {
+    this.publishState(this.engine.state, this.engine.readiness);
+    for (const [name, r] of this.resources.entries()) {
+      this.deps.bus.publish(subjects.resourceChanged(this.module), codecs.resourceChanged, {
+        module: this.module,
+        name,
+        value: r.value,
+        component: 'admin',
+      });
+    }
+  }
+
   readLog(verbose: boolean) {
     return this.deps.log.read(verbose);
   }
@@ -194,13 +207,7 @@ export class ModuleRuntime {
     switch (e.kind) {
       case 'state':
         this.setResource('state.local', `${e.state} ${e.readiness}`, 'admin', true);
-        this.deps.bus.publish(subjects.state(this.module), codecs.stateChange, {
-          module: this.module,
-          state: e.state,
-          readiness: e.readiness,
-          since: new Date(this.deps.now()).toISOString(),
-        });
-        return;
+        return this.publishState(e.state, e.readiness);
       case 'log':
         return this.write(e.level, e.text);
       case 'reply': {
@@ -220,6 +227,15 @@ export class ModuleRuntime {
       case 'reboot':
         return this.write('E', 'Automatic reboot requested (automatic_reboot="on")');
     }
+  }
+
+  private publishState(state: MirrorEngine['state'], readiness: MirrorEngine['readiness']): void {
+    this.deps.bus.publish(subjects.state(this.module), codecs.stateChange, {
+      module: this.module,
+      state,
+      readiness,
+      since: new Date(this.deps.now()).toISOString(),
+    });
   }
 
   private runScript(name: string, args: readonly string[]): void {
