@@ -1,5 +1,6 @@
-import { ConfigError, loadClusterConfig } from '@keel/config';
+import { loadClusterConfig } from '@keel/config';
 import { CliIo, EXIT, UsageError } from '../io';
+import { reportConfigError } from './report-config-error';
 import { defaultClusterFile } from '../paths';
 
 /** `keel cluster confcheck [cluster.xml]`: checks cluster.xml (the installed one by default). */
@@ -15,9 +16,6 @@ export function clusterConfcheck(args: readonly string[], io: CliIo): number {
     io.out(`  membership: port ${c.port} pulse ${c.pulse}ms mlost_count ${c.mlostCount} slost_count ${c.slostCount}`);
     return EXIT.ok;
   } catch (e) {
-    if (!(e instanceof ConfigError)) throw e;
-    e.issues.forEach((i) => io.err(i.toString()));
-    io.err(`${e.issues.length} error(s): configuration not valid`);
-    return EXIT.invalid;
+    return reportConfigError(e, io);
   }
 }

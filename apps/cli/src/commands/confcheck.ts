@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
-import { builtinRules, checkModuleAgainstCluster, ConfigError, IssueSink, loadClusterConfig, loadModuleConfig } from '@keel/config';
+import { builtinRules, checkModuleAgainstCluster, IssueSink, loadClusterConfig, loadModuleConfig } from '@keel/config';
 import { CliIo, EXIT, UsageError } from '../io';
+import { reportConfigError } from './report-config-error';
 import { defaultClusterFile, userconfigOf } from '../paths';
 import { describeModule } from './describe-module';
 
@@ -26,10 +27,7 @@ export function confcheck(args: readonly string[], io: CliIo): number {
     warnings.forEach((w) => io.out(`warning: ${w.toString()}`));
     return EXIT.ok;
   } catch (e) {
-    if (!(e instanceof ConfigError)) throw e;
-    e.issues.forEach((i) => io.err(i.toString()));
-    io.err(`${e.issues.length} error(s): configuration not valid`);
-    return EXIT.invalid;
+    return reportConfigError(e, io);
   }
 }
 

@@ -1,4 +1,4 @@
-import { address, duration, identifier, ip, nonEmpty, oneOf, onOff, port } from '../values/attr';
+import { address, AttrSpec, duration, identifier, ip, nonEmpty, oneOf, onOff, port } from '../values/attr';
 import {
   CheckerAction,
   Checkers,
@@ -8,11 +8,9 @@ import {
   IntfChecker,
   IpChecker,
   ModuleChecker,
-  PingChecker,
   SplitbrainChecker,
-  TcpChecker,
 } from '../model/module';
-import { element, many, one, optional } from './element';
+import { element, ElementSpec, many, one, optional } from './element';
 
 const WHEN = ['pre', 'prim', 'second', 'both'] as const;
 const ACTIONS = ['stop', 'stopstart', 'restart', 'wait', 'noaction'] as const;
@@ -26,36 +24,25 @@ const tcpTo = element('to', {
   build: (a) => a,
 });
 
-const tcp = element('tcp', {
-  attrs: { ident: identifier().required(), when: oneOf(WHEN).required(), action: oneOf(ACTIONS).optional() },
-  children: { to: one(tcpTo) },
-  build: (a, c, ctx): TcpChecker => ({
-    kind: 'tcp',
-    ident: a.ident,
-    when: a.when,
-    action: a.action ?? defaultAction(a.when),
-    to: c.to,
-    loc: ctx.location,
-  }),
-});
-
 const pingTo = element('to', {
   attrs: { addr: address().required(), ...probeTimes },
   build: (a) => a,
 });
 
-const ping = element('ping', {
-  attrs: { ident: identifier().required(), when: oneOf(WHEN).default('pre'), action: oneOf(ACTIONS).optional() },
-  children: { to: one(pingTo) },
-  build: (a, c, ctx): PingChecker => ({
-    kind: 'ping',
-    ident: a.ident,
-    when: a.when,
-    action: a.action ?? defaultAction(a.when),
-    to: c.to,
-    loc: ctx.location,
-  }),
-});
+/** tcp and ping checkers differ only in their target and whether `when` has a default. */
+function probeChecker<K extends 'tcp' | 'ping', T>(kind: K, to: ElementSpec<T>, when: AttrSpec<CheckerWhen, 'required' | 'defaulted'>) {
+  return element(kind, {
+    attrs: { ident: identifier().required(), when, action: oneOf(ACTIONS).optional() },
+    children: { to: one(to) },
+    build: (a, c, ctx) => {
+      const w = a.when as CheckerWhen;
+      return { kind, ident: a.ident, when: w, action: a.action ?? defaultAction(w), to: c.to, loc: ctx.location };
+    },
+  });
+}
+
+const tcp = probeChecker('tcp', tcpTo, oneOf(WHEN).required());
+const ping = probeChecker('ping', pingTo, oneOf(WHEN).default('pre'));
 
 const intfTo = element('to', { attrs: { local_addr: ip().required() }, build: (a) => a.local_addr });
 

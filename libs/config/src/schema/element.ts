@@ -74,6 +74,17 @@ export const many = <M>(spec: ElementSpec<M>, min = 0): ChildSpec<M, 'many'> => 
   max: Number.POSITIVE_INFINITY,
 });
 
+/** An element that only wraps a list of one kind of child, e.g. `<interface_list>`: it reads as that list. */
+export function listOf<M>(name: string, child: ElementSpec<M>, min = 1): ElementSpec<M[]> {
+  return {
+    name,
+    attrs: {},
+    children: { [child.name]: many(child, min) },
+    text: false,
+    build: (_a, c) => c[child.name] as M[],
+  };
+}
+
 const list = (names: readonly string[]) => (names.length === 0 ? 'none' : names.join(', '));
 
 /**

@@ -1,6 +1,7 @@
 import { duration, yesNo } from '../values/attr';
 import { FailoverSettings, RuleSection } from '../model/module';
 import { element } from './element';
+import { camel } from './camel';
 
 const LUA_MARK = /^\s*--Lua Rules/;
 
@@ -12,9 +13,7 @@ export const failover = element('failover', {
   },
   text: true,
   build: (a, _c, ctx): FailoverSettings => ({
-    extends: a.extends,
-    period: a.period,
-    handleTime: a.handle_time,
+    ...camel(a),
     // One CDATA section per language; a section whose first line is `--Lua Rules` is Lua.
     sections: ctx.texts.map(
       (source, i): RuleSection => ({ language: LUA_MARK.test(source) ? 'lua' : 'legacy', source, ...ctx.textStarts[i] }),

@@ -1,6 +1,7 @@
 import { duration, int, identifier, nonEmpty, onOff, port, address } from '../values/attr';
 import { FarmLan, FarmMembership, Heart, Heartbeat } from '../model/module';
 import { element, many } from './element';
+import { camel } from './camel';
 
 /** `<server addr>`: the pre-7.2 way to name a heartbeat or flow peer. */
 export const legacyServer = element('server', {
@@ -37,10 +38,7 @@ export const heart = element('heart', {
   },
   children: { heartbeat: many(heartbeat, 1) },
   build: (a, c, ctx): Heart => ({
-    port: a.port,
-    pulse: a.pulse,
-    timeout: a.timeout,
-    permanentArp: a.permanent_arp,
+    ...camel(a),
     // Each heartbeat inherits the <heart> timings it does not set itself.
     heartbeats: c.heartbeat.map((h) => ({ ...h, pulse: h.pulse ?? a.pulse, timeout: h.timeout ?? a.timeout })),
     loc: ctx.location,
@@ -66,14 +64,7 @@ export const farm = element('farm', {
     slost_count: int(1).default('10'),
   },
   children: { lan: many(farmLan, 1) },
-  build: (a, c, ctx): FarmMembership => ({
-    port: a.port,
-    pulse: a.pulse,
-    mlostCount: a.mlost_count,
-    slostCount: a.slost_count,
-    lans: c.lan,
-    loc: ctx.location,
-  }),
+  build: (a, c, ctx): FarmMembership => ({ ...camel(a), lans: c.lan, loc: ctx.location }),
 });
 
 export const flow = element('flow', {

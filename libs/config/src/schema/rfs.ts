@@ -1,6 +1,7 @@
 import { absolutePath, duration, int, nonEmpty, oneOf, onOff, regex, relativePath, text } from '../values/attr';
 import { Replicated, Rfs } from '../model/module';
 import { element, many, optional } from './element';
+import { camel } from './camel';
 import { flow } from './heart';
 
 const tocheck = element('tocheck', {
@@ -62,30 +63,10 @@ export const rfs = element('rfs', {
     const reipacketsize =
       a.reipacketsize ?? (a.packetsize !== undefined ? Math.min(a.packetsize, Number(DEFAULT_PACKET)) : Number(DEFAULT_PACKET));
     return {
-      acl: a.acl,
-      async: a.async,
-      iotimeout: a.iotimeout,
-      roflags: a.roflags,
-      locktimeout: a.locktimeout,
-      sendtimeout: a.sendtimeout,
-      nbrei: a.nbrei,
+      ...camel(a),
       reipacketsize,
       ruzoneBlocksize: a.ruzone_blocksize ?? (a.reipacketsize ?? Number(DEFAULT_PACKET)),
-      packetsize: a.packetsize,
       namespacepolicy: Number(a.namespacepolicy) as Rfs['namespacepolicy'],
-      reitimeout: a.reitimeout,
-      reicommit: a.reicommit,
-      reidetail: a.reidetail,
-      allocthreshold: a.allocthreshold,
-      nbremconn: a.nbremconn,
-      checktime: a.checktime,
-      checkintv: a.checkintv,
-      nfsboxOptions: a.nfsbox_options,
-      scripts: a.scripts,
-      reiallowedbw: a.reiallowedbw,
-      syncdelta: a.syncdelta,
-      syncat: a.syncat,
-      mountoversuffix: a.mountoversuffix,
       flow: c.flow,
       replicated: c.replicated,
       loc: ctx.location,

@@ -1,6 +1,7 @@
 import { duration, identifier, int, nonEmpty, oneOf, regex, text, yesNo } from '../values/attr';
 import { Errd, ProcMonitor, UserScripts, VirtualHost } from '../model/module';
 import { element, many, one } from './element';
+import { camel } from './camel';
 
 const variable = element('var', {
   attrs: { name: identifier().required(), value: text().required() },
@@ -46,19 +47,7 @@ const proc = element('proc', {
     class: identifier().required(),
     start_after: int(0).default('0'),
   },
-  build: (a, _c, ctx): ProcMonitor => ({
-    name: a.name,
-    service: a.service,
-    nameregex: a.nameregex,
-    argregex: a.argregex,
-    atleast: a.atleast,
-    atmax: a.atmax,
-    action: a.action,
-    restartServices: a.restart_services,
-    class: a.class,
-    startAfter: a.start_after,
-    loc: ctx.location,
-  }),
+  build: (a, _c, ctx): ProcMonitor => ({ ...camel(a), loc: ctx.location }),
 });
 
 export const errd = element('errd', {

@@ -1,17 +1,5 @@
 import { duration, identifier, int, nonEmpty, oneOf, onOff, text } from '../values/attr';
-import {
-  BootSetting,
-  Checkers,
-  Errd,
-  FailoverSettings,
-  FarmMembership,
-  Heart,
-  ModuleMode,
-  Rfs,
-  UserScripts,
-  Vip,
-  VirtualHost,
-} from '../model/module';
+import { BootSetting, Checkers, FailoverSettings, ModuleConfig, ModuleMode } from '../model/module';
 import { BuildContext } from './element';
 import { element, ElementSpec, optional, one, many } from './element';
 import { farm, heart } from './heart';
@@ -39,7 +27,7 @@ const mirrorAttrs = {
 };
 
 /** `<service>` as read, before the loader fills in mode-dependent defaults. */
-export interface ServiceDraft {
+export type ServiceDraft = Pick<ModuleConfig, 'heart' | 'farm' | 'vip' | 'rfs' | 'user' | 'vhost' | 'errd'> & {
   readonly attrs: {
     readonly boot: BootSetting;
     readonly boot_delay: number;
@@ -49,17 +37,10 @@ export interface ServiceDraft {
     readonly failover: boolean;
     readonly defaultprim: string;
   };
-  readonly heart: Heart | undefined;
-  readonly farm: FarmMembership | undefined;
-  readonly vip: Vip | undefined;
-  readonly rfs: Rfs | undefined;
-  readonly user: UserScripts | undefined;
-  readonly vhost: VirtualHost | undefined;
-  readonly errd: Errd | undefined;
   readonly check: Checkers | undefined;
   readonly failover: FailoverSettings | undefined;
   readonly ctx: BuildContext;
-}
+};
 
 const common = (mode: ModuleMode) => ({ user: optional(user), vhost: optional(vhost), errd: optional(errd), check: optional(check(mode)), failover: optional(failover) });
 

@@ -1,6 +1,6 @@
 import { address, duration, int, mac, netmask, nonEmpty, oneOf, onOff, port, starOr } from '../values/attr';
 import { LbGroup, LbHost, LbRule, ModuleMode, Vip, VipInterface, VirtualAddr } from '../model/module';
-import { element, many, one, optional } from './element';
+import { element, listOf, many, one, optional } from './element';
 
 /** `<virtual_addr>`; `where` must match the architecture (checked by the module relations). */
 const virtualAddr = element('virtual_addr', {
@@ -14,11 +14,7 @@ const virtualAddr = element('virtual_addr', {
   build: (a, _c, ctx): VirtualAddr => ({ ...a, loc: ctx.location }),
 });
 
-const realInterface = element('real_interface', {
-  attrs: {},
-  children: { virtual_addr: many(virtualAddr, 1) },
-  build: (_a, c) => c.virtual_addr,
-});
+const realInterface = listOf('real_interface', virtualAddr);
 
 const virtualInterface = element('virtual_interface', {
   attrs: {
@@ -62,11 +58,7 @@ const host = element('host', {
   build: (a, _c, ctx): LbHost => ({ ...a, loc: ctx.location }),
 });
 
-const lbCluster = element('cluster', {
-  attrs: {},
-  children: { host: many(host, 1) },
-  build: (_a, c) => c.host,
-});
+const lbCluster = listOf('cluster', host);
 
 const rule = element('rule', {
   attrs: {
@@ -84,20 +76,12 @@ const group = element('group', {
   build: (a, c, ctx): LbGroup => ({ name: a.name, hosts: c.cluster, rules: c.rule, loc: ctx.location }),
 });
 
-const loadbalancingList = element('loadbalancing_list', {
-  attrs: {},
-  children: { group: many(group, 1) },
-  build: (_a, c) => c.group,
-});
+const loadbalancingList = listOf('loadbalancing_list', group);
 
 /** `<vip>` differs by architecture: a mirror aliases on one side, a farm shares the VIP behind a virtual MAC. */
 export function vip(mode: Exclude<ModuleMode, 'light'>) {
   const iface = mode === 'mirror' ? mirrorInterface : farmInterface;
-  const interfaceList = element('interface_list', {
-    attrs: {},
-    children: { interface: many(iface, 1) },
-    build: (_a, c) => c.interface,
-  });
+  const interfaceList = listOf('interface_list', iface);
   const common = { tcpreset: onOff().default('on') };
   if (mode === 'mirror') {
     return element('vip', {
