@@ -1,0 +1,12 @@
+export * from './plan';
+export * from './lab';
+export {
+  cleanupLeftovers,
+  listNetns,
+  teardownLab,
+  LabTeardownError,
+  NETNS_DIR,
+  type CleanupOptions,
+  type LabOwner,
+} from './teardown';
+export { LabCommandError, type ExecResult } from './system';
