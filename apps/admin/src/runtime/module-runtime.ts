@@ -47,6 +47,7 @@ const FACT_RESOURCES: Record<keyof PeerFacts, string> = {
   swapRequest: 'heart.swaprequest',
   uptodate: 'rfs.uptodate',
   fullsync: 'rfs.fullsync',
+  exitingAlone: 'heart.exitingalone',
 };
 
 /**
@@ -113,6 +114,7 @@ export class ModuleRuntime {
       swapRequest: resources[FACT_RESOURCES.swapRequest] === 'up',
       uptodate: resources[FACT_RESOURCES.uptodate] === 'up',
       fullsync: resources[FACT_RESOURCES.fullsync] === 'up',
+      exitingAlone: resources[FACT_RESOURCES.exitingAlone] === 'up',
     };
     this.submit({ kind: 'peer', remote, facts });
   }

@@ -10,5 +10,6 @@ export function advertisedFacts(e: MirrorEngine): PeerFacts {
     swapRequest: e.swapRequest,
     uptodate: e.facts.uptodate,
     fullsync: e.facts.fullsyncPeer,
+    exitingAlone: e.exitingAlone,
   };
 }

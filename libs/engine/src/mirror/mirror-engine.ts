@@ -41,6 +41,7 @@ export function initialMirror(settings: MirrorSettings, now: number, facts: Part
     thenStart: undefined,
     failoverOffHold: false,
     splitBrainLogged: false,
+    exitingAlone: false,
   };
 }
 
@@ -60,6 +61,8 @@ export function stepMirror(engine: MirrorEngine, input: MirrorInput, now: number
     case 'peer':
       d.remote = input.remote;
       d.peer = input.remote === 'UNKNOWN' ? NO_PEER : { ...d.peer, ...input.facts };
+      // Losing the peer opens a new possible split brain, to be logged when it heals.
+      if (input.remote === 'UNKNOWN') d.splitBrainLogged = false;
       logRemote(engine.remote, input.remote, out);
       break;
     case 'scriptDone':
@@ -349,7 +352,6 @@ function beginTransition(d: Draft, from: ModuleState, to: ModuleState, action: S
   if (to === 'ALONE') d.facts = { ...d.facts, generation: Math.max(d.facts.generation, d.peer.generation) + 1 };
   d.intent = undefined;
   d.swapRequest = false;
-  d.splitBrainLogged = false;
   startJob(d, steps);
 }
 
@@ -400,7 +402,10 @@ function runJob(d: Draft, out: Effect[]): boolean {
         if (step.state === 'SECOND' && step.readiness === 'Ready') {
           const generation = Math.max(d.facts.generation, d.peer.generation);
           d.facts = { ...d.facts, uptodate: true, synced: true, interrupted: false, lastPrim: false, generation };
+          d.exitingAlone = false;
         }
+        // A stop that is not part of the recovery's stopstart ends it too.
+        if (step.state === 'STOP' && d.thenStart === undefined) d.exitingAlone = false;
         break;
       case 'awaitReplication':
         job = { ...job, waiting: 'replication' };
@@ -491,19 +496,26 @@ function reactToPeer(d: Draft, out: Effect[]): boolean {
   const cause = r === 'UNKNOWN' ? 'no heartbeat' : 'remote stop';
   switch (d.state) {
     case 'ALONE':
+      // Another primary, whatever its readiness, can only come from an isolation; the peer may also
+      // already be on its way out when its first heartbeat after the isolation arrives. The node
+      // that stays logs it and goes on below (the exiting peer soon shows up as SECOND).
+      if ((r !== 'UNKNOWN' && isPrimary(r.state)) || (d.peer.exitingAlone && !d.splitBrainLogged)) {
+        if (splitBrainRecovery(d, out)) return true;
+      }
       if (remoteIs(r, 'SECOND')) {
         beginTransition(d, 'ALONE', 'PRIM', 'start');
         d.facts = { ...d.facts, fullsyncPeer: false };
         return true;
       }
-      if (remotePrimary(r)) return splitBrainRecovery(d, out);
       return false;
     case 'PRIM':
       // The pair has been in sync once: from now on a returning node may resync by zones.
       if (remoteIs(r, 'SECOND') && r !== 'UNKNOWN' && r.readiness === 'Ready' && !d.facts.synced) {
         d.facts = { ...d.facts, synced: true, fullsyncPeer: false };
       }
-      if (remotePrimary(r)) return splitBrainRecovery(d, out);
+      if (remotePrimary(r) || (d.peer.exitingAlone && !d.splitBrainLogged)) {
+        if (splitBrainRecovery(d, out)) return true;
+      }
       if (noSecondary) {
         out.push(log(`Action alone called by heart: ${cause}`));
         beginTransition(d, 'PRIM', 'ALONE', 'start');
@@ -549,8 +561,12 @@ function reactToPeer(d: Draft, out: Effect[]): boolean {
  * it went ALONE exits; if both or neither were, the node with the smaller name stays.
  */
 function splitBrainRecovery(d: Draft, out: Effect[]): boolean {
-  const iExit =
-    d.aloneFromSecond !== d.peer.aloneFromSecond ? d.aloneFromSecond : d.settings.node > d.settings.peer;
+  // A peer already on its way out settles it; otherwise the former secondary exits.
+  const iExit = d.peer.exitingAlone
+    ? false
+    : d.aloneFromSecond !== d.peer.aloneFromSecond
+      ? d.aloneFromSecond
+      : d.settings.node > d.settings.peer;
   if (!iExit) {
     if (!d.splitBrainLogged) out.push(log('Split brain recovery: staying alone'));
     d.splitBrainLogged = true;
@@ -558,6 +574,7 @@ function splitBrainRecovery(d: Draft, out: Effect[]): boolean {
   }
   out.push(log('Split brain recovery: exiting alone'));
   d.facts = { ...d.facts, uptodate: false };
+  d.exitingAlone = true;
   d.thenStart = 'second';
   beginStop(d, 'stopstart');
   return true;

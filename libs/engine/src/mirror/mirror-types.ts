@@ -55,6 +55,8 @@ export interface PeerFacts {
   readonly swapRequest: boolean;
   readonly uptodate: boolean;
   readonly fullsync: boolean;
+  /** The peer is leaving the primary role after an isolation (split-brain recovery). */
+  readonly exitingAlone: boolean;
 }
 
 export type StartMode = 'start' | 'prim' | 'second' | 'primforce';
@@ -113,6 +115,8 @@ export interface MirrorEngine {
   readonly failoverOffHold: boolean;
   /** "Split brain recovery: staying alone" was logged for the current meeting. */
   readonly splitBrainLogged: boolean;
+  /** This node is leaving the primary role after an isolation, until it is SECOND again. */
+  readonly exitingAlone: boolean;
 }
 
-export const NO_PEER: PeerFacts = { generation: 0, lastPrim: false, aloneFromSecond: false, swapRequest: false, uptodate: false, fullsync: false };
+export const NO_PEER: PeerFacts = { generation: 0, lastPrim: false, aloneFromSecond: false, swapRequest: false, uptodate: false, fullsync: false, exitingAlone: false };

@@ -92,7 +92,10 @@ function chooseOnStart(i: RoleInput, remotePrimary: boolean): RoleChoice {
     };
   }
   if (r === 'UNKNOWN') return listening(i) ? { kind: 'listen' } : { kind: 'become', state: 'ALONE' };
-  if (r.state === 'STOP' || r.readiness === 'NotReady') return { kind: 'become', state: 'ALONE' };
+  // A stopped peer may be starting this very moment, unseen yet: only the node that would lead a
+  // joint start goes ALONE at once; the other gives the peer one heartbeat timeout to show up.
+  if (r.state === 'STOP') return iLead(i) || !listening(i) ? { kind: 'become', state: 'ALONE' } : { kind: 'listen' };
+  if (r.readiness === 'NotReady') return { kind: 'become', state: 'ALONE' };
   if (r.state === 'WAIT') return iLead(i) ? { kind: 'become', state: 'PRIM' } : { kind: 'listen' };
   // The peer is SECOND without a primary: it is leaving; wait for it to settle.
   return { kind: 'listen' };

@@ -20,3 +20,14 @@ test('isolation without witness: both ALONE; on reconnection the former SECOND e
   expect(p.trace.node2).toContain('replication secondary');
   expect([p.state('node1'), p.state('node2')]).toEqual(['PRIM Ready', 'SECOND Ready']);
 });
+
+test('a late heartbeat from before the isolation does not hide the split brain: the stayer still logs it', () => {
+  const p = runningPair();
+  p.cut();
+  // The first packet after the heal was sent before node2 went ALONE: it still says SECOND.
+  p.input('node1', { kind: 'peer', remote: { state: 'SECOND', readiness: 'Ready' } });
+  p.clearTrace().heal();
+  expect(p.logs('node1')).toContain('I Split brain recovery: staying alone');
+  expect(p.logs('node2')).toContain('I Split brain recovery: exiting alone');
+  expect([p.state('node1'), p.state('node2')]).toEqual(['PRIM Ready', 'SECOND Ready']);
+});

@@ -1,0 +1,128 @@
+// A two-node keel cluster in a lab: each node runs its own nats-server, keel-heartbeat and
+// keel-admin (compiled, from dist/), with the sample mirror module installed. Used by the
+// mirror scenarios; always destroyed in afterAll.
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Lab } from '../../tools/lab/src';
+import { cleanupCrashedRuns, labName } from './helpers';
+
+export const ROOT = join(__dirname, '../..');
+export const MODULE = 'mirror-demo';
+export const NODES = ['node1', 'node2'] as const;
+export type Node = (typeof NODES)[number];
+
+const KEEL = join(ROOT, 'apps/cli/bin/keel');
+const SAMPLE = join(ROOT, 'deploy/samples', MODULE);
+
+export interface KeelClusterOptions {
+  /** Replaces the sample's userconfig.xml. */
+  readonly userconfig?: string;
+}
+
+export class KeelCluster {
+  private constructor(
+    readonly lab: Lab,
+    private readonly key: string,
+  ) {}
+
+  static async create(scenario: string, options: KeelClusterOptions = {}): Promise<KeelCluster> {
+    await cleanupCrashedRuns();
+    const lab = await Lab.create({ name: labName(scenario), nodes: [...NODES], lans: ['default', 'private'] });
+    const cluster = new KeelCluster(lab, randomBytes(32).toString('hex'));
+    try {
+      for (const node of NODES) await cluster.install(node, options.userconfig ?? readFileSync(join(SAMPLE, 'conf/userconfig.xml'), 'utf8'));
+      for (const node of NODES) await cluster.startServices(node);
+      for (const node of NODES) await cluster.waitAdmin(node);
+    } catch (e) {
+      await lab.destroy();
+      throw e;
+    }
+    return cluster;
+  }
+
+  private async sh(node: Node, script: string, input?: string): Promise<string> {
+    const r = await this.lab.exec(node, ['sh', '-c', script], { input, timeoutMs: 20_000 });
+    if (r.code !== 0) throw new Error(`${node}: ${script} failed (${r.code}): ${r.stderr}`);
+    return r.stdout;
+  }
+
+  private async install(node: Node, userconfig: string): Promise<void> {
+    const mod = `/etc/keel/modules/${MODULE}`;
+    await this.sh(node, `mkdir -p /var/lib/keel/cluster ${mod}/conf && cp -r ${SAMPLE}/bin ${mod}/ && cp ${ROOT}/deploy/samples/cluster.xml /var/lib/keel/cluster/`);
+    await this.sh(node, `cat > ${mod}/conf/userconfig.xml`, userconfig);
+    await this.sh(node, 'umask 077 && cat > /var/lib/keel/cluster/cluster.key', this.key);
+  }
+
+  /** nats-server, then heartbeat and admin, each logging under the node's /var/lib/keel. */
+  async startServices(node: Node): Promise<void> {
+    await this.lab.startNats(node);
+    const env = { KEEL_NODE: node, PATH: process.env.PATH ?? '/usr/bin:/bin' };
+    for (const service of ['heartbeat', 'admin']) {
+      await this.lab.spawn(node, [join(ROOT, `apps/${service}/bin/keel-${service}`)], {
+        env,
+        logFile: `/var/lib/keel/${service}.log`,
+      });
+    }
+  }
+
+  /** Waits (bounded) until the node's admin service answers. */
+  async waitAdmin(node: Node, seconds = 30): Promise<void> {
+    const deadline = Date.now() + seconds * 1000;
+    let last = await this.keel(node, 'state');
+    while (last.code !== 0 && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 250));
+      last = await this.keel(node, 'state');
+    }
+    if (last.code !== 0) {
+      const logs = await this.sh(node, 'tail -n 30 /var/lib/keel/admin.log /var/lib/keel/heartbeat.log 2>&1 || true');
+      throw new Error(`${node}: admin did not answer in ${seconds}s: ${last.err}\n${logs}`);
+    }
+  }
+
+  /** Runs `keel <args>` on a node; `-m` is added. */
+  async keel(node: Node, ...args: string[]): Promise<{ code: number; out: string; err: string }> {
+    const r = await this.lab.exec(node, [KEEL, ...args, '-m', MODULE], { env: { KEEL_NODE: node }, timeoutMs: 60_000 });
+    return { code: r.code ?? -1, out: r.stdout.trim(), err: r.stderr.trim() };
+  }
+
+  /** Waits until the node is in `state` (Ready, or STOP); fails the test otherwise. */
+  async waitState(node: Node, state: string, seconds = 20): Promise<void> {
+    const r = await this.keel(node, 'waitstate', state, '-t', String(seconds));
+    if (r.code !== 0) {
+      throw new Error(`${node} did not reach ${state}: ${r.err}\n--- module log ---\n${(await this.keel(node, 'log', '-v')).out}`);
+    }
+  }
+
+  async state(node: Node): Promise<string> {
+    const r = await this.keel(node, 'state');
+    return r.out.replace(/^[^:]+: /, '').replace(/\s+remote:.*$/, '');
+  }
+
+  /** The sample scripts' record of their calls, from this line on (see `mark`). */
+  async scripts(node: Node, since = 0): Promise<string[]> {
+    const out = await this.sh(node, `cat /var/lib/keel/modules/${MODULE}/scripts.log 2>/dev/null || true`);
+    return out.split('\n').filter(Boolean).slice(since);
+  }
+
+  async mark(node: Node): Promise<number> {
+    return (await this.scripts(node)).length;
+  }
+
+  async log(node: Node): Promise<string> {
+    return (await this.keel(node, 'log', '-v')).out;
+  }
+
+  /** The documented first start: node1 PRIM (Ready), node2 SECOND (Ready). */
+  async primSecond(): Promise<void> {
+    await this.keel('node1', 'prim');
+    await this.waitState('node1', 'ALONE');
+    await this.keel('node2', 'second');
+    await this.waitState('node2', 'SECOND');
+    await this.waitState('node1', 'PRIM');
+  }
+
+  async destroy(): Promise<void> {
+    await this.lab.destroy();
+  }
+}

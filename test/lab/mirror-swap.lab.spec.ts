@@ -1,0 +1,19 @@
+import { mirrorScenario } from './lab-scenario';
+
+// Issue 3 / reference §3.2 M12: swap exchanges the roles, the application stops before it starts.
+mirrorScenario('mirror swap', (c) => {
+  test('swap on node1: node1 SECOND, node2 PRIM, with the swap scripts', async () => {
+    const [from1, from2] = [await c().mark('node1'), await c().mark('node2')];
+    expect((await c().keel('node1', 'swap')).code).toBe(0);
+    await c().waitState('node2', 'PRIM');
+    await c().waitState('node1', 'SECOND');
+    expect(await c().scripts('node1', from1)).toEqual([
+      'stop_prim PRIM SECOND swap',
+      'stop_prim force PRIM SECOND swap',
+      'transition PRIM SECOND swap',
+      'start_second PRIM SECOND swap',
+      'start_sec PRIM SECOND swap',
+    ]);
+    expect(await c().scripts('node2', from2)).toEqual(['stop_sec SECOND PRIM swap', 'stop_second SECOND PRIM swap', 'transition SECOND PRIM swap', 'start_prim SECOND PRIM swap']);
+  });
+});
