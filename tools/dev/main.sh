@@ -1,12 +1,47 @@
 #!/usr/bin/env bash
-# The main job: set everything up, then bring up what keel can run today.
-# Today that is the configuration toolchain on the lab's sample module; the two-node network
-# namespace lab with the sample application and the console comes with the mirror engine.
+# The main job: set everything up, then bring up a two-node keel lab on this machine (network
+# namespaces, addresses in 198.18.0.0/15) running the sample mirror module, and start it: one
+# node becomes PRIM, the other SECOND. The lab stays up; `bash tools/dev/failover.sh` shows a
+# failover, `tools/lab/bin/lab down demo` removes it.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 bash tools/dev/setup.sh
-keel=apps/cli/bin/keel
+. tools/dev/lab-cluster.sh
+
+echo; echo "== lab '$LAB': node1, node2 on LANs default (198.18.0.0/24) and private (198.18.1.0/24), client1"
+lab down "$LAB" >/dev/null 2>&1 || true
+lab up "$LAB" --nodes node1,node2 --lans default,private --clients client1
+key=$(node -e 'process.stdout.write(require("crypto").randomBytes(32).toString("hex"))')
+for n in node1 node2; do
+  lab exec "$LAB" "$n" -- sh -c "mkdir -p /var/lib/keel/cluster /etc/keel/modules \
+    && cp -r '$ROOT/deploy/samples/$MODULE' /etc/keel/modules/ \
+    && cp '$ROOT/deploy/samples/cluster.xml' /var/lib/keel/cluster/ \
+    && (umask 077 && echo $key > /var/lib/keel/cluster/cluster.key)"
+  lab nats "$LAB" "$n" --log /var/lib/keel/nats.log >/dev/null
+  lab spawn "$LAB" "$n" --log /var/lib/keel/heartbeat.log -- env KEEL_NODE="$n" "$ROOT/apps/heartbeat/bin/keel-heartbeat" >/dev/null
+  lab spawn "$LAB" "$n" --log /var/lib/keel/admin.log -- env KEEL_NODE="$n" "$ROOT/apps/admin/bin/keel-admin" >/dev/null
+done
+for n in node1 node2; do
+  for _ in $(seq 1 100); do keel_on "$n" state >/dev/null 2>&1 && break; sleep 0.2; done
+done
+
+echo; echo "== keel start on both nodes"
+keel_on node1 start & keel_on node2 start & wait
+keel_on node1 waitstart -t 30 && keel_on node2 waitstart -t 30
 echo
-$keel cluster confcheck deploy/samples/cluster.xml
-echo
-$keel confcheck deploy/samples/mirror-demo --cluster deploy/samples/cluster.xml
+for n in node1 node2; do keel_on "$n" state; done
+for n in node1 node2; do
+  if [ "$(state_of "$n")" = PRIM ]; then
+    echo; echo "== the sample application answers on the primary ($n):"
+    lab exec "$LAB" client1 -- node -e "require('http').get('http://$(lab addr "$LAB" "$n"):8080', r => r.pipe(process.stdout))"
+  fi
+done
+cat <<EOT
+
+The lab is up. Watch and drive it:
+  tools/lab/bin/lab exec $LAB node1 -- $ROOT/apps/cli/bin/keel state -v -m $MODULE
+  tools/lab/bin/lab exec $LAB node2 -- $ROOT/apps/cli/bin/keel log -m $MODULE
+  tools/lab/bin/lab exec $LAB node1 -- $ROOT/apps/cli/bin/keel swap -m $MODULE
+  bash tools/dev/failover.sh          # stop the primary's keel processes: the other takes over
+  tools/lab/bin/lab down $LAB          # remove the lab
+EOT

@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Shows a failover in the lab that main.sh started: every keel process of the PRIM node is killed
+# (kill -9), the SECOND becomes ALONE once the heartbeat timeout has passed; then the old primary's
+# services come back and it rejoins as SECOND.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+. tools/dev/lab-cluster.sh
+[ -f "/run/keel-lab/$LAB/lab.json" ] || { echo "no lab '$LAB': run bash tools/dev/main.sh first" >&2; exit 1; }
+
+prim=""; for n in node1 node2; do [ "$(state_of "$n")" = PRIM ] && prim=$n; done
+[ -n "$prim" ] || { echo "no node is PRIM; states: node1 $(state_of node1), node2 $(state_of node2)" >&2; exit 1; }
+other=$([ "$prim" = node1 ] && echo node2 || echo node1)
+
+echo "== $prim is PRIM: kill -9 of its keel processes (admin, heartbeat, nats-server)"
+lab kill "$LAB" "$prim" 'keel-admin|keel-heartbeat|nats-server'
+keel_on "$other" waitstate ALONE -t 30
+keel_on "$other" state
+keel_on "$other" log | tail -n 6
+
+echo; echo "== keel comes back on $prim: it was running, so it starts again and rejoins as SECOND"
+lab nats "$LAB" "$prim" --log /var/lib/keel/nats.log >/dev/null
+lab spawn "$LAB" "$prim" --log /var/lib/keel/heartbeat.log -- env KEEL_NODE="$prim" "$ROOT/apps/heartbeat/bin/keel-heartbeat" >/dev/null
+lab spawn "$LAB" "$prim" --log /var/lib/keel/admin.log -- env KEEL_NODE="$prim" "$ROOT/apps/admin/bin/keel-admin" >/dev/null
+for _ in $(seq 1 100); do keel_on "$prim" state >/dev/null 2>&1 && break; sleep 0.2; done
+keel_on "$prim" waitstate SECOND -t 30
+keel_on "$other" waitstate PRIM -t 30
+for n in node1 node2; do keel_on "$n" state; done

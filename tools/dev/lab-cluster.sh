@@ -1,0 +1,8 @@
+# Shared by main.sh and failover.sh: the demo lab's name and small helpers. Sourced, not run.
+LAB=${KEEL_DEMO_LAB:-demo}
+MODULE=mirror-demo
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+lab() { "$ROOT/tools/lab/bin/lab" "$@"; }
+# `keel <args>` on a node of the demo lab, for the sample module.
+keel_on() { local node=$1; shift; lab exec "$LAB" "$node" -- env KEEL_NODE="$node" "$ROOT/apps/cli/bin/keel" "$@" -m "$MODULE"; }
+state_of() { keel_on "$1" state -lq 2>/dev/null || true; }
