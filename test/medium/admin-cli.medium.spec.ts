@@ -66,7 +66,8 @@ test('start, state, log, resources, printi and stop through the CLI', async () =
   expect(log.out).toMatch(/ I Action start called by cli@node1\n/);
   expect(log.out).toMatch(/ I Local state ALONE Ready/);
   expect(log.out).toMatch(/ I Resource custom.probe set to up by probe/);
-  expect(log.out).toMatch(/ I written by a test/);
+  expect(log.out).not.toMatch(/written by a test/);
+  expect((await cli('logview', '-m', 'demo')).out).toMatch(/ V written by a test/);
   expect(log.out).not.toMatch(/ V Script start_prim/);
   expect((await cli('log', '-m', 'demo', '-v')).out).toMatch(/ V Script start_prim/);
 

@@ -42,7 +42,8 @@ export async function handleCommand(rt: ModuleRuntime, c: ModuleCommand, caller:
     }
     case 'printi':
     case 'printe':
-      rt.write(c.name === 'printe' ? 'E' : 'I', c.args.join(' '));
+      // printe goes to the normal log, printi to the verbose one only (reference §6.4, 8.5.67).
+      rt.write(c.name === 'printe' ? 'E' : 'V', c.args.join(' '));
       return {};
     case 'log':
       return { detail: rt.readLog(c.args.includes('-v')).map(formatEntry).join('\n') };
