@@ -4,7 +4,6 @@ import { parseClusterConfig } from '@keel/config';
 import { assignModuleIds, parseModuleId } from '../src/core/module-ids';
 import { resolveNodeName } from '../src/core/node-name';
 import { buildPlan } from '../src/core/plan';
-import { timingAdvice, TIMING_PROFILES } from '../src/core/profiles';
 import { cluster, mirrorModule, mirrorXml } from './support/fixtures';
 
 const farmXml = `<safe><service mode="farm"><farm><lan name="lan1"/></farm></service></safe>`;
@@ -165,14 +164,5 @@ describe('which node this is', () => {
     const r = resolveNodeName(host, c);
     expect(r.ok).toBe(false);
     if (!r.ok) expect(r.message).toMatch(message);
-  });
-});
-
-describe('timing profiles', () => {
-  it('detect within 3 pulses on a LAN, and leave SafeKit defaults alone', () => {
-    expect(TIMING_PROFILES.lan).toMatchObject({ pulseMs: 100, timeoutMs: 300 });
-    expect(TIMING_PROFILES.safekit).toMatchObject({ pulseMs: 700, timeoutMs: 30_000 });
-    for (const p of Object.values(TIMING_PROFILES))
-      expect(timingAdvice(p.pulseMs, p.timeoutMs)).toBeUndefined();
   });
 });

@@ -2,7 +2,17 @@ export * from './errors';
 export * from './model/module';
 export * from './model/cluster';
 export { parseDuration, TIME_UNITS, type TimeUnit } from './values/duration';
-export { parseModuleConfig, parseClusterConfig, loadModuleConfig, loadClusterConfig, type LoadOptions, type LoadedModule } from './load';
+export {
+  parseModuleConfig,
+  parseClusterConfig,
+  loadModuleConfig,
+  loadClusterConfig,
+  heartbeatTimingAdvice,
+  MIN_PULSES_PER_TIMEOUT,
+  type LoadOptions,
+  type LoadedModule,
+} from './load';
+export { HEART_PROFILES } from './schema/heart';
 export { checkModuleAgainstCluster, moduleNodes, type Placement } from './relations/module-cluster';
 export { builtinRules, moduleRuleSources, DEFAULT_RULES, type BuiltinRule, type ModuleRuleSource } from './generated/rules';
 export { generatedCheckers, type LocalAddress, type GeneratedCheckers } from './generated/checkers';

@@ -102,10 +102,27 @@ function moduleWarnings(m: ModuleConfig): ConfigIssue[] {
       out.push(new ConfigIssue(i.virtualInterface.loc, 'addr is ignored with type="vmac_directed"', 'addr'));
     }
   }
+  if (m.heart && m.heart.profile !== 'safekit') {
+    out.push(new ConfigIssue(m.heart.loc, `profile="${m.heart.profile}" is a keel extension: SafeKit refuses this file`, 'profile'));
+  }
+  for (const h of m.heart?.heartbeats ?? []) {
+    const advice = heartbeatTimingAdvice(h.pulse, h.timeout);
+    if (advice) out.push(new ConfigIssue(h.loc, advice, 'timeout'));
+  }
   if (m.rfs && !m.user) {
     out.push(new ConfigIssue(m.rfs.loc, 'no <user>: replication runs but no module script will be called'));
   }
   return out;
+}
+
+/** Fewer missed pulses than this before a LAN is declared down invites false failovers (as in VRRP). */
+export const MIN_PULSES_PER_TIMEOUT = 3;
+
+/** What is worth saying about one heartbeat's times (valid ones: timeout <= pulse is an error). */
+export function heartbeatTimingAdvice(pulseMs: number, timeoutMs: number): string | undefined {
+  return timeoutMs < MIN_PULSES_PER_TIMEOUT * pulseMs
+    ? `timeout ${timeoutMs}ms is less than ${MIN_PULSES_PER_TIMEOUT} pulses of ${pulseMs}ms: two lost packets make the LAN look down`
+    : undefined;
 }
 
 /** Parses a cluster.xml text. Throws ConfigError listing every problem; never anything else. */

@@ -1,8 +1,7 @@
 // What this node's heartbeat service does (pure): for every mirror module installed on this
 // node, its peer, port, and per heartbeat LAN the local and remote endpoints and the times.
-import { defaultPorts, moduleNodes, type ClusterConfig, type ModuleConfig } from '@keel/config';
+import { defaultPorts, heartbeatTimingAdvice, moduleNodes, type ClusterConfig, type ModuleConfig } from '@keel/config';
 import { MAX_LAN_NAME, MAX_NODE_NAME, MODULE_NAME } from '../wire/packet';
-import { timingAdvice } from './profiles';
 
 export interface Endpoint {
   readonly address: string;
@@ -126,7 +125,7 @@ function planModule(
       return note('error', `LAN name ${lanName} is longer than ${MAX_LAN_NAME} characters`);
     if (hb.ident.length > MAX_IDENT)
       return note('error', `heartbeat ident ${hb.ident} is longer than ${MAX_IDENT} characters`);
-    const advice = timingAdvice(hb.pulse, hb.timeout);
+    const advice = heartbeatTimingAdvice(hb.pulse, hb.timeout);
     if (advice) notes.push({ level: 'warn', module: m.name, message: `heartbeat ${hb.ident}: ${advice}` });
     heartbeats.push({
       lan: lanName,

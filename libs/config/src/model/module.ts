@@ -38,6 +38,8 @@ export interface Heartbeat extends Located {
 export interface Heart extends Located {
   /** UDP port; undefined = derived from the module id (8888 + id - 1). */
   readonly port: number | undefined;
+  /** keel extension: default timings (`safekit` 700 ms / 30 s, `lan` 100 ms / 1 s, `wan` 500 ms / 5 s). */
+  readonly profile: 'safekit' | 'lan' | 'wan';
   readonly pulse: number;
   readonly timeout: number;
   readonly permanentArp: boolean;

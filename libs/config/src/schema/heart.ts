@@ -1,4 +1,4 @@
-import { duration, int, identifier, nonEmpty, onOff, port, address } from '../values/attr';
+import { duration, int, identifier, nonEmpty, oneOf, onOff, port, address } from '../values/attr';
 import { FarmLan, FarmMembership, Heart, Heartbeat } from '../model/module';
 import { element, many } from './element';
 import { camel } from './camel';
@@ -29,20 +29,39 @@ const heartbeat = element('heartbeat', {
   }),
 });
 
+/**
+ * Heartbeat timings (ms) by profile. `safekit` keeps SafeKit's defaults so an imported module
+ * behaves as before; `lan` and `wan` are keel's (docs/decisions/0007-heartbeat.md): `lan` detects
+ * a dead peer in 1 s (keepalived needs about 3.6 s at its defaults), `wan` tolerates slow links.
+ */
+export const HEART_PROFILES = {
+  safekit: { pulse: 700, timeout: 30_000 },
+  lan: { pulse: 100, timeout: 1_000 },
+  wan: { pulse: 500, timeout: 5_000 },
+} as const;
+
 export const heart = element('heart', {
   attrs: {
     port: port().optional(),
-    pulse: duration('ms').default('700ms'),
-    timeout: duration('ms').default('30000ms'),
+    profile: oneOf(['safekit', 'lan', 'wan']).default('safekit'),
+    pulse: duration('ms').optional(),
+    timeout: duration('ms').optional(),
     permanent_arp: onOff().default('on'),
   },
   children: { heartbeat: many(heartbeat, 1) },
-  build: (a, c, ctx): Heart => ({
-    ...camel(a),
-    // Each heartbeat inherits the <heart> timings it does not set itself.
-    heartbeats: c.heartbeat.map((h) => ({ ...h, pulse: h.pulse ?? a.pulse, timeout: h.timeout ?? a.timeout })),
-    loc: ctx.location,
-  }),
+  build: (a, c, ctx): Heart => {
+    // Times written in the file win over the profile's.
+    const pulse = a.pulse ?? HEART_PROFILES[a.profile].pulse;
+    const timeout = a.timeout ?? HEART_PROFILES[a.profile].timeout;
+    return {
+      ...camel(a),
+      pulse,
+      timeout,
+      // Each heartbeat inherits the <heart> timings it does not set itself.
+      heartbeats: c.heartbeat.map((h) => ({ ...h, pulse: h.pulse ?? pulse, timeout: h.timeout ?? timeout })),
+      loc: ctx.location,
+    };
+  },
 });
 
 const legacyNode = element('node', {
