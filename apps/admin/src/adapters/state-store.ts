@@ -7,7 +7,8 @@ export interface StoredModule {
   readonly facts: Partial<MirrorFacts>;
   /** The module was started (not STOP) when last written: it is started again when admin starts. */
   readonly running: boolean;
-  readonly settings: { readonly failover?: boolean; readonly boot?: 'on' | 'off'; readonly errd?: boolean; readonly checker?: boolean };
+  /** `boot`, `errd`, `checker` (failover on|off lives in the facts, where the automaton reads it). */
+  readonly settings: { readonly boot?: 'on' | 'off'; readonly errd?: boolean; readonly checker?: boolean };
 }
 
 const EMPTY: StoredModule = { facts: {}, running: false, settings: {} };

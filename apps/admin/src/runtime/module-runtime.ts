@@ -48,6 +48,7 @@ const FACT_RESOURCES: Record<keyof PeerFacts, string> = {
   uptodate: 'rfs.uptodate',
   fullsync: 'rfs.fullsync',
   exitingAlone: 'heart.exitingalone',
+  forcedPrim: 'heart.forcedprim',
 };
 
 /**
@@ -69,7 +70,7 @@ export class ModuleRuntime {
     this.rules = new RulesDriver(deps.loaded.config);
     const stored = deps.store.load();
     this.settingsStored = stored.settings;
-    this.engine = initialMirror(settingsFor(deps), deps.now(), { ...stored.facts, failover: stored.settings.failover });
+    this.engine = initialMirror(settingsFor(deps), deps.now(), stored.facts);
     this.publishFacts();
     if (stored.running) {
       this.write('I', 'Module was running when keel stopped: starting it again');
@@ -95,7 +96,6 @@ export class ModuleRuntime {
     return new Promise((resolve) => {
       this.pending.set(id, resolve);
       this.submit({ kind: 'command', command: { id, name, args, identity, caller } });
-      if (name === 'failover') this.saveSettings({ failover: args[0] === 'on' });
     });
   }
 
@@ -107,15 +107,9 @@ export class ModuleRuntime {
   /** The peer as the heartbeats see it. */
   peer(remote: RemoteState, resources: Readonly<Record<string, string>>): void {
     this.remoteResources = remote === 'UNKNOWN' ? undefined : resources;
-    const facts: Partial<PeerFacts> = {
-      generation: Number(resources[FACT_RESOURCES.generation] ?? 0),
-      lastPrim: resources[FACT_RESOURCES.lastPrim] === 'up',
-      aloneFromSecond: resources[FACT_RESOURCES.aloneFromSecond] === 'up',
-      swapRequest: resources[FACT_RESOURCES.swapRequest] === 'up',
-      uptodate: resources[FACT_RESOURCES.uptodate] === 'up',
-      fullsync: resources[FACT_RESOURCES.fullsync] === 'up',
-      exitingAlone: resources[FACT_RESOURCES.exitingAlone] === 'up',
-    };
+    const facts = Object.fromEntries(
+      Object.entries(FACT_RESOURCES).map(([key, res]) => [key, key === 'generation' ? Number(resources[res] ?? 0) : resources[res] === 'up']),
+    ) as Partial<PeerFacts>;
     this.submit({ kind: 'peer', remote, facts });
   }
 
@@ -219,7 +213,7 @@ export class ModuleRuntime {
         return;
       }
       case 'script':
-        return this.runScript(e.name, e.args);
+        return this.runScript(e.name, e.args, e.token);
       case 'vip':
         return this.write('V', `Virtual IP ${e.op === 'set' ? 'set' : 'removed'} (requested)`);
       case 'replication':
@@ -240,7 +234,7 @@ export class ModuleRuntime {
     });
   }
 
-  private runScript(name: string, args: readonly string[]): void {
+  private runScript(name: string, args: readonly string[], token: number): void {
     const { loaded, dirs, paths, runner, env } = this.deps;
     const user = loaded.config.user;
     const force = args[0] === 'force';
@@ -250,11 +244,11 @@ export class ModuleRuntime {
       .run({ module: this.module, name, args, env: scriptEnv(dirs, paths, user, env), timeoutMs, userlog }, paths.bin)
       .then((r) => {
         if (r.timedOut) this.write('E', `Script ${name} timed out after ${timeoutMs / 1000}s and was killed`);
-        this.submit({ kind: 'scriptDone', name, code: r.code });
+        this.submit({ kind: 'scriptDone', name, code: r.code, token });
       })
       .catch((err: Error) => {
         this.write('E', `Script ${name} could not run: ${err.message}`);
-        this.submit({ kind: 'scriptDone', name, code: 127 });
+        this.submit({ kind: 'scriptDone', name, code: 127, token });
       });
   }
 }

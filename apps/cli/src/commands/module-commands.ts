@@ -105,10 +105,9 @@ async function dispatch(name: string, args: readonly string[], ctx: ModuleComman
       const usage = 'usage: keel state [-m <module>] [-v | -lq]';
       const p = parseArgs(args, ['-m'], ['-v', '-lq'], usage);
       if (p.positional.length > 0) throw new UsageError(usage);
-      const explicit = p.options['-m'] ?? io.env.KEEL_MODULE;
+      const explicit = p.options['-m'] ?? io.env.KEEL_MODULE ?? io.env.SAFEMODULE;
       const modules = typeof explicit === 'string' ? [explicit] : ctx.installed();
       if (p.options['-lq'] && modules.length !== 1) throw new UsageError(`-lq needs one module (-m)\n${usage}`);
-      let code: number = EXIT.ok;
       for (const m of modules) {
         const r = JSON.parse(await send(m, 'state', [])) as StateReport;
         if (p.options['-lq']) {
@@ -119,9 +118,8 @@ async function dispatch(name: string, args: readonly string[], ctx: ModuleComman
         if (p.options['-v']) {
           for (const [k, v] of Object.entries(r.resources)) io.out(`  ${k.padEnd(28)} ${v.value.padEnd(14)} ${v.since}  by ${v.by}`);
         }
-        code = EXIT.ok;
       }
-      return code;
+      return EXIT.ok;
     }
     case 'waitstart':
     case 'waitstop':
@@ -189,13 +187,10 @@ async function waitFor(ctx: ModuleCommandContext, module: string, kind: string, 
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const r = JSON.parse(await ctx.admin.send({ module, name: 'state', args: [] })) as StateReport;
+    // A state is reached once it is no longer Transient: Ready, or NotReady for STOP and WAIT.
     const settled = r.readiness !== 'Transient';
     const done =
-      kind === 'waitstop'
-        ? r.state === 'STOP'
-        : kind === 'waitstart'
-          ? settled && r.state !== 'STOP' && !(r.state === 'WAIT' && r.readiness === 'Transient')
-          : r.state === target && (r.readiness === 'Ready' || (r.state === 'STOP' && r.readiness === 'NotReady'));
+      kind === 'waitstop' ? r.state === 'STOP' : kind === 'waitstart' ? settled && r.state !== 'STOP' : settled && r.state === target;
     if (done) {
       ctx.io.out(`${r.module}: ${r.state} (${r.readiness})`);
       return EXIT.ok;

@@ -11,5 +11,6 @@ export function advertisedFacts(e: MirrorEngine): PeerFacts {
     uptodate: e.facts.uptodate,
     fullsync: e.facts.fullsyncPeer,
     exitingAlone: e.exitingAlone,
+    forcedPrim: e.state === 'WAIT' && (e.intent?.mode === 'prim' || e.intent?.mode === 'primforce'),
   };
 }

@@ -19,6 +19,7 @@ const FRESH_FACTS: MirrorFacts = {
   fullsyncPeer: false,
   failover: undefined,
   generation: 0,
+  failoverOffHold: false,
 };
 
 /** A module stopped on this node, with what it remembers from before (or a first start). */
@@ -39,7 +40,7 @@ export function initialMirror(settings: MirrorSettings, now: number, facts: Part
     aloneFromSecond: false,
     swapRequest: false,
     thenStart: undefined,
-    failoverOffHold: false,
+    scriptSeq: 0,
     splitBrainLogged: false,
     exitingAlone: false,
   };
@@ -56,7 +57,7 @@ export function stepMirror(engine: MirrorEngine, input: MirrorInput, now: number
   const out: Effect[] = [];
   switch (input.kind) {
     case 'command':
-      onCommand(d, out, input.command, now);
+      onCommand(d, out, input.command);
       break;
     case 'peer':
       d.remote = input.remote;
@@ -64,9 +65,11 @@ export function stepMirror(engine: MirrorEngine, input: MirrorInput, now: number
       // Losing the peer opens a new possible split brain, to be logged when it heals.
       if (input.remote === 'UNKNOWN') d.splitBrainLogged = false;
       logRemote(engine.remote, input.remote, out);
+      abandonOrphanReintegration(d, out, now);
       break;
     case 'scriptDone':
-      if (d.job?.waiting === 'script') d.job = { ...d.job, waiting: undefined };
+      // Only the script the job waits for moves it on; a late end of an abandoned one does not.
+      if (d.job?.waiting === 'script' && d.job.token === input.token) d.job = { ...d.job, waiting: undefined };
       if (input.code !== 0) out.push(log(`Script ${input.name} exited with code ${input.code}`, 'E'));
       break;
     case 'replicationReady':
@@ -85,6 +88,21 @@ export function stepMirror(engine: MirrorEngine, input: MirrorInput, now: number
   return { engine: d, effects: out };
 }
 
+/**
+ * A secondary resynchronising from a primary that is gone will never finish: its data is
+ * half-copied, so it leaves SECOND for WAIT and, marked interrupted, waits for a primary there.
+ */
+function abandonOrphanReintegration(d: Draft, out: Effect[], now: number): void {
+  if (d.job?.waiting !== 'replication') return;
+  const r = d.remote;
+  if (r !== 'UNKNOWN' && isPrimary(r.state)) return;
+  out.push(log('Reintegration interrupted: the primary is gone', 'E'));
+  d.job = undefined;
+  d.facts = { ...d.facts, interrupted: true, uptodate: false };
+  beginStop(d, 'stopwait');
+  d.intent = { mode: 'start', since: now, fullsync: false };
+}
+
 function logRemote(before: RemoteState, after: RemoteState, out: Effect[]): void {
   const text = (r: RemoteState) => (r === 'UNKNOWN' ? 'UNKNOWN' : `${r.state} ${r.readiness}`);
   if (text(before) !== text(after)) out.push(log(`Remote state ${text(after)}`));
@@ -101,7 +119,7 @@ function reply(out: Effect[], c: MirrorCommand, ok: boolean, message: string): v
   out.push({ kind: 'reply', id: c.id, ok, message });
 }
 
-function onCommand(d: Draft, out: Effect[], c: MirrorCommand, now: number): void {
+function onCommand(d: Draft, out: Effect[], c: MirrorCommand): void {
   if (c.name === 'failover') {
     const on = c.args[0];
     if (on !== 'on' && on !== 'off') return reply(out, c, false, 'failover takes on or off');
@@ -123,7 +141,6 @@ function onCommand(d: Draft, out: Effect[], c: MirrorCommand, now: number): void
   if (refusal) return reply(out, c, false, refusal);
   d.queue = [...d.queue, c];
   reply(out, c, true, `${c.name} accepted`);
-  void now;
 }
 
 /** Why a command cannot run now, judged against the state it will find (after queued work). */
@@ -188,8 +205,8 @@ function execute(d: Draft, out: Effect[], c: MirrorCommand, now: number): void {
     case 'prim':
     case 'primforce':
     case 'second':
-      // An administrator's start ends the wait that failover="off" imposed.
-      d.failoverOffHold = false;
+      // Only an explicit prim moves the application while failover="off" holds (reference §3.7).
+      if (c.name === 'prim' || c.name === 'primforce') d.facts = { ...d.facts, failoverOffHold: false };
       return beginStart(d, c.name, now, c.args.includes('fullsync'));
     case 'stop':
       d.thenStart = undefined;
@@ -204,11 +221,12 @@ function execute(d: Draft, out: Effect[], c: MirrorCommand, now: number): void {
     case 'restart':
       return beginRestart(d);
     case 'swap':
-      if (d.state === 'PRIM') return beginTransition(d, 'PRIM', 'SECOND', 'swap');
-      d.swapRequest = true;
-      return;
-    default:
-      return;
+      if (d.state !== 'PRIM') {
+        d.swapRequest = true;
+        return;
+      }
+      out.push(log('Begin of Swap'));
+      return beginTransition(d, 'PRIM', 'SECOND', 'swap');
   }
 }
 
@@ -224,12 +242,12 @@ function onRule(d: Draft, out: Effect[], action: 'wait' | 'wakeup', rule: string
   d.holds = [...d.holds, rule];
   if (d.state === 'STOP') return;
   out.push(log(`Action wait from failover rule ${rule}`));
-  const c: MirrorCommand = { id: `rule:${rule}`, name: 'stop', args: [], identity: rule };
   const counted = countAutomaticAction(d.loop, now, d.settings);
   d.loop = counted.counter;
   if (counted.exceeded) {
     out.push(log('Action stop called by maxloop'));
-    d.queue = [{ ...c, identity: undefined, caller: 'maxloop' }];
+    if (!d.job) beginStop(d, 'stop');
+    else d.queue = [...d.queue, { id: `maxloop:${rule}`, name: 'stop', args: [], caller: 'maxloop' }];
     return;
   }
   // A primary or secondary leaves its role for WAIT; the peer takes over (reference §5.11). Once
@@ -270,16 +288,7 @@ function beginStop(d: Draft, action: ScriptAction): void {
     steps.push(enter('WAIT', action === 'stopwait' ? 'NotReady' : 'Transient'));
   }
   if (action !== 'stopwait') steps.push(...toStop(d, action));
-  if (from === 'SECOND' && d.readiness === 'Transient') d.facts = { ...d.facts, interrupted: true, uptodate: false };
-  if (isPrimary(from)) d.facts = { ...d.facts, lastPrim: true };
-  else if (from === 'SECOND') d.facts = { ...d.facts, lastPrim: false };
-  // Whoever stays primary writes on: a leaving secondary, or a primary its secondary replaces,
-  // no longer holds the newest data (reference §3.5).
-  const replaced = from === 'PRIM' && remoteIs(d.remote, 'SECOND') && failoverOn(d);
-  if (from === 'SECOND' || replaced) d.facts = { ...d.facts, uptodate: false };
-  d.intent = undefined;
-  d.aloneFromSecond = false;
-  d.swapRequest = false;
+  recordLeaving(d, from);
   startJob(d, steps);
 }
 
@@ -291,11 +300,26 @@ function toStop(d: Draft, action: ScriptAction): Step[] {
 }
 
 function forceStop(d: Draft): void {
-  const steps: Step[] = [...leaveRole(d, d.state), ...toStop(d, 'stop')];
-  if (d.state === 'SECOND' && d.readiness === 'Transient') d.facts = { ...d.facts, interrupted: true, uptodate: false };
-  d.intent = undefined;
+  const windows = (['prim', 'second', 'sec', 'both'] as const).map((w) => emit({ kind: 'window', window: w, open: false }));
+  const steps: Step[] = [...windows, ...leaveRole(d, d.state), ...toStop(d, 'stop')];
+  recordLeaving(d, d.state);
   d.thenStart = undefined;
   startJob(d, steps);
+}
+
+/** What leaving a role means for the data facts (shared by stop and forcestop). */
+function recordLeaving(d: Draft, from: ModuleState): void {
+  if (from === 'SECOND' && d.readiness === 'Transient') d.facts = { ...d.facts, interrupted: true, uptodate: false };
+  if (isPrimary(from)) d.facts = { ...d.facts, lastPrim: true };
+  else if (from === 'SECOND') d.facts = { ...d.facts, lastPrim: false };
+  // Whoever stays primary writes on: a leaving secondary, or a primary its (Ready) secondary
+  // replaces, no longer holds the newest data (reference §3.5).
+  const r = d.remote;
+  const replaced = from === 'PRIM' && r !== 'UNKNOWN' && r.state === 'SECOND' && r.readiness === 'Ready' && failoverOn(d);
+  if (from === 'SECOND' || replaced) d.facts = { ...d.facts, uptodate: false };
+  d.intent = undefined;
+  d.aloneFromSecond = false;
+  d.swapRequest = false;
 }
 
 /** Effects of leaving a role: the VIP and the replication go after the stop scripts. */
@@ -358,7 +382,10 @@ function beginTransition(d: Draft, from: ModuleState, to: ModuleState, action: S
 /** A secondary first resynchronises from the primary (SECOND Transient), then runs its scripts. */
 function secondaryStart(d: Draft): Step[] {
   if (!d.settings.replication) return [];
-  const full = !d.facts.synced || d.peer.fullsync || d.facts.interrupted;
+  const full = !d.facts.synced || d.peer.fullsync || d.facts.interrupted || (d.intent?.fullsync ?? false);
+  // From the first copied byte until the end, this node's data is half-copied: a crash in between
+  // must leave it unable to start as primary (reference §3.9).
+  d.facts = { ...d.facts, uptodate: false, interrupted: true };
   return [emit({ kind: 'replication', role: 'secondary', full }), { kind: 'awaitReplication' }];
 }
 
@@ -390,10 +417,12 @@ function runJob(d: Draft, out: Effect[]): boolean {
     const [step, ...rest] = job.steps;
     job = { ...job, steps: rest };
     switch (step.kind) {
-      case 'script':
-        out.push(log(`Script ${step.name}`, 'V'), { kind: 'script', name: step.name, args: step.args });
-        job = { ...job, waiting: 'script' };
+      case 'script': {
+        const token = ++d.scriptSeq;
+        out.push(log(`Script ${step.name}`, 'V'), { kind: 'script', name: step.name, args: step.args, token });
+        job = { ...job, waiting: 'script', token };
         break;
+      }
       case 'emit':
         out.push(step.effect);
         break;
@@ -404,8 +433,10 @@ function runJob(d: Draft, out: Effect[]): boolean {
           d.facts = { ...d.facts, uptodate: true, synced: true, interrupted: false, lastPrim: false, generation };
           d.exitingAlone = false;
         }
-        // A stop that is not part of the recovery's stopstart ends it too.
+        // A stop that is not part of the recovery's stopstart ends it too; the failover rules
+        // forget everything while the module is stopped, so do the holds they caused.
         if (step.state === 'STOP' && d.thenStart === undefined) d.exitingAlone = false;
+        if (step.state === 'STOP') d.holds = [];
         break;
       case 'awaitReplication':
         job = { ...job, waiting: 'replication' };
@@ -461,7 +492,6 @@ function decideInWait(d: Draft, out: Effect[], now: number): boolean {
     intent,
     remote: d.remote,
     peer: d.peer,
-    failoverOffHold: d.failoverOffHold,
     now,
   });
   switch (choice.kind) {
@@ -541,7 +571,7 @@ function reactToPeer(d: Draft, out: Effect[]): boolean {
           out.push(log('Failover-off configured'), log('Action stopstart called by failover-off'), log('Transition STOPSTART from failover-off', 'V'));
           d.thenStart = 'start';
           beginStop(d, 'stopstart');
-          d.failoverOffHold = true;
+          d.facts = { ...d.facts, failoverOffHold: true };
         }
         return true;
       }

@@ -40,9 +40,15 @@ export interface MirrorFacts {
   /** `failover on|off` (usersetting.failover); undefined = as configured. */
   readonly failover: boolean | undefined;
   /**
+   * failover="off" stopped this secondary: it waits for the old primary to come back, across
+   * restarts, until an administrator runs `prim` (reference §3.7).
+   */
+  readonly failoverOffHold: boolean;
+  /**
    * Data lineage: raised each time a node becomes primary without a secondary (its writes are
    * then its own); a secondary takes its primary's. The node with the higher generation holds the
-   * newer data; equal generations mean neither wrote alone since they were last in sync.
+   * newer data. Equal generations mean the same lineage, except after a split brain where both
+   * sides raised it: that case is settled by the split-brain recovery, not by generations.
    */
   readonly generation: number;
 }
@@ -57,6 +63,8 @@ export interface PeerFacts {
   readonly fullsync: boolean;
   /** The peer is leaving the primary role after an isolation (split-brain recovery). */
   readonly exitingAlone: boolean;
+  /** The peer is starting with `prim`/`primforce`: it will be primary, do not race it. */
+  readonly forcedPrim: boolean;
 }
 
 export type StartMode = 'start' | 'prim' | 'second' | 'primforce';
@@ -84,7 +92,7 @@ export interface MirrorCommand {
 export type MirrorInput =
   | { readonly kind: 'command'; readonly command: MirrorCommand }
   | { readonly kind: 'peer'; readonly remote: RemoteState; readonly facts?: Partial<PeerFacts> }
-  | { readonly kind: 'scriptDone'; readonly name: string; readonly code: number }
+  | { readonly kind: 'scriptDone'; readonly name: string; readonly code: number; readonly token: number }
   | { readonly kind: 'replicationReady' }
   | { readonly kind: 'rule'; readonly action: 'wait' | 'wakeup'; readonly rule: string }
   | { readonly kind: 'gate'; readonly open: boolean }
@@ -111,12 +119,12 @@ export interface MirrorEngine {
   readonly swapRequest: boolean;
   /** What to do once the current stop reaches STOP. */
   readonly thenStart: StartMode | undefined;
-  /** failover="off" stopped this secondary: it waits for the old primary to come back. */
-  readonly failoverOffHold: boolean;
+  /** Token of the last script asked for. */
+  readonly scriptSeq: number;
   /** "Split brain recovery: staying alone" was logged for the current meeting. */
   readonly splitBrainLogged: boolean;
   /** This node is leaving the primary role after an isolation, until it is SECOND again. */
   readonly exitingAlone: boolean;
 }
 
-export const NO_PEER: PeerFacts = { generation: 0, lastPrim: false, aloneFromSecond: false, swapRequest: false, uptodate: false, fullsync: false, exitingAlone: false };
+export const NO_PEER: PeerFacts = { generation: 0, lastPrim: false, aloneFromSecond: false, swapRequest: false, uptodate: false, fullsync: false, exitingAlone: false, forcedPrim: false };

@@ -16,7 +16,6 @@ export interface RoleInput {
   readonly intent: StartIntent;
   readonly remote: RemoteState;
   readonly peer: PeerFacts;
-  readonly failoverOffHold: boolean;
   readonly now: number;
 }
 
@@ -47,18 +46,21 @@ export function chooseRole(i: RoleInput): RoleChoice {
           ],
         };
       }
-      return primUnlessPeerIs(r);
+      return primUnlessPeerIs(i);
     case 'primforce':
-      return primUnlessPeerIs(r);
+      return primUnlessPeerIs(i);
     case 'start':
       return chooseOnStart(i, remotePrimary);
   }
 }
 
-function primUnlessPeerIs(r: RemoteState): RoleChoice {
+function primUnlessPeerIs(i: RoleInput): RoleChoice {
+  const r = i.remote;
   if (r !== 'UNKNOWN' && isPrimary(r.state)) {
     return { kind: 'abort', messages: ['The remote node is already primary: prim start aborted'] };
   }
+  // A peer not heard from yet may be primary: listen for it first, as a plain start does.
+  if (r === 'UNKNOWN' && listening(i)) return { kind: 'listen' };
   return { kind: 'become', state: 'ALONE' };
 }
 
@@ -79,7 +81,7 @@ function chooseOnStart(i: RoleInput, remotePrimary: boolean): RoleChoice {
   if (remotePrimary) return { kind: 'become', state: 'SECOND' };
   // A peer still starting or handing over will settle; never race it to the primary role.
   if (r !== 'UNKNOWN' && isPrimary(r.state)) return { kind: 'listen' };
-  if (i.failoverOffHold) return { kind: 'hold', messages: ['Failover-off configured: waiting for the remote primary'] };
+  if (i.facts.failoverOffHold) return { kind: 'hold', messages: ['Failover-off configured: waiting for the remote primary'] };
   if (i.settings.replication && stale(i)) {
     const rule = i.facts.synced ? 'notuptodate_server' : 'rfs_notuptodate_server';
     return {
@@ -96,7 +98,11 @@ function chooseOnStart(i: RoleInput, remotePrimary: boolean): RoleChoice {
   // joint start goes ALONE at once; the other gives the peer one heartbeat timeout to show up.
   if (r.state === 'STOP') return iLead(i) || !listening(i) ? { kind: 'become', state: 'ALONE' } : { kind: 'listen' };
   if (r.readiness === 'NotReady') return { kind: 'become', state: 'ALONE' };
-  if (r.state === 'WAIT') return iLead(i) ? { kind: 'become', state: 'PRIM' } : { kind: 'listen' };
+  // A peer starting with `prim` will be primary: wait for it.
+  if (r.state === 'WAIT' && i.peer.forcedPrim) return { kind: 'listen' };
+  // The leader of a joint start goes straight to PRIM (M3). The other waits for it, but not for
+  // ever: a peer stuck in WAIT (Transient), e.g. behind its start-up gate, is not a primary.
+  if (r.state === 'WAIT') return iLead(i) ? { kind: 'become', state: 'PRIM' } : listening(i) ? { kind: 'listen' } : { kind: 'become', state: 'ALONE' };
   // The peer is SECOND without a primary: it is leaving; wait for it to settle.
   return { kind: 'listen' };
 }

@@ -10,7 +10,8 @@ export type Window = 'pre' | 'prim' | 'second' | 'sec' | 'both';
  */
 export type Effect =
   | { readonly kind: 'state'; readonly state: ModuleState; readonly readiness: Readiness }
-  | { readonly kind: 'script'; readonly name: string; readonly args: readonly string[] }
+  /** `token` comes back in `scriptDone`, so a late completion of an abandoned script is ignored. */
+  | { readonly kind: 'script'; readonly name: string; readonly args: readonly string[]; readonly token: number }
   | { readonly kind: 'vip'; readonly op: 'set' | 'remove' }
   | { readonly kind: 'replication'; readonly role: 'primary' | 'secondary' | 'stopped'; readonly full: boolean }
   | { readonly kind: 'window'; readonly window: Window; readonly open: boolean }

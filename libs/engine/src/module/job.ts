@@ -13,6 +13,8 @@ export type Step =
 export interface Job {
   readonly steps: readonly Step[];
   readonly waiting: 'script' | 'replication' | undefined;
+  /** The token of the script being waited for. */
+  readonly token?: number;
 }
 
 const WINDOW_OF: Record<string, Window> = {

@@ -42,7 +42,7 @@ export class Single {
       effects.forEach((e: Effect) => {
         if (e.kind === 'script') {
           this.trace.push(`script ${e.name} ${e.args.join(' ')}`);
-          queue.push({ kind: 'scriptDone', name: e.name, code: 0 });
+          queue.push({ kind: 'scriptDone', name: e.name, code: 0, token: e.token });
         } else if (e.kind === 'log') this.trace.push(`log ${e.text}`);
         else if (e.kind === 'reply') this.trace.push(`reply ${e.ok} ${e.message}`);
         else if (e.kind === 'vip') this.trace.push(`vip ${e.op}`);

@@ -57,7 +57,12 @@ export class Pair {
 
   /** The same command on both nodes at the same moment, as a console's global Start does. */
   commandBoth(name: MirrorCommand['name'], args: string[] = []): this {
-    for (const n of ['node1', 'node2'] as const) {
+    return this.together(['node1', name, args], ['node2', name, args]);
+  }
+
+  /** Commands issued on the nodes at the same moment, before either has reacted. */
+  together(...commands: [NodeName, MirrorCommand['name'], string[]?][]): this {
+    for (const [n, name, args = []] of commands) {
       this.inbox.push({ node: n, input: { kind: 'command', command: { id: `c${++this.commandIds}`, name, args } } });
     }
     return this.settle();
@@ -128,7 +133,7 @@ export class Pair {
     switch (e.kind) {
       case 'script':
         this.trace[n].push(`script ${e.name} ${e.args.join(' ')}`);
-        this.inbox.push({ node: n, input: { kind: 'scriptDone', name: e.name, code: this.exitCodes[e.name] ?? 0 } });
+        this.inbox.push({ node: n, input: { kind: 'scriptDone', name: e.name, code: this.exitCodes[e.name] ?? 0, token: e.token } });
         break;
       case 'log':
         this.trace[n].push(`log ${e.level} ${e.text}`);
