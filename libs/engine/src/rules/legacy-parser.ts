@@ -10,6 +10,7 @@ import {
   isWildcard,
 } from './ast';
 import { LegacyToken, lexLegacy } from './legacy-lexer';
+import { TokenCursor } from './token-cursor';
 import { RESOURCE_SYNTAX, parseResourceRef } from './resource-ref';
 import { RuleParseError, quoteToken } from './rule-parse-error';
 
@@ -35,13 +36,14 @@ export function parseLegacyRules(text: string, section = 'rules'): Rule[] {
   return new LegacyParser(lexLegacy(text), section).section();
 }
 
-class LegacyParser {
-  private index = 0;
+class LegacyParser extends TokenCursor<LegacyToken> {
 
   constructor(
-    private readonly tokens: readonly LegacyToken[],
+    tokens: readonly LegacyToken[],
     private readonly sectionName: string,
-  ) {}
+  ) {
+    super(tokens);
+  }
 
   section(): Rule[] {
     const rules: Rule[] = [];
@@ -163,25 +165,9 @@ class LegacyParser {
     return { kind: 'action', action: t.text };
   }
 
-  private peek(offset = 0): LegacyToken {
-    return this.tokens[Math.min(this.index + offset, this.tokens.length - 1)] as LegacyToken;
-  }
 
-  private next(): LegacyToken {
-    const t = this.peek();
-    if (this.index < this.tokens.length - 1) this.index++;
-    return t;
-  }
 
-  private isPunct(text: string): boolean {
-    const t = this.peek();
-    return t.kind === 'punct' && t.text === text;
-  }
 
-  private punct(text: string, expected = `'${text}'`): void {
-    if (!this.isPunct(text)) this.fail(this.peek(), expected);
-    this.next();
-  }
 
   private keyword(word: string): void {
     const t = this.peek();
@@ -189,7 +175,7 @@ class LegacyParser {
     this.next();
   }
 
-  private fail(t: LegacyToken, expected: string): never {
+  protected fail(t: LegacyToken, expected: string): never {
     if (t.unterminatedComment) {
       throw new RuleParseError(
         this.sectionName,

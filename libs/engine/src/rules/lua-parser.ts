@@ -3,6 +3,7 @@ import { LABEL } from './legacy-parser';
 import { LuaToken, lexLua } from './lua-lexer';
 import { RESOURCE_SYNTAX, parseResourceRef } from './resource-ref';
 import { RuleParseError, quoteToken } from './rule-parse-error';
+import { TokenCursor } from './token-cursor';
 
 /** A `Rules.disable("label")` statement: it removes a rule from the composed set (see composeRules). */
 export interface RuleDisable {
@@ -36,17 +37,18 @@ export function parseLuaRules(text: string, section = 'rules'): LuaRules {
   return new LuaParser(lexLua(text), section).section();
 }
 
-class LuaParser {
-  private index = 0;
+class LuaParser extends TokenCursor<LuaToken> {
 
   private readonly rules: Rule[] = [];
 
   private readonly disables: RuleDisable[] = [];
 
   constructor(
-    private readonly tokens: readonly LuaToken[],
+    tokens: readonly LuaToken[],
     private readonly sectionName: string,
-  ) {}
+  ) {
+    super(tokens);
+  }
 
   section(): LuaRules {
     while (this.peek().kind !== 'eof') {
@@ -172,25 +174,11 @@ class LuaParser {
     return { section: this.sectionName, line: t.line, column: t.column };
   }
 
-  private peek(): LuaToken {
-    return this.tokens[Math.min(this.index, this.tokens.length - 1)] as LuaToken;
-  }
 
-  private next(): void {
-    if (this.index < this.tokens.length - 1) this.index++;
-  }
 
-  private isPunct(text: string): boolean {
-    const t = this.peek();
-    return t.kind === 'punct' && t.text === text;
-  }
 
-  private punct(text: string, expected = `'${text}'`): void {
-    if (!this.isPunct(text)) this.fail(this.peek(), expected);
-    this.next();
-  }
 
-  private fail(t: LuaToken, expected: string): never {
+  protected fail(t: LuaToken, expected: string): never {
     const found = quoteToken(t.kind === 'eof' ? undefined : t.text);
     if (t.problem !== undefined)
       throw new RuleParseError(this.sectionName, t.line, t.column, expected, found, t.problem);
