@@ -1,21 +1,12 @@
 // disconnect()/reconnect(): a participant that lost its connection to the node-local server.
-import { BusNoRespondersError, BusTimeoutError, defineCodec, defineRpc } from '@keel/bus';
-import { z } from 'zod';
-import { createInbox, InMemoryBusNetwork } from '../src';
+import { BusNoRespondersError, BusTimeoutError } from '@keel/bus';
+import { createInbox } from '../src';
+import { echo, tick, twoParticipants } from './support/two-participants';
 
-const tick = defineCodec('test.tick', z.object({ n: z.number() }));
-const echo = defineRpc('test.echo', z.object({ n: z.number() }), z.object({ n: z.number() }));
-
-function sut() {
-  const network = new InMemoryBusNetwork();
-  const quiet = { onError: () => undefined };
-  const admin = network.connect({ source: { service: 'admin', node: 'n1' }, ...quiet });
-  const rfs = network.connect({ source: { service: 'rfs', node: 'n1' }, ...quiet });
-  return { network, admin, rfs };
-}
+const sut = () => twoParticipants('rfs');
 
 it('hides a disconnected responder: requests to it get no-responders', async () => {
-  const { network, admin, rfs } = sut();
+  const { network, admin, other: rfs } = sut();
   await rfs.serve('svc.rfs', echo, (req) => req.payload);
 
   network.disconnect(rfs);
@@ -26,7 +17,7 @@ it('hides a disconnected responder: requests to it get no-responders', async () 
 });
 
 it('drops what a disconnected participant publishes and times out its requests', async () => {
-  const { network, admin, rfs } = sut();
+  const { network, admin, other: rfs } = sut();
   const inbox = createInbox<number>();
   await admin.subscribe('ticks', tick, (msg) => inbox.push(msg.payload.n));
   await admin.serve('svc.admin', echo, (req) => req.payload);
@@ -44,7 +35,7 @@ it('drops what a disconnected participant publishes and times out its requests',
 });
 
 it('does not deliver to a disconnected subscriber and resumes after reconnect', async () => {
-  const { network, admin, rfs } = sut();
+  const { network, admin, other: rfs } = sut();
   const inbox = createInbox<number>();
   await rfs.subscribe('ticks', tick, (msg) => inbox.push(msg.payload.n));
 

@@ -1,21 +1,12 @@
 // freeze()/thaw(): a participant that hangs but keeps its subscriptions (e.g. a stuck process).
-import { BusTimeoutError, defineCodec, defineRpc } from '@keel/bus';
-import { z } from 'zod';
-import { createInbox, InMemoryBusNetwork } from '../src';
+import { BusTimeoutError } from '@keel/bus';
+import { createInbox } from '../src';
+import { echo, tick, twoParticipants } from './support/two-participants';
 
-const tick = defineCodec('test.tick', z.object({ n: z.number() }));
-const echo = defineRpc('test.echo', z.object({ n: z.number() }), z.object({ n: z.number() }));
-
-function sut() {
-  const network = new InMemoryBusNetwork();
-  const quiet = { onError: () => undefined };
-  const admin = network.connect({ source: { service: 'admin', node: 'n1' }, ...quiet });
-  const heartbeat = network.connect({ source: { service: 'heartbeat', node: 'n1' }, ...quiet });
-  return { network, admin, heartbeat };
-}
+const sut = () => twoParticipants('heartbeat');
 
 it('times out requests to a frozen responder instead of failing fast', async () => {
-  const { network, admin, heartbeat } = sut();
+  const { network, admin, other: heartbeat } = sut();
   const handled = createInbox<number>();
   await heartbeat.serve('svc.hb', echo, (req) => {
     handled.push(req.payload.n);
@@ -31,7 +22,7 @@ it('times out requests to a frozen responder instead of failing fast', async () 
 });
 
 it('delivers what was held, in order, after thaw', async () => {
-  const { network, admin, heartbeat } = sut();
+  const { network, admin, other: heartbeat } = sut();
   const inbox = createInbox<number>();
   await heartbeat.subscribe('ticks', tick, (msg) => inbox.push(msg.payload.n));
 
@@ -45,7 +36,7 @@ it('delivers what was held, in order, after thaw', async () => {
 });
 
 it('answers again after thaw; the late reply to a timed-out request is dropped', async () => {
-  const { network, admin, heartbeat } = sut();
+  const { network, admin, other: heartbeat } = sut();
   await heartbeat.serve('svc.hb', echo, (req) => req.payload);
 
   network.freeze(heartbeat);
