@@ -1,8 +1,30 @@
 import nx from '@nx/eslint-plugin';
 
 // Node modules that do I/O; libs/engine must stay pure (time comes in as an argument).
-const ioModules = ['fs', 'child_process', 'net', 'dgram', 'http', 'https', 'os', 'cluster', 'worker_threads', 'tls', 'dns'];
-const ioPatterns = [...ioModules, ...ioModules.map((m) => `node:${m}`), 'fs/*', 'node:fs/*', 'nats', '@nestjs/*', '@keel/native', '@keel/bus', '@keel/runtime'];
+const ioModules = [
+  'fs',
+  'child_process',
+  'net',
+  'dgram',
+  'http',
+  'https',
+  'os',
+  'cluster',
+  'worker_threads',
+  'tls',
+  'dns',
+];
+const ioPatterns = [
+  ...ioModules,
+  ...ioModules.map((m) => `node:${m}`),
+  'fs/*',
+  'node:fs/*',
+  'nats',
+  '@nestjs/*',
+  '@keel/native',
+  '@keel/bus',
+  '@keel/runtime',
+];
 
 export default [
   ...nx.configs['flat/base'],
@@ -37,8 +59,18 @@ export default [
   {
     files: ['libs/engine/src/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: [{ group: ioPatterns, message: 'libs/engine is pure: no I/O imports.' }] }],
-      'no-restricted-globals': ['error', { name: 'Date', message: 'libs/engine takes time as input.' }, 'setTimeout', 'setInterval', 'process', 'fetch'],
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ioPatterns, message: 'libs/engine is pure: no I/O imports.' }] },
+      ],
+      'no-restricted-globals': [
+        'error',
+        { name: 'Date', message: 'libs/engine takes time as input.' },
+        'setTimeout',
+        'setInterval',
+        'process',
+        'fetch',
+      ],
     },
   },
 ];

@@ -28,10 +28,18 @@ export class KeelCluster {
 
   static async create(scenario: string, options: KeelClusterOptions = {}): Promise<KeelCluster> {
     await cleanupCrashedRuns();
-    const lab = await Lab.create({ name: labName(scenario), nodes: [...NODES], lans: ['default', 'private'] });
+    const lab = await Lab.create({
+      name: labName(scenario),
+      nodes: [...NODES],
+      lans: ['default', 'private'],
+    });
     const cluster = new KeelCluster(lab, randomBytes(32).toString('hex'));
     try {
-      for (const node of NODES) await cluster.install(node, options.userconfig ?? readFileSync(join(SAMPLE, 'conf/userconfig.xml'), 'utf8'));
+      for (const node of NODES)
+        await cluster.install(
+          node,
+          options.userconfig ?? readFileSync(join(SAMPLE, 'conf/userconfig.xml'), 'utf8'),
+        );
       for (const node of NODES) await cluster.startServices(node);
       for (const node of NODES) await cluster.waitAdmin(node);
     } catch (e) {
@@ -49,7 +57,10 @@ export class KeelCluster {
 
   private async install(node: Node, userconfig: string): Promise<void> {
     const mod = `/etc/keel/modules/${MODULE}`;
-    await this.sh(node, `mkdir -p /var/lib/keel/cluster ${mod}/conf && cp -r ${SAMPLE}/bin ${mod}/ && cp ${ROOT}/deploy/samples/cluster.xml /var/lib/keel/cluster/`);
+    await this.sh(
+      node,
+      `mkdir -p /var/lib/keel/cluster ${mod}/conf && cp -r ${SAMPLE}/bin ${mod}/ && cp ${ROOT}/deploy/samples/cluster.xml /var/lib/keel/cluster/`,
+    );
     await this.sh(node, `cat > ${mod}/conf/userconfig.xml`, userconfig);
     await this.sh(node, 'umask 077 && cat > /var/lib/keel/cluster/cluster.key', this.key);
   }
@@ -75,14 +86,20 @@ export class KeelCluster {
       last = await this.keel(node, 'state');
     }
     if (last.code !== 0) {
-      const logs = await this.sh(node, 'tail -n 30 /var/lib/keel/admin.log /var/lib/keel/heartbeat.log 2>&1 || true');
+      const logs = await this.sh(
+        node,
+        'tail -n 30 /var/lib/keel/admin.log /var/lib/keel/heartbeat.log 2>&1 || true',
+      );
       throw new Error(`${node}: admin did not answer in ${seconds}s: ${last.err}\n${logs}`);
     }
   }
 
   /** Runs `keel <args>` on a node; `-m` is added. */
   async keel(node: Node, ...args: string[]): Promise<{ code: number; out: string; err: string }> {
-    const r = await this.lab.exec(node, [KEEL, ...args, '-m', MODULE], { env: { KEEL_NODE: node }, timeoutMs: 60_000 });
+    const r = await this.lab.exec(node, [KEEL, ...args, '-m', MODULE], {
+      env: { KEEL_NODE: node },
+      timeoutMs: 60_000,
+    });
     return { code: r.code ?? -1, out: r.stdout.trim(), err: r.stderr.trim() };
   }
 
@@ -90,7 +107,9 @@ export class KeelCluster {
   async waitState(node: Node, state: string, seconds = 20): Promise<void> {
     const r = await this.keel(node, 'waitstate', state, '-t', String(seconds));
     if (r.code !== 0) {
-      throw new Error(`${node} did not reach ${state}: ${r.err}\n--- module log ---\n${(await this.keel(node, 'log', '-v')).out}`);
+      throw new Error(
+        `${node} did not reach ${state}: ${r.err}\n--- module log ---\n${(await this.keel(node, 'log', '-v')).out}`,
+      );
     }
   }
 

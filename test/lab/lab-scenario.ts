@@ -5,7 +5,11 @@ import { KeelCluster, KeelClusterOptions } from './keel-cluster';
  * One mirror scenario on a fresh two-node cluster already in PRIM (node1) / SECOND (node2),
  * destroyed afterwards whatever happens.
  */
-export function mirrorScenario(name: string, body: (cluster: () => KeelCluster) => void, options: KeelClusterOptions & { running?: boolean } = {}): void {
+export function mirrorScenario(
+  name: string,
+  body: (cluster: () => KeelCluster) => void,
+  options: KeelClusterOptions & { running?: boolean } = {},
+): void {
   describeLab(name, () => {
     let c: KeelCluster | undefined;
     beforeAll(async () => {

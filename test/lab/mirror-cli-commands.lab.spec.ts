@@ -47,7 +47,9 @@ mirrorScenario('mirror cli commands', (c) => {
   });
 
   test('KEEL_MODULE stands for -m, as inside module scripts', async () => {
-    const r = await c().lab.exec('node2', [join(ROOT, 'apps/cli/bin/keel'), 'get', '-r', 'state.local'], { env: { KEEL_MODULE: MODULE } });
+    const r = await c().lab.exec('node2', [join(ROOT, 'apps/cli/bin/keel'), 'get', '-r', 'state.local'], {
+      env: { KEEL_MODULE: MODULE },
+    });
     expect(r.stdout.trim()).toBe('SECOND Ready');
   });
 

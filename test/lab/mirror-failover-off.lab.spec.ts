@@ -7,7 +7,8 @@ mirrorScenario('mirror failover off', (c) => {
     expect((await c().keel('node1', 'stop')).code).toBe(0);
     await c().waitState('node1', 'STOP');
     const deadline = Date.now() + 20_000;
-    while (Date.now() < deadline && (await c().state('node2')) !== 'WAIT (NotReady)') await new Promise((r) => setTimeout(r, 200));
+    while (Date.now() < deadline && (await c().state('node2')) !== 'WAIT (NotReady)')
+      await new Promise((r) => setTimeout(r, 200));
     expect(await c().state('node2')).toBe('WAIT (NotReady)');
     const log = await c().log('node2');
     expect(log).toMatch(/ I Failover-off configured/);

@@ -18,7 +18,8 @@ mirrorScenario('mirror isolation', (c) => {
     await c().waitState('node2', 'SECOND', 30);
     await c().waitState('node1', 'PRIM');
     const log1 = await c().log('node1');
-    if (!/staying alone/.test(log1)) throw new Error(`node1 log:\n${log1}\n--- node2:\n${await c().log('node2')}`);
+    if (!/staying alone/.test(log1))
+      throw new Error(`node1 log:\n${log1}\n--- node2:\n${await c().log('node2')}`);
     expect(await c().log('node2')).toMatch(/ I Split brain recovery: exiting alone/);
     expect(await c().scripts('node2', from2)).toContain('stop_prim ALONE WAIT stopstart');
   });

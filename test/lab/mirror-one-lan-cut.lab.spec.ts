@@ -5,7 +5,10 @@ mirrorScenario('mirror one lan cut', (c) => {
   test('cutting node1 off the default LAN: heartbeat.default down on node2, no failover', async () => {
     await c().lab.linkDown('node1', 'default');
     const deadline = Date.now() + 10_000;
-    while (Date.now() < deadline && !(await c().log('node2')).match(/Resource heartbeat\.default set to down/)) {
+    while (
+      Date.now() < deadline &&
+      !(await c().log('node2')).match(/Resource heartbeat\.default set to down/)
+    ) {
       await new Promise((r) => setTimeout(r, 200));
     }
     expect(await c().log('node2')).toMatch(/ I Resource heartbeat\.default set to down by heartbeat/);

@@ -7,9 +7,17 @@ mirrorScenario('mirror stop primary', (c) => {
     expect((await c().keel('node1', 'stop')).code).toBe(0);
     await c().waitState('node1', 'STOP');
     await c().waitState('node2', 'ALONE');
-    expect(await c().scripts('node2', from2)).toEqual(['stop_second SECOND ALONE start', 'transition SECOND ALONE start', 'start_prim SECOND ALONE start']);
+    expect(await c().scripts('node2', from2)).toEqual([
+      'stop_second SECOND ALONE start',
+      'transition SECOND ALONE start',
+      'start_prim SECOND ALONE start',
+    ]);
     expect(await c().log('node2')).toMatch(/ I Action alone called by heart: remote stop/);
-    expect((await c().scripts('node1')).slice(-3)).toEqual(['stop_both force WAIT STOP stop', 'poststop WAIT STOP stop', 'transition WAIT STOP stop']);
+    expect((await c().scripts('node1')).slice(-3)).toEqual([
+      'stop_both force WAIT STOP stop',
+      'poststop WAIT STOP stop',
+      'transition WAIT STOP stop',
+    ]);
   });
 
   test('restarting the old primary makes it SECOND and the other PRIM', async () => {
@@ -17,6 +25,9 @@ mirrorScenario('mirror stop primary', (c) => {
     expect((await c().keel('node1', 'start')).code).toBe(0);
     await c().waitState('node1', 'SECOND');
     await c().waitState('node2', 'PRIM');
-    expect(await c().scripts('node2', from2)).toEqual(['stop_sec ALONE PRIM start', 'transition ALONE PRIM start']);
+    expect(await c().scripts('node2', from2)).toEqual([
+      'stop_sec ALONE PRIM start',
+      'transition ALONE PRIM start',
+    ]);
   });
 });

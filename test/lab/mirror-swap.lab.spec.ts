@@ -14,6 +14,11 @@ mirrorScenario('mirror swap', (c) => {
       'start_second PRIM SECOND swap',
       'start_sec PRIM SECOND swap',
     ]);
-    expect(await c().scripts('node2', from2)).toEqual(['stop_sec SECOND PRIM swap', 'stop_second SECOND PRIM swap', 'transition SECOND PRIM swap', 'start_prim SECOND PRIM swap']);
+    expect(await c().scripts('node2', from2)).toEqual([
+      'stop_sec SECOND PRIM swap',
+      'stop_second SECOND PRIM swap',
+      'transition SECOND PRIM swap',
+      'start_prim SECOND PRIM swap',
+    ]);
   });
 });

@@ -26,9 +26,16 @@ function cli(...argv: string[]) {
 
 beforeAll(async () => {
   nats = await startNatsServer();
-  node = new NodeFixture('demo', USERCONFIG, { start_prim: 'echo "GREETING=$GREETING module=$SAFEMODULE" >> "$SAFEUSERVAR/scripts.log"' });
+  node = new NodeFixture('demo', USERCONFIG, {
+    start_prim: 'echo "GREETING=$GREETING module=$SAFEMODULE" >> "$SAFEUSERVAR/scripts.log"',
+  });
   const logger = createLogger({ service: 'admin', node: 'node1', sink: createCapturingSink() });
-  @Module({ imports: [RuntimeModule.forRoot({ logger, metrics: createMetrics({ service: 'admin', node: 'node1' }) }), AdminModule.forNode(node.env(nats.url))] })
+  @Module({
+    imports: [
+      RuntimeModule.forRoot({ logger, metrics: createMetrics({ service: 'admin', node: 'node1' }) }),
+      AdminModule.forNode(node.env(nats.url)),
+    ],
+  })
   class TestRoot {}
   admin = await NestFactory.createApplicationContext(TestRoot, { logger: false, abortOnError: false });
 });
@@ -71,15 +78,30 @@ test('start, state, log, resources, printi and stop through the CLI', async () =
   expect(log.out).not.toMatch(/ V Script start_prim/);
   expect((await cli('log', '-m', 'demo', '-v')).out).toMatch(/ V Script start_prim/);
 
-  expect((await cli('start', '-m', 'demo'))).toMatchObject({ code: 1, err: 'keel start: the module is already started: ALONE (Ready)' });
+  expect(await cli('start', '-m', 'demo')).toMatchObject({
+    code: 1,
+    err: 'keel start: the module is already started: ALONE (Ready)',
+  });
 
   expect((await cli('stop', '-m', 'demo')).code).toBe(0);
-  expect(await cli('waitstop', '-m', 'demo', '-t', '20')).toMatchObject({ code: 0, out: 'demo: STOP (NotReady)' });
-  expect(node.scriptLog().slice(-3)).toEqual(['stop_both force WAIT STOP stop', 'poststop WAIT STOP stop', 'transition WAIT STOP stop']);
+  expect(await cli('waitstop', '-m', 'demo', '-t', '20')).toMatchObject({
+    code: 0,
+    out: 'demo: STOP (NotReady)',
+  });
+  expect(node.scriptLog().slice(-3)).toEqual([
+    'stop_both force WAIT STOP stop',
+    'poststop WAIT STOP stop',
+    'transition WAIT STOP stop',
+  ]);
 }, 60_000);
 
 test('an unknown module and a bad command line say what is allowed', async () => {
-  expect(await cli('start', '-m', 'nosuch')).toMatchObject({ code: 1, err: 'keel start: unknown module nosuch (installed: demo)' });
+  expect(await cli('start', '-m', 'nosuch')).toMatchObject({
+    code: 1,
+    err: 'keel start: unknown module nosuch (installed: demo)',
+  });
   expect(await cli('start', '-m', 'demo', '--now')).toMatchObject({ code: 2 });
-  expect((await cli('failover', 'maybe', '-m', 'demo')).err).toMatch(/usage: keel failover on\|off -m <module>/);
+  expect((await cli('failover', 'maybe', '-m', 'demo')).err).toMatch(
+    /usage: keel failover on\|off -m <module>/,
+  );
 });

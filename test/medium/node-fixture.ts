@@ -4,8 +4,17 @@ import { join } from 'node:path';
 
 /** Every script of the catalogue (reference §6.2) that a transition can call. */
 export const SCRIPT_NAMES = [
-  'prestart', 'poststop', 'transition',
-  'start_prim', 'stop_prim', 'start_second', 'stop_second', 'start_sec', 'stop_sec', 'start_both', 'stop_both',
+  'prestart',
+  'poststop',
+  'transition',
+  'start_prim',
+  'stop_prim',
+  'start_second',
+  'stop_second',
+  'start_sec',
+  'stop_sec',
+  'start_both',
+  'stop_both',
 ];
 
 const CLUSTER = `<cluster><lans>
@@ -22,7 +31,11 @@ export class NodeFixture {
   readonly etc = join(this.root, 'etc');
   readonly var = join(this.root, 'var');
 
-  constructor(readonly module: string, userconfig: string, scripts: Record<string, string> = {}) {
+  constructor(
+    readonly module: string,
+    userconfig: string,
+    scripts: Record<string, string> = {},
+  ) {
     mkdirSync(join(this.var, 'cluster'), { recursive: true });
     writeFileSync(join(this.var, 'cluster', 'cluster.xml'), CLUSTER);
     const mod = join(this.etc, 'modules', module);
@@ -38,7 +51,13 @@ export class NodeFixture {
   }
 
   env(natsUrl: string): Record<string, string> {
-    return { KEEL_ETC: this.etc, KEEL_VAR: this.var, KEEL_NODE: 'node1', KEEL_NATS_URL: natsUrl, PATH: process.env.PATH ?? '/usr/bin:/bin' };
+    return {
+      KEEL_ETC: this.etc,
+      KEEL_VAR: this.var,
+      KEEL_NODE: 'node1',
+      KEEL_NATS_URL: natsUrl,
+      PATH: process.env.PATH ?? '/usr/bin:/bin',
+    };
   }
 
   scriptLog(): string[] {

@@ -20,6 +20,7 @@ check() { # name, command...: one pass or fail for a whole check such as lint
   if "$@"; then passed=$((passed + 1)); echo "$name: passed"; else failed=$((failed + 1)); echo "$name: FAILED"; fi
 }
 
+check format npx prettier --check "apps/**/*.ts" "libs/**/*.ts" "test/**/*.ts" "tools/**/*.ts"
 check lint npx nx run-many -t lint --outputStyle=static
 check typecheck npx nx run-many -t typecheck --outputStyle=static
 
@@ -40,6 +41,6 @@ if [ "$jest_rc" -ne 0 ] && [ "$jf" -eq 0 ]; then jf=1; fi
 passed=$((passed + jp)); failed=$((failed + jf))
 
 echo
-echo "lint+typecheck, cargo ($cp/$cf), jest ($jp/$jf) in ${SECONDS}s"
+echo "format+lint+typecheck, cargo ($cp/$cf), jest ($jp/$jf) in ${SECONDS}s"
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

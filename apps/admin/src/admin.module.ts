@@ -22,7 +22,11 @@ export class AdminModule {
         { provide: SCRIPT_RUNNER, useClass: ProcessScriptRunner },
         {
           provide: BUS,
-          useFactory: () => NatsBus.connect({ source: { service: 'admin', node }, url: env.KEEL_NATS_URL ?? DEFAULT_NATS_URL }),
+          useFactory: () =>
+            NatsBus.connect({
+              source: { service: 'admin', node },
+              url: env.KEEL_NATS_URL ?? DEFAULT_NATS_URL,
+            }),
         },
         AdminService,
       ],

@@ -1,5 +1,14 @@
 import { Inject, Injectable, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
-import { BUS, BusPort, codecs, HandlerError, parseModuleSubject, rpcs, subjects, Subscription } from '@keel/bus';
+import {
+  BUS,
+  BusPort,
+  codecs,
+  HandlerError,
+  parseModuleSubject,
+  rpcs,
+  subjects,
+  Subscription,
+} from '@keel/bus';
 import { ClusterConfig } from '@keel/config';
 import { CLUSTER_CONFIG } from '@keel/config/nest';
 import { LOGGER, Logger } from '@keel/runtime';
@@ -47,7 +56,10 @@ export class AdminService implements OnModuleInit, OnApplicationShutdown {
         this.logger.error('module not usable', { module: found.paths.module, error: found.error });
         this.subscriptions.push(
           await this.bus.serve(subjects.cmd(found.paths.module), rpcs.moduleCommand, () => {
-            throw new HandlerError('INVALID_CONFIG', `module ${found.paths.module} cannot run: ${found.error}`);
+            throw new HandlerError(
+              'INVALID_CONFIG',
+              `module ${found.paths.module} cannot run: ${found.error}`,
+            );
           }),
         );
         continue;
@@ -68,7 +80,11 @@ export class AdminService implements OnModuleInit, OnApplicationShutdown {
       this.runtimes.set(rt.module, rt);
       this.subscriptions.push(
         await this.bus.serve(subjects.cmd(rt.module), rpcs.moduleCommand, (req) =>
-          handleCommand(rt, req.payload, req.source.service === 'cli' ? `${req.source.service}@${req.source.node}` : req.source.service),
+          handleCommand(
+            rt,
+            req.payload,
+            req.source.service === 'cli' ? `${req.source.service}@${req.source.node}` : req.source.service,
+          ),
         ),
       );
       this.logger.info('module loaded', { module: rt.module, mode: found.loaded.config.mode });
@@ -78,12 +94,16 @@ export class AdminService implements OnModuleInit, OnApplicationShutdown {
         const rt = this.runtimes.get(msg.payload.module);
         const peer = msg.payload.peers[0];
         if (!rt || !peer) return;
-        const remote = peer.state === 'UNKNOWN' || peer.readiness === 'UNKNOWN' ? 'UNKNOWN' : { state: peer.state, readiness: peer.readiness };
+        const remote =
+          peer.state === 'UNKNOWN' || peer.readiness === 'UNKNOWN'
+            ? 'UNKNOWN'
+            : { state: peer.state, readiness: peer.readiness };
         rt.peer(remote, peer.resources ?? {});
       }),
       // A (re)started heartbeat service knows nothing until told: tell it everything again.
       await this.bus.subscribe(subjects.nodeServices(), codecs.servicePresence, (msg) => {
-        if (msg.payload.service === 'heartbeat' && msg.payload.status === 'ready') this.runtimes.forEach((rt) => rt.republish());
+        if (msg.payload.service === 'heartbeat' && msg.payload.status === 'ready')
+          this.runtimes.forEach((rt) => rt.republish());
       }),
       await this.bus.subscribe(subjects.anyModule('resourceSet'), codecs.resourceSet, (msg, ctx) => {
         const target = parseModuleSubject(ctx.subject);

@@ -8,7 +8,17 @@ import { ProcessScriptRunner } from '../src/adapters/process-script-runner';
 let bin: string;
 const runner = new ProcessScriptRunner();
 const run = (name: string, timeoutMs = 10_000, userlog?: string) =>
-  runner.run({ module: 'm', name, args: ['STOP', 'WAIT', 'start'], env: { PATH: process.env.PATH ?? '/usr/bin:/bin', GREETING: 'hi' }, timeoutMs, userlog }, bin);
+  runner.run(
+    {
+      module: 'm',
+      name,
+      args: ['STOP', 'WAIT', 'start'],
+      env: { PATH: process.env.PATH ?? '/usr/bin:/bin', GREETING: 'hi' },
+      timeoutMs,
+      userlog,
+    },
+    bin,
+  );
 
 function script(name: string, body: string, mode = 0o755): void {
   writeFileSync(join(bin, name), `#!/bin/sh\n${body}\n`);
@@ -39,7 +49,9 @@ test('a script past its timeout is killed with everything it started', async () 
   expect(r).toEqual({ code: 124, missing: false, timedOut: true });
   const child = Number(readFileSync(join(bin, 'child.pid'), 'utf8'));
   // Dead means gone or a zombie waiting for init to reap it; SIGKILL is delivered at once.
-  const state = existsSync(`/proc/${child}/stat`) ? readFileSync(`/proc/${child}/stat`, 'utf8').split(') ')[1]?.[0] : 'gone';
+  const state = existsSync(`/proc/${child}/stat`)
+    ? readFileSync(`/proc/${child}/stat`, 'utf8').split(') ')[1]?.[0]
+    : 'gone';
   expect(['gone', 'Z', 'X']).toContain(state);
 });
 

@@ -1,4 +1,12 @@
-import { BusNoRespondersError, BusPort, BusRemoteError, BusTimeoutError, ModuleCommand, rpcs, subjects } from '@keel/bus';
+import {
+  BusNoRespondersError,
+  BusPort,
+  BusRemoteError,
+  BusTimeoutError,
+  ModuleCommand,
+  rpcs,
+  subjects,
+} from '@keel/bus';
 
 /** Why a module command did not run. */
 export class CommandFailed extends Error {
@@ -20,7 +28,9 @@ export class AdminClient {
 
   async send(command: ModuleCommand, timeoutMs = 10_000): Promise<string> {
     try {
-      const r = await this.bus.request(subjects.cmd(command.module), rpcs.moduleCommand, command, { timeoutMs });
+      const r = await this.bus.request(subjects.cmd(command.module), rpcs.moduleCommand, command, {
+        timeoutMs,
+      });
       return r.detail ?? '';
     } catch (e) {
       if (e instanceof BusRemoteError) throw new CommandFailed(e.remoteMessage, 'refused');
@@ -31,7 +41,11 @@ export class AdminClient {
           : `unknown module ${command.module} (installed: ${known.join(', ') || 'none'})`;
         throw new CommandFailed(hint, known.includes(command.module) ? 'unreachable' : 'refused');
       }
-      if (e instanceof BusTimeoutError) throw new CommandFailed(`no answer from the admin service within ${timeoutMs / 1000}s`, 'unreachable');
+      if (e instanceof BusTimeoutError)
+        throw new CommandFailed(
+          `no answer from the admin service within ${timeoutMs / 1000}s`,
+          'unreachable',
+        );
       throw e;
     }
   }

@@ -10,7 +10,12 @@ export interface ParsedArgs {
  * Parses SafeKit-style options. `withValue` lists the options that take a value; `flags` those
  * that do not. An option outside both is a usage error naming what is allowed.
  */
-export function parseArgs(args: readonly string[], withValue: readonly string[], flags: readonly string[], usage: string): ParsedArgs {
+export function parseArgs(
+  args: readonly string[],
+  withValue: readonly string[],
+  flags: readonly string[],
+  usage: string,
+): ParsedArgs {
   const options: Record<string, string | true> = {};
   const positional: string[] = [];
   for (let i = 0; i < args.length; i++) {

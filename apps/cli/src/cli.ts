@@ -2,7 +2,12 @@ import { BusConnectError, BusPort, DEFAULT_NATS_URL, NatsBus } from '@keel/bus';
 import { CliIo, EXIT, UsageError } from './io';
 import { confcheck } from './commands/confcheck';
 import { clusterConfcheck } from './commands/cluster-confcheck';
-import { EXIT_UNREACHABLE, installedModules, MODULE_COMMANDS, runModuleCommand } from './commands/module-commands';
+import {
+  EXIT_UNREACHABLE,
+  installedModules,
+  MODULE_COMMANDS,
+  runModuleCommand,
+} from './commands/module-commands';
 import { AdminClient } from './admin-client';
 
 type LocalCommand = (args: readonly string[], io: CliIo) => number;
@@ -25,7 +30,11 @@ export const natsBusFactory: BusFactory = (io) =>
 const allowed = () => [...Object.keys(LOCAL), 'cluster', ...MODULE_COMMANDS].join(', ');
 
 /** Runs one `keel` command line and returns the exit code; never exits the process itself. */
-export async function runCli(argv: readonly string[], io: CliIo, busFactory: BusFactory = natsBusFactory): Promise<number> {
+export async function runCli(
+  argv: readonly string[],
+  io: CliIo,
+  busFactory: BusFactory = natsBusFactory,
+): Promise<number> {
   try {
     const [name, ...args] = argv;
     if (name === undefined || name === '--help' || name === 'help') {
@@ -35,12 +44,16 @@ export async function runCli(argv: readonly string[], io: CliIo, busFactory: Bus
     if (name === 'cluster') {
       const [sub, ...rest] = args;
       const cmd = sub === undefined ? undefined : CLUSTER[sub];
-      if (!cmd) throw new UsageError(`unknown cluster command '${sub ?? ''}' (allowed: ${Object.keys(CLUSTER).join(', ')})`);
+      if (!cmd)
+        throw new UsageError(
+          `unknown cluster command '${sub ?? ''}' (allowed: ${Object.keys(CLUSTER).join(', ')})`,
+        );
       return cmd(rest, io);
     }
     const local = LOCAL[name];
     if (local) return local(args, io);
-    if (!MODULE_COMMANDS.includes(name)) throw new UsageError(`unknown command '${name}' (allowed: ${allowed()})`);
+    if (!MODULE_COMMANDS.includes(name))
+      throw new UsageError(`unknown command '${name}' (allowed: ${allowed()})`);
     return await withBus(io, busFactory, (bus) =>
       runModuleCommand(name, args, {
         io,
@@ -56,7 +69,11 @@ export async function runCli(argv: readonly string[], io: CliIo, busFactory: Bus
   }
 }
 
-async function withBus(io: CliIo, factory: BusFactory, run: (bus: BusPort) => Promise<number>): Promise<number> {
+async function withBus(
+  io: CliIo,
+  factory: BusFactory,
+  run: (bus: BusPort) => Promise<number>,
+): Promise<number> {
   let bus: BusPort;
   try {
     bus = await factory(io);

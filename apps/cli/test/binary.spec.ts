@@ -3,7 +3,11 @@ import { join } from 'node:path';
 
 // The real `keel` executable, compiled by `npm run build`, run as a process.
 const root = join(__dirname, '../../..');
-const keel = (...args: string[]) => spawnSync(join(root, 'apps/cli/bin/keel'), args, { encoding: 'utf8', env: { ...process.env, KEEL_VAR: '/nonexistent' } });
+const keel = (...args: string[]) =>
+  spawnSync(join(root, 'apps/cli/bin/keel'), args, {
+    encoding: 'utf8',
+    env: { ...process.env, KEEL_VAR: '/nonexistent' },
+  });
 
 test('keel confcheck runs as a process with exit codes 0, 1 and 2', () => {
   const ok = keel('confcheck', join(root, 'test/fixtures/valid/softerrd'));
@@ -11,7 +15,11 @@ test('keel confcheck runs as a process with exit codes 0, 1 and 2', () => {
   expect(ok.status).toBe(0);
   expect(ok.stdout).toMatch(/valid mirror module/);
 
-  const bad = keel('cluster', 'confcheck', join(root, 'test/fixtures/invalid/56-cluster-one-node/cluster.xml'));
+  const bad = keel(
+    'cluster',
+    'confcheck',
+    join(root, 'test/fixtures/invalid/56-cluster-one-node/cluster.xml'),
+  );
   expect(bad.status).toBe(1);
   expect(bad.stderr).toMatch(/<lan> needs at least 2 <node> elements/);
 

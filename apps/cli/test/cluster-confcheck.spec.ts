@@ -17,7 +17,14 @@ describe('keel cluster confcheck', () => {
 
   it('prints the located errors of an invalid cluster and exits 1', async () => {
     const io = recorder();
-    expect(await runCli(['cluster', 'confcheck', join(fixtures, 'invalid/58-cluster-two-command-lans/cluster.xml')], io)).toBe(1);
-    expect(io.stderr[0]).toMatch(/cluster\.xml:3:3: \/cluster\/lans\/lan\[2\] @command: only one LAN may have command="on"/);
+    expect(
+      await runCli(
+        ['cluster', 'confcheck', join(fixtures, 'invalid/58-cluster-two-command-lans/cluster.xml')],
+        io,
+      ),
+    ).toBe(1);
+    expect(io.stderr[0]).toMatch(
+      /cluster\.xml:3:3: \/cluster\/lans\/lan\[2\] @command: only one LAN may have command="on"/,
+    );
   });
 });

@@ -10,7 +10,17 @@ const valid = (name: string) => join(fixtures, 'valid', name);
 describe('keel confcheck', () => {
   it('accepts a valid module file, prints a summary and exits 0', async () => {
     const io = recorder();
-    expect(await runCli(['confcheck', join(valid('mirror'), 'userconfig.xml'), '--cluster', join(fixtures, 'valid/cluster-2lans.xml')], io)).toBe(0);
+    expect(
+      await runCli(
+        [
+          'confcheck',
+          join(valid('mirror'), 'userconfig.xml'),
+          '--cluster',
+          join(fixtures, 'valid/cluster-2lans.xml'),
+        ],
+        io,
+      ),
+    ).toBe(0);
     expect(io.stdout[0]).toMatch(/userconfig\.xml: valid mirror module$/);
     expect(io.stdout).toContain('  heartbeat flow: lan private pulse 700ms timeout 30000ms');
     expect(io.stdout).toContain('  replicated /var/repdir');
@@ -37,7 +47,9 @@ describe('keel confcheck', () => {
     expect(await runCli(['confcheck', join(dir, 'userconfig.xml')], io)).toBe(1);
     const expected = readFileSync(join(dir, 'expected.txt'), 'utf8').trim().split('\n');
     // The CLI names files as given; the fixture names them relative to the repository.
-    expect(io.stderr.slice(0, -1).map((l) => l.slice(l.indexOf('userconfig.xml')))).toEqual(expected.map((l) => l.slice(l.indexOf('userconfig.xml'))));
+    expect(io.stderr.slice(0, -1).map((l) => l.slice(l.indexOf('userconfig.xml')))).toEqual(
+      expected.map((l) => l.slice(l.indexOf('userconfig.xml'))),
+    );
     expect(io.stderr.at(-1)).toBe('5 error(s): configuration not valid');
   });
 

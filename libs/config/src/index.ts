@@ -14,6 +14,12 @@ export {
 } from './load';
 export { HEART_PROFILES } from './schema/heart';
 export { checkModuleAgainstCluster, moduleNodes, type Placement } from './relations/module-cluster';
-export { builtinRules, moduleRuleSources, DEFAULT_RULES, type BuiltinRule, type ModuleRuleSource } from './generated/rules';
+export {
+  builtinRules,
+  moduleRuleSources,
+  DEFAULT_RULES,
+  type BuiltinRule,
+  type ModuleRuleSource,
+} from './generated/rules';
 export { generatedCheckers, type LocalAddress, type GeneratedCheckers } from './generated/checkers';
 export { defaultPorts } from './ports';

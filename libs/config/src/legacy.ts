@@ -12,9 +12,11 @@ const PEER_CHILD: Record<string, string> = { heartbeat: 'server', flow: 'server'
 function collect(el: XmlElement, legacy: SyntaxMark[], modern: SyntaxMark[]): void {
   const peer = PEER_CHILD[el.name];
   if (peer !== undefined) {
-    if (el.children.some((c) => c.name === peer)) legacy.push({ element: el, describe: `<${peer}> inside <${el.name}>` });
+    if (el.children.some((c) => c.name === peer))
+      legacy.push({ element: el, describe: `<${peer}> inside <${el.name}>` });
     // `<flow name>` is valid in both generations, so it marks neither.
-    else if (el.name !== 'flow' && el.attributes.has('name')) modern.push({ element: el, describe: `<${el.name} name="...">` });
+    else if (el.name !== 'flow' && el.attributes.has('name'))
+      modern.push({ element: el, describe: `<${el.name} name="...">` });
   }
   el.children.forEach((c) => collect(c, legacy, modern));
 }
@@ -30,7 +32,9 @@ export function checkSyntaxGeneration(service: XmlElement, sink: IssueSink): boo
   collect(service, legacy, modern);
   if (legacy.length > 0 && modern.length > 0) {
     const [first, second] =
-      legacy[0].element.location.line <= modern[0].element.location.line ? [legacy[0], modern[0]] : [modern[0], legacy[0]];
+      legacy[0].element.location.line <= modern[0].element.location.line
+        ? [legacy[0], modern[0]]
+        : [modern[0], legacy[0]];
     sink.add(
       second.element.location,
       `mixing 7.1-style syntax (${legacy[0].describe}) and 7.2-style syntax (${modern[0].describe}) in one file is not allowed; ` +

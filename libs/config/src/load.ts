@@ -39,7 +39,8 @@ export function parseModuleConfig(text: string, file: string, options: LoadOptio
     if (!rootNamed(root, 'safe', sink)) sink.throwIfAny();
     const service = root.children.find((c) => c.name === 'service');
     for (const m of root.children.filter((c) => c.name === 'macro')) {
-      if (service && m.location.line > service.location.line) sink.add(m.location, '<macro> must come before <service>');
+      if (service && m.location.line > service.location.line)
+        sink.add(m.location, '<macro> must come before <service>');
     }
     const macros = expandMacros(root, options.env ?? process.env, sink);
     if (!service) sink.add(root.location, '<safe> needs a <service> element');
@@ -82,7 +83,11 @@ export function parseModuleConfig(text: string, file: string, options: LoadOptio
 function readMode(service: XmlElement, sink: IssueSink): ModuleMode | undefined {
   const attr = service.attributes.get('mode');
   if (!attr) {
-    sink.add(service.location, `missing required attribute 'mode' on <service> (expected one of: ${MODES.join(', ')})`, 'mode');
+    sink.add(
+      service.location,
+      `missing required attribute 'mode' on <service> (expected one of: ${MODES.join(', ')})`,
+      'mode',
+    );
     return undefined;
   }
   const r = oneOf(MODES).required().read(attr.value, 'mode');
@@ -95,7 +100,9 @@ function moduleWarnings(m: ModuleConfig): ConfigIssue[] {
   const out: ConfigIssue[] = [];
   const flow = m.heart?.heartbeats.find((h) => h.ident === 'flow');
   if (flow && !m.rfs) {
-    out.push(new ConfigIssue(flow.loc, 'ident="flow" without <rfs>: the module will stay in WAIT at start', 'ident'));
+    out.push(
+      new ConfigIssue(flow.loc, 'ident="flow" without <rfs>: the module will stay in WAIT at start', 'ident'),
+    );
   }
   for (const i of m.vip?.interfaces ?? []) {
     if (i.virtualInterface?.type === 'vmac_directed' && i.virtualInterface.mac !== undefined) {
@@ -103,7 +110,13 @@ function moduleWarnings(m: ModuleConfig): ConfigIssue[] {
     }
   }
   if (m.heart && m.heart.profile !== 'safekit') {
-    out.push(new ConfigIssue(m.heart.loc, `profile="${m.heart.profile}" is a keel extension: SafeKit refuses this file`, 'profile'));
+    out.push(
+      new ConfigIssue(
+        m.heart.loc,
+        `profile="${m.heart.profile}" is a keel extension: SafeKit refuses this file`,
+        'profile',
+      ),
+    );
   }
   for (const h of m.heart?.heartbeats ?? []) {
     const advice = heartbeatTimingAdvice(h.pulse, h.timeout);
@@ -159,7 +172,9 @@ function readText(file: string): string {
     return readFileSync(file, 'utf8');
   } catch (e) {
     const reason = (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : (e as Error).message;
-    throw new ConfigError([new ConfigIssue({ file, path: '/', line: 0, column: 0 }, `cannot read the file: ${reason}`)]);
+    throw new ConfigError([
+      new ConfigIssue({ file, path: '/', line: 0, column: 0 }, `cannot read the file: ${reason}`),
+    ]);
   }
 }
 
@@ -172,7 +187,12 @@ function guard<T>(file: string, run: () => T): T {
     return run();
   } catch (e) {
     if (e instanceof ConfigError) throw e;
-    const err = new ConfigError([new ConfigIssue({ file, path: '/', line: 0, column: 0 }, `internal error while reading: ${(e as Error).message}`)]);
+    const err = new ConfigError([
+      new ConfigIssue(
+        { file, path: '/', line: 0, column: 0 },
+        `internal error while reading: ${(e as Error).message}`,
+      ),
+    ]);
     (err as Error & { cause?: unknown }).cause = e;
     throw err;
   }

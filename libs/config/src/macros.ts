@@ -37,7 +37,10 @@ export function expandMacros(
     }
     el.texts.forEach((t, i) => {
       el.texts[i] = expand(t, () =>
-        sink.add(el.location, `undefined macro in the text of <${el.name}>: ${undefinedName(t, macros, env)}`),
+        sink.add(
+          el.location,
+          `undefined macro in the text of <${el.name}>: ${undefinedName(t, macros, env)}`,
+        ),
       );
     });
     const name = el.name === 'macro' ? el.attributes.get('name') : undefined;
@@ -48,7 +51,11 @@ export function expandMacros(
   return macros;
 }
 
-function undefinedName(value: string, macros: Record<string, string>, env: Readonly<Record<string, string | undefined>>): string {
+function undefinedName(
+  value: string,
+  macros: Record<string, string>,
+  env: Readonly<Record<string, string | undefined>>,
+): string {
   for (const m of value.matchAll(REFERENCE)) {
     if (!(m[1] in macros) && env[m[1]] === undefined) return m[1];
   }

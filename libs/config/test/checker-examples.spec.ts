@@ -5,19 +5,35 @@ import { loadValid } from './valid';
 describe('checker examples', () => {
   it('customchecker.safe generates c_checkfile', () => {
     const { config: m } = loadValid('customchecker', 'cluster-2lans.xml');
-    expect(m.check.custom[0]).toMatchObject({ ident: 'checkfile', exec: 'checker.sh', arg: '/var/safekit/checkfile', when: 'prim', action: 'restart' });
+    expect(m.check.custom[0]).toMatchObject({
+      ident: 'checkfile',
+      exec: 'checker.sh',
+      arg: '/var/safekit/checkfile',
+      when: 'prim',
+      action: 'restart',
+    });
     expect(builtinRules(m).at(-1)!.text).toBe('c_checkfile: if (custom.checkfile == down) then restart();');
   });
 
   it('the TCP checker generates t_Apache_80 with default probe times', () => {
     const { config: m } = loadValid('tcp-checker', 'cluster-3nodes.xml');
-    expect(m.check.tcp[0]).toMatchObject({ ident: 'Apache_80', when: 'both', action: 'restart', to: { addr: 'localhost', port: 80, interval: 10, timeout: 5 } });
+    expect(m.check.tcp[0]).toMatchObject({
+      ident: 'Apache_80',
+      when: 'both',
+      action: 'restart',
+      to: { addr: 'localhost', port: 80, interval: 10, timeout: 5 },
+    });
     expect(builtinRules(m).at(-1)!.text).toBe('t_Apache_80: if (tcp.Apache_80 == down) then restart();');
   });
 
   it('the ping checker generates p_router (not t_, a guide erratum)', () => {
     const { config: m } = loadValid('ping-checker', 'cluster-2lans.xml');
-    expect(m.check.ping[0]).toMatchObject({ ident: 'router', when: 'pre', action: 'wait', to: { addr: '192.168.1.1' } });
+    expect(m.check.ping[0]).toMatchObject({
+      ident: 'router',
+      when: 'pre',
+      action: 'wait',
+      to: { addr: '192.168.1.1' },
+    });
     expect(builtinRules(m).at(-1)!.text).toBe('p_router: if (ping.router == down) then wait();');
   });
 
@@ -31,13 +47,20 @@ describe('checker examples', () => {
 
   it('a module checker without ident is named <name>_<addr>', () => {
     const { config: m } = loadValid('module-farm-on-mirror', 'cluster-3nodes.xml');
-    expect(m.check.module[0]).toMatchObject({ ident: 'mirror_10.0.0.129', name: 'mirror', to: { addr: '10.0.0.129', port: 9010, secure: false } });
+    expect(m.check.module[0]).toMatchObject({
+      ident: 'mirror_10.0.0.129',
+      name: 'mirror',
+      to: { addr: '10.0.0.129', port: 9010, secure: false },
+    });
   });
 
   it('the short module checker form watches the local web service', () => {
     const { config: m } = loadValid('module-follower');
     expect(m.mode).toBe('light');
-    expect(m.check.module[0]).toMatchObject({ ident: 'leader_127.0.0.1', to: { addr: '127.0.0.1', port: 9010, interval: 10, timeout: 5 } });
+    expect(m.check.module[0]).toMatchObject({
+      ident: 'leader_127.0.0.1',
+      to: { addr: '127.0.0.1', port: 9010, interval: 10, timeout: 5 },
+    });
     // loop_interval="24" has no unit: hours, the attribute's implicit unit.
     expect(m.service.loopInterval).toBe(24);
   });

@@ -4,7 +4,14 @@ import { loadValidCluster } from './valid';
 describe('cluster.xml examples', () => {
   it('reads two LANs, the defaults and the command LAN (the first)', () => {
     const c = loadValidCluster('cluster-2lans.xml');
-    expect(c).toMatchObject({ port: 4800, pulse: 100, mlostCount: 20, slostCount: 10, commandLan: 'default', nodes: ['node1', 'node2'] });
+    expect(c).toMatchObject({
+      port: 4800,
+      pulse: 100,
+      mlostCount: 20,
+      slostCount: 10,
+      commandLan: 'default',
+      nodes: ['node1', 'node2'],
+    });
     expect(c.lans.map((l) => [l.name, l.nodes.map((n) => `${n.name}@${n.addr}`)])).toEqual([
       ['default', ['node1@10.0.0.107', 'node2@10.0.0.108']],
       ['private', ['node1@10.1.0.107', 'node2@10.1.0.108']],

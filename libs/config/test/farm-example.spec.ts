@@ -11,7 +11,11 @@ describe('farm.safe', () => {
     expect(iface.addresses[0]).toMatchObject({ addr: '10.1.0.126', where: 'alias' });
     expect(m.vip!.scriptcontrol).toBe(false);
     expect(m.vip!.groups).toEqual([
-      expect.objectContaining({ name: 'FarmProto', hosts: undefined, rules: [expect.objectContaining({ virtualAddr: '*', port: 9010, proto: 'tcp', filter: 'on_port' })] }),
+      expect.objectContaining({
+        name: 'FarmProto',
+        hosts: undefined,
+        rules: [expect.objectContaining({ virtualAddr: '*', port: 9010, proto: 'tcp', filter: 'on_port' })],
+      }),
     ]);
     expect(m.heart).toBeUndefined();
     expect(m.rfs).toBeUndefined();
@@ -19,7 +23,9 @@ describe('farm.safe', () => {
 
   it('reads TCP and UDP rule variants', () => {
     const { config: m } = loadValid('farm-rules', 'cluster-3nodes.xml');
-    const rules = m.vip!.groups.flatMap((g) => g.rules.map((r) => `${g.name}:${r.port}/${r.proto}:${r.filter}`));
+    const rules = m.vip!.groups.flatMap((g) =>
+      g.rules.map((r) => `${g.name}:${r.port}/${r.proto}:${r.filter}`),
+    );
     expect(rules).toEqual([
       'tcp_services:23/tcp:on_port',
       'tcp_services:80/tcp:on_addr',
@@ -34,7 +40,9 @@ describe('farm.safe', () => {
 
   it('reads per-group hosts and powers', () => {
     const { config: m } = loadValid('farm-powers', 'cluster-3nodes.xml');
-    const hosts = Object.fromEntries(m.vip!.groups.map((g) => [g.name, g.hosts!.map((h) => `${h.name}=${h.power}`)]));
+    const hosts = Object.fromEntries(
+      m.vip!.groups.map((g) => [g.name, g.hosts!.map((h) => `${h.name}=${h.power}`)]),
+    );
     expect(hosts).toEqual({
       http_service: ['node1=3', 'node2=1', 'node3=1'],
       https_service: ['node2=3'],

@@ -21,6 +21,12 @@ export function invalidFixtures(): InvalidFixture[] {
     .map((d) => {
       const dir = join(root, d.name);
       const file = (n: string) => (existsSync(join(dir, n)) ? join(dir, n) : undefined);
-      return { name: d.name, dir, userconfig: file('userconfig.xml'), cluster: file('cluster.xml'), expected: join(dir, 'expected.txt') };
+      return {
+        name: d.name,
+        dir,
+        userconfig: file('userconfig.xml'),
+        cluster: file('cluster.xml'),
+        expected: join(dir, 'expected.txt'),
+      };
     });
 }

@@ -17,9 +17,43 @@ function rng(seed: number) {
   };
 }
 
-const TOKENS = ['0', '-1', '500ms', '1d', '%X%', '%%', '', '*', '99999999999999999999', 'on', 'off', 'mirror', 'farm', 'light',
-  '<', '>', '&amp;', '&bogus;', '"', "'", '<![CDATA[', ']]>', '<!--', '-->', '<safe>', '</service>', '<heartbeat name="x"/>',
-  '198.18.0.1', '::1', '/', '/data', 'ab..cd', '\u0000', '\uFFFF', '\u00e9'];
+const TOKENS = [
+  '0',
+  '-1',
+  '500ms',
+  '1d',
+  '%X%',
+  '%%',
+  '',
+  '*',
+  '99999999999999999999',
+  'on',
+  'off',
+  'mirror',
+  'farm',
+  'light',
+  '<',
+  '>',
+  '&amp;',
+  '&bogus;',
+  '"',
+  "'",
+  '<![CDATA[',
+  ']]>',
+  '<!--',
+  '-->',
+  '<safe>',
+  '</service>',
+  '<heartbeat name="x"/>',
+  '198.18.0.1',
+  '::1',
+  '/',
+  '/data',
+  'ab..cd',
+  '\u0000',
+  '\uFFFF',
+  '\u00e9',
+];
 
 function mutate(text: string, r: () => number): string {
   let s = text;
@@ -28,20 +62,38 @@ function mutate(text: string, r: () => number): string {
     const at = Math.floor(r() * (s.length + 1));
     const len = Math.floor(r() * 24);
     switch (Math.floor(r() * 6)) {
-      case 0: s = s.slice(0, at) + s.slice(at + len); break;
-      case 1: s = s.slice(0, at) + s.slice(at, at + len) + s.slice(at); break;
-      case 2: s = s.slice(0, at) + TOKENS[Math.floor(r() * TOKENS.length)] + s.slice(at); break;
-      case 3: s = s.slice(0, at) + String.fromCharCode(32 + Math.floor(r() * 95)) + s.slice(at + 1); break;
-      case 4: s = s.replace(/"[^"]*"/, `"${TOKENS[Math.floor(r() * TOKENS.length)]}"`); break;
-      default: s = s.slice(0, at); break;
+      case 0:
+        s = s.slice(0, at) + s.slice(at + len);
+        break;
+      case 1:
+        s = s.slice(0, at) + s.slice(at, at + len) + s.slice(at);
+        break;
+      case 2:
+        s = s.slice(0, at) + TOKENS[Math.floor(r() * TOKENS.length)] + s.slice(at);
+        break;
+      case 3:
+        s = s.slice(0, at) + String.fromCharCode(32 + Math.floor(r() * 95)) + s.slice(at + 1);
+        break;
+      case 4:
+        s = s.replace(/"[^"]*"/, `"${TOKENS[Math.floor(r() * TOKENS.length)]}"`);
+        break;
+      default:
+        s = s.slice(0, at);
+        break;
     }
   }
   return s;
 }
 
 test(`${RUNS} mutated documents give a model or a ConfigError, never anything else`, () => {
-  const files = (readdirSync(FIXTURES, { recursive: true }) as string[]).filter((f) => f.endsWith('.xml')).sort().map((f) => join(FIXTURES, f));
-  const seeds = files.map((f) => ({ cluster: f.endsWith('cluster.xml') || /cluster-[^/]*\.xml$/.test(f), text: readFileSync(f, 'utf8') }));
+  const files = (readdirSync(FIXTURES, { recursive: true }) as string[])
+    .filter((f) => f.endsWith('.xml'))
+    .sort()
+    .map((f) => join(FIXTURES, f));
+  const seeds = files.map((f) => ({
+    cluster: f.endsWith('cluster.xml') || /cluster-[^/]*\.xml$/.test(f),
+    text: readFileSync(f, 'utf8'),
+  }));
   const r = rng(20261126);
   const outcome = { model: 0, error: 0 };
   for (let i = 0; i < RUNS; i++) {

@@ -7,10 +7,21 @@ describe('generated interface and ip checkers', () => {
 
   it('generates intf.<network> on the local address carrying the VIP and ip.<vip> when prim', () => {
     const sink = new IssueSink();
-    const g = generatedCheckers(m, [{ addr: '127.0.0.1', prefix: 8 }, { addr: '10.0.0.107', prefix: 24 }], sink);
+    const g = generatedCheckers(
+      m,
+      [
+        { addr: '127.0.0.1', prefix: 8 },
+        { addr: '10.0.0.107', prefix: 24 },
+      ],
+      sink,
+    );
     expect(sink.empty).toBe(true);
-    expect(g.intf).toEqual([expect.objectContaining({ ident: '10.0.0.0', when: 'pre', localAddr: '10.0.0.107', generated: true })]);
-    expect(g.ip).toEqual([expect.objectContaining({ ident: '10.0.0.129', when: 'prim', addr: '10.0.0.129', generated: true })]);
+    expect(g.intf).toEqual([
+      expect.objectContaining({ ident: '10.0.0.0', when: 'pre', localAddr: '10.0.0.107', generated: true }),
+    ]);
+    expect(g.ip).toEqual([
+      expect.objectContaining({ ident: '10.0.0.129', when: 'prim', addr: '10.0.0.129', generated: true }),
+    ]);
   });
 
   it('generates ip checkers with when=both in a farm', () => {

@@ -3,15 +3,21 @@ import { builtinRules, parseModuleConfig } from '../src';
 // Acceptance 8.1.9 and reference §5.19.4: which rules a module starts with.
 const rulesOf = (check: string, failover = '') =>
   builtinRules(
-    parseModuleConfig(`<safe><service mode="mirror"><heart><heartbeat name="default"/></heart><user/>${check}${failover}</service></safe>`, 'u.xml', {
-      env: {},
-    }).config,
+    parseModuleConfig(
+      `<safe><service mode="mirror"><heart><heartbeat name="default"/></heart><user/>${check}${failover}</service></safe>`,
+      'u.xml',
+      {
+        env: {},
+      },
+    ).config,
   ).map((r) => r.text);
 
 test('a tcp checker with an action generates t_<ident>', () => {
-  expect(rulesOf('<check><tcp ident="R1test" when="prim" action="restart"><to addr="127.0.0.1" port="80"/></tcp></check>')).toContain(
-    't_R1test: if (tcp.R1test == down) then restart();',
-  );
+  expect(
+    rulesOf(
+      '<check><tcp ident="R1test" when="prim" action="restart"><to addr="127.0.0.1" port="80"/></tcp></check>',
+    ),
+  ).toContain('t_R1test: if (tcp.R1test == down) then restart();');
 });
 
 test('a custom checker without action generates no rule', () => {
@@ -20,14 +26,16 @@ test('a custom checker without action generates no rule', () => {
 });
 
 test('a tcp checker with noaction generates no rule', () => {
-  const rules = rulesOf('<check><tcp ident="db" when="both" action="noaction"><to addr="127.0.0.1" port="5432"/></tcp></check>');
+  const rules = rulesOf(
+    '<check><tcp ident="db" when="both" action="noaction"><to addr="127.0.0.1" port="5432"/></tcp></check>',
+  );
   expect(rules.some((r) => r.startsWith('t_db'))).toBe(false);
 });
 
 test('a pre tcp checker defaults to wait', () => {
-  expect(rulesOf('<check><tcp ident="dep" when="pre"><to addr="127.0.0.1" port="80"/></tcp></check>')).toContain(
-    't_dep: if (tcp.dep == down) then wait();',
-  );
+  expect(
+    rulesOf('<check><tcp ident="dep" when="pre"><to addr="127.0.0.1" port="80"/></tcp></check>'),
+  ).toContain('t_dep: if (tcp.dep == down) then wait();');
 });
 
 test('extends="no" drops the default rules but keeps generated ones', () => {

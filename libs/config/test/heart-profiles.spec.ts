@@ -2,7 +2,11 @@ import { HEART_PROFILES, heartbeatTimingAdvice, parseModuleConfig } from '../src
 
 // keel's heartbeat profiles (docs/decisions/0007-heartbeat.md): SafeKit's defaults stay the default.
 const heartOf = (attrs: string, hb = '') =>
-  parseModuleConfig(`<safe><service mode="mirror"><heart ${attrs}><heartbeat name="default" ${hb}/></heart></service></safe>`, 'u.xml', { env: {} });
+  parseModuleConfig(
+    `<safe><service mode="mirror"><heart ${attrs}><heartbeat name="default" ${hb}/></heart></service></safe>`,
+    'u.xml',
+    { env: {} },
+  );
 
 test.each([
   ['', 700, 30000],
@@ -16,11 +20,14 @@ test.each([
 });
 
 test('a profile is flagged as a keel extension', () => {
-  expect(heartOf('profile="lan"').warnings.map((w) => w.message)).toEqual(['profile="lan" is a keel extension: SafeKit refuses this file']);
+  expect(heartOf('profile="lan"').warnings.map((w) => w.message)).toEqual([
+    'profile="lan" is a keel extension: SafeKit refuses this file',
+  ]);
 });
 
 test('every profile leaves at least three pulses per timeout', () => {
-  for (const p of Object.values(HEART_PROFILES)) expect(heartbeatTimingAdvice(p.pulse, p.timeout)).toBeUndefined();
+  for (const p of Object.values(HEART_PROFILES))
+    expect(heartbeatTimingAdvice(p.pulse, p.timeout)).toBeUndefined();
 });
 
 test('a timeout under three pulses is warned about', () => {

@@ -4,7 +4,12 @@ import { loadValid } from './valid';
 describe('hyperv.safe macros', () => {
   it('expands macros into the replicated directory and the script variables', () => {
     const { config: m } = loadValid('hyperv', 'cluster-2lans.xml');
-    expect(m.macros).toEqual({ VM_PATH: '/srv/hyperv', VM_NAME: 'Ubuntu20-1', NORMAL_STOP: 'stop', FORCE_STOP: 'stop' });
+    expect(m.macros).toEqual({
+      VM_PATH: '/srv/hyperv',
+      VM_NAME: 'Ubuntu20-1',
+      NORMAL_STOP: 'stop',
+      FORCE_STOP: 'stop',
+    });
     expect(m.rfs!.replicated[0].dir).toBe('/srv/hyperv/Ubuntu20-1');
     expect(Object.fromEntries(m.user!.vars.map((v) => [v.name, v.value]))).toEqual({
       VM_PATH: '/srv/hyperv/Ubuntu20-1',

@@ -19,7 +19,9 @@ function errorsOf(f: InvalidFixture): string[] {
     let cluster: ClusterConfig | undefined;
     if (f.cluster) cluster = parseClusterConfig(readFileSync(f.cluster, 'utf8'), repoPath(f.cluster));
     if (f.userconfig) {
-      const { config } = parseModuleConfig(readFileSync(f.userconfig, 'utf8'), repoPath(f.userconfig), { env });
+      const { config } = parseModuleConfig(readFileSync(f.userconfig, 'utf8'), repoPath(f.userconfig), {
+        env,
+      });
       if (cluster) {
         const sink = new IssueSink();
         checkModuleAgainstCluster(config, cluster, sink);

@@ -16,6 +16,10 @@ test('a file entirely in 7.1 syntax is accepted and flagged legacy', () => {
 });
 
 test('a 7.2 file is not legacy', () => {
-  const m = parseModuleConfig('<safe><service mode="farm"><farm><lan name="default"/></farm></service></safe>', 'u.xml', { env: {} }).config;
+  const m = parseModuleConfig(
+    '<safe><service mode="farm"><farm><lan name="default"/></farm></service></safe>',
+    'u.xml',
+    { env: {} },
+  ).config;
   expect(m.legacySyntax).toBe(false);
 });

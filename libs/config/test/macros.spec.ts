@@ -15,13 +15,19 @@ test('an environment variable fills in when no macro has the name', () => {
 });
 
 test('a macro may use an earlier macro', () => {
-  const m = parseModuleConfig(xml('%B%', '<macro name="A" value="/x"/><macro name="B" value="%A%/y"/>'), 'u.xml', { env: {} }).config;
+  const m = parseModuleConfig(
+    xml('%B%', '<macro name="A" value="/x"/><macro name="B" value="%A%/y"/>'),
+    'u.xml',
+    { env: {} },
+  ).config;
   expect(m.rfs!.replicated[0].dir).toBe('/x/y');
 });
 
 test('an undefined reference is an error naming it', () => {
   expect(() => parseModuleConfig(xml('%NOPE%', ''), 'u.xml', { env: {} })).toThrow(ConfigError);
-  expect(() => parseModuleConfig(xml('%NOPE%', ''), 'u.xml', { env: {} })).toThrow(/environment variable named NOPE/);
+  expect(() => parseModuleConfig(xml('%NOPE%', ''), 'u.xml', { env: {} })).toThrow(
+    /environment variable named NOPE/,
+  );
 });
 
 test('a lone percent sign is plain text', () => {

@@ -32,7 +32,14 @@ describe('mirror.safe', () => {
     expect(iface.check).toBe(true);
     expect(iface.arpinterval).toBe(60);
     expect(iface.arpelapse).toBe(1200);
-    expect(iface.addresses).toEqual([expect.objectContaining({ addr: '10.1.0.126', where: 'one_side_alias', check: true, connections: false })]);
+    expect(iface.addresses).toEqual([
+      expect.objectContaining({
+        addr: '10.1.0.126',
+        where: 'one_side_alias',
+        check: true,
+        connections: false,
+      }),
+    ]);
     expect(m.vip!.tcpreset).toBe(true);
   });
 
@@ -55,12 +62,24 @@ describe('mirror.safe', () => {
   });
 
   it('expands the SERVICES macro into the script variable', () => {
-    expect(m.user!.vars).toEqual([expect.objectContaining({ name: 'SERVICES', value: 'service1, service2' })]);
-    expect(m.user).toMatchObject({ nicestoptimeout: 300, forcestoptimeout: 300, logging: 'userlog', userlogsize: 2048 });
+    expect(m.user!.vars).toEqual([
+      expect.objectContaining({ name: 'SERVICES', value: 'service1, service2' }),
+    ]);
+    expect(m.user).toMatchObject({
+      nicestoptimeout: 300,
+      forcestoptimeout: 300,
+      logging: 'userlog',
+      userlogsize: 2048,
+    });
   });
 
   it('starts with the default rules only and the default failover timings', () => {
-    expect(builtinRules(m).map((r) => r.label)).toEqual(['module_failure', 'interface_failure', 'ip_failure', 'splitbrain_failure']);
+    expect(builtinRules(m).map((r) => r.label)).toEqual([
+      'module_failure',
+      'interface_failure',
+      'ip_failure',
+      'splitbrain_failure',
+    ]);
     expect(m.failover).toMatchObject({ extends: true, period: 5000, handleTime: 15000, sections: [] });
     expect(warnings).toEqual([]);
   });

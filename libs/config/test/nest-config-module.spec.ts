@@ -22,7 +22,10 @@ async function boot(userconfig: string, cluster: string) {
 }
 
 test('injects the cluster and the module configuration', async () => {
-  const app = await boot(join(FIXTURES, 'valid/mirror/userconfig.xml'), join(FIXTURES, 'valid/cluster-2lans.xml'));
+  const app = await boot(
+    join(FIXTURES, 'valid/mirror/userconfig.xml'),
+    join(FIXTURES, 'valid/cluster-2lans.xml'),
+  );
   try {
     const svc = app.get(NeedsConfig);
     expect(svc.cluster.nodes).toEqual(['node1', 'node2']);

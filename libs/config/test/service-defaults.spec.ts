@@ -5,7 +5,15 @@ const parse = (xml: string) => parseModuleConfig(xml, 'userconfig.xml', { env: {
 
 test('a bare mirror service gets every documented default', () => {
   const m = parse('<safe><service mode="mirror"><heart><heartbeat name="default"/></heart></service></safe>');
-  expect(m.service).toMatchObject({ boot: 'ignore', bootDelay: 0, failover: true, defaultprim: 'alone', maxloop: 3, loopInterval: 24, automaticReboot: false });
+  expect(m.service).toMatchObject({
+    boot: 'ignore',
+    bootDelay: 0,
+    failover: true,
+    defaultprim: 'alone',
+    maxloop: 3,
+    loopInterval: 24,
+    automaticReboot: false,
+  });
   expect(m.user).toBeUndefined();
   expect(m.check.tcp).toEqual([]);
   expect(m.failover.period).toBe(5000);

@@ -4,7 +4,9 @@ import { loadValid } from './valid';
 test('softerrd.safe reads every proc with its defaults', () => {
   const { config: m } = loadValid('softerrd', 'cluster-2lans.xml');
   expect(m.errd!.polltimer).toBe(30);
-  expect(m.errd!.procs.map((p) => [p.name, p.action, p.class, p.atleast, p.atmax, p.service, p.startAfter])).toEqual([
+  expect(
+    m.errd!.procs.map((p) => [p.name, p.action, p.class, p.atleast, p.atmax, p.service, p.startAfter]),
+  ).toEqual([
     ['mybin.exe', 'restart', 'prim', 1, -1, false, 0],
     ['myotherbin.exe', 'stop', 'second', 1, -1, false, 0],
     ['myappli.exe', 'restart_myappli', 'myappli', 1, -1, false, 0],

@@ -1,5 +1,12 @@
 import { join } from 'node:path';
-import { ClusterConfig, IssueSink, loadClusterConfig, loadModuleConfig, LoadedModule, checkModuleAgainstCluster } from '../src';
+import {
+  ClusterConfig,
+  IssueSink,
+  loadClusterConfig,
+  loadModuleConfig,
+  LoadedModule,
+  checkModuleAgainstCluster,
+} from '../src';
 import { FIXTURES } from './fixture-files';
 
 /** Loads test/fixtures/valid/<name>/userconfig.xml, checked against a cluster fixture when one is named. */
@@ -13,4 +20,5 @@ export function loadValid(name: string, cluster?: string, env: Record<string, st
   return loaded;
 }
 
-export const loadValidCluster = (file: string): ClusterConfig => loadClusterConfig(join(FIXTURES, 'valid', file));
+export const loadValidCluster = (file: string): ClusterConfig =>
+  loadClusterConfig(join(FIXTURES, 'valid', file));

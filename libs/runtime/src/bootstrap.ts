@@ -30,7 +30,10 @@ export async function bootstrapService(options: ServiceBootstrap): Promise<INest
   // abortOnError off: a failed start (e.g. no bus) is reported and exits with a code, not a core dump.
   let app: INestApplicationContext;
   try {
-    app = await NestFactory.createApplicationContext(ServiceRoot, { logger: new NestLoggerAdapter(logger), abortOnError: false });
+    app = await NestFactory.createApplicationContext(ServiceRoot, {
+      logger: new NestLoggerAdapter(logger),
+      abortOnError: false,
+    });
   } catch (e) {
     logger.error('service failed to start', { error: (e as Error).message });
     process.exitCode = 1;

@@ -21,7 +21,11 @@ test('a service starts with the logger and metrics registry injected, and closes
     return true;
   });
   try {
-    const app = await bootstrapService({ service: 'probe', module: ProbeModule, env: { KEEL_NODE: 'node7' } });
+    const app = await bootstrapService({
+      service: 'probe',
+      module: ProbeModule,
+      env: { KEEL_NODE: 'node7' },
+    });
     const probe = app.get(Probe);
     expect(await probe.metrics.metrics()).toContain('node="node7"');
     await app.close();

@@ -3,7 +3,18 @@ import { MirrorCommandName, STATE_EXIT_CODE } from '@keel/engine';
 import { formatEntry } from '../adapters/module-log';
 import { ModuleRuntime } from './module-runtime';
 
-const LIFECYCLE = new Set<string>(['start', 'stop', 'restart', 'stopstart', 'forcestop', 'prim', 'second', 'swap', 'primforce', 'failover']);
+const LIFECYCLE = new Set<string>([
+  'start',
+  'stop',
+  'restart',
+  'stopstart',
+  'forcestop',
+  'prim',
+  'second',
+  'swap',
+  'primforce',
+  'failover',
+]);
 
 /** What `keel state` needs, as JSON in the reply's detail. */
 export interface StateReport {
@@ -19,7 +30,11 @@ export interface StateReport {
  * Answers one module command from the bus (the CLI, the API, scripts). Refusals become error
  * replies whose message says what is allowed; the command never half-applies.
  */
-export async function handleCommand(rt: ModuleRuntime, c: ModuleCommand, caller: string): Promise<CommandResult> {
+export async function handleCommand(
+  rt: ModuleRuntime,
+  c: ModuleCommand,
+  caller: string,
+): Promise<CommandResult> {
   if (LIFECYCLE.has(c.name)) {
     const outcome = await rt.command(c.name as MirrorCommandName, c.args, c.identity, caller);
     if (!outcome.ok) throw new HandlerError('REFUSED', outcome.message);
@@ -31,12 +46,14 @@ export async function handleCommand(rt: ModuleRuntime, c: ModuleCommand, caller:
     case 'get': {
       const name = c.args[0];
       const r = name === undefined ? undefined : rt.resources.get(name);
-      if (!r) throw new HandlerError('NOT_FOUND', `no resource ${name ?? '(none given)'} in module ${rt.module}`);
+      if (!r)
+        throw new HandlerError('NOT_FOUND', `no resource ${name ?? '(none given)'} in module ${rt.module}`);
       return { detail: r.value };
     }
     case 'set': {
       const [name, value] = c.args;
-      if (!name || !value || !/^[A-Za-z0-9_.-]+$/.test(name)) throw new HandlerError('BAD_ARGS', 'set needs -r <resource> -v <value>');
+      if (!name || !value || !/^[A-Za-z0-9_.-]+$/.test(name))
+        throw new HandlerError('BAD_ARGS', 'set needs -r <resource> -v <value>');
       rt.setResource(name, value, c.identity ?? 'admin');
       return { detail: `${name} ${value}` };
     }
@@ -72,7 +89,9 @@ function setting(rt: ModuleRuntime, c: ModuleCommand): CommandResult {
 export function stateReport(rt: ModuleRuntime): StateReport {
   const { state, readiness, remote } = rt.state;
   const resources = Object.fromEntries(
-    rt.resources.entries().map(([k, r]) => [k, { value: r.value, since: new Date(r.since).toISOString(), by: r.by }]),
+    rt.resources
+      .entries()
+      .map(([k, r]) => [k, { value: r.value, since: new Date(r.since).toISOString(), by: r.by }]),
   );
   return {
     module: rt.module,

@@ -1,6 +1,13 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { ClusterConfig, ConfigError, IssueSink, checkModuleAgainstCluster, loadModuleConfig, LoadedModule } from '@keel/config';
+import {
+  ClusterConfig,
+  ConfigError,
+  IssueSink,
+  checkModuleAgainstCluster,
+  loadModuleConfig,
+  LoadedModule,
+} from '@keel/config';
 import { KeelDirs, modulePaths, ModulePaths } from '../paths';
 
 /** A module found on disk: its configuration, or why it cannot be used. */
@@ -22,7 +29,11 @@ export function installedModules(dirs: KeelDirs): string[] {
  * Reads every installed module against the cluster. An invalid module is kept with its errors so
  * commands on it can say why it does not run, instead of "unknown module".
  */
-export function findModules(dirs: KeelDirs, cluster: ClusterConfig, env: Readonly<Record<string, string | undefined>>): FoundModule[] {
+export function findModules(
+  dirs: KeelDirs,
+  cluster: ClusterConfig,
+  env: Readonly<Record<string, string | undefined>>,
+): FoundModule[] {
   return installedModules(dirs).map((name) => {
     const paths = modulePaths(dirs, name);
     try {
@@ -31,7 +42,11 @@ export function findModules(dirs: KeelDirs, cluster: ClusterConfig, env: Readonl
       checkModuleAgainstCluster(loaded.config, cluster, sink);
       sink.throwIfAny();
       if (loaded.config.rfs) {
-        return { ok: false, paths, error: 'replicated directories (<rfs>) are not available in this keel build yet' };
+        return {
+          ok: false,
+          paths,
+          error: 'replicated directories (<rfs>) are not available in this keel build yet',
+        };
       }
       return { ok: true, paths, loaded };
     } catch (e) {

@@ -91,7 +91,12 @@ export class ModuleRuntime {
   }
 
   /** Runs a module command; resolves when the automaton accepted or refused it. */
-  command(name: MirrorCommand['name'], args: readonly string[], identity: string | undefined, caller: string): Promise<CommandOutcome> {
+  command(
+    name: MirrorCommand['name'],
+    args: readonly string[],
+    identity: string | undefined,
+    caller: string,
+  ): Promise<CommandOutcome> {
     const id = `cmd-${++this.ids}`;
     return new Promise((resolve) => {
       this.pending.set(id, resolve);
@@ -108,7 +113,10 @@ export class ModuleRuntime {
   peer(remote: RemoteState, resources: Readonly<Record<string, string>>): void {
     this.remoteResources = remote === 'UNKNOWN' ? undefined : resources;
     const facts = Object.fromEntries(
-      Object.entries(FACT_RESOURCES).map(([key, res]) => [key, key === 'generation' ? Number(resources[res] ?? 0) : resources[res] === 'up']),
+      Object.entries(FACT_RESOURCES).map(([key, res]) => [
+        key,
+        key === 'generation' ? Number(resources[res] ?? 0) : resources[res] === 'up',
+      ]),
     ) as Partial<PeerFacts>;
     this.submit({ kind: 'peer', remote, facts });
   }
@@ -165,7 +173,11 @@ export class ModuleRuntime {
 
   write(level: LogLevel, text: string): void {
     this.deps.log.write({ at: new Date(this.deps.now()), level, text });
-    this.deps.bus.publish(subjects.log(this.module), codecs.logLine, { module: this.module, level, message: text.slice(0, 8192) });
+    this.deps.bus.publish(subjects.log(this.module), codecs.logLine, {
+      module: this.module,
+      level,
+      message: text.slice(0, 8192),
+    });
   }
 
   private drain(): void {
@@ -186,7 +198,11 @@ export class ModuleRuntime {
   }
 
   private persist(): void {
-    this.deps.store.save({ facts: this.engine.facts, running: this.engine.state !== 'STOP', settings: this.settingsStored });
+    this.deps.store.save({
+      facts: this.engine.facts,
+      running: this.engine.state !== 'STOP',
+      settings: this.settingsStored,
+    });
   }
 
   private publishFacts(): void {
@@ -239,9 +255,13 @@ export class ModuleRuntime {
     const user = loaded.config.user;
     const force = args[0] === 'force';
     const timeoutMs = ((force ? user?.forcestoptimeout : user?.nicestoptimeout) ?? 300) * 1000;
-    const userlog = user?.logging === 'none' ? undefined : userlogFile(paths, name, new Date(this.deps.now()));
+    const userlog =
+      user?.logging === 'none' ? undefined : userlogFile(paths, name, new Date(this.deps.now()));
     runner
-      .run({ module: this.module, name, args, env: scriptEnv(dirs, paths, user, env), timeoutMs, userlog }, paths.bin)
+      .run(
+        { module: this.module, name, args, env: scriptEnv(dirs, paths, user, env), timeoutMs, userlog },
+        paths.bin,
+      )
       .then((r) => {
         if (r.timedOut) this.write('E', `Script ${name} timed out after ${timeoutMs / 1000}s and was killed`);
         this.submit({ kind: 'scriptDone', name, code: r.code, token });

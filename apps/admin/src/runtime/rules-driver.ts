@@ -1,5 +1,11 @@
 import { ModuleConfig, moduleRuleSources } from '@keel/config';
-import { composeRules, createFailoverMachine, FailoverMachine, FailoverState, MirrorInput } from '@keel/engine';
+import {
+  composeRules,
+  createFailoverMachine,
+  FailoverMachine,
+  FailoverState,
+  MirrorInput,
+} from '@keel/engine';
 
 export interface RulesView {
   readonly now: number;
@@ -31,7 +37,11 @@ export class RulesDriver {
 
   constructor(m: ModuleConfig) {
     const set = composeRules(moduleRuleSources(m));
-    this.machine = createFailoverMachine({ rules: set.rules, period: m.failover.period, handleTime: m.failover.handleTime });
+    this.machine = createFailoverMachine({
+      rules: set.rules,
+      period: m.failover.period,
+      handleTime: m.failover.handleTime,
+    });
     this.state = this.machine.initial();
   }
 
@@ -59,7 +69,10 @@ export class RulesDriver {
           inputs.push(
             e.action === 'wait'
               ? { kind: 'rule', action: 'wait', rule: e.rule }
-              : { kind: 'command', command: { id: `rule-${++this.ids}`, name: e.action, args: [], identity: e.rule } },
+              : {
+                  kind: 'command',
+                  command: { id: `rule-${++this.ids}`, name: e.action, args: [], identity: e.rule },
+                },
           );
           break;
         case 'wakeup':

@@ -1,5 +1,11 @@
 import { existsSync } from 'node:fs';
-import { builtinRules, checkModuleAgainstCluster, IssueSink, loadClusterConfig, loadModuleConfig } from '@keel/config';
+import {
+  builtinRules,
+  checkModuleAgainstCluster,
+  IssueSink,
+  loadClusterConfig,
+  loadModuleConfig,
+} from '@keel/config';
 import { CliIo, EXIT, UsageError } from '../io';
 import { reportConfigError } from './report-config-error';
 import { defaultClusterFile, userconfigOf } from '../paths';
@@ -23,7 +29,8 @@ export function confcheck(args: readonly string[], io: CliIo): number {
       sink.throwIfAny();
     }
     describeModule(config, builtinRules(config)).forEach((l) => io.out(l));
-    if (cluster === undefined && !existsSync(clusterFile)) io.out(`  (not checked against a cluster: ${clusterFile} does not exist; use --cluster)`);
+    if (cluster === undefined && !existsSync(clusterFile))
+      io.out(`  (not checked against a cluster: ${clusterFile} does not exist; use --cluster)`);
     warnings.forEach((w) => io.out(`warning: ${w.toString()}`));
     return EXIT.ok;
   } catch (e) {
@@ -37,7 +44,8 @@ function parseArgs(args: readonly string[]): { target: string; cluster?: string 
   const at = rest.indexOf('--cluster');
   if (at !== -1) {
     cluster = rest[at + 1];
-    if (cluster === undefined || cluster.startsWith('-')) throw new UsageError(`--cluster needs a file\n${USAGE}`);
+    if (cluster === undefined || cluster.startsWith('-'))
+      throw new UsageError(`--cluster needs a file\n${USAGE}`);
     rest.splice(at, 2);
   }
   const unknown = rest.find((a) => a.startsWith('-'));

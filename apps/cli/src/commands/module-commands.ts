@@ -67,12 +67,17 @@ export function installedModules(env: Readonly<Record<string, string | undefined
 /** `-m AM`, else KEEL_MODULE / SAFEMODULE (set inside module scripts). */
 function moduleOf(options: Readonly<Record<string, string | true>>, io: CliIo, usage: string): string {
   const m = options['-m'] ?? io.env.KEEL_MODULE ?? io.env.SAFEMODULE;
-  if (typeof m !== 'string') throw new UsageError(`no module: give -m <module> (or set KEEL_MODULE)\n${usage}`);
+  if (typeof m !== 'string')
+    throw new UsageError(`no module: give -m <module> (or set KEEL_MODULE)\n${usage}`);
   return m;
 }
 
 /** Runs one module command; returns the exit code. */
-export async function runModuleCommand(name: string, args: readonly string[], ctx: ModuleCommandContext): Promise<number> {
+export async function runModuleCommand(
+  name: string,
+  args: readonly string[],
+  ctx: ModuleCommandContext,
+): Promise<number> {
   try {
     return await dispatch(name, args, ctx);
   } catch (e) {
@@ -95,7 +100,12 @@ async function dispatch(name: string, args: readonly string[], ctx: ModuleComman
     const extra = name === 'swap' ? ['nosync'] : ['prim', 'second'].includes(name) ? ['fullsync'] : [];
     const bad = p.positional.find((a) => !extra.includes(a));
     if (bad) throw new UsageError(`unexpected argument ${bad}\n${usage}`);
-    const detail = await send(moduleOf(p.options, io, usage), name as CommandName, [...p.positional], str(p.options['-i']));
+    const detail = await send(
+      moduleOf(p.options, io, usage),
+      name as CommandName,
+      [...p.positional],
+      str(p.options['-i']),
+    );
     io.out(detail);
     return EXIT.ok;
   }
@@ -107,7 +117,8 @@ async function dispatch(name: string, args: readonly string[], ctx: ModuleComman
       if (p.positional.length > 0) throw new UsageError(usage);
       const explicit = p.options['-m'] ?? io.env.KEEL_MODULE ?? io.env.SAFEMODULE;
       const modules = typeof explicit === 'string' ? [explicit] : ctx.installed();
-      if (p.options['-lq'] && modules.length !== 1) throw new UsageError(`-lq needs one module (-m)\n${usage}`);
+      if (p.options['-lq'] && modules.length !== 1)
+        throw new UsageError(`-lq needs one module (-m)\n${usage}`);
       for (const m of modules) {
         const r = JSON.parse(await send(m, 'state', [])) as StateReport;
         if (p.options['-lq']) {
@@ -116,7 +127,8 @@ async function dispatch(name: string, args: readonly string[], ctx: ModuleComman
         }
         io.out(`${r.module}: ${r.state} (${r.readiness})  remote: ${r.remote}`);
         if (p.options['-v']) {
-          for (const [k, v] of Object.entries(r.resources)) io.out(`  ${k.padEnd(28)} ${v.value.padEnd(14)} ${v.since}  by ${v.by}`);
+          for (const [k, v] of Object.entries(r.resources))
+            io.out(`  ${k.padEnd(28)} ${v.value.padEnd(14)} ${v.since}  by ${v.by}`);
         }
       }
       return EXIT.ok;
@@ -127,10 +139,12 @@ async function dispatch(name: string, args: readonly string[], ctx: ModuleComman
       const usage = `usage: keel ${name} -m <module>${name === 'waitstate' ? ' <STOP|WAIT|ALONE|UP|PRIM|SECOND>' : ''} [-t <seconds>]`;
       const p = parseArgs(args, ['-m', '-t'], [], usage);
       const target = name === 'waitstate' ? p.positional[0] : undefined;
-      if (name === 'waitstate' && (!target || !(target in STATE_EXIT_CODE) || p.positional.length !== 1)) throw new UsageError(usage);
+      if (name === 'waitstate' && (!target || !(target in STATE_EXIT_CODE) || p.positional.length !== 1))
+        throw new UsageError(usage);
       if (name !== 'waitstate' && p.positional.length > 0) throw new UsageError(usage);
       const seconds = p.options['-t'] === undefined ? 600 : Number(p.options['-t']);
-      if (!Number.isFinite(seconds) || seconds <= 0) throw new UsageError(`-t takes a number of seconds\n${usage}`);
+      if (!Number.isFinite(seconds) || seconds <= 0)
+        throw new UsageError(`-t takes a number of seconds\n${usage}`);
       return waitFor(ctx, moduleOf(p.options, io, usage), name, target, seconds * 1000);
     }
     case 'log':
@@ -138,7 +152,11 @@ async function dispatch(name: string, args: readonly string[], ctx: ModuleComman
       const usage = `usage: keel ${name} -m <module> [-v]`;
       const p = parseArgs(args, ['-m'], ['-v'], usage);
       if (p.positional.length > 0) throw new UsageError(usage);
-      const text = await send(moduleOf(p.options, io, usage), 'log', name === 'logview' || p.options['-v'] ? ['-v'] : []);
+      const text = await send(
+        moduleOf(p.options, io, usage),
+        'log',
+        name === 'logview' || p.options['-v'] ? ['-v'] : [],
+      );
       if (text) io.out(text);
       return EXIT.ok;
     }
@@ -152,8 +170,18 @@ async function dispatch(name: string, args: readonly string[], ctx: ModuleComman
     case 'set': {
       const usage = 'usage: keel set -r <resource> -v <value> [-i <identity>] [-n] [-l] -m <module>';
       const p = parseArgs(args, ['-m', '-r', '-v', '-i'], ['-n', '-l'], usage);
-      if (typeof p.options['-r'] !== 'string' || typeof p.options['-v'] !== 'string' || p.positional.length > 0) throw new UsageError(usage);
-      await send(moduleOf(p.options, io, usage), 'set', [p.options['-r'], p.options['-v']], str(p.options['-i']));
+      if (
+        typeof p.options['-r'] !== 'string' ||
+        typeof p.options['-v'] !== 'string' ||
+        p.positional.length > 0
+      )
+        throw new UsageError(usage);
+      await send(
+        moduleOf(p.options, io, usage),
+        'set',
+        [p.options['-r'], p.options['-v']],
+        str(p.options['-i']),
+      );
       return EXIT.ok;
     }
     case 'printi':
@@ -183,14 +211,24 @@ async function dispatch(name: string, args: readonly string[], ctx: ModuleComman
 const str = (v: string | true | undefined) => (typeof v === 'string' ? v : undefined);
 
 /** Polls the module's state until the wait is over or the deadline passes (exit 1 then). */
-async function waitFor(ctx: ModuleCommandContext, module: string, kind: string, target: string | undefined, timeoutMs: number): Promise<number> {
+async function waitFor(
+  ctx: ModuleCommandContext,
+  module: string,
+  kind: string,
+  target: string | undefined,
+  timeoutMs: number,
+): Promise<number> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const r = JSON.parse(await ctx.admin.send({ module, name: 'state', args: [] })) as StateReport;
     // A state is reached once it is no longer Transient: Ready, or NotReady for STOP and WAIT.
     const settled = r.readiness !== 'Transient';
     const done =
-      kind === 'waitstop' ? r.state === 'STOP' : kind === 'waitstart' ? settled && r.state !== 'STOP' : settled && r.state === target;
+      kind === 'waitstop'
+        ? r.state === 'STOP'
+        : kind === 'waitstart'
+          ? settled && r.state !== 'STOP'
+          : settled && r.state === target;
     if (done) {
       ctx.io.out(`${r.module}: ${r.state} (${r.readiness})`);
       return EXIT.ok;

@@ -1,6 +1,12 @@
 // What this node's heartbeat service does (pure): for every mirror module installed on this
 // node, its peer, port, and per heartbeat LAN the local and remote endpoints and the times.
-import { defaultPorts, heartbeatTimingAdvice, moduleNodes, type ClusterConfig, type ModuleConfig } from '@keel/config';
+import {
+  defaultPorts,
+  heartbeatTimingAdvice,
+  moduleNodes,
+  type ClusterConfig,
+  type ModuleConfig,
+} from '@keel/config';
 import { MAX_LAN_NAME, MAX_NODE_NAME, MODULE_NAME } from '../wire/packet';
 
 export interface Endpoint {

@@ -21,10 +21,12 @@ export function toNumeric(addr: string): Numeric | undefined {
 
 function fromNumeric(n: Numeric): string {
   if (n.bits === 32) return [24n, 16n, 8n, 0n].map((s) => ((n.value >> s) & 255n).toString()).join('.');
-  const groups = Array.from({ length: 8 }, (_, i) => ((n.value >> BigInt(112 - 16 * i)) & 0xffffn).toString(16));
+  const groups = Array.from({ length: 8 }, (_, i) =>
+    ((n.value >> BigInt(112 - 16 * i)) & 0xffffn).toString(16),
+  );
   // RFC 5952: the longest run (two or more) of zero groups becomes '::'.
   let best = { at: -1, len: 1 };
-  for (let i = 0; i < 8; ) {
+  for (let i = 0; i < 8;) {
     let j = i;
     while (j < 8 && groups[j] === '0') j++;
     if (j - i > best.len) best = { at: i, len: j - i };

@@ -12,7 +12,12 @@ export interface BuiltinRule {
   readonly text: string;
 }
 
-const rule = (label: string, origin: BuiltinRule['origin'], resource: string, action: RuleAction): BuiltinRule => ({
+const rule = (
+  label: string,
+  origin: BuiltinRule['origin'],
+  resource: string,
+  action: RuleAction,
+): BuiltinRule => ({
   label,
   origin,
   resource,
@@ -60,9 +65,15 @@ export interface ModuleRuleSource {
  * rules are not locked: the reference's own example disables `ip_failure` from Lua (§5.19.3).
  */
 export function moduleRuleSources(m: ModuleConfig): ModuleRuleSource[] {
-  const builtin = builtinRules(m).map((r) => r.text).join('\n');
+  const builtin = builtinRules(m)
+    .map((r) => r.text)
+    .join('\n');
   return [
     ...(builtin ? [{ name: 'built-in', language: 'legacy' as const, source: builtin }] : []),
-    ...m.failover.sections.map((s, i) => ({ name: `section ${i + 1}`, language: s.language, source: s.source })),
+    ...m.failover.sections.map((s, i) => ({
+      name: `section ${i + 1}`,
+      language: s.language,
+      source: s.source,
+    })),
   ];
 }

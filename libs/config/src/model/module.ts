@@ -117,7 +117,10 @@ export interface Replicated extends Located {
   readonly dir: string;
   readonly readOnly: boolean;
   readonly tocheck: readonly string[];
-  readonly notreplicated: readonly (Located & { readonly path: string | undefined; readonly regexpath: string | undefined })[];
+  readonly notreplicated: readonly (Located & {
+    readonly path: string | undefined;
+    readonly regexpath: string | undefined;
+  })[];
 }
 
 export interface Rfs extends Located {
@@ -254,7 +257,13 @@ export interface ModuleChecker extends Located {
   /** Resource `module.<ident>`; defaults to `<name>_<addr>`. */
   readonly ident: string;
   readonly name: string;
-  readonly to: { readonly addr: string; readonly port: number; readonly interval: number; readonly timeout: number; readonly secure: boolean };
+  readonly to: {
+    readonly addr: string;
+    readonly port: number;
+    readonly interval: number;
+    readonly timeout: number;
+    readonly secure: boolean;
+  };
 }
 
 export interface SplitbrainChecker extends Located {

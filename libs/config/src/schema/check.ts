@@ -30,13 +30,24 @@ const pingTo = element('to', {
 });
 
 /** tcp and ping checkers differ only in their target and whether `when` has a default. */
-function probeChecker<K extends 'tcp' | 'ping', T>(kind: K, to: ElementSpec<T>, when: AttrSpec<CheckerWhen, 'required' | 'defaulted'>) {
+function probeChecker<K extends 'tcp' | 'ping', T>(
+  kind: K,
+  to: ElementSpec<T>,
+  when: AttrSpec<CheckerWhen, 'required' | 'defaulted'>,
+) {
   return element(kind, {
     attrs: { ident: identifier().required(), when, action: oneOf(ACTIONS).optional() },
     children: { to: one(to) },
     build: (a, c, ctx) => {
       const w = a.when as CheckerWhen;
-      return { kind, ident: a.ident, when: w, action: a.action ?? defaultAction(w), to: c.to, loc: ctx.location };
+      return {
+        kind,
+        ident: a.ident,
+        when: w,
+        action: a.action ?? defaultAction(w),
+        to: c.to,
+        loc: ctx.location,
+      };
     },
   });
 }
@@ -49,7 +60,14 @@ const intfTo = element('to', { attrs: { local_addr: ip().required() }, build: (a
 const intf = element('intf', {
   attrs: { ident: identifier().required(), when: oneOf(['pre']).default('pre') },
   children: { to: one(intfTo) },
-  build: (a, c, ctx): IntfChecker => ({ kind: 'intf', ident: a.ident, when: a.when, localAddr: c.to, generated: false, loc: ctx.location }),
+  build: (a, c, ctx): IntfChecker => ({
+    kind: 'intf',
+    ident: a.ident,
+    when: a.when,
+    localAddr: c.to,
+    generated: false,
+    loc: ctx.location,
+  }),
 });
 
 const ipTo = element('to', {
@@ -60,7 +78,10 @@ const ipTo = element('to', {
 /** Without `when`, an ip checker watches the primary in a mirror and every node in a farm. */
 const ipChecker = (mode: ModuleMode) =>
   element('ip', {
-    attrs: { ident: identifier().required(), when: oneOf(['prim', 'both']).default(mode === 'farm' ? 'both' : 'prim') },
+    attrs: {
+      ident: identifier().required(),
+      when: oneOf(['prim', 'both']).default(mode === 'farm' ? 'both' : 'prim'),
+    },
     children: { to: one(ipTo) },
     build: (a, c, ctx): IpChecker => ({
       kind: 'ip',
@@ -86,7 +107,12 @@ const custom = element('custom', {
 });
 
 const moduleTo = element('to', {
-  attrs: { addr: address().required(), port: port().required(), ...probeTimes, secure: onOff().default('off') },
+  attrs: {
+    addr: address().required(),
+    port: port().required(),
+    ...probeTimes,
+    secure: onOff().default('off'),
+  },
   build: (a) => a,
 });
 

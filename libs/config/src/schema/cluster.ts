@@ -4,7 +4,12 @@ import { element, many, one } from './element';
 
 const node = element('node', {
   attrs: { name: identifier().required(), addr: host().required(), laddr: ip().optional() },
-  build: (a, _c, ctx): ClusterNode => ({ name: a.name, addr: a.addr.replace(/^\[(.*)\]$/, '$1'), laddr: a.laddr, loc: ctx.location }),
+  build: (a, _c, ctx): ClusterNode => ({
+    name: a.name,
+    addr: a.addr.replace(/^\[(.*)\]$/, '$1'),
+    laddr: a.laddr,
+    loc: ctx.location,
+  }),
 });
 
 const lan = element('lan', {

@@ -66,7 +66,12 @@ export function element<A extends AttrShape, C extends ChildShape, M>(
 }
 
 export const one = <M>(spec: ElementSpec<M>): ChildSpec<M, 'one'> => ({ spec, kind: 'one', min: 1, max: 1 });
-export const optional = <M>(spec: ElementSpec<M>): ChildSpec<M, 'optional'> => ({ spec, kind: 'optional', min: 0, max: 1 });
+export const optional = <M>(spec: ElementSpec<M>): ChildSpec<M, 'optional'> => ({
+  spec,
+  kind: 'optional',
+  min: 0,
+  max: 1,
+});
 export const many = <M>(spec: ElementSpec<M>, min = 0): ChildSpec<M, 'many'> => ({
   spec,
   kind: 'many',
@@ -113,7 +118,11 @@ export function readElement<M>(el: XmlElement, spec: ElementSpec<M>, sink: Issue
     const attr = el.attributes.get(name);
     if (!attr) {
       if (attrSpec.presence === 'required') {
-        sink.add(el.location, `missing required attribute '${name}' on <${el.name}> (expected ${attrSpec.expected})`, name);
+        sink.add(
+          el.location,
+          `missing required attribute '${name}' on <${el.name}> (expected ${attrSpec.expected})`,
+          name,
+        );
         valid = false;
       }
       attrs[name] = attrSpec.fallback;
@@ -150,11 +159,17 @@ export function readElement<M>(el: XmlElement, spec: ElementSpec<M>, sink: Issue
   for (const [name, childSpec] of Object.entries(spec.children)) {
     const found = byName.get(name) ?? [];
     if (found.length < childSpec.min) {
-      sink.add(el.location, `<${el.name}> needs ${childSpec.min === 1 ? 'a' : `at least ${childSpec.min}`} <${name}> element${childSpec.min === 1 ? '' : 's'}`);
+      sink.add(
+        el.location,
+        `<${el.name}> needs ${childSpec.min === 1 ? 'a' : `at least ${childSpec.min}`} <${name}> element${childSpec.min === 1 ? '' : 's'}`,
+      );
       valid = false;
     }
     if (found.length > childSpec.max) {
-      sink.add(found[childSpec.max].location, `<${el.name}> allows at most ${childSpec.max} <${name}> element`);
+      sink.add(
+        found[childSpec.max].location,
+        `<${el.name}> allows at most ${childSpec.max} <${name}> element`,
+      );
       valid = false;
     }
     const built = found.map((c) => readElement(c, childSpec.spec, sink));
@@ -163,10 +178,23 @@ export function readElement<M>(el: XmlElement, spec: ElementSpec<M>, sink: Issue
   }
 
   if (!valid) return undefined;
-  return spec.build(attrs, children, { element: el, location: el.location, texts: el.texts, textStarts: el.textStarts });
+  return spec.build(attrs, children, {
+    element: el,
+    location: el.location,
+    texts: el.texts,
+    textStarts: el.textStarts,
+  });
 }
 
 /** The model an element would have if it were written empty, e.g. `<failover/>`: its defaults. */
-export function defaultsOf<M>(spec: ElementSpec<M>, location: SourceLocation, sink: IssueSink): M | undefined {
-  return readElement({ name: spec.name, attributes: new Map(), children: [], texts: [], textStarts: [], location }, spec, sink);
+export function defaultsOf<M>(
+  spec: ElementSpec<M>,
+  location: SourceLocation,
+  sink: IssueSink,
+): M | undefined {
+  return readElement(
+    { name: spec.name, attributes: new Map(), children: [], texts: [], textStarts: [], location },
+    spec,
+    sink,
+  );
 }

@@ -15,9 +15,11 @@ export const failover = element('failover', {
   build: (a, _c, ctx): FailoverSettings => ({
     ...camel(a),
     // One CDATA section per language; a section whose first line is `--Lua Rules` is Lua.
-    sections: ctx.texts.map(
-      (source, i): RuleSection => ({ language: LUA_MARK.test(source) ? 'lua' : 'legacy', source, ...ctx.textStarts[i] }),
-    ),
+    sections: ctx.texts.map((source, i): RuleSection => ({
+      language: LUA_MARK.test(source) ? 'lua' : 'legacy',
+      source,
+      ...ctx.textStarts[i],
+    })),
     loc: ctx.location,
   }),
 });

@@ -91,4 +91,3 @@ export const flow = element('flow', {
   children: { server: many(legacyServer) },
   build: (a, c) => ({ name: a.name, legacyServers: c.server }),
 });
-

@@ -1,4 +1,14 @@
-import { absolutePath, duration, int, nonEmpty, oneOf, onOff, regex, relativePath, text } from '../values/attr';
+import {
+  absolutePath,
+  duration,
+  int,
+  nonEmpty,
+  oneOf,
+  onOff,
+  regex,
+  relativePath,
+  text,
+} from '../values/attr';
 import { Replicated, Rfs } from '../model/module';
 import { element, many, optional } from './element';
 import { camel } from './camel';
@@ -61,11 +71,12 @@ export const rfs = element('rfs', {
   build: (a, c, ctx): Rfs => {
     // reipacketsize defaults to packetsize when that is set and smaller; the zone size to reipacketsize.
     const reipacketsize =
-      a.reipacketsize ?? (a.packetsize !== undefined ? Math.min(a.packetsize, Number(DEFAULT_PACKET)) : Number(DEFAULT_PACKET));
+      a.reipacketsize ??
+      (a.packetsize !== undefined ? Math.min(a.packetsize, Number(DEFAULT_PACKET)) : Number(DEFAULT_PACKET));
     return {
       ...camel(a),
       reipacketsize,
-      ruzoneBlocksize: a.ruzone_blocksize ?? (a.reipacketsize ?? Number(DEFAULT_PACKET)),
+      ruzoneBlocksize: a.ruzone_blocksize ?? a.reipacketsize ?? Number(DEFAULT_PACKET),
       namespacepolicy: Number(a.namespacepolicy) as Rfs['namespacepolicy'],
       flow: c.flow,
       replicated: c.replicated,

@@ -27,7 +27,10 @@ const mirrorAttrs = {
 };
 
 /** `<service>` as read, before the loader fills in mode-dependent defaults. */
-export type ServiceDraft = Pick<ModuleConfig, 'heart' | 'farm' | 'vip' | 'rfs' | 'user' | 'vhost' | 'errd'> & {
+export type ServiceDraft = Pick<
+  ModuleConfig,
+  'heart' | 'farm' | 'vip' | 'rfs' | 'user' | 'vhost' | 'errd'
+> & {
   readonly attrs: {
     readonly boot: BootSetting;
     readonly boot_delay: number;
@@ -42,7 +45,13 @@ export type ServiceDraft = Pick<ModuleConfig, 'heart' | 'farm' | 'vip' | 'rfs' |
   readonly ctx: BuildContext;
 };
 
-const common = (mode: ModuleMode) => ({ user: optional(user), vhost: optional(vhost), errd: optional(errd), check: optional(check(mode)), failover: optional(failover) });
+const common = (mode: ModuleMode) => ({
+  user: optional(user),
+  vhost: optional(vhost),
+  errd: optional(errd),
+  check: optional(check(mode)),
+  failover: optional(failover),
+});
 
 /** The allowed children of `<service>` depend on its mode (reference §5.0). */
 export function service(mode: ModuleMode): ElementSpec<ServiceDraft> {
@@ -60,7 +69,13 @@ export function service(mode: ModuleMode): ElementSpec<ServiceDraft> {
       attrs: serviceAttrs,
       scope,
       children: { farm: one(farm), vip: optional(vip('farm')), ...common(mode) },
-      build: (a, c, ctx): ServiceDraft => ({ attrs: { ...a, failover: true, defaultprim: 'alone' }, ...c, heart: undefined, rfs: undefined, ctx }),
+      build: (a, c, ctx): ServiceDraft => ({
+        attrs: { ...a, failover: true, defaultprim: 'alone' },
+        ...c,
+        heart: undefined,
+        rfs: undefined,
+        ctx,
+      }),
     });
   }
   return element('service', {
@@ -78,7 +93,6 @@ export function service(mode: ModuleMode): ElementSpec<ServiceDraft> {
     }),
   });
 }
-
 
 export const macro = element('macro', {
   attrs: { name: identifier().required(), value: text().required() },

@@ -23,7 +23,10 @@ const virtualInterface = element('virtual_interface', {
     addr: mac().optional(),
   },
   children: { virtual_addr: many(virtualAddr, 1) },
-  build: (a, c, ctx) => ({ iface: { type: a.type, mac: a.addr, loc: ctx.location }, addresses: c.virtual_addr }),
+  build: (a, c, ctx) => ({
+    iface: { type: a.type, mac: a.addr, loc: ctx.location },
+    addresses: c.virtual_addr,
+  }),
 });
 
 const interfaceAttrs = {
@@ -38,7 +41,12 @@ const mirrorInterface = element('interface', {
   attrs: interfaceAttrs,
   scope: 'in a mirror module',
   children: { real_interface: one(realInterface) },
-  build: (a, c, ctx): VipInterface => ({ ...a, virtualInterface: undefined, addresses: c.real_interface, loc: ctx.location }),
+  build: (a, c, ctx): VipInterface => ({
+    ...a,
+    virtualInterface: undefined,
+    addresses: c.real_interface,
+    loc: ctx.location,
+  }),
 });
 
 const farmInterface = element('interface', {
@@ -67,7 +75,13 @@ const rule = element('rule', {
     proto: oneOf(['tcp', 'udp', 'arp']).required(),
     filter: oneOf(['on_addr', 'on_port', 'on_ipid']).required(),
   },
-  build: (a, _c, ctx): LbRule => ({ virtualAddr: a.virtual_addr, port: a.port, proto: a.proto, filter: a.filter, loc: ctx.location }),
+  build: (a, _c, ctx): LbRule => ({
+    virtualAddr: a.virtual_addr,
+    port: a.port,
+    proto: a.proto,
+    filter: a.filter,
+    loc: ctx.location,
+  }),
 });
 
 const group = element('group', {
@@ -88,13 +102,24 @@ export function vip(mode: Exclude<ModuleMode, 'light'>) {
       attrs: common,
       scope: 'in a mirror module',
       children: { interface_list: one(interfaceList) },
-      build: (a, c, ctx): Vip => ({ tcpreset: a.tcpreset, scriptcontrol: false, interfaces: c.interface_list, groups: [], loc: ctx.location }),
+      build: (a, c, ctx): Vip => ({
+        tcpreset: a.tcpreset,
+        scriptcontrol: false,
+        interfaces: c.interface_list,
+        groups: [],
+        loc: ctx.location,
+      }),
     });
   }
   return element('vip', {
     attrs: { ...common, scriptcontrol: onOff().default('off') },
     scope: 'in a farm module',
     children: { interface_list: one(interfaceList), loadbalancing_list: one(loadbalancingList) },
-    build: (a, c, ctx): Vip => ({ ...a, interfaces: c.interface_list, groups: c.loadbalancing_list, loc: ctx.location }),
+    build: (a, c, ctx): Vip => ({
+      ...a,
+      interfaces: c.interface_list,
+      groups: c.loadbalancing_list,
+      loc: ctx.location,
+    }),
   });
 }

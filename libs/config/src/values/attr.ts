@@ -45,7 +45,9 @@ const invalid = (raw: string, attribute: string, expected: string) =>
 function fromZod<T>(expected: string, schema: z.ZodType<T>): AttrType<T> {
   return new AttrType(expected, (raw, attribute) => {
     const r = schema.safeParse(raw);
-    return r.success ? { ok: true, value: r.data } : { ok: false, message: invalid(raw, attribute, expected) };
+    return r.success
+      ? { ok: true, value: r.data }
+      : { ok: false, message: invalid(raw, attribute, expected) };
   });
 }
 
@@ -64,7 +66,10 @@ export function oneOf<const V extends readonly [string, ...string[]]>(values: V)
 }
 
 const flag = (on: string, off: string) =>
-  fromZod(`${on} or ${off}`, z.enum([on, off]).transform((v) => v === on));
+  fromZod(
+    `${on} or ${off}`,
+    z.enum([on, off]).transform((v) => v === on),
+  );
 export const onOff = () => flag('on', 'off');
 export const yesNo = () => flag('yes', 'no');
 
@@ -83,7 +88,9 @@ export function int(min: number, max = Number.MAX_SAFE_INTEGER): AttrType<number
 export const port = () => int(1, 65535);
 
 export function duration(unit: TimeUnit): AttrType<number> {
-  return new AttrType(`a duration (implicit unit '${unit}')`, (raw, attribute) => parseDuration(raw, attribute, unit));
+  return new AttrType(`a duration (implicit unit '${unit}')`, (raw, attribute) =>
+    parseDuration(raw, attribute, unit),
+  );
 }
 
 export const ip = () => fromZod('an IPv4 or IPv6 address', z.union([ipv4, ipv6]));
@@ -92,7 +99,14 @@ export const ip = () => fromZod('an IPv4 or IPv6 address', z.union([ipv4, ipv6])
 export const host = () =>
   fromZod(
     'an IPv4 address, an IPv6 address in brackets or a host name',
-    z.union([ipv4, z.string().regex(/^\[[^\]]+\]$/).refine((s) => ipv6.safeParse(s.slice(1, -1)).success), hostname]),
+    z.union([
+      ipv4,
+      z
+        .string()
+        .regex(/^\[[^\]]+\]$/)
+        .refine((s) => ipv6.safeParse(s.slice(1, -1)).success),
+      hostname,
+    ]),
   );
 
 /** An address as userconfig.xml writes it: IPv4, bare IPv6, or a DNS name. */
@@ -111,7 +125,14 @@ export const mac = () =>
 export const netmask = () =>
   fromZod(
     'a dotted IPv4 netmask such as 255.255.255.0',
-    ipv4.refine((s) => /^1*0*$/.test(s.split('.').map((o) => Number(o).toString(2).padStart(8, '0')).join(''))),
+    ipv4.refine((s) =>
+      /^1*0*$/.test(
+        s
+          .split('.')
+          .map((o) => Number(o).toString(2).padStart(8, '0'))
+          .join(''),
+      ),
+    ),
   );
 
 /** `*` or a value of the given type; `*` reads as `'*'`. */
@@ -125,12 +146,21 @@ export function starOr<T>(inner: AttrType<T>): AttrType<T | '*'> {
 }
 
 export const absolutePath = () =>
-  fromZod('an absolute path without spaces', z.string().regex(/^\/[^\s]*$/).transform(normalisePath));
+  fromZod(
+    'an absolute path without spaces',
+    z
+      .string()
+      .regex(/^\/[^\s]*$/)
+      .transform(normalisePath),
+  );
 
 export const relativePath = () =>
   fromZod(
     'a relative path without spaces or ..',
-    z.string().regex(/^[^/\s][^\s]*$/).refine((s) => !s.split('/').includes('..')),
+    z
+      .string()
+      .regex(/^[^/\s][^\s]*$/)
+      .refine((s) => !s.split('/').includes('..')),
   );
 
 /** A POSIX extended regular expression; the JS engine is a close enough judge of its syntax. */
@@ -140,7 +170,10 @@ export const regex = () =>
       new RegExp(raw);
       return { ok: true, value: raw };
     } catch (e) {
-      return { ok: false, message: `invalid regular expression '${raw}' for the attribute ${attribute}: ${(e as Error).message}` };
+      return {
+        ok: false,
+        message: `invalid regular expression '${raw}' for the attribute ${attribute}: ${(e as Error).message}`,
+      };
     }
   });
 

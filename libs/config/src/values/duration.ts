@@ -24,7 +24,10 @@ export function parseDuration(raw: string, attribute: string, unit: TimeUnit): D
   const amount = Number(m[1]);
   const given = (m[2] ?? unit) as TimeUnit;
   if (m[2] === undefined && !Number.isInteger(amount)) {
-    return { ok: false, message: `invalid value '${raw}' for the attribute ${attribute} (a value without unit must be a whole number of '${unit}')` };
+    return {
+      ok: false,
+      message: `invalid value '${raw}' for the attribute ${attribute} (a value without unit must be a whole number of '${unit}')`,
+    };
   }
   const exact = (amount * TIME_UNITS[given]) / TIME_UNITS[unit];
   const value = Math.max(0, Math.ceil(exact - 0.5));
@@ -33,7 +36,10 @@ export function parseDuration(raw: string, attribute: string, unit: TimeUnit): D
   }
   // Zero must be written without a unit or in the implicit one, like any value that rounds to 0.
   if (value === 0 && (amount !== 0 || given !== unit)) {
-    return { ok: false, message: `invalid value '${raw}' for the attribute ${attribute} (expected time unit: '${unit}')` };
+    return {
+      ok: false,
+      message: `invalid value '${raw}' for the attribute ${attribute} (expected time unit: '${unit}')`,
+    };
   }
   return { ok: true, value };
 }

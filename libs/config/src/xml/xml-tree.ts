@@ -53,7 +53,14 @@ export function parseXml(text: string, file: string): XmlElement {
   };
 
   parser.onopentag = (tag) => {
-    const el: Building = { name: tag.name, attributes: new Map(), children: [], texts: [], textStarts: [], ...tagStart };
+    const el: Building = {
+      name: tag.name,
+      attributes: new Map(),
+      children: [],
+      texts: [],
+      textStarts: [],
+      ...tagStart,
+    };
     for (const [name, value] of Object.entries(tag.attributes as Record<string, string>)) {
       const pos = attrPositions.get(name) ?? here();
       el.attributes.set(name, { name, value, ...pos });
@@ -74,7 +81,10 @@ export function parseXml(text: string, file: string): XmlElement {
     tagStart = positionOf((parser as unknown as { startTagPosition: number }).startTagPosition - 1);
   };
   parser.onattribute = (attr) => {
-    attrPositions.set(attr.name, { line: parser.line + 1, column: Math.max(1, parser.column - attr.name.length - attr.value.length - 2) });
+    attrPositions.set(attr.name, {
+      line: parser.line + 1,
+      column: Math.max(1, parser.column - attr.name.length - attr.value.length - 2),
+    });
   };
   parser.onclosetag = () => {
     stack.pop();

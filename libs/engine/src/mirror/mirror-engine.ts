@@ -3,7 +3,15 @@ import { emit, enter, Job, scriptSteps, Step } from '../module/job';
 import { countAutomaticAction, freshLoop } from '../module/maxloop';
 import { restartPlan, scriptPlan } from '../module/script-plan';
 import { isPrimary, ModuleState, RemoteState, ScriptAction } from '../module/states';
-import { MirrorCommand, MirrorEngine, MirrorFacts, MirrorInput, MirrorSettings, NO_PEER, StartMode } from './mirror-types';
+import {
+  MirrorCommand,
+  MirrorEngine,
+  MirrorFacts,
+  MirrorInput,
+  MirrorSettings,
+  NO_PEER,
+  StartMode,
+} from './mirror-types';
 import { chooseRole } from './role';
 
 export interface MirrorStep {
@@ -23,7 +31,11 @@ const FRESH_FACTS: MirrorFacts = {
 };
 
 /** A module stopped on this node, with what it remembers from before (or a first start). */
-export function initialMirror(settings: MirrorSettings, now: number, facts: Partial<MirrorFacts> = {}): MirrorEngine {
+export function initialMirror(
+  settings: MirrorSettings,
+  now: number,
+  facts: Partial<MirrorFacts> = {},
+): MirrorEngine {
   return {
     settings,
     facts: { ...FRESH_FACTS, ...facts },
@@ -69,7 +81,8 @@ export function stepMirror(engine: MirrorEngine, input: MirrorInput, now: number
       break;
     case 'scriptDone':
       // Only the script the job waits for moves it on; a late end of an abandoned one does not.
-      if (d.job?.waiting === 'script' && d.job.token === input.token) d.job = { ...d.job, waiting: undefined };
+      if (d.job?.waiting === 'script' && d.job.token === input.token)
+        d.job = { ...d.job, waiting: undefined };
       if (input.code !== 0) out.push(log(`Script ${input.name} exited with code ${input.code}`, 'E'));
       break;
     case 'replicationReady':
@@ -157,17 +170,24 @@ function refuse(d: Draft, c: MirrorCommand): string | undefined {
     case 'prim':
     case 'primforce':
     case 'second':
-      return d.state === 'STOP' || d.state === 'WAIT' ? undefined : `${c.name} needs the module stopped or waiting, not ${here}`;
+      return d.state === 'STOP' || d.state === 'WAIT'
+        ? undefined
+        : `${c.name} needs the module stopped or waiting, not ${here}`;
     case 'stop':
     case 'stopstart':
       return d.state === 'STOP' ? 'the module is already stopped' : undefined;
     case 'restart':
-      return d.readiness === 'Ready' && d.state !== 'STOP' ? undefined : `restart needs a Ready state, not ${here}`;
+      return d.readiness === 'Ready' && d.state !== 'STOP'
+        ? undefined
+        : `restart needs a Ready state, not ${here}`;
     case 'swap': {
       const pair =
-        (d.state === 'PRIM' && remoteIs(d.remote, 'SECOND')) || (d.state === 'SECOND' && remoteIs(d.remote, 'PRIM'));
+        (d.state === 'PRIM' && remoteIs(d.remote, 'SECOND')) ||
+        (d.state === 'SECOND' && remoteIs(d.remote, 'PRIM'));
       const ready = d.readiness === 'Ready' && d.remote !== 'UNKNOWN' && d.remote.readiness === 'Ready';
-      return pair && ready ? undefined : `swap needs PRIM (Ready) and SECOND (Ready), not ${here} with remote ${remoteText(d.remote)}`;
+      return pair && ready
+        ? undefined
+        : `swap needs PRIM (Ready) and SECOND (Ready), not ${here} with remote ${remoteText(d.remote)}`;
     }
     default:
       return undefined;
@@ -275,7 +295,10 @@ function startJob(d: Draft, steps: Step[]): void {
 function beginStart(d: Draft, mode: StartMode, now: number, fullsync: boolean): void {
   d.intent = { mode, since: now, fullsync };
   if (d.state === 'WAIT') return;
-  startJob(d, [enter('WAIT', 'Transient'), ...scriptSteps(plan('STOP', 'WAIT'), 'STOP', 'WAIT', 'start', d.settings.scripts)]);
+  startJob(d, [
+    enter('WAIT', 'Transient'),
+    ...scriptSteps(plan('STOP', 'WAIT'), 'STOP', 'WAIT', 'start', d.settings.scripts),
+  ]);
 }
 
 /** Leaves the current state for WAIT; a stop continues to STOP, a stopwait stays in WAIT (NotReady). */
@@ -283,7 +306,10 @@ function beginStop(d: Draft, action: ScriptAction): void {
   const from = d.state;
   const steps: Step[] = [];
   if (from !== 'WAIT' && from !== 'STOP') {
-    steps.push(enter(from, 'Transient'), ...scriptSteps(plan(from, 'WAIT'), from, 'WAIT', action, d.settings.scripts));
+    steps.push(
+      enter(from, 'Transient'),
+      ...scriptSteps(plan(from, 'WAIT'), from, 'WAIT', action, d.settings.scripts),
+    );
     steps.push(...leaveRole(d, from));
     steps.push(enter('WAIT', action === 'stopwait' ? 'NotReady' : 'Transient'));
   }
@@ -294,13 +320,21 @@ function beginStop(d: Draft, action: ScriptAction): void {
 
 function toStop(d: Draft, action: ScriptAction): Step[] {
   return [
-    ...scriptSteps(plan('WAIT', 'STOP'), 'WAIT', 'STOP', action === 'stopwait' ? 'stop' : action, d.settings.scripts),
+    ...scriptSteps(
+      plan('WAIT', 'STOP'),
+      'WAIT',
+      'STOP',
+      action === 'stopwait' ? 'stop' : action,
+      d.settings.scripts,
+    ),
     enter('STOP', 'NotReady'),
   ];
 }
 
 function forceStop(d: Draft): void {
-  const windows = (['prim', 'second', 'sec', 'both'] as const).map((w) => emit({ kind: 'window', window: w, open: false }));
+  const windows = (['prim', 'second', 'sec', 'both'] as const).map((w) =>
+    emit({ kind: 'window', window: w, open: false }),
+  );
   const steps: Step[] = [...windows, ...leaveRole(d, d.state), ...toStop(d, 'stop')];
   recordLeaving(d, d.state);
   d.thenStart = undefined;
@@ -309,13 +343,15 @@ function forceStop(d: Draft): void {
 
 /** What leaving a role means for the data facts (shared by stop and forcestop). */
 function recordLeaving(d: Draft, from: ModuleState): void {
-  if (from === 'SECOND' && d.readiness === 'Transient') d.facts = { ...d.facts, interrupted: true, uptodate: false };
+  if (from === 'SECOND' && d.readiness === 'Transient')
+    d.facts = { ...d.facts, interrupted: true, uptodate: false };
   if (isPrimary(from)) d.facts = { ...d.facts, lastPrim: true };
   else if (from === 'SECOND') d.facts = { ...d.facts, lastPrim: false };
   // Whoever stays primary writes on: a leaving secondary, or a primary its (Ready) secondary
   // replaces, no longer holds the newest data (reference §3.5).
   const r = d.remote;
-  const replaced = from === 'PRIM' && r !== 'UNKNOWN' && r.state === 'SECOND' && r.readiness === 'Ready' && failoverOn(d);
+  const replaced =
+    from === 'PRIM' && r !== 'UNKNOWN' && r.state === 'SECOND' && r.readiness === 'Ready' && failoverOn(d);
   if (from === 'SECOND' || replaced) d.facts = { ...d.facts, uptodate: false };
   d.intent = undefined;
   d.aloneFromSecond = false;
@@ -325,7 +361,8 @@ function recordLeaving(d: Draft, from: ModuleState): void {
 /** Effects of leaving a role: the VIP and the replication go after the stop scripts. */
 function leaveRole(d: Draft, from: ModuleState): Step[] {
   const steps: Step[] = [];
-  if (isPrimary(from) || (from === 'UP' && d.settings.architecture === 'farm')) steps.push(emit({ kind: 'vip', op: 'remove' }));
+  if (isPrimary(from) || (from === 'UP' && d.settings.architecture === 'farm'))
+    steps.push(emit({ kind: 'vip', op: 'remove' }));
   if (d.settings.replication && (isPrimary(from) || from === 'SECOND')) {
     steps.push(emit({ kind: 'replication', role: 'stopped', full: false }));
   }
@@ -362,7 +399,8 @@ function beginTransition(d: Draft, from: ModuleState, to: ModuleState, action: S
     steps.push(...scripts);
   } else if (becomesPrimary) {
     steps.push(enter(to, 'Transient'));
-    if (d.settings.replication) steps.push(emit({ kind: 'replication', role: 'primary', full: d.facts.fullsyncPeer }));
+    if (d.settings.replication)
+      steps.push(emit({ kind: 'replication', role: 'primary', full: d.facts.fullsyncPeer }));
     steps.push(emit({ kind: 'vip', op: 'set' }), ...scripts);
   } else if (to === 'SECOND') {
     steps.push(enter(to, 'Transient'), ...secondaryStart(d), ...scripts);
@@ -373,7 +411,8 @@ function beginTransition(d: Draft, from: ModuleState, to: ModuleState, action: S
   if (to === 'ALONE') d.aloneFromSecond = from === 'SECOND';
   if (to !== 'ALONE') d.aloneFromSecond = false;
   if (isPrimary(to)) d.facts = { ...d.facts, uptodate: true, lastPrim: true };
-  if (to === 'ALONE') d.facts = { ...d.facts, generation: Math.max(d.facts.generation, d.peer.generation) + 1 };
+  if (to === 'ALONE')
+    d.facts = { ...d.facts, generation: Math.max(d.facts.generation, d.peer.generation) + 1 };
   d.intent = undefined;
   d.swapRequest = false;
   startJob(d, steps);
@@ -419,7 +458,12 @@ function runJob(d: Draft, out: Effect[]): boolean {
     switch (step.kind) {
       case 'script': {
         const token = ++d.scriptSeq;
-        out.push(log(`Script ${step.name}`, 'V'), { kind: 'script', name: step.name, args: step.args, token });
+        out.push(log(`Script ${step.name}`, 'V'), {
+          kind: 'script',
+          name: step.name,
+          args: step.args,
+          token,
+        });
         job = { ...job, waiting: 'script', token };
         break;
       }
@@ -430,7 +474,14 @@ function runJob(d: Draft, out: Effect[]): boolean {
         setState(d, out, step.state, step.readiness);
         if (step.state === 'SECOND' && step.readiness === 'Ready') {
           const generation = Math.max(d.facts.generation, d.peer.generation);
-          d.facts = { ...d.facts, uptodate: true, synced: true, interrupted: false, lastPrim: false, generation };
+          d.facts = {
+            ...d.facts,
+            uptodate: true,
+            synced: true,
+            interrupted: false,
+            lastPrim: false,
+            generation,
+          };
           d.exitingAlone = false;
         }
         // A stop that is not part of the recovery's stopstart ends it too; the failover rules
@@ -508,7 +559,8 @@ function decideInWait(d: Draft, out: Effect[], now: number): boolean {
       startJob(d, toStop(d, 'stop'));
       return true;
     case 'become':
-      if (intent.mode === 'primforce') d.facts = { ...d.facts, interrupted: false, uptodate: true, fullsyncPeer: true };
+      if (intent.mode === 'primforce')
+        d.facts = { ...d.facts, interrupted: false, uptodate: true, fullsyncPeer: true };
       if (intent.mode === 'prim' && intent.fullsync) d.facts = { ...d.facts, fullsyncPeer: true };
       beginTransition(d, 'WAIT', choice.state, 'start');
       return true;
@@ -522,7 +574,8 @@ function reactToPeer(d: Draft, out: Effect[]): boolean {
   // A secondary has no primary as soon as the peer is back in WAIT (its VIP is released); a
   // primary keeps its secondary while the peer is merely starting (WAIT Transient).
   const noPrimary = r === 'UNKNOWN' || r.state === 'STOP' || r.state === 'WAIT';
-  const noSecondary = r === 'UNKNOWN' || r.state === 'STOP' || (r.state === 'WAIT' && r.readiness === 'NotReady');
+  const noSecondary =
+    r === 'UNKNOWN' || r.state === 'STOP' || (r.state === 'WAIT' && r.readiness === 'NotReady');
   const cause = r === 'UNKNOWN' ? 'no heartbeat' : 'remote stop';
   switch (d.state) {
     case 'ALONE':
@@ -568,7 +621,11 @@ function reactToPeer(d: Draft, out: Effect[]): boolean {
           out.push(log(`Action alone called by heart: ${cause}`));
           beginTransition(d, 'SECOND', 'ALONE', 'start');
         } else {
-          out.push(log('Failover-off configured'), log('Action stopstart called by failover-off'), log('Transition STOPSTART from failover-off', 'V'));
+          out.push(
+            log('Failover-off configured'),
+            log('Action stopstart called by failover-off'),
+            log('Transition STOPSTART from failover-off', 'V'),
+          );
           d.thenStart = 'start';
           beginStop(d, 'stopstart');
           d.facts = { ...d.facts, failoverOffHold: true };

@@ -77,7 +77,17 @@ export interface StartIntent {
   readonly fullsync: boolean;
 }
 
-export type MirrorCommandName = 'start' | 'stop' | 'restart' | 'stopstart' | 'forcestop' | 'prim' | 'second' | 'swap' | 'primforce' | 'failover';
+export type MirrorCommandName =
+  | 'start'
+  | 'stop'
+  | 'restart'
+  | 'stopstart'
+  | 'forcestop'
+  | 'prim'
+  | 'second'
+  | 'swap'
+  | 'primforce'
+  | 'failover';
 
 export interface MirrorCommand {
   readonly id: string;
@@ -127,4 +137,13 @@ export interface MirrorEngine {
   readonly exitingAlone: boolean;
 }
 
-export const NO_PEER: PeerFacts = { generation: 0, lastPrim: false, aloneFromSecond: false, swapRequest: false, uptodate: false, fullsync: false, exitingAlone: false, forcedPrim: false };
+export const NO_PEER: PeerFacts = {
+  generation: 0,
+  lastPrim: false,
+  aloneFromSecond: false,
+  swapRequest: false,
+  uptodate: false,
+  fullsync: false,
+  exitingAlone: false,
+  forcedPrim: false,
+};

@@ -19,7 +19,8 @@ export interface RoleInput {
   readonly now: number;
 }
 
-const NOT_UPTODATE = 'Data may be not uptodate for replicated directories (wait for the start of the remote server)';
+const NOT_UPTODATE =
+  'Data may be not uptodate for replicated directories (wait for the start of the remote server)';
 
 /**
  * Which role a starting mirror node takes (reference §3.2 M2-M5, §3.3, §3.5, §3.9). Pure: the
@@ -81,7 +82,8 @@ function chooseOnStart(i: RoleInput, remotePrimary: boolean): RoleChoice {
   if (remotePrimary) return { kind: 'become', state: 'SECOND' };
   // A peer still starting or handing over will settle; never race it to the primary role.
   if (r !== 'UNKNOWN' && isPrimary(r.state)) return { kind: 'listen' };
-  if (i.facts.failoverOffHold) return { kind: 'hold', messages: ['Failover-off configured: waiting for the remote primary'] };
+  if (i.facts.failoverOffHold)
+    return { kind: 'hold', messages: ['Failover-off configured: waiting for the remote primary'] };
   if (i.settings.replication && stale(i)) {
     const rule = i.facts.synced ? 'notuptodate_server' : 'rfs_notuptodate_server';
     return {
@@ -96,13 +98,19 @@ function chooseOnStart(i: RoleInput, remotePrimary: boolean): RoleChoice {
   if (r === 'UNKNOWN') return listening(i) ? { kind: 'listen' } : { kind: 'become', state: 'ALONE' };
   // A stopped peer may be starting this very moment, unseen yet: only the node that would lead a
   // joint start goes ALONE at once; the other gives the peer one heartbeat timeout to show up.
-  if (r.state === 'STOP') return iLead(i) || !listening(i) ? { kind: 'become', state: 'ALONE' } : { kind: 'listen' };
+  if (r.state === 'STOP')
+    return iLead(i) || !listening(i) ? { kind: 'become', state: 'ALONE' } : { kind: 'listen' };
   if (r.readiness === 'NotReady') return { kind: 'become', state: 'ALONE' };
   // A peer starting with `prim` will be primary: wait for it.
   if (r.state === 'WAIT' && i.peer.forcedPrim) return { kind: 'listen' };
   // The leader of a joint start goes straight to PRIM (M3). The other waits for it, but not for
   // ever: a peer stuck in WAIT (Transient), e.g. behind its start-up gate, is not a primary.
-  if (r.state === 'WAIT') return iLead(i) ? { kind: 'become', state: 'PRIM' } : listening(i) ? { kind: 'listen' } : { kind: 'become', state: 'ALONE' };
+  if (r.state === 'WAIT')
+    return iLead(i)
+      ? { kind: 'become', state: 'PRIM' }
+      : listening(i)
+        ? { kind: 'listen' }
+        : { kind: 'become', state: 'ALONE' };
   // The peer is SECOND without a primary: it is leaving; wait for it to settle.
   return { kind: 'listen' };
 }

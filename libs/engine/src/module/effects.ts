@@ -11,9 +11,18 @@ export type Window = 'pre' | 'prim' | 'second' | 'sec' | 'both';
 export type Effect =
   | { readonly kind: 'state'; readonly state: ModuleState; readonly readiness: Readiness }
   /** `token` comes back in `scriptDone`, so a late completion of an abandoned script is ignored. */
-  | { readonly kind: 'script'; readonly name: string; readonly args: readonly string[]; readonly token: number }
+  | {
+      readonly kind: 'script';
+      readonly name: string;
+      readonly args: readonly string[];
+      readonly token: number;
+    }
   | { readonly kind: 'vip'; readonly op: 'set' | 'remove' }
-  | { readonly kind: 'replication'; readonly role: 'primary' | 'secondary' | 'stopped'; readonly full: boolean }
+  | {
+      readonly kind: 'replication';
+      readonly role: 'primary' | 'secondary' | 'stopped';
+      readonly full: boolean;
+    }
   | { readonly kind: 'window'; readonly window: Window; readonly open: boolean }
   | { readonly kind: 'log'; readonly level: 'I' | 'E' | 'V'; readonly text: string }
   | { readonly kind: 'reply'; readonly id: string; readonly ok: boolean; readonly message: string }

@@ -55,4 +55,8 @@ export function scriptSteps(
 }
 
 export const emit = (effect: Effect): Step => ({ kind: 'emit', effect });
-export const enter = (state: ModuleState, readiness: Readiness): Step => ({ kind: 'enter', state, readiness });
+export const enter = (state: ModuleState, readiness: Readiness): Step => ({
+  kind: 'enter',
+  state,
+  readiness,
+});

@@ -11,7 +11,6 @@ const forced = (name: string): ScriptCall => ({ name, force: true });
 /** Drawn in italics in the reference's diagram: a graceful call, then a forced one. */
 const twice = (name: string): ScriptCall[] => [call(name), forced(name)];
 
-
 /**
  * Which scripts run, in which order, for a transition (reference §6.5). Returns undefined for a
  * transition the automaton never makes, so a wrong call cannot silently run nothing.
@@ -51,7 +50,10 @@ const TRANSITIONS: Record<string, ScriptCall[]> = {
 export function restartPlan(state: ModuleState): { stop: ScriptCall[]; start: ScriptCall[] } | undefined {
   switch (state) {
     case 'PRIM':
-      return { stop: [...twice('stop_prim'), ...twice('stop_both')], start: [call('start_both'), call('start_prim')] };
+      return {
+        stop: [...twice('stop_prim'), ...twice('stop_both')],
+        start: [call('start_both'), call('start_prim')],
+      };
     case 'ALONE':
       return {
         stop: [...twice('stop_sec'), ...twice('stop_prim'), ...twice('stop_both')],
@@ -71,6 +73,11 @@ export function restartPlan(state: ModuleState): { stop: ScriptCall[]; start: Sc
 }
 
 /** The arguments a script gets: `[force] <from> <to> <action>`. */
-export function scriptArgs(c: ScriptCall, from: ModuleState, to: ModuleState, action: ScriptAction): string[] {
+export function scriptArgs(
+  c: ScriptCall,
+  from: ModuleState,
+  to: ModuleState,
+  action: ScriptAction,
+): string[] {
   return [...(c.force ? ['force'] : []), from, to, action];
 }

@@ -9,6 +9,13 @@ export type RemoteState = { readonly state: ModuleState; readonly readiness: Rea
 export type ScriptAction = 'start' | 'stop' | 'stopstart' | 'stopwait' | 'restart' | 'swap';
 
 /** `state -lq` exit codes (reference §2.1). */
-export const STATE_EXIT_CODE: Readonly<Record<ModuleState, number>> = { STOP: 0, WAIT: 1, ALONE: 2, UP: 2, PRIM: 3, SECOND: 4 };
+export const STATE_EXIT_CODE: Readonly<Record<ModuleState, number>> = {
+  STOP: 0,
+  WAIT: 1,
+  ALONE: 2,
+  UP: 2,
+  PRIM: 3,
+  SECOND: 4,
+};
 
 export const isPrimary = (s: ModuleState) => s === 'PRIM' || s === 'ALONE';

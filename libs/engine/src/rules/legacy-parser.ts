@@ -37,7 +37,6 @@ export function parseLegacyRules(text: string, section = 'rules'): Rule[] {
 }
 
 class LegacyParser extends TokenCursor<LegacyToken> {
-
   constructor(
     tokens: readonly LegacyToken[],
     private readonly sectionName: string,
@@ -164,10 +163,6 @@ class LegacyParser extends TokenCursor<LegacyToken> {
     this.punct(')');
     return { kind: 'action', action: t.text };
   }
-
-
-
-
 
   private keyword(word: string): void {
     const t = this.peek();

@@ -38,7 +38,6 @@ export function parseLuaRules(text: string, section = 'rules'): LuaRules {
 }
 
 class LuaParser extends TokenCursor<LuaToken> {
-
   private readonly rules: Rule[] = [];
 
   private readonly disables: RuleDisable[] = [];
@@ -173,10 +172,6 @@ class LuaParser extends TokenCursor<LuaToken> {
   private origin(t: LuaToken): RuleOrigin {
     return { section: this.sectionName, line: t.line, column: t.column };
   }
-
-
-
-
 
   protected fail(t: LuaToken, expected: string): never {
     const found = quoteToken(t.kind === 'eof' ? undefined : t.text);

@@ -4,14 +4,23 @@ import { Single } from './light';
 test('start: STOP -> WAIT -> UP (Ready) with transition, prestart, transition, start_both', () => {
   const m = new Single().command('start');
   expect(m.state).toBe('UP Ready');
-  expect(m.scripts()).toEqual(['transition STOP WAIT start', 'prestart STOP WAIT start', 'transition WAIT UP start', 'start_both WAIT UP start']);
+  expect(m.scripts()).toEqual([
+    'transition STOP WAIT start',
+    'prestart STOP WAIT start',
+    'transition WAIT UP start',
+    'start_both WAIT UP start',
+  ]);
 });
 
 test('restart: UP (Transient) -> UP (Ready) with stop_both (graceful, forced) then start_both', () => {
   const m = new Single().command('start');
   m.trace.length = 0;
   m.command('restart');
-  expect(m.scripts()).toEqual(['stop_both UP UP restart', 'stop_both force UP UP restart', 'start_both UP UP restart']);
+  expect(m.scripts()).toEqual([
+    'stop_both UP UP restart',
+    'stop_both force UP UP restart',
+    'start_both UP UP restart',
+  ]);
   expect(m.state).toBe('UP Ready');
 });
 
@@ -54,6 +63,14 @@ test('mirror-only commands are refused', () => {
 
 test('a farm opens its VIP before start_both and closes it after stop_both', () => {
   const m = new Single('farm').command('start').command('stop');
-  const order = m.trace.filter((t) => t.startsWith('vip') || t.startsWith('script start_both') || t.startsWith('script stop_both'));
-  expect(order).toEqual(['vip set', 'script start_both WAIT UP start', 'script stop_both UP WAIT stop', 'vip remove', 'script stop_both force WAIT STOP stop']);
+  const order = m.trace.filter(
+    (t) => t.startsWith('vip') || t.startsWith('script start_both') || t.startsWith('script stop_both'),
+  );
+  expect(order).toEqual([
+    'vip set',
+    'script start_both WAIT UP start',
+    'script stop_both UP WAIT stop',
+    'vip remove',
+    'script stop_both force WAIT STOP stop',
+  ]);
 });

@@ -9,9 +9,15 @@ test('defaultprim="node1": after node1 resynchronises as SECOND it swaps back to
   expect(p.logs('node1')).toContain('V Transition SWAP from defaultprim');
   expect(p.logs('node2')).toContain('I Begin of Swap');
   expect(p.scripts('node2')).toEqual(
-    expect.arrayContaining(['stop_prim PRIM SECOND swap', 'stop_prim force PRIM SECOND swap', 'start_second PRIM SECOND swap']),
+    expect.arrayContaining([
+      'stop_prim PRIM SECOND swap',
+      'stop_prim force PRIM SECOND swap',
+      'start_second PRIM SECOND swap',
+    ]),
   );
-  expect(p.scripts('node1')).toEqual(expect.arrayContaining(['stop_sec SECOND PRIM swap', 'start_prim SECOND PRIM swap']));
+  expect(p.scripts('node1')).toEqual(
+    expect.arrayContaining(['stop_sec SECOND PRIM swap', 'start_prim SECOND PRIM swap']),
+  );
   // The application stops on node2 before it starts on node1.
   expect([p.state('node1'), p.state('node2')]).toEqual(['PRIM Ready', 'SECOND Ready']);
 });

@@ -4,7 +4,9 @@ import { runningPair } from './pair';
 test('when the PRIM vanishes the SECOND goes ALONE with "no heartbeat"', () => {
   const p = runningPair();
   p.cut();
-  expect(p.logs('node2')).toEqual(expect.arrayContaining(['I Remote state UNKNOWN', 'I Action alone called by heart: no heartbeat']));
+  expect(p.logs('node2')).toEqual(
+    expect.arrayContaining(['I Remote state UNKNOWN', 'I Action alone called by heart: no heartbeat']),
+  );
   expect(p.state('node2')).toBe('ALONE Ready');
 });
 

@@ -12,7 +12,10 @@ test('restart on the PRIM: PRIM (Transient) then PRIM (Ready), stop scripts grac
     'start_both PRIM PRIM restart',
     'start_prim PRIM PRIM restart',
   ]);
-  expect(p.trace.node1.filter((t) => t.startsWith('state '))).toEqual(['state PRIM Transient', 'state PRIM Ready']);
+  expect(p.trace.node1.filter((t) => t.startsWith('state '))).toEqual([
+    'state PRIM Transient',
+    'state PRIM Ready',
+  ]);
   expect(p.trace.node2.filter((t) => t.startsWith('state ') || t.startsWith('script '))).toEqual([]);
   expect(p.trace.node1).not.toContain('vip remove');
 });

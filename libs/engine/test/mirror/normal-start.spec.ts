@@ -20,7 +20,9 @@ test('start on both nodes of a synchronised pair: one PRIM, one SECOND, start_pr
     'start_second WAIT SECOND start',
     'start_sec WAIT SECOND start',
   ]);
-  expect(p.logs('node1')).toEqual(expect.arrayContaining(['I Local state PRIM Ready', 'I Remote state SECOND Ready']));
+  expect(p.logs('node1')).toEqual(
+    expect.arrayContaining(['I Local state PRIM Ready', 'I Remote state SECOND Ready']),
+  );
   expect(p.trace.node1).toContain('vip set');
   expect(p.trace.node2).not.toContain('vip set');
 });

@@ -41,8 +41,12 @@ export class Pair {
   private readonly sent: Record<NodeName, string> = { node1: '', node2: '' };
   private commandIds = 0;
 
-  constructor(settings: Partial<Omit<MirrorSettings, 'node' | 'peer'>> = {}, facts: Partial<Record<NodeName, Partial<MirrorFacts>>> = {}) {
-    const mk = (node: NodeName) => initialMirror({ ...BASE, ...settings, node, peer: other(node) }, 0, facts[node]);
+  constructor(
+    settings: Partial<Omit<MirrorSettings, 'node' | 'peer'>> = {},
+    facts: Partial<Record<NodeName, Partial<MirrorFacts>>> = {},
+  ) {
+    const mk = (node: NodeName) =>
+      initialMirror({ ...BASE, ...settings, node, peer: other(node) }, 0, facts[node]);
     this.engines = { node1: mk('node1'), node2: mk('node2') };
   }
 
@@ -51,7 +55,10 @@ export class Pair {
   }
 
   command(n: NodeName, name: MirrorCommand['name'], args: string[] = [], identity?: string): this {
-    this.inbox.push({ node: n, input: { kind: 'command', command: { id: `c${++this.commandIds}`, name, args, identity } } });
+    this.inbox.push({
+      node: n,
+      input: { kind: 'command', command: { id: `c${++this.commandIds}`, name, args, identity } },
+    });
     return this.settle();
   }
 
@@ -63,7 +70,10 @@ export class Pair {
   /** Commands issued on the nodes at the same moment, before either has reacted. */
   together(...commands: [NodeName, MirrorCommand['name'], string[]?][]): this {
     for (const [n, name, args = []] of commands) {
-      this.inbox.push({ node: n, input: { kind: 'command', command: { id: `c${++this.commandIds}`, name, args } } });
+      this.inbox.push({
+        node: n,
+        input: { kind: 'command', command: { id: `c${++this.commandIds}`, name, args } },
+      });
     }
     return this.settle();
   }
@@ -133,7 +143,10 @@ export class Pair {
     switch (e.kind) {
       case 'script':
         this.trace[n].push(`script ${e.name} ${e.args.join(' ')}`);
-        this.inbox.push({ node: n, input: { kind: 'scriptDone', name: e.name, code: this.exitCodes[e.name] ?? 0, token: e.token } });
+        this.inbox.push({
+          node: n,
+          input: { kind: 'scriptDone', name: e.name, code: this.exitCodes[e.name] ?? 0, token: e.token },
+        });
         break;
       case 'log':
         this.trace[n].push(`log ${e.level} ${e.text}`);
@@ -151,7 +164,9 @@ export class Pair {
         break;
       case 'vip':
       case 'window':
-        this.trace[n].push(`${e.kind} ${e.kind === 'vip' ? e.op : `${e.window} ${e.open ? 'open' : 'closed'}`}`);
+        this.trace[n].push(
+          `${e.kind} ${e.kind === 'vip' ? e.op : `${e.window} ${e.open ? 'open' : 'closed'}`}`,
+        );
         break;
       case 'reboot':
         this.trace[n].push('reboot');
@@ -166,7 +181,10 @@ export class Pair {
     const key = JSON.stringify([e.state, e.readiness, facts]);
     if (this.sent[n] === key) return;
     this.sent[n] = key;
-    this.inbox.push({ node: other(n), input: { kind: 'peer', remote: { state: e.state, readiness: e.readiness }, facts } });
+    this.inbox.push({
+      node: other(n),
+      input: { kind: 'peer', remote: { state: e.state, readiness: e.readiness }, facts },
+    });
   }
 
   private deliverReplication(): boolean {

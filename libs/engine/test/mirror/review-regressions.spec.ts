@@ -31,7 +31,9 @@ test('forcestop on a SECOND closes its windows and marks its data stale', () => 
   const p = runningPair();
   p.command('node2', 'forcestop');
   expect(p.state('node2')).toBe('STOP NotReady');
-  expect(p.trace.node2).toEqual(expect.arrayContaining(['window second closed', 'window sec closed', 'window both closed']));
+  expect(p.trace.node2).toEqual(
+    expect.arrayContaining(['window second closed', 'window sec closed', 'window both closed']),
+  );
   expect(p.engines.node2.facts.uptodate).toBe(false);
 });
 

@@ -1,7 +1,8 @@
 import { restartPlan, scriptPlan, STATE_EXIT_CODE, ModuleState } from '../../src';
 
 // Every row of the scripts automaton (reference §6.5); `force` marks the forced call.
-const show = (calls: { name: string; force: boolean }[] | undefined) => calls?.map((c) => (c.force ? `${c.name} force` : c.name));
+const show = (calls: { name: string; force: boolean }[] | undefined) =>
+  calls?.map((c) => (c.force ? `${c.name} force` : c.name));
 
 test.each([
   ['STOP', 'WAIT', ['transition', 'prestart']],
@@ -19,15 +20,27 @@ test.each([
   ['ALONE', 'WAIT', ['stop_sec', 'stop_prim', 'stop_both', 'transition']],
   ['UP', 'WAIT', ['stop_both', 'transition']],
   ['SECOND', 'WAIT', ['stop_sec', 'stop_second', 'stop_both', 'transition']],
-  ['WAIT', 'STOP', ['stop_sec force', 'stop_prim force', 'stop_second force', 'stop_both force', 'poststop', 'transition']],
+  [
+    'WAIT',
+    'STOP',
+    ['stop_sec force', 'stop_prim force', 'stop_second force', 'stop_both force', 'poststop', 'transition'],
+  ],
 ] as const)('%s -> %s runs %j', (from, to, scripts) => {
   expect(show(scriptPlan(from as ModuleState, to as ModuleState))).toEqual(scripts);
 });
 
 test.each([
   ['PRIM', ['stop_prim', 'stop_prim force', 'stop_both', 'stop_both force'], ['start_both', 'start_prim']],
-  ['ALONE', ['stop_sec', 'stop_sec force', 'stop_prim', 'stop_prim force', 'stop_both', 'stop_both force'], ['start_both', 'start_prim', 'start_sec']],
-  ['SECOND', ['stop_sec', 'stop_sec force', 'stop_second', 'stop_second force', 'stop_both', 'stop_both force'], ['start_both', 'start_second', 'start_sec']],
+  [
+    'ALONE',
+    ['stop_sec', 'stop_sec force', 'stop_prim', 'stop_prim force', 'stop_both', 'stop_both force'],
+    ['start_both', 'start_prim', 'start_sec'],
+  ],
+  [
+    'SECOND',
+    ['stop_sec', 'stop_sec force', 'stop_second', 'stop_second force', 'stop_both', 'stop_both force'],
+    ['start_both', 'start_second', 'start_sec'],
+  ],
   ['UP', ['stop_both', 'stop_both force'], ['start_both']],
 ] as const)('restart in %s', (state, stop, start) => {
   const p = restartPlan(state as ModuleState)!;

@@ -18,7 +18,10 @@ test('second is aborted when the other node is stopped', () => {
 test('start on a started module is refused with the state it is in', () => {
   const p = runningPair();
   p.command('node1', 'start');
-  expect(p.replies.node1.at(-1)).toEqual({ ok: false, message: 'the module is already started: PRIM (Ready)' });
+  expect(p.replies.node1.at(-1)).toEqual({
+    ok: false,
+    message: 'the module is already started: PRIM (Ready)',
+  });
 });
 
 test('a node alone on the network waits for the heartbeat timeout before it judges its peer absent', () => {
@@ -33,7 +36,10 @@ test('a node alone on the network waits for the heartbeat timeout before it judg
 test('defaultprim="lastprim": of two synchronised nodes the last primary becomes PRIM', () => {
   const p = new Pair(
     { defaultprim: 'lastprim' },
-    { node1: { uptodate: true, synced: true, lastPrim: false, generation: 4 }, node2: { uptodate: true, synced: true, lastPrim: true, generation: 4 } },
+    {
+      node1: { uptodate: true, synced: true, lastPrim: false, generation: 4 },
+      node2: { uptodate: true, synced: true, lastPrim: true, generation: 4 },
+    },
   );
   p.commandBoth('start');
   expect([p.state('node1'), p.state('node2')]).toEqual(['SECOND Ready', 'PRIM Ready']);

@@ -5,7 +5,11 @@ test('a wait rule on the PRIM: stopwait scripts, WAIT (NotReady), the peer takes
   const p = runningPair();
   p.input('node1', { kind: 'rule', action: 'wait', rule: 'interface_failure' });
   expect(p.logs('node1')).toContain('I Action wait from failover rule interface_failure');
-  expect(p.scripts('node1')).toEqual(['stop_prim PRIM WAIT stopwait', 'stop_both PRIM WAIT stopwait', 'transition PRIM WAIT stopwait']);
+  expect(p.scripts('node1')).toEqual([
+    'stop_prim PRIM WAIT stopwait',
+    'stop_both PRIM WAIT stopwait',
+    'transition PRIM WAIT stopwait',
+  ]);
   expect(p.state('node1')).toBe('WAIT NotReady');
   expect(p.state('node2')).toBe('ALONE Ready');
   p.input('node1', { kind: 'rule', action: 'wakeup', rule: 'Implicit_wakeup' });
