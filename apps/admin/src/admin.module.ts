@@ -1,4 +1,4 @@
-import { hostname } from 'node:os';
+import { hostname, uptime } from 'node:os';
 import { DynamicModule, Module } from '@nestjs/common';
 import { BUS, DEFAULT_NATS_URL, NatsBus } from '@keel/bus';
 import { KeelConfigModule } from '@keel/config/nest';
@@ -13,7 +13,14 @@ export class AdminModule {
   static forNode(env: Readonly<Record<string, string | undefined>> = process.env): DynamicModule {
     const dirs = keelDirs(env);
     const node = env.KEEL_NODE ?? hostname();
-    const options: AdminOptions = { dirs, node, env, tickMs: 250, now: () => Date.now() };
+    const options: AdminOptions = {
+      dirs,
+      node,
+      env,
+      tickMs: 250,
+      now: () => Date.now(),
+      bootedAt: Date.now() - uptime() * 1000,
+    };
     return {
       module: AdminModule,
       imports: [KeelConfigModule.forRoot({ cluster: clusterFile(dirs), env })],

@@ -29,6 +29,8 @@ export interface AdminOptions {
   /** How often time is given to the automata and the rules (ms). */
   readonly tickMs: number;
   readonly now: () => number;
+  /** When this machine booted (ms since the epoch). */
+  readonly bootedAt: number;
 }
 
 /**
@@ -76,6 +78,7 @@ export class AdminService implements OnModuleInit, OnApplicationShutdown {
         bus: this.bus,
         now,
         env,
+        bootedAt: this.options.bootedAt,
       });
       this.runtimes.set(rt.module, rt);
       this.subscriptions.push(
@@ -117,6 +120,7 @@ export class AdminService implements OnModuleInit, OnApplicationShutdown {
 
   async onApplicationShutdown(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
+    this.runtimes.forEach((rt) => rt.close());
     this.subscriptions.forEach((s) => s.unsubscribe());
     await this.bus.close();
   }

@@ -14,8 +14,10 @@ import { MirrorFacts } from '@keel/engine';
 /** What admin keeps on disk for a module: its data facts and the persistent user settings. */
 export interface StoredModule {
   readonly facts: Partial<MirrorFacts>;
-  /** The module was started (not STOP) when last written: it is started again when admin starts. */
+  /** The module was started (not STOP) when last written. */
   readonly running: boolean;
+  /** When it was written (ms since the epoch), to tell a restart of keel from a reboot. */
+  readonly savedAt?: number;
   /** `boot`, `errd`, `checker` (failover on|off lives in the facts, where the automaton reads it). */
   readonly settings: { readonly boot?: 'on' | 'off'; readonly errd?: boolean; readonly checker?: boolean };
 }
@@ -33,7 +35,12 @@ export class StateStore {
   load(): StoredModule {
     if (!existsSync(this.file)) return EMPTY;
     const parsed = JSON.parse(readFileSync(this.file, 'utf8')) as Partial<StoredModule>;
-    return { facts: parsed.facts ?? {}, running: parsed.running ?? false, settings: parsed.settings ?? {} };
+    return {
+      facts: parsed.facts ?? {},
+      running: parsed.running ?? false,
+      settings: parsed.settings ?? {},
+      savedAt: parsed.savedAt,
+    };
   }
 
   save(state: StoredModule): void {

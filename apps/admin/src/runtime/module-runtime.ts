@@ -19,6 +19,7 @@ import { StateStore, StoredModule } from '../adapters/state-store';
 import { ResourceTable } from './resources';
 import { scriptEnv, userlogFile } from './script-env';
 import { RulesDriver } from './rules-driver';
+import { launchDecision } from './launch';
 
 export interface RuntimeDeps {
   readonly dirs: KeelDirs;
@@ -32,6 +33,8 @@ export interface RuntimeDeps {
   readonly bus: BusPort;
   readonly now: () => number;
   readonly env: Readonly<Record<string, string | undefined>>;
+  /** When this machine booted (ms since the epoch). */
+  readonly bootedAt: number;
 }
 
 export interface CommandOutcome {
@@ -64,6 +67,7 @@ export class ModuleRuntime {
   readonly resources = new ResourceTable();
   private settingsStored: StoredModule['settings'];
   private readonly rules: RulesDriver;
+  private launchTimer: NodeJS.Timeout | undefined;
   private remoteResources: Readonly<Record<string, string>> | undefined;
 
   constructor(private readonly deps: RuntimeDeps) {
@@ -72,9 +76,15 @@ export class ModuleRuntime {
     this.settingsStored = stored.settings;
     this.engine = initialMirror(settingsFor(deps), deps.now(), stored.facts);
     this.publishFacts();
-    if (stored.running) {
-      this.write('I', 'Module was running when keel stopped: starting it again');
-      void this.command('start', [], undefined, 'keel');
+    const launch = launchDecision({
+      boot: deps.loaded.config.service.boot,
+      bootDelaySec: deps.loaded.config.service.bootDelay,
+      stored,
+      sameBoot: stored.savedAt !== undefined && stored.savedAt >= deps.bootedAt,
+    });
+    if (launch.start) {
+      this.write('I', `Starting the module: ${launch.reason}`);
+      this.launchTimer = setTimeout(() => void this.command('start', [], undefined, 'boot'), launch.delayMs);
     }
   }
 
@@ -147,6 +157,11 @@ export class ModuleRuntime {
     }
   }
 
+  /** Cancels a pending boot start (admin is shutting down). */
+  close(): void {
+    if (this.launchTimer) clearTimeout(this.launchTimer);
+  }
+
   readLog(verbose: boolean) {
     return this.deps.log.read(verbose);
   }
@@ -202,6 +217,7 @@ export class ModuleRuntime {
       facts: this.engine.facts,
       running: this.engine.state !== 'STOP',
       settings: this.settingsStored,
+      savedAt: this.deps.now(),
     });
   }
 

@@ -1,0 +1,105 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { codecs, subjects } from '@keel/bus';
+import { parseClusterConfig, parseModuleConfig } from '@keel/config';
+import { createInbox, InMemoryBusNetwork } from '@keel/testing';
+import { ModuleLog } from '../src/adapters/module-log';
+import { StateStore } from '../src/adapters/state-store';
+import { modulePaths } from '../src/paths';
+import { ScriptRun, ScriptRunner } from '../src/ports/script-runner.port';
+import { ModuleRuntime } from '../src/runtime/module-runtime';
+
+// ModuleRuntime orchestrates: the automaton decides, the runtime runs scripts, persists, logs and
+// publishes. Scripts and the bus are in-memory twins here; the medium and lab tests use real ones.
+const CLUSTER = `<cluster><lans><lan name="default"><node name="node1" addr="198.18.0.1"/><node name="node2" addr="198.18.0.2"/></lan></lans></cluster>`;
+const MODULE = `<safe><service mode="mirror"><heart timeout="1s" pulse="100ms"><heartbeat name="default"/></heart><user nicestoptimeout="7s"/></service></safe>`;
+
+class RecordingRunner implements ScriptRunner {
+  readonly runs: ScriptRun[] = [];
+  run(r: ScriptRun) {
+    this.runs.push(r);
+    return Promise.resolve({ code: 0, missing: false, timedOut: false });
+  }
+}
+
+let dir: string;
+beforeEach(() => (dir = mkdtempSync(join(tmpdir(), 'keel-runtime-'))));
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+function sut(clock = { now: 1_000_000 }) {
+  const dirs = { etc: join(dir, 'etc'), var: join(dir, 'var'), home: '/opt/keel' };
+  const paths = modulePaths(dirs, 'demo');
+  const network = new InMemoryBusNetwork();
+  const bus = network.connect({ source: { service: 'admin', node: 'node1' } });
+  const observer = network.connect({ source: { service: 'test', node: 'node1' } });
+  const runner = new RecordingRunner();
+  const deps = {
+    dirs,
+    paths,
+    node: 'node1',
+    cluster: parseClusterConfig(CLUSTER, 'cluster.xml'),
+    loaded: parseModuleConfig(MODULE, 'userconfig.xml', { env: {} }),
+    runner,
+    log: new ModuleLog(paths.logFile),
+    store: new StateStore(paths.stateFile),
+    bus,
+    now: () => clock.now,
+    env: { PATH: '/usr/bin' },
+    bootedAt: 0,
+  };
+  return { rt: new ModuleRuntime(deps), deps, runner, observer, clock };
+}
+
+const flush = () => new Promise((r) => setImmediate(r));
+
+test('start with an unheard peer: prestart and friends run as processes with the module environment, then ALONE', async () => {
+  const { rt, runner, observer, clock } = sut();
+  const states = createInbox<string>();
+  await observer.subscribe(subjects.state('demo'), codecs.stateChange, (m) =>
+    states.push(`${m.payload.state} ${m.payload.readiness}`),
+  );
+  expect(await rt.command('start', [], undefined, 'cli@node1')).toEqual({
+    ok: true,
+    message: 'start accepted',
+  });
+  await flush();
+  clock.now += 1000; // the peer stayed silent for a heartbeat timeout
+  rt.tick();
+  for (let i = 0; i < 10; i++) await flush();
+  expect(rt.state.state).toBe('ALONE');
+  expect(runner.runs.map((r) => `${r.name} ${r.args.join(' ')}`)).toEqual([
+    'transition STOP WAIT start',
+    'prestart STOP WAIT start',
+    'transition WAIT ALONE start',
+    'start_both WAIT ALONE start',
+    'start_prim WAIT ALONE start',
+    'start_sec WAIT ALONE start',
+  ]);
+  expect(runner.runs[0]).toMatchObject({
+    timeoutMs: 7000,
+    env: { SAFEMODULE: 'demo', KEEL_MODULE: 'demo', SAFEUSERVAR: join(dir, 'var/modules/demo') },
+  });
+  expect(await states.next()).toBe('WAIT Transient');
+});
+
+test('what must survive is on disk: a new runtime after a restart of keel starts the module again', async () => {
+  const first = sut();
+  await first.rt.command('start', [], undefined, 'cli');
+  await flush();
+  expect(first.deps.store.load()).toMatchObject({ running: true });
+  const second = sut();
+  expect(second.deps.log.read(false).map((e) => e.text)).toContain(
+    'Starting the module: it was running when keel stopped',
+  );
+  second.rt.close();
+});
+
+test('a refused command says why and changes nothing', async () => {
+  const { rt } = sut();
+  expect(await rt.command('swap', [], undefined, 'cli')).toEqual({
+    ok: false,
+    message: 'swap needs PRIM (Ready) and SECOND (Ready), not STOP (NotReady) with remote UNKNOWN',
+  });
+  expect(rt.state.state).toBe('STOP');
+});
