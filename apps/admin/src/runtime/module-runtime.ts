@@ -75,6 +75,7 @@ export class ModuleRuntime {
     const stored = deps.store.load();
     this.settingsStored = stored.settings;
     this.engine = initialMirror(settingsFor(deps), deps.now(), stored.facts);
+    this.resetCheckerResources();
     this.publishFacts();
     const launch = launchDecision({
       boot: deps.loaded.config.service.boot,
@@ -157,6 +158,21 @@ export class ModuleRuntime {
     }
   }
 
+  /**
+   * Every configured checker's resource starts as `init` (reference §5.11): a wait rule on it
+   * holds the start in WAIT (Transient) until the checker has spoken. Back to `init` at STOP.
+   */
+  private resetCheckerResources(): void {
+    const c = this.deps.loaded.config.check;
+    const names = [
+      ...[...c.tcp, ...c.ping, ...c.intf, ...c.ip, ...c.custom, ...c.module].map(
+        (x) => `${x.kind}.${x.ident}`,
+      ),
+      ...(c.splitbrain ? [`splitbrain.${c.splitbrain.ident}`, 'splitbrain.uptodate'] : []),
+    ];
+    for (const name of names) this.setResource(name, 'init', 'admin', true);
+  }
+
   /** Cancels a pending boot start (admin is shutting down). */
   close(): void {
     if (this.launchTimer) clearTimeout(this.launchTimer);
@@ -184,6 +200,11 @@ export class ModuleRuntime {
     outcome.logs.forEach((l) => this.write('I', l));
     outcome.assignments.forEach((a) => this.setResource(a.resource, a.value, a.rule));
     outcome.inputs.forEach((i) => this.submit(i));
+    // A start closes the automaton's gate; the rules' latest verdict reopens it (every tick, so a
+    // start that follows another without a stop is never left waiting for a change).
+    const gate = this.rules.gateOpen;
+    if (gate !== undefined && this.engine.state === 'WAIT' && gate !== this.engine.gateOpen)
+      this.submit({ kind: 'gate', open: gate });
   }
 
   write(level: LogLevel, text: string): void {
@@ -235,6 +256,7 @@ export class ModuleRuntime {
     switch (e.kind) {
       case 'state':
         this.setResource('state.local', `${e.state} ${e.readiness}`, 'admin', true);
+        if (e.state === 'STOP') this.resetCheckerResources();
         return this.publishState(e.state, e.readiness);
       case 'log':
         return this.write(e.level, e.text);
@@ -305,5 +327,6 @@ function settingsFor(deps: RuntimeDeps): MirrorSettings {
     replication: m.rfs !== undefined,
     scripts: m.user !== undefined,
     peerSilenceMs: timeouts.length > 0 ? Math.max(...timeouts) : 0,
+    gateAtStart: true,
   };
 }

@@ -45,9 +45,12 @@ export class RulesDriver {
     this.state = this.machine.initial();
   }
 
-  /** When the machine next wants to evaluate. */
-  get nextDue(): number | undefined {
-    return this.state.nextDue;
+  /**
+   * Whether the start-up gate lets the module leave WAIT (Transient), as of the last evaluation;
+   * undefined before the first one.
+   */
+  get gateOpen(): boolean | undefined {
+    return this.state.gate === undefined ? undefined : this.state.gate.length === 0;
   }
 
   step(v: RulesView): RulesOutcome {
@@ -79,7 +82,7 @@ export class RulesDriver {
           inputs.push({ kind: 'rule', action: 'wakeup', rule: e.rule });
           break;
         case 'gate':
-          inputs.push({ kind: 'gate', open: !e.hold });
+          // Sent to the automaton on every tick from `gateOpen` (see ModuleRuntime.tick).
           break;
         case 'assign':
           assignments.push({ resource: e.resource, value: e.value, rule: e.rule });

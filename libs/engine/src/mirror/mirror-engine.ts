@@ -294,6 +294,7 @@ function startJob(d: Draft, steps: Step[]): void {
 
 function beginStart(d: Draft, mode: StartMode, now: number, fullsync: boolean): void {
   d.intent = { mode, since: now, fullsync };
+  if (d.settings.gateAtStart) d.gateOpen = false;
   if (d.state === 'WAIT') return;
   startJob(d, [
     enter('WAIT', 'Transient'),

@@ -23,6 +23,12 @@ export interface MirrorSettings {
   readonly scripts: boolean;
   /** How long a starting node listens for its peer before it judges the peer absent (the heartbeat timeout). */
   readonly peerSilenceMs: number;
+  /**
+   * Every start waits for a `gate` input before choosing a role: the failover rules must have
+   * looked at the resources of their wait rules once (reference §5.11). Off when nothing feeds
+   * gates (the pure scenario tests).
+   */
+  readonly gateAtStart?: boolean;
 }
 
 /** What a node remembers across restarts of keel and of the machine. */
