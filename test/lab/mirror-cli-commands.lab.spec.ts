@@ -75,7 +75,7 @@ mirrorScenario('mirror cli commands', (c) => {
     await c().waitState('node1', 'STOP');
     expect((await c().keel('node2', 'primforce')).code).toBe(0);
     await c().waitState('node2', 'ALONE');
-    expect(await c().log('node2')).toMatch(/ I Action primforce called by cli@node2/);
+    expect(await c().log('node2')).toMatch(/ I Action primforce called by root/);
   });
 
   test('a bad command or an unknown module says what is allowed', async () => {

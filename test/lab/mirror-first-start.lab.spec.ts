@@ -39,10 +39,10 @@ describeLab('mirror first start', () => {
       'start_sec WAIT SECOND start',
     ]);
     const log1 = await c.log('node1');
-    expect(log1).toMatch(/ I Action prim called by cli@node1/);
+    expect(log1).toMatch(/ I Action prim called by root/);
     expect(log1).toMatch(/ I Local state ALONE Ready/);
     expect(log1).toMatch(/ I Remote state SECOND Ready/);
     expect(log1).toMatch(/ I Local state PRIM Ready/);
-    expect(await c.log('node2')).toMatch(/ I Action second called by cli@node2/);
+    expect(await c.log('node2')).toMatch(/ I Action second called by root/);
   });
 });

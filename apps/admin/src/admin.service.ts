@@ -83,11 +83,7 @@ export class AdminService implements OnModuleInit, OnApplicationShutdown {
       this.runtimes.set(rt.module, rt);
       this.subscriptions.push(
         await this.bus.serve(subjects.cmd(rt.module), rpcs.moduleCommand, (req) =>
-          handleCommand(
-            rt,
-            req.payload,
-            req.source.service === 'cli' ? `${req.source.service}@${req.source.node}` : req.source.service,
-          ),
+          handleCommand(rt, req.payload, req.payload.caller ?? `${req.source.service}@${req.source.node}`),
         ),
       );
       this.logger.info('module loaded', { module: rt.module, mode: found.loaded.config.mode });

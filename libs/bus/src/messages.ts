@@ -39,6 +39,8 @@ export const ModuleCommandSchema = z.object({
   args: z.array(z.string().max(1024)).max(32).default([]),
   /** `-i <identity>`: who asked, recorded in the module log. */
   identity: z.string().min(1).max(256).optional(),
+  /** The administrator behind a command without identity: the local user, or admin@<address> via the API. */
+  caller: z.string().min(1).max(256).optional(),
 });
 export type ModuleCommand = z.output<typeof ModuleCommandSchema>;
 

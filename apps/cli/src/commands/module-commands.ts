@@ -1,5 +1,6 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { userInfo } from 'node:os';
 import { CommandName, ModuleCommand } from '@keel/bus';
 import { STATE_EXIT_CODE } from '@keel/engine';
 import { parseArgs } from '../args';
@@ -90,7 +91,14 @@ export async function runModuleCommand(
 async function dispatch(name: string, args: readonly string[], ctx: ModuleCommandContext): Promise<number> {
   const { io, admin } = ctx;
   const send = (module: string, command: CommandName, cargs: string[], identity?: string) => {
-    const c: ModuleCommand = { module, name: command, args: cargs, ...(identity ? { identity } : {}) };
+    // Without -i the command is an administrator's: the log names the user, as SafeKit's
+    // `called by SYSTEM/root` does (reference §2.3).
+    const c: ModuleCommand = {
+      module,
+      name: command,
+      args: cargs,
+      ...(identity ? { identity } : { caller: userName() }),
+    };
     return admin.send(c);
   };
 
@@ -205,6 +213,14 @@ async function dispatch(name: string, args: readonly string[], ctx: ModuleComman
     }
     default:
       throw new UsageError(`unknown command '${name}'`);
+  }
+}
+
+function userName(): string {
+  try {
+    return userInfo().username || 'root';
+  } catch {
+    return `uid${process.getuid?.() ?? ''}`;
   }
 }
 
