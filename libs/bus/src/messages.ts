@@ -1,6 +1,7 @@
 // Payload schemas of every keel v1 message. Fields may be added (optional) within v1;
 // removing or retyping a field needs keel.v2 subjects and envelope v: 2.
 import { z } from 'zod';
+import { MIRROR_COMMAND_NAMES } from '@keel/engine';
 
 const ModuleName = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/);
 const ComponentName = z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/);
@@ -8,16 +9,7 @@ const Timestamp = z.iso.datetime({ offset: true });
 
 /** SafeKit-compatible module commands (`safekit <name> -m <module> [args] [-i identity]`). */
 export const COMMAND_NAMES = [
-  'start',
-  'stop',
-  'restart',
-  'stopstart',
-  'forcestop',
-  'prim',
-  'second',
-  'swap',
-  'primforce',
-  'failover',
+  ...MIRROR_COMMAND_NAMES,
   'boot',
   'errd',
   'checker',
@@ -166,3 +158,14 @@ export const ServicePresenceSchema = z.object({
   version: z.string().min(1).max(64).optional(),
 });
 export type ServicePresence = z.output<typeof ServicePresenceSchema>;
+
+/** The detail of a `state` command reply (JSON): what `keel state` prints. */
+export interface StateReport {
+  readonly module: string;
+  readonly state: string;
+  readonly readiness: string;
+  /** The `state -lq` exit code of the state. */
+  readonly exitCode: number;
+  readonly remote: string;
+  readonly resources: Record<string, { readonly value: string; readonly since: string; readonly by: string }>;
+}

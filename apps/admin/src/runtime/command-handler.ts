@@ -1,30 +1,9 @@
-import { HandlerError, ModuleCommand, CommandResult } from '@keel/bus';
-import { MirrorCommandName, STATE_EXIT_CODE } from '@keel/engine';
+import { HandlerError, ModuleCommand, CommandResult, StateReport } from '@keel/bus';
+import { MIRROR_COMMAND_NAMES, MirrorCommandName, STATE_EXIT_CODE } from '@keel/engine';
 import { formatEntry } from '../adapters/module-log';
 import { ModuleRuntime } from './module-runtime';
 
-const LIFECYCLE = new Set<string>([
-  'start',
-  'stop',
-  'restart',
-  'stopstart',
-  'forcestop',
-  'prim',
-  'second',
-  'swap',
-  'primforce',
-  'failover',
-]);
-
-/** What `keel state` needs, as JSON in the reply's detail. */
-export interface StateReport {
-  readonly module: string;
-  readonly state: string;
-  readonly readiness: string;
-  readonly exitCode: number;
-  readonly remote: string;
-  readonly resources: Record<string, { value: string; since: string; by: string }>;
-}
+const LIFECYCLE = new Set<string>(MIRROR_COMMAND_NAMES);
 
 /**
  * Answers one module command from the bus (the CLI, the API, scripts). Refusals become error

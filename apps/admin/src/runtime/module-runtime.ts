@@ -1,4 +1,4 @@
-import { ClusterConfig, LoadedModule, moduleNodes } from '@keel/config';
+import { allCheckers, ClusterConfig, LoadedModule, moduleNodes } from '@keel/config';
 import {
   advertisedFacts,
   Effect,
@@ -164,12 +164,8 @@ export class ModuleRuntime {
    */
   private resetCheckerResources(): void {
     const c = this.deps.loaded.config.check;
-    const names = [
-      ...[...c.tcp, ...c.ping, ...c.intf, ...c.ip, ...c.custom, ...c.module].map(
-        (x) => `${x.kind}.${x.ident}`,
-      ),
-      ...(c.splitbrain ? [`splitbrain.${c.splitbrain.ident}`, 'splitbrain.uptodate'] : []),
-    ];
+    const names = allCheckers(c).map((x) => `${x.kind}.${x.ident}`);
+    if (c.splitbrain) names.push('splitbrain.uptodate');
     for (const name of names) this.setResource(name, 'init', 'admin', true);
   }
 

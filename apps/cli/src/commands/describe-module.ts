@@ -1,4 +1,4 @@
-import { BuiltinRule, ModuleConfig } from '@keel/config';
+import { allCheckers, BuiltinRule, ModuleConfig } from '@keel/config';
 
 /** The short summary confcheck prints for a valid module: what an administrator checks at a glance. */
 export function describeModule(m: ModuleConfig, rules: readonly BuiltinRule[]): string[] {
@@ -20,15 +20,7 @@ export function describeModule(m: ModuleConfig, rules: readonly BuiltinRule[]): 
   }
   for (const r of m.rfs?.replicated ?? [])
     lines.push(`  replicated ${r.dir}${r.readOnly ? ' (read_only)' : ''}`);
-  const checkers = [
-    ...m.check.tcp,
-    ...m.check.ping,
-    ...m.check.intf,
-    ...m.check.ip,
-    ...m.check.custom,
-    ...m.check.module,
-  ];
-  if (m.check.splitbrain) checkers.push(m.check.splitbrain as never);
+  const checkers = allCheckers(m.check);
   if (checkers.length > 0)
     lines.push(`  checkers: ${checkers.map((c) => `${c.kind}.${c.ident}`).join(', ')}`);
   if (m.errd) lines.push(`  errd: ${m.errd.procs.map((p) => `proc.${p.name}`).join(', ') || 'no process'}`);

@@ -1,7 +1,7 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { userInfo } from 'node:os';
-import { CommandName, ModuleCommand } from '@keel/bus';
+import { CommandName, ModuleCommand, StateReport } from '@keel/bus';
 import { STATE_EXIT_CODE } from '@keel/engine';
 import { parseArgs } from '../args';
 import { AdminClient, CommandFailed } from '../admin-client';
@@ -15,15 +15,6 @@ export interface ModuleCommandContext {
   readonly admin: AdminClient;
   readonly installed: () => string[];
   readonly sleep: (ms: number) => Promise<void>;
-}
-
-interface StateReport {
-  module: string;
-  state: string;
-  readiness: string;
-  exitCode: number;
-  remote: string;
-  resources: Record<string, { value: string; since: string; by: string }>;
 }
 
 const LIFECYCLE: Record<string, string> = {

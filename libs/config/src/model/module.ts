@@ -316,3 +316,18 @@ export interface ModuleConfig {
   /** True when the file uses the pre-7.2 syntax (`<server addr>`, `<lan><node>`). */
   readonly legacySyntax: boolean;
 }
+
+/** Every checker of a module, in document order by kind (splitbrain last). */
+export function allCheckers(
+  c: Checkers,
+): readonly (Located & { readonly kind: string; readonly ident: string })[] {
+  return [
+    ...c.tcp,
+    ...c.ping,
+    ...c.intf,
+    ...c.ip,
+    ...c.custom,
+    ...c.module,
+    ...(c.splitbrain ? [c.splitbrain] : []),
+  ];
+}

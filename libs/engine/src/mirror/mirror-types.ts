@@ -83,17 +83,20 @@ export interface StartIntent {
   readonly fullsync: boolean;
 }
 
-export type MirrorCommandName =
-  | 'start'
-  | 'stop'
-  | 'restart'
-  | 'stopstart'
-  | 'forcestop'
-  | 'prim'
-  | 'second'
-  | 'swap'
-  | 'primforce'
-  | 'failover';
+/** The module commands the automaton itself executes. */
+export const MIRROR_COMMAND_NAMES = [
+  'start',
+  'stop',
+  'restart',
+  'stopstart',
+  'forcestop',
+  'prim',
+  'second',
+  'swap',
+  'primforce',
+  'failover',
+] as const;
+export type MirrorCommandName = (typeof MIRROR_COMMAND_NAMES)[number];
 
 export interface MirrorCommand {
   readonly id: string;
