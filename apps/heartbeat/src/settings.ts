@@ -7,13 +7,16 @@
 // A problem with the cluster, the key or the node name stops the start (HeartbeatStartupError);
 // a module that does not load is only left out (a note).
 import { DEFAULT_NATS_URL } from '@keel/bus';
-import { loadClusterConfig, type ClusterConfig } from '@keel/config';
-import { hostname, networkInterfaces } from 'node:os';
+import {
+  installedModules,
+  loadClusterConfig,
+  loadClusterKeyFile,
+  resolveNodeName,
+  thisMachine,
+  type ClusterConfig,
+  type Machine,
+} from '@keel/config';
 import { join } from 'node:path';
-import { loadClusterKeyFile } from './adapters/cluster-key-file';
-import { discoverModules } from './adapters/module-discovery';
-import { assignModuleIds } from './core/module-ids';
-import { resolveNodeName, type HostFacts } from './core/node-name';
 import { buildPlan, type HeartbeatPlan, type PlanNote } from './core/plan';
 
 export type Env = Readonly<Record<string, string | undefined>>;
@@ -56,16 +59,6 @@ export class HeartbeatStartupError extends Error {
   override readonly name = 'HeartbeatStartupError';
 }
 
-/** What identifies this machine besides $KEEL_NODE. */
-export type Machine = Omit<HostFacts, 'explicit'>;
-
-export function thisMachine(): Machine {
-  const addresses = Object.values(networkInterfaces())
-    .flatMap((list) => list ?? [])
-    .map((i) => i.address);
-  return { hostname: hostname(), localAddresses: addresses };
-}
-
 export function resolveHeartbeatSettings(env: Env, machine: Machine = thisMachine()): HeartbeatSettings {
   const paths = heartbeatPaths(env);
   let cluster: ClusterConfig;
@@ -83,21 +76,8 @@ export function resolveHeartbeatSettings(env: Env, machine: Machine = thisMachin
     throw new HeartbeatStartupError((err as Error).message, { cause: err });
   }
 
-  const discovered = discoverModules(paths.modulesDir, cluster, env);
-  const ids = assignModuleIds(discovered.modules.map((m) => ({ name: m.name, id: m.id })));
-  const notes: PlanNote[] = [...discovered.notes];
-  for (const p of ids.problems) notes.push({ level: 'error', module: p.module, message: p.message });
-  for (const name of ids.derived) {
-    notes.push({
-      level: 'warn',
-      module: name,
-      message: `no ${join(paths.modulesDir, name, 'id')}: module id ${ids.ids.get(name)} derived from the installed modules; write the id file on both nodes to keep the ports stable`,
-    });
-  }
-  const modules = discovered.modules.flatMap((m) => {
-    const id = ids.ids.get(m.name);
-    return id === undefined ? [] : [{ name: m.name, id, config: m.config }];
-  });
+  const { modules, notes: found } = installedModules(paths.modulesDir, cluster, env);
+  const notes: PlanNote[] = [...found];
   const built = buildPlan({ node: named.node, cluster, modules });
   notes.push(...built.notes);
   return {

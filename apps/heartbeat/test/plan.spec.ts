@@ -1,8 +1,6 @@
 // The plan of a node: which modules it serves, peer, port, endpoints and times per LAN; module
 // ids; which node this is.
-import { parseClusterConfig } from '@keel/config';
-import { assignModuleIds, parseModuleId } from '../src/core/module-ids';
-import { resolveNodeName } from '../src/core/node-name';
+import { assignModuleIds, parseClusterConfig, parseModuleId, resolveNodeName } from '@keel/config';
 import { buildPlan } from '../src/core/plan';
 import { cluster, mirrorModule, mirrorXml } from './support/fixtures';
 

@@ -23,3 +23,14 @@ export {
 } from './generated/rules';
 export { generatedCheckers, type LocalAddress, type GeneratedCheckers } from './generated/checkers';
 export { defaultPorts } from './ports';
+export {
+  ClusterKeyError,
+  MIN_CLUSTER_KEY_BYTES,
+  parseClusterKey,
+  loadClusterKeyFile,
+} from './node/cluster-key';
+export { assignModuleIds, parseModuleId, type IdAssignment, type InstalledModule } from './node/module-ids';
+export { resolveNodeName, type HostFacts, type NodeNameResult } from './node/node-name';
+export { thisMachine, type Machine } from './node/machine';
+export { discoverModules, type DiscoveredModule, type NodeNote } from './node/module-discovery';
+export { installedModules, type InstalledModuleConfig } from './node/installed-modules';

@@ -6,6 +6,7 @@ import {
   moduleNodes,
   type ClusterConfig,
   type ModuleConfig,
+  type NodeNote,
 } from '@keel/config';
 import { MAX_LAN_NAME, MAX_NODE_NAME, MODULE_NAME } from '../wire/packet';
 
@@ -40,11 +41,8 @@ export interface HeartbeatPlan {
   readonly modules: readonly ModulePlan[];
 }
 
-export interface PlanNote {
-  readonly level: 'info' | 'warn' | 'error';
-  readonly module: string;
-  readonly message: string;
-}
+/** What the plan reports about a module (the same notes as module discovery). */
+export type PlanNote = NodeNote;
 
 export interface PlanInput {
   readonly node: string;

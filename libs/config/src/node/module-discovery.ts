@@ -1,18 +1,23 @@
 // Finds the installed modules: $KEEL_ETC/modules/<name>/conf/userconfig.xml, each with an
 // optional id file $KEEL_ETC/modules/<name>/id. A module that does not load is reported and
-// left out; the others still get their heartbeats.
-import {
-  checkModuleAgainstCluster,
-  ConfigError,
-  IssueSink,
-  loadModuleConfig,
-  type ClusterConfig,
-  type ModuleConfig,
-} from '@keel/config';
+// left out; the others still run. Shared by the node services (heartbeat, rfs) so that they see
+// the same modules and number their ports from the same ids.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseModuleId } from '../core/module-ids';
-import type { PlanNote } from '../core/plan';
+import { ConfigError, IssueSink } from '../errors';
+import { loadModuleConfig } from '../load';
+import type { ClusterConfig } from '../model/cluster';
+import type { ModuleConfig } from '../model/module';
+import { checkModuleAgainstCluster } from '../relations/module-cluster';
+import { parseModuleId } from './module-ids';
+
+/** Something a node service reports at start about a module it serves or leaves out. */
+export interface NodeNote {
+  readonly level: 'info' | 'warn' | 'error';
+  /** The module concerned, or '-' for the node. */
+  readonly module: string;
+  readonly message: string;
+}
 
 export interface DiscoveredModule {
   readonly name: string;
@@ -25,8 +30,8 @@ export function discoverModules(
   modulesDir: string,
   cluster: ClusterConfig,
   env: Readonly<Record<string, string | undefined>>,
-): { modules: DiscoveredModule[]; notes: PlanNote[] } {
-  const notes: PlanNote[] = [];
+): { modules: DiscoveredModule[]; notes: NodeNote[] } {
+  const notes: NodeNote[] = [];
   const modules: DiscoveredModule[] = [];
   let names: string[];
   try {

@@ -1,6 +1,6 @@
 // Which cluster.xml node this machine is (pure): $KEEL_NODE if set, else the hostname, else
 // the short hostname, else the only node one of whose cluster addresses is a local address.
-import type { ClusterConfig } from '@keel/config';
+import type { ClusterConfig } from '../model/cluster';
 
 export interface HostFacts {
   /** $KEEL_NODE, when set. */

@@ -1,0 +1,37 @@
+// The modules a node service serves: discovered on disk, checked against cluster.xml, each with
+// its module id (id file, else derived). Every node service of a node (heartbeat, rfs) calls this
+// one function, so they agree on which modules exist and on the ids their ports are numbered from.
+import { join } from 'node:path';
+import type { ClusterConfig } from '../model/cluster';
+import type { ModuleConfig } from '../model/module';
+import { discoverModules, type NodeNote } from './module-discovery';
+import { assignModuleIds } from './module-ids';
+
+export interface InstalledModuleConfig {
+  readonly name: string;
+  readonly id: number;
+  readonly config: ModuleConfig;
+}
+
+export function installedModules(
+  modulesDir: string,
+  cluster: ClusterConfig,
+  env: Readonly<Record<string, string | undefined>>,
+): { modules: InstalledModuleConfig[]; notes: NodeNote[] } {
+  const discovered = discoverModules(modulesDir, cluster, env);
+  const ids = assignModuleIds(discovered.modules.map((m) => ({ name: m.name, id: m.id })));
+  const notes: NodeNote[] = [...discovered.notes];
+  for (const p of ids.problems) notes.push({ level: 'error', module: p.module, message: p.message });
+  for (const name of ids.derived) {
+    notes.push({
+      level: 'warn',
+      module: name,
+      message: `no ${join(modulesDir, name, 'id')}: module id ${ids.ids.get(name)} derived from the installed modules; write the id file on both nodes to keep the ports stable`,
+    });
+  }
+  const modules = discovered.modules.flatMap((m) => {
+    const id = ids.ids.get(m.name);
+    return id === undefined ? [] : [{ name: m.name, id, config: m.config }];
+  });
+  return { modules, notes };
+}
