@@ -8,6 +8,9 @@ import {
   ModuleCommandSchema,
   ResourceChangedSchema,
   ResourceSetSchema,
+  RfsCommandResultSchema,
+  RfsCommandSchema,
+  RfsEventSchema,
   ServicePresenceSchema,
   StateChangeSchema,
 } from './messages';
@@ -17,6 +20,7 @@ export const CommandReplySchema = replySchema(CommandResultSchema);
 
 export const rpcs = {
   moduleCommand: defineRpc('module.command', ModuleCommandSchema, CommandResultSchema),
+  rfsCommand: defineRpc('rfs.command', RfsCommandSchema, RfsCommandResultSchema),
 } as const;
 
 export const codecs = {
@@ -28,4 +32,7 @@ export const codecs = {
   logLine: defineCodec('module.log', LogLineSchema),
   heartbeatView: defineCodec('heartbeat.view', HeartbeatViewSchema),
   servicePresence: defineCodec('node.service', ServicePresenceSchema),
+  rfsCommand: rpcs.rfsCommand.request,
+  rfsReply: rpcs.rfsCommand.reply,
+  rfsEvent: defineCodec('rfs.event', RfsEventSchema),
 } as const;

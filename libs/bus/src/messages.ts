@@ -159,6 +159,74 @@ export const ServicePresenceSchema = z.object({
 });
 export type ServicePresence = z.output<typeof ServicePresenceSchema>;
 
+/** Replication roles of a module on this node (the engine's `replication` effect). */
+export const REPLICATION_ROLES = ['primary', 'secondary', 'stopped'] as const;
+export const ReplicationRoleSchema = z.enum(REPLICATION_ROLES);
+export type ReplicationRole = z.output<typeof ReplicationRoleSchema>;
+
+/**
+ * admin -> rfs: run the module's replication in this role. Answered once the replicated
+ * directories are mounted (primary read-write, secondary read-only), or once the daemon is gone
+ * for `stopped`; a secondary's resynchronisation goes on after the answer and ends with the
+ * `synced` event.
+ */
+export const RfsCommandSchema = z.object({
+  module: ModuleName,
+  role: ReplicationRoleSchema,
+  /** Secondary: copy everything (full reintegration) instead of the changed zones. */
+  full: z.boolean().default(false),
+});
+export type RfsCommand = z.output<typeof RfsCommandSchema>;
+
+/** The outcome of an rfs command; a daemon that could not mount is `ok: false`, not a bus error. */
+export const RfsCommandResultSchema = z.object({
+  ok: z.boolean(),
+  message: z.string().max(4096).optional(),
+});
+export type RfsCommandResult = z.output<typeof RfsCommandResultSchema>;
+
+/** What a replication daemon reports, in its own words (keel-rfsd's stdout events, plus `exited`). */
+export const RFS_EVENTS = [
+  'mounted',
+  'connected',
+  'reintegration',
+  'synced',
+  'link-lost',
+  'error',
+  'exited',
+] as const;
+export const RfsEventNameSchema = z.enum(RFS_EVENTS);
+export type RfsEventName = z.output<typeof RfsEventNameSchema>;
+
+const Count = z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER);
+
+export const RfsEventSchema = z.object({
+  module: ModuleName,
+  event: RfsEventNameSchema,
+  /** The role the daemon runs in. */
+  role: z.enum(['primary', 'secondary']),
+  /** The daemon's process id: tells two runs apart. */
+  pid: z.number().int().positive().optional(),
+  /** connected: the peer's address:port. */
+  peer: z.string().min(1).max(300).optional(),
+  /** reintegration: everything is copied. */
+  full: z.boolean().optional(),
+  /** synced: what the resynchronisation copied and how long it took. */
+  files: Count.optional(),
+  bytes: Count.optional(),
+  ms: Count.optional(),
+  /** link-lost: why. */
+  reason: z.string().max(4096).optional(),
+  /** error: the daemon's message (fatal: it exits next). */
+  message: z.string().max(4096).optional(),
+  /** exited: exit code, or the signal that ended it. */
+  code: z.number().int().nullable().optional(),
+  signal: z.string().max(32).nullable().optional(),
+  /** exited: the rfs service asked for it (a command or its own shutdown). */
+  requested: z.boolean().optional(),
+});
+export type RfsEvent = z.output<typeof RfsEventSchema>;
+
 /** The detail of a `state` command reply (JSON): what `keel state` prints. */
 export interface StateReport {
   readonly module: string;

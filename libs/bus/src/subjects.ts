@@ -17,6 +17,8 @@ export const MODULE_SUBJECT_KINDS = {
   resourceChanged: 'resource.changed',
   log: 'log',
   heartbeatView: 'heartbeat.view',
+  rfsCmd: 'rfs.cmd',
+  rfsEvent: 'rfs.event',
 } as const;
 export type ModuleSubjectKind = keyof typeof MODULE_SUBJECT_KINDS;
 
@@ -48,6 +50,10 @@ export const subjects = {
   log: (module: string) => moduleSubject(module, 'log'),
   /** Events: heartbeat's view of the peers of a module. */
   heartbeatView: (module: string) => moduleSubject(module, 'heartbeatView'),
+  /** Request/reply: the replication role of a module on this node, served by rfs. */
+  rfsCmd: (module: string) => moduleSubject(module, 'rfsCmd'),
+  /** Events: what the module's replication daemon reports (synced, link lost, ...). */
+  rfsEvent: (module: string) => moduleSubject(module, 'rfsEvent'),
   /** Events: node-level service presence (which keel services run on this node). */
   nodeServices: () => `${SUBJECT_PREFIX}.node.services`,
   /** Subscription pattern: one kind of subject for every module, e.g. keel.v1.*.state. */

@@ -260,6 +260,43 @@ export function describeBusPortContract(name: string, factory: BusPortFactory): 
         expect(reply.detail).toBe(`failover off on ${subjects.cmd(module)} by alice`);
       });
 
+      it('carries the replication control on the real rfs subjects, apart from module commands', async () => {
+        const { bus: admin } = await sut('admin');
+        const { bus: rfs } = await sut('rfs');
+        const module = `m${ns}`;
+        // admin serves every module command; an rfs command must not reach it.
+        await admin.serve(subjects.anyModule('cmd'), rpcs.moduleCommand, () => ({ detail: 'admin' }));
+        await expect(
+          admin.request(
+            subjects.rfsCmd(module),
+            rpcs.rfsCommand,
+            { module, role: 'primary', full: false },
+            { timeoutMs: REQUEST_TIMEOUT_MS },
+          ),
+        ).rejects.toBeInstanceOf(BusNoRespondersError);
+
+        const events = createInbox<Envelope<unknown>>();
+        await admin.subscribe(subjects.anyModule('rfsEvent'), codecs.rfsEvent, (msg) => events.push(msg));
+        await rfs.serve(subjects.rfsCmd(module), rpcs.rfsCommand, (req) => {
+          rfs.publish(subjects.rfsEvent(module), codecs.rfsEvent, {
+            module,
+            event: 'mounted',
+            role: 'secondary',
+          });
+          return { ok: true, message: `${req.payload.role}${req.payload.full ? ' full' : ''}` };
+        });
+
+        const reply = await admin.request(
+          subjects.rfsCmd(module),
+          rpcs.rfsCommand,
+          { module, role: 'secondary', full: true },
+          { timeoutMs: REQUEST_TIMEOUT_MS },
+        );
+
+        expect(reply).toEqual({ ok: true, message: 'secondary full' });
+        expect((await events.next()).payload).toEqual({ module, event: 'mounted', role: 'secondary' });
+      });
+
       it('fails with BusTimeoutError when the responder does not answer in time', async () => {
         const { bus: client } = await sut('api');
         const { bus: server } = await sut('admin');
