@@ -1,0 +1,156 @@
+//! What travels on a replication link.
+//!
+//! The primary sends [`Op`]s, each answered by one [`Message::Ack`] from the secondary. Live
+//! operations mirror what an application did through the primary's mount; the `Sync*`, `Listing`
+//! and `StatFile` operations drive a reintegration. Every path is relative to one replicated
+//! directory, named by its index (`dir`) in the module's `<rfs>` list, the same on both nodes.
+
+use crate::relpath::RelPath;
+
+/// A time as the file system keeps it: seconds and nanoseconds since the epoch.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Time {
+    pub sec: i64,
+    pub nsec: u32,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum EntryKind {
+    File,
+    Dir,
+    Symlink,
+    /// Fifos, sockets and devices: listed so the secondary keeps them, never copied.
+    Other,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Op {
+    /// Write bytes at an offset of an existing regular file.
+    Write {
+        dir: u8,
+        path: RelPath,
+        offset: u64,
+        data: Vec<u8>,
+    },
+    Truncate {
+        dir: u8,
+        path: RelPath,
+        len: u64,
+    },
+    /// Create (or empty) a regular file with this mode and owner.
+    Create {
+        dir: u8,
+        path: RelPath,
+        mode: u32,
+        uid: u32,
+        gid: u32,
+    },
+    /// Make a directory (nothing if it is one already) and set mode and owner.
+    Mkdir {
+        dir: u8,
+        path: RelPath,
+        mode: u32,
+        uid: u32,
+        gid: u32,
+    },
+    /// Make (or replace) a symbolic link.
+    Symlink {
+        dir: u8,
+        path: RelPath,
+        target: Vec<u8>,
+        uid: u32,
+        gid: u32,
+    },
+    Link {
+        dir: u8,
+        from: RelPath,
+        to: RelPath,
+    },
+    Unlink {
+        dir: u8,
+        path: RelPath,
+    },
+    Rmdir {
+        dir: u8,
+        path: RelPath,
+    },
+    Rename {
+        dir: u8,
+        from: RelPath,
+        to: RelPath,
+        flags: u32,
+    },
+    Chmod {
+        dir: u8,
+        path: RelPath,
+        mode: u32,
+    },
+    /// `None` leaves that id unchanged (chown's -1).
+    Chown {
+        dir: u8,
+        path: RelPath,
+        uid: Option<u32>,
+        gid: Option<u32>,
+    },
+    /// Times resolved on the primary (never "now", which would differ on the secondary).
+    SetTimes {
+        dir: u8,
+        path: RelPath,
+        atime: Option<Time>,
+        mtime: Option<Time>,
+    },
+    Fsync {
+        dir: u8,
+        path: RelPath,
+        datasync: bool,
+    },
+    /// A reintegration starts; `full` = every file is copied whatever the secondary holds.
+    SyncBegin {
+        full: bool,
+    },
+    /// The exact entries of a directory: the secondary removes any other entry, and any entry
+    /// whose kind differs.
+    Listing {
+        dir: u8,
+        path: RelPath,
+        entries: Vec<(Vec<u8>, EntryKind)>,
+    },
+    /// Asks for the size and modification time of a file (answered in the ack).
+    StatFile {
+        dir: u8,
+        path: RelPath,
+    },
+    /// The reintegration is complete: the secondary's data is now up to date.
+    SyncEnd {
+        files: u64,
+        bytes: u64,
+    },
+}
+
+/// The secondary's answer to one operation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Ack {
+    /// Sequence number of the operation's frame.
+    pub seq: u64,
+    /// 0, or the errno the operation failed with on the secondary.
+    pub errno: i32,
+    /// For `StatFile`: size and modification time of the secondary's copy.
+    pub size: u64,
+    pub mtime: Time,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Message {
+    Op(Op),
+    Ack(Ack),
+}
+
+impl Op {
+    /// Operations that change the namespace, after which cached open files may name other files.
+    pub fn changes_names(&self) -> bool {
+        matches!(
+            self,
+            Op::Unlink { .. } | Op::Rmdir { .. } | Op::Rename { .. } | Op::Listing { .. } | Op::Create { .. }
+        )
+    }
+}

@@ -1,0 +1,137 @@
+//! Command line of keel-rfsd (written by apps/rfs; see docs/decisions/0009-replication.md).
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::time::Duration;
+
+pub const USAGE: &str = "usage: keel-rfsd --role primary|secondary --dir <path>... \
+(--listen <addr:port> | --connect <addr:port>) --key-file <path> --state-dir <path> \
+[--full] [--async second|none] [--timeout-ms <n>]";
+
+#[derive(Debug, PartialEq)]
+pub enum Role {
+    Primary { listen: SocketAddr },
+    Secondary { connect: SocketAddr, full: bool },
+}
+
+#[derive(Debug)]
+pub struct Args {
+    pub role: Role,
+    pub dirs: Vec<PathBuf>,
+    pub key_file: PathBuf,
+    pub state_dir: PathBuf,
+    /// `<rfs async="second">`: the secondary acknowledges on receipt.
+    pub ack_on_receipt: bool,
+    /// How long the primary waits for an ack before it gives the secondary up.
+    pub timeout: Duration,
+}
+
+pub fn parse(argv: impl IntoIterator<Item = String>) -> Result<Args, String> {
+    let mut role = None;
+    let (mut listen, mut connect, mut key_file, mut state_dir) = (None, None, None, None);
+    let mut dirs = Vec::new();
+    let mut full = false;
+    let mut ack_on_receipt = true;
+    let mut timeout = Duration::from_secs(10);
+    let mut it = argv.into_iter();
+    while let Some(flag) = it.next() {
+        let mut value = || it.next().ok_or_else(|| format!("{flag} needs a value; {USAGE}"));
+        match flag.as_str() {
+            "--role" => role = Some(value()?),
+            "--dir" => dirs.push(PathBuf::from(value()?)),
+            "--listen" => listen = Some(addr(&flag, &value()?)?),
+            "--connect" => connect = Some(addr(&flag, &value()?)?),
+            "--key-file" => key_file = Some(PathBuf::from(value()?)),
+            "--state-dir" => state_dir = Some(PathBuf::from(value()?)),
+            "--full" => full = true,
+            "--async" => {
+                ack_on_receipt = match value()?.as_str() {
+                    "second" => true,
+                    "none" => false,
+                    other => return Err(format!("--async must be second or none, not '{other}'")),
+                }
+            }
+            "--timeout-ms" => {
+                let v = value()?;
+                let ms: u64 = v
+                    .parse()
+                    .map_err(|_| format!("--timeout-ms must be a number of milliseconds, not '{v}'"))?;
+                if ms == 0 {
+                    return Err("--timeout-ms must be at least 1".into());
+                }
+                timeout = Duration::from_millis(ms);
+            }
+            other => return Err(format!("unknown argument '{other}'; {USAGE}")),
+        }
+    }
+    let role = match (role.as_deref(), listen, connect) {
+        (Some("primary"), Some(listen), None) if !full => Role::Primary { listen },
+        (Some("primary"), _, _) if full => {
+            return Err("--full is for a secondary (it asks its primary)".into())
+        }
+        (Some("primary"), _, _) => return Err("a primary needs --listen and no --connect".into()),
+        (Some("secondary"), None, Some(connect)) => Role::Secondary { connect, full },
+        (Some("secondary"), _, _) => return Err("a secondary needs --connect and no --listen".into()),
+        (Some(other), _, _) => return Err(format!("--role must be primary or secondary, not '{other}'")),
+        (None, _, _) => return Err(format!("--role is required; {USAGE}")),
+    };
+    if dirs.is_empty() {
+        return Err(format!("at least one --dir is required; {USAGE}"));
+    }
+    if dirs.len() > 255 {
+        return Err("at most 255 replicated directories".into());
+    }
+    Ok(Args {
+        role,
+        dirs,
+        key_file: key_file.ok_or_else(|| format!("--key-file is required; {USAGE}"))?,
+        state_dir: state_dir.ok_or_else(|| format!("--state-dir is required; {USAGE}"))?,
+        ack_on_receipt,
+        timeout,
+    })
+}
+
+fn addr(flag: &str, v: &str) -> Result<SocketAddr, String> {
+    v.parse()
+        .map_err(|_| format!("{flag} must be an address:port such as 198.18.1.1:5600, not '{v}'"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn argv(s: &str) -> Vec<String> {
+        s.split_whitespace().map(String::from).collect()
+    }
+
+    #[test]
+    fn reads_a_secondary() {
+        let a = parse(argv("--role secondary --dir /a --dir /b --connect 127.0.0.1:5600 --key-file k --state-dir s --full --async none")).unwrap();
+        assert_eq!(
+            a.role,
+            Role::Secondary {
+                connect: "127.0.0.1:5600".parse().unwrap(),
+                full: true
+            }
+        );
+        assert_eq!(a.dirs.len(), 2);
+        assert!(!a.ack_on_receipt);
+    }
+
+    #[test]
+    fn says_what_is_wrong() {
+        let base = "--dir /a --key-file k --state-dir s";
+        let err = |s: &str| parse(argv(&format!("{s} {base}"))).unwrap_err();
+        assert!(err("--role primary").contains("needs --listen"));
+        assert!(err("--role primary --listen 1.2.3.4:5 --full").contains("--full is for a secondary"));
+        assert!(err("--role boss").contains("primary or secondary"));
+        assert!(err("--role secondary --connect nowhere").contains("address:port"));
+        assert!(err("--role secondary --connect 1.2.3.4:5 --async maybe").contains("second or none"));
+        assert!(err("--role secondary --connect 1.2.3.4:5 --bogus").contains("unknown argument '--bogus'"));
+        assert!(parse(argv(
+            "--role secondary --connect 1.2.3.4:5 --key-file k --state-dir s"
+        ))
+        .unwrap_err()
+        .contains("--dir"));
+    }
+}

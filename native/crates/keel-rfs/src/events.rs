@@ -1,0 +1,45 @@
+//! What the daemon tells its controller (apps/rfs): one JSON object per line on stdout.
+//! Human-readable diagnostics go to stderr.
+
+use serde_json::{json, Value};
+use std::io::Write;
+use std::sync::{Arc, Mutex};
+
+#[derive(Clone, Default)]
+pub struct Events {
+    out: Arc<Mutex<()>>,
+}
+
+impl Events {
+    pub fn emit(&self, event: &str, mut fields: Value) {
+        let _guard = self.out.lock().unwrap_or_else(|p| p.into_inner());
+        if let Value::Object(m) = &mut fields {
+            m.insert("event".into(), Value::String(event.into()));
+        }
+        let mut stdout = std::io::stdout().lock();
+        let _ = writeln!(stdout, "{fields}");
+        let _ = stdout.flush();
+    }
+
+    pub fn mounted(&self, dirs: &[String]) {
+        self.emit("mounted", json!({ "dirs": dirs }));
+    }
+    pub fn connected(&self, peer: &str) {
+        self.emit("connected", json!({ "peer": peer }));
+    }
+    pub fn reintegration(&self, full: bool) {
+        self.emit("reintegration", json!({ "full": full }));
+    }
+    pub fn synced(&self, files: u64, bytes: u64, ms: u128) {
+        self.emit(
+            "synced",
+            json!({ "files": files, "bytes": bytes, "ms": ms as u64 }),
+        );
+    }
+    pub fn link_lost(&self, reason: &str) {
+        self.emit("link-lost", json!({ "reason": reason }));
+    }
+    pub fn error(&self, message: &str) {
+        self.emit("error", json!({ "message": message }));
+    }
+}

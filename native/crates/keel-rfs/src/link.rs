@@ -1,0 +1,116 @@
+//! One authenticated replication connection (see keel_repl::frame for the protocol).
+
+use keel_repl::frame::{body_len, NONCE_LEN};
+use keel_repl::op::Ack;
+use keel_repl::{codec, Handshake, LinkKeys, Message, Op, Opener, Sealer};
+use std::io::{self, Read, Write};
+use std::net::TcpStream;
+use std::time::Duration;
+
+pub struct Link {
+    stream: TcpStream,
+    sealer: Sealer,
+    opener: Opener,
+}
+
+fn invalid(e: impl std::fmt::Display) -> io::Error {
+    io::Error::new(io::ErrorKind::InvalidData, e.to_string())
+}
+
+/// Reads one frame body (bounded before any allocation).
+pub fn read_body(r: &mut impl Read) -> io::Result<Vec<u8>> {
+    let mut prefix = [0u8; 4];
+    r.read_exact(&mut prefix)?;
+    let n = body_len(prefix).map_err(invalid)?;
+    let mut body = vec![0u8; n];
+    r.read_exact(&mut body)?;
+    Ok(body)
+}
+
+pub fn random_nonce() -> io::Result<[u8; NONCE_LEN]> {
+    let mut n = [0u8; NONCE_LEN];
+    std::fs::File::open("/dev/urandom")?.read_exact(&mut n)?;
+    Ok(n)
+}
+
+impl Link {
+    /// The secondary's side of the handshake.
+    pub fn connect(mut stream: TcpStream, key: &[u8], full: bool, timeout: Duration) -> io::Result<Link> {
+        stream.set_nodelay(true)?;
+        stream.set_read_timeout(Some(timeout))?;
+        let nonce_s = random_nonce()?;
+        stream.write_all(&Handshake::hello(key, &nonce_s, full))?;
+        let keys = Handshake::read_welcome(key, &nonce_s, &read_body(&mut stream)?).map_err(invalid)?;
+        let mut sealer = Sealer::new(keys.secondary_to_primary);
+        stream.write_all(&sealer.seal(Handshake::READY).1)?;
+        let mut opener = Opener::new(keys.primary_to_secondary);
+        // Sequence 0 of this direction was the Welcome.
+        opener.skip_one();
+        // The secondary waits for operations as long as the link lives.
+        stream.set_read_timeout(None)?;
+        Ok(Link {
+            stream,
+            sealer,
+            opener,
+        })
+    }
+
+    /// The primary's side; returns the link and whether the secondary asked for a full sync.
+    pub fn accept(mut stream: TcpStream, key: &[u8], timeout: Duration) -> io::Result<(Link, bool)> {
+        stream.set_nodelay(true)?;
+        stream.set_read_timeout(Some(timeout))?;
+        stream.set_write_timeout(Some(timeout))?;
+        let (nonce_s, full) = Handshake::read_hello(key, &read_body(&mut stream)?).map_err(invalid)?;
+        let nonce_p = random_nonce()?;
+        let keys = LinkKeys::derive(key, &nonce_s, &nonce_p);
+        stream.write_all(&Handshake::welcome(&keys, &nonce_p))?;
+        let mut opener = Opener::new(keys.secondary_to_primary);
+        let body = read_body(&mut stream)?;
+        let (_, ready) = opener.open(&body).map_err(invalid)?;
+        if ready != Handshake::READY {
+            return Err(invalid("handshake: expected Ready"));
+        }
+        let mut sealer = Sealer::new(keys.primary_to_secondary);
+        sealer.skip_one();
+        Ok((
+            Link {
+                stream,
+                sealer,
+                opener,
+            },
+            full,
+        ))
+    }
+
+    pub fn send(&mut self, m: &Message) -> io::Result<u64> {
+        let (seq, frame) = self.sealer.seal(&codec::encode(m));
+        self.stream.write_all(&frame)?;
+        Ok(seq)
+    }
+
+    pub fn recv(&mut self) -> io::Result<(u64, Message)> {
+        let body = read_body(&mut self.stream)?;
+        let (seq, payload) = self.opener.open(&body).map_err(invalid)?;
+        Ok((seq, codec::decode(payload).map_err(invalid)?))
+    }
+
+    /// Sends an operation and waits for its ack (the primary's side).
+    pub fn call(&mut self, op: Op) -> io::Result<Ack> {
+        let seq = self.send(&Message::Op(op))?;
+        match self.recv()? {
+            (_, Message::Ack(a)) if a.seq == seq => Ok(a),
+            (_, other) => Err(invalid(format!("expected the ack of frame {seq}, got {other:?}"))),
+        }
+    }
+
+    pub fn peer(&self) -> String {
+        self.stream
+            .peer_addr()
+            .map(|a| a.to_string())
+            .unwrap_or_else(|_| "?".into())
+    }
+
+    pub fn shutdown(&self) {
+        let _ = self.stream.shutdown(std::net::Shutdown::Both);
+    }
+}

@@ -1,0 +1,83 @@
+//! Mount points: clearing what a killed daemon left behind, mounting, unmounting.
+
+use std::io;
+use std::path::{Path, PathBuf};
+
+/// The directory's absolute path without touching the directory itself: a dead FUSE mount on it
+/// would answer any look at it with "transport endpoint is not connected".
+pub fn absolute(dir: &Path) -> io::Result<PathBuf> {
+    let name = dir.file_name().ok_or_else(|| {
+        io::Error::new(
+            io::ErrorKind::InvalidInput,
+            format!("{} names no directory", dir.display()),
+        )
+    })?;
+    let parent = match dir.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    Ok(std::fs::canonicalize(parent)?.join(name))
+}
+
+/// Mount points of FUSE file systems at `dir`, from a mountinfo text.
+pub fn fuse_mounts_at(mountinfo: &str, dir: &Path) -> usize {
+    mountinfo
+        .lines()
+        .filter(|l| {
+            let mut halves = l.splitn(2, " - ");
+            let (Some(left), Some(right)) = (halves.next(), halves.next()) else {
+                return false;
+            };
+            let point = left.split(' ').nth(4).map(unescape);
+            let fstype = right.split(' ').next().unwrap_or("");
+            point.as_deref() == Some(dir.as_os_str().as_encoded_bytes()) && fstype.starts_with("fuse")
+        })
+        .count()
+}
+
+/// mountinfo writes space, tab, newline and backslash as \ooo.
+fn unescape(s: &str) -> Vec<u8> {
+    let b = s.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b'\\' && i + 3 < b.len() && b[i + 1..i + 4].iter().all(|c| (b'0'..=b'7').contains(c)) {
+            out.push((b[i + 1] - b'0') * 64 + (b[i + 2] - b'0') * 8 + (b[i + 3] - b'0'));
+            i += 4;
+        } else {
+            out.push(b[i]);
+            i += 1;
+        }
+    }
+    out
+}
+
+/// Detaches FUSE mounts left on `dir` by a daemon that was killed (its mount is dead).
+pub fn clear_stale(dir: &Path) -> io::Result<usize> {
+    let mut cleared = 0;
+    loop {
+        let info = std::fs::read_to_string("/proc/self/mountinfo")?;
+        if fuse_mounts_at(&info, dir) == 0 {
+            return Ok(cleared);
+        }
+        let c = std::ffi::CString::new(dir.as_os_str().as_encoded_bytes()).map_err(io::Error::other)?;
+        crate::under::check(unsafe { libc::umount2(c.as_ptr(), libc::MNT_DETACH) })?;
+        cleared += 1;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_fuse_mounts_by_their_exact_point() {
+        let info = "36 35 98:0 / /srv/data rw,noatime master:1 - fuse.keel keel-rfs rw\n\
+                    37 35 98:0 / /srv/data2 rw - fuse.keel keel-rfs rw\n\
+                    38 35 98:0 / /srv/with\\040space rw - fuse keel rw\n\
+                    39 35 98:0 / /srv/data rw - ext4 /dev/sda1 rw\n";
+        assert_eq!(fuse_mounts_at(info, Path::new("/srv/data")), 1);
+        assert_eq!(fuse_mounts_at(info, Path::new("/srv/with space")), 1);
+        assert_eq!(fuse_mounts_at(info, Path::new("/srv")), 0);
+    }
+}

@@ -1,0 +1,136 @@
+//! The primary side of replication: one link to the secondary, shared by every replicated
+//! directory of the module, and the acceptor that lets a secondary (re)join.
+//!
+//! The link's mutex is the replication lock: a file system operation holds it from its local
+//! effect until the secondary acknowledged it, and a reintegration holds it for each step it
+//! reads and sends. So the secondary receives changes in exactly the order they happened here,
+//! and a reintegration step never overtakes an application write or is overtaken by one.
+
+use crate::events::Events;
+use crate::link::Link;
+use crate::under::Underlying;
+use keel_repl::op::Ack;
+use keel_repl::Op;
+use std::net::TcpListener;
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::Duration;
+
+#[derive(Default)]
+pub struct LinkState {
+    link: Option<Link>,
+    /// A reintegration is running: failures to apply are expected (a live change can reach a
+    /// file not copied yet) and only call for one more pass.
+    pub(crate) syncing: bool,
+    pub(crate) resweep: bool,
+    /// Counts links, so a reintegration notices it was overtaken by a newer secondary.
+    pub(crate) generation: u64,
+}
+
+pub struct Replicator {
+    state: Mutex<LinkState>,
+    pub(crate) dirs: Arc<Vec<Underlying>>,
+    pub(crate) events: Events,
+    key: Vec<u8>,
+    ack_timeout: Duration,
+}
+
+/// The replication lock, held.
+pub struct Repl<'a> {
+    pub(crate) st: MutexGuard<'a, LinkState>,
+    events: &'a Events,
+}
+
+impl Repl<'_> {
+    /// Sends one operation to the secondary, if there is one, and waits for its ack. A link that
+    /// fails is dropped: the secondary is then out of date and must rejoin.
+    pub fn send(&mut self, op: Op) -> Option<Ack> {
+        self.st.link.as_ref()?;
+        // A name moved during a reintegration may land where the walk already passed.
+        if self.st.syncing && matches!(op, Op::Rename { .. } | Op::Link { .. }) {
+            self.st.resweep = true;
+        }
+        let link = self.st.link.as_mut()?;
+        match link.call(op) {
+            Ok(ack) if ack.errno == 0 => Some(ack),
+            Ok(ack) if self.st.syncing => {
+                self.st.resweep = true;
+                Some(ack)
+            }
+            Ok(ack) => {
+                self.drop_link(&format!(
+                    "the secondary could not apply a change (errno {})",
+                    ack.errno
+                ));
+                None
+            }
+            Err(e) => {
+                self.drop_link(&e.to_string());
+                None
+            }
+        }
+    }
+
+    pub fn connected(&self) -> bool {
+        self.st.link.is_some()
+    }
+
+    fn drop_link(&mut self, reason: &str) {
+        if let Some(l) = self.st.link.take() {
+            l.shutdown();
+        }
+        self.st.syncing = false;
+        eprintln!("keel-rfsd: replication link lost: {reason}");
+        self.events.link_lost(reason);
+    }
+}
+
+impl Replicator {
+    pub fn new(
+        dirs: Arc<Vec<Underlying>>,
+        events: Events,
+        key: Vec<u8>,
+        ack_timeout: Duration,
+    ) -> Replicator {
+        Replicator {
+            state: Mutex::new(LinkState::default()),
+            dirs,
+            events,
+            key,
+            ack_timeout,
+        }
+    }
+
+    pub fn lock(&self) -> Repl<'_> {
+        Repl {
+            st: self.state.lock().unwrap_or_else(|p| p.into_inner()),
+            events: &self.events,
+        }
+    }
+
+    /// Accepts secondaries for ever; each one that proves the cluster key replaces the current
+    /// link and is reintegrated.
+    pub fn serve(self: Arc<Self>, listener: TcpListener) {
+        for conn in listener.incoming() {
+            let Ok(stream) = conn else { continue };
+            let from = stream.peer_addr().map(|a| a.to_string()).unwrap_or_default();
+            match Link::accept(stream, &self.key, self.ack_timeout) {
+                Ok((link, full)) => {
+                    let peer = link.peer();
+                    let generation = {
+                        let mut r = self.lock();
+                        if let Some(old) = r.st.link.replace(link) {
+                            old.shutdown();
+                        }
+                        r.st.syncing = true;
+                        r.st.resweep = false;
+                        r.st.generation += 1;
+                        r.st.generation
+                    };
+                    self.events.connected(&peer);
+                    crate::sync::reintegrate(&self, generation, full);
+                }
+                Err(e) => eprintln!("keel-rfsd: refused a replication connection from {from}: {e}"),
+            }
+        }
+    }
+}
