@@ -1,0 +1,19 @@
+// The command line of keel-rfsd for one module and role (pure). The contract with the daemon:
+//   keel-rfsd --role primary|secondary --dir <path>... (--listen | --connect) <addr:port>
+//             --key-file <path> --state-dir <path> [--full] --async second|none
+import { formatEndpoint, type RfsModulePlan } from './plan';
+
+export type DaemonRole = 'primary' | 'secondary';
+
+export function daemonArgs(plan: RfsModulePlan, role: DaemonRole, full: boolean): string[] {
+  const args = ['--role', role];
+  for (const dir of plan.dirs) args.push('--dir', dir);
+  if (role === 'primary') args.push('--listen', formatEndpoint(plan.listen));
+  else args.push('--connect', formatEndpoint(plan.connect));
+  args.push('--key-file', plan.keyFile, '--state-dir', plan.stateDir);
+  // Only a secondary copies; a primary's "full" reaches its secondary as the rfs.fullsync fact
+  // the heartbeats carry (the engine turns it into the secondary's own full request).
+  if (role === 'secondary' && full) args.push('--full');
+  args.push('--async', plan.async);
+  return args;
+}

@@ -1,0 +1,138 @@
+// What this node's rfs service does (pure): for every mirror module of this node with replicated
+// directories, the directories, the replication LAN and the two endpoints on it, the TCP port and
+// the daemon's files. The daemon of the primary listens on this node's address, the daemon of a
+// secondary connects to the peer's, so both ends are planned whatever the role turns out to be.
+import {
+  defaultPorts,
+  moduleNodes,
+  type ClusterConfig,
+  type ModuleConfig,
+  type NodeNote,
+} from '@keel/config';
+import { join } from 'node:path';
+
+export interface Endpoint {
+  readonly address: string;
+  readonly port: number;
+}
+
+export interface RfsModulePlan {
+  readonly name: string;
+  readonly id: number;
+  readonly peer: string;
+  /** cluster.xml LAN the replication runs on. */
+  readonly lan: string;
+  /** The <replicated dir> in document order: both nodes give them to the daemon in this order. */
+  readonly dirs: readonly string[];
+  /** Where a primary listens: this node's laddr (behind NAT) or addr on the LAN. */
+  readonly listen: Endpoint;
+  /** Where a secondary connects: the peer's addr on the LAN. */
+  readonly connect: Endpoint;
+  readonly async: 'second' | 'none';
+  /** $KEEL_VAR/modules/<module>/rfs: the daemon's bitmaps and bookkeeping. */
+  readonly stateDir: string;
+  readonly keyFile: string;
+}
+
+/** A module with <rfs> that cannot replicate here: its rfs commands are answered with why. */
+export interface RfsRefusal {
+  readonly module: string;
+  readonly reason: string;
+}
+
+export interface RfsPlan {
+  readonly node: string;
+  readonly modules: readonly RfsModulePlan[];
+  readonly refused: readonly RfsRefusal[];
+}
+
+export interface RfsPlanInput {
+  readonly node: string;
+  readonly cluster: ClusterConfig;
+  readonly modules: ReadonlyArray<{
+    readonly name: string;
+    readonly id: number;
+    readonly config: ModuleConfig;
+  }>;
+  /** $KEEL_VAR. */
+  readonly varDir: string;
+  readonly keyFile: string;
+}
+
+export function buildRfsPlan(input: RfsPlanInput): { plan: RfsPlan; notes: NodeNote[] } {
+  const notes: NodeNote[] = [];
+  const modules: RfsModulePlan[] = [];
+  const refused: RfsRefusal[] = [];
+  for (const m of [...input.modules].sort((a, b) => a.id - b.id)) {
+    if (!m.config.rfs) continue;
+    const planned = planModule(input, m);
+    if (typeof planned === 'string') {
+      refused.push({ module: m.name, reason: planned });
+      notes.push({ level: 'error', module: m.name, message: planned });
+      continue;
+    }
+    if (!planned) continue;
+    // Module ids are unique on a node, so are the replication ports numbered from them.
+    modules.push(planned);
+    notes.push({
+      level: 'info',
+      module: m.name,
+      message: `replication on LAN ${planned.lan}: listen ${formatEndpoint(planned.listen)}, peer ${planned.peer} at ${formatEndpoint(planned.connect)}`,
+    });
+  }
+  return { plan: { node: input.node, modules, refused }, notes };
+}
+
+/** The plan, a reason to refuse the module, or undefined when it is not a module of this node. */
+function planModule(
+  input: RfsPlanInput,
+  m: RfsPlanInput['modules'][number],
+): RfsModulePlan | string | undefined {
+  const { node, cluster } = input;
+  const rfs = m.config.rfs;
+  if (!rfs) return undefined;
+  if (m.config.mode !== 'mirror') return `replicated directories need a mirror module, not ${m.config.mode}`;
+  const nodes = moduleNodes(m.config, cluster);
+  if (!nodes.includes(node)) return undefined;
+  const peers = nodes.filter((n) => n !== node);
+  if (peers.length !== 1) return `a mirror module needs exactly one peer; found ${peers.length}`;
+  const peer = peers[0];
+  const lanName = replicationLan(m.config);
+  if (lanName === undefined)
+    return 'no replication LAN: name a cluster LAN with <flow name> or a <heartbeat name> (legacy <server addr> syntax is not supported)';
+  const lan = cluster.lans.find((l) => l.name === lanName);
+  const self = lan?.nodes.find((n) => n.name === node);
+  const other = lan?.nodes.find((n) => n.name === peer);
+  if (!self || !other)
+    return `replication LAN ${lanName} does not reach both ${node} and ${peer} in ${cluster.file}`;
+  const port = defaultPorts(m.id).replication;
+  return {
+    name: m.name,
+    id: m.id,
+    peer,
+    lan: lanName,
+    dirs: rfs.replicated.map((r) => r.dir),
+    listen: { address: self.laddr ?? self.addr, port },
+    connect: { address: other.addr, port },
+    async: rfs.async,
+    stateDir: join(input.varDir, 'modules', m.name, 'rfs'),
+    keyFile: input.keyFile,
+  };
+}
+
+/**
+ * The LAN replication runs on (reference §5.7.3 `<flow name>`): the legacy `<flow name>` when
+ * given, else the heartbeat whose ident is `flow`, else the module's first heartbeat.
+ */
+export function replicationLan(config: ModuleConfig): string | undefined {
+  const flow = config.rfs?.flow;
+  if (flow?.name !== undefined) return flow.name;
+  if (flow && flow.legacyServers.length > 0) return undefined;
+  const heartbeats = config.heart?.heartbeats ?? [];
+  return (heartbeats.find((h) => h.ident === 'flow') ?? heartbeats[0])?.name;
+}
+
+/** address:port, with IPv6 addresses in brackets. */
+export function formatEndpoint(e: Endpoint): string {
+  return e.address.includes(':') ? `[${e.address}]:${e.port}` : `${e.address}:${e.port}`;
+}

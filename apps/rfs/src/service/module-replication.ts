@@ -1,0 +1,255 @@
+// The replication of one module on this node: at most one keel-rfsd at a time, in the role admin
+// last asked for. Commands are handled one after the other (a role change stops the old daemon
+// before the new one starts), and each is answered only when the world matches it: the
+// directories mounted, or the daemon gone.
+import type { RfsCommandResult, RfsEvent } from '@keel/bus';
+import type { Logger } from '@keel/runtime';
+import { daemonArgs, type DaemonRole } from '../core/daemon-args';
+import type { DaemonEvent } from '../core/daemon-events';
+import type { RfsModulePlan } from '../core/plan';
+import {
+  DaemonSpawnError,
+  type DaemonExit,
+  type DaemonProcess,
+  type RfsDaemonPort,
+} from '../ports/daemon.port';
+
+export interface ReplicationTiming {
+  /** A daemon that has not mounted every directory by then is stopped and the command fails. */
+  readonly mountTimeoutMs: number;
+  /** SIGTERM, then SIGKILL after this long. */
+  readonly stopTimeoutMs: number;
+  /** After SIGKILL, how long to wait for the exit before giving up on it. */
+  readonly killWaitMs: number;
+}
+
+export interface ReplicationDeps {
+  readonly plan: RfsModulePlan;
+  readonly binary: string;
+  readonly daemons: RfsDaemonPort;
+  readonly timing: ReplicationTiming;
+  readonly logger: Logger;
+  /** Publishes keel.v1.<module>.rfs.event (the module and role are filled in). */
+  readonly publish: (event: Omit<RfsEvent, 'module'>) => void;
+  /** Sets a module resource through resource.set (component rfs). */
+  readonly setResource: (name: string, value: string) => void;
+}
+
+interface Running {
+  readonly role: DaemonRole;
+  readonly process: DaemonProcess;
+  readonly exited: Promise<DaemonExit>;
+  mounted: boolean;
+  /** The rfs service asked it to go (a command or the service's shutdown). */
+  stopping: boolean;
+  /** Its last `error` event: the reason given when it exits. */
+  lastError: string | undefined;
+  /** Settles the pending start when the daemon mounts or exits. */
+  onMount: ((outcome: RfsCommandResult) => void) | undefined;
+}
+
+export class ModuleReplication {
+  private current: Running | undefined;
+  private chain: Promise<unknown> = Promise.resolve();
+  private closed = false;
+
+  constructor(private readonly deps: ReplicationDeps) {}
+
+  get module(): string {
+    return this.deps.plan.name;
+  }
+
+  /** The role of the running daemon, if any (for status and tests). */
+  get role(): DaemonRole | undefined {
+    return this.current?.role;
+  }
+
+  /** Runs the replication in `role`; answered once mounted (or stopped), never thrown. */
+  command(role: DaemonRole | 'stopped', full: boolean): Promise<RfsCommandResult> {
+    return this.serialise(() => (role === 'stopped' ? this.stop() : this.start(role, full)));
+  }
+
+  /**
+   * Stops the daemon for good (the service is stopping); later commands are refused. Not queued
+   * behind a pending start: that start is answered as failed when its daemon goes.
+   */
+  async shutdown(): Promise<RfsCommandResult> {
+    this.closed = true;
+    const outcome = await this.stop();
+    await this.chain;
+    // A command that was stopping an old daemon when the shutdown began launches nothing new.
+    return this.current ? this.stop() : outcome;
+  }
+
+  private serialise(task: () => Promise<RfsCommandResult>): Promise<RfsCommandResult> {
+    const run = this.chain.then(task, task);
+    this.chain = run.catch(() => undefined);
+    return run;
+  }
+
+  private async start(role: DaemonRole, full: boolean): Promise<RfsCommandResult> {
+    if (this.closed) return { ok: false, message: 'the rfs service is stopping' };
+    const running = this.current;
+    // Asked again for what already runs (admin re-asks after a restart of this service): nothing
+    // to do, unless a full copy is asked for, which only a new secondary run does.
+    if (running && running.role === role && running.mounted && !(full && role === 'secondary')) {
+      return { ok: true, message: `already ${role}` };
+    }
+    if (running) {
+      const stopped = await this.stop();
+      if (!stopped.ok) return stopped;
+    }
+    return this.launch(role, full);
+  }
+
+  private launch(role: DaemonRole, full: boolean): Promise<RfsCommandResult> {
+    if (this.closed) return Promise.resolve({ ok: false, message: 'the rfs service is stopping' });
+    const { plan, binary, daemons, logger } = this.deps;
+    const args = daemonArgs(plan, role, full);
+    let settleExit: (e: DaemonExit) => void = () => undefined;
+    const exited = new Promise<DaemonExit>((resolve) => (settleExit = resolve));
+    const mounted = new Promise<RfsCommandResult>((resolve) => {
+      let run: Running | undefined;
+      try {
+        const process = daemons.spawn(
+          { module: plan.name, binary, args, stateDir: plan.stateDir },
+          {
+            event: (e) => run && this.onEvent(run, e),
+            log: (line, level) =>
+              logger[level](`keel-rfsd: ${line}`, { module: plan.name, pid: run?.process.pid }),
+            exit: (e) => {
+              if (run) this.onExit(run, e);
+              settleExit(e);
+            },
+          },
+        );
+        run = {
+          role,
+          process,
+          exited,
+          mounted: false,
+          stopping: false,
+          lastError: undefined,
+          onMount: resolve,
+        };
+        this.current = run;
+      } catch (err) {
+        const message =
+          err instanceof DaemonSpawnError ? err.message : `cannot start keel-rfsd: ${(err as Error).message}`;
+        logger.error(message, { module: plan.name });
+        resolve({ ok: false, message });
+        return;
+      }
+      logger.info('keel-rfsd started', { module: plan.name, role, full, pid: run.process.pid, args });
+    });
+    return this.withMountDeadline(mounted);
+  }
+
+  /** A daemon that hangs before mounting is stopped: admin must not wait for it forever. */
+  private async withMountDeadline(mounted: Promise<RfsCommandResult>): Promise<RfsCommandResult> {
+    const run = this.current;
+    const { mountTimeoutMs } = this.deps.timing;
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<'late'>(
+      (resolve) => (timer = setTimeout(() => resolve('late'), mountTimeoutMs)),
+    );
+    const outcome = await Promise.race([mounted, late]);
+    clearTimeout(timer);
+    if (outcome !== 'late') return outcome;
+    const message = `keel-rfsd did not mount the replicated directories within ${mountTimeoutMs / 1000}s`;
+    this.deps.logger.error(message, { module: this.module, pid: run?.process.pid });
+    if (run) run.onMount = undefined;
+    await this.stop();
+    return { ok: false, message };
+  }
+
+  private onEvent(run: Running, e: DaemonEvent): void {
+    const pid = run.process.pid;
+    this.deps.publish({ ...e, role: run.role, pid });
+    switch (e.event) {
+      case 'mounted':
+        run.mounted = true;
+        this.deps.logger.info('replicated directories mounted', { module: this.module, role: run.role, pid });
+        // A primary that mounts replicates again (reference §3.6: rfs.degraded).
+        if (run.role === 'primary') this.deps.setResource('rfs.degraded', 'down');
+        run.onMount?.({ ok: true, message: `${run.role}: replicated directories mounted` });
+        run.onMount = undefined;
+        return;
+      case 'error':
+        run.lastError = e.message;
+        this.deps.logger.error(`keel-rfsd: ${e.message}`, { module: this.module, pid });
+        return;
+      case 'link-lost':
+        this.deps.logger.warn('replication link lost', { module: this.module, reason: e.reason, pid });
+        return;
+      default:
+        this.deps.logger.info(`replication ${e.event}`, { module: this.module, ...e, pid });
+    }
+  }
+
+  private onExit(run: Running, e: DaemonExit): void {
+    const pid = run.process.pid;
+    if (this.current === run) this.current = undefined;
+    this.deps.publish({
+      event: 'exited',
+      role: run.role,
+      pid,
+      code: e.code,
+      signal: e.signal,
+      requested: run.stopping,
+      ...(e.error || run.lastError ? { message: (e.error ?? run.lastError)?.slice(0, 4096) } : {}),
+    });
+    const how = e.error ?? (e.signal ? `signal ${e.signal}` : `code ${e.code}`);
+    if (run.onMount) {
+      const why = run.lastError ? `: ${run.lastError}` : '';
+      run.onMount({ ok: false, message: `keel-rfsd exited (${how}) before mounting${why}` });
+      run.onMount = undefined;
+      return;
+    }
+    if (run.stopping) {
+      this.deps.logger.info('keel-rfsd stopped', {
+        module: this.module,
+        pid,
+        code: e.code,
+        signal: e.signal,
+      });
+      return;
+    }
+    this.deps.logger.error(`keel-rfsd exited unexpectedly (${how})`, {
+      module: this.module,
+      pid,
+      error: run.lastError,
+    });
+    // The primary goes on without a secondary (reference §3.6): say so in its resources.
+    if (run.role === 'primary') this.deps.setResource('rfs.degraded', 'up');
+  }
+
+  /** SIGTERM, SIGKILL after the stop timeout; ok once the daemon is gone. */
+  private async stop(): Promise<RfsCommandResult> {
+    const run = this.current;
+    if (!run) return { ok: true, message: 'replication not running' };
+    const { stopTimeoutMs, killWaitMs } = this.deps.timing;
+    run.stopping = true;
+    run.process.signal('SIGTERM');
+    if (await exitsWithin(run.exited, stopTimeoutMs)) return { ok: true, message: 'replication stopped' };
+    this.deps.logger.warn(`keel-rfsd did not stop within ${stopTimeoutMs / 1000}s: SIGKILL`, {
+      module: this.module,
+      pid: run.process.pid,
+    });
+    run.process.signal('SIGKILL');
+    if (await exitsWithin(run.exited, killWaitMs)) {
+      return { ok: true, message: 'replication stopped (killed; the next start clears its mount)' };
+    }
+    const message = `keel-rfsd (pid ${run.process.pid}) did not exit after SIGKILL`;
+    this.deps.logger.error(message, { module: this.module });
+    return { ok: false, message };
+  }
+}
+
+async function exitsWithin(exited: Promise<DaemonExit>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), ms)));
+  const r = await Promise.race([exited.then(() => true as const), late]);
+  clearTimeout(timer);
+  return r;
+}

@@ -1,0 +1,117 @@
+// The plan of a node (which modules replicate, on which LAN, which endpoints and port) and the
+// daemon's command line built from it.
+import { daemonArgs } from '../src/core/daemon-args';
+import { replicationLan } from '../src/core/plan';
+import { mirrorXml, moduleConfig, modulePlan, planFor } from './support/fixtures';
+
+describe('buildRfsPlan', () => {
+  it('replicates on the flow heartbeat: listens on its laddr, connects to the peer addr, port 5600 + (id - 1) * 4', () => {
+    expect(modulePlan(mirrorXml(), { id: 3 })).toEqual({
+      name: 'web',
+      id: 3,
+      peer: 'node2',
+      lan: 'lan2',
+      dirs: ['/srv/data', '/srv/logs'],
+      listen: { address: '192.168.2.1', port: 5608 },
+      connect: { address: '10.0.2.2', port: 5608 },
+      async: 'second',
+      stateDir: '/var/lib/keel/modules/web/rfs',
+      keyFile: '/var/lib/keel/cluster/cluster.key',
+    });
+  });
+
+  it('is planned from the peer side too: node2 listens on its own addr and connects to node1', () => {
+    const p = modulePlan(mirrorXml(), { node: 'node2', id: 1 });
+    expect(p).toMatchObject({ peer: 'node1', listen: { address: '10.0.2.2', port: 5600 } });
+    expect(p.connect).toEqual({ address: '10.0.2.1', port: 5600 });
+  });
+
+  it('keeps <replicated> in document order and carries <rfs async>', () => {
+    const p = modulePlan(mirrorXml({ dirs: ['/z', '/a', '/m'], rfs: ' async="none"' }));
+    expect(p.dirs).toEqual(['/z', '/a', '/m']);
+    expect(p.async).toBe('none');
+  });
+
+  it('refuses a module that names its replication peer in the legacy syntax, and says why', () => {
+    const xml = mirrorXml({ heart: '<heartbeat><server addr="10.0.1.2"/></heartbeat>' }).replace(
+      '<replicated',
+      '<flow><server addr="10.0.1.2"/></flow><replicated',
+    );
+    const plan = planFor(xml);
+    expect(plan.modules).toEqual([]);
+    expect(plan.refused).toEqual([
+      {
+        module: 'web',
+        reason: expect.stringMatching(/^no replication LAN: name a cluster LAN with <flow name>/),
+      },
+    ]);
+  });
+
+  it('leaves out a module without <rfs>, and a module of other nodes', () => {
+    const noRfs = '<safe><service mode="mirror"><heart><heartbeat name="lan1"/></heart></service></safe>';
+    expect(planFor(noRfs)).toEqual({ node: 'node1', modules: [], refused: [] });
+    expect(planFor(mirrorXml(), { node: 'node3' })).toEqual({ node: 'node3', modules: [], refused: [] });
+  });
+});
+
+describe('replicationLan (reference §5.7.3 <flow name>)', () => {
+  it.each([
+    ['the heartbeat with ident flow', mirrorXml(), 'lan2'],
+    [
+      'else the first heartbeat',
+      mirrorXml({ heart: '<heartbeat name="lan2"/><heartbeat name="lan1"/>' }),
+      'lan2',
+    ],
+    [
+      'the legacy <flow name> when given',
+      mirrorXml().replace('<replicated', '<flow name="lan1"/><replicated'),
+      'lan1',
+    ],
+  ])('is %s', (_what, xml, lan) => {
+    expect(replicationLan(moduleConfig(xml))).toBe(lan);
+  });
+});
+
+describe('daemonArgs', () => {
+  const plan = modulePlan();
+
+  it('starts a primary listening on its own address', () => {
+    expect(daemonArgs(plan, 'primary', true)).toEqual([
+      '--role',
+      'primary',
+      '--dir',
+      '/srv/data',
+      '--dir',
+      '/srv/logs',
+      '--listen',
+      '192.168.2.1:5608',
+      '--key-file',
+      '/var/lib/keel/cluster/cluster.key',
+      '--state-dir',
+      '/var/lib/keel/modules/web/rfs',
+      '--async',
+      'second',
+    ]);
+  });
+
+  it('starts a secondary connecting to the peer, --full only when asked', () => {
+    const args = daemonArgs(plan, 'secondary', true);
+    expect(args.slice(0, 8)).toEqual([
+      '--role',
+      'secondary',
+      '--dir',
+      '/srv/data',
+      '--dir',
+      '/srv/logs',
+      '--connect',
+      '10.0.2.2:5608',
+    ]);
+    expect(args).toContain('--full');
+    expect(daemonArgs(plan, 'secondary', false)).not.toContain('--full');
+  });
+
+  it('writes IPv6 endpoints in brackets', () => {
+    const v6 = { ...plan, connect: { address: 'fd00::2', port: 5600 } };
+    expect(daemonArgs(v6, 'secondary', false)).toContain('[fd00::2]:5600');
+  });
+});

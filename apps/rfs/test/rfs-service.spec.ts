@@ -1,0 +1,265 @@
+// The rfs service with a fake daemon port and the in-memory bus: how rfs.cmd is answered, what
+// the daemon's events become on the bus, and how daemons are stopped.
+import {
+  BusRemoteError,
+  codecs,
+  rpcs,
+  subjects,
+  type BusPort,
+  type Envelope,
+  type ResourceSet,
+  type RfsCommand,
+  type RfsEvent,
+  type ServicePresence,
+} from '@keel/bus';
+import { createLogger } from '@keel/runtime';
+import { createCapturingSink, createInbox, InMemoryBusNetwork } from '@keel/testing';
+import { RfsService, type RfsServiceOptions } from '../src/service/rfs.service';
+import { FakeDaemons } from './support/fake-daemons';
+import { planFor } from './support/fixtures';
+
+const TIMEOUT = { timeoutMs: 2_000 };
+const open: RfsService[] = [];
+afterEach(async () => {
+  await Promise.all(open.splice(0).map((s) => s.stop()));
+});
+
+/** The service under test, started, with the fake daemons and a bus participant playing admin. */
+async function build(options: RfsServiceOptions = {}, plan = planFor()) {
+  const network = new InMemoryBusNetwork();
+  const bus = network.connect({ source: { service: 'rfs', node: 'node1' } });
+  const admin = network.connect({ source: { service: 'admin', node: 'node1' } });
+  const events = createInbox<RfsEvent>();
+  const resources = createInbox<ResourceSet>();
+  const presence = createInbox<ServicePresence['status']>();
+  await admin.subscribe(subjects.anyModule('rfsEvent'), codecs.rfsEvent, (m: Envelope<RfsEvent>) =>
+    events.push(m.payload),
+  );
+  await admin.subscribe(subjects.anyModule('resourceSet'), codecs.resourceSet, (m) =>
+    resources.push(m.payload),
+  );
+  await admin.subscribe(subjects.nodeServices(), codecs.servicePresence, (m) =>
+    presence.push(m.payload.status),
+  );
+  const sink = createCapturingSink();
+  const logger = createLogger({ service: 'rfs', node: 'node1', sink });
+  const daemons = new FakeDaemons();
+  const service = new RfsService(plan, '/opt/keel/keel-rfsd', bus as BusPort, daemons, logger, {
+    mountTimeoutMs: 1_000,
+    stopTimeoutMs: 50,
+    killWaitMs: 50,
+    ...options,
+  });
+  open.push(service);
+  await service.start();
+  const ask = (role: RfsCommand['role'], full = false, module = 'web') =>
+    admin.request(subjects.rfsCmd(module), rpcs.rfsCommand, { module, role, full }, TIMEOUT);
+  const logs = () => sink.lines.map((l) => JSON.parse(l) as { level: string; msg: string; module?: string });
+  return { sut: service, daemons, ask, events, resources, presence, logs };
+}
+
+const turn = () => new Promise((r) => setImmediate(r));
+
+test('primary: keel-rfsd is started with the plan, and the command is answered once every dir is mounted', async () => {
+  const { sut, daemons, ask, events, resources } = await build();
+  daemons.behaviour = () => undefined; // the daemon takes its time to mount
+  let answered = false;
+  const reply = ask('primary').then((r) => ((answered = true), r));
+  await turn();
+  const d = daemons.last;
+  expect(d.spec).toEqual({
+    module: 'web',
+    binary: '/opt/keel/keel-rfsd',
+    args: expect.arrayContaining(['--role', 'primary', '--listen', '192.168.2.1:5608']),
+    stateDir: '/var/lib/keel/modules/web/rfs',
+  });
+  await turn();
+  expect(answered).toBe(false);
+
+  d.emit({ event: 'mounted' });
+
+  expect(await reply).toEqual({ ok: true, message: 'primary: replicated directories mounted' });
+  expect(await events.next()).toEqual({ module: 'web', event: 'mounted', role: 'primary', pid: d.pid });
+  expect(await resources.next()).toEqual({
+    module: 'web',
+    name: 'rfs.degraded',
+    value: 'down',
+    component: 'rfs',
+  });
+  expect(sut.role('web')).toBe('primary');
+});
+
+test('secondary: the resynchronisation and the link are reported as rfs events with their details', async () => {
+  const { daemons, ask, events } = await build();
+  expect(await ask('secondary', true)).toMatchObject({ ok: true });
+  const d = daemons.last;
+  expect(d.arg('connect')).toBe('10.0.2.2:5608');
+  expect(d.spec.args).toContain('--full');
+
+  d.emit({ event: 'connected', peer: '10.0.2.2:5608' });
+  d.emit({ event: 'reintegration', full: true });
+  d.emit({ event: 'synced', files: 3, bytes: 4096, ms: 20 });
+  d.emit({ event: 'link-lost', reason: 'connection reset' });
+
+  const seen = await events.take(5);
+  expect(seen.map((e) => e.event)).toEqual(['mounted', 'connected', 'reintegration', 'synced', 'link-lost']);
+  expect(seen[1]).toMatchObject({ role: 'secondary', peer: '10.0.2.2:5608' });
+  expect(seen[3]).toEqual({
+    module: 'web',
+    event: 'synced',
+    role: 'secondary',
+    pid: d.pid,
+    files: 3,
+    bytes: 4096,
+    ms: 20,
+  });
+  expect(seen[4]).toMatchObject({ reason: 'connection reset' });
+});
+
+test('a daemon that exits before mounting fails the command with its last error', async () => {
+  const { daemons, ask, events } = await build();
+  daemons.behaviour = (d) => {
+    d.emit({ event: 'error', message: 'cannot mount /srv/data: FUSE unavailable' });
+    d.exit(1);
+  };
+  expect(await ask('primary')).toEqual({
+    ok: false,
+    message: 'keel-rfsd exited (code 1) before mounting: cannot mount /srv/data: FUSE unavailable',
+  });
+  expect((await events.take(2)).map((e) => [e.event, e.requested])).toEqual([
+    ['error', undefined],
+    ['exited', false],
+  ]);
+});
+
+test('a missing daemon binary fails the command with how to build it', async () => {
+  const { daemons, ask } = await build();
+  daemons.missing = true;
+  expect(await ask('secondary')).toEqual({
+    ok: false,
+    message: 'cannot start /opt/keel/keel-rfsd: no such file',
+  });
+});
+
+test('stopped: SIGTERM, answered once the daemon is gone', async () => {
+  const { sut, daemons, ask, events } = await build();
+  await ask('primary');
+  const d = daemons.last;
+  expect(await ask('stopped')).toEqual({ ok: true, message: 'replication stopped' });
+  expect(d.signals).toEqual(['SIGTERM']);
+  expect(d.alive).toBe(false);
+  expect(sut.role('web')).toBeUndefined();
+  expect((await events.take(2))[1]).toMatchObject({ event: 'exited', code: 0, requested: true });
+  expect(await ask('stopped')).toEqual({ ok: true, message: 'replication not running' });
+});
+
+test('a daemon that ignores SIGTERM is killed after the stop timeout', async () => {
+  const { daemons, ask, logs } = await build();
+  await ask('secondary');
+  daemons.last.onTerm = 'ignore';
+  expect(await ask('stopped')).toEqual({
+    ok: true,
+    message: 'replication stopped (killed; the next start clears its mount)',
+  });
+  expect(daemons.last.signals).toEqual(['SIGTERM', 'SIGKILL']);
+  expect(logs().some((l) => l.level === 'warn' && /SIGKILL/.test(l.msg))).toBe(true);
+});
+
+test('a daemon that survives SIGKILL fails the stop', async () => {
+  const { daemons, ask } = await build();
+  await ask('secondary');
+  daemons.last.onTerm = 'ignore';
+  daemons.last.onKill = 'ignore';
+  expect(await ask('stopped')).toEqual({
+    ok: false,
+    message: `keel-rfsd (pid ${daemons.last.pid}) did not exit after SIGKILL`,
+  });
+});
+
+test('a role change stops the old daemon before the new one starts; the same role again is a no-op', async () => {
+  const { daemons, ask } = await build();
+  await ask('secondary');
+  const second = daemons.last;
+  expect(await ask('primary')).toMatchObject({ ok: true });
+  expect(second.alive).toBe(false);
+  expect(daemons.spawned).toHaveLength(2);
+  expect(daemons.last.arg('role')).toBe('primary');
+
+  expect(await ask('primary')).toEqual({ ok: true, message: 'already primary' });
+  expect(daemons.spawned).toHaveLength(2);
+});
+
+test('commands are handled one at a time, in order', async () => {
+  const { daemons, ask } = await build();
+  const replies = await Promise.all([ask('secondary'), ask('stopped'), ask('primary')]);
+  expect(replies.map((r) => r.ok)).toEqual([true, true, true]);
+  expect(daemons.spawned.map((d) => [d.arg('role'), d.signals.join(',')])).toEqual([
+    ['secondary', 'SIGTERM'],
+    ['primary', ''],
+  ]);
+});
+
+test('a primary whose daemon dies on its own is degraded (reference §3.6)', async () => {
+  const { daemons, ask, events, resources, logs } = await build();
+  await ask('primary');
+  await resources.next(); // rfs.degraded down at mount
+  daemons.last.exit(null, 'SIGSEGV');
+  expect(await resources.next()).toMatchObject({ name: 'rfs.degraded', value: 'up', component: 'rfs' });
+  expect((await events.take(2))[1]).toMatchObject({ event: 'exited', signal: 'SIGSEGV', requested: false });
+  expect(
+    logs().some((l) => l.level === 'error' && l.msg === 'keel-rfsd exited unexpectedly (signal SIGSEGV)'),
+  ).toBe(true);
+});
+
+test('a daemon that does not mount in time is stopped and the command fails', async () => {
+  const { daemons, ask } = await build({ mountTimeoutMs: 30 });
+  daemons.behaviour = () => undefined;
+  expect(await ask('secondary')).toEqual({
+    ok: false,
+    message: 'keel-rfsd did not mount the replicated directories within 0.03s',
+  });
+  expect(daemons.last.signals).toEqual(['SIGTERM']);
+  expect(daemons.last.alive).toBe(false);
+});
+
+test('stderr lines go to the service log with the module', async () => {
+  const { daemons, ask, logs } = await build();
+  await ask('primary');
+  daemons.last.stderr('exporting /srv/data');
+  expect(logs()).toContainEqual(
+    expect.objectContaining({ level: 'info', msg: 'keel-rfsd: exporting /srv/data', module: 'web' }),
+  );
+});
+
+test('a module that cannot replicate here is answered with why, not left without responder', async () => {
+  const legacy = planFor(
+    `<safe><service mode="mirror"><heart><heartbeat><server addr="10.0.1.2"/></heartbeat></heart>
+      <rfs><flow><server addr="10.0.1.2"/></flow><replicated dir="/srv/data"/></rfs></service></safe>`,
+  );
+  const { ask } = await build({}, legacy);
+  const failure = ask('primary').catch((e: unknown) => e);
+  expect(await failure).toBeInstanceOf(BusRemoteError);
+  expect(await failure).toMatchObject({
+    code: 'NOT_REPLICATED',
+    message: expect.stringMatching(/cannot replicate: no replication LAN/),
+  });
+});
+
+test('announces itself, and stopping the service stops every daemon', async () => {
+  const { sut, daemons, ask, presence } = await build();
+  expect(await presence.take(2)).toEqual(['starting', 'ready']);
+  await ask('primary');
+  await sut.stop();
+  expect(await presence.next()).toBe('stopping');
+  expect(daemons.last.signals).toEqual(['SIGTERM']);
+  expect(daemons.last.alive).toBe(false);
+});
+
+test('a shutdown during a pending start does not wait for the mount', async () => {
+  const { sut, daemons, ask } = await build({ mountTimeoutMs: 60_000 });
+  daemons.behaviour = () => undefined;
+  const reply = ask('secondary');
+  await turn();
+  await sut.stop();
+  expect(await reply).toEqual({ ok: false, message: 'keel-rfsd exited (code 0) before mounting' });
+});
