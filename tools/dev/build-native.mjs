@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // Builds the napi-rs addon (native/crates/keel-napi) in release mode into libs/native/addon/:
-// the platform-suffixed `keel.<platform>.node`, the generated `index.js` loader and `index.d.ts`.
+// the platform-suffixed `keel.<platform>.node`, the generated `index.js` loader and `index.d.ts`;
+// then the replication daemon native/target/release/keel-rfsd (driven by apps/rfs).
 // Cargo's incremental build makes a second run with no Rust change take a few seconds.
 // Usage: npm run build:native
 import { spawnSync } from 'node:child_process';
@@ -71,3 +72,12 @@ if (missing.length > 0) {
   fail(`napi build reported success but ${relative(root, outDir)} lacks: ${missing.join(', ')}`);
 }
 console.log(`build-native: addon ready in ${relative(root, outDir)}/ (${produced.sort().join(', ')})`);
+
+const daemon = spawnSync(
+  'cargo',
+  ['build', '--release', '--manifest-path', join(root, 'native', 'Cargo.toml'), '-p', 'keel-rfs'],
+  { stdio: 'inherit', cwd: root },
+);
+if (daemon.status !== 0)
+  fail(`cargo build of keel-rfsd failed (exit ${daemon.status ?? `signal ${daemon.signal}`}).`);
+console.log(`build-native: ${relative(root, join(targetDir, 'release', 'keel-rfsd'))} ready`);

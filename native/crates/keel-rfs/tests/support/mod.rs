@@ -1,0 +1,280 @@
+//! Runs real keel-rfsd daemons on loopback with real FUSE mounts (needs root and /dev/fuse).
+//! Everything a test starts is stopped, unmounted and removed when the test ends, even when it
+//! fails: the daemons and the scratch directory clean up in Drop.
+#![allow(dead_code)]
+
+use serde_json::Value;
+use std::collections::BTreeMap;
+use std::fs;
+use std::io::{BufRead, BufReader, Read};
+use std::os::unix::fs::{MetadataExt, PermissionsExt};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc::{channel, Receiver};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+pub const WAIT: Duration = Duration::from_secs(20);
+
+pub struct Scratch {
+    pub root: PathBuf,
+}
+
+impl Scratch {
+    pub fn new(name: &str) -> Scratch {
+        let root = std::env::temp_dir().join(format!("keel-rfsd-{name}-{}", std::process::id()));
+        unmount_under(&root);
+        let _ = fs::remove_dir_all(&root);
+        for d in ["p", "s", "p-state", "s-state"] {
+            fs::create_dir_all(root.join(d)).unwrap();
+        }
+        let key = root.join("key");
+        fs::write(&key, "6b".repeat(32)).unwrap();
+        fs::set_permissions(&key, fs::Permissions::from_mode(0o600)).unwrap();
+        Scratch { root }
+    }
+    pub fn p(&self) -> PathBuf {
+        self.root.join("p")
+    }
+    pub fn s(&self) -> PathBuf {
+        self.root.join("s")
+    }
+    pub fn key(&self) -> PathBuf {
+        self.root.join("key")
+    }
+    pub fn primary(&self, port: u16) -> Daemon {
+        Daemon::start(&[
+            "--role",
+            "primary",
+            "--dir",
+            s(&self.p()),
+            "--listen",
+            &format!("127.0.0.1:{port}"),
+            "--key-file",
+            s(&self.key()),
+            "--state-dir",
+            s(&self.root.join("p-state")),
+        ])
+    }
+    pub fn secondary(&self, port: u16, full: bool) -> Daemon {
+        let mut args = vec![
+            "--role",
+            "secondary",
+            "--dir",
+            s(&self.s()),
+            "--connect",
+            &format!("127.0.0.1:{port}"),
+            "--key-file",
+            s(&self.key()),
+            "--state-dir",
+            s(&self.root.join("s-state")),
+            "--timeout-ms",
+            "2000",
+        ]
+        .into_iter()
+        .map(String::from)
+        .collect::<Vec<_>>();
+        if full {
+            args.push("--full".into());
+        }
+        Daemon::start(&args.iter().map(String::as_str).collect::<Vec<_>>())
+    }
+}
+
+fn s(p: &Path) -> &str {
+    p.to_str().unwrap()
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        unmount_under(&self.root);
+        let _ = fs::remove_dir_all(&self.root);
+    }
+}
+
+/// Detaches any mount left under `root` (a daemon killed by a failing test).
+pub fn unmount_under(root: &Path) {
+    let Ok(info) = fs::read_to_string("/proc/self/mountinfo") else {
+        return;
+    };
+    for line in info.lines() {
+        let Some(point) = line.split(' ').nth(4) else {
+            continue;
+        };
+        if Path::new(point).starts_with(root) {
+            let c = std::ffi::CString::new(point).unwrap();
+            unsafe { libc::umount2(c.as_ptr(), libc::MNT_DETACH) };
+        }
+    }
+}
+
+pub fn mounted(dir: &Path) -> bool {
+    let info = fs::read_to_string("/proc/self/mountinfo").unwrap();
+    info.lines().any(|l| l.split(' ').nth(4) == dir.to_str())
+}
+
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+pub struct Daemon {
+    child: Child,
+    events: Receiver<Value>,
+    seen: Vec<Value>,
+    stderr: Arc<Mutex<String>>,
+}
+
+impl Daemon {
+    pub fn start(args: &[&str]) -> Daemon {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_keel-rfsd"))
+            .args(args)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("keel-rfsd starts");
+        let (tx, events) = channel();
+        let out = child.stdout.take().unwrap();
+        std::thread::spawn(move || {
+            for line in BufReader::new(out).lines().map_while(Result::ok) {
+                let v: Value =
+                    serde_json::from_str(&line).unwrap_or_else(|e| panic!("not JSON: {line}: {e}"));
+                if tx.send(v).is_err() {
+                    break;
+                }
+            }
+        });
+        let stderr = Arc::new(Mutex::new(String::new()));
+        let (mut err, sink) = (child.stderr.take().unwrap(), stderr.clone());
+        std::thread::spawn(move || {
+            let mut buf = [0u8; 4096];
+            while let Ok(n) = err.read(&mut buf) {
+                if n == 0 {
+                    break;
+                }
+                sink.lock().unwrap().push_str(&String::from_utf8_lossy(&buf[..n]));
+            }
+        });
+        Daemon {
+            child,
+            events,
+            seen: Vec::new(),
+            stderr,
+        }
+    }
+
+    /// The next event of this kind (earlier ones of other kinds are kept in `seen`).
+    pub fn wait(&mut self, event: &str) -> Value {
+        let deadline = Instant::now() + WAIT;
+        loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            match self.events.recv_timeout(left) {
+                Ok(v) => {
+                    self.seen.push(v.clone());
+                    if v["event"] == event {
+                        return v;
+                    }
+                }
+                Err(_) => panic!(
+                    "no '{event}' event; saw {:?}; stderr: {}",
+                    self.seen,
+                    self.stderr()
+                ),
+            }
+        }
+    }
+
+    /// Events received so far without waiting.
+    pub fn drain(&mut self) -> &[Value] {
+        while let Ok(v) = self.events.try_recv() {
+            self.seen.push(v);
+        }
+        &self.seen
+    }
+
+    pub fn stderr(&self) -> String {
+        self.stderr.lock().unwrap().clone()
+    }
+
+    pub fn pid(&self) -> i32 {
+        self.child.id() as i32
+    }
+
+    pub fn kill9(&mut self) {
+        unsafe { libc::kill(self.pid(), libc::SIGKILL) };
+        let _ = self.child.wait();
+    }
+
+    /// SIGTERM, as apps/rfs stops it; returns the exit code.
+    pub fn stop(&mut self) -> Option<i32> {
+        unsafe { libc::kill(self.pid(), libc::SIGTERM) };
+        let deadline = Instant::now() + WAIT;
+        while Instant::now() < deadline {
+            if let Some(st) = self.child.try_wait().unwrap() {
+                return st.code();
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        self.kill9();
+        None
+    }
+}
+
+impl Drop for Daemon {
+    fn drop(&mut self) {
+        if self.child.try_wait().ok().flatten().is_none() {
+            self.stop();
+        }
+    }
+}
+
+/// What must be equal on both sides: kind, mode, content or link target. Modification times are
+/// not: a live write stamps each copy with its own node's clock.
+type Entry = (char, u32, Vec<u8>, i64);
+
+/// Everything under a directory: path -> (kind, mode, content or link target, 0).
+pub fn tree(root: &Path) -> BTreeMap<String, Entry> {
+    let mut out = BTreeMap::new();
+    walk(root, root, &mut out, false);
+    out
+}
+
+/// The same with files' modification times (equal after a reintegration, which copies them).
+pub fn tree_with_mtimes(root: &Path) -> BTreeMap<String, Entry> {
+    let mut out = BTreeMap::new();
+    walk(root, root, &mut out, true);
+    out
+}
+
+fn walk(root: &Path, dir: &Path, out: &mut BTreeMap<String, Entry>, mtimes: bool) {
+    for e in fs::read_dir(dir).unwrap() {
+        let p = e.unwrap().path();
+        let m = fs::symlink_metadata(&p).unwrap();
+        let rel = p.strip_prefix(root).unwrap().display().to_string();
+        let mode = m.mode() & 0o7777;
+        if m.is_dir() {
+            out.insert(rel, ('d', mode, vec![], 0));
+            walk(root, &p, out, mtimes);
+        } else if m.file_type().is_symlink() {
+            out.insert(
+                rel,
+                (
+                    'l',
+                    0,
+                    fs::read_link(&p).unwrap().into_os_string().into_encoded_bytes(),
+                    0,
+                ),
+            );
+        } else {
+            let mtime = if mtimes {
+                m.mtime() * 1_000_000_000 + m.mtime_nsec()
+            } else {
+                0
+            };
+            out.insert(rel, ('f', mode, fs::read(&p).unwrap(), mtime));
+        }
+    }
+}
