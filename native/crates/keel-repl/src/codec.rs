@@ -47,6 +47,7 @@ mod tag {
     pub const LISTING: u8 = 15;
     pub const STAT_FILE: u8 = 16;
     pub const SYNC_END: u8 = 17;
+    pub const BYE: u8 = 18;
     pub const ACK: u8 = 64;
 }
 
@@ -172,6 +173,7 @@ fn encode_op(w: &mut Writer, op: &Op) {
             w.u64(*files);
             w.u64(*bytes);
         }
+        Op::Bye => w.u8(tag::BYE),
     }
 }
 
@@ -190,6 +192,7 @@ pub fn decode(buf: &[u8]) -> Result<Message, DecodeError> {
             files: r.u64()?,
             bytes: r.u64()?,
         }),
+        tag::BYE => Message::Op(Op::Bye),
         _ => Message::Op(decode_op(t, &mut r)?),
     };
     if !r.0.is_empty() {
@@ -470,6 +473,7 @@ mod tests {
             }),
             Message::Op(Op::StatFile { dir: 0, path: p("f") }),
             Message::Op(Op::SyncEnd { files: 3, bytes: 4 }),
+            Message::Op(Op::Bye),
             Message::Ack(Ack {
                 seq: 9,
                 errno: 2,

@@ -125,6 +125,9 @@ pub enum Op {
         files: u64,
         bytes: u64,
     },
+    /// The primary stops cleanly: it accepts no change any more, and the secondary has every
+    /// change it acknowledged. (A link that just breaks says nothing of the sort.)
+    Bye,
 }
 
 /// The secondary's answer to one operation.

@@ -160,7 +160,7 @@ impl Applier {
                     },
                 ))
             }
-            Op::SyncBegin { .. } => none,
+            Op::SyncBegin { .. } | Op::Bye => none,
             Op::SyncEnd { .. } => {
                 for d in self.dirs.iter() {
                     d.syncfs()?;

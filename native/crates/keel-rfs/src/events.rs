@@ -39,6 +39,10 @@ impl Events {
     pub fn link_lost(&self, reason: &str) {
         self.emit("link-lost", json!({ "reason": reason }));
     }
+    /// The primary stopped cleanly (this copy holds everything it acknowledged).
+    pub fn primary_stopped(&self) {
+        self.emit("primary-stopped", json!({}));
+    }
     pub fn error(&self, message: &str) {
         self.emit("error", json!({ "message": message }));
     }

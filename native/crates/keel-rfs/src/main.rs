@@ -59,6 +59,7 @@ fn run(events: &Events) -> Result<(), String> {
     }
     let under = Arc::new(under);
 
+    let mut replicator = None;
     let sessions = match a.role {
         Role::Primary { listen } => {
             let listener =
@@ -70,6 +71,7 @@ fn run(events: &Events) -> Result<(), String> {
                 a.timeout,
             ));
             let sessions = mount_all(&dirs, &under, Some(&repl), false)?;
+            replicator = Some(repl.clone());
             std::thread::spawn(move || repl.serve(listener));
             sessions
         }
@@ -92,6 +94,9 @@ fn run(events: &Events) -> Result<(), String> {
 
     let sig = wait_for(&signals);
     eprintln!("keel-rfsd: signal {sig}: unmounting");
+    if let Some(r) = replicator {
+        r.lock().close();
+    }
     for s in sessions {
         let _ = s.umount_and_join();
     }

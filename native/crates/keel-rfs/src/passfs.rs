@@ -136,6 +136,9 @@ impl PassFs {
             return Err(Errno::EROFS);
         };
         let mut l = repl.lock();
+        if l.closed() {
+            return Err(Errno::EROFS);
+        }
         let (out, ops) = local().map_err(errno)?;
         for op in ops {
             l.send(op);

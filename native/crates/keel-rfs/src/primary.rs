@@ -24,6 +24,8 @@ pub struct LinkState {
     pub(crate) resweep: bool,
     /// Counts links, so a reintegration notices it was overtaken by a newer secondary.
     pub(crate) generation: u64,
+    /// The primary is stopping: it said goodbye and accepts no change any more.
+    closed: bool,
 }
 
 pub struct Replicator {
@@ -74,6 +76,22 @@ impl Repl<'_> {
         self.st.link.is_some()
     }
 
+    pub fn closed(&self) -> bool {
+        self.st.closed
+    }
+
+    /// Ends replication cleanly: tells the secondary it has everything, and refuses any change
+    /// from now on (one would reach this copy only, behind the secondary's back).
+    pub fn close(&mut self) {
+        self.st.closed = true;
+        if self.st.link.is_some() {
+            self.send(Op::Bye);
+        }
+        if let Some(l) = self.st.link.take() {
+            l.shutdown();
+        }
+    }
+
     fn drop_link(&mut self, reason: &str) {
         if let Some(l) = self.st.link.take() {
             l.shutdown();
@@ -114,6 +132,7 @@ impl Replicator {
             let Ok(stream) = conn else { continue };
             let from = stream.peer_addr().map(|a| a.to_string()).unwrap_or_default();
             match Link::accept(stream, &self.key, self.ack_timeout) {
+                Ok(_) if self.lock().closed() => return,
                 Ok((link, full)) => {
                     let peer = link.peer();
                     let generation = {

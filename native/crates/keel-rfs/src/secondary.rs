@@ -40,8 +40,14 @@ pub fn run(dirs: Arc<Vec<Underlying>>, o: SecondaryOptions, events: Events) -> !
                 events.connected(&link.peer());
                 let reason = serve(&mut link, &mut applier, &o, &events).unwrap_err();
                 link.shutdown();
-                eprintln!("keel-rfsd: replication link lost: {reason}");
-                events.link_lost(&reason.to_string());
+                if reason.kind() == io::ErrorKind::ConnectionAborted {
+                    // Everything the primary acknowledged is here: this copy is up to date.
+                    eprintln!("keel-rfsd: the primary stopped replicating");
+                    events.primary_stopped();
+                } else {
+                    eprintln!("keel-rfsd: replication link lost: {reason}");
+                    events.link_lost(&reason.to_string());
+                }
                 // What the link did not bring is found by comparing files: no need to copy all.
                 full = false;
             }
@@ -77,7 +83,7 @@ fn serve(link: &mut Link, applier: &mut Applier, o: &SecondaryOptions, events: &
             Op::SyncEnd { .. } => syncing = false,
             _ => {}
         }
-        if o.ack_on_receipt && !syncing && !matches!(op, Op::SyncEnd { .. } | Op::StatFile { .. }) {
+        if o.ack_on_receipt && !syncing && !matches!(op, Op::SyncEnd { .. } | Op::StatFile { .. } | Op::Bye) {
             link.send(&Message::Ack(ack(
                 seq,
                 &Ok((0, keel_repl::op::Time { sec: 0, nsec: 0 })),
@@ -99,6 +105,12 @@ fn serve(link: &mut Link, applier: &mut Applier, o: &SecondaryOptions, events: &
             record_sync(&o.state_dir);
             events.synced(files, bytes, started.elapsed().as_millis());
         }
+        if let Op::Bye = op {
+            return Err(io::Error::new(
+                io::ErrorKind::ConnectionAborted,
+                "the primary stopped",
+            ));
+        }
     }
 }
 
@@ -118,6 +130,7 @@ fn name(op: &Op) -> &'static str {
         Op::SetTimes { .. } => "a time change",
         Op::Fsync { .. } => "an fsync",
         Op::SyncBegin { .. } | Op::SyncEnd { .. } => "the reintegration",
+        Op::Bye => "the primary's goodbye",
         Op::Listing { .. } => "a directory listing",
         Op::StatFile { .. } => "a stat",
     }
