@@ -88,6 +88,9 @@ export function stepMirror(engine: MirrorEngine, input: MirrorInput, now: number
     case 'replicationReady':
       if (d.job?.waiting === 'replication') d.job = { ...d.job, waiting: undefined };
       break;
+    case 'replicationLost':
+      onReplicationLost(d, out);
+      break;
     case 'rule':
       onRule(d, out, input.action, input.rule, now);
       break;
@@ -114,6 +117,24 @@ function abandonOrphanReintegration(d: Draft, out: Effect[], now: number): void 
   d.facts = { ...d.facts, interrupted: true, uptodate: false };
   beginStop(d, 'stopwait');
   d.intent = { mode: 'start', since: now, fullsync: false };
+}
+
+/**
+ * The replication link broke while the primary may go on writing: this copy may fall behind, so
+ * it is not fit to take over until it has resynchronised (SECOND Transient, no script runs). A
+ * primary that stops cleanly says so first and does not come here; one that vanishes during the
+ * resynchronisation leaves this node in WAIT, as any orphan reintegration does.
+ */
+function onReplicationLost(d: Draft, out: Effect[]): void {
+  if (d.state !== 'SECOND' || d.job) return;
+  out.push(log('Replication interrupted: resynchronizing from the primary', 'E'));
+  d.facts = { ...d.facts, uptodate: false, interrupted: true };
+  startJob(d, [
+    enter('SECOND', 'Transient'),
+    emit({ kind: 'replication', role: 'secondary', full: false }),
+    { kind: 'awaitReplication' },
+    enter('SECOND', 'Ready'),
+  ]);
 }
 
 function logRemote(before: RemoteState, after: RemoteState, out: Effect[]): void {

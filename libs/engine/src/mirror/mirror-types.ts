@@ -113,6 +113,8 @@ export type MirrorInput =
   | { readonly kind: 'peer'; readonly remote: RemoteState; readonly facts?: Partial<PeerFacts> }
   | { readonly kind: 'scriptDone'; readonly name: string; readonly code: number; readonly token: number }
   | { readonly kind: 'replicationReady' }
+  /** The replication link broke without the primary saying it stopped (see onReplicationLost). */
+  | { readonly kind: 'replicationLost' }
   | { readonly kind: 'rule'; readonly action: 'wait' | 'wakeup'; readonly rule: string }
   | { readonly kind: 'gate'; readonly open: boolean }
   | { readonly kind: 'tick' };

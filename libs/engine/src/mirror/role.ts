@@ -72,7 +72,10 @@ function primUnlessPeerIs(i: RoleInput): RoleChoice {
 function stale(i: RoleInput): boolean {
   if (i.remote === 'UNKNOWN') return !i.facts.uptodate;
   if (i.facts.generation !== i.peer.generation) return i.facts.generation < i.peer.generation;
-  return !i.facts.uptodate && !i.peer.uptodate ? !i.facts.synced : false;
+  // Same lineage: a complete copy beats one that fell behind (a secondary stopped, or cut from
+  // replication, while the primary went on).
+  if (i.facts.uptodate !== i.peer.uptodate) return !i.facts.uptodate;
+  return !i.facts.uptodate ? !i.facts.synced : false;
 }
 
 const listening = (i: RoleInput) => i.now - i.intent.since < i.settings.peerSilenceMs;
