@@ -1,5 +1,5 @@
-// A two-node keel cluster in a lab: each node runs its own nats-server, keel-heartbeat and
-// keel-admin (compiled, from dist/), with the sample mirror module installed. Used by the
+// A two-node keel cluster in a lab: each node runs its own nats-server, keel-heartbeat, keel-rfs
+// and keel-admin (compiled, from dist/), with the sample mirror module installed. Used by the
 // mirror scenarios; always destroyed in afterAll.
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -13,6 +13,8 @@ export const NODES = ['node1', 'node2'] as const;
 export type Node = (typeof NODES)[number];
 
 const KEEL = join(ROOT, 'apps/cli/bin/keel');
+/** The keel services of a node, in start order (admin last: it asks the others at once). */
+export const KEEL_SERVICES = ['heartbeat', 'rfs', 'admin'] as const;
 const SAMPLE = join(ROOT, 'deploy/samples', MODULE);
 
 export interface KeelClusterOptions {
@@ -65,11 +67,11 @@ export class KeelCluster {
     await this.sh(node, 'umask 077 && cat > /var/lib/keel/cluster/cluster.key', this.key);
   }
 
-  /** nats-server, then heartbeat and admin, each logging under the node's /var/lib/keel. */
+  /** nats-server, then heartbeat, rfs and admin, each logging under the node's /var/lib/keel. */
   async startServices(node: Node): Promise<void> {
     await this.lab.startNats(node);
     const env = { KEEL_NODE: node, PATH: process.env.PATH ?? '/usr/bin:/bin' };
-    for (const service of ['heartbeat', 'admin']) {
+    for (const service of KEEL_SERVICES) {
       await this.lab.spawn(node, [join(ROOT, `apps/${service}/bin/keel-${service}`)], {
         env,
         logFile: `/var/lib/keel/${service}.log`,
@@ -88,7 +90,7 @@ export class KeelCluster {
     if (last.code !== 0) {
       const logs = await this.sh(
         node,
-        'tail -n 30 /var/lib/keel/admin.log /var/lib/keel/heartbeat.log 2>&1 || true',
+        `tail -n 30 ${KEEL_SERVICES.map((s) => `/var/lib/keel/${s}.log`).join(' ')} 2>&1 || true`,
       );
       throw new Error(`${node}: admin did not answer in ${seconds}s: ${last.err}\n${logs}`);
     }

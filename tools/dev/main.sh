@@ -18,8 +18,7 @@ for n in node1 node2; do
     && cp '$ROOT/deploy/samples/cluster.xml' /var/lib/keel/cluster/ \
     && (umask 077 && echo $key > /var/lib/keel/cluster/cluster.key)"
   lab nats "$LAB" "$n" --log /var/lib/keel/nats.log >/dev/null
-  lab spawn "$LAB" "$n" --log /var/lib/keel/heartbeat.log -- env KEEL_NODE="$n" "$ROOT/apps/heartbeat/bin/keel-heartbeat" >/dev/null
-  lab spawn "$LAB" "$n" --log /var/lib/keel/admin.log -- env KEEL_NODE="$n" "$ROOT/apps/admin/bin/keel-admin" >/dev/null
+  start_keel "$n"
 done
 for n in node1 node2; do
   for _ in $(seq 1 100); do keel_on "$n" state >/dev/null 2>&1 && break; sleep 0.2; done

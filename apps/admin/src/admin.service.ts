@@ -99,10 +99,15 @@ export class AdminService implements OnModuleInit, OnApplicationShutdown {
             : { state: peer.state, readiness: peer.readiness };
         rt.peer(remote, peer.resources ?? {});
       }),
-      // A (re)started heartbeat service knows nothing until told: tell it everything again.
+      // A (re)started heartbeat service knows nothing until told: tell it everything again. A
+      // (re)started rfs service runs no daemon: the runtimes ask again or resynchronise.
       await this.bus.subscribe(subjects.nodeServices(), codecs.servicePresence, (msg) => {
-        if (msg.payload.service === 'heartbeat' && msg.payload.status === 'ready')
-          this.runtimes.forEach((rt) => rt.republish());
+        if (msg.payload.status !== 'ready') return;
+        if (msg.payload.service === 'heartbeat') this.runtimes.forEach((rt) => rt.republish());
+        if (msg.payload.service === 'rfs') this.runtimes.forEach((rt) => rt.replicationServiceReady());
+      }),
+      await this.bus.subscribe(subjects.anyModule('rfsEvent'), codecs.rfsEvent, (msg) => {
+        this.runtimes.get(msg.payload.module)?.replicationEvent(msg.payload);
       }),
       await this.bus.subscribe(subjects.anyModule('resourceSet'), codecs.resourceSet, (msg, ctx) => {
         const target = parseModuleSubject(ctx.subject);

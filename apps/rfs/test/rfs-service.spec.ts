@@ -78,7 +78,7 @@ test('primary: keel-rfsd is started with the plan, and the command is answered o
 
   d.emit({ event: 'mounted' });
 
-  expect(await reply).toEqual({ ok: true, message: 'primary: replicated directories mounted' });
+  expect(await reply).toEqual({ ok: true, message: 'replicated directories mounted' });
   expect(await events.next()).toEqual({ module: 'web', event: 'mounted', role: 'primary', pid: d.pid });
   expect(await resources.next()).toEqual({
     module: 'web',

@@ -41,13 +41,6 @@ export function findModules(
       const sink = new IssueSink();
       checkModuleAgainstCluster(loaded.config, cluster, sink);
       sink.throwIfAny();
-      if (loaded.config.rfs) {
-        return {
-          ok: false,
-          paths,
-          error: 'replicated directories (<rfs>) are not available in this keel build yet',
-        };
-      }
       return { ok: true, paths, loaded };
     } catch (e) {
       if (!(e instanceof ConfigError)) throw e;

@@ -11,7 +11,7 @@ import {
   RemoteState,
   stepMirror,
 } from '@keel/engine';
-import { BusPort, codecs, subjects } from '@keel/bus';
+import { BusPort, codecs, RfsEvent, subjects } from '@keel/bus';
 import { KeelDirs, ModulePaths } from '../paths';
 import { ScriptRunner } from '../ports/script-runner.port';
 import { LogLevel, ModuleLog } from '../adapters/module-log';
@@ -20,6 +20,7 @@ import { ResourceTable } from './resources';
 import { scriptEnv, userlogFile } from './script-env';
 import { RulesDriver } from './rules-driver';
 import { launchDecision } from './launch';
+import { ReplicationControl, RFS_COMMAND_TIMEOUT_MS } from './replication';
 
 export interface RuntimeDeps {
   readonly dirs: KeelDirs;
@@ -35,6 +36,8 @@ export interface RuntimeDeps {
   readonly env: Readonly<Record<string, string | undefined>>;
   /** When this machine booted (ms since the epoch). */
   readonly bootedAt: number;
+  /** How long a replication request may wait for the rfs service (default RFS_COMMAND_TIMEOUT_MS). */
+  readonly rfsTimeoutMs?: number;
 }
 
 export interface CommandOutcome {
@@ -57,6 +60,12 @@ const FACT_RESOURCES: Record<keyof PeerFacts, string> = {
 /**
  * One module on this node: feeds the pure automaton its inputs one at a time, persists what must
  * survive, and carries out its effects (scripts as processes, the module log, bus messages).
+ *
+ * Effects are carried out strictly in the order the automaton gave them, across steps: a
+ * replication request holds every effect after it until rfs has answered, so a primary's
+ * start_prim never runs before its replicated directories are mounted, and a stop goes on only
+ * once the daemon is gone. Only command replies pass ahead (they tell a caller its command was
+ * accepted, nothing in the world depends on them).
  */
 export class ModuleRuntime {
   private engine: MirrorEngine;
@@ -69,9 +78,25 @@ export class ModuleRuntime {
   private readonly rules: RulesDriver;
   private launchTimer: NodeJS.Timeout | undefined;
   private remoteResources: Readonly<Record<string, string>> | undefined;
+  /** Effects not carried out yet, in order; held while a replication request waits. */
+  private readonly effects: Effect[] = [];
+  private holding = false;
+  private carrying = false;
+  private readonly replication: ReplicationControl;
 
   constructor(private readonly deps: RuntimeDeps) {
     this.rules = new RulesDriver(deps.loaded.config);
+    this.replication = new ReplicationControl({
+      module: deps.paths.module,
+      bus: deps.bus,
+      now: deps.now,
+      dirs: deps.loaded.config.rfs?.replicated.map((r) => r.dir) ?? [],
+      timeoutMs: deps.rfsTimeoutMs ?? RFS_COMMAND_TIMEOUT_MS,
+      engine: () => this.engine,
+      write: (level, text) => this.write(level, text),
+      submit: (input) => this.submit(input),
+      command: (name, identity) => void this.command(name, [], identity, identity),
+    });
     const stored = deps.store.load();
     this.settingsStored = stored.settings;
     this.engine = initialMirror(settingsFor(deps), deps.now(), stored.facts);
@@ -183,9 +208,20 @@ export class ModuleRuntime {
     this.drain();
   }
 
+  /** What this module's replication daemon reported (keel.v1.<module>.rfs.event). */
+  replicationEvent(e: RfsEvent): void {
+    this.replication.onEvent(e);
+  }
+
+  /** The node's rfs service announced itself ready: it may have restarted without its daemons. */
+  replicationServiceReady(): void {
+    this.replication.onServiceReady();
+  }
+
   /** Lets time act: peer-silence and maxloop windows, and the failover rules when an evaluation is due. */
   tick(): void {
     this.submit({ kind: 'tick' });
+    this.replication.tick();
     const outcome = this.rules.step({
       now: this.deps.now(),
       local: Object.fromEntries(this.resources.values()),
@@ -220,13 +256,56 @@ export class ModuleRuntime {
         const before = this.engine;
         const { engine, effects } = stepMirror(before, input, this.deps.now());
         this.engine = engine;
-        effects.forEach((e) => this.carry(e));
+        this.effects.push(...effects);
+        this.carryEffects();
         if (engine.facts !== before.facts || engine.state !== before.state) this.persist();
         this.publishFacts();
       }
     } finally {
       this.draining = false;
     }
+  }
+
+  /** Carries out the queued effects in order, up to the first replication request. */
+  private carryEffects(): void {
+    if (this.carrying) return;
+    this.carrying = true;
+    try {
+      // Replies are answers to callers, not actions: they never wait behind a replication.
+      for (const reply of this.effects.filter((e) => e.kind === 'reply')) this.carry(reply);
+      this.effects.splice(0, this.effects.length, ...this.effects.filter((e) => e.kind !== 'reply'));
+      while (!this.holding && this.effects.length > 0) {
+        const e = this.effects.shift() as Effect;
+        if (e.kind === 'replication') this.replicate(e);
+        else this.carry(e);
+      }
+    } finally {
+      this.carrying = false;
+    }
+  }
+
+  /** Holds the effects behind a replication request until rfs has answered it. */
+  private replicate(e: Extract<Effect, { kind: 'replication' }>): void {
+    this.holding = true;
+    void this.replication.request(e.role, e.full).then((outcome) => {
+      this.holding = false;
+      if (!outcome.ok && e.role !== 'stopped') return this.abandonTransition();
+      // A daemon that would not stop is left to the next start (it clears a dead mount); the
+      // stop itself goes on.
+      this.carryEffects();
+    });
+  }
+
+  /**
+   * A replication that could not start: the rest of the transition (the application's start
+   * scripts above all) must not run on directories that are not replicated. What was queued
+   * behind it is dropped and the module is stopped at once (forcestop by rfs, which also ends
+   * the transition in the automaton); the administrator starts it again once the cause is fixed.
+   */
+  private abandonTransition(): void {
+    this.effects.splice(0);
+    this.write('E', 'Replication could not start: the module stops without running its start scripts');
+    void this.command('forcestop', [], 'rfs', 'rfs');
   }
 
   private persist(): void {
@@ -267,7 +346,8 @@ export class ModuleRuntime {
       case 'vip':
         return this.write('V', `Virtual IP ${e.op === 'set' ? 'set' : 'removed'} (requested)`);
       case 'replication':
-        return this.write('V', `Replication ${e.role}${e.full ? ' (full)' : ''} (requested)`);
+        // Carried by replicate(); never reaches here.
+        return;
       case 'window':
         return this.setResource(`window.${e.window}`, e.open ? 'up' : 'down', 'admin', true);
       case 'reboot':

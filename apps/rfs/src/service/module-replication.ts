@@ -172,7 +172,7 @@ export class ModuleReplication {
         this.deps.logger.info('replicated directories mounted', { module: this.module, role: run.role, pid });
         // A primary that mounts replicates again (reference §3.6: rfs.degraded).
         if (run.role === 'primary') this.deps.setResource('rfs.degraded', 'down');
-        run.onMount?.({ ok: true, message: `${run.role}: replicated directories mounted` });
+        run.onMount?.({ ok: true, message: 'replicated directories mounted' });
         run.onMount = undefined;
         return;
       case 'error':

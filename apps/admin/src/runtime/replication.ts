@@ -1,0 +1,171 @@
+// The replication of one module as admin sees it: asks the node's rfs service for a role
+// (keel.v1.<module>.rfs.cmd), listens to what the daemon reports (keel.v1.<module>.rfs.event) and
+// turns it into the engine's inputs and SafeKit's module-log lines (reference §3.4):
+//  - a secondary's `synced` ends its reintegration: `Copied <statistics>`, `Reintegration ended
+//    (synchronize)`, then `replicationReady` for the engine waiting in SECOND (Transient);
+//  - a secondary whose replication is lost while its primary still runs resynchronises:
+//    `stopstart` with identity rfs (counted by maxloop), once the heartbeats have had the time to
+//    say whether the primary itself went away (then the engine fails over instead).
+import {
+  BusNoRespondersError,
+  BusRemoteError,
+  BusTimeoutError,
+  rpcs,
+  subjects,
+  type BusPort,
+  type ReplicationRole,
+  type RfsCommandResult,
+  type RfsEvent,
+} from '@keel/bus';
+import { isPrimary, type MirrorEngine, type MirrorInput } from '@keel/engine';
+import type { LogLevel } from '../adapters/module-log';
+
+/** Longer than rfs's own bounds: stopping an old daemon (20 s + 5 s) then mounting (60 s). */
+export const RFS_COMMAND_TIMEOUT_MS = 120_000;
+/** Beyond the heartbeat timeout, the time for the heartbeat view to reach admin. */
+export const LINK_LOSS_MARGIN_MS = 1_000;
+
+export interface ReplicationHost {
+  readonly module: string;
+  readonly bus: BusPort;
+  readonly now: () => number;
+  /** The replicated directories, for the log lines of a reintegration. */
+  readonly dirs: readonly string[];
+  readonly timeoutMs: number;
+  engine(): MirrorEngine;
+  write(level: LogLevel, text: string): void;
+  submit(input: MirrorInput): void;
+  /** Submits a module command as the automaton would get it from the bus. */
+  command(name: 'stopstart', identity: string): void;
+}
+
+export class ReplicationControl {
+  /** The role the daemon runs in as far as admin knows (the last request answered ok). */
+  private role: Exclude<ReplicationRole, 'stopped'> | undefined;
+  /** The role of the request waiting for its answer. */
+  private asking: ReplicationRole | undefined;
+  /** When this secondary's replication was lost (link or daemon); judged at the next ticks. */
+  private lostSince: number | undefined;
+
+  constructor(private readonly host: ReplicationHost) {}
+
+  /** Asks rfs for a role; resolves with the outcome (bus failures included), never rejects. */
+  async request(role: ReplicationRole, full: boolean): Promise<RfsCommandResult> {
+    const { host } = this;
+    this.asking = role;
+    host.write('V', `Replication ${role}${full ? ' (full)' : ''} requested`);
+    let outcome: RfsCommandResult;
+    try {
+      outcome = await host.bus.request(
+        subjects.rfsCmd(host.module),
+        rpcs.rfsCommand,
+        { module: host.module, role, full },
+        { timeoutMs: host.timeoutMs },
+      );
+    } catch (err) {
+      outcome = { ok: false, message: describeFailure(err) };
+    }
+    this.asking = undefined;
+    if (outcome.ok || role === 'stopped') this.role = role === 'stopped' ? undefined : role;
+    if (outcome.ok) {
+      this.lostSince = undefined;
+      host.write('V', `Replication ${role}: ${outcome.message ?? 'done'}`);
+    } else {
+      host.write('E', `Replication ${role} failed: ${outcome.message ?? 'no reason given'}`);
+    }
+    return outcome;
+  }
+
+  /** What the daemon of this module reported. */
+  onEvent(e: RfsEvent): void {
+    const { host } = this;
+    // Only the daemon admin asked for speaks for the module (a late word of a stopped one does not).
+    if (e.role !== (this.asking ?? this.role)) return;
+    switch (e.event) {
+      case 'mounted':
+        // Said by the answer to the request, which follows.
+        return;
+      case 'connected':
+        this.lostSince = undefined;
+        return host.write('V', `Replication connected to ${e.peer ?? 'the peer'}`);
+      case 'reintegration':
+        if (e.role !== 'secondary') return;
+        if (e.full) host.write('I', 'Full reintegration of the replicated directories');
+        for (const dir of host.dirs) host.write('I', `Updating directory tree from ${dir}`);
+        return;
+      case 'synced':
+        return this.onSynced(e);
+      case 'link-lost':
+        host.write('I', `Replication link lost: ${e.reason ?? 'no reason given'}`);
+        if (e.role === 'secondary') this.lost();
+        return;
+      case 'error':
+        return host.write('E', `Replication error: ${e.message ?? 'no message'}`);
+      case 'exited':
+        // An exit rfs was asked for (a role change, its own stop) is no news to admin.
+        if (e.requested || this.asking !== undefined) return;
+        host.write('E', `Replication process exited (${e.signal ? `signal ${e.signal}` : `code ${e.code}`})`);
+        this.role = undefined;
+        if (e.role === 'secondary') this.lost();
+        return;
+    }
+  }
+
+  /**
+   * A (re)started rfs service runs no daemon: a primary asks again for its role; a secondary has
+   * lost its replication.
+   */
+  onServiceReady(): void {
+    if (this.asking !== undefined) return;
+    if (this.role === 'primary') void this.request('primary', false);
+    else if (this.role === 'secondary') {
+      this.role = undefined;
+      this.lost();
+    }
+  }
+
+  /** Judges a lost replication once the heartbeats had their say. */
+  tick(): void {
+    if (this.lostSince === undefined) return;
+    const engine = this.host.engine();
+    if (engine.state !== 'SECOND') {
+      this.lostSince = undefined;
+      return;
+    }
+    if (this.host.now() - this.lostSince < engine.settings.peerSilenceMs + LINK_LOSS_MARGIN_MS) return;
+    this.lostSince = undefined;
+    const r = engine.remote;
+    // A primary that stops or fails is the heartbeats' business: the engine fails over.
+    if (r === 'UNKNOWN' || !isPrimary(r.state) || r.readiness !== 'Ready') return;
+    this.host.write('I', 'Replication lost while the primary runs: the secondary resynchronises');
+    this.host.command('stopstart', 'rfs');
+  }
+
+  private onSynced(e: RfsEvent): void {
+    const { host } = this;
+    if (e.role !== 'secondary') return host.write('V', 'Replication: the secondary is synchronised');
+    if ((e.files ?? 0) > 0)
+      host.write('I', `Copied ${copiedStatistics(e.files ?? 0, e.bytes ?? 0, e.ms ?? 0)}`);
+    host.write('I', 'Reintegration ended (synchronize)');
+    if (host.engine().job?.waiting === 'replication') host.submit({ kind: 'replicationReady' });
+  }
+
+  private lost(): void {
+    this.lostSince ??= this.host.now();
+  }
+}
+
+/** SafeKit's `Copied <statistics>`: size, file count, time, KB/s (reference §3.4). */
+export function copiedStatistics(files: number, bytes: number, ms: number): string {
+  const kb = bytes / 1024;
+  const size = kb < 1024 ? `${kb.toFixed(1)} KB` : `${(kb / 1024).toFixed(1)} MB`;
+  const rate = Math.round(kb / Math.max(ms / 1000, 0.001));
+  return `${size} in ${files} file${files === 1 ? '' : 's'} in ${(ms / 1000).toFixed(1)} s (${rate} KB/s)`;
+}
+
+function describeFailure(err: unknown): string {
+  if (err instanceof BusNoRespondersError) return 'the rfs service of this node is not running';
+  if (err instanceof BusTimeoutError) return `no answer from the rfs service (${err.message})`;
+  if (err instanceof BusRemoteError) return err.remoteMessage;
+  return err instanceof Error ? err.message : String(err);
+}

@@ -1,0 +1,322 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { codecs, rpcs, subjects, type RfsCommand, type RfsCommandResult, type RfsEvent } from '@keel/bus';
+import { parseClusterConfig, parseModuleConfig } from '@keel/config';
+import { createInbox, InMemoryBusNetwork, type Inbox } from '@keel/testing';
+import { ModuleLog } from '../src/adapters/module-log';
+import { StateStore } from '../src/adapters/state-store';
+import { modulePaths } from '../src/paths';
+import { ScriptRun, ScriptRunner } from '../src/ports/script-runner.port';
+import { ModuleRuntime } from '../src/runtime/module-runtime';
+import { copiedStatistics } from '../src/runtime/replication';
+
+// A module with replicated directories: the runtime asks the node's rfs service (a fake served
+// on the in-memory bus) for each replication role, holds the effects that follow until it is
+// answered, and turns the daemon's events into engine inputs and module-log lines.
+const CLUSTER = `<cluster><lans><lan name="default"><node name="node1" addr="198.18.0.1"/><node name="node2" addr="198.18.0.2"/></lan></lans></cluster>`;
+const MODULE = `<safe><service mode="mirror"><heart timeout="1s" pulse="100ms"><heartbeat name="default"/></heart>
+  <rfs><replicated dir="/srv/data"/><replicated dir="/srv/logs"/></rfs><user/></service></safe>`;
+
+class RecordingRunner implements ScriptRunner {
+  readonly runs: ScriptRun[] = [];
+  run(r: ScriptRun) {
+    this.runs.push(r);
+    return Promise.resolve({ code: 0, missing: false, timedOut: false });
+  }
+}
+
+/** The node's rfs service, played by the test: each request waits for `answer`. */
+class FakeRfs {
+  readonly requests: Inbox<RfsCommand> = createInbox();
+  private readonly answers: Array<(r: RfsCommandResult) => void> = [];
+  /** Answer every request at once with this, instead of waiting for the test. */
+  auto: RfsCommandResult | undefined;
+
+  handle = (command: RfsCommand): Promise<RfsCommandResult> | RfsCommandResult => {
+    this.requests.push(command);
+    if (this.auto) return this.auto;
+    return new Promise((resolve) => this.answers.push(resolve));
+  };
+
+  answer(r: RfsCommandResult = { ok: true, message: 'mounted' }): void {
+    const next = this.answers.shift();
+    if (!next) throw new Error('no rfs request waits for an answer');
+    next(r);
+  }
+}
+
+let dir: string;
+beforeEach(() => (dir = mkdtempSync(join(tmpdir(), 'keel-runtime-rfs-'))));
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+async function build(options: { rfs?: boolean } = {}) {
+  const clock = { now: 1_000_000 };
+  const dirs = { etc: join(dir, 'etc'), var: join(dir, 'var'), home: '/opt/keel' };
+  const paths = modulePaths(dirs, 'demo');
+  const network = new InMemoryBusNetwork();
+  const bus = network.connect({ source: { service: 'admin', node: 'node1' } });
+  const rfsBus = network.connect({ source: { service: 'rfs', node: 'node1' } });
+  const rfs = new FakeRfs();
+  if (options.rfs !== false)
+    await rfsBus.serve(subjects.rfsCmd('demo'), rpcs.rfsCommand, (req) => rfs.handle(req.payload));
+  const runner = new RecordingRunner();
+  const log = new ModuleLog(paths.logFile);
+  const sut = new ModuleRuntime({
+    dirs,
+    paths,
+    node: 'node1',
+    cluster: parseClusterConfig(CLUSTER, 'cluster.xml'),
+    loaded: parseModuleConfig(MODULE, 'userconfig.xml', { env: {} }),
+    runner,
+    log,
+    store: new StateStore(paths.stateFile),
+    bus,
+    now: () => clock.now,
+    env: { PATH: '/usr/bin' },
+    bootedAt: 0,
+    rfsTimeoutMs: 500,
+  });
+  // The daemon's events reach the runtime as admin's subscription would deliver them.
+  const daemonSays = (e: Omit<RfsEvent, 'module'>) => {
+    rfsBus.publish(subjects.rfsEvent('demo'), codecs.rfsEvent, { module: 'demo', ...e });
+  };
+  await bus.subscribe(subjects.rfsEvent('demo'), codecs.rfsEvent, (m) => sut.replicationEvent(m.payload));
+  const settle = async () => {
+    for (let i = 0; i < 20; i++) await new Promise((r) => setImmediate(r));
+  };
+  /** Lets time pass in steps of a tick, as admin's timer does. */
+  const pass = async (ms: number) => {
+    for (let t = 0; t < ms; t += 250) {
+      clock.now += 250;
+      sut.tick();
+      await settle();
+    }
+  };
+  const scripts = () => runner.runs.map((r) => `${r.name} ${r.args.join(' ')}`);
+  const logText = (verbose = false) => log.read(verbose).map((e) => `${e.level} ${e.text}`);
+  return { sut, rfs, daemonSays, settle, pass, scripts, logText, clock };
+}
+
+/** prim on node1 (its peer silent): WAIT, then ALONE once it has listened for a heartbeat timeout. */
+async function primUntilReplication(h: Awaited<ReturnType<typeof build>>) {
+  expect(await h.sut.command('prim', [], undefined, 'cli')).toMatchObject({ ok: true });
+  await h.settle();
+  await h.pass(1250);
+  return h.rfs.requests.next();
+}
+
+test("a primary's start scripts wait until rfs has mounted the replicated directories", async () => {
+  const h = await build();
+  expect(await primUntilReplication(h)).toEqual({ module: 'demo', role: 'primary', full: false });
+  const before = h.scripts();
+  expect(before).toEqual(['transition STOP WAIT start', 'prestart STOP WAIT start']);
+  await h.pass(500);
+  expect(h.scripts()).toEqual(before);
+  expect(h.sut.state).toMatchObject({ state: 'ALONE', readiness: 'Transient' });
+
+  h.rfs.answer({ ok: true, message: 'replicated directories mounted' });
+  await h.settle();
+
+  expect(h.scripts().slice(before.length)).toEqual([
+    'transition WAIT ALONE start',
+    'start_both WAIT ALONE start',
+    'start_prim WAIT ALONE start',
+    'start_sec WAIT ALONE start',
+  ]);
+  expect(h.sut.state).toMatchObject({ state: 'ALONE', readiness: 'Ready' });
+  expect(h.logText(true)).toContain('V Replication primary: replicated directories mounted');
+});
+
+test('the stop goes on once the daemon is gone: stop scripts, replication stopped, then the rest', async () => {
+  const h = await build();
+  await primUntilReplication(h);
+  h.rfs.answer();
+  await h.settle();
+  const started = h.scripts().length;
+
+  await h.sut.command('stop', [], undefined, 'cli');
+  await h.settle();
+
+  expect(await h.rfs.requests.next()).toEqual({ module: 'demo', role: 'stopped', full: false });
+  const stopping = [
+    'stop_sec ALONE WAIT stop',
+    'stop_prim ALONE WAIT stop',
+    'stop_both ALONE WAIT stop',
+    'transition ALONE WAIT stop',
+  ];
+  await h.pass(500);
+  expect(h.scripts().slice(started)).toEqual(stopping);
+
+  h.rfs.answer({ ok: true, message: 'replication stopped' });
+  await h.settle();
+
+  expect(h.scripts().slice(started + stopping.length)).toEqual(
+    expect.arrayContaining(['poststop WAIT STOP stop', 'transition WAIT STOP stop']),
+  );
+  expect(h.sut.state.state).toBe('STOP');
+});
+
+test('a command during a pending replication request is answered at once; what it does comes after', async () => {
+  const h = await build();
+  await primUntilReplication(h);
+  const before = h.scripts().length;
+  expect(await h.sut.command('stop', [], undefined, 'cli')).toEqual({ ok: true, message: 'stop accepted' });
+  expect(h.scripts()).toHaveLength(before);
+
+  h.rfs.auto = { ok: true, message: 'replication stopped' };
+  h.rfs.answer();
+  await h.settle();
+
+  // The start completes first (the automaton queued the stop behind it), then the stop runs.
+  const after = h.scripts().slice(before);
+  expect(after.indexOf('start_prim WAIT ALONE start')).toBeLessThan(
+    after.indexOf('stop_prim ALONE WAIT stop'),
+  );
+  expect(h.sut.state.state).toBe('STOP');
+});
+
+test('a replication that cannot start stops the module without running the start scripts', async () => {
+  const h = await build();
+  await primUntilReplication(h);
+  h.rfs.auto = { ok: true, message: 'replication not running' };
+  h.rfs.answer({ ok: false, message: 'keel-rfsd exited (code 1) before mounting: FUSE unavailable' });
+  await h.settle();
+  await h.pass(250);
+
+  expect(h.scripts().filter((s) => s.startsWith('start_'))).toEqual([]);
+  expect(h.sut.state.state).toBe('STOP');
+  const log = h.logText();
+  expect(log).toContain(
+    'E Replication primary failed: keel-rfsd exited (code 1) before mounting: FUSE unavailable',
+  );
+  expect(log).toContain('E Replication could not start: the module stops without running its start scripts');
+  expect(log).toContain('I Action forcestop called by rfs');
+});
+
+test('without an rfs service on the node the start fails the same way, saying so', async () => {
+  const h = await build({ rfs: false });
+  expect(await h.sut.command('prim', [], undefined, 'cli')).toMatchObject({ ok: true });
+  await h.settle();
+  await h.pass(1500);
+  expect(h.logText()).toContain('E Replication primary failed: the rfs service of this node is not running');
+  expect(h.sut.state.state).toBe('STOP');
+});
+
+/** second on node1 with node2 PRIM (Ready): rfs is asked for a secondary with a full copy. */
+async function secondUntilReplication(h: Awaited<ReturnType<typeof build>>) {
+  h.sut.peer({ state: 'PRIM', readiness: 'Ready' }, {});
+  expect(await h.sut.command('second', [], undefined, 'cli')).toMatchObject({ ok: true });
+  await h.settle();
+  await h.pass(250);
+  return h.rfs.requests.next();
+}
+
+test("a secondary's reintegration ends with SafeKit's lines, then its start scripts and SECOND (Ready)", async () => {
+  const h = await build();
+  expect(await secondUntilReplication(h)).toEqual({ module: 'demo', role: 'secondary', full: true });
+  h.daemonSays({ event: 'mounted', role: 'secondary', pid: 7 });
+  h.rfs.answer();
+  await h.settle();
+  expect(h.sut.state).toMatchObject({ state: 'SECOND', readiness: 'Transient' });
+  const before = h.scripts().length;
+
+  h.daemonSays({ event: 'connected', role: 'secondary', pid: 7, peer: '198.18.0.2:5600' });
+  h.daemonSays({ event: 'reintegration', role: 'secondary', pid: 7, full: true });
+  await h.settle();
+  expect(h.scripts()).toHaveLength(before);
+  h.daemonSays({ event: 'synced', role: 'secondary', pid: 7, files: 2, bytes: 2048, ms: 500 });
+  await h.settle();
+
+  expect(h.logText()).toEqual(
+    expect.arrayContaining([
+      'I Full reintegration of the replicated directories',
+      'I Updating directory tree from /srv/data',
+      'I Updating directory tree from /srv/logs',
+      'I Copied 2.0 KB in 2 files in 0.5 s (4 KB/s)',
+      'I Reintegration ended (synchronize)',
+    ]),
+  );
+  expect(h.scripts().slice(before)).toEqual([
+    'transition WAIT SECOND start',
+    'start_both WAIT SECOND start',
+    'start_second WAIT SECOND start',
+    'start_sec WAIT SECOND start',
+  ]);
+  expect(h.sut.state).toMatchObject({ state: 'SECOND', readiness: 'Ready' });
+});
+
+test('a synced that comes before the answer still ends the reintegration, after the answer', async () => {
+  const h = await build();
+  await secondUntilReplication(h);
+  h.daemonSays({ event: 'mounted', role: 'secondary', pid: 7 });
+  h.daemonSays({ event: 'synced', role: 'secondary', pid: 7, files: 0, bytes: 0, ms: 3 });
+  await h.settle();
+  expect(h.scripts().some((s) => s.startsWith('start_second'))).toBe(false);
+
+  h.rfs.answer();
+  await h.settle();
+
+  expect(h.sut.state).toMatchObject({ state: 'SECOND', readiness: 'Ready' });
+  expect(h.logText().filter((l) => l.startsWith('I Copied'))).toEqual([]);
+});
+
+async function secondReady(h: Awaited<ReturnType<typeof build>>) {
+  await secondUntilReplication(h);
+  h.rfs.answer();
+  h.daemonSays({ event: 'synced', role: 'secondary', pid: 7, files: 0, bytes: 0, ms: 3 });
+  await h.settle();
+  expect(h.sut.state).toMatchObject({ state: 'SECOND', readiness: 'Ready' });
+  h.rfs.auto = { ok: true, message: 'done' };
+}
+
+test('a secondary whose link is lost while its primary runs resynchronises: stopstart by rfs', async () => {
+  const h = await build();
+  await secondReady(h);
+  h.daemonSays({ event: 'link-lost', role: 'secondary', pid: 7, reason: 'connection reset' });
+  await h.settle();
+  // The heartbeats get their timeout (1 s) and a margin to report a primary that went away.
+  await h.pass(1750);
+  expect(h.logText()).not.toContain('I Action stopstart called by rfs');
+
+  await h.pass(500);
+
+  const log = h.logText();
+  expect(log).toContain('I Replication link lost: connection reset');
+  expect(log).toContain('I Replication lost while the primary runs: the secondary resynchronises');
+  expect(log).toContain('I Action stopstart called by rfs');
+});
+
+test('a link lost because the primary is going away is left to the heartbeats', async () => {
+  const h = await build();
+  await secondReady(h);
+  h.daemonSays({ event: 'link-lost', role: 'secondary', pid: 7, reason: 'primary stopped' });
+  h.sut.peer({ state: 'PRIM', readiness: 'Transient' }, {});
+  await h.pass(2500);
+  expect(h.logText()).not.toContain('I Action stopstart called by rfs');
+});
+
+test('a link that comes back in time is not a loss', async () => {
+  const h = await build();
+  await secondReady(h);
+  h.daemonSays({ event: 'link-lost', role: 'secondary', pid: 7, reason: 'blip' });
+  await h.pass(500);
+  h.daemonSays({ event: 'connected', role: 'secondary', pid: 7, peer: '198.18.0.2:5600' });
+  await h.pass(2500);
+  expect(h.logText()).not.toContain('I Action stopstart called by rfs');
+});
+
+test('a restarted rfs service: a secondary resynchronises, a late event of a stopped daemon is ignored', async () => {
+  const h = await build();
+  await secondReady(h);
+  h.daemonSays({ event: 'exited', role: 'primary', pid: 3, code: 1, signal: null, requested: false });
+  h.sut.replicationServiceReady();
+  await h.pass(2500);
+  const log = h.logText();
+  expect(log.filter((l) => l.startsWith('E Replication process exited'))).toEqual([]);
+  expect(log).toContain('I Action stopstart called by rfs');
+});
+
+test('copied statistics read like SafeKit: size, files, time and rate', () => {
+  expect(copiedStatistics(1, 3 * 1024 * 1024, 1500)).toBe('3.0 MB in 1 file in 1.5 s (2048 KB/s)');
+});
