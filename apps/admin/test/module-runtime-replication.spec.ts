@@ -270,40 +270,71 @@ async function secondReady(h: Awaited<ReturnType<typeof build>>) {
   h.rfs.auto = { ok: true, message: 'done' };
 }
 
-test('a secondary whose link is lost while its primary runs resynchronises: stopstart by rfs', async () => {
+test('a secondary whose link is lost while its primary runs resynchronises (SECOND Transient), then is Ready', async () => {
   const h = await build();
   await secondReady(h);
+  const scriptsBefore = h.scripts().length;
+  h.rfs.auto = undefined;
   h.daemonSays({ event: 'link-lost', role: 'secondary', pid: 7, reason: 'connection reset' });
   await h.settle();
   // The heartbeats get their timeout (1 s) and a margin to report a primary that went away.
   await h.pass(1750);
-  expect(h.logText()).not.toContain('I Action stopstart called by rfs');
+  expect(h.sut.state).toMatchObject({ state: 'SECOND', readiness: 'Ready' });
 
   await h.pass(500);
 
-  const log = h.logText();
-  expect(log).toContain('I Replication link lost: connection reset');
-  expect(log).toContain('I Replication lost while the primary runs: the secondary resynchronises');
-  expect(log).toContain('I Action stopstart called by rfs');
+  expect(h.logText()).toEqual(
+    expect.arrayContaining([
+      'I Replication link lost: connection reset',
+      'I Replication lost while the primary runs',
+      'E Replication interrupted: resynchronizing from the primary',
+    ]),
+  );
+  expect(h.sut.state).toMatchObject({ state: 'SECOND', readiness: 'Transient' });
+  // The daemon rejoins by itself: rfs is asked again (it answers at once, the daemon runs).
+  expect(await h.rfs.requests.next()).toEqual({ module: 'demo', role: 'secondary', full: false });
+  h.rfs.answer({ ok: true, message: 'already secondary' });
+  h.daemonSays({ event: 'connected', role: 'secondary', pid: 7, peer: '198.18.0.2:5600' });
+  h.daemonSays({ event: 'synced', role: 'secondary', pid: 7, files: 1, bytes: 512, ms: 10 });
+  await h.settle();
+
+  expect(h.sut.state).toMatchObject({ state: 'SECOND', readiness: 'Ready' });
+  expect(h.scripts()).toHaveLength(scriptsBefore);
 });
 
-test('a link lost because the primary is going away is left to the heartbeats', async () => {
+test('a link lost because the primary crashed is left to the heartbeats: the secondary takes over', async () => {
   const h = await build();
   await secondReady(h);
-  h.daemonSays({ event: 'link-lost', role: 'secondary', pid: 7, reason: 'primary stopped' });
-  h.sut.peer({ state: 'PRIM', readiness: 'Transient' }, {});
+  h.daemonSays({ event: 'link-lost', role: 'secondary', pid: 7, reason: 'unexpected end of file' });
+  await h.pass(500);
+  h.sut.peer('UNKNOWN', {});
   await h.pass(2500);
-  expect(h.logText()).not.toContain('I Action stopstart called by rfs');
+  expect(h.logText()).not.toContain('I Replication lost while the primary runs');
+  expect(h.logText()).toContain('I Action alone called by heart: no heartbeat');
+  // Straight from secondary to primary: rfs stops the read-only daemon before the primary mounts.
+  expect(await h.rfs.requests.next()).toMatchObject({ role: 'primary', full: false });
+  expect(h.sut.state).toMatchObject({ state: 'ALONE', readiness: 'Ready' });
 });
 
-test('a link that comes back in time is not a loss', async () => {
+test('a primary that stops cleanly says so: nothing to resynchronise', async () => {
+  const h = await build();
+  await secondReady(h);
+  h.daemonSays({ event: 'primary-stopped', role: 'secondary', pid: 7 });
+  await h.pass(2500);
+  expect(h.logText()).toContain('I Replication: the primary stopped replicating (this copy is complete)');
+  expect(h.logText()).not.toContain('I Replication lost while the primary runs');
+});
+
+test('a link that comes back and catches up in time is not a loss', async () => {
   const h = await build();
   await secondReady(h);
   h.daemonSays({ event: 'link-lost', role: 'secondary', pid: 7, reason: 'blip' });
   await h.pass(500);
   h.daemonSays({ event: 'connected', role: 'secondary', pid: 7, peer: '198.18.0.2:5600' });
+  h.daemonSays({ event: 'synced', role: 'secondary', pid: 7, files: 0, bytes: 0, ms: 5 });
   await h.pass(2500);
-  expect(h.logText()).not.toContain('I Action stopstart called by rfs');
+  expect(h.logText()).not.toContain('I Replication lost while the primary runs');
+  expect(h.sut.state).toMatchObject({ state: 'SECOND', readiness: 'Ready' });
 });
 
 test('a restarted rfs service: a secondary resynchronises, a late event of a stopped daemon is ignored', async () => {
@@ -314,7 +345,8 @@ test('a restarted rfs service: a secondary resynchronises, a late event of a sto
   await h.pass(2500);
   const log = h.logText();
   expect(log.filter((l) => l.startsWith('E Replication process exited'))).toEqual([]);
-  expect(log).toContain('I Action stopstart called by rfs');
+  expect(log).toContain('I Replication lost while the primary runs');
+  expect(await h.rfs.requests.next()).toEqual({ module: 'demo', role: 'secondary', full: false });
 });
 
 test('copied statistics read like SafeKit: size, files, time and rate', () => {

@@ -8,6 +8,7 @@ describe('parseDaemonLine', () => {
     ['{"event":"reintegration","full":true}', { event: 'reintegration', full: true }],
     ['{"event":"synced","files":3,"bytes":4096,"ms":12}', { event: 'synced', files: 3, bytes: 4096, ms: 12 }],
     ['{"event":"link-lost","reason":"timeout"}', { event: 'link-lost', reason: 'timeout' }],
+    ['{"event":"primary-stopped"}', { event: 'primary-stopped' }],
     ['{"event":"error","message":"mount failed"}', { event: 'error', message: 'mount failed' }],
     ['{"event":"mounted","extra":1}', { event: 'mounted' }],
   ])('reads %s', (line, event) => {

@@ -192,6 +192,7 @@ export const RFS_EVENTS = [
   'reintegration',
   'synced',
   'link-lost',
+  'primary-stopped',
   'error',
   'exited',
 ] as const;
@@ -215,7 +216,7 @@ export const RfsEventSchema = z.object({
   files: Count.optional(),
   bytes: Count.optional(),
   ms: Count.optional(),
-  /** link-lost: why. */
+  /** link-lost: why (primary-stopped instead: the primary said goodbye, the copy is complete). */
   reason: z.string().max(4096).optional(),
   /** error: the daemon's message (fatal: it exits next). */
   message: z.string().max(4096).optional(),

@@ -68,6 +68,7 @@ describe('rfs event', () => {
     [{ event: 'connected', peer: '198.18.0.1:5600' }],
     [{ event: 'reintegration', full: true }],
     [{ event: 'link-lost', reason: 'connection reset by peer' }],
+    [{ event: 'primary-stopped' }],
     [{ event: 'error', message: 'cannot mount /srv/data: not empty' }],
     [{ event: 'exited', code: null, signal: 'SIGKILL', requested: true }],
   ])('accepts %j', (patch) => {

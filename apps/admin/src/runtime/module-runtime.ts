@@ -95,7 +95,6 @@ export class ModuleRuntime {
       engine: () => this.engine,
       write: (level, text) => this.write(level, text),
       submit: (input) => this.submit(input),
-      command: (name, identity) => void this.command(name, [], identity, identity),
     });
     const stored = deps.store.load();
     this.settingsStored = stored.settings;

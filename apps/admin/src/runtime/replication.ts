@@ -3,9 +3,10 @@
 // turns it into the engine's inputs and SafeKit's module-log lines (reference §3.4):
 //  - a secondary's `synced` ends its reintegration: `Copied <statistics>`, `Reintegration ended
 //    (synchronize)`, then `replicationReady` for the engine waiting in SECOND (Transient);
-//  - a secondary whose replication is lost while its primary still runs resynchronises:
-//    `stopstart` with identity rfs (counted by maxloop), once the heartbeats have had the time to
-//    say whether the primary itself went away (then the engine fails over instead).
+//  - a secondary whose replication is lost while its primary still runs resynchronises: the
+//    engine's `replicationLost` (SECOND Transient until the daemon, which rejoins by itself, has
+//    reintegrated), once the heartbeats have had the time to say whether the primary itself went
+//    away: a primary that crashes also cuts the link, and then the engine must fail over.
 import {
   BusNoRespondersError,
   BusRemoteError,
@@ -35,8 +36,6 @@ export interface ReplicationHost {
   engine(): MirrorEngine;
   write(level: LogLevel, text: string): void;
   submit(input: MirrorInput): void;
-  /** Submits a module command as the automaton would get it from the bus. */
-  command(name: 'stopstart', identity: string): void;
 }
 
 export class ReplicationControl {
@@ -86,7 +85,7 @@ export class ReplicationControl {
         // Said by the answer to the request, which follows.
         return;
       case 'connected':
-        this.lostSince = undefined;
+        // Joined again, but not caught up before `synced`.
         return host.write('V', `Replication connected to ${e.peer ?? 'the peer'}`);
       case 'reintegration':
         if (e.role !== 'secondary') return;
@@ -99,6 +98,10 @@ export class ReplicationControl {
         host.write('I', `Replication link lost: ${e.reason ?? 'no reason given'}`);
         if (e.role === 'secondary') this.lost();
         return;
+      case 'primary-stopped':
+        // Everything the primary acknowledged is here: its stop is the heartbeats' news.
+        this.lostSince = undefined;
+        return host.write('I', 'Replication: the primary stopped replicating (this copy is complete)');
       case 'error':
         return host.write('E', `Replication error: ${e.message ?? 'no message'}`);
       case 'exited':
@@ -133,17 +136,22 @@ export class ReplicationControl {
       return;
     }
     if (this.host.now() - this.lostSince < engine.settings.peerSilenceMs + LINK_LOSS_MARGIN_MS) return;
+    // A reintegration under way ends with `synced` anyway; other work is judged once it is done.
+    if (engine.job?.waiting === 'replication') this.lostSince = undefined;
+    if (engine.job) return;
     this.lostSince = undefined;
     const r = engine.remote;
     // A primary that stops or fails is the heartbeats' business: the engine fails over.
     if (r === 'UNKNOWN' || !isPrimary(r.state) || r.readiness !== 'Ready') return;
-    this.host.write('I', 'Replication lost while the primary runs: the secondary resynchronises');
-    this.host.command('stopstart', 'rfs');
+    this.host.write('I', 'Replication lost while the primary runs');
+    this.host.submit({ kind: 'replicationLost' });
   }
 
   private onSynced(e: RfsEvent): void {
     const { host } = this;
     if (e.role !== 'secondary') return host.write('V', 'Replication: the secondary is synchronised');
+    // Caught up again after a lost link: nothing was lost.
+    this.lostSince = undefined;
     if ((e.files ?? 0) > 0)
       host.write('I', `Copied ${copiedStatistics(e.files ?? 0, e.bytes ?? 0, e.ms ?? 0)}`);
     host.write('I', 'Reintegration ended (synchronize)');
