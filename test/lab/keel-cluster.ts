@@ -9,6 +9,8 @@ import { cleanupCrashedRuns, labName } from './helpers';
 
 export const ROOT = join(__dirname, '../..');
 export const MODULE = 'mirror-demo';
+/** The sample module's replicated directory (private to each node, like /var/lib/keel). */
+export const DATA_DIR = '/var/lib/mirror-demo';
 export const NODES = ['node1', 'node2'] as const;
 export type Node = (typeof NODES)[number];
 
@@ -34,6 +36,7 @@ export class KeelCluster {
       name: labName(scenario),
       nodes: [...NODES],
       lans: ['default', 'private'],
+      privateDirs: [DATA_DIR],
     });
     const cluster = new KeelCluster(lab, randomBytes(32).toString('hex'));
     try {
@@ -128,6 +131,20 @@ export class KeelCluster {
 
   async mark(node: Node): Promise<number> {
     return (await this.scripts(node)).length;
+  }
+
+  /** One request to the sample application on `node` (from the node itself); its answer. */
+  async hit(node: Node): Promise<string> {
+    const get = `require('http').get('http://127.0.0.1:8080', r => r.pipe(process.stdout)).on('error', e => { console.error(e.message); process.exit(1); })`;
+    const r = await this.lab.exec(node, ['node', '-e', get], { timeoutMs: 20_000 });
+    if (r.code !== 0) throw new Error(`${node}: the sample application did not answer: ${r.stderr}`);
+    return r.stdout.trim();
+  }
+
+  /** The lines the sample application appended to its replicated file, as `node` sees them. */
+  async hits(node: Node): Promise<string[]> {
+    const out = await this.sh(node, `cat ${DATA_DIR}/hits 2>/dev/null || true`);
+    return out.split('\n').filter(Boolean);
   }
 
   async log(node: Node): Promise<string> {

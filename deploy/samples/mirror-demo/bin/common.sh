@@ -9,9 +9,20 @@ app_pid() {
 }
 
 start_app() {
+  # Each request appends a line to $DATA/hits and fsyncs it: on the primary, the write returns once
+  # the secondary has it, so the count survives a failover.
   nohup node -e '
+    const fs = require("fs");
     const node = process.env.KEEL_NODE || require("os").hostname();
-    require("http").createServer((q, s) => s.end(`hello from ${node}\n`)).listen(Number(process.env.PORT || 8080));
+    const hits = require("path").join(process.env.DATA, "hits");
+    require("http").createServer((q, s) => {
+      const fd = fs.openSync(hits, "a");
+      fs.writeSync(fd, `${node} ${new Date().toISOString()}\n`);
+      fs.fsyncSync(fd);
+      fs.closeSync(fd);
+      const n = fs.readFileSync(hits, "utf8").split("\n").length - 1;
+      s.end(`hello from ${node} (hit ${n})\n`);
+    }).listen(Number(process.env.PORT || 8080));
   ' >> "$SAFEUSERVAR/app.log" 2>&1 &
   echo $! > "$SAFEUSERVAR/app.pid"
 }
