@@ -11,11 +11,15 @@ prim=""; for n in node1 node2; do [ "$(state_of "$n")" = PRIM ] && prim=$n; done
 [ -n "$prim" ] || { echo "no node is PRIM; states: node1 $(state_of node1), node2 $(state_of node2)" >&2; exit 1; }
 other=$([ "$prim" = node1 ] && echo node2 || echo node1)
 
-echo "== $prim is PRIM: kill -9 of its keel processes (admin, heartbeat, rfs, nats-server)"
+echo "== $prim is PRIM; the application counts its hits in the replicated $DATA:"
+hit "$prim"
+echo; echo "== kill -9 of $prim's keel processes (admin, heartbeat, rfs, keel-rfsd, nats-server)"
 lab kill "$LAB" "$prim" 'keel-admin|keel-heartbeat|keel-rfs|nats-server'
 keel_on "$other" waitstate ALONE -t 30
 keel_on "$other" state
 keel_on "$other" log | tail -n 6
+echo "== $other serves now, with every hit acknowledged before the failover:"
+hit "$other"
 
 echo; echo "== keel comes back on $prim: it was running, so it starts again and rejoins as SECOND"
 lab nats "$LAB" "$prim" --log /var/lib/keel/nats.log >/dev/null
@@ -24,3 +28,5 @@ for _ in $(seq 1 100); do keel_on "$prim" state >/dev/null 2>&1 && break; sleep 
 keel_on "$prim" waitstate SECOND -t 30
 keel_on "$other" waitstate PRIM -t 30
 for n in node1 node2; do keel_on "$n" state; done
+echo "== $prim caught up by reintegration: its copy of $DATA/hits"
+lab exec "$LAB" "$prim" -- cat "$DATA/hits"

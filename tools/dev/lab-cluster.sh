@@ -1,6 +1,8 @@
 # Shared by main.sh and failover.sh: the demo lab's name and small helpers. Sourced, not run.
 LAB=${KEEL_DEMO_LAB:-demo}
 MODULE=mirror-demo
+# The sample module's replicated directory, private to each node.
+DATA=/var/lib/mirror-demo
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 lab() { "$ROOT/tools/lab/bin/lab" "$@"; }
 # `keel <args>` on a node of the demo lab, for the sample module.
@@ -14,3 +16,5 @@ start_keel() {
     lab spawn "$LAB" "$node" --log "/var/lib/keel/$service.log" -- env KEEL_NODE="$node" "$ROOT/apps/$service/bin/keel-$service" >/dev/null
   done
 }
+# One request from client1 to the sample application on a node.
+hit() { lab exec "$LAB" client1 -- node -e "require('http').get('http://$(lab addr "$LAB" "$1"):8080', r => r.pipe(process.stdout))"; }

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The main job: set everything up, then bring up a two-node keel lab on this machine (network
-# namespaces, addresses in 198.18.0.0/15) running the sample mirror module, and start it: one
-# node becomes PRIM, the other SECOND. The lab stays up; `bash tools/dev/failover.sh` shows a
-# failover, `tools/lab/bin/lab down demo` removes it.
+# namespaces, addresses in 198.18.0.0/15) running the sample mirror module, and start it the way a
+# fresh replicated module starts (reference §3.3): both nodes wait for a primary with valid data,
+# `prim` on node1 makes it primary, `second` on node2 copies its data: PRIM / SECOND. The lab
+# stays up; `bash tools/dev/failover.sh` shows a failover, `tools/lab/bin/lab down demo` removes it.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 bash tools/dev/setup.sh
@@ -10,7 +11,7 @@ bash tools/dev/setup.sh
 
 echo; echo "== lab '$LAB': node1, node2 on LANs default (198.18.0.0/24) and private (198.18.1.0/24), client1"
 lab down "$LAB" >/dev/null 2>&1 || true
-lab up "$LAB" --nodes node1,node2 --lans default,private --clients client1
+lab up "$LAB" --nodes node1,node2 --lans default,private --clients client1 --private-dir "$DATA"
 key=$(node -e 'process.stdout.write(require("crypto").randomBytes(32).toString("hex"))')
 for n in node1 node2; do
   lab exec "$LAB" "$n" -- sh -c "mkdir -p /var/lib/keel/cluster /etc/keel/modules \
@@ -24,17 +25,23 @@ for n in node1 node2; do
   for _ in $(seq 1 100); do keel_on "$n" state >/dev/null 2>&1 && break; sleep 0.2; done
 done
 
-echo; echo "== keel start on both nodes"
+echo; echo "== keel start on both nodes: a fresh replicated module waits for a primary with valid data"
 keel_on node1 start & keel_on node2 start & wait
-keel_on node1 waitstart -t 30 && keel_on node2 waitstart -t 30
+keel_on node1 waitstate WAIT -t 30 && keel_on node2 waitstate WAIT -t 30
+for n in node1 node2; do keel_on "$n" state; done
+keel_on node1 log | grep -E 'notuptodate|Data may be|run safekit prim' | tail -n 3
+
+echo; echo "== node1 holds the valid data: stop + prim on node1, stop + second on node2"
+keel_on node2 stop && keel_on node2 waitstate STOP -t 30
+keel_on node1 stop && keel_on node1 waitstate STOP -t 30
+keel_on node1 prim && keel_on node1 waitstate ALONE -t 30
+keel_on node2 second && keel_on node2 waitstate SECOND -t 60 && keel_on node1 waitstate PRIM -t 30
 echo
 for n in node1 node2; do keel_on "$n" state; done
-for n in node1 node2; do
-  if [ "$(state_of "$n")" = PRIM ]; then
-    echo; echo "== the sample application answers on the primary ($n):"
-    lab exec "$LAB" client1 -- node -e "require('http').get('http://$(lab addr "$LAB" "$n"):8080', r => r.pipe(process.stdout))"
-  fi
-done
+echo; echo "== the sample application answers on the primary (node1) and counts its hits in $DATA:"
+hit node1; hit node1
+echo "== $DATA/hits on node2 (the secondary's read-only copy):"
+lab exec "$LAB" node2 -- cat "$DATA/hits"
 cat <<EOT
 
 The lab is up. Watch and drive it:
