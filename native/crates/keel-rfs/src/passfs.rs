@@ -166,6 +166,19 @@ impl PassFs {
         }
     }
 
+    /// O_TRUNC empties the real file here (it is opened without it), and on the secondary.
+    fn truncate_on_open(&self, file: &File, flags: i32, path: &RelPath, ops: &mut Vec<Op>) -> io::Result<()> {
+        if flags & libc::O_TRUNC != 0 {
+            file.set_len(0)?;
+            ops.push(Op::Truncate {
+                dir: self.dir,
+                path: path.clone(),
+                len: 0,
+            });
+        }
+        Ok(())
+    }
+
     fn times_of(&self, path: &RelPath) -> io::Result<Op> {
         let m = fs::symlink_metadata(self.u().path(path))?;
         Ok(Op::SetTimes {
@@ -482,14 +495,7 @@ impl Filesystem for PassFs {
             self.change(|| {
                 let file = open()?;
                 let mut ops = Vec::new();
-                if f & libc::O_TRUNC != 0 {
-                    file.set_len(0)?;
-                    ops.push(Op::Truncate {
-                        dir: self.dir,
-                        path: path.clone(),
-                        len: 0,
-                    });
-                }
+                self.truncate_on_open(&file, f, &path, &mut ops)?;
                 Ok((file, ops))
             })
         });
@@ -726,14 +732,7 @@ impl Filesystem for PassFs {
                         gid,
                     });
                 }
-                if flags & libc::O_TRUNC != 0 {
-                    file.set_len(0)?;
-                    ops.push(Op::Truncate {
-                        dir: self.dir,
-                        path: path.clone(),
-                        len: 0,
-                    });
-                }
+                self.truncate_on_open(&file, flags, &path, &mut ops)?;
                 Ok((file, ops))
             })?;
             Ok((self.entry(path)?, file))
