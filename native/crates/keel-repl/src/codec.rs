@@ -48,6 +48,7 @@ mod tag {
     pub const STAT_FILE: u8 = 16;
     pub const SYNC_END: u8 = 17;
     pub const BYE: u8 = 18;
+    pub const PING: u8 = 19;
     pub const ACK: u8 = 64;
 }
 
@@ -174,6 +175,7 @@ fn encode_op(w: &mut Writer, op: &Op) {
             w.u64(*bytes);
         }
         Op::Bye => w.u8(tag::BYE),
+        Op::Ping => w.u8(tag::PING),
     }
 }
 
@@ -193,6 +195,7 @@ pub fn decode(buf: &[u8]) -> Result<Message, DecodeError> {
             bytes: r.u64()?,
         }),
         tag::BYE => Message::Op(Op::Bye),
+        tag::PING => Message::Op(Op::Ping),
         _ => Message::Op(decode_op(t, &mut r)?),
     };
     if !r.0.is_empty() {
@@ -474,6 +477,7 @@ mod tests {
             Message::Op(Op::StatFile { dir: 0, path: p("f") }),
             Message::Op(Op::SyncEnd { files: 3, bytes: 4 }),
             Message::Op(Op::Bye),
+            Message::Op(Op::Ping),
             Message::Ack(Ack {
                 seq: 9,
                 errno: 2,

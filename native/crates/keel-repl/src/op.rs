@@ -128,6 +128,8 @@ pub enum Op {
     /// The primary stops cleanly: it accepts no change any more, and the secondary has every
     /// change it acknowledged. (A link that just breaks says nothing of the sort.)
     Bye,
+    /// Nothing to replicate for a while: proves the link is alive to both sides.
+    Ping,
 }
 
 /// The secondary's answer to one operation.

@@ -160,7 +160,7 @@ impl Applier {
                     },
                 ))
             }
-            Op::SyncBegin { .. } | Op::Bye => none,
+            Op::SyncBegin { .. } | Op::Bye | Op::Ping => none,
             Op::SyncEnd { .. } => {
                 for d in self.dirs.iter() {
                     d.syncfs()?;

@@ -22,7 +22,8 @@ pub struct Args {
     pub state_dir: PathBuf,
     /// `<rfs async="second">`: the secondary acknowledges on receipt.
     pub ack_on_receipt: bool,
-    /// How long the primary waits for an ack before it gives the secondary up.
+    /// Liveness of the link: how long the primary waits for an ack, and the secondary for any
+    /// frame (the primary pings an idle link three times as often), before giving the other up.
     pub timeout: Duration,
 }
 

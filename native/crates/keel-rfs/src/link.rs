@@ -46,8 +46,9 @@ impl Link {
         let mut opener = Opener::new(keys.primary_to_secondary);
         // Sequence 0 of this direction was the Welcome.
         opener.skip_one();
-        // The secondary waits for operations as long as the link lives.
-        stream.set_read_timeout(None)?;
+        // The primary sends something (a ping at least) well within this time: a silence as long
+        // means the link or the primary is gone, even when no FIN or RST ever arrives.
+        stream.set_read_timeout(Some(timeout))?;
         Ok(Link {
             stream,
             sealer,

@@ -72,6 +72,8 @@ fn run(events: &Events) -> Result<(), String> {
             ));
             let sessions = mount_all(&dirs, &under, Some(&repl), false)?;
             replicator = Some(repl.clone());
+            let pinger = repl.clone();
+            std::thread::spawn(move || pinger.keepalive());
             std::thread::spawn(move || repl.serve(listener));
             sessions
         }

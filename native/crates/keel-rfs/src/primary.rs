@@ -13,7 +13,7 @@ use keel_repl::op::Ack;
 use keel_repl::Op;
 use std::net::TcpListener;
 use std::sync::{Arc, Mutex, MutexGuard};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 #[derive(Default)]
 pub struct LinkState {
@@ -26,6 +26,8 @@ pub struct LinkState {
     pub(crate) generation: u64,
     /// The primary is stopping: it said goodbye and accepts no change any more.
     closed: bool,
+    /// When the link last carried an operation (for the keepalive).
+    last_sent: Option<Instant>,
 }
 
 pub struct Replicator {
@@ -51,6 +53,7 @@ impl Repl<'_> {
         if self.st.syncing && matches!(op, Op::Rename { .. } | Op::Link { .. }) {
             self.st.resweep = true;
         }
+        self.st.last_sent = Some(Instant::now());
         let link = self.st.link.as_mut()?;
         match link.call(op) {
             Ok(ack) if ack.errno == 0 => Some(ack),
@@ -122,6 +125,24 @@ impl Replicator {
         Repl {
             st: self.state.lock().unwrap_or_else(|p| p.into_inner()),
             events: &self.events,
+        }
+    }
+
+    /// Keeps an idle link visibly alive: the secondary gives a link up after `ack_timeout` of
+    /// silence (so that a cut cable does not leave it believing it is up to date), and this
+    /// notices a secondary that went away even when the application writes nothing.
+    pub fn keepalive(self: Arc<Self>) {
+        let every = self.ack_timeout / 3;
+        loop {
+            std::thread::sleep(every);
+            let mut r = self.lock();
+            if r.closed() {
+                return;
+            }
+            let idle = r.st.last_sent.map_or(true, |t| t.elapsed() >= every);
+            if r.connected() && idle {
+                r.send(Op::Ping);
+            }
         }
     }
 

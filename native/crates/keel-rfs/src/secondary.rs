@@ -131,6 +131,7 @@ fn name(op: &Op) -> &'static str {
         Op::Fsync { .. } => "an fsync",
         Op::SyncBegin { .. } | Op::SyncEnd { .. } => "the reintegration",
         Op::Bye => "the primary's goodbye",
+        Op::Ping => "a ping",
         Op::Listing { .. } => "a directory listing",
         Op::StatFile { .. } => "a stat",
     }

@@ -15,6 +15,8 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 pub const WAIT: Duration = Duration::from_secs(20);
+/// The link's liveness timeout, the same on both sides (apps/rfs passes the heartbeat timeout).
+pub const TIMEOUT_MS: &str = "2000";
 
 pub struct Scratch {
     pub root: PathBuf,
@@ -54,6 +56,8 @@ impl Scratch {
             s(&self.key()),
             "--state-dir",
             s(&self.root.join("p-state")),
+            "--timeout-ms",
+            TIMEOUT_MS,
         ])
     }
     pub fn secondary(&self, port: u16, full: bool) -> Daemon {
@@ -69,7 +73,7 @@ impl Scratch {
             "--state-dir",
             s(&self.root.join("s-state")),
             "--timeout-ms",
-            "2000",
+            TIMEOUT_MS,
         ]
         .into_iter()
         .map(String::from)
@@ -201,6 +205,10 @@ impl Daemon {
 
     pub fn pid(&self) -> i32 {
         self.child.id() as i32
+    }
+
+    pub fn signal(&self, sig: i32) {
+        unsafe { libc::kill(self.pid(), sig) };
     }
 
     pub fn kill9(&mut self) {
