@@ -1,19 +1,17 @@
 // Nest wiring of the heartbeat service: configuration values, runtime logger and metrics, the
 // node-local bus, the UDP transport, the clock and the incarnation file. Every port can be
 // replaced (tests pass the in-memory twins).
-import {
-  Inject,
-  Injectable,
-  Module,
-  type DynamicModule,
-  type OnApplicationBootstrap,
-  type OnApplicationShutdown,
-  type Provider,
-} from '@nestjs/common';
-import { BUS, NatsBus, type BusPort } from '@keel/bus';
+import { Module, type DynamicModule, type Provider } from '@nestjs/common';
+import { BUS } from '@keel/bus';
 import { CLUSTER_CONFIG } from '@keel/config/nest';
-import { LOGGER, RuntimeModule, type Logger } from '@keel/runtime';
-import type { Registry } from 'prom-client';
+import {
+  LOGGER,
+  runtimeImports,
+  serviceBusProviders,
+  startupReportProviders,
+  type Logger,
+  type ServiceModuleOptions,
+} from '@keel/runtime';
 import { DgramTransport } from './adapters/dgram-transport';
 import { FileIncarnationSource } from './adapters/incarnation-file';
 import { systemClock } from './adapters/system-clock';
@@ -25,60 +23,19 @@ import { HeartbeatService, SERVICE_NAME, type HeartbeatServiceOptions } from './
 import type { HeartbeatSettings } from './settings';
 import { deriveHeartbeatKey } from './wire/key';
 
-export interface HeartbeatModuleOptions {
+/** Without a bus, the module connects to settings.natsUrl. */
+export interface HeartbeatModuleOptions extends ServiceModuleOptions {
   readonly settings: HeartbeatSettings;
-  /**
-   * The runtime logger and metrics registry. When absent, a global RuntimeModule must provide
-   * them (bootstrapService does).
-   */
-  readonly logger?: Logger;
-  readonly metrics?: Registry;
-  /** Defaults to NatsBus.connect(settings.natsUrl); a bus given here is not closed by the module. */
-  readonly bus?: BusPort;
   readonly transport?: UdpTransport;
   readonly clock?: Clock;
   readonly incarnations?: IncarnationSource;
   readonly service?: HeartbeatServiceOptions;
 }
 
-const OWNED_BUS = Symbol.for('keel.heartbeat.owned-bus');
-
-/** Closes the bus the module connected itself, after the service has stopped. */
-@Injectable()
-class OwnedBusCloser implements OnApplicationShutdown {
-  constructor(
-    @Inject(OWNED_BUS) private readonly owned: { bus: BusPort | undefined },
-    @Inject(LOGGER) private readonly logger: Logger,
-  ) {}
-
-  async onApplicationShutdown(): Promise<void> {
-    try {
-      await this.owned.bus?.close();
-    } catch (err) {
-      this.logger.warn('closing the bus failed', { err });
-    }
-  }
-}
-
-/** Logs, once the application is up, what the settings found worth saying (modules left out, ...). */
-@Injectable()
-class StartupReport implements OnApplicationBootstrap {
-  constructor(
-    @Inject(HEARTBEAT_SETTINGS) private readonly settings: HeartbeatSettings,
-    @Inject(LOGGER) private readonly logger: Logger,
-  ) {}
-
-  onApplicationBootstrap(): void {
-    for (const note of this.settings.notes) this.logger[note.level](note.message, { module: note.module });
-    if (this.settings.plan.modules.length === 0) this.logger.warn('no mirror module of this node to serve');
-  }
-}
-
 @Module({})
 export class HeartbeatModule {
   static forRoot(options: HeartbeatModuleOptions): DynamicModule {
     const { settings } = options;
-    const owned: { bus: BusPort | undefined } = { bus: undefined };
     const providers: Provider[] = [
       // The cluster model is read once before Nest starts (the node name is needed for the
       // logger), and offered under the config library's token.
@@ -87,20 +44,11 @@ export class HeartbeatModule {
       { provide: HEARTBEAT_PLAN, useValue: settings.plan },
       { provide: HEARTBEAT_KEY, useFactory: () => deriveHeartbeatKey(settings.clusterKey) },
       { provide: HEARTBEAT_OPTIONS, useValue: options.service ?? {} },
-      { provide: OWNED_BUS, useValue: owned },
-      {
-        provide: BUS,
-        inject: [LOGGER],
-        useFactory: async (logger: Logger): Promise<BusPort> => {
-          if (options.bus) return options.bus;
-          owned.bus = await NatsBus.connect({
-            url: settings.natsUrl,
-            source: { service: SERVICE_NAME, node: settings.node },
-            onError: (err, ctx) => logger.warn('bus error', { err, subject: ctx.subject }),
-          });
-          return owned.bus;
-        },
-      },
+      ...serviceBusProviders({
+        bus: options.bus,
+        url: settings.natsUrl,
+        source: { service: SERVICE_NAME, node: settings.node },
+      }),
       { provide: UDP_TRANSPORT, useValue: options.transport ?? new DgramTransport() },
       { provide: CLOCK, useValue: options.clock ?? systemClock },
       {
@@ -112,16 +60,18 @@ export class HeartbeatModule {
             logger.warn('cannot record the incarnation; restarts rely on the wall clock', { err }),
           ),
       },
-      OwnedBusCloser,
-      StartupReport,
+      // Once the application is up: what the settings found worth saying (modules left out, ...).
+      ...startupReportProviders([
+        ...settings.notes,
+        ...(settings.plan.modules.length === 0
+          ? [{ level: 'warn' as const, message: 'no mirror module of this node to serve' }]
+          : []),
+      ]),
       HeartbeatService,
     ];
     return {
       module: HeartbeatModule,
-      imports:
-        options.logger && options.metrics
-          ? [RuntimeModule.forRoot({ logger: options.logger, metrics: options.metrics })]
-          : [],
+      imports: runtimeImports(options),
       providers,
       exports: [HeartbeatService, BUS],
     };

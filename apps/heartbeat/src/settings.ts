@@ -4,43 +4,32 @@
 //            heartbeat/incarnation
 //   KEEL_NODE: this node's cluster.xml name (default: from the hostname or local addresses)
 //   KEEL_NATS_URL: the node-local bus (default nats://127.0.0.1:4222)
-// A problem with the cluster, the key or the node name stops the start (HeartbeatStartupError);
+// A problem with the cluster, the key or the node name stops the start (NodeStartupError);
 // a module that does not load is only left out (a note).
 import { DEFAULT_NATS_URL } from '@keel/bus';
 import {
   installedModules,
-  loadClusterConfig,
-  loadClusterKeyFile,
-  resolveNodeName,
-  thisMachine,
+  nodeBasics,
+  nodeClusterKey,
+  nodePaths,
   type ClusterConfig,
   type Machine,
+  type NodeEnv,
+  type NodePaths,
 } from '@keel/config';
 import { join } from 'node:path';
 import { buildPlan, type HeartbeatPlan, type PlanNote } from './core/plan';
 
-export type Env = Readonly<Record<string, string | undefined>>;
-
-export interface HeartbeatPaths {
-  readonly etc: string;
-  readonly var: string;
-  readonly clusterFile: string;
-  readonly keyFile: string;
-  readonly modulesDir: string;
+export interface HeartbeatPaths extends NodePaths {
   readonly incarnationFile: string;
 }
 
-export function heartbeatPaths(env: Env): HeartbeatPaths {
-  const etc = env['KEEL_ETC'] || '/etc/keel';
-  const varDir = env['KEEL_VAR'] || '/var/lib/keel';
-  return {
-    etc,
-    var: varDir,
-    clusterFile: join(varDir, 'cluster', 'cluster.xml'),
-    keyFile: join(varDir, 'cluster', 'cluster.key'),
-    modulesDir: join(etc, 'modules'),
-    incarnationFile: join(varDir, 'heartbeat', 'incarnation'),
-  };
+export function heartbeatPaths(env: NodeEnv): HeartbeatPaths {
+  return withIncarnationFile(nodePaths(env));
+}
+
+function withIncarnationFile(paths: NodePaths): HeartbeatPaths {
+  return { ...paths, incarnationFile: join(paths.var, 'heartbeat', 'incarnation') };
 }
 
 export interface HeartbeatSettings {
@@ -54,37 +43,21 @@ export interface HeartbeatSettings {
   readonly notes: readonly PlanNote[];
 }
 
-/** The service cannot start; the message says what to fix. */
-export class HeartbeatStartupError extends Error {
-  override readonly name = 'HeartbeatStartupError';
-}
-
-export function resolveHeartbeatSettings(env: Env, machine: Machine = thisMachine()): HeartbeatSettings {
-  const paths = heartbeatPaths(env);
-  let cluster: ClusterConfig;
-  try {
-    cluster = loadClusterConfig(paths.clusterFile);
-  } catch (err) {
-    throw new HeartbeatStartupError((err as Error).message, { cause: err });
-  }
-  const named = resolveNodeName({ ...machine, explicit: env['KEEL_NODE'] }, cluster);
-  if (!named.ok) throw new HeartbeatStartupError(named.message);
-  let clusterKey: Uint8Array;
-  try {
-    clusterKey = loadClusterKeyFile(paths.keyFile);
-  } catch (err) {
-    throw new HeartbeatStartupError((err as Error).message, { cause: err });
-  }
+/** Throws NodeStartupError. */
+export function resolveHeartbeatSettings(env: NodeEnv, machine?: Machine): HeartbeatSettings {
+  const { paths: base, cluster, node } = nodeBasics(env, machine);
+  const paths = withIncarnationFile(base);
+  const clusterKey = nodeClusterKey(paths);
 
   const { modules, notes: found } = installedModules(paths.modulesDir, cluster, env);
   const notes: PlanNote[] = [...found];
-  const built = buildPlan({ node: named.node, cluster, modules });
+  const built = buildPlan({ node, cluster, modules });
   notes.push(...built.notes);
   return {
     paths,
     natsUrl: env['KEEL_NATS_URL'] || DEFAULT_NATS_URL,
     cluster,
-    node: named.node,
+    node,
     clusterKey,
     plan: built.plan,
     notes,

@@ -2,8 +2,9 @@
 // cluster key checked, the node named; clear errors for what prevents a start.
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { NodeStartupError } from '@keel/config';
 import { FileIncarnationSource } from '../src/adapters/incarnation-file';
-import { heartbeatPaths, HeartbeatStartupError, resolveHeartbeatSettings } from '../src/settings';
+import { heartbeatPaths, resolveHeartbeatSettings } from '../src/settings';
 import { CLUSTER_KEY, CLUSTER_XML, mirrorXml } from './support/fixtures';
 import { nodeDirs, type NodeDirs } from './support/node-dirs';
 
@@ -71,7 +72,7 @@ it.each<[string, (d: NodeDirs) => void, RegExp]>([
   ],
 ])('refuses to start with %s', (_what, damage, message) => {
   damage(dirs);
-  expect(() => resolveHeartbeatSettings(dirs.env, host)).toThrow(HeartbeatStartupError);
+  expect(() => resolveHeartbeatSettings(dirs.env, host)).toThrow(NodeStartupError);
   expect(() => resolveHeartbeatSettings(dirs.env, host)).toThrow(message);
 });
 

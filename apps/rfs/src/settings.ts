@@ -6,46 +6,23 @@
 //   KEEL_NATS_URL: the node-local bus (default nats://127.0.0.1:4222)
 //   KEEL_RFSD: the keel-rfsd binary (default native/target/release/keel-rfsd of this tree)
 // A problem with the cluster, the node name or (when a module replicates) the cluster key stops
-// the start (RfsStartupError); a module that cannot replicate is only refused (a note).
+// the start (NodeStartupError); a module that cannot replicate is only refused (a note).
 import { DEFAULT_NATS_URL } from '@keel/bus';
 import {
   installedModules,
-  loadClusterConfig,
-  loadClusterKeyFile,
-  resolveNodeName,
-  thisMachine,
+  nodeBasics,
+  nodeClusterKey,
   type ClusterConfig,
   type Machine,
+  type NodeEnv,
   type NodeNote,
+  type NodePaths,
 } from '@keel/config';
-import { join } from 'node:path';
 import { resolveDaemonBinary } from './adapters/daemon-binary';
 import { buildRfsPlan, type RfsPlan } from './core/plan';
 
-export type Env = Readonly<Record<string, string | undefined>>;
-
-export interface RfsPaths {
-  readonly etc: string;
-  readonly var: string;
-  readonly clusterFile: string;
-  readonly keyFile: string;
-  readonly modulesDir: string;
-}
-
-export function rfsPaths(env: Env): RfsPaths {
-  const etc = env['KEEL_ETC'] || '/etc/keel';
-  const varDir = env['KEEL_VAR'] || '/var/lib/keel';
-  return {
-    etc,
-    var: varDir,
-    clusterFile: join(varDir, 'cluster', 'cluster.xml'),
-    keyFile: join(varDir, 'cluster', 'cluster.key'),
-    modulesDir: join(etc, 'modules'),
-  };
-}
-
 export interface RfsSettings {
-  readonly paths: RfsPaths;
+  readonly paths: NodePaths;
   readonly natsUrl: string;
   readonly cluster: ClusterConfig;
   readonly node: string;
@@ -56,25 +33,13 @@ export interface RfsSettings {
   readonly notes: readonly NodeNote[];
 }
 
-/** The service cannot start; the message says what to fix. */
-export class RfsStartupError extends Error {
-  override readonly name = 'RfsStartupError';
-}
-
-export function resolveRfsSettings(env: Env, machine: Machine = thisMachine()): RfsSettings {
-  const paths = rfsPaths(env);
-  let cluster: ClusterConfig;
-  try {
-    cluster = loadClusterConfig(paths.clusterFile);
-  } catch (err) {
-    throw new RfsStartupError((err as Error).message, { cause: err });
-  }
-  const named = resolveNodeName({ ...machine, explicit: env['KEEL_NODE'] }, cluster);
-  if (!named.ok) throw new RfsStartupError(named.message);
+/** Throws NodeStartupError. */
+export function resolveRfsSettings(env: NodeEnv, machine?: Machine): RfsSettings {
+  const { paths, cluster, node } = nodeBasics(env, machine);
 
   const { modules, notes: found } = installedModules(paths.modulesDir, cluster, env);
   const built = buildRfsPlan({
-    node: named.node,
+    node,
     cluster,
     modules,
     varDir: paths.var,
@@ -82,18 +47,12 @@ export function resolveRfsSettings(env: Env, machine: Machine = thisMachine()): 
   });
   // keel-rfsd authenticates its peer with the cluster key: refuse to start without a good one,
   // rather than failing every start of a module later. A node without replication needs none.
-  if (built.plan.modules.length > 0) {
-    try {
-      loadClusterKeyFile(paths.keyFile);
-    } catch (err) {
-      throw new RfsStartupError((err as Error).message, { cause: err });
-    }
-  }
+  if (built.plan.modules.length > 0) nodeClusterKey(paths);
   return {
     paths,
     natsUrl: env['KEEL_NATS_URL'] || DEFAULT_NATS_URL,
     cluster,
-    node: named.node,
+    node,
     plan: built.plan,
     binary: resolveDaemonBinary(env),
     // Modules without <rfs> are none of this service's business: only notes about modules it plans.

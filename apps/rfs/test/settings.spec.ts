@@ -3,8 +3,9 @@
 import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { NodeStartupError } from '@keel/config';
 import { resolveDaemonBinary, RFSD_RELATIVE_PATH } from '../src/adapters/daemon-binary';
-import { resolveRfsSettings, RfsStartupError } from '../src/settings';
+import { resolveRfsSettings } from '../src/settings';
 import { CLUSTER_XML, mirrorXml } from './support/fixtures';
 
 let root: string;
@@ -55,7 +56,7 @@ test('plans the replicated modules with the same ids as heartbeat would number t
 
 test('refuses to start without a good cluster key when a module replicates', () => {
   install('web', mirrorXml(), 1);
-  expect(() => resolveRfsSettings(env(), machine)).toThrow(RfsStartupError);
+  expect(() => resolveRfsSettings(env(), machine)).toThrow(NodeStartupError);
   writeKey(0o644);
   expect(() => resolveRfsSettings(env(), machine)).toThrow(/chmod 600/);
 });

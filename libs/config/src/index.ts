@@ -14,6 +14,7 @@ export {
 } from './load';
 export { HEART_PROFILES } from './schema/heart';
 export { checkModuleAgainstCluster, moduleNodes, type Placement } from './relations/module-cluster';
+export { lanEndpoints, type Endpoint } from './relations/lan-endpoints';
 export {
   builtinRules,
   moduleRuleSources,
@@ -34,3 +35,12 @@ export { resolveNodeName, type HostFacts, type NodeNameResult } from './node/nod
 export { thisMachine, type Machine } from './node/machine';
 export { discoverModules, type DiscoveredModule, type NodeNote } from './node/module-discovery';
 export { installedModules, type InstalledModuleConfig } from './node/installed-modules';
+export {
+  nodeBasics,
+  nodeClusterKey,
+  nodePaths,
+  NodeStartupError,
+  type NodeBasics,
+  type NodeEnv,
+  type NodePaths,
+} from './node/node-basics';

@@ -5,3 +5,6 @@ export * from './nest-logger';
 export * from './metrics';
 export * from './runtime.module';
 export * from './bootstrap';
+export * from './service-module';
+export * from './startup-report';
+export * from './node-service';

@@ -3,17 +3,14 @@
 import {
   defaultPorts,
   heartbeatTimingAdvice,
+  lanEndpoints,
   moduleNodes,
   type ClusterConfig,
-  type ModuleConfig,
+  type Endpoint,
+  type InstalledModuleConfig,
   type NodeNote,
 } from '@keel/config';
 import { MAX_LAN_NAME, MAX_NODE_NAME, MODULE_NAME } from '../wire/packet';
-
-export interface Endpoint {
-  readonly address: string;
-  readonly port: number;
-}
 
 export interface HeartbeatLanPlan {
   /** cluster.xml LAN name. */
@@ -47,11 +44,7 @@ export type PlanNote = NodeNote;
 export interface PlanInput {
   readonly node: string;
   readonly cluster: ClusterConfig;
-  readonly modules: ReadonlyArray<{
-    readonly name: string;
-    readonly id: number;
-    readonly config: ModuleConfig;
-  }>;
+  readonly modules: readonly InstalledModuleConfig[];
 }
 
 /** At most this many heartbeat LANs per module (the heartbeat view carries at most 16). */
@@ -120,10 +113,8 @@ function planModule(
   const heartbeats: HeartbeatLanPlan[] = [];
   for (const hb of heart.heartbeats) {
     const lanName = hb.name as string;
-    const lan = cluster.lans.find((l) => l.name === lanName);
-    const self = lan?.nodes.find((n) => n.name === node);
-    const other = lan?.nodes.find((n) => n.name === peer);
-    if (!lan || !self || !other)
+    const ends = lanEndpoints(cluster, lanName, node, peer, port);
+    if (!ends)
       return note('error', `LAN ${lanName} does not reach both ${node} and ${peer} in ${cluster.file}`);
     if (lanName.length > MAX_LAN_NAME)
       return note('error', `LAN name ${lanName} is longer than ${MAX_LAN_NAME} characters`);
@@ -136,8 +127,8 @@ function planModule(
       ident: hb.ident,
       pulseMs: hb.pulse,
       timeoutMs: hb.timeout,
-      local: { address: self.laddr ?? self.addr, port },
-      remote: { address: other.addr, port },
+      local: ends.local,
+      remote: ends.remote,
     });
   }
   return { name: m.name, id: m.id, port, peer, heartbeats };

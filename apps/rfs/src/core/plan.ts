@@ -4,17 +4,15 @@
 // secondary connects to the peer's, so both ends are planned whatever the role turns out to be.
 import {
   defaultPorts,
+  lanEndpoints,
   moduleNodes,
   type ClusterConfig,
+  type Endpoint,
+  type InstalledModuleConfig,
   type ModuleConfig,
   type NodeNote,
 } from '@keel/config';
 import { join } from 'node:path';
-
-export interface Endpoint {
-  readonly address: string;
-  readonly port: number;
-}
 
 export interface RfsModulePlan {
   readonly name: string;
@@ -49,11 +47,7 @@ export interface RfsPlan {
 export interface RfsPlanInput {
   readonly node: string;
   readonly cluster: ClusterConfig;
-  readonly modules: ReadonlyArray<{
-    readonly name: string;
-    readonly id: number;
-    readonly config: ModuleConfig;
-  }>;
+  readonly modules: readonly InstalledModuleConfig[];
   /** $KEEL_VAR. */
   readonly varDir: string;
   readonly keyFile: string;
@@ -100,20 +94,17 @@ function planModule(
   const lanName = replicationLan(m.config);
   if (lanName === undefined)
     return 'no replication LAN: name a cluster LAN with <flow name> or a <heartbeat name> (legacy <server addr> syntax is not supported)';
-  const lan = cluster.lans.find((l) => l.name === lanName);
-  const self = lan?.nodes.find((n) => n.name === node);
-  const other = lan?.nodes.find((n) => n.name === peer);
-  if (!self || !other)
-    return `replication LAN ${lanName} does not reach both ${node} and ${peer} in ${cluster.file}`;
   const port = defaultPorts(m.id).replication;
+  const ends = lanEndpoints(cluster, lanName, node, peer, port);
+  if (!ends) return `replication LAN ${lanName} does not reach both ${node} and ${peer} in ${cluster.file}`;
   return {
     name: m.name,
     id: m.id,
     peer,
     lan: lanName,
     dirs: rfs.replicated.map((r) => r.dir),
-    listen: { address: self.laddr ?? self.addr, port },
-    connect: { address: other.addr, port },
+    listen: ends.local,
+    connect: ends.remote,
     async: rfs.async,
     stateDir: join(input.varDir, 'modules', m.name, 'rfs'),
     keyFile: input.keyFile,

@@ -3,20 +3,19 @@
 // one function, so they agree on which modules exist and on the ids their ports are numbered from.
 import { join } from 'node:path';
 import type { ClusterConfig } from '../model/cluster';
-import type { ModuleConfig } from '../model/module';
-import { discoverModules, type NodeNote } from './module-discovery';
+import { discoverModules, type DiscoveredModule, type NodeNote } from './module-discovery';
 import { assignModuleIds } from './module-ids';
+import type { NodeEnv } from './node-basics';
 
-export interface InstalledModuleConfig {
-  readonly name: string;
+/** A discovered module with its module id settled (from its id file, else derived). */
+export interface InstalledModuleConfig extends DiscoveredModule {
   readonly id: number;
-  readonly config: ModuleConfig;
 }
 
 export function installedModules(
   modulesDir: string,
   cluster: ClusterConfig,
-  env: Readonly<Record<string, string | undefined>>,
+  env: NodeEnv,
 ): { modules: InstalledModuleConfig[]; notes: NodeNote[] } {
   const discovered = discoverModules(modulesDir, cluster, env);
   const ids = assignModuleIds(discovered.modules.map((m) => ({ name: m.name, id: m.id })));

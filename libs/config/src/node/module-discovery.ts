@@ -10,6 +10,7 @@ import type { ClusterConfig } from '../model/cluster';
 import type { ModuleConfig } from '../model/module';
 import { checkModuleAgainstCluster } from '../relations/module-cluster';
 import { parseModuleId } from './module-ids';
+import type { NodeEnv } from './node-basics';
 
 /** Something a node service reports at start about a module it serves or leaves out. */
 export interface NodeNote {
@@ -29,7 +30,7 @@ export interface DiscoveredModule {
 export function discoverModules(
   modulesDir: string,
   cluster: ClusterConfig,
-  env: Readonly<Record<string, string | undefined>>,
+  env: NodeEnv,
 ): { modules: DiscoveredModule[]; notes: NodeNote[] } {
   const notes: NodeNote[] = [];
   const modules: DiscoveredModule[] = [];

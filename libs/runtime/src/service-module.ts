@@ -1,0 +1,91 @@
+// What a service module (heartbeat, rfs) wires the same way: the runtime logger and metrics, and
+// the node-local bus under the BUS token. Tests give the module its logger, metrics and an
+// in-memory bus; in production the global RuntimeModule of bootstrapService provides the first
+// two, and the module connects its own bus when the application starts and closes it on shutdown.
+import {
+  Inject,
+  Injectable,
+  type DynamicModule,
+  type OnApplicationShutdown,
+  type Provider,
+} from '@nestjs/common';
+import { BUS, NatsBus, type BusPort, type Source } from '@keel/bus';
+import type { Registry } from 'prom-client';
+import type { Logger } from './logger';
+import { LOGGER, RuntimeModule } from './runtime.module';
+
+/** The options of a service module besides its own. */
+export interface ServiceModuleOptions {
+  /**
+   * The runtime logger and metrics registry. When absent, a global RuntimeModule must provide
+   * them (bootstrapService does).
+   */
+  readonly logger?: Logger;
+  readonly metrics?: Registry;
+  /** Defaults to a NatsBus connected by the module; a bus given here is not closed by the module. */
+  readonly bus?: BusPort;
+}
+
+/** The module's own RuntimeModule when it is given a logger and metrics; else none. */
+export function runtimeImports(options: ServiceModuleOptions): DynamicModule[] {
+  return options.logger && options.metrics
+    ? [RuntimeModule.forRoot({ logger: options.logger, metrics: options.metrics })]
+    : [];
+}
+
+export interface ServiceBusOptions {
+  /** Provided as is and never closed by the module. */
+  readonly bus?: BusPort;
+  /** Where the module connects when no bus is given. */
+  readonly url: string;
+  /** Whom the connected bus speaks for. */
+  readonly source: Source;
+}
+
+const OWNED_BUS = Symbol.for('keel.runtime.owned-bus');
+
+interface OwnedBus {
+  bus: BusPort | undefined;
+}
+
+/**
+ * Closes the bus the module connected itself. onApplicationShutdown comes after every
+ * beforeApplicationShutdown, so the service has stopped using the bus by then.
+ */
+@Injectable()
+class OwnedBusCloser implements OnApplicationShutdown {
+  constructor(
+    @Inject(OWNED_BUS) private readonly owned: OwnedBus,
+    @Inject(LOGGER) private readonly logger: Logger,
+  ) {}
+
+  async onApplicationShutdown(): Promise<void> {
+    try {
+      await this.owned.bus?.close();
+    } catch (err) {
+      this.logger.warn('closing the bus failed', { err });
+    }
+  }
+}
+
+/** BUS for one module's providers; bus errors that have no caller are logged as warnings. */
+export function serviceBusProviders(options: ServiceBusOptions): Provider[] {
+  const owned: OwnedBus = { bus: undefined };
+  return [
+    { provide: OWNED_BUS, useValue: owned },
+    {
+      provide: BUS,
+      inject: [LOGGER],
+      useFactory: async (logger: Logger): Promise<BusPort> => {
+        if (options.bus) return options.bus;
+        owned.bus = await NatsBus.connect({
+          url: options.url,
+          source: options.source,
+          onError: (err, ctx) => logger.warn('bus error', { err, subject: ctx.subject }),
+        });
+        return owned.bus;
+      },
+    },
+    OwnedBusCloser,
+  ];
+}

@@ -1,0 +1,61 @@
+// A service module without a given bus connects its own NatsBus when the application starts and
+// closes it on shutdown, after the service has stopped using it (beforeApplicationShutdown).
+import { Inject, Injectable, Module, type BeforeApplicationShutdown } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { BUS, BusClosedError, codecs, NatsBus, subjects, type BusPort } from '@keel/bus';
+import { createCapturingSink, createInbox, startNatsServer, type NatsServerHandle } from '@keel/testing';
+import { createLogger, createMetrics, runtimeImports, serviceBusProviders } from '../src';
+
+jest.setTimeout(30_000);
+
+let server: NatsServerHandle;
+beforeAll(async () => {
+  server = await startNatsServer();
+});
+afterAll(() => server.stop());
+
+const presence = (bus: BusPort, status: 'ready' | 'stopping') =>
+  bus.publish(subjects.nodeServices(), codecs.servicePresence, { service: 'probe', status, pid: 1 });
+
+@Injectable()
+class Probe implements BeforeApplicationShutdown {
+  constructor(@Inject(BUS) readonly bus: BusPort) {}
+  beforeApplicationShutdown(): void {
+    presence(this.bus, 'stopping');
+  }
+}
+
+it('connects a bus on start and closes it after the service stopped', async () => {
+  const source = { service: 'probe', node: 'node1' };
+  const observer = await NatsBus.connect({ url: server.url, source: { service: 'test', node: 'node1' } });
+  const seen = createInbox<string>();
+  await observer.subscribe(subjects.nodeServices(), codecs.servicePresence, (m) => {
+    seen.push(`${m.source.service}@${m.source.node}:${m.payload.status}`);
+  });
+  const sink = createCapturingSink();
+
+  @Module({ providers: [...serviceBusProviders({ url: server.url, source }), Probe] })
+  class ServiceModule {}
+  @Module({
+    imports: [
+      ...runtimeImports({
+        logger: createLogger({ service: 'probe', node: 'node1', sink }),
+        metrics: createMetrics({ service: 'probe', node: 'node1' }),
+      }),
+      ServiceModule,
+    ],
+  })
+  class Root {}
+
+  const app = await NestFactory.createApplicationContext(Root, { logger: false });
+  const bus = app.get(Probe).bus;
+  expect(bus).toBeInstanceOf(NatsBus);
+  presence(bus, 'ready');
+  await app.close();
+
+  expect(() => presence(bus, 'ready')).toThrow(BusClosedError);
+  // Both were published before the close: the close drains them to the server first.
+  expect(await seen.take(2)).toEqual(['probe@node1:ready', 'probe@node1:stopping']);
+  await observer.close();
+  expect(sink.records()).toEqual([]);
+});
