@@ -18,6 +18,8 @@ const KEEL = join(ROOT, 'apps/cli/bin/keel');
 /** The keel services of a node, in start order (admin last: it asks the others at once). */
 export const KEEL_SERVICES = ['heartbeat', 'rfs', 'admin'] as const;
 const SAMPLE = join(ROOT, 'deploy/samples', MODULE);
+/** A lab node's reboot: keel must never reboot the machine the lab runs on. */
+export const LAB_REBOOT = join(ROOT, 'tools/lab/bin/lab-node-reboot');
 
 export interface KeelClusterOptions {
   /** Replaces the sample's userconfig.xml. */
@@ -73,7 +75,11 @@ export class KeelCluster {
   /** nats-server, then heartbeat, rfs and admin, each logging under the node's /var/lib/keel. */
   async startServices(node: Node): Promise<void> {
     await this.lab.startNats(node);
-    const env = { KEEL_NODE: node, PATH: process.env.PATH ?? '/usr/bin:/bin' };
+    const env = {
+      KEEL_NODE: node,
+      KEEL_REBOOT_COMMAND: LAB_REBOOT,
+      PATH: process.env.PATH ?? '/usr/bin:/bin',
+    };
     for (const service of KEEL_SERVICES) {
       await this.lab.spawn(node, [join(ROOT, `apps/${service}/bin/keel-${service}`)], {
         env,

@@ -56,6 +56,8 @@ export class NodeFixture {
       KEEL_VAR: this.var,
       KEEL_NODE: 'node1',
       KEEL_NATS_URL: natsUrl,
+      // A test must never reboot this machine: a reboot here only fails (and is logged).
+      KEEL_REBOOT_COMMAND: 'echo "no reboot in a test node" >&2; exit 1',
       PATH: process.env.PATH ?? '/usr/bin:/bin',
     };
   }

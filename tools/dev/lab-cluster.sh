@@ -8,12 +8,13 @@ lab() { "$ROOT/tools/lab/bin/lab" "$@"; }
 # `keel <args>` on a node of the demo lab, for the sample module.
 keel_on() { local node=$1; shift; lab exec "$LAB" "$node" -- env KEEL_NODE="$node" "$ROOT/apps/cli/bin/keel" "$@" -m "$MODULE"; }
 state_of() { keel_on "$1" state -lq 2>/dev/null || true; }
-# The keel services of a node after its nats-server, admin last (it asks the others at once).
+# The keel services of a node after its nats-server, admin last (it asks the others at once). A
+# reboot (automatic_reboot) is the lab's: it takes the node's processes down, never this machine.
 SERVICES="heartbeat rfs admin"
 start_keel() {
   local node=$1 service
   for service in $SERVICES; do
-    lab spawn "$LAB" "$node" --log "/var/lib/keel/$service.log" -- env KEEL_NODE="$node" "$ROOT/apps/$service/bin/keel-$service" >/dev/null
+    lab spawn "$LAB" "$node" --log "/var/lib/keel/$service.log" -- env KEEL_NODE="$node" KEEL_REBOOT_COMMAND="$ROOT/tools/lab/bin/lab-node-reboot" "$ROOT/apps/$service/bin/keel-$service" >/dev/null
   done
 }
 # One request from client1 to the sample application on a node.

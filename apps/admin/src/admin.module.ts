@@ -1,4 +1,4 @@
-import { hostname, uptime } from 'node:os';
+import { hostname } from 'node:os';
 import { DynamicModule, Module } from '@nestjs/common';
 import { BUS, DEFAULT_NATS_URL, NatsBus } from '@keel/bus';
 import { KeelConfigModule } from '@keel/config/nest';
@@ -6,6 +6,9 @@ import { ProcessScriptRunner } from './adapters/process-script-runner';
 import { ADMIN_OPTIONS, AdminOptions, AdminService } from './admin.service';
 import { clusterFile, keelDirs } from './paths';
 import { SCRIPT_RUNNER } from './ports/script-runner.port';
+import { NODE_REBOOT } from './ports/node-reboot.port';
+import { CommandReboot } from './adapters/command-reboot';
+import { machineBootedAt } from './adapters/boot-time';
 
 /** The admin service wired to the real world: the node's NATS server, processes, files. */
 @Module({})
@@ -19,7 +22,7 @@ export class AdminModule {
       env,
       tickMs: 250,
       now: () => Date.now(),
-      bootedAt: Date.now() - uptime() * 1000,
+      bootedAt: machineBootedAt(),
     };
     return {
       module: AdminModule,
@@ -27,6 +30,7 @@ export class AdminModule {
       providers: [
         { provide: ADMIN_OPTIONS, useValue: options },
         { provide: SCRIPT_RUNNER, useClass: ProcessScriptRunner },
+        { provide: NODE_REBOOT, useValue: new CommandReboot(env) },
         {
           provide: BUS,
           useFactory: () =>

@@ -16,6 +16,7 @@ import { ModuleLog } from './adapters/module-log';
 import { StateStore } from './adapters/state-store';
 import { KeelDirs } from './paths';
 import { SCRIPT_RUNNER, ScriptRunner } from './ports/script-runner.port';
+import { NODE_REBOOT, NodeReboot } from './ports/node-reboot.port';
 import { handleCommand } from './runtime/command-handler';
 import { findModules } from './runtime/module-registry';
 import { ModuleRuntime } from './runtime/module-runtime';
@@ -48,6 +49,7 @@ export class AdminService implements OnModuleInit, OnApplicationShutdown {
     @Inject(CLUSTER_CONFIG) private readonly cluster: ClusterConfig,
     @Inject(BUS) private readonly bus: BusPort,
     @Inject(SCRIPT_RUNNER) private readonly runner: ScriptRunner,
+    @Inject(NODE_REBOOT) private readonly reboot: NodeReboot,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
@@ -73,6 +75,7 @@ export class AdminService implements OnModuleInit, OnApplicationShutdown {
         cluster: this.cluster,
         loaded: found.loaded,
         runner: this.runner,
+        reboot: this.reboot,
         log: new ModuleLog(found.paths.logFile),
         store: new StateStore(found.paths.stateFile),
         bus: this.bus,

@@ -9,6 +9,7 @@ import { StateStore } from '../src/adapters/state-store';
 import { modulePaths } from '../src/paths';
 import { ScriptRun, ScriptRunner } from '../src/ports/script-runner.port';
 import { ModuleRuntime } from '../src/runtime/module-runtime';
+import { RecordingReboot } from './support/recording-reboot';
 import { copiedStatistics } from '../src/runtime/replication';
 
 // A module with replicated directories: the runtime asks the node's rfs service (a fake served
@@ -69,6 +70,7 @@ async function build(options: { rfs?: boolean } = {}) {
     cluster: parseClusterConfig(CLUSTER, 'cluster.xml'),
     loaded: parseModuleConfig(MODULE, 'userconfig.xml', { env: {} }),
     runner,
+    reboot: new RecordingReboot(),
     log,
     store: new StateStore(paths.stateFile),
     bus,

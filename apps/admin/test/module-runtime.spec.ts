@@ -9,6 +9,7 @@ import { StateStore } from '../src/adapters/state-store';
 import { modulePaths } from '../src/paths';
 import { ScriptRun, ScriptRunner } from '../src/ports/script-runner.port';
 import { ModuleRuntime } from '../src/runtime/module-runtime';
+import { RecordingReboot } from './support/recording-reboot';
 
 // ModuleRuntime orchestrates: the automaton decides, the runtime runs scripts, persists, logs and
 // publishes. Scripts and the bus are in-memory twins here; the medium and lab tests use real ones.
@@ -27,20 +28,22 @@ let dir: string;
 beforeEach(() => (dir = mkdtempSync(join(tmpdir(), 'keel-runtime-'))));
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-function sut(clock = { now: 1_000_000 }) {
+function sut(clock = { now: 1_000_000 }, module = MODULE) {
   const dirs = { etc: join(dir, 'etc'), var: join(dir, 'var'), home: '/opt/keel' };
   const paths = modulePaths(dirs, 'demo');
   const network = new InMemoryBusNetwork();
   const bus = network.connect({ source: { service: 'admin', node: 'node1' } });
   const observer = network.connect({ source: { service: 'test', node: 'node1' } });
   const runner = new RecordingRunner();
+  const reboot = new RecordingReboot();
   const deps = {
     dirs,
     paths,
     node: 'node1',
     cluster: parseClusterConfig(CLUSTER, 'cluster.xml'),
-    loaded: parseModuleConfig(MODULE, 'userconfig.xml', { env: {} }),
+    loaded: parseModuleConfig(module, 'userconfig.xml', { env: {} }),
     runner,
+    reboot,
     log: new ModuleLog(paths.logFile),
     store: new StateStore(paths.stateFile),
     bus,
@@ -48,7 +51,7 @@ function sut(clock = { now: 1_000_000 }) {
     env: { PATH: '/usr/bin' },
     bootedAt: 0,
   };
-  return { rt: new ModuleRuntime(deps), deps, runner, observer, clock };
+  return { rt: new ModuleRuntime(deps), deps, runner, reboot, observer, clock };
 }
 
 const flush = () => new Promise((r) => setImmediate(r));
@@ -102,4 +105,45 @@ test('a refused command says why and changes nothing', async () => {
     message: 'swap needs PRIM (Ready) and SECOND (Ready), not STOP (NotReady) with remote UNKNOWN',
   });
   expect(rt.state.state).toBe('STOP');
+});
+
+const REBOOTING = MODULE.replace('<service mode="mirror">', '<service mode="mirror" automatic_reboot="on">');
+
+async function aloneWith(module: string) {
+  const s = sut({ now: 1_000_000 }, module);
+  await s.rt.command('start', [], undefined, 'cli');
+  await flush();
+  s.clock.now += 1000; // the peer stayed silent for a heartbeat timeout
+  s.rt.tick();
+  for (let i = 0; i < 10; i++) await flush();
+  expect(s.rt.state.state).toBe('ALONE');
+  s.runner.runs.length = 0;
+  return s;
+}
+
+test('automatic_reboot="on": a rule stopstart asks the node to reboot and runs no script', async () => {
+  const { rt, runner, reboot } = await aloneWith(REBOOTING);
+  await rt.command('stopstart', [], 'app_failure', 'app_failure');
+  for (let i = 0; i < 5; i++) await flush();
+  expect(reboot.requests).toEqual([{ module: 'demo', identity: 'app_failure' }]);
+  expect(runner.runs).toEqual([]);
+  expect(rt.state.state).toBe('ALONE');
+  rt.close();
+});
+
+test('a reboot that cannot be done: the module is stopped and started instead', async () => {
+  const { rt, runner, reboot, deps } = await aloneWith(REBOOTING);
+  reboot.failure = 'systemctl reboot exited with code 1: System has not been booted with systemd';
+  await rt.command('stopstart', [], 'app_failure', 'app_failure');
+  for (let i = 0; i < 20; i++) await flush();
+  expect(runner.runs.map((r) => r.name)).toContain('stop_prim');
+  expect(runner.runs.map((r) => r.name)).toContain('prestart');
+  expect(deps.log.read(false).map((e) => `${e.level} ${e.text}`)).toEqual(
+    expect.arrayContaining([
+      'E Reboot of the node instead of stopstart (automatic_reboot="on")',
+      'E Automatic reboot failed: systemctl reboot exited with code 1: System has not been booted with systemd',
+      'I Stop and start instead of the reboot',
+    ]),
+  );
+  rt.close();
 });

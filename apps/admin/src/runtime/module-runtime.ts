@@ -14,6 +14,7 @@ import {
 import { BusPort, codecs, RfsEvent, subjects } from '@keel/bus';
 import { KeelDirs, ModulePaths } from '../paths';
 import { ScriptRunner } from '../ports/script-runner.port';
+import { NodeReboot } from '../ports/node-reboot.port';
 import { LogLevel, ModuleLog } from '../adapters/module-log';
 import { StateStore, StoredModule } from '../adapters/state-store';
 import { ResourceTable } from './resources';
@@ -29,6 +30,7 @@ export interface RuntimeDeps {
   readonly cluster: ClusterConfig;
   readonly loaded: LoadedModule;
   readonly runner: ScriptRunner;
+  readonly reboot: NodeReboot;
   readonly log: ModuleLog;
   readonly store: StateStore;
   readonly bus: BusPort;
@@ -350,8 +352,15 @@ export class ModuleRuntime {
       case 'window':
         return this.setResource(`window.${e.window}`, e.open ? 'up' : 'down', 'admin', true);
       case 'reboot':
-        return this.write('E', 'Automatic reboot requested (automatic_reboot="on")');
+        return this.reboot(e.identity);
     }
+  }
+
+  /** The engine decided to reboot the node; if that cannot be done, it falls back to stop + start. */
+  private reboot(identity: string): void {
+    void this.deps.reboot.reboot({ module: this.module, identity }).then((r) => {
+      if (!r.ok) this.submit({ kind: 'rebootFailed', reason: r.reason });
+    });
   }
 
   private publishState(state: MirrorEngine['state'], readiness: MirrorEngine['readiness']): void {

@@ -94,6 +94,9 @@ export function stepMirror(engine: MirrorEngine, input: MirrorInput, now: number
     case 'rule':
       onRule(d, out, input.action, input.rule, now);
       break;
+    case 'rebootFailed':
+      onRebootFailed(d, out, input.reason);
+      break;
     case 'gate':
       d.gateOpen = input.open;
       break;
@@ -253,8 +256,10 @@ function execute(d: Draft, out: Effect[], c: MirrorCommand, now: number): void {
       d.thenStart = undefined;
       return beginStop(d, 'stop');
     case 'stopstart':
+      // Only an automatic stopstart reboots; an administrator's is a plain stop + start.
       if (d.settings.automaticReboot && c.identity !== undefined) {
-        out.push({ kind: 'reboot' });
+        out.push(log(`Reboot of the node instead of stopstart (automatic_reboot="on")`, 'E'));
+        out.push({ kind: 'reboot', identity: c.identity });
         return;
       }
       d.thenStart = 'start';
@@ -269,6 +274,20 @@ function execute(d: Draft, out: Effect[], c: MirrorCommand, now: number): void {
       out.push(log('Begin of Swap'));
       return beginTransition(d, 'PRIM', 'SECOND', 'swap');
   }
+}
+
+/**
+ * A stopstart that was to reboot the node (automatic_reboot="on") could not: the module still
+ * needs what the stopstart was for, so it is stopped and started here instead. Its maxloop count
+ * was taken when the stopstart was accepted. A module that meanwhile stopped or began another
+ * transition is left to that.
+ */
+function onRebootFailed(d: Draft, out: Effect[], reason: string): void {
+  out.push(log(`Automatic reboot failed: ${reason}`, 'E'));
+  if (d.state === 'STOP' || d.job) return;
+  out.push(log('Stop and start instead of the reboot'));
+  d.thenStart = 'start';
+  beginStop(d, 'stopstart');
 }
 
 function onRule(d: Draft, out: Effect[], action: 'wait' | 'wakeup', rule: string, now: number): void {

@@ -116,6 +116,8 @@ export type MirrorInput =
   /** The replication link broke without the primary saying it stopped (see onReplicationLost). */
   | { readonly kind: 'replicationLost' }
   | { readonly kind: 'rule'; readonly action: 'wait' | 'wakeup'; readonly rule: string }
+  /** The node could not reboot for automatic_reboot="on": the stopstart goes on as stop + start. */
+  | { readonly kind: 'rebootFailed'; readonly reason: string }
   | { readonly kind: 'gate'; readonly open: boolean }
   | { readonly kind: 'tick' };
 

@@ -26,6 +26,7 @@ export type Effect =
   | { readonly kind: 'window'; readonly window: Window; readonly open: boolean }
   | { readonly kind: 'log'; readonly level: 'I' | 'E' | 'V'; readonly text: string }
   | { readonly kind: 'reply'; readonly id: string; readonly ok: boolean; readonly message: string }
-  | { readonly kind: 'reboot' };
+  /** Reboot the node instead of a stopstart (automatic_reboot); `identity` is the stopstart's. */
+  | { readonly kind: 'reboot'; readonly identity: string };
 
 export const log = (text: string, level: 'I' | 'E' | 'V' = 'I'): Effect => ({ kind: 'log', level, text });

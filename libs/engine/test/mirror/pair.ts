@@ -169,7 +169,7 @@ export class Pair {
         );
         break;
       case 'reboot':
-        this.trace[n].push('reboot');
+        this.trace[n].push(`reboot ${e.identity}`);
         break;
     }
   }
