@@ -35,6 +35,8 @@ export class Pair {
   connected = true;
   readonly engines: Record<NodeName, MirrorEngine>;
   readonly trace: Record<NodeName, string[]> = { node1: [], node2: [] };
+  /** Both traces merged in the order things happened, each entry prefixed by its node. */
+  readonly timeline: string[] = [];
   readonly replies: Record<NodeName, { ok: boolean; message: string }[]> = { node1: [], node2: [] };
   private readonly inbox: { node: NodeName; input: MirrorInput }[] = [];
   private readonly pendingReplication = new Set<NodeName>();
@@ -117,6 +119,7 @@ export class Pair {
   clearTrace(): this {
     this.trace.node1.length = 0;
     this.trace.node2.length = 0;
+    this.timeline.length = 0;
     return this;
   }
 
@@ -140,6 +143,12 @@ export class Pair {
   }
 
   private apply(n: NodeName, e: Effect): void {
+    const before = this.trace[n].length;
+    this.record(n, e);
+    this.trace[n].slice(before).forEach((t) => this.timeline.push(`${n} ${t}`));
+  }
+
+  private record(n: NodeName, e: Effect): void {
     switch (e.kind) {
       case 'script':
         this.trace[n].push(`script ${e.name} ${e.args.join(' ')}`);
