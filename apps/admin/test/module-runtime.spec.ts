@@ -147,3 +147,18 @@ test('a reboot that cannot be done: the module is stopped and started instead', 
   );
   rt.close();
 });
+
+test("maxloop's count is on disk and survives the reboot: the start at launch leaves it as it is", async () => {
+  const before = await aloneWith(REBOOTING);
+  await before.rt.command('stopstart', [], 'app_failure', 'app_failure');
+  for (let i = 0; i < 5; i++) await flush();
+  expect(before.deps.store.load().facts.loop).toMatchObject({ count: 1 });
+  before.rt.close();
+  // keel starts again on the same boot and starts the module that was running.
+  const after = sut({ now: 1_002_000 }, REBOOTING);
+  await new Promise((r) => setTimeout(r, 20)); // the launch start is on a timer (boot_delay 0)
+  for (let i = 0; i < 5; i++) await flush();
+  expect(after.deps.log.read(false).map((e) => e.text)).toContain('Action start called by boot');
+  expect(after.deps.store.load().facts.loop).toMatchObject({ count: 1 });
+  after.rt.close();
+});

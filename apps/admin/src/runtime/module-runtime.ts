@@ -111,7 +111,10 @@ export class ModuleRuntime {
     });
     if (launch.start) {
       this.write('I', `Starting the module: ${launch.reason}`);
-      this.launchTimer = setTimeout(() => void this.command('start', [], undefined, 'boot'), launch.delayMs);
+      this.launchTimer = setTimeout(
+        () => void this.command('start', [], undefined, 'boot', true),
+        launch.delayMs,
+      );
     }
   }
 
@@ -127,17 +130,24 @@ export class ModuleRuntime {
     return this.settingsStored;
   }
 
-  /** Runs a module command; resolves when the automaton accepted or refused it. */
+  /**
+   * Runs a module command; resolves when the automaton accepted or refused it. `atBoot`: the
+   * start keel makes by itself at launch.
+   */
   command(
     name: MirrorCommand['name'],
     args: readonly string[],
     identity: string | undefined,
     caller: string,
+    atBoot = false,
   ): Promise<CommandOutcome> {
     const id = `cmd-${++this.ids}`;
     return new Promise((resolve) => {
       this.pending.set(id, resolve);
-      this.submit({ kind: 'command', command: { id, name, args, identity, caller } });
+      this.submit({
+        kind: 'command',
+        command: { id, name, args, identity, caller, ...(atBoot ? { atBoot } : {}) },
+      });
     });
   }
 

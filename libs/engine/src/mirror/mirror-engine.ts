@@ -28,6 +28,7 @@ const FRESH_FACTS: MirrorFacts = {
   failover: undefined,
   generation: 0,
   failoverOffHold: false,
+  loop: { count: 0, since: 0 },
 };
 
 /** A module stopped on this node, with what it remembers from before (or a first start). */
@@ -38,7 +39,7 @@ export function initialMirror(
 ): MirrorEngine {
   return {
     settings,
-    facts: { ...FRESH_FACTS, ...facts },
+    facts: { ...FRESH_FACTS, loop: freshLoop(now), ...facts },
     state: 'STOP',
     readiness: 'NotReady',
     remote: 'UNKNOWN',
@@ -48,7 +49,6 @@ export function initialMirror(
     intent: undefined,
     holds: [],
     gateOpen: true,
-    loop: freshLoop(now),
     aloneFromSecond: false,
     swapRequest: false,
     thenStart: undefined,
@@ -221,15 +221,19 @@ function refuse(d: Draft, c: MirrorCommand): string | undefined {
 const remoteText = (r: RemoteState) => (r === 'UNKNOWN' ? 'UNKNOWN' : `${r.state} (${r.readiness})`);
 const who = (c: MirrorCommand) => c.identity ?? c.caller ?? 'admin';
 
-/** An automatic action counts against maxloop; an administrator's resets it (reference §5.3). */
+/**
+ * An automatic action counts against maxloop; an administrator's resets it (reference §5.3). A
+ * start at keel's launch is neither: after an automatic reboot it must not wipe the count.
+ */
 function loopAllows(d: Draft, out: Effect[], c: MirrorCommand, now: number): boolean {
   if (c.identity === undefined) {
-    if (['start', 'restart', 'swap', 'stopstart', 'stop'].includes(c.name)) d.loop = freshLoop(now);
+    if (!c.atBoot && ['start', 'restart', 'swap', 'stopstart', 'stop'].includes(c.name))
+      d.facts = { ...d.facts, loop: freshLoop(now) };
     return true;
   }
   if (!['restart', 'stopstart', 'wait'].includes(c.name)) return true;
-  const r = countAutomaticAction(d.loop, now, d.settings);
-  d.loop = r.counter;
+  const r = countAutomaticAction(d.facts.loop, now, d.settings);
+  d.facts = { ...d.facts, loop: r.counter };
   if (!r.exceeded) return true;
   out.push(log('Action stop called by maxloop'));
   beginStop(d, 'stop');
@@ -302,8 +306,8 @@ function onRule(d: Draft, out: Effect[], action: 'wait' | 'wakeup', rule: string
   d.holds = [...d.holds, rule];
   if (d.state === 'STOP') return;
   out.push(log(`Action wait from failover rule ${rule}`));
-  const counted = countAutomaticAction(d.loop, now, d.settings);
-  d.loop = counted.counter;
+  const counted = countAutomaticAction(d.facts.loop, now, d.settings);
+  d.facts = { ...d.facts, loop: counted.counter };
   if (counted.exceeded) {
     out.push(log('Action stop called by maxloop'));
     if (!d.job) beginStop(d, 'stop');

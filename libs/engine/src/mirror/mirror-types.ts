@@ -57,6 +57,12 @@ export interface MirrorFacts {
    * sides raised it: that case is settled by the split-brain recovery, not by generations.
    */
   readonly generation: number;
+  /**
+   * maxloop's count of automatic actions in the current loop_interval. Kept across restarts of
+   * keel and reboots: with automatic_reboot="on" a lasting failure would otherwise reboot the node
+   * for ever, each boot starting a fresh count.
+   */
+  readonly loop: LoopCounter;
 }
 
 /** What the peer advertises beside its state, through the heartbeats. */
@@ -106,6 +112,11 @@ export interface MirrorCommand {
   readonly identity?: string;
   /** Who asked, for the log line `Action X called by <who>`. */
   readonly caller?: string;
+  /**
+   * A start the node makes by itself when keel launches (`<service boot>`, a restart of keel):
+   * not an administrator's, so it leaves maxloop's count as it is.
+   */
+  readonly atBoot?: boolean;
 }
 
 export type MirrorInput =
@@ -135,7 +146,6 @@ export interface MirrorEngine {
   readonly holds: readonly string[];
   /** False while a resource used by a wait rule is still `init` (reference §5.11). */
   readonly gateOpen: boolean;
-  readonly loop: LoopCounter;
   /** Became ALONE by failing over from SECOND (decides split-brain recovery). */
   readonly aloneFromSecond: boolean;
   /** This node asked the primary for a swap. */
