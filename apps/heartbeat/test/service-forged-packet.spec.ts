@@ -69,6 +69,6 @@ it('reports repeated rejections once in the module log, not once per packet', as
   await t.clock.advance(0);
   expect(await rejected('bad_mac')).toBe(20);
   expect(t.node1.admin.logs).toHaveLength(1);
-  expect(t.node1.admin.logs[0]).toMatchObject({ module: MODULE, level: 'E', component: 'heartbeat' });
+  expect(t.node1.admin.logs[0]).toMatchObject({ module: MODULE, level: 'E', component: 'heart' });
   expect(t.node1.admin.logs[0].message).toContain('10.0.1.2');
 });

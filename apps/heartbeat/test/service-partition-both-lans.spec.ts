@@ -52,10 +52,10 @@ it('logs the loss like SafeKit: each heartbeat down, then Remote state UNKNOWN',
   t.udp.partition('lan2');
   await t.clock.advance(TIMEOUT_MS + PULSE_MS);
   const messages = t.node1.sink.records().map((r) => r['msg']);
-  const tail = messages.slice(messages.indexOf('Resource heartbeat.lan1 set to down by heartbeat'));
+  const tail = messages.slice(messages.indexOf('Resource heartbeat.lan1 set to down by heart'));
   expect(tail.slice(0, 3)).toEqual([
-    'Resource heartbeat.lan1 set to down by heartbeat',
-    'Resource heartbeat.flow set to down by heartbeat',
+    'Resource heartbeat.lan1 set to down by heart',
+    'Resource heartbeat.flow set to down by heart',
     'Remote state UNKNOWN',
   ]);
 });

@@ -8,7 +8,7 @@
 //    and at once (one packet per burst of bus messages) whenever they change; nothing is sent
 //    before the state is known;
 //  - accepts only authentic, fresh packets from the peer, and on every liveness change
-//    publishes resource.set heartbeat.<ident> (component "heartbeat") and a heartbeat.view.
+//    publishes resource.set heartbeat.<ident> (component "heart", as SafeKit names it) and a heartbeat.view.
 import {
   Inject,
   Injectable,
@@ -54,8 +54,11 @@ import { MAX_PACKET_BYTES } from '../wire/packet';
 import { HeartbeatMetrics } from './heartbeat.metrics';
 
 export const SERVICE_NAME = 'heartbeat';
-/** The component named in resource.set and in the module log ("set to down by heartbeat"). */
-export const COMPONENT = 'heartbeat';
+/**
+ * The component named in resource.set and in the module log: SafeKit's, so the lines read as its
+ * own ("Resource heartbeat.<id> set to down by heart", reference §3.10).
+ */
+export const COMPONENT = 'heart';
 
 export interface HeartbeatServiceOptions {
   /**
