@@ -21,7 +21,7 @@ mirrorScenario('mirror stop primary', (c) => {
   });
 
   test('restarting the old primary makes it SECOND and the other PRIM', async () => {
-    const from2 = await c().mark('node2');
+    const [from1, from2] = [await c().mark('node1'), await c().mark('node2')];
     expect((await c().keel('node1', 'start')).code).toBe(0);
     await c().waitState('node1', 'SECOND');
     await c().waitState('node2', 'PRIM');
@@ -29,5 +29,19 @@ mirrorScenario('mirror stop primary', (c) => {
       'stop_sec ALONE PRIM start',
       'transition ALONE PRIM start',
     ]);
+    expect(await c().scripts('node1', from1)).toEqual([
+      'transition STOP WAIT start',
+      'prestart STOP WAIT start',
+      'transition WAIT SECOND start',
+      'start_both WAIT SECOND start',
+      'start_second WAIT SECOND start',
+      'start_sec WAIT SECOND start',
+    ]);
+    const log1 = await c().log('node1');
+    expect(log1).toMatch(/ I Action start called by root/);
+    expect(log1).toMatch(/ I Remote state ALONE Ready/);
+    expect(log1).toMatch(/ I Reintegration ended \(synchronize\)/);
+    expect(log1).toMatch(/ I Local state SECOND Ready/);
+    expect(await c().log('node2')).toMatch(/ I Local state PRIM Ready/);
   });
 });

@@ -20,5 +20,12 @@ mirrorScenario('mirror swap', (c) => {
       'transition SECOND PRIM swap',
       'start_prim SECOND PRIM swap',
     ]);
+    const log1 = await c().log('node1');
+    expect(log1).toMatch(/ I Action swap called by root/);
+    expect(log1).toMatch(/ I Begin of Swap/);
+    expect(log1).toMatch(/ I Local state SECOND Ready/);
+    expect(await c().log('node2')).toMatch(/ I Local state PRIM Ready/);
+    // node1's copy was complete when it left PRIM: its reintegration copies nothing.
+    expect(await c().log('node1')).not.toMatch(/ I Copied /);
   });
 });
