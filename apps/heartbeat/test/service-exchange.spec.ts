@@ -34,9 +34,7 @@ it('brings both heartbeats up and shows the peer state on each node', async () =
     ],
   });
   expect(t.node2.admin.peer()).toMatchObject({ node: 'node1', state: 'PRIM', readiness: 'Ready' });
-  expect(t.node1.admin.resourceSets.every((r) => r.component === 'heartbeat' && r.module === MODULE)).toBe(
-    true,
-  );
+  expect(t.node1.admin.resourceSets.every((r) => r.component === 'heart' && r.module === MODULE)).toBe(true);
   expect(
     await metricValue(t.node1.registry, 'keel_heartbeat_packets_received_total', {
       module: MODULE,
