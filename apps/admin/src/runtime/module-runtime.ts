@@ -368,6 +368,8 @@ export class ModuleRuntime {
 
   /** The engine decided to reboot the node; if that cannot be done, it falls back to stop + start. */
   private reboot(identity: string): void {
+    // On disk before the machine goes down: the step's facts hold maxloop's count of this reboot.
+    this.persist();
     void this.deps.reboot.reboot({ module: this.module, identity }).then((r) => {
       if (!r.ok) this.submit({ kind: 'rebootFailed', reason: r.reason });
     });
