@@ -1,4 +1,5 @@
 import { mirrorScenario } from './lab-scenario';
+import { ALONE_TO_PRIM, SECOND_TO_ALONE, START_AS_SECOND } from './script-orders';
 
 // Issue 3 / reference §3.10, acceptance 8.2.29: both heartbeat LANs cut without a witness -> both
 // ALONE (each logs its heartbeats down, the remote UNKNOWN, ALONE Ready). On reconnection each
@@ -26,11 +27,7 @@ mirrorScenario('mirror isolation', (c) => {
       'transition PRIM ALONE start',
       'start_sec PRIM ALONE start',
     ]);
-    expect(await c().scripts('node2', m2)).toEqual([
-      'stop_second SECOND ALONE start',
-      'transition SECOND ALONE start',
-      'start_prim SECOND ALONE start',
-    ]);
+    expect(await c().scripts('node2', m2)).toEqual(SECOND_TO_ALONE);
     // Both applications run and write: the split brain the reconnection has to resolve.
     expect(await c().hit('node1')).toBe('hello from node1 (hit 1)');
     isolatedHit = await c().hit('node2');
@@ -63,18 +60,10 @@ mirrorScenario('mirror isolation', (c) => {
       'stop_both force WAIT STOP stopstart',
       'poststop WAIT STOP stopstart',
       'transition WAIT STOP stopstart',
-      'transition STOP WAIT start',
-      'prestart STOP WAIT start',
-      'transition WAIT SECOND start',
-      'start_both WAIT SECOND start',
-      'start_second WAIT SECOND start',
-      'start_sec WAIT SECOND start',
+      ...START_AS_SECOND,
     ]);
     // node1 kept its application running: only ALONE -> PRIM.
-    expect(await c().scripts('node1', m1)).toEqual([
-      'stop_sec ALONE PRIM start',
-      'transition ALONE PRIM start',
-    ]);
+    expect(await c().scripts('node1', m1)).toEqual(ALONE_TO_PRIM);
     // The hit node2 served while isolated is gone: node2's copy is node1's, line for line.
     const hits1 = await c().hits('node1');
     expect(await c().hits('node2')).toEqual(hits1);

@@ -1,4 +1,5 @@
 import { mirrorScenario } from './lab-scenario';
+import { SECOND_TO_ALONE } from './script-orders';
 
 // Issue 3 / reference §3.10, acceptance 8.2.18: kill -9 of every keel process on the PRIM (its
 // services, the replication daemon and its bus) -> the SECOND goes ALONE once the heartbeat
@@ -29,11 +30,7 @@ mirrorScenario('mirror kill keel', (c) => {
     // Not before the timeout: node1's last heartbeat left at most one pulse (100 ms) before the kill.
     const alone = log.split('\n').find((l) => l.includes('Action alone called by heart: no heartbeat'));
     expect(logTime(alone!) - killedAt).toBeGreaterThanOrEqual(1000 - 100);
-    expect(await c().scripts('node2', from2)).toEqual([
-      'stop_second SECOND ALONE start',
-      'transition SECOND ALONE start',
-      'start_prim SECOND ALONE start',
-    ]);
+    expect(await c().scripts('node2', from2)).toEqual(SECOND_TO_ALONE);
     expect(await c().hit('node2')).toBe('hello from node2 (hit 1)');
   });
 });

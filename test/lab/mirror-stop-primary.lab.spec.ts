@@ -1,4 +1,5 @@
 import { mirrorScenario } from './lab-scenario';
+import { ALONE_TO_PRIM, SECOND_TO_ALONE, START_AS_SECOND } from './script-orders';
 
 // Acceptance 8.2.15 on real nodes: stop on the PRIM, the SECOND becomes ALONE.
 mirrorScenario('mirror stop primary', (c) => {
@@ -7,11 +8,7 @@ mirrorScenario('mirror stop primary', (c) => {
     expect((await c().keel('node1', 'stop')).code).toBe(0);
     await c().waitState('node1', 'STOP');
     await c().waitState('node2', 'ALONE');
-    expect(await c().scripts('node2', from2)).toEqual([
-      'stop_second SECOND ALONE start',
-      'transition SECOND ALONE start',
-      'start_prim SECOND ALONE start',
-    ]);
+    expect(await c().scripts('node2', from2)).toEqual(SECOND_TO_ALONE);
     expect(await c().log('node2')).toMatch(/ I Action alone called by heart: remote stop/);
     expect((await c().scripts('node1')).slice(-3)).toEqual([
       'stop_both force WAIT STOP stop',
@@ -25,18 +22,8 @@ mirrorScenario('mirror stop primary', (c) => {
     expect((await c().keel('node1', 'start')).code).toBe(0);
     await c().waitState('node1', 'SECOND');
     await c().waitState('node2', 'PRIM');
-    expect(await c().scripts('node2', from2)).toEqual([
-      'stop_sec ALONE PRIM start',
-      'transition ALONE PRIM start',
-    ]);
-    expect(await c().scripts('node1', from1)).toEqual([
-      'transition STOP WAIT start',
-      'prestart STOP WAIT start',
-      'transition WAIT SECOND start',
-      'start_both WAIT SECOND start',
-      'start_second WAIT SECOND start',
-      'start_sec WAIT SECOND start',
-    ]);
+    expect(await c().scripts('node2', from2)).toEqual(ALONE_TO_PRIM);
+    expect(await c().scripts('node1', from1)).toEqual(START_AS_SECOND);
     const log1 = await c().log('node1');
     expect(log1).toMatch(/ I Action start called by root/);
     expect(log1).toMatch(/ I Remote state ALONE Ready/);

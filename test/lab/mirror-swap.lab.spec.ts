@@ -1,4 +1,5 @@
 import { mirrorScenario } from './lab-scenario';
+import { SWAP_TO_PRIM, SWAP_TO_SECOND } from './script-orders';
 
 // Issue 3 / reference §3.2 M12: swap exchanges the roles, the application stops before it starts.
 mirrorScenario('mirror swap', (c) => {
@@ -7,19 +8,8 @@ mirrorScenario('mirror swap', (c) => {
     expect((await c().keel('node1', 'swap')).code).toBe(0);
     await c().waitState('node2', 'PRIM');
     await c().waitState('node1', 'SECOND');
-    expect(await c().scripts('node1', from1)).toEqual([
-      'stop_prim PRIM SECOND swap',
-      'stop_prim force PRIM SECOND swap',
-      'transition PRIM SECOND swap',
-      'start_second PRIM SECOND swap',
-      'start_sec PRIM SECOND swap',
-    ]);
-    expect(await c().scripts('node2', from2)).toEqual([
-      'stop_sec SECOND PRIM swap',
-      'stop_second SECOND PRIM swap',
-      'transition SECOND PRIM swap',
-      'start_prim SECOND PRIM swap',
-    ]);
+    expect(await c().scripts('node1', from1)).toEqual(SWAP_TO_SECOND);
+    expect(await c().scripts('node2', from2)).toEqual(SWAP_TO_PRIM);
     const log1 = await c().log('node1');
     expect(log1).toMatch(/ I Action swap called by root/);
     expect(log1).toMatch(/ I Begin of Swap/);
