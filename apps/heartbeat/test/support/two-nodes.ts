@@ -4,6 +4,7 @@
 import {
   codecs,
   subjects,
+  type BusPort,
   type HeartbeatView,
   type LogLine,
   type ModuleState,
@@ -29,12 +30,16 @@ export class AdminProbe {
   readonly logs: LogLine[] = [];
 
   private constructor(
-    readonly bus: InMemoryBus,
+    readonly bus: BusPort,
     readonly module: string,
   ) {}
 
-  static async on(network: InMemoryBusNetwork, node: string, module = MODULE): Promise<AdminProbe> {
-    const bus = network.connect({ source: { service: 'admin', node } });
+  static on(network: InMemoryBusNetwork, node: string, module = MODULE): Promise<AdminProbe> {
+    return AdminProbe.attach(network.connect({ source: { service: 'admin', node } }), module);
+  }
+
+  /** On a bus of its own, already connected (a real NATS one in the medium tests). */
+  static async attach(bus: BusPort, module = MODULE): Promise<AdminProbe> {
     const probe = new AdminProbe(bus, module);
     await bus.subscribe(subjects.resourceSet(module), codecs.resourceSet, (m) => {
       probe.resourceSets.push(m.payload);
