@@ -36,3 +36,15 @@ test('primforce makes it ALONE and the other node fully resynchronises at its ne
   expect(p.trace.node1).toContain('replication secondary full');
   expect([p.state('node1'), p.state('node2')]).toEqual(['SECOND Ready', 'PRIM Ready']);
 });
+
+test('the recovery of §3.9: start the good node, then start this one; it finishes its reintegration as SECOND', () => {
+  const p = interruptedByStop();
+  p.command('node1', 'prim').advance(5000);
+  expect(p.state('node1')).toBe('ALONE Ready');
+  p.clearTrace().command('node2', 'start');
+  // Its half-copied tree is copied again whole.
+  expect(p.trace.node2).toContain('replication secondary full');
+  expect([p.state('node1'), p.state('node2')]).toEqual(['PRIM Ready', 'SECOND Ready']);
+  // Its copy is whole again: it may take over from now on.
+  expect(p.engines.node2.facts).toMatchObject({ interrupted: false, uptodate: true });
+});
