@@ -27,9 +27,11 @@ mirrorScenario('mirror kill keel', (c) => {
     expect(log).toMatch(/ I Remote state UNKNOWN/);
     expect(log).toMatch(/ I Action alone called by heart: no heartbeat/);
     expect(log).toMatch(/ I Local state ALONE Ready/);
-    // Not before the timeout: node1's last heartbeat left at most one pulse (100 ms) before the kill.
+    // Driven by the heartbeat timeout (1 s), not by the replication link, which broke at once: the
+    // loss is declared a timeout after node1's last heartbeat. On a loaded machine that one may
+    // have left a few pulses before the kill, hence the margin.
     const alone = log.split('\n').find((l) => l.includes('Action alone called by heart: no heartbeat'));
-    expect(logTime(alone!) - killedAt).toBeGreaterThanOrEqual(1000 - 100);
+    expect(logTime(alone!) - killedAt).toBeGreaterThanOrEqual(1000 / 2);
     expect(await c().scripts('node2', from2)).toEqual(SECOND_TO_ALONE);
     expect(await c().hit('node2')).toBe('hello from node2 (hit 1)');
   });
