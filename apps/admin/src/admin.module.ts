@@ -1,7 +1,8 @@
 import { hostname } from 'node:os';
 import { DynamicModule, Module } from '@nestjs/common';
-import { BUS, DEFAULT_NATS_URL, NatsBus } from '@keel/bus';
+import { DEFAULT_NATS_URL } from '@keel/bus';
 import { KeelConfigModule } from '@keel/config/nest';
+import { serviceBusProviders } from '@keel/runtime';
 import { ProcessScriptRunner } from './adapters/process-script-runner';
 import { ADMIN_OPTIONS, AdminOptions, AdminService } from './admin.service';
 import { clusterFile, keelDirs } from './paths';
@@ -31,14 +32,11 @@ export class AdminModule {
         { provide: ADMIN_OPTIONS, useValue: options },
         { provide: SCRIPT_RUNNER, useClass: ProcessScriptRunner },
         { provide: NODE_REBOOT, useValue: new CommandReboot(env) },
-        {
-          provide: BUS,
-          useFactory: () =>
-            NatsBus.connect({
-              source: { service: 'admin', node },
-              url: env.KEEL_NATS_URL ?? DEFAULT_NATS_URL,
-            }),
-        },
+        // Connected at start, closed once AdminService has stopped using it.
+        ...serviceBusProviders({
+          url: env.KEEL_NATS_URL ?? DEFAULT_NATS_URL,
+          source: { service: 'admin', node },
+        }),
         AdminService,
       ],
     };

@@ -1,4 +1,4 @@
-import { Inject, Injectable, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import { BeforeApplicationShutdown, Inject, Injectable, OnModuleInit } from '@nestjs/common';
 import {
   BUS,
   BusPort,
@@ -39,7 +39,7 @@ export interface AdminOptions {
  * node's bus, heartbeat views and component resources fed in, time ticking.
  */
 @Injectable()
-export class AdminService implements OnModuleInit, OnApplicationShutdown {
+export class AdminService implements OnModuleInit, BeforeApplicationShutdown {
   readonly runtimes = new Map<string, ModuleRuntime>();
   private readonly subscriptions: Subscription[] = [];
   private timer: NodeJS.Timeout | undefined;
@@ -122,10 +122,10 @@ export class AdminService implements OnModuleInit, OnApplicationShutdown {
     this.timer = setInterval(() => this.runtimes.forEach((rt) => rt.tick()), this.options.tickMs);
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  /** Before the bus closes (serviceBusProviders closes it on application shutdown). */
+  beforeApplicationShutdown(): void {
     if (this.timer) clearInterval(this.timer);
     this.runtimes.forEach((rt) => rt.close());
     this.subscriptions.forEach((s) => s.unsubscribe());
-    await this.bus.close();
   }
 }
