@@ -1,5 +1,5 @@
 // TARGETS R3: hostile heartbeat packets. Whatever bytes arrive, the receive path (framing,
-// MAC, module/sender/LAN checks, replay guard, liveness) returns an accepted packet or one of
+// MAC, module/sender/LAN checks, echo, replay guard, liveness) returns an accepted packet or one of
 // the named rejections, and never throws. An accepted packet re-encodes to the same bytes.
 //
 // Runs 200 000 inputs by default, split across the four generators below; set
@@ -7,12 +7,12 @@
 import { createHmac } from 'node:crypto';
 import fc from 'fast-check';
 import { initialLiveness } from '../src/core/liveness';
-import { receiveDatagram, type ReceiverState } from '../src/core/receive';
+import { receiveDatagram, type EchoContext, type ReceiverState } from '../src/core/receive';
 import { emptyGuard } from '../src/core/replay-guard';
 import { encodePacket, type PacketExpectation } from '../src/wire/codec';
 import { PacketRejection, REJECT_REASONS } from '../src/wire/errors';
-import { MAC_BYTES, MAGIC, MAX_PACKET_BYTES } from '../src/wire/packet';
-import { TEST_KEY } from './support/fixtures';
+import { MAC_BYTES, MAGIC, MAX_PACKET_BYTES, WIRE_VERSION } from '../src/wire/packet';
+import { FIRST_INCARNATION, TEST_KEY } from './support/fixtures';
 import { packet } from './support/packets';
 
 const TOTAL = Number(process.env['KEEL_HEARTBEAT_FUZZ_RUNS'] ?? 200_000);
@@ -21,6 +21,8 @@ const runs = (share: number) => Math.max(1, Math.round(TOTAL * share));
 jest.setTimeout(Math.max(60_000, TOTAL * 0.5));
 
 const expect_: PacketExpectation = { module: 'web', lan: 'lan1', senders: new Set(['node2']) };
+// This node (node1) in its first start: the seeds echo it, so they are fresh, mutated echoes stale.
+const echo: EchoContext = { own: FIRST_INCARNATION.node1, heard: new Map() };
 const fresh = (): ReceiverState => ({
   guard: emptyGuard(),
   liveness: initialLiveness([{ lan: 'lan1', ident: 'lan1', timeoutMs: 500 }], 0),
@@ -32,6 +34,7 @@ const seen: ReceiverState = receiveDatagram(
   TEST_KEY,
   expect_,
   1,
+  echo,
 ).state;
 
 const seeds = [
@@ -48,7 +51,7 @@ const counts = new Map<string, number>();
 
 /** The property: accepted (and canonical) or a named rejection; nothing thrown. */
 function receivesCleanly(bytes: Uint8Array): boolean {
-  const { outcome } = receiveDatagram(seen, bytes, TEST_KEY, expect_, 2);
+  const { outcome } = receiveDatagram(seen, bytes, TEST_KEY, expect_, 2, echo);
   if (outcome.accepted) {
     const again = encodePacket(outcome.packet, TEST_KEY);
     if (!Buffer.from(again).equals(Buffer.from(bytes))) return false;
@@ -133,7 +136,7 @@ it(`mutated packets signed again with the cluster key (${runs(SHARE.resigned)} r
 });
 
 it(`a valid frame around random content, signed (${runs(SHARE.framed)} runs)`, () => {
-  const frame = Buffer.from([...MAGIC, 1, 1]);
+  const frame = Buffer.from([...MAGIC, WIRE_VERSION, 1]);
   fc.assert(
     fc.property(fc.uint8Array({ maxLength: 600 }), (content) =>
       receivesCleanly(sign(Buffer.concat([frame, content]))),
@@ -158,7 +161,7 @@ it('never throws for values that are not byte arrays', () => {
     new ArrayBuffer(100),
     new Uint16Array(80),
   ]) {
-    const { outcome } = receiveDatagram(fresh(), value, TEST_KEY, expect_, 0);
+    const { outcome } = receiveDatagram(fresh(), value, TEST_KEY, expect_, 0, echo);
     expect(outcome).toMatchObject({ accepted: false, error: { reason: 'malformed' } });
   }
 });

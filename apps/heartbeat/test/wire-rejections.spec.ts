@@ -1,6 +1,6 @@
 // Every way a packet is refused, by name. Nothing past the framing is read before the MAC
 // is checked, and checks happen in a fixed order: malformed frame, MAC, body, module, sender,
-// LAN (then, in the receiver, replay).
+// LAN (then, in the receiver, the echo and the replay guard).
 import { createHmac } from 'node:crypto';
 import { decodePacket, encodePacket, openPacket, type PacketExpectation } from '../src/wire/codec';
 import { BadMac, MalformedPacket, UnknownSender, WrongLan, WrongModule } from '../src/wire/errors';
@@ -39,7 +39,7 @@ describe('MalformedPacket', () => {
     ['too short', valid.subarray(0, MIN_PACKET_BYTES - 1), /too short/],
     ['too long', new Uint8Array(MAX_PACKET_BYTES + 1), /too long/],
     ['another magic', withByte(valid, 0, 0x58), /magic/],
-    ['another version', withByte(valid, 4, 2), /version 2/],
+    ['another version', withByte(valid, 4, 3), /version 3/],
     ['another kind', withByte(valid, 5, 9), /kind 9/],
   ])('%s (checked before the MAC)', (_what, bytes, detail) => {
     const error = rejection(bytes);
@@ -54,9 +54,10 @@ describe('MalformedPacket', () => {
     ['an unknown readiness code', withByte(bodyOf(valid), 8, 3), /readiness code 3/],
     ['an incarnation beyond 2^53', withByte(bodyOf(valid), 9, 0xff), /incarnation/],
     ['a sequence beyond 2^53', withByte(bodyOf(valid), 17, 0x01), /sequence/],
-    ['a module name length past the end', withByte(bodyOf(valid), 25, 200), /module/],
-    ['a zero-length module name', withByte(bodyOf(valid), 25, 0), /module/],
-    ['a non-ASCII module name', withByte(bodyOf(valid), 26, 0xe9), /module/],
+    ['an echo beyond 2^53', withByte(bodyOf(valid), 25, 0x01), /echo/],
+    ['a module name length past the end', withByte(bodyOf(valid), 33, 200), /module/],
+    ['a zero-length module name', withByte(bodyOf(valid), 33, 0), /module/],
+    ['a non-ASCII module name', withByte(bodyOf(valid), 34, 0xe9), /module/],
     ['bytes left before the MAC', Buffer.concat([bodyOf(valid), Buffer.from([0])]), /unexpected bytes/],
     ['a resource count but no resource', withByte(bodyOf(valid), bodyOf(valid).length - 1, 1), /resource 0/],
   ])('%s (authentic, so found after the MAC)', (_what, body, detail) => {

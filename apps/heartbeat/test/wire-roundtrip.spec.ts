@@ -33,19 +33,21 @@ it('lays the packet out as documented', () => {
     readiness: 'Transient',
     incarnation: 0x0102,
     sequence: 7,
+    echo: 0x0a0b0c,
   });
   const bytes = Buffer.from(encodePacket(p, TEST_KEY));
   const body = bytes.subarray(0, bytes.length - MAC_BYTES);
   expect(body.toString('hex')).toBe(
     [
       '4b484254', // "KHBT"
-      '01', // version
+      '02', // version
       '01', // kind: mirror heartbeat
       '00', // flags
       '03', // PRIM
       '01', // Transient
       '0000000000000102', // incarnation
       '0000000000000007', // sequence
+      '00000000000a0b0c', // echo: the receiver's incarnation as the sender heard it
       '016d', // module "m"
       '016e', // sender "n"
       '016c', // lan "l"
@@ -85,6 +87,8 @@ describe('the encoder refuses', () => {
     ['a LAN name with a space', { lan: 'lan 1' }],
     ['a negative sequence', { sequence: -1 }],
     ['an unsafe incarnation', { incarnation: 2 ** 53 }],
+    ['a negative echo', { echo: -1 }],
+    ['an unsafe echo', { echo: 2 ** 53 }],
     ['a fractional sequence', { sequence: 1.5 }],
     ['an unknown state', { state: 'UNKNOWN' as never }],
     ['too many resources', { resources: resources(MAX_RESOURCES + 1) }],

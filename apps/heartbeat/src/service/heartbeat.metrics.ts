@@ -14,7 +14,7 @@ export class HeartbeatMetrics {
     const registers = [registry];
     this.rejected = new Counter({
       name: 'keel_heartbeat_packets_rejected_total',
-      help: 'Heartbeat packets refused, by module socket and reason (bad_mac, replay, malformed, unknown_sender, wrong_module, wrong_lan)',
+      help: 'Heartbeat packets refused, by module socket and reason (bad_mac, replay, stale, malformed, unknown_sender, wrong_module, wrong_lan)',
       labelNames: ['module', 'reason'],
       registers,
     });

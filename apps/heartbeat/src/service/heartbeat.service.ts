@@ -7,7 +7,8 @@
 //    node last learned from the bus (keel.v1.<module>.state, keel.v1.<module>.resource.changed),
 //    and at once (one packet per burst of bus messages) whenever they change; nothing is sent
 //    before the state is known;
-//  - accepts only authentic, fresh packets from the peer, and on every liveness change
+//  - echoes in every packet the peer's incarnation it heard last (the highest), and accepts only
+//    authentic, fresh packets from the peer that echo this start's incarnation; on every liveness change
 //    publishes resource.set heartbeat.<ident> (component "heart", as SafeKit names it) and a heartbeat.view.
 import {
   Inject,
@@ -32,6 +33,7 @@ import {
 import { LOGGER, METRICS_REGISTRY, type Logger } from '@keel/runtime';
 import type { Registry } from 'prom-client';
 import { isAdvertisable, selectAdvertised } from '../core/advertise';
+import { heardOf, noHeard, type HeardIncarnations } from '../core/echo';
 import {
   initialLiveness,
   nextDeadline,
@@ -108,6 +110,14 @@ const STALL_GRACE_MS = 1;
 export class HeartbeatService implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private phase: Phase = 'idle';
   private incarnation = 0;
+  /**
+   * Per peer node, the highest incarnation heard in its authentic packets (any module, any LAN,
+   * accepted or not): echoed in every packet to it. In memory, like the guard: after a restart
+   * the peer's packets are refused as stale until it has heard ours (about one pulse).
+   */
+  private heard: HeardIncarnations = noHeard();
+  /** When this start began (clock ms): stale packets are expected for a while after it. */
+  private startedAt = 0;
   private readonly modules = new Map<string, ModuleRuntime>();
   private subscriptions: Subscription[] = [];
   private throttles: ThrottleState = new Map();
@@ -163,6 +173,7 @@ export class HeartbeatService implements OnApplicationBootstrap, BeforeApplicati
     this.presence('starting');
     this.incarnation = await this.incarnations.next();
     const now = this.clock.now();
+    this.startedAt = now;
     for (const plan of this.plan.modules) this.modules.set(plan.name, this.createModule(plan, now));
 
     this.subscriptions.push(
@@ -331,6 +342,7 @@ export class HeartbeatService implements OnApplicationBootstrap, BeforeApplicati
           lan: l.plan.lan,
           incarnation: this.incarnation,
           sequence: m.sequence,
+          echo: heardOf(this.heard, m.plan.peer),
           state: m.local.state,
           readiness: m.local.readiness,
           resources: m.selection,
@@ -417,8 +429,18 @@ export class HeartbeatService implements OnApplicationBootstrap, BeforeApplicati
 
   private onDatagram(m: ModuleRuntime, l: LanRuntime, bytes: Uint8Array, from: UdpEndpoint): void {
     if (!this.active) return;
-    const result = receiveDatagram(m.receiver, bytes, this.key, l.expect, this.clock.now());
+    const result = receiveDatagram(m.receiver, bytes, this.key, l.expect, this.clock.now(), {
+      own: this.incarnation,
+      heard: this.heard,
+    });
     m.receiver = result.state;
+    if (result.heard !== this.heard) {
+      this.heard = result.heard;
+      m.log.info('heard the peer heartbeat start', {
+        peer: m.plan.peer,
+        incarnation: heardOf(this.heard, m.plan.peer),
+      });
+    }
     if (!result.outcome.accepted) {
       this.onRejected(m, l, result.outcome.error, from);
       return;
@@ -430,6 +452,17 @@ export class HeartbeatService implements OnApplicationBootstrap, BeforeApplicati
 
   private onRejected(m: ModuleRuntime, l: LanRuntime, error: PacketRejection, from: UdpEndpoint): void {
     this.metrics.rejected.inc({ module: m.plan.name, reason: error.reason });
+    // Every start refuses the peer's packets until the peer has heard this one: stale packets
+    // within a LAN timeout of the start are the normal course, counted but not worth an E line.
+    // Later ones are not (a live peer has heard us by then): replays, reported as any refusal.
+    if (error.reason === 'stale' && this.clock.now() - this.startedAt < l.plan.timeoutMs) {
+      m.log.debug('heartbeat packet made before this start', {
+        lan: l.plan.lan,
+        from,
+        detail: error.message,
+      });
+      return;
+    }
     this.report(`reject|${m.plan.name}|${error.reason}`, (suppressed) => {
       m.log.warn('heartbeat packet rejected', {
         lan: l.plan.lan,

@@ -1,7 +1,7 @@
 // Heartbeat packets to bytes and back. Byte layout (big-endian), docs/decisions/0007-heartbeat.md:
 //
 //   magic "KHBT" 4 | version 1 | kind 1 | flags 1 (0) | state 1 | readiness 1
-//   incarnation 8 | sequence 8                                   (unsigned, < 2^53)
+//   incarnation 8 | sequence 8 | echo 8                          (unsigned, < 2^53)
 //   module: len 1 + ASCII | sender: len 1 + ASCII | lan: len 1 + ASCII
 //   resource count 1 | count x (name: len 1 + ASCII, value: len 2 + ASCII)
 //   HMAC-SHA256 32, over every byte before it, with the derived heartbeat key
@@ -83,6 +83,7 @@ export function encodePacket(packet: HeartbeatPacket, key: HeartbeatKey): Uint8A
   buf[8] = WIRE_READINESS.indexOf(packet.readiness);
   writeU53(buf, 9, packet.incarnation);
   writeU53(buf, 17, packet.sequence);
+  writeU53(buf, 25, packet.echo);
   let at = FIXED_HEADER_BYTES;
   at = writeStr8(buf, at, packet.module);
   at = writeStr8(buf, at, packet.sender);
@@ -120,7 +121,11 @@ export interface PacketExpectation {
   readonly senders: ReadonlySet<string>;
 }
 
-/** decodePacket, then the checks of the receiving socket: module, LAN, sender. */
+/**
+ * decodePacket, then the checks of the receiving socket: module, sender, LAN. The echo is not
+ * judged here: the receiver first learns the sender's incarnation from any authentic packet
+ * of its peer (core/echo.ts), then refuses a stale one (core/receive.ts).
+ */
 export function openPacket(
   bytes: unknown,
   key: HeartbeatKey,
@@ -163,6 +168,8 @@ function decodeUnguarded(
   if (incarnation === undefined) return malformed('incarnation beyond 2^53');
   const sequence = readU53(buf, 17);
   if (sequence === undefined) return malformed('sequence beyond 2^53');
+  const echo = readU53(buf, 25);
+  if (echo === undefined) return malformed('echo beyond 2^53');
 
   const cursor = { at: FIXED_HEADER_BYTES };
   const module = readStr8(buf, cursor, end, MODULE_NAME, MAX_MODULE_NAME);
@@ -190,7 +197,10 @@ function decodeUnguarded(
     resources.set(name, value);
   }
   if (cursor.at !== end) return malformed(`${end - cursor.at} unexpected bytes before the MAC`);
-  return { ok: true, value: { module, sender, lan, incarnation, sequence, state, readiness, resources } };
+  return {
+    ok: true,
+    value: { module, sender, lan, incarnation, sequence, echo, state, readiness, resources },
+  };
 }
 
 function validate(p: HeartbeatPacket): string | undefined {
@@ -201,6 +211,7 @@ function validate(p: HeartbeatPacket): string | undefined {
   if (!WIRE_READINESS.includes(p.readiness)) return `readiness ${JSON.stringify(p.readiness)}`;
   if (!isU53(p.incarnation)) return `incarnation ${p.incarnation}`;
   if (!isU53(p.sequence)) return `sequence ${p.sequence}`;
+  if (!isU53(p.echo)) return `echo ${p.echo}`;
   if (p.resources.size > MAX_RESOURCES) return `${p.resources.size} resources, at most ${MAX_RESOURCES}`;
   for (const [name, value] of p.resources) {
     if (!RESOURCE_NAME.test(name)) return `resource name ${JSON.stringify(name)}`;

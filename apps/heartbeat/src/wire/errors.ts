@@ -6,6 +6,7 @@ export const REJECT_REASONS = [
   'malformed',
   'bad_mac',
   'replay',
+  'stale',
   'unknown_sender',
   'wrong_module',
   'wrong_lan',
@@ -16,7 +17,10 @@ export abstract class PacketRejection extends Error {
   abstract readonly reason: RejectReason;
 }
 
-/** The bytes are not a v1 heartbeat packet (size, magic, version, field syntax, trailing bytes). */
+/**
+ * The bytes are not a heartbeat packet of this wire version (size, magic, version, field syntax,
+ * trailing bytes). A packet of another wire version (v1 included) is malformed here.
+ */
 export class MalformedPacket extends PacketRejection {
   override readonly name = 'MalformedPacket';
   readonly reason = 'malformed' as const;
@@ -46,6 +50,26 @@ export class Replay extends PacketRejection {
   ) {
     super(
       `replayed heartbeat from ${sender}: ${incarnation}/${sequence} is not after ${last.incarnation}/${last.sequence}`,
+    );
+  }
+}
+
+/**
+ * Authentic, from the peer, but made before this node's heartbeat service started: it does not
+ * echo our current incarnation. Either a packet recorded earlier and sent again after we
+ * restarted (our replay guard, in memory, no longer knows it), or a genuine one the peer sent
+ * before it heard us since our start (about one pulse after each restart).
+ */
+export class Stale extends PacketRejection {
+  override readonly name = 'Stale';
+  readonly reason = 'stale' as const;
+  constructor(
+    readonly sender: string,
+    readonly echo: number,
+    readonly expected: number,
+  ) {
+    super(
+      `stale heartbeat from ${sender}, made before this node's heartbeat started: it echoes incarnation ${echo}${echo === 0 ? ' (not heard yet)' : ''}, not ${expected}`,
     );
   }
 }

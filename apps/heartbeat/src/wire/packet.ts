@@ -4,15 +4,19 @@ import type { ModuleState, Readiness } from '@keel/bus';
 
 /** "KHBT": keel heartbeat. */
 export const MAGIC = Uint8Array.of(0x4b, 0x48, 0x42, 0x54);
-export const WIRE_VERSION = 1;
-/** Packet kinds; only mirror heartbeats exist in v1 (farm membership will be another kind). */
+/**
+ * 2 since the echo field. Both nodes must run the same wire version: a packet of another version
+ * is refused as malformed (keel is pre-1.0; no mixed-version support).
+ */
+export const WIRE_VERSION = 2;
+/** Packet kinds; only mirror heartbeats exist in v2 (farm membership will be another kind). */
 export const KIND_MIRROR_HEARTBEAT = 1;
 
 /** Largest packet: fits any IPv6 path (1280 - 40 - 8) without fragmentation. */
 export const MAX_PACKET_BYTES = 1232;
 export const MAC_BYTES = 32;
-/** magic 4, version 1, kind 1, flags 1, state 1, readiness 1, incarnation 8, sequence 8. */
-export const FIXED_HEADER_BYTES = 25;
+/** magic 4, version 1, kind 1, flags 1, state 1, readiness 1, incarnation 8, sequence 8, echo 8. */
+export const FIXED_HEADER_BYTES = 33;
 /** The smallest well-formed packet: fixed header, three 1-byte names, no resource, MAC. */
 export const MIN_PACKET_BYTES = FIXED_HEADER_BYTES + 3 * 2 + 1 + MAC_BYTES;
 
@@ -44,6 +48,13 @@ export interface HeartbeatPacket {
   readonly incarnation: number;
   /** Grows with every packet the sender sends for this module, on any LAN (safe integer). */
   readonly sequence: number;
+  /**
+   * The sender's knowledge of the RECEIVING node's heartbeat incarnation: the highest it heard
+   * from us (0 = not heard yet; safe integer). The receiver accepts only packets that echo its
+   * current incarnation, so a packet made before its heartbeat service (re)started — recorded
+   * by an attacker while the in-memory replay guard still knew it — is refused after a restart.
+   */
+  readonly echo: number;
   readonly state: ModuleState;
   readonly readiness: Readiness;
   /** Resources the failover rules of the peer may read as remote.<name>; at most MAX_RESOURCES. */

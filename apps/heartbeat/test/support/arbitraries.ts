@@ -27,6 +27,7 @@ export function arbitraryPacket(): fc.Arbitrary<HeartbeatPacket> {
       lan: clusterName,
       incarnation: u53,
       sequence: u53,
+      echo: u53,
       state: fc.constantFrom(...WIRE_STATES),
       readiness: fc.constantFrom(...WIRE_READINESS),
       entries: fc.uniqueArray(fc.tuple(resourceName, printable), {

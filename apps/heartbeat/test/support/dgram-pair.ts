@@ -20,6 +20,7 @@ import { HeartbeatModule } from '../../src/heartbeat.module';
 import { HeartbeatService } from '../../src/service/heartbeat.service';
 import { resolveHeartbeatSettings } from '../../src/settings';
 import { mirrorXml } from './fixtures';
+import { decoded } from './packets';
 import { nodeDirs, type NodeDirs } from './node-dirs';
 import { AdminProbe, metricValue, MODULE } from './two-nodes';
 
@@ -131,6 +132,14 @@ export async function steady({ node1, node2 }: Pair): Promise<void> {
 }
 
 export const service = (node: PairNode) => node.app!.get(HeartbeatService);
+
+/**
+ * What the tap forwarded that node1's heartbeat, as it runs now, could accept: the packets node2
+ * made once it had heard this start of node1 (they echo its incarnation). The others, sent
+ * before, were refused as stale.
+ */
+export const freshForwarded = (t: Pair): Uint8Array[] =>
+  t.tap.forwarded.filter((bytes) => decoded(bytes).echo === service(t.node1).currentIncarnation);
 export const metric = (node: PairNode, name: string, labels: Record<string, string> = {}) =>
   metricValue(node.registry!, name, { module: MODULE, ...labels });
 

@@ -37,6 +37,12 @@ export function planFor(
   return plan;
 }
 
+/**
+ * The incarnation each node's heartbeat starts with in the in-memory harness (support/two-nodes.ts);
+ * node2's elsewhere, so the two nodes never share a number by chance.
+ */
+export const FIRST_INCARNATION = { node1: 101, node2: 201 } as const;
+
 export const CLUSTER_KEY = Uint8Array.from({ length: 32 }, (_, i) => i + 1);
 export const TEST_KEY = deriveHeartbeatKey(CLUSTER_KEY);
 /** A key of another cluster: what an attacker without our key.  */

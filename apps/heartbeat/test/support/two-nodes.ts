@@ -20,7 +20,7 @@ import { CountingIncarnationSource } from '../../src/adapters/incarnation-file';
 import type { HeartbeatPlan } from '../../src/core/plan';
 import { HeartbeatService, type HeartbeatServiceOptions } from '../../src/service/heartbeat.service';
 import type { HeartbeatKey } from '../../src/wire/key';
-import { planFor, TEST_KEY } from './fixtures';
+import { FIRST_INCARNATION, planFor, TEST_KEY } from './fixtures';
 
 export const MODULE = 'web';
 
@@ -123,18 +123,17 @@ export async function startTwoNodes(options: TwoNodesOptions = {}): Promise<TwoN
   const clock = new FakeClock();
   const udp = new InMemoryUdpNetwork();
   const plans = options.plans ?? { node1: planFor('node1'), node2: planFor('node2') };
-  // Node 2's incarnations start elsewhere, so the two nodes never share a number by chance.
-  const node1 = await makeNode('node1', plans.node1, 100);
-  const node2 = await makeNode('node2', plans.node2, 200);
+  const node1 = await makeNode('node1', plans.node1, FIRST_INCARNATION.node1);
+  const node2 = await makeNode('node2', plans.node2, FIRST_INCARNATION.node2);
 
-  async function makeNode(name: string, plan: HeartbeatPlan, firstIncarnation: number): Promise<TestNode> {
+  async function makeNode(name: string, plan: HeartbeatPlan, first: number): Promise<TestNode> {
     const busNetwork = new InMemoryBusNetwork();
     const admin = await AdminProbe.on(busNetwork, name);
     const node = {
       name,
       busNetwork,
       admin,
-      incarnations: new CountingIncarnationSource(firstIncarnation),
+      incarnations: new CountingIncarnationSource(first - 1),
     } as TestNode;
     build(node, plan);
     return node;
