@@ -33,7 +33,7 @@ import {
 import { LOGGER, METRICS_REGISTRY, type Logger } from '@keel/runtime';
 import type { Registry } from 'prom-client';
 import { isAdvertisable, selectAdvertised } from '../core/advertise';
-import { heardOf, noHeard, type HeardIncarnations } from '../core/echo';
+import { heardOf, noHeard, NOT_HEARD, type HeardIncarnations } from '../core/echo';
 import {
   initialLiveness,
   nextDeadline,
@@ -50,7 +50,7 @@ import { INCARNATION_SOURCE, type IncarnationSource } from '../ports/incarnation
 import { HEARTBEAT_KEY, HEARTBEAT_OPTIONS, HEARTBEAT_PLAN } from '../ports/tokens';
 import { UDP_TRANSPORT, type UdpEndpoint, type UdpSocket, type UdpTransport } from '../ports/udp.port';
 import { encodedSize, encodePacket, type PacketExpectation } from '../wire/codec';
-import type { PacketRejection } from '../wire/errors';
+import { Stale, type PacketRejection } from '../wire/errors';
 import type { HeartbeatKey } from '../wire/key';
 import { MAX_PACKET_BYTES } from '../wire/packet';
 import { HeartbeatMetrics } from './heartbeat.metrics';
@@ -452,10 +452,7 @@ export class HeartbeatService implements OnApplicationBootstrap, BeforeApplicati
 
   private onRejected(m: ModuleRuntime, l: LanRuntime, error: PacketRejection, from: UdpEndpoint): void {
     this.metrics.rejected.inc({ module: m.plan.name, reason: error.reason });
-    // Every start refuses the peer's packets until the peer has heard this one: stale packets
-    // within a LAN timeout of the start are the normal course, counted but not worth an E line.
-    // Later ones are not (a live peer has heard us by then): replays, reported as any refusal.
-    if (error.reason === 'stale' && this.clock.now() - this.startedAt < l.plan.timeoutMs) {
+    if (error instanceof Stale && this.ordinaryStale(error, l)) {
       m.log.debug('heartbeat packet made before this start', {
         lan: l.plan.lan,
         from,
@@ -477,6 +474,16 @@ export class HeartbeatService implements OnApplicationBootstrap, BeforeApplicati
           (suppressed > 0 ? ` (${suppressed} more since the last report)` : ''),
       );
     });
+  }
+
+  /**
+   * Stale packets every (re)start brings, counted but not worth an E line in the module log: the
+   * peer's within a LAN timeout of this start (it has not heard us yet), and those of a peer that
+   * has heard nothing from us since its own start (echo 0). Others are replays of packets made
+   * before this start, reported as any refusal.
+   */
+  private ordinaryStale(error: Stale, l: LanRuntime): boolean {
+    return error.echo === NOT_HEARD || this.clock.now() - this.startedAt < l.plan.timeoutMs;
   }
 
   private armDeadline(m: ModuleRuntime): void {
