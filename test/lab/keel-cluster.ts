@@ -21,6 +21,18 @@ const SAMPLE = join(ROOT, 'deploy/samples', MODULE);
 /** A lab node's reboot: keel must never reboot the machine the lab runs on. */
 export const LAB_REBOOT = join(ROOT, 'tools/lab/bin/lab-node-reboot');
 
+/**
+ * A mirror module without replication whose rule `app_failure` stopstarts it when the custom
+ * resource `custom.app` goes down (after handle_time); `serviceAttrs` go on its <service>.
+ */
+export const appFailureModule = (serviceAttrs = ''): string => `<safe><service mode="mirror"${serviceAttrs}>
+  <heart pulse="100ms" timeout="1s"><heartbeat name="default"/><heartbeat name="private"/></heart>
+  <user/>
+  <failover period="200ms" handle_time="600ms"><![CDATA[
+    app_failure: if (custom.app == down) then stopstart();
+  ]]></failover>
+</service></safe>`;
+
 export interface KeelClusterOptions {
   /** Replaces the sample's userconfig.xml. */
   readonly userconfig?: string;

@@ -1,16 +1,11 @@
+import { appFailureModule } from './keel-cluster';
 import { mirrorScenario } from './lab-scenario';
 
 // Acceptance 8.4.59: with automatic_reboot="on", a failover rule's stopstart reboots the node
 // instead of stopping and starting the module. The lab's reboot (tools/lab/bin/lab-node-reboot)
 // takes every process of the node down; the peer takes over after the heartbeat timeout, and the
 // node, booted again (its services started), comes back as SECOND.
-const userconfig = `<safe><service mode="mirror" automatic_reboot="on">
-  <heart pulse="100ms" timeout="1s"><heartbeat name="default"/><heartbeat name="private"/></heart>
-  <user/>
-  <failover period="200ms" handle_time="600ms"><![CDATA[
-    app_failure: if (custom.app == down) then stopstart();
-  ]]></failover>
-</service></safe>`;
+const userconfig = appFailureModule(' automatic_reboot="on"');
 
 mirrorScenario(
   'mirror automatic reboot',

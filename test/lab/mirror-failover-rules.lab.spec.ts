@@ -1,14 +1,9 @@
+import { appFailureModule } from './keel-cluster';
 import { mirrorScenario } from './lab-scenario';
 
 // Issue 3: the failover rules drive the module on real nodes. A user rule stopstarts the PRIM when
 // a custom resource goes down (after handle_time), and the module fails over to the peer.
-const userconfig = `<safe><service mode="mirror">
-  <heart pulse="100ms" timeout="1s"><heartbeat name="default"/><heartbeat name="private"/></heart>
-  <user/>
-  <failover period="200ms" handle_time="600ms"><![CDATA[
-    app_failure: if (custom.app == down) then stopstart();
-  ]]></failover>
-</service></safe>`;
+const userconfig = appFailureModule();
 
 mirrorScenario(
   'mirror failover rules',

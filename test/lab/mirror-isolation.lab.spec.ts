@@ -1,5 +1,5 @@
 import { mirrorScenario } from './lab-scenario';
-import { ALONE_TO_PRIM, SECOND_TO_ALONE, START_AS_SECOND } from './script-orders';
+import { ALONE_TO_PRIM, SECOND_TO_ALONE, START_AS_SECOND, waitToStop } from './script-orders';
 
 // Issue 3 / reference §3.10, acceptance 8.2.29: both heartbeat LANs cut without a witness -> both
 // ALONE (each logs its heartbeats down, the remote UNKNOWN, ALONE Ready). On reconnection each
@@ -58,12 +58,7 @@ mirrorScenario('mirror isolation', (c) => {
       'stop_prim ALONE WAIT stopstart',
       'stop_both ALONE WAIT stopstart',
       'transition ALONE WAIT stopstart',
-      'stop_sec force WAIT STOP stopstart',
-      'stop_prim force WAIT STOP stopstart',
-      'stop_second force WAIT STOP stopstart',
-      'stop_both force WAIT STOP stopstart',
-      'poststop WAIT STOP stopstart',
-      'transition WAIT STOP stopstart',
+      ...waitToStop('stopstart'),
       ...START_AS_SECOND,
     ]);
     // node1 kept its application running: only ALONE -> PRIM.

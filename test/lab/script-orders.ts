@@ -1,6 +1,26 @@
 // Script calls of reference §6.5 as the sample scripts record them (`<script> [force] <from> <to>
 // <action>`), for the sequences several lab scenarios expect. A scenario spells out the rest.
 
+/** STOP -> WAIT -> ALONE: a `start` or `prim` that found no peer. */
+export const START_ALONE = [
+  'transition STOP WAIT start',
+  'prestart STOP WAIT start',
+  'transition WAIT ALONE start',
+  'start_both WAIT ALONE start',
+  'start_prim WAIT ALONE start',
+  'start_sec WAIT ALONE start',
+];
+
+/** WAIT -> STOP, the end of every stop: each stop script forced, then poststop. */
+export const waitToStop = (action: string): string[] => [
+  `stop_sec force WAIT STOP ${action}`,
+  `stop_prim force WAIT STOP ${action}`,
+  `stop_second force WAIT STOP ${action}`,
+  `stop_both force WAIT STOP ${action}`,
+  `poststop WAIT STOP ${action}`,
+  `transition WAIT STOP ${action}`,
+];
+
 /** STOP -> WAIT -> SECOND: a `start` or `second` that joins a primary. */
 export const START_AS_SECOND = [
   'transition STOP WAIT start',

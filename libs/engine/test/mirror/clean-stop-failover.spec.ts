@@ -1,4 +1,5 @@
 import { runningPair } from './pair';
+import { waitToStop } from './script-orders';
 
 // Acceptance 8.2.15 and §8.5.62: stop on the PRIM; the SECOND takes over through SECOND -> ALONE.
 test('stop on the PRIM: it runs its stop scripts to STOP, the SECOND becomes ALONE', () => {
@@ -8,12 +9,7 @@ test('stop on the PRIM: it runs its stop scripts to STOP, the SECOND becomes ALO
     'stop_prim PRIM WAIT stop',
     'stop_both PRIM WAIT stop',
     'transition PRIM WAIT stop',
-    'stop_sec force WAIT STOP stop',
-    'stop_prim force WAIT STOP stop',
-    'stop_second force WAIT STOP stop',
-    'stop_both force WAIT STOP stop',
-    'poststop WAIT STOP stop',
-    'transition WAIT STOP stop',
+    ...waitToStop('stop'),
   ]);
   expect(p.state('node1')).toBe('STOP NotReady');
   expect(p.logs('node2')).toContain('I Action alone called by heart: remote stop');

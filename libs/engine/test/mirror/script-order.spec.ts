@@ -1,4 +1,5 @@
 import { Pair, runningPair } from './pair';
+import { START_ALONE, waitToStop } from './script-orders';
 
 // The script orders of §6.5 as a pair actually runs them (arguments `[force] <from> <to> <action>`, §6.3).
 const states = (p: Pair, n: 'node1' | 'node2') => p.trace[n].filter((t) => t.startsWith('state '));
@@ -12,14 +13,7 @@ test('start alone with a silent peer: WAIT -> ALONE after the heartbeat timeout,
   expect(p.state('node1')).toBe('WAIT Transient');
   expect(p.scripts('node1')).toEqual(['transition STOP WAIT start', 'prestart STOP WAIT start']);
   p.advance(1);
-  expect(p.scripts('node1')).toEqual([
-    'transition STOP WAIT start',
-    'prestart STOP WAIT start',
-    'transition WAIT ALONE start',
-    'start_both WAIT ALONE start',
-    'start_prim WAIT ALONE start',
-    'start_sec WAIT ALONE start',
-  ]);
+  expect(p.scripts('node1')).toEqual(START_ALONE);
   expect(states(p, 'node1')).toEqual(['state WAIT Transient', 'state ALONE Transient', 'state ALONE Ready']);
   p.clearTrace().heal().command('node2', 'start');
   expect(p.scripts('node1')).toEqual(['stop_sec ALONE PRIM start', 'transition ALONE PRIM start']);
@@ -35,12 +29,7 @@ test('stop on the SECOND: SECOND -> WAIT -> STOP on it, PRIM -> ALONE with "remo
     'stop_second SECOND WAIT stop',
     'stop_both SECOND WAIT stop',
     'transition SECOND WAIT stop',
-    'stop_sec force WAIT STOP stop',
-    'stop_prim force WAIT STOP stop',
-    'stop_second force WAIT STOP stop',
-    'stop_both force WAIT STOP stop',
-    'poststop WAIT STOP stop',
-    'transition WAIT STOP stop',
+    ...waitToStop('stop'),
   ]);
   expect(states(p, 'node2')).toEqual([
     'state SECOND Transient',
@@ -86,12 +75,7 @@ test('stop on the ALONE node: ALONE -> WAIT -> STOP with every stop script in or
     'stop_prim ALONE WAIT stop',
     'stop_both ALONE WAIT stop',
     'transition ALONE WAIT stop',
-    'stop_sec force WAIT STOP stop',
-    'stop_prim force WAIT STOP stop',
-    'stop_second force WAIT STOP stop',
-    'stop_both force WAIT STOP stop',
-    'poststop WAIT STOP stop',
-    'transition WAIT STOP stop',
+    ...waitToStop('stop'),
   ]);
   expect(states(p, 'node1')).toEqual([
     'state ALONE Transient',
