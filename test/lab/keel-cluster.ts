@@ -15,6 +15,8 @@ export const NODES = ['node1', 'node2'] as const;
 export type Node = (typeof NODES)[number];
 
 const KEEL = join(ROOT, 'apps/cli/bin/keel');
+/** Where `keel bus init` writes the node's nats-server configuration (its KEEL_ETC is /etc/keel). */
+const BUS_CONFIG = '/etc/keel/bus/nats-server.conf';
 /** The keel services of a node, in start order (admin last: it asks the others at once). */
 export const KEEL_SERVICES = ['heartbeat', 'rfs', 'admin'] as const;
 const SAMPLE = join(ROOT, 'deploy/samples', MODULE);
@@ -82,11 +84,16 @@ export class KeelCluster {
     );
     await this.sh(node, `cat > ${mod}/conf/userconfig.xml`, userconfig);
     await this.sh(node, 'umask 077 && cat > /var/lib/keel/cluster/cluster.key', this.key);
+    // The node's bus configuration and one credential per keel service, root's only.
+    await this.sh(node, `${KEEL} bus init >/dev/null`);
   }
 
-  /** nats-server, then heartbeat, rfs and admin, each logging under the node's /var/lib/keel. */
+  /**
+   * nats-server with keel's configuration (authentication and role permissions on), then
+   * heartbeat, rfs and admin, each logging under the node's /var/lib/keel.
+   */
   async startServices(node: Node): Promise<void> {
-    await this.lab.startNats(node);
+    await this.lab.startNats(node, { config: BUS_CONFIG });
     const env = {
       KEEL_NODE: node,
       KEEL_REBOOT_COMMAND: LAB_REBOOT,

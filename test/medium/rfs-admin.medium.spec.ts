@@ -3,7 +3,13 @@ import { join } from 'node:path';
 import { INestApplicationContext, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { codecs, NatsBus, subjects, type BusPort, type RfsEvent } from '@keel/bus';
-import { createCapturingSink, createInbox, startNatsServer, type NatsServerHandle } from '@keel/testing';
+import {
+  createCapturingSink,
+  createInbox,
+  HARNESS_USER,
+  startNatsServer,
+  type NatsServerHandle,
+} from '@keel/testing';
 import { createLogger, createMetrics, RuntimeModule } from '@keel/runtime';
 import { runCli } from '../../apps/cli/src/cli';
 import { AdminModule } from '../../apps/admin/src/admin.module';
@@ -64,14 +70,19 @@ const daemonCalls = () =>
     : [];
 
 beforeAll(async () => {
-  nats = await startNatsServer();
   node = new NodeFixture('demo', USERCONFIG, {
     start_prim: 'echo "start_prim saw the daemon mounted" >> "$SAFEUSERVAR/scripts.log"',
   });
+  // The node's bus files in its KEEL_ETC: each service and the CLI use their own credential.
+  nats = await startNatsServer({ etc: node.etc });
   const key = join(node.var, 'cluster', 'cluster.key');
   writeFileSync(key, 'cd'.repeat(32));
   chmodSync(key, 0o600);
-  observer = await NatsBus.connect({ url: nats.url, source: { service: 'test', node: 'node1' } });
+  observer = await NatsBus.connect({
+    url: nats.url,
+    source: { service: 'test', node: 'node1' },
+    credential: nats.credential(HARNESS_USER),
+  });
   await observer.subscribe(subjects.anyModule('rfsEvent'), codecs.rfsEvent, (m) => events.push(m.payload));
   const settings = resolveRfsSettings(env(), { hostname: 'test', localAddresses: [] });
   await context('rfs', RfsModule.forRoot({ settings, service: { stopTimeoutMs: 2_000 } }));

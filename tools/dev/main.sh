@@ -18,7 +18,9 @@ for n in node1 node2; do
     && cp -r '$ROOT/deploy/samples/$MODULE' /etc/keel/modules/ \
     && cp '$ROOT/deploy/samples/cluster.xml' /var/lib/keel/cluster/ \
     && (umask 077 && echo $key > /var/lib/keel/cluster/cluster.key)"
-  lab nats "$LAB" "$n" --log /var/lib/keel/nats.log >/dev/null
+  # The node's bus: keel's nats-server configuration and one credential per service (root only).
+  lab exec "$LAB" "$n" -- "$ROOT/apps/cli/bin/keel" bus init >/dev/null
+  lab nats "$LAB" "$n" --config /etc/keel/bus/nats-server.conf --log /var/lib/keel/nats.log >/dev/null
   start_keel "$n"
 done
 for n in node1 node2; do

@@ -1,6 +1,7 @@
 import { hostname } from 'node:os';
 import { DynamicModule, Module } from '@nestjs/common';
 import { DEFAULT_NATS_URL } from '@keel/bus';
+import { busFiles } from '@keel/config';
 import { KeelConfigModule } from '@keel/config/nest';
 import { serviceBusProviders } from '@keel/runtime';
 import { ProcessScriptRunner } from './adapters/process-script-runner';
@@ -36,6 +37,7 @@ export class AdminModule {
         ...serviceBusProviders({
           url: env.KEEL_NATS_URL ?? DEFAULT_NATS_URL,
           source: { service: 'admin', node },
+          credential: { role: 'admin', file: busFiles(dirs.etc).credential('admin') },
         }),
         AdminService,
       ],

@@ -17,6 +17,7 @@ import { StateStore } from './adapters/state-store';
 import { KeelDirs } from './paths';
 import { SCRIPT_RUNNER, ScriptRunner } from './ports/script-runner.port';
 import { NODE_REBOOT, NodeReboot } from './ports/node-reboot.port';
+import { commandCallerName } from './runtime/command-caller';
 import { handleCommand } from './runtime/command-handler';
 import { findModules } from './runtime/module-registry';
 import { ModuleRuntime } from './runtime/module-runtime';
@@ -59,7 +60,7 @@ export class AdminService implements OnModuleInit, BeforeApplicationShutdown {
       if (!found.ok) {
         this.logger.error('module not usable', { module: found.paths.module, error: found.error });
         this.subscriptions.push(
-          await this.bus.serve(subjects.cmd(found.paths.module), rpcs.moduleCommand, () => {
+          await this.bus.serve(subjects.cmdFromAnyCaller(found.paths.module), rpcs.moduleCommand, () => {
             throw new HandlerError(
               'INVALID_CONFIG',
               `module ${found.paths.module} cannot run: ${found.error}`,
@@ -85,8 +86,9 @@ export class AdminService implements OnModuleInit, BeforeApplicationShutdown {
       });
       this.runtimes.set(rt.module, rt);
       this.subscriptions.push(
-        await this.bus.serve(subjects.cmd(rt.module), rpcs.moduleCommand, (req) =>
-          handleCommand(rt, req.payload, req.payload.caller ?? `${req.source.service}@${req.source.node}`),
+        // Who asked comes from the subject (its caller's credential), never from the message.
+        await this.bus.serve(subjects.cmdFromAnyCaller(rt.module), rpcs.moduleCommand, (req, ctx) =>
+          handleCommand(rt, req.payload, commandCallerName(ctx.subject, req.payload)),
         ),
       );
       this.logger.info('module loaded', { module: rt.module, mode: found.loaded.config.mode });

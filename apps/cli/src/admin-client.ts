@@ -1,5 +1,6 @@
 import {
   BusNoRespondersError,
+  BusPermissionError,
   BusPort,
   BusRemoteError,
   BusTimeoutError,
@@ -28,12 +29,14 @@ export class AdminClient {
 
   async send(command: ModuleCommand, timeoutMs = 10_000): Promise<string> {
     try {
-      const r = await this.bus.request(subjects.cmd(command.module), rpcs.moduleCommand, command, {
+      // The CLI's own command subject: admin names the caller after it (docs/decisions/0010).
+      const r = await this.bus.request(subjects.cmd(command.module, 'cli'), rpcs.moduleCommand, command, {
         timeoutMs,
       });
       return r.detail ?? '';
     } catch (e) {
       if (e instanceof BusRemoteError) throw new CommandFailed(e.remoteMessage, 'refused');
+      if (e instanceof BusPermissionError) throw new CommandFailed(e.message, 'refused');
       if (e instanceof BusNoRespondersError) {
         const known = this.installed();
         const hint = known.includes(command.module)

@@ -1,6 +1,15 @@
-import { BusConnectError, BusPort, DEFAULT_NATS_URL, NatsBus } from '@keel/bus';
+import {
+  BusConnectError,
+  BusCredentialError,
+  BusPort,
+  DEFAULT_NATS_URL,
+  loadBusCredentialFile,
+  NatsBus,
+} from '@keel/bus';
+import { busFiles, nodePaths } from '@keel/config';
 import { CliIo, EXIT, UsageError } from './io';
 import { confcheck } from './commands/confcheck';
+import { busInit } from './commands/bus-init';
 import { clusterConfcheck } from './commands/cluster-confcheck';
 import {
   EXIT_UNREACHABLE,
@@ -15,19 +24,22 @@ type LocalCommand = (args: readonly string[], io: CliIo) => number;
 /** Commands that need no running service. */
 const LOCAL: Record<string, LocalCommand> = { confcheck };
 const CLUSTER: Record<string, LocalCommand> = { confcheck: clusterConfcheck };
+const BUS: Record<string, LocalCommand> = { init: busInit };
 
 /** How the CLI reaches the node's bus; tests pass an in-memory one. */
 export type BusFactory = (io: CliIo) => Promise<BusPort>;
 
-export const natsBusFactory: BusFactory = (io) =>
+/** The node's bus, as the `cli` role: its credential is <KEEL_ETC>/bus/cli.nk, root's only. */
+export const natsBusFactory: BusFactory = async (io) =>
   NatsBus.connect({
     source: { service: 'cli', node: io.env.KEEL_NODE ?? 'local' },
     url: io.env.KEEL_NATS_URL ?? DEFAULT_NATS_URL,
+    credential: loadBusCredentialFile(busFiles(nodePaths(io.env).etc).credential('cli'), 'cli'),
     connectTimeoutMs: 2000,
     maxReconnectAttempts: 0,
   });
 
-const allowed = () => [...Object.keys(LOCAL), 'cluster', ...MODULE_COMMANDS].join(', ');
+const allowed = () => [...Object.keys(LOCAL), 'cluster', ...MODULE_COMMANDS, 'bus'].join(', ');
 
 /** Runs one `keel` command line and returns the exit code; never exits the process itself. */
 export async function runCli(
@@ -48,6 +60,13 @@ export async function runCli(
         throw new UsageError(
           `unknown cluster command '${sub ?? ''}' (allowed: ${Object.keys(CLUSTER).join(', ')})`,
         );
+      return cmd(rest, io);
+    }
+    if (name === 'bus') {
+      const [sub, ...rest] = args;
+      const cmd = sub === undefined ? undefined : BUS[sub];
+      if (!cmd)
+        throw new UsageError(`unknown bus command '${sub ?? ''}' (allowed: ${Object.keys(BUS).join(', ')})`);
       return cmd(rest, io);
     }
     const local = LOCAL[name];
@@ -78,6 +97,10 @@ async function withBus(
   try {
     bus = await factory(io);
   } catch (e) {
+    if (e instanceof BusCredentialError) {
+      io.err(`keel: ${e.message}`);
+      return EXIT_UNREACHABLE;
+    }
     if (!(e instanceof BusConnectError)) throw e;
     io.err(`keel: cannot reach this node's keel bus (${e.message}); is nats-server running?`);
     return EXIT_UNREACHABLE;

@@ -3,6 +3,7 @@
 // replaced (tests pass the in-memory twins).
 import { Module, type DynamicModule, type Provider } from '@nestjs/common';
 import { BUS } from '@keel/bus';
+import { busFiles } from '@keel/config';
 import { CLUSTER_CONFIG } from '@keel/config/nest';
 import {
   LOGGER,
@@ -48,6 +49,7 @@ export class HeartbeatModule {
         bus: options.bus,
         url: settings.natsUrl,
         source: { service: SERVICE_NAME, node: settings.node },
+        credential: { role: 'heartbeat', file: busFiles(settings.paths.etc).credential('heartbeat') },
       }),
       { provide: UDP_TRANSPORT, useValue: options.transport ?? new DgramTransport() },
       { provide: CLOCK, useValue: options.clock ?? systemClock },

@@ -3,7 +3,8 @@
 //   KEEL_VAR (default /var/lib/keel): cluster/cluster.xml, cluster/cluster.key,
 //            heartbeat/incarnation
 //   KEEL_NODE: this node's cluster.xml name (default: from the hostname or local addresses)
-//   KEEL_NATS_URL: the node-local bus (default nats://127.0.0.1:4222)
+//   KEEL_NATS_URL: the node-local bus (default nats://127.0.0.1:4222), reached with the
+//            service's credential KEEL_ETC/bus/<service>.nk (docs/decisions/0010)
 // A problem with the cluster, the key or the node name stops the start (NodeStartupError);
 // a module that does not load is only left out (a note).
 import { DEFAULT_NATS_URL } from '@keel/bus';

@@ -2,6 +2,7 @@
 // node-local bus and the daemon port. Every port can be replaced (tests pass fakes and twins).
 import { Module, type DynamicModule, type Provider } from '@nestjs/common';
 import { BUS } from '@keel/bus';
+import { busFiles } from '@keel/config';
 import { CLUSTER_CONFIG } from '@keel/config/nest';
 import {
   runtimeImports,
@@ -36,6 +37,7 @@ export class RfsModule {
         bus: options.bus,
         url: settings.natsUrl,
         source: { service: SERVICE_NAME, node: settings.node },
+        credential: { role: 'rfs', file: busFiles(settings.paths.etc).credential('rfs') },
       }),
       { provide: RFS_DAEMONS, useValue: options.daemons ?? new ProcessDaemons() },
       // Once the application is up: what the settings found worth saying.

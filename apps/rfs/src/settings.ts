@@ -3,7 +3,8 @@
 //   KEEL_VAR (default /var/lib/keel): cluster/cluster.xml, cluster/cluster.key,
 //            modules/<name>/rfs (each daemon's state directory)
 //   KEEL_NODE: this node's cluster.xml name (default: from the hostname or local addresses)
-//   KEEL_NATS_URL: the node-local bus (default nats://127.0.0.1:4222)
+//   KEEL_NATS_URL: the node-local bus (default nats://127.0.0.1:4222), reached with the
+//            service's credential KEEL_ETC/bus/<service>.nk (docs/decisions/0010)
 //   KEEL_RFSD: the keel-rfsd binary (default native/target/release/keel-rfsd of this tree)
 // A problem with the cluster, the node name or (when a module replicates) the cluster key stops
 // the start (NodeStartupError); a module that cannot replicate is only refused (a note).

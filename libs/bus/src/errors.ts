@@ -98,6 +98,23 @@ export class BusConnectError extends BusError {
   }
 }
 
+/**
+ * The node's nats-server refused an operation outside this credential's role (NATS permissions
+ * violation): a request or a subscription rejects with it; a refused publish reaches the bus
+ * error listener (fire-and-forget has no caller).
+ */
+export class BusPermissionError extends BusError {
+  override readonly name = 'BusPermissionError';
+  constructor(
+    readonly operation: 'publish' | 'request' | 'subscribe',
+    readonly subject: string,
+  ) {
+    super(
+      `the bus refused to ${operation === 'subscribe' ? 'subscribe to' : `${operation} on`} ${subject}: not allowed for this credential`,
+    );
+  }
+}
+
 /** Any other client/transport failure, kept with its cause for the logs. */
 export class BusTransportError extends BusError {
   override readonly name = 'BusTransportError';

@@ -6,3 +6,4 @@ export * from './codecs';
 export * from './bus.port';
 export * from './dispatch';
 export * from './nats-bus';
+export * from './access';

@@ -3,6 +3,8 @@
 import {
   connect,
   ErrorCode,
+  Events,
+  nkeyAuthenticator,
   type Msg,
   type NatsConnection,
   type Subscription as NatsSubscription,
@@ -28,16 +30,18 @@ import {
   type BusOptions,
   type EnvelopeStamp,
 } from './dispatch';
+import type { BusCredential } from './access/credential';
 import type { Codec, Rpc, Source } from './envelope';
 import {
   BusClosedError,
   BusConnectError,
   BusError,
   BusNoRespondersError,
+  BusPermissionError,
   BusTimeoutError,
   BusTransportError,
 } from './errors';
-import { assertPublishSubject, assertSubscribeSubject } from './subjects';
+import { assertPublishSubject, assertSubscribeSubject, inboxPrefix } from './subjects';
 
 /** nats-server's default client port, as installed by the Debian package. */
 export const DEFAULT_NATS_URL = 'nats://127.0.0.1:4222';
@@ -55,6 +59,11 @@ export interface NatsBusOptions extends BusOptions {
    */
   readonly maxReconnectAttempts?: number;
   readonly reconnectTimeWaitMs?: number;
+  /**
+   * The credential of this service's bus role (loadBusCredentialFile). keel's nats-server
+   * refuses clients without one; replies then come on the role's own inbox, _INBOX.<role>.
+   */
+  readonly credential?: BusCredential;
 }
 
 export class NatsBus implements BusPort {
@@ -76,6 +85,18 @@ export class NatsBus implements BusPort {
         this.onError(new BusClosedError('connection lost'), { subject: '' });
       }
     });
+    void this.reportRefusedPublishes();
+  }
+
+  // A publish the server refuses has no caller: the server's error goes to the error listener.
+  // (A refused request also rejects with BusPermissionError, and is reported here as well.)
+  private async reportRefusedPublishes(): Promise<void> {
+    for await (const status of this.nc.status()) {
+      const refused = status.type === Events.Error ? status.permissionContext : undefined;
+      if (refused?.operation === 'publish' && !this.closing) {
+        this.onError(new BusPermissionError('publish', refused.subject), { subject: refused.subject });
+      }
+    }
   }
 
   static async connect(options: NatsBusOptions): Promise<NatsBus> {
@@ -90,6 +111,12 @@ export class NatsBus implements BusPort {
         reconnect: true,
         maxReconnectAttempts: options.maxReconnectAttempts ?? -1,
         reconnectTimeWait: options.reconnectTimeWaitMs ?? 250,
+        ...(options.credential
+          ? {
+              authenticator: nkeyAuthenticator(options.credential.seed),
+              inboxPrefix: inboxPrefix(options.credential.role),
+            }
+          : {}),
       });
     } catch (err) {
       throw new BusConnectError(url, err);
@@ -219,12 +246,18 @@ export class NatsBus implements BusPort {
     assertSubscribeSubject(subject);
     let active = true;
     const isActive = () => active;
+    // Set when the server refuses the subscription before it is confirmed (see flush below).
+    let refused: Error | undefined;
+    let confirmed = false;
     let sub: NatsSubscription;
     try {
       sub = this.nc.subscribe(subject, {
         callback: (err, msg) => {
-          if (err) onError(this.mapError(err, 'subscribe', subject), { subject });
-          else if (active) onMessage(msg, isActive);
+          if (err) {
+            const mapped = this.mapError(err, 'subscribe', subject);
+            if (!confirmed) refused ??= mapped;
+            else onError(mapped, { subject });
+          } else if (active) onMessage(msg, isActive);
         },
       });
     } catch (err) {
@@ -245,12 +278,18 @@ export class NatsBus implements BusPort {
         if (!this.nc.isClosed()) sub.unsubscribe();
       },
     };
-    // The SUB must have reached the server before we promise that messages will arrive.
+    // The SUB must have reached the server before we promise that messages will arrive. The
+    // server answers a refused SUB before the flush's PONG, so a refusal is known by then.
     try {
       await this.nc.flush();
     } catch (err) {
       handle.stop();
       throw this.mapError(err, 'subscribe', subject);
+    }
+    confirmed = true;
+    if (refused) {
+      handle.stop();
+      throw refused;
     }
     return subscription;
   }
@@ -273,6 +312,11 @@ export class NatsBus implements BusPort {
         return new BusTimeoutError(subject, timeoutMs);
       case ErrorCode.NoResponders:
         return new BusNoRespondersError(subject);
+      case ErrorCode.PermissionsViolation:
+        return new BusPermissionError(
+          operation === 'subscribe' ? 'subscribe' : operation === 'request' ? 'request' : 'publish',
+          subject,
+        );
       case ErrorCode.ConnectionClosed:
       case ErrorCode.ConnectionDraining:
         return new BusClosedError(operation);

@@ -22,6 +22,17 @@ export const MODULE_SUBJECT_KINDS = {
 } as const;
 export type ModuleSubjectKind = keyof typeof MODULE_SUBJECT_KINDS;
 
+/**
+ * The bus roles that may send module commands. Each sends on its own subject
+ * keel.v1.<module>.cmd.<caller>, which only its credential may publish to, so admin learns who
+ * asked from the subject a command arrived on, never from the message (docs/decisions/0010).
+ */
+export const COMMAND_CALLERS = ['cli', 'api'] as const;
+export type CommandCaller = (typeof COMMAND_CALLERS)[number];
+
+/** Prefix of the reply subjects (inboxes) of one bus role: _INBOX.<role>. */
+export const inboxPrefix = (role: string) => `_INBOX.${role}`;
+
 /** Throws BusSubjectError unless `module` is a valid, non-reserved module name. */
 export function assertModuleName(module: string): void {
   if (!MODULE_NAME.test(module)) {
@@ -38,8 +49,12 @@ function moduleSubject(module: string, kind: ModuleSubjectKind): string {
 }
 
 export const subjects = {
-  /** Request/reply: module commands (start, stop, swap, ...) served by admin. */
-  cmd: (module: string) => moduleSubject(module, 'cmd'),
+  /** Request/reply: module commands (start, stop, swap, ...) from one caller, served by admin. */
+  cmd: (module: string, caller: CommandCaller) => `${moduleSubject(module, 'cmd')}.${caller}`,
+  /** Serve pattern: the commands of one module from every caller, keel.v1.<module>.cmd.*. */
+  cmdFromAnyCaller: (module: string) => `${moduleSubject(module, 'cmd')}.*`,
+  /** Pattern: the commands of every module from one caller (or from any with `*`). */
+  anyModuleCmd: (caller: CommandCaller | '*') => `${SUBJECT_PREFIX}.*.${MODULE_SUBJECT_KINDS.cmd}.${caller}`,
   /** Events: module state/readiness changes. */
   state: (module: string) => moduleSubject(module, 'state'),
   /** Events: a component asks to set a module resource. */
@@ -76,6 +91,14 @@ export function parseModuleSubject(subject: string): { module: string; kind: Mod
     (k) => MODULE_SUBJECT_KINDS[k] === suffix,
   );
   return kind ? { module, kind } : undefined;
+}
+
+/** The caller of a command from the subject it arrived on (keel.v1.<module>.cmd.<caller>). */
+export function commandCallerOf(subject: string): CommandCaller | undefined {
+  const tokens = subject.split('.');
+  if (tokens.length !== 5 || `${tokens[0]}.${tokens[1]}` !== SUBJECT_PREFIX) return undefined;
+  if (tokens[3] !== MODULE_SUBJECT_KINDS.cmd) return undefined;
+  return COMMAND_CALLERS.find((c) => c === tokens[4]);
 }
 
 // NATS tokens: non-empty, no whitespace, no dots inside. Wildcards are tokens of their own.

@@ -2,6 +2,7 @@ import {
   assertPublishSubject,
   assertSubscribeSubject,
   BusSubjectError,
+  commandCallerOf,
   MODULE_SUBJECT_KINDS,
   parseModuleSubject,
   subjectMatches,
@@ -11,7 +12,6 @@ import {
 
 describe('subjects', () => {
   it.each([
-    ['cmd', 'keel.v1.web.cmd'],
     ['state', 'keel.v1.web.state'],
     ['resourceSet', 'keel.v1.web.resource.set'],
     ['resourceChanged', 'keel.v1.web.resource.changed'],
@@ -28,8 +28,28 @@ describe('subjects', () => {
     expect(subjects.everything()).toBe('keel.v1.>');
   });
 
+  it('builds the command subject of each caller, and the patterns admin serves', () => {
+    expect(subjects.cmd('web', 'cli')).toBe('keel.v1.web.cmd.cli');
+    expect(subjects.cmd('web', 'api')).toBe('keel.v1.web.cmd.api');
+    expect(subjects.cmdFromAnyCaller('web')).toBe('keel.v1.web.cmd.*');
+    expect(subjects.anyModuleCmd('cli')).toBe('keel.v1.*.cmd.cli');
+    expect(subjects.anyModuleCmd('*')).toBe('keel.v1.*.cmd.*');
+  });
+
+  it('reads the caller of a command from its subject only', () => {
+    expect(commandCallerOf('keel.v1.web.cmd.cli')).toBe('cli');
+    expect(commandCallerOf('keel.v1.web.cmd.api')).toBe('api');
+    for (const other of [
+      'keel.v1.web.cmd',
+      'keel.v1.web.cmd.admin',
+      'keel.v1.web.state.cli',
+      'x.v1.web.cmd.cli',
+    ])
+      expect(commandCallerOf(other)).toBeUndefined();
+  });
+
   it('accepts module names made of letters, digits, "_" and "-"', () => {
-    expect(subjects.cmd('My_mod-2')).toBe('keel.v1.My_mod-2.cmd');
+    expect(subjects.cmd('My_mod-2', 'cli')).toBe('keel.v1.My_mod-2.cmd.cli');
   });
 
   it.each(['', 'a.b', '*', '>', 'web*', 'a b', 'é', 'x'.repeat(65), 'node'])(
@@ -41,7 +61,9 @@ describe('subjects', () => {
 
   it('parses every per-module subject back into module and kind', () => {
     for (const kind of Object.keys(MODULE_SUBJECT_KINDS) as ModuleSubjectKind[]) {
-      expect(parseModuleSubject(subjects[kind]('db-1'))).toEqual({ module: 'db-1', kind });
+      const subject = `keel.v1.db-1.${MODULE_SUBJECT_KINDS[kind]}`;
+      if (kind !== 'cmd') expect(subjects[kind]('db-1')).toBe(subject);
+      expect(parseModuleSubject(subject)).toEqual({ module: 'db-1', kind });
     }
   });
 

@@ -44,3 +44,11 @@ export {
   type NodeEnv,
   type NodePaths,
 } from './node/node-basics';
+export { busFiles, SHIPPED_NATS_SERVER_CONFIG, type BusFiles } from './node/bus-files';
+export {
+  installBusFiles,
+  localBusFiles,
+  type BusFilesPort,
+  type BusInstallOptions,
+  type BusInstallResult,
+} from './node/bus-install';

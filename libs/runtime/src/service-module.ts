@@ -9,7 +9,7 @@ import {
   type OnApplicationShutdown,
   type Provider,
 } from '@nestjs/common';
-import { BUS, NatsBus, type BusPort, type Source } from '@keel/bus';
+import { BUS, loadBusCredentialFile, NatsBus, type BusPort, type BusRole, type Source } from '@keel/bus';
 import type { Registry } from 'prom-client';
 import type { Logger } from './logger';
 import { LOGGER, RuntimeModule } from './runtime.module';
@@ -40,6 +40,11 @@ export interface ServiceBusOptions {
   readonly url: string;
   /** Whom the connected bus speaks for. */
   readonly source: Source;
+  /**
+   * The service's bus credential (<etc>/bus/<role>.nk), read when the module connects; a missing
+   * or group/world-readable file stops the start with a BusCredentialError naming it.
+   */
+  readonly credential: { readonly role: BusRole; readonly file: string };
 }
 
 const OWNED_BUS = Symbol.for('keel.runtime.owned-bus');
@@ -81,6 +86,7 @@ export function serviceBusProviders(options: ServiceBusOptions): Provider[] {
         owned.bus = await NatsBus.connect({
           url: options.url,
           source: options.source,
+          credential: loadBusCredentialFile(options.credential.file, options.credential.role),
           onError: (err, ctx) => logger.warn('bus error', { err, subject: ctx.subject }),
         });
         return owned.bus;

@@ -3,7 +3,14 @@
 import { Inject, Injectable, Module, type BeforeApplicationShutdown } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { BUS, BusClosedError, codecs, NatsBus, subjects, type BusPort } from '@keel/bus';
-import { createCapturingSink, createInbox, startNatsServer, type NatsServerHandle } from '@keel/testing';
+import { busFiles } from '@keel/config';
+import {
+  createCapturingSink,
+  createInbox,
+  HARNESS_USER,
+  startNatsServer,
+  type NatsServerHandle,
+} from '@keel/testing';
 import { createLogger, createMetrics, runtimeImports, serviceBusProviders } from '../src';
 
 jest.setTimeout(30_000);
@@ -27,14 +34,20 @@ class Probe implements BeforeApplicationShutdown {
 
 it('connects a bus on start and closes it after the service stopped', async () => {
   const source = { service: 'probe', node: 'node1' };
-  const observer = await NatsBus.connect({ url: server.url, source: { service: 'test', node: 'node1' } });
+  const observer = await NatsBus.connect({
+    url: server.url,
+    source: { service: 'test', node: 'node1' },
+    credential: server.credential(HARNESS_USER),
+  });
+  // The probe speaks with a real service's credential, read from the file as services do.
+  const credential = { role: 'heartbeat', file: busFiles(server.etc).credential('heartbeat') } as const;
   const seen = createInbox<string>();
   await observer.subscribe(subjects.nodeServices(), codecs.servicePresence, (m) => {
     seen.push(`${m.source.service}@${m.source.node}:${m.payload.status}`);
   });
   const sink = createCapturingSink();
 
-  @Module({ providers: [...serviceBusProviders({ url: server.url, source }), Probe] })
+  @Module({ providers: [...serviceBusProviders({ url: server.url, source, credential }), Probe] })
   class ServiceModule {}
   @Module({
     imports: [

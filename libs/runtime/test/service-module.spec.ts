@@ -27,6 +27,8 @@ class Probe {
 }
 
 const source = { service: 'probe', node: 'node1' };
+// Never read: these modules are given their bus.
+const credential = { role: 'heartbeat', file: '/nonexistent/heartbeat.nk' } as const;
 const serviceModule = (imports: DynamicModule[], providers: Provider[]): DynamicModule => {
   @Module({})
   class ServiceModule {}
@@ -41,7 +43,7 @@ it('uses the logger, metrics and bus it is given, and leaves the bus open', asyn
 
   const app = await NestFactory.createApplicationContext(
     serviceModule(runtimeImports({ logger, metrics, bus }), [
-      ...serviceBusProviders({ bus, url: 'nats://127.0.0.1:1', source }),
+      ...serviceBusProviders({ bus, url: 'nats://127.0.0.1:1', source, credential }),
     ]),
     { logger: false },
   );
@@ -70,7 +72,7 @@ it('logs the startup notes in order once the application is up, with their modul
   const bus = new InMemoryBusNetwork().connect({ source });
   const app = await NestFactory.createApplicationContext(
     serviceModule(runtimeImports({ logger, metrics }), [
-      ...serviceBusProviders({ bus, url: 'nats://127.0.0.1:1', source }),
+      ...serviceBusProviders({ bus, url: 'nats://127.0.0.1:1', source, credential }),
       ...startupReportProviders([
         { level: 'error', module: 'web', message: 'cannot load it' },
         { level: 'warn', message: 'nothing to serve' },
@@ -137,7 +139,7 @@ describe('startNodeService', () => {
       isConfigError: () => true,
       module: (settings) => {
         expect(settings).toEqual({ node: 'node7', from: 'box' });
-        return serviceModule([], serviceBusProviders({ bus, url: 'nats://127.0.0.1:1', source }));
+        return serviceModule([], serviceBusProviders({ bus, url: 'nats://127.0.0.1:1', source, credential }));
       },
     });
     expect(app).toBeDefined();

@@ -1,13 +1,31 @@
-// Test harness for medium tests: a real, throw-away nats-server on a free loopback port.
-// The caller must stop() it (afterAll); an exit hook kills it anyway if the process dies first.
+// Test harness for medium tests: a real, throw-away nats-server on a free loopback port, run
+// with keel's shipped configuration and bus files (authentication and role permissions on, as on
+// a node), plus one extra user, `harness`, allowed everything, for test observers and the bus
+// contract suite. The caller must stop() it (afterAll); an exit hook kills it anyway.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { accessSync, constants } from 'node:fs';
+import { accessSync, constants, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { connect as tcpConnect, createServer } from 'node:net';
+import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
+import {
+  loadBusCredentialFile,
+  newBusCredentialSeed,
+  parseBusCredential,
+  type BusCredential,
+  type BusRole,
+} from '@keel/bus';
+import { busFiles, installBusFiles, localBusFiles, SHIPPED_NATS_SERVER_CONFIG } from '@keel/config';
+
+/** The harness's own bus user: publishes and subscribes to anything, answers requests. */
+export const HARNESS_USER = 'harness';
 
 export interface NatsServerHandle {
   readonly url: string;
   readonly port: number;
+  /** The etc directory whose bus/ holds the server's configuration and credentials. */
+  readonly etc: string;
+  /** The credential of a keel role (as services load it), or of the harness user. */
+  credential(role: BusRole | typeof HARNESS_USER): BusCredential;
   /** Kills the server and resolves once it has exited. Idempotent. */
   stop(): Promise<void>;
 }
@@ -21,6 +39,12 @@ export interface StartNatsServerOptions {
   readonly startTimeoutMs?: number;
   /** Bound on the wait for exit after SIGTERM before SIGKILL. */
   readonly stopTimeoutMs?: number;
+  /**
+   * Where to install the bus files (<etc>/bus), e.g. a test node's KEEL_ETC so that its services
+   * find their credentials; default: a temporary directory removed by stop(). An etc that
+   * already holds bus files keeps their credentials (a restart on the same etc).
+   */
+  readonly etc?: string;
 }
 
 export class NatsServerNotFoundError extends Error {
@@ -47,27 +71,68 @@ const PORT_ATTEMPTS = 3;
 
 export async function startNatsServer(options: StartNatsServerOptions = {}): Promise<NatsServerHandle> {
   const binary = resolveBinary(options.binary);
-  if (options.port !== undefined) return startOnce(binary, options.port, options);
-  let lastError: Error | undefined;
-  // Another process can grab the free port between our probe and the server's bind.
-  for (let attempt = 0; attempt < PORT_ATTEMPTS; attempt++) {
-    try {
-      return await startOnce(binary, await freePort(), options);
-    } catch (err) {
-      lastError = err as Error;
-      if (!(err instanceof NatsServerStartError) || !/address already in use/i.test(err.output)) throw err;
+  const bus = installHarnessBus(options.etc);
+  try {
+    if (options.port !== undefined) return await startOnce(binary, options.port, options, bus);
+    let lastError: Error | undefined;
+    // Another process can grab the free port between our probe and the server's bind.
+    for (let attempt = 0; attempt < PORT_ATTEMPTS; attempt++) {
+      try {
+        return await startOnce(binary, await freePort(), options, bus);
+      } catch (err) {
+        lastError = err as Error;
+        if (!(err instanceof NatsServerStartError) || !/address already in use/i.test(err.output)) throw err;
+      }
     }
+    throw lastError ?? new NatsServerStartError('no free port', '');
+  } catch (err) {
+    bus.remove();
+    throw err;
   }
-  throw lastError ?? new NatsServerStartError('no free port', '');
+}
+
+interface HarnessBus {
+  readonly etc: string;
+  readonly config: string;
+  credential(role: BusRole | typeof HARNESS_USER): BusCredential;
+  /** Removes the directory if the harness made it. */
+  remove(): void;
+}
+
+/** keel's bus files, as `keel bus init` writes them, plus the harness user. */
+function installHarnessBus(etc: string | undefined): HarnessBus {
+  const dir = etc ?? mkdtempSync(join(tmpdir(), 'keel-nats-'));
+  const files = busFiles(dir);
+  const harnessFile = join(files.dir, `${HARNESS_USER}.nk`);
+  localBusFiles.privateDir(files.dir);
+  const harnessSeed = localBusFiles.read(harnessFile) ?? `${newBusCredentialSeed()}\n`;
+  localBusFiles.writePrivate(harnessFile, harnessSeed);
+  const harness = parseBusCredential(harnessSeed, harnessFile, HARNESS_USER);
+  installBusFiles(dir, {
+    serverConfig: readFileSync(join(__dirname, '../../..', SHIPPED_NATS_SERVER_CONFIG), 'utf8'),
+    extraUsers: [
+      { name: HARNESS_USER, publicKey: harness.publicKey, publish: ['>'], subscribe: ['>'], respond: true },
+    ],
+  });
+  return {
+    etc: dir,
+    config: files.config,
+    credential: (role) =>
+      role === HARNESS_USER ? harness : loadBusCredentialFile(files.credential(role), role),
+    remove: () => {
+      if (etc === undefined) rmSync(dir, { recursive: true, force: true });
+    },
+  };
 }
 
 async function startOnce(
   binary: string,
   port: number,
   options: StartNatsServerOptions,
+  bus: HarnessBus,
 ): Promise<NatsServerHandle> {
-  // No config file, loopback only, monitoring port disabled (-m 0).
-  const child = spawn(binary, ['-a', HOST, '-p', String(port), '-m', '0'], {
+  // keel's configuration; the address and port given here override its listen line.
+  const child = spawn(binary, ['-c', bus.config, '-a', HOST, '-p', String(port), '-m', '0'], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const output = captureOutput(child);
@@ -100,7 +165,16 @@ async function startOnce(
   ]);
   for (;;) {
     const outcome = await Promise.race([speaksNats(port).then((ok) => (ok ? 'ready' : 'retry')), failure]);
-    if (outcome === 'ready') return { url: `nats://${HOST}:${port}`, port, stop };
+    if (outcome === 'ready') {
+      const stopAndRemove = () => stop().then(() => bus.remove());
+      return {
+        url: `nats://${HOST}:${port}`,
+        port,
+        etc: bus.etc,
+        credential: bus.credential,
+        stop: stopAndRemove,
+      };
+    }
     if (outcome instanceof Error) {
       await stop();
       throw outcome;

@@ -1,6 +1,9 @@
 // NatsBus against a real nats-server going away and coming back: what the twin cannot show.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { BusClosedError, BusConnectError, NatsBus, type BusPort } from '@keel/bus';
-import { createInbox, InboxTimeoutError, startNatsServer, type NatsServerHandle } from '../src';
+import { createInbox, HARNESS_USER, InboxTimeoutError, startNatsServer, type NatsServerHandle } from '../src';
 import { pingCodec } from './fixtures/test-messages';
 
 jest.setTimeout(30_000);
@@ -9,8 +12,14 @@ const source = { service: 'admin', node: 'node1' };
 let servers: NatsServerHandle[] = [];
 let buses: BusPort[] = [];
 
+// One etc for every server of a test, so that a restarted server knows the same credentials.
+let etc = '';
+beforeEach(() => {
+  etc = mkdtempSync(join(tmpdir(), 'keel-nats-restart-'));
+});
+
 const start = async (port?: number) => {
-  const server = await startNatsServer(port === undefined ? {} : { port });
+  const server = await startNatsServer(port === undefined ? { etc } : { port, etc });
   servers.push(server);
   return server;
 };
@@ -25,15 +34,17 @@ afterEach(async () => {
   await Promise.all(servers.map((server) => server.stop()));
   buses = [];
   servers = [];
+  rmSync(etc, { recursive: true, force: true });
 });
 
 it('fails to connect with BusConnectError when no server listens', async () => {
   const gone = await start();
+  const credential = gone.credential(HARNESS_USER);
   await gone.stop();
 
-  await expect(NatsBus.connect({ source, url: gone.url, connectTimeoutMs: 1000 })).rejects.toBeInstanceOf(
-    BusConnectError,
-  );
+  await expect(
+    NatsBus.connect({ source, url: gone.url, credential, connectTimeoutMs: 1000 }),
+  ).rejects.toBeInstanceOf(BusConnectError);
 });
 
 it('behaves as closed once the connection is lost for good', async () => {
@@ -42,6 +53,7 @@ it('behaves as closed once the connection is lost for good', async () => {
   const bus = await connect({
     source,
     url: server.url,
+    credential: server.credential(HARNESS_USER),
     maxReconnectAttempts: 0,
     onError: (err) => errors.push(err),
   });
@@ -54,7 +66,7 @@ it('behaves as closed once the connection is lost for good', async () => {
 
 it('resubscribes after the server restarts on the same port', async () => {
   const first = await start();
-  const options = { url: first.url, reconnectTimeWaitMs: 50 };
+  const options = { url: first.url, reconnectTimeWaitMs: 50, credential: first.credential(HARNESS_USER) };
   const publisher = await connect({ ...options, source: { service: 'checkers', node: 'node1' } });
   const subscriber = await connect({ ...options, source });
   const inbox = createInbox<number>();

@@ -1,9 +1,10 @@
 // The harness starts a real nats-server (apt-get install nats-server) and always cleans up.
 import { connect as tcpConnect } from 'node:net';
-import { connect } from 'nats';
+import { connect, nkeyAuthenticator } from 'nats';
 import {
   NatsServerNotFoundError,
   NatsServerStartError,
+  HARNESS_USER,
   startNatsServer,
   type NatsServerHandle,
 } from '../src';
@@ -26,11 +27,12 @@ function refusesConnections(port: number): Promise<boolean> {
   });
 }
 
-it('starts a server on loopback that a NATS client can use, and stops it', async () => {
+it('starts a server on loopback that a NATS client with a credential can use, and stops it', async () => {
   server = await startNatsServer();
   expect(server.url).toBe(`nats://127.0.0.1:${server.port}`);
 
-  const nc = await connect({ servers: server.url, timeout: 2000 });
+  const authenticator = nkeyAuthenticator(server.credential(HARNESS_USER).seed);
+  const nc = await connect({ servers: server.url, timeout: 2000, authenticator });
   await nc.flush();
   await nc.close();
 

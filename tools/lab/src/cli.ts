@@ -19,7 +19,9 @@ const USAGE = `usage: lab <command> ...   (as root; state in $KEEL_LAB_RUN_DIR o
                                                   run in the host; exit code is the command's
   spawn <lab> <host> [--log FILE] [--cwd DIR] -- <cmd> [args]...
                                                   start in the background; prints its pid
-  nats <lab> <host> [--port 4222] [--log FILE]    start nats-server on the host's 127.0.0.1
+  nats <lab> <host> [--port 4222] [--log FILE] [--config FILE]
+                                                  start nats-server on the host's 127.0.0.1
+                                                  (--config: e.g. keel's /etc/keel/bus/nats-server.conf)
   pids <lab> <host> [<pattern>]                   pids inside the host (pattern: regex on cmdline)
   kill <lab> <host> <pattern> [--signal SIGKILL]  signal matching processes of that host only
   freeze <lab> <host> [<pattern>]                 SIGSTOP (all processes without pattern)
@@ -75,6 +77,7 @@ async function main(argv: string[]): Promise<number> {
       cwd: { type: 'string' },
       timeout: { type: 'string' },
       log: { type: 'string' },
+      config: { type: 'string' },
       port: { type: 'string' },
       signal: { type: 'string' },
       delay: { type: 'string' },
@@ -177,6 +180,7 @@ async function main(argv: string[]): Promise<number> {
         detached: true,
         ...(port !== undefined ? { port } : {}),
         ...(o.log ? { logFile: o.log } : {}),
+        ...(o.config ? { config: o.config } : {}),
       });
       process.stdout.write(`${proc.pid}\n`);
       return 0;

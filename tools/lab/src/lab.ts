@@ -455,13 +455,16 @@ export class Lab {
 
   /**
    * Starts a nats-server on 127.0.0.1:<port> (default 4222) inside a host, named after the host,
-   * and waits until it accepts connections there.
+   * and waits until it accepts connections there. With `config` (a path inside the host, e.g.
+   * keel's /etc/keel/bus/nats-server.conf), the server runs with that configuration; the address
+   * and port given here override its listen line.
    */
   async startNats(
     host: string,
     options: {
       port?: number;
       logFile?: string;
+      config?: string;
       timeoutMs?: number;
       binary?: string;
       detached?: boolean;
@@ -472,10 +475,15 @@ export class Lab {
     if (!binary) throw new LabError('nats-server not found; install it: apt-get install nats-server');
     const port = options.port ?? 4222;
     const logFile = options.logFile ?? join(this.host(host).dir, `nats-${port}.log`);
-    const proc = await this.spawn(host, [binary, '-a', '127.0.0.1', '-p', String(port), '-n', host], {
-      logFile,
-      ...(options.detached ? { detached: true } : {}),
-    });
+    const config = options.config ? ['-c', options.config] : [];
+    const proc = await this.spawn(
+      host,
+      [binary, ...config, '-a', '127.0.0.1', '-p', String(port), '-n', host],
+      {
+        logFile,
+        ...(options.detached ? { detached: true } : {}),
+      },
+    );
     const timeoutMs = options.timeoutMs ?? 10_000;
     const ready = await Promise.race([
       this.probeTcp(host, '127.0.0.1', port, { timeoutMs, retry: true }).then((r) => r.connected),

@@ -46,13 +46,13 @@ export async function handleCommand(
     case 'boot':
     case 'errd':
     case 'checker':
-      return setting(rt, c);
+      return setting(rt, c, caller);
     default:
       throw new HandlerError('UNKNOWN_COMMAND', `unknown module command ${c.name}`);
   }
 }
 
-function setting(rt: ModuleRuntime, c: ModuleCommand): CommandResult {
+function setting(rt: ModuleRuntime, c: ModuleCommand, caller: string): CommandResult {
   const [value] = c.args;
   if (c.name === 'boot' && value === 'status') return { detail: `boot ${rt.settings.boot ?? 'off'}` };
   if (value !== 'on' && value !== 'off') {
@@ -61,7 +61,7 @@ function setting(rt: ModuleRuntime, c: ModuleCommand): CommandResult {
   if (c.name === 'boot') rt.saveSettings({ boot: value });
   else rt.saveSettings({ [c.name]: value === 'on' });
   rt.setResource(`usersetting.${c.name}`, value, 'admin');
-  rt.write('I', `Action ${c.name} ${value} called by ${c.identity ?? 'admin'}`);
+  rt.write('I', `Action ${c.name} ${value} called by ${c.identity ?? caller}`);
   return { detail: `${c.name} ${value}` };
 }
 

@@ -1,6 +1,5 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { userInfo } from 'node:os';
 import { CommandName, ModuleCommand, StateReport } from '@keel/bus';
 import { STATE_EXIT_CODE } from '@keel/engine';
 import { parseArgs } from '../args';
@@ -82,14 +81,9 @@ export async function runModuleCommand(
 async function dispatch(name: string, args: readonly string[], ctx: ModuleCommandContext): Promise<number> {
   const { io, admin } = ctx;
   const send = (module: string, command: CommandName, cargs: string[], identity?: string) => {
-    // Without -i the command is an administrator's: the log names the user, as SafeKit's
-    // `called by SYSTEM/root` does (reference §2.3).
-    const c: ModuleCommand = {
-      module,
-      name: command,
-      args: cargs,
-      ...(identity ? { identity } : { caller: userName() }),
-    };
+    // Without -i, admin names the caller after the CLI's bus credential (root's), as SafeKit's
+    // `called by SYSTEM/root` does (reference §2.3); the message does not say who asks.
+    const c: ModuleCommand = { module, name: command, args: cargs, ...(identity ? { identity } : {}) };
     return admin.send(c);
   };
 
@@ -204,14 +198,6 @@ async function dispatch(name: string, args: readonly string[], ctx: ModuleComman
     }
     default:
       throw new UsageError(`unknown command '${name}'`);
-  }
-}
-
-function userName(): string {
-  try {
-    return userInfo().username || 'root';
-  } catch {
-    return `uid${process.getuid?.() ?? ''}`;
   }
 }
 

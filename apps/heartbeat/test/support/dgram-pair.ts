@@ -68,9 +68,14 @@ export async function startPair(timeout: string) {
       dirs.writeCluster(CLUSTER_XML);
       dirs.writeKey();
       dirs.writeModule(MODULE, mirrorXml({ timeout, port }), 1);
-      const server = await startNatsServer();
+      // The node's bus files in its KEEL_ETC, where the heartbeat service reads its credential.
+      const server = await startNatsServer({ etc: dirs.env.KEEL_ETC });
       cleanups.push(() => server.stop());
-      const bus = await NatsBus.connect({ url: server.url, source: { service: 'admin', node: name } });
+      const bus = await NatsBus.connect({
+        url: server.url,
+        source: { service: 'admin', node: name },
+        credential: server.credential('admin'),
+      });
       cleanups.push(() => bus.close());
       const node: PairNode = { name, dirs, server, admin: await AdminProbe.attach(bus) };
       cleanups.push(() => stopApp(node));

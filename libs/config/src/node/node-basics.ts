@@ -1,6 +1,7 @@
 // What every node service (heartbeat, rfs) reads first, from the environment and the files:
 //   KEEL_ETC (default /etc/keel): modules/<name>/conf/userconfig.xml and modules/<name>/id
 //   KEEL_VAR (default /var/lib/keel): cluster/cluster.xml, cluster/cluster.key
+//   KEEL_ETC/bus: the node's bus configuration and each service's credential (bus-files.ts)
 //   KEEL_NODE: this node's cluster.xml name (default: from the hostname or local addresses)
 // A cluster.xml that does not load, a node that cannot be named or (for a service that needs it)
 // a bad cluster key stops the start: NodeStartupError, whose message says what to fix.

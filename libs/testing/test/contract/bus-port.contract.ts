@@ -245,19 +245,19 @@ export function describeBusPortContract(name: string, factory: BusPortFactory): 
       it('serves a wildcard subject with the real module-command rpc', async () => {
         const { bus: cli } = await sut('cli');
         const { bus: admin } = await sut('admin');
-        await admin.serve(subjects.anyModule('cmd'), rpcs.moduleCommand, (req, ctx) => ({
+        await admin.serve(subjects.anyModuleCmd('*'), rpcs.moduleCommand, (req, ctx) => ({
           detail: `${req.payload.name} ${req.payload.args.join(' ')} on ${ctx.subject} by ${req.payload.identity}`,
         }));
 
         const module = `m${ns}`;
         const reply = await cli.request(
-          subjects.cmd(module),
+          subjects.cmd(module, 'cli'),
           rpcs.moduleCommand,
           { module, name: 'failover', args: ['off'], identity: 'alice' },
           { timeoutMs: REQUEST_TIMEOUT_MS },
         );
 
-        expect(reply.detail).toBe(`failover off on ${subjects.cmd(module)} by alice`);
+        expect(reply.detail).toBe(`failover off on ${subjects.cmd(module, 'cli')} by alice`);
       });
 
       it('carries the replication control on the real rfs subjects, apart from module commands', async () => {
@@ -265,7 +265,7 @@ export function describeBusPortContract(name: string, factory: BusPortFactory): 
         const { bus: rfs } = await sut('rfs');
         const module = `m${ns}`;
         // admin serves every module command; an rfs command must not reach it.
-        await admin.serve(subjects.anyModule('cmd'), rpcs.moduleCommand, () => ({ detail: 'admin' }));
+        await admin.serve(subjects.anyModuleCmd('*'), rpcs.moduleCommand, () => ({ detail: 'admin' }));
         await expect(
           admin.request(
             subjects.rfsCmd(module),

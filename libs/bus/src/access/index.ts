@@ -1,0 +1,3 @@
+export * from './roles';
+export * from './credential';
+export * from './nats-authorization';

@@ -1,0 +1,100 @@
+// Who may say what on a node's bus: one credential per keel service (its "role"), and the subjects
+// each role may publish and subscribe to. This table is the one place the permissions are written;
+// the nats-server configuration is generated from it (nats-authorization.ts) and the medium tests
+// check every role against a real server (docs/decisions/0010-bus-security.md).
+import { inboxPrefix, subjects } from '../subjects';
+
+/** Every keel bus role; vip, checkers, notifier and api are reserved for services to come. */
+export const BUS_ROLES = ['admin', 'heartbeat', 'rfs', 'cli', 'vip', 'checkers', 'notifier', 'api'] as const;
+export type BusRole = (typeof BUS_ROLES)[number];
+
+export interface RolePermissions {
+  /** Subjects (NATS patterns) the role may publish or send requests to. */
+  readonly publish: readonly string[];
+  /** Subjects (NATS patterns) the role may subscribe to, its reply inbox included. */
+  readonly subscribe: readonly string[];
+  /** Serves requests: may answer (once) on the reply subject of a request it received. */
+  readonly respond: boolean;
+  /** No service uses it yet: the credential exists, the lists are what its service is meant to need. */
+  readonly reserved: boolean;
+}
+
+const any = subjects.anyModule;
+/** The reply subjects of a role that sends requests (NatsBus sets the matching inbox prefix). */
+const inbox = (role: BusRole) => `${inboxPrefix(role)}.>`;
+
+export const ROLE_PERMISSIONS: Readonly<Record<BusRole, RolePermissions>> = {
+  // The module engine: serves commands, drives rfs, publishes states and resources.
+  admin: {
+    publish: [any('state'), any('resourceChanged'), any('log'), any('rfsCmd')],
+    subscribe: [
+      subjects.anyModuleCmd('*'),
+      any('heartbeatView'),
+      any('rfsEvent'),
+      any('resourceSet'),
+      any('log'),
+      subjects.nodeServices(),
+      inbox('admin'),
+    ],
+    respond: true,
+    reserved: false,
+  },
+  // Heartbeats: tells admin what the peers say; hears the local states and resources.
+  heartbeat: {
+    publish: [any('heartbeatView'), any('resourceSet'), any('log'), subjects.nodeServices()],
+    subscribe: [any('state'), any('resourceChanged'), subjects.nodeServices()],
+    respond: false,
+    reserved: false,
+  },
+  // Replication: serves admin's role requests, reports what the daemons say.
+  rfs: {
+    publish: [any('rfsEvent'), any('resourceSet'), subjects.nodeServices()],
+    subscribe: [any('rfsCmd')],
+    respond: true,
+    reserved: false,
+  },
+  // The `keel` command: sends module commands on its own subject, hears only its replies.
+  cli: {
+    publish: [subjects.anyModuleCmd('cli')],
+    subscribe: [inbox('cli')],
+    respond: false,
+    reserved: false,
+  },
+  vip: {
+    publish: [any('resourceSet'), subjects.nodeServices()],
+    subscribe: [any('state'), subjects.nodeServices()],
+    respond: false,
+    reserved: true,
+  },
+  checkers: {
+    publish: [any('resourceSet'), any('log'), subjects.nodeServices()],
+    subscribe: [any('state'), subjects.nodeServices()],
+    respond: false,
+    reserved: true,
+  },
+  notifier: {
+    publish: [subjects.nodeServices()],
+    subscribe: [any('state'), any('log'), any('resourceChanged')],
+    respond: false,
+    reserved: true,
+  },
+  // The REST API sends commands for the administrators it authenticated, on its own subject.
+  api: {
+    publish: [subjects.anyModuleCmd('api'), subjects.nodeServices()],
+    subscribe: [
+      any('state'),
+      any('log'),
+      any('resourceChanged'),
+      any('heartbeatView'),
+      any('rfsEvent'),
+      subjects.nodeServices(),
+      inbox('api'),
+    ],
+    respond: false,
+    reserved: true,
+  },
+};
+
+export function isBusRole(name: string): name is BusRole {
+  return (BUS_ROLES as readonly string[]).includes(name);
+}
