@@ -318,6 +318,34 @@ test('a link lost because the primary crashed is left to the heartbeats: the sec
   expect(h.sut.state).toMatchObject({ state: 'ALONE', readiness: 'Ready' });
 });
 
+test('a secondary that could not apply what it acknowledged is behind at once, and then refuses to take over', async () => {
+  const h = await build();
+  await secondReady(h);
+  h.rfs.auto = undefined;
+  h.daemonSays({
+    event: 'behind',
+    role: 'secondary',
+    pid: 7,
+    reason: 'could not apply a write it had acknowledged: No space left on device (os error 28)',
+  });
+  await h.settle();
+  // No wait for the heartbeats: the copy is known to lack an acknowledged write.
+  expect(h.logText()).toEqual(
+    expect.arrayContaining([
+      'E Replication: this copy is behind the primary: could not apply a write it had acknowledged: No space left on device (os error 28)',
+      'E Replication interrupted: resynchronizing from the primary',
+    ]),
+  );
+  expect(h.sut.state).toMatchObject({ state: 'SECOND', readiness: 'Transient' });
+  expect(await h.rfs.requests.next()).toEqual({ module: 'demo', role: 'secondary', full: false });
+  h.rfs.answer({ ok: true, message: 'already secondary' });
+  // The primary dies before the copy caught up: this node waits, it does not become primary.
+  h.sut.peer('UNKNOWN', {});
+  await h.pass(2500);
+  expect(h.sut.state.state).not.toBe('ALONE');
+  expect(h.logText()).toContain('E Reintegration interrupted: the primary is gone');
+});
+
 test('a primary that stops cleanly says so: nothing to resynchronise', async () => {
   const h = await build();
   await secondReady(h);

@@ -1,7 +1,7 @@
 // The plan of a node (which modules replicate, on which LAN, which endpoints and port) and the
 // daemon's command line built from it.
 import { daemonArgs } from '../src/core/daemon-args';
-import { replicationLan } from '../src/core/plan';
+import { LINK_TIMEOUT_FLOOR_MS, replicationLan } from '../src/core/plan';
 import { mirrorXml, moduleConfig, modulePlan, planFor } from './support/fixtures';
 
 describe('buildRfsPlan', () => {
@@ -9,12 +9,15 @@ describe('buildRfsPlan', () => {
     expect(modulePlan(mirrorXml(), { id: 3 })).toEqual({
       name: 'web',
       id: 3,
+      node: 'node1',
       peer: 'node2',
       lan: 'lan2',
       dirs: ['/srv/data', '/srv/logs'],
       listen: { address: '192.168.2.1', port: 5608 },
       connect: { address: '10.0.2.2', port: 5608 },
       async: 'second',
+      // SafeKit's default heartbeat timeout (30 s) is above the floor.
+      linkTimeoutMs: 30_000,
       stateDir: '/var/lib/keel/modules/web/rfs',
       keyFile: '/var/lib/keel/cluster/cluster.key',
     });
@@ -24,6 +27,15 @@ describe('buildRfsPlan', () => {
     const p = modulePlan(mirrorXml(), { node: 'node2', id: 1 });
     expect(p).toMatchObject({ peer: 'node1', listen: { address: '10.0.2.2', port: 5600 } });
     expect(p.connect).toEqual({ address: '10.0.2.1', port: 5600 });
+  });
+
+  it('gives the link the largest heartbeat timeout, never less than the floor', () => {
+    const heart = (t1: string, t2: string) =>
+      mirrorXml({
+        heart: `<heartbeat name="lan1" timeout="${t1}"/><heartbeat name="lan2" ident="flow" timeout="${t2}"/>`,
+      });
+    expect(modulePlan(heart('8s', '12s')).linkTimeoutMs).toBe(12_000);
+    expect(modulePlan(heart('1s', '1s')).linkTimeoutMs).toBe(LINK_TIMEOUT_FLOOR_MS);
   });
 
   it('keeps <replicated> in document order and carries <rfs async>', () => {
@@ -79,6 +91,12 @@ describe('daemonArgs', () => {
     expect(daemonArgs(plan, 'primary', true)).toEqual([
       '--role',
       'primary',
+      '--module',
+      'web',
+      '--node',
+      plan.node,
+      '--peer',
+      plan.peer,
       '--dir',
       '/srv/data',
       '--dir',
@@ -91,14 +109,22 @@ describe('daemonArgs', () => {
       '/var/lib/keel/modules/web/rfs',
       '--async',
       'second',
+      '--timeout-ms',
+      String(plan.linkTimeoutMs),
     ]);
   });
 
   it('starts a secondary connecting to the peer, --full only when asked', () => {
     const args = daemonArgs(plan, 'secondary', true);
-    expect(args.slice(0, 8)).toEqual([
+    expect(args.slice(0, 14)).toEqual([
       '--role',
       'secondary',
+      '--module',
+      'web',
+      '--node',
+      plan.node,
+      '--peer',
+      plan.peer,
       '--dir',
       '/srv/data',
       '--dir',

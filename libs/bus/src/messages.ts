@@ -192,6 +192,7 @@ export const RFS_EVENTS = [
   'reintegration',
   'synced',
   'link-lost',
+  'behind',
   'primary-stopped',
   'error',
   'exited',
@@ -216,7 +217,10 @@ export const RfsEventSchema = z.object({
   files: Count.optional(),
   bytes: Count.optional(),
   ms: Count.optional(),
-  /** link-lost: why (primary-stopped instead: the primary said goodbye, the copy is complete). */
+  /**
+   * link-lost: why (primary-stopped instead: the primary said goodbye, the copy is complete);
+   * behind: the change this secondary acknowledged and then could not apply.
+   */
   reason: z.string().max(4096).optional(),
   /** error: the daemon's message (fatal: it exits next). */
   message: z.string().max(4096).optional(),

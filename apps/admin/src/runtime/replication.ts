@@ -98,6 +98,12 @@ export class ReplicationControl {
         host.write('I', `Replication link lost: ${e.reason ?? 'no reason given'}`);
         if (e.role === 'secondary') this.lost();
         return;
+      case 'behind':
+        // Acknowledged to the application, yet missing here: not fit to take over, whatever the
+        // heartbeats say next. Resynchronise at once, or wait for a primary if there is none.
+        host.write('E', `Replication: this copy is behind the primary: ${e.reason ?? 'no reason given'}`);
+        if (e.role === 'secondary') this.behind();
+        return;
       case 'primary-stopped':
         // Everything the primary acknowledged is here: its stop is the heartbeats' news.
         this.lostSince = undefined;
@@ -160,6 +166,12 @@ export class ReplicationControl {
 
   private lost(): void {
     this.lostSince ??= this.host.now();
+  }
+
+  private behind(): void {
+    this.lostSince = undefined;
+    const engine = this.host.engine();
+    if (engine.state === 'SECOND') this.host.submit({ kind: 'replicationLost' });
   }
 }
 

@@ -1,12 +1,13 @@
 // The command line of keel-rfsd for one module and role (pure). The contract with the daemon:
-//   keel-rfsd --role primary|secondary --dir <path>... (--listen | --connect) <addr:port>
-//             --key-file <path> --state-dir <path> [--full] --async second|none
+//   keel-rfsd --role primary|secondary --module <name> --node <name> --peer <name>
+//             --dir <path>... (--listen | --connect) <addr:port> --key-file <path>
+//             --state-dir <path> [--full] --async second|none --timeout-ms <n>
 import { formatEndpoint, type RfsModulePlan } from './plan';
 
 export type DaemonRole = 'primary' | 'secondary';
 
 export function daemonArgs(plan: RfsModulePlan, role: DaemonRole, full: boolean): string[] {
-  const args = ['--role', role];
+  const args = ['--role', role, '--module', plan.name, '--node', plan.node, '--peer', plan.peer];
   for (const dir of plan.dirs) args.push('--dir', dir);
   if (role === 'primary') args.push('--listen', formatEndpoint(plan.listen));
   else args.push('--connect', formatEndpoint(plan.connect));
@@ -14,6 +15,6 @@ export function daemonArgs(plan: RfsModulePlan, role: DaemonRole, full: boolean)
   // Only a secondary copies; a primary's "full" reaches its secondary as the rfs.fullsync fact
   // the heartbeats carry (the engine turns it into the secondary's own full request).
   if (role === 'secondary' && full) args.push('--full');
-  args.push('--async', plan.async);
+  args.push('--async', plan.async, '--timeout-ms', String(plan.linkTimeoutMs));
   return args;
 }

@@ -12,6 +12,8 @@ const DaemonEventSchema = z.discriminatedUnion('event', [
   z.object({ event: z.literal('reintegration'), full: z.boolean() }),
   z.object({ event: z.literal('synced'), files: Count, bytes: Count, ms: Count }),
   z.object({ event: z.literal('link-lost'), reason: Text }),
+  // A secondary acknowledged a change it then could not apply: its copy is behind.
+  z.object({ event: z.literal('behind'), reason: Text }),
   // The primary stopped replicating cleanly: everything it acknowledged is here.
   z.object({ event: z.literal('primary-stopped') }),
   z.object({ event: z.literal('error'), message: Text }),

@@ -17,6 +17,8 @@ import { join } from 'node:path';
 export interface RfsModulePlan {
   readonly name: string;
   readonly id: number;
+  /** This node and its peer: with the module and the directories, what the link is bound to. */
+  readonly node: string;
   readonly peer: string;
   /** cluster.xml LAN the replication runs on. */
   readonly lan: string;
@@ -27,6 +29,12 @@ export interface RfsModulePlan {
   /** Where a secondary connects: the peer's addr on the LAN. */
   readonly connect: Endpoint;
   readonly async: 'second' | 'none';
+  /**
+   * How long the link may stay silent, or an operation unacknowledged, before a daemon gives its
+   * peer up: the module's largest heartbeat timeout (the silence after which the heartbeats give
+   * the peer up too), at least LINK_TIMEOUT_FLOOR_MS (docs/decisions/0012).
+   */
+  readonly linkTimeoutMs: number;
   /** $KEEL_VAR/modules/<module>/rfs: the daemon's bitmaps and bookkeeping. */
   readonly stateDir: string;
   readonly keyFile: string;
@@ -77,6 +85,13 @@ export function buildRfsPlan(input: RfsPlanInput): { plan: RfsPlan; notes: NodeN
   return { plan: { node: input.node, modules, refused }, notes };
 }
 
+/**
+ * The shortest link timeout: an acknowledgment may wait for the secondary's disk (an fsync, a
+ * 1 MiB reintegration step), which on a loaded disk takes seconds; a shorter timeout would cut
+ * healthy links. Heartbeats still detect a lost peer at their own pace.
+ */
+export const LINK_TIMEOUT_FLOOR_MS = 5_000;
+
 /** The plan, a reason to refuse the module, or undefined when it is not a module of this node. */
 function planModule(
   input: RfsPlanInput,
@@ -97,15 +112,18 @@ function planModule(
   const port = defaultPorts(m.id).replication;
   const ends = lanEndpoints(cluster, lanName, node, peer, port);
   if (!ends) return `replication LAN ${lanName} does not reach both ${node} and ${peer} in ${cluster.file}`;
+  const heartbeatTimeouts = (m.config.heart?.heartbeats ?? []).map((h) => h.timeout);
   return {
     name: m.name,
     id: m.id,
+    node,
     peer,
     lan: lanName,
     dirs: rfs.replicated.map((r) => r.dir),
     listen: ends.local,
     connect: ends.remote,
     async: rfs.async,
+    linkTimeoutMs: Math.max(LINK_TIMEOUT_FLOOR_MS, ...heartbeatTimeouts),
     stateDir: join(input.varDir, 'modules', m.name, 'rfs'),
     keyFile: input.keyFile,
   };

@@ -182,6 +182,13 @@ export class ModuleReplication {
       case 'link-lost':
         this.deps.logger.warn('replication link lost', { module: this.module, reason: e.reason, pid });
         return;
+      case 'behind':
+        this.deps.logger.error('the secondary copy is behind', {
+          module: this.module,
+          reason: e.reason,
+          pid,
+        });
+        return;
       default:
         this.deps.logger.info(`replication ${e.event}`, { module: this.module, ...e, pid });
     }

@@ -129,9 +129,12 @@ function abandonOrphanReintegration(d: Draft, out: Effect[], now: number): void 
  * resynchronisation leaves this node in WAIT, as any orphan reintegration does.
  */
 function onReplicationLost(d: Draft, out: Effect[]): void {
-  if (d.state !== 'SECOND' || d.job) return;
-  out.push(log('Replication interrupted: resynchronizing from the primary', 'E'));
+  if (d.state !== 'SECOND') return;
+  // Whatever runs now, this copy may lack what the primary acknowledged: never up to date again
+  // before a reintegration ends.
   d.facts = { ...d.facts, uptodate: false, interrupted: true };
+  if (d.job) return;
+  out.push(log('Replication interrupted: resynchronizing from the primary', 'E'));
   startJob(d, [
     enter('SECOND', 'Transient'),
     emit({ kind: 'replication', role: 'secondary', full: false }),

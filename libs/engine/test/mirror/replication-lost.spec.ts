@@ -23,6 +23,16 @@ test('a primary lost while the secondary resynchronises leaves it in WAIT, not A
   expect(p.logs('node2')).toContain('E Reintegration interrupted: the primary is gone');
 });
 
+test('a replication lost while the secondary is busy still leaves its copy not up to date', () => {
+  const p = runningPair({ replication: true });
+  p.holdReplication = true;
+  p.input('node2', { kind: 'replicationLost' });
+  // A second loss during the resynchronisation: the job goes on, the copy is not up to date.
+  p.input('node2', { kind: 'replicationLost' });
+  p.command('node1', 'stop').advance(60_000);
+  expect(p.state('node2')).toBe('WAIT NotReady');
+});
+
 test('a replication link lost outside SECOND changes nothing', () => {
   const p = runningPair({ replication: true });
   p.input('node1', { kind: 'replicationLost' });

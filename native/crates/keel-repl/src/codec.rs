@@ -64,6 +64,8 @@ pub fn encode(m: &Message) -> Vec<u8> {
             w.u32(a.errno as u32);
             w.u64(a.size);
             w.time(a.mtime);
+            w.u64(a.nlink);
+            w.u64(a.ino);
         }
         Message::Op(op) => encode_op(&mut w, op),
     }
@@ -188,6 +190,8 @@ pub fn decode(buf: &[u8]) -> Result<Message, DecodeError> {
             errno: r.u32()? as i32,
             size: r.u64()?,
             mtime: r.time()?,
+            nlink: r.u64()?,
+            ino: r.u64()?,
         }),
         tag::SYNC_BEGIN => Message::Op(Op::SyncBegin { full: r.u8()? != 0 }),
         tag::SYNC_END => Message::Op(Op::SyncEnd {
@@ -483,6 +487,8 @@ mod tests {
                 errno: 2,
                 size: 10,
                 mtime: Time { sec: 1, nsec: 2 },
+                nlink: 3,
+                ino: 1 << 50,
             }),
         ]
     }

@@ -6,10 +6,13 @@
 //! so a frame cannot be forged without the cluster key, nor replayed, reordered or moved to the
 //! other direction.
 //!
-//! Keys are fresh per link. The secondary opens with `Hello(nonce_s)`, authenticated with a key
-//! derived from the cluster key; the primary answers `Welcome(nonce_p)` under the link's
-//! primary-to-secondary key, derived from the cluster key and both nonces; the secondary confirms
-//! with `Ready` under the secondary-to-primary key. A replayed `Hello` therefore leads nowhere:
+//! Keys are fresh per link. The secondary opens with `Hello(nonce_s, binding)`, authenticated with
+//! a key derived from the cluster key; the primary answers `Welcome(nonce_p, binding)` under the
+//! link's primary-to-secondary key, derived from the cluster key, the binding and both nonces; the
+//! secondary confirms with `Ready` under the secondary-to-primary key. The [`Binding`] names what
+//! the link is for (module, both nodes in their roles, the replicated directories): a secondary of
+//! one module that reaches another module's primary, or a node that reaches the wrong peer, is
+//! refused by name before anything is replicated. A replayed `Hello` therefore leads nowhere:
 //! whoever sent it cannot produce `Ready`, and the primary keeps its current secondary until a new
 //! one has proved itself.
 
@@ -23,7 +26,7 @@ pub const MAC_LEN: usize = 32;
 /// Largest frame body accepted: a 1 MiB write with its headers, with room to spare.
 pub const MAX_FRAME: usize = 4 << 20;
 const MAGIC: &[u8; 4] = b"KRFS";
-const VERSION: u8 = 1;
+const VERSION: u8 = 2;
 pub const NONCE_LEN: usize = 16;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -83,9 +86,39 @@ pub struct LinkKeys {
     pub secondary_to_primary: [u8; 32],
 }
 
+/// What one link replicates: a digest of the module name, the primary's and the secondary's node
+/// names and the replicated directories in order. Both ends compute it from their own
+/// configuration; the handshake carries it and both keys depend on it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Binding(pub [u8; 32]);
+
+impl Binding {
+    pub fn new(module: &str, primary: &str, secondary: &str, dirs: &[&[u8]]) -> Binding {
+        use sha2::Digest;
+        let mut h = Sha256::new();
+        // Length-prefixed so that no two different tuples hash the same bytes.
+        for part in [module.as_bytes(), primary.as_bytes(), secondary.as_bytes()]
+            .into_iter()
+            .chain(dirs.iter().copied())
+        {
+            h.update((part.len() as u64).to_le_bytes());
+            h.update(part);
+        }
+        Binding(h.finalize().into())
+    }
+}
+
+/// Exact length of a `Hello` frame body: what an unauthenticated peer may make the primary read.
+pub const HELLO_BODY_LEN: usize = 8 + 5 + NONCE_LEN + 1 + 32 + MAC_LEN;
+
 impl LinkKeys {
-    pub fn derive(cluster_key: &[u8], nonce_s: &[u8; NONCE_LEN], nonce_p: &[u8; NONCE_LEN]) -> LinkKeys {
-        let link = mac(cluster_key, &[b"keel-rfs link v1", nonce_s, nonce_p]);
+    pub fn derive(
+        cluster_key: &[u8],
+        binding: &Binding,
+        nonce_s: &[u8; NONCE_LEN],
+        nonce_p: &[u8; NONCE_LEN],
+    ) -> LinkKeys {
+        let link = mac(cluster_key, &[b"keel-rfs link v2", &binding.0, nonce_s, nonce_p]);
         LinkKeys {
             primary_to_secondary: mac(&link, &[b"p2s"]),
             secondary_to_primary: mac(&link, &[b"s2p"]),
@@ -94,7 +127,7 @@ impl LinkKeys {
 }
 
 fn hello_key(cluster_key: &[u8]) -> [u8; 32] {
-    mac(cluster_key, &[b"keel-rfs hello v1"])
+    mac(cluster_key, &[b"keel-rfs hello v2"])
 }
 
 /// Seals outgoing frames of one direction.
@@ -194,17 +227,23 @@ pub fn body_len(prefix: [u8; 4]) -> Result<usize, FrameError> {
 pub struct Handshake;
 
 impl Handshake {
-    pub fn hello(cluster_key: &[u8], nonce_s: &[u8; NONCE_LEN], full: bool) -> Vec<u8> {
-        let mut p = Vec::with_capacity(22);
+    pub fn hello(cluster_key: &[u8], binding: &Binding, nonce_s: &[u8; NONCE_LEN], full: bool) -> Vec<u8> {
+        let mut p = Vec::with_capacity(5 + NONCE_LEN + 1 + 32);
         p.extend_from_slice(MAGIC);
         p.push(VERSION);
         p.extend_from_slice(nonce_s);
         p.push(full as u8);
+        p.extend_from_slice(&binding.0);
         Sealer::new(hello_key(cluster_key)).seal(&p).1
     }
 
-    /// The secondary's nonce and whether it asks for a full reintegration.
-    pub fn read_hello(cluster_key: &[u8], body: &[u8]) -> Result<([u8; NONCE_LEN], bool), FrameError> {
+    /// The secondary's nonce and whether it asks for a full reintegration; refuses a secondary
+    /// bound to anything but `expected`.
+    pub fn read_hello(
+        cluster_key: &[u8],
+        expected: &Binding,
+        body: &[u8],
+    ) -> Result<([u8; NONCE_LEN], bool), FrameError> {
         let (seq, p) = check(&hello_key(cluster_key), body)?;
         if seq != 0 {
             return Err(FrameError::BadSequence {
@@ -212,22 +251,27 @@ impl Handshake {
                 got: seq,
             });
         }
-        let p = versioned(p, NONCE_LEN + 1)?;
+        let p = versioned(p, NONCE_LEN + 1 + 32)?;
+        if p[NONCE_LEN + 1..] != expected.0 {
+            return Err(FrameError::BadHandshake(WRONG_BINDING));
+        }
         Ok((p[..NONCE_LEN].try_into().expect("nonce"), p[NONCE_LEN] != 0))
     }
 
     /// Sent by the primary; seals with the link's primary-to-secondary key at sequence 0.
-    pub fn welcome(keys: &LinkKeys, nonce_p: &[u8; NONCE_LEN]) -> Vec<u8> {
-        let mut p = Vec::with_capacity(21);
+    pub fn welcome(keys: &LinkKeys, binding: &Binding, nonce_p: &[u8; NONCE_LEN]) -> Vec<u8> {
+        let mut p = Vec::with_capacity(5 + NONCE_LEN + 32);
         p.extend_from_slice(MAGIC);
         p.push(VERSION);
         p.extend_from_slice(nonce_p);
+        p.extend_from_slice(&binding.0);
         Sealer::new(keys.primary_to_secondary).seal(&p).1
     }
 
-    /// The link's keys, once the primary proved it holds the cluster key.
+    /// The link's keys, once the primary proved it holds the cluster key and serves `expected`.
     pub fn read_welcome(
         cluster_key: &[u8],
+        expected: &Binding,
         nonce_s: &[u8; NONCE_LEN],
         body: &[u8],
     ) -> Result<LinkKeys, FrameError> {
@@ -235,15 +279,20 @@ impl Handshake {
         if body.len() < 8 + MAC_LEN {
             return Err(FrameError::TooShort);
         }
-        let p = versioned(&body[8..body.len() - MAC_LEN], NONCE_LEN)?;
-        let nonce_p: [u8; NONCE_LEN] = p.try_into().expect("nonce");
-        let keys = LinkKeys::derive(cluster_key, nonce_s, &nonce_p);
+        let p = versioned(&body[8..body.len() - MAC_LEN], NONCE_LEN + 32)?;
+        if p[NONCE_LEN..] != expected.0 {
+            return Err(FrameError::BadHandshake(WRONG_BINDING));
+        }
+        let nonce_p: [u8; NONCE_LEN] = p[..NONCE_LEN].try_into().expect("nonce");
+        let keys = LinkKeys::derive(cluster_key, expected, nonce_s, &nonce_p);
         Opener::new(keys.primary_to_secondary).open(body)?;
         Ok(keys)
     }
 
     pub const READY: &'static [u8] = b"ready";
 }
+
+const WRONG_BINDING: &str = "the peer replicates another module, node pair or set of directories";
 
 fn versioned(p: &[u8], rest: usize) -> Result<&[u8], FrameError> {
     if p.len() != 5 + rest || &p[..4] != MAGIC {
@@ -305,16 +354,22 @@ mod tests {
         assert_eq!(body_len(3u32.to_le_bytes()), Err(FrameError::TooShort));
     }
 
+    fn bound(module: &str) -> Binding {
+        Binding::new(module, "node1", "node2", &[b"/srv/data"])
+    }
+
     #[test]
     fn handshake_derives_the_same_keys_on_both_sides() {
+        let b = bound("mirror");
         let ns = [1; NONCE_LEN];
         let np = [2; NONCE_LEN];
-        let hello = Handshake::hello(KEY, &ns, true);
-        let (got_ns, full) = Handshake::read_hello(KEY, body(&hello)).unwrap();
+        let hello = Handshake::hello(KEY, &b, &ns, true);
+        assert_eq!(hello.len() - 4, HELLO_BODY_LEN);
+        let (got_ns, full) = Handshake::read_hello(KEY, &b, body(&hello)).unwrap();
         assert_eq!((got_ns, full), (ns, true));
-        let keys = LinkKeys::derive(KEY, &got_ns, &np);
-        let welcome = Handshake::welcome(&keys, &np);
-        let s_keys = Handshake::read_welcome(KEY, &ns, body(&welcome)).unwrap();
+        let keys = LinkKeys::derive(KEY, &b, &got_ns, &np);
+        let welcome = Handshake::welcome(&keys, &b, &np);
+        let s_keys = Handshake::read_welcome(KEY, &b, &ns, body(&welcome)).unwrap();
         assert_eq!(s_keys.primary_to_secondary, keys.primary_to_secondary);
         assert_eq!(s_keys.secondary_to_primary, keys.secondary_to_primary);
         assert_ne!(keys.primary_to_secondary, keys.secondary_to_primary);
@@ -322,23 +377,54 @@ mod tests {
 
     #[test]
     fn handshake_with_another_cluster_key_fails() {
+        let b = bound("mirror");
         let ns = [1; NONCE_LEN];
-        let hello = Handshake::hello(b"another key", &ns, false);
-        assert_eq!(Handshake::read_hello(KEY, body(&hello)), Err(FrameError::BadMac));
-        let keys = LinkKeys::derive(b"another key", &ns, &[2; NONCE_LEN]);
-        let welcome = Handshake::welcome(&keys, &[2; NONCE_LEN]);
+        let hello = Handshake::hello(b"another key", &b, &ns, false);
         assert_eq!(
-            Handshake::read_welcome(KEY, &ns, body(&welcome)).err(),
+            Handshake::read_hello(KEY, &b, body(&hello)),
+            Err(FrameError::BadMac)
+        );
+        let keys = LinkKeys::derive(b"another key", &b, &ns, &[2; NONCE_LEN]);
+        let welcome = Handshake::welcome(&keys, &b, &[2; NONCE_LEN]);
+        assert_eq!(
+            Handshake::read_welcome(KEY, &b, &ns, body(&welcome)).err(),
             Some(FrameError::BadMac)
         );
     }
 
     #[test]
+    fn a_peer_bound_to_another_module_nodes_or_directories_is_refused_by_name() {
+        let ns = [1; NONCE_LEN];
+        let ours = bound("mirror");
+        for other in [
+            bound("other"),
+            Binding::new("mirror", "node2", "node1", &[b"/srv/data"]),
+            Binding::new("mirror", "node1", "node2", &[b"/srv/data", b"/srv/more"]),
+            // Not the same as one directory named "/srv/data/srv/more" (length-prefixed parts).
+            Binding::new("mirror", "node1", "node2", &[b"/srv/data/srv/more"]),
+        ] {
+            assert_ne!(other, ours);
+            let hello = Handshake::hello(KEY, &other, &ns, false);
+            assert_eq!(
+                Handshake::read_hello(KEY, &ours, body(&hello)),
+                Err(FrameError::BadHandshake(WRONG_BINDING))
+            );
+            let np = [2; NONCE_LEN];
+            let welcome = Handshake::welcome(&LinkKeys::derive(KEY, &other, &ns, &np), &other, &np);
+            assert_eq!(
+                Handshake::read_welcome(KEY, &ours, &ns, body(&welcome)).err(),
+                Some(FrameError::BadHandshake(WRONG_BINDING))
+            );
+        }
+    }
+
+    #[test]
     fn a_welcome_replayed_to_a_new_hello_fails() {
+        let b = bound("mirror");
         let np = [2; NONCE_LEN];
-        let old = Handshake::welcome(&LinkKeys::derive(KEY, &[1; NONCE_LEN], &np), &np);
+        let old = Handshake::welcome(&LinkKeys::derive(KEY, &b, &[1; NONCE_LEN], &np), &b, &np);
         assert_eq!(
-            Handshake::read_welcome(KEY, &[9; NONCE_LEN], body(&old)).err(),
+            Handshake::read_welcome(KEY, &b, &[9; NONCE_LEN], body(&old)).err(),
             Some(FrameError::BadMac)
         );
     }

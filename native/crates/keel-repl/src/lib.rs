@@ -10,6 +10,6 @@ pub mod op;
 pub mod relpath;
 
 pub use codec::DecodeError;
-pub use frame::{FrameError, Handshake, LinkKeys, Opener, Sealer, MAX_FRAME};
-pub use op::{EntryKind, Message, Op};
+pub use frame::{Binding, FrameError, Handshake, LinkKeys, Opener, Sealer, HELLO_BODY_LEN, MAX_FRAME};
+pub use op::{Ack, EntryKind, Message, Op};
 pub use relpath::{RelPath, RelPathError};

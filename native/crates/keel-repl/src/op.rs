@@ -139,9 +139,30 @@ pub struct Ack {
     pub seq: u64,
     /// 0, or the errno the operation failed with on the secondary.
     pub errno: i32,
-    /// For `StatFile`: size and modification time of the secondary's copy.
+    /// For `StatFile`: size, modification time, link count and inode number of the secondary's
+    /// copy (the inode tells a reintegration whether two names are already one file there).
     pub size: u64,
     pub mtime: Time,
+    pub nlink: u64,
+    pub ino: u64,
+}
+
+impl Ack {
+    /// The answer to an operation that succeeded and reports nothing.
+    pub fn ok(seq: u64) -> Ack {
+        Ack::failed(seq, 0)
+    }
+
+    pub fn failed(seq: u64, errno: i32) -> Ack {
+        Ack {
+            seq,
+            errno,
+            size: 0,
+            mtime: Time { sec: 0, nsec: 0 },
+            nlink: 0,
+            ino: 0,
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -1,13 +1,19 @@
 //! The secondary side: applies the primary's operations to the real directories.
+//!
+//! Every path comes from the network: it is resolved beneath its replicated directory without
+//! following any symbolic link (crate::under), the kind of what it names is checked on the
+//! descriptor, and the change is made on that descriptor or on a name in its parent's descriptor
+//! (crate::at). A symbolic link the primary replicated, or one planted where a directory was, is
+//! therefore an entry like any other, never a way out of the directory.
 
-use crate::under::{self, SetTime, Underlying};
+use crate::at::{self, FdRef, SetTime};
+use crate::under::Underlying;
 use keel_repl::op::{Ack, Time};
 use keel_repl::{EntryKind, Op, RelPath};
 use std::collections::{HashMap, HashSet};
-use std::fs::{self, File, OpenOptions};
+use std::fs::File;
 use std::io;
-use std::os::unix::ffi::OsStrExt;
-use std::os::unix::fs::{FileExt, MetadataExt, OpenOptionsExt, PermissionsExt};
+use std::os::unix::fs::FileExt;
 use std::sync::Arc;
 
 /// Open files kept between writes: most writes hit the file the previous write hit.
@@ -16,16 +22,25 @@ const OPEN_CACHE: usize = 64;
 pub struct Applier {
     dirs: Arc<Vec<Underlying>>,
     open: HashMap<(u8, RelPath), File>,
+    /// What changed since the file system was last made durable: the files written to, or None
+    /// once anything else (a name, a mode) changed. An fsync makes its file durable when nothing
+    /// else changed, else the whole file system (everything before it, as the primary promised).
+    dirty: Option<HashSet<(u8, RelPath)>>,
 }
 
 /// What applying one operation gave, as the ack reports it.
-pub type Applied = io::Result<(u64, Time)>;
+pub type Applied = io::Result<Ack>;
+
+fn ok() -> Applied {
+    Ok(Ack::ok(0))
+}
 
 impl Applier {
     pub fn new(dirs: Arc<Vec<Underlying>>) -> Applier {
         Applier {
             dirs,
             open: HashMap::new(),
+            dirty: Some(HashSet::new()),
         }
     }
 
@@ -33,7 +48,7 @@ impl Applier {
         if op.changes_names() {
             self.open.clear();
         }
-        let none = Ok((0, Time { sec: 0, nsec: 0 }));
+        self.note_dirty(op);
         match op {
             Op::Write {
                 dir,
@@ -42,11 +57,15 @@ impl Applier {
                 data,
             } => {
                 self.file(*dir, path)?.write_all_at(data, *offset)?;
-                none
+                ok()
             }
             Op::Truncate { dir, path, len } => {
-                under::truncate(&self.dir(*dir)?.cpath(path), *len)?;
-                none
+                let fd = self
+                    .dir(*dir)?
+                    .open_at(path, libc::O_WRONLY | libc::O_NONBLOCK, 0)?;
+                at::expect_file(&fd)?;
+                at::file(fd).set_len(*len)?;
+                ok()
             }
             Op::Create {
                 dir,
@@ -55,16 +74,20 @@ impl Applier {
                 uid,
                 gid,
             } => {
-                let d = self.dir(*dir)?;
-                let f = OpenOptions::new()
-                    .write(true)
-                    .create(true)
-                    .truncate(true)
-                    .mode(mode & 0o7777)
-                    .open(d.path(path))?;
-                f.set_permissions(fs::Permissions::from_mode(mode & 0o7777))?;
-                under::lchown(&d.cpath(path), Some(*uid), Some(*gid))?;
-                none
+                let (parent, name) = self.dir(*dir)?.parent(path)?;
+                // Always a new inode: emptying the old one would also empty every other name
+                // linked to it here, which the primary may not link.
+                at::remove_at(parent.as_fd_ref(), &name)?;
+                let fd = at::open_at(
+                    parent.as_fd_ref(),
+                    &name,
+                    libc::O_WRONLY | libc::O_CREAT | libc::O_EXCL,
+                    mode & 0o7777,
+                )?;
+                // Owner before mode: a chown clears set-id bits the mode may set.
+                at::chown_fd(fd.as_fd_ref(), Some(*uid), Some(*gid))?;
+                at::chmod_fd(fd.as_fd_ref(), *mode)?;
+                ok()
             }
             Op::Mkdir {
                 dir,
@@ -73,19 +96,20 @@ impl Applier {
                 uid,
                 gid,
             } => {
-                let d = self.dir(*dir)?;
-                let p = d.path(path);
-                match fs::symlink_metadata(&p) {
-                    Ok(m) if m.is_dir() => {}
+                let (parent, name) = self.dir(*dir)?.parent(path)?;
+                match at::stat_at(parent.as_fd_ref(), &name) {
+                    Ok(st) if at::kind(&st) == EntryKind::Dir => {}
                     Ok(_) => {
-                        fs::remove_file(&p)?;
-                        fs::create_dir(&p)?;
+                        at::remove_at(parent.as_fd_ref(), &name)?;
+                        at::mkdir_at(parent.as_fd_ref(), &name, *mode)?;
                     }
-                    Err(_) => fs::create_dir(&p)?,
+                    Err(_) => at::mkdir_at(parent.as_fd_ref(), &name, *mode)?,
                 }
-                under::chmod(&d.cpath(path), *mode)?;
-                under::lchown(&d.cpath(path), Some(*uid), Some(*gid))?;
-                none
+                let fd = at::open_at(parent.as_fd_ref(), &name, libc::O_PATH | libc::O_DIRECTORY, 0)?;
+                // Owner before mode: a chown clears set-id bits the mode may set.
+                at::chown_fd(fd.as_fd_ref(), Some(*uid), Some(*gid))?;
+                at::chmod_fd(fd.as_fd_ref(), *mode)?;
+                ok()
             }
             Op::Symlink {
                 dir,
@@ -94,38 +118,47 @@ impl Applier {
                 uid,
                 gid,
             } => {
-                let d = self.dir(*dir)?;
-                remove_any(&d.path(path))?;
-                std::os::unix::fs::symlink(std::ffi::OsStr::from_bytes(target), d.path(path))?;
-                under::lchown(&d.cpath(path), Some(*uid), Some(*gid))?;
-                none
+                let (parent, name) = self.dir(*dir)?.parent(path)?;
+                at::remove_at(parent.as_fd_ref(), &name)?;
+                at::symlink_at(target, parent.as_fd_ref(), &name)?;
+                let fd = at::open_at(parent.as_fd_ref(), &name, libc::O_PATH, 0)?;
+                at::chown_fd(fd.as_fd_ref(), Some(*uid), Some(*gid))?;
+                ok()
             }
             Op::Link { dir, from, to } => {
                 let d = self.dir(*dir)?;
-                remove_any(&d.path(to))?;
-                fs::hard_link(d.path(from), d.path(to))?;
-                none
+                let (fp, fname) = d.parent(from)?;
+                let (tp, tname) = d.parent(to)?;
+                at::remove_at(tp.as_fd_ref(), &tname)?;
+                at::link_at(fp.as_fd_ref(), &fname, tp.as_fd_ref(), &tname)?;
+                ok()
             }
             Op::Unlink { dir, path } => {
-                fs::remove_file(self.dir(*dir)?.path(path))?;
-                none
+                let (parent, name) = self.dir(*dir)?.parent(path)?;
+                at::unlink_at(parent.as_fd_ref(), &name, false)?;
+                ok()
             }
             Op::Rmdir { dir, path } => {
-                fs::remove_dir(self.dir(*dir)?.path(path))?;
-                none
+                let (parent, name) = self.dir(*dir)?.parent(path)?;
+                at::unlink_at(parent.as_fd_ref(), &name, true)?;
+                ok()
             }
             Op::Rename { dir, from, to, flags } => {
                 let d = self.dir(*dir)?;
-                under::rename2(&d.cpath(from), &d.cpath(to), *flags)?;
-                none
+                let (fp, fname) = d.parent(from)?;
+                let (tp, tname) = d.parent(to)?;
+                at::rename_at(fp.as_fd_ref(), &fname, tp.as_fd_ref(), &tname, *flags)?;
+                ok()
             }
             Op::Chmod { dir, path, mode } => {
-                under::chmod(&self.dir(*dir)?.cpath(path), *mode)?;
-                none
+                let fd = self.dir(*dir)?.open_at(path, libc::O_PATH, 0)?;
+                at::chmod_fd(fd.as_fd_ref(), *mode)?;
+                ok()
             }
             Op::Chown { dir, path, uid, gid } => {
-                under::lchown(&self.dir(*dir)?.cpath(path), *uid, *gid)?;
-                none
+                let fd = self.dir(*dir)?.open_at(path, libc::O_PATH, 0)?;
+                at::chown_fd(fd.as_fd_ref(), *uid, *gid)?;
+                ok()
             }
             Op::SetTimes {
                 dir,
@@ -134,51 +167,100 @@ impl Applier {
                 mtime,
             } => {
                 let t = |t: &Option<Time>| t.map_or(SetTime::Omit, |t| SetTime::At(t.sec, t.nsec));
-                under::utimens(&self.dir(*dir)?.cpath(path), t(atime), t(mtime))?;
-                none
+                let fd = self.dir(*dir)?.open_at(path, libc::O_PATH, 0)?;
+                at::utimens_fd(fd.as_fd_ref(), t(atime), t(mtime))?;
+                ok()
             }
             Op::Fsync { dir, path, datasync } => {
-                let f = self.file(*dir, path)?;
-                if *datasync {
-                    f.sync_data()?
-                } else {
-                    f.sync_all()?
-                }
-                none
+                self.fsync(*dir, path, *datasync)?;
+                ok()
             }
             Op::Listing { dir, path, entries } => {
                 self.prune(*dir, path, entries)?;
-                none
+                ok()
             }
             Op::StatFile { dir, path } => {
-                let m = fs::symlink_metadata(self.dir(*dir)?.path(path))?;
-                Ok((
-                    m.size(),
-                    Time {
-                        sec: m.mtime(),
-                        nsec: m.mtime_nsec() as u32,
-                    },
-                ))
-            }
-            Op::SyncBegin { .. } | Op::Bye | Op::Ping => none,
-            Op::SyncEnd { .. } => {
-                for d in self.dirs.iter() {
-                    d.syncfs()?;
+                let st = self.dir(*dir)?.stat(path)?;
+                if at::kind(&st) != EntryKind::File {
+                    return Err(io::Error::from_raw_os_error(libc::EINVAL));
                 }
-                none
+                Ok(Ack {
+                    size: st.st_size as u64,
+                    mtime: Time {
+                        sec: st.st_mtime,
+                        nsec: st.st_mtime_nsec as u32,
+                    },
+                    nlink: st.st_nlink as u64,
+                    ino: st.st_ino,
+                    ..Ack::ok(0)
+                })
+            }
+            Op::SyncBegin { .. } | Op::Bye | Op::Ping => ok(),
+            Op::SyncEnd { .. } => {
+                self.make_durable()?;
+                ok()
             }
         }
     }
 
+    /// Keeps track of what a later fsync must make durable.
+    fn note_dirty(&mut self, op: &Op) {
+        match op {
+            Op::Write { dir, path, .. } | Op::Truncate { dir, path, .. } => {
+                if let Some(files) = &mut self.dirty {
+                    files.insert((*dir, path.clone()));
+                }
+            }
+            Op::Fsync { .. }
+            | Op::StatFile { .. }
+            | Op::SyncBegin { .. }
+            | Op::SyncEnd { .. }
+            | Op::Bye
+            | Op::Ping => {}
+            _ => self.dirty = None,
+        }
+    }
+
+    /// The primary's application asked for its file (or directory) to be durable: here it is,
+    /// and so is everything applied before it.
+    fn fsync(&mut self, dir: u8, path: &RelPath, datasync: bool) -> io::Result<()> {
+        let only_this = match &self.dirty {
+            Some(files) => files.iter().all(|f| f.0 == dir && &f.1 == path),
+            None => false,
+        };
+        if !only_this {
+            return self.make_durable();
+        }
+        let fd = self
+            .dir(dir)?
+            .open_at(path, libc::O_RDONLY | libc::O_NONBLOCK, 0)?;
+        let f = at::file(fd);
+        if datasync {
+            f.sync_data()?
+        } else {
+            f.sync_all()?
+        }
+        self.dirty = Some(HashSet::new());
+        Ok(())
+    }
+
+    fn make_durable(&mut self) -> io::Result<()> {
+        for d in self.dirs.iter() {
+            d.syncfs()?;
+        }
+        self.dirty = Some(HashSet::new());
+        Ok(())
+    }
+
     /// Removes what the primary's directory does not hold (or holds as another kind of entry).
     fn prune(&self, dir: u8, path: &RelPath, entries: &[(Vec<u8>, EntryKind)]) -> io::Result<()> {
-        let d = self.dir(dir)?;
+        let fd = self
+            .dir(dir)?
+            .open_at(path, libc::O_RDONLY | libc::O_DIRECTORY, 0)?;
         let keep: HashSet<(&[u8], EntryKind)> = entries.iter().map(|(n, k)| (n.as_slice(), *k)).collect();
-        for e in fs::read_dir(d.path(path))? {
-            let e = e?;
-            let kind = kind_of(&e.file_type()?);
-            if !keep.contains(&(e.file_name().as_bytes(), kind)) {
-                remove_any(&e.path())?;
+        for e in at::list(fd.as_fd_ref())? {
+            if !keep.contains(&(e.name.as_slice(), e.kind)) {
+                at::remove_at(fd.as_fd_ref(), &at::cname(&e.name)?)?;
             }
         }
         Ok(())
@@ -199,56 +281,29 @@ impl Applier {
             if self.open.len() >= OPEN_CACHE {
                 self.open.clear();
             }
-            let f = OpenOptions::new().write(true).open(self.dir(dir)?.path(path))?;
-            self.open.insert(key.clone(), f);
+            let fd = self
+                .dir(dir)?
+                .open_at(path, libc::O_WRONLY | libc::O_NONBLOCK, 0)?;
+            at::expect_file(&fd)?;
+            self.open.insert(key.clone(), at::file(fd));
         }
         Ok(&self.open[&key])
-    }
-}
-
-pub fn kind_of(t: &fs::FileType) -> EntryKind {
-    if t.is_dir() {
-        EntryKind::Dir
-    } else if t.is_file() {
-        EntryKind::File
-    } else if t.is_symlink() {
-        EntryKind::Symlink
-    } else {
-        EntryKind::Other
-    }
-}
-
-/// Removes whatever is at `p` (a whole tree for a directory); nothing there is fine.
-fn remove_any(p: &std::path::Path) -> io::Result<()> {
-    match fs::symlink_metadata(p) {
-        Ok(m) if m.is_dir() => fs::remove_dir_all(p),
-        Ok(_) => fs::remove_file(p),
-        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(()),
-        Err(e) => Err(e),
     }
 }
 
 /// The ack for an operation's outcome.
 pub fn ack(seq: u64, r: &Applied) -> Ack {
     match r {
-        Ok((size, mtime)) => Ack {
-            seq,
-            errno: 0,
-            size: *size,
-            mtime: *mtime,
-        },
-        Err(e) => Ack {
-            seq,
-            errno: e.raw_os_error().unwrap_or(libc::EIO),
-            size: 0,
-            mtime: Time { sec: 0, nsec: 0 },
-        },
+        Ok(a) => Ack { seq, ..a.clone() },
+        Err(e) => Ack::failed(seq, e.raw_os_error().unwrap_or(libc::EIO)),
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::fs;
+    use std::os::unix::fs::MetadataExt;
     use std::path::PathBuf;
 
     struct Tmp(PathBuf);
@@ -332,9 +387,9 @@ mod tests {
         assert_eq!(fs::read(t.0.join("g")).unwrap(), b"hello keel");
         assert_eq!(fs::read_link(t.0.join("l")).unwrap(), PathBuf::from("g"));
         assert_eq!(fs::metadata(t.0.join("d")).unwrap().mode() & 0o7777, 0o750);
-        let (size, mtime) = a.apply(&Op::StatFile { dir: 0, path: p("g") }).unwrap();
+        let st = a.apply(&Op::StatFile { dir: 0, path: p("g") }).unwrap();
         assert_eq!(
-            (size, mtime),
+            (st.size, st.mtime),
             (
                 10,
                 Time {
@@ -369,6 +424,153 @@ mod tests {
             .collect();
         names.sort();
         assert_eq!(names, vec![std::ffi::OsString::from("kept")]);
+    }
+
+    /// A symbolic link in the copy (replicated, or left where a directory was) is never followed:
+    /// every operation through it fails or acts on the link itself, and the file and directory it
+    /// points to outside are untouched.
+    #[test]
+    fn no_operation_follows_a_symbolic_link_out_of_the_directory() {
+        use std::os::unix::fs::PermissionsExt;
+        let t = tmp("nofollow");
+        let inside = t.0.join("inside");
+        let outside = t.0.join("outside");
+        fs::create_dir_all(&inside).unwrap();
+        fs::create_dir_all(outside.join("dir")).unwrap();
+        fs::write(outside.join("file"), b"precious").unwrap();
+        fs::set_permissions(outside.join("file"), fs::Permissions::from_mode(0o600)).unwrap();
+        std::os::unix::fs::symlink(outside.join("file"), inside.join("f")).unwrap();
+        std::os::unix::fs::symlink(outside.join("dir"), inside.join("d")).unwrap();
+        std::os::unix::fs::symlink("../outside/file", inside.join("rel")).unwrap();
+        let before = |p: &std::path::Path| {
+            let m = fs::symlink_metadata(p).unwrap();
+            (m.mode(), m.uid(), m.mtime(), m.size())
+        };
+        let (file0, dir0) = (before(&outside.join("file")), before(&outside.join("dir")));
+        let mut a = Applier::new(Arc::new(vec![Underlying::open(&inside).unwrap()]));
+        for target in ["f", "rel"] {
+            let ops = [
+                Op::Write {
+                    dir: 0,
+                    path: p(target),
+                    offset: 0,
+                    data: b"XXXX".to_vec(),
+                },
+                Op::Truncate {
+                    dir: 0,
+                    path: p(target),
+                    len: 0,
+                },
+                Op::Fsync {
+                    dir: 0,
+                    path: p(target),
+                    datasync: true,
+                },
+                Op::Chmod {
+                    dir: 0,
+                    path: p(target),
+                    mode: 0o666,
+                },
+                Op::StatFile {
+                    dir: 0,
+                    path: p(target),
+                },
+            ];
+            for op in &ops {
+                let _ = a.apply(op);
+            }
+        }
+        let through_dir = [
+            Op::Create {
+                dir: 0,
+                path: p("d/new"),
+                mode: 0o644,
+                uid: 0,
+                gid: 0,
+            },
+            Op::Mkdir {
+                dir: 0,
+                path: p("d/sub"),
+                mode: 0o755,
+                uid: 0,
+                gid: 0,
+            },
+            Op::Symlink {
+                dir: 0,
+                path: p("d/l"),
+                target: b"x".to_vec(),
+                uid: 0,
+                gid: 0,
+            },
+            Op::Write {
+                dir: 0,
+                path: p("d/x"),
+                offset: 0,
+                data: vec![1],
+            },
+            Op::Listing {
+                dir: 0,
+                path: p("d"),
+                entries: vec![],
+            },
+            Op::Rename {
+                dir: 0,
+                from: p("f"),
+                to: p("d/moved"),
+                flags: 0,
+            },
+            Op::Link {
+                dir: 0,
+                from: p("f"),
+                to: p("d/linked"),
+            },
+            Op::Chown {
+                dir: 0,
+                path: p("d"),
+                uid: Some(4321),
+                gid: Some(4321),
+            },
+        ];
+        for op in &through_dir {
+            assert!(
+                a.apply(op).is_err() || matches!(op, Op::Chown { .. }),
+                "{op:?} went through the link"
+            );
+        }
+        assert_eq!(fs::read(outside.join("file")).unwrap(), b"precious");
+        assert_eq!(before(&outside.join("file")), file0);
+        assert_eq!(before(&outside.join("dir")), dir0);
+        assert_eq!(fs::read_dir(outside.join("dir")).unwrap().count(), 0);
+        // The chown changed the link itself, nothing it points to.
+        assert_eq!(fs::symlink_metadata(inside.join("d")).unwrap().uid(), 4321);
+        // A listing removes a link as a link: the tree it pointed to stays.
+        a.apply(&Op::Listing {
+            dir: 0,
+            path: RelPath::root(),
+            entries: vec![],
+        })
+        .unwrap();
+        assert_eq!(fs::read_dir(&inside).unwrap().count(), 0);
+        assert_eq!(fs::read(outside.join("file")).unwrap(), b"precious");
+        assert!(outside.join("dir").is_dir());
+    }
+
+    #[test]
+    fn a_create_over_a_hard_link_leaves_the_other_name_alone() {
+        let t = tmp("create-link");
+        fs::write(t.0.join("a"), b"shared").unwrap();
+        fs::hard_link(t.0.join("a"), t.0.join("b")).unwrap();
+        let mut a = Applier::new(Arc::new(vec![Underlying::open(&t.0).unwrap()]));
+        a.apply(&Op::Create {
+            dir: 0,
+            path: p("a"),
+            mode: 0o644,
+            uid: 0,
+            gid: 0,
+        })
+        .unwrap();
+        assert_eq!(fs::read(t.0.join("a")).unwrap(), b"");
+        assert_eq!(fs::read(t.0.join("b")).unwrap(), b"shared");
     }
 
     #[test]

@@ -4,9 +4,9 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::time::Duration;
 
-pub const USAGE: &str = "usage: keel-rfsd --role primary|secondary --dir <path>... \
-(--listen <addr:port> | --connect <addr:port>) --key-file <path> --state-dir <path> \
-[--full] [--async second|none] [--timeout-ms <n>]";
+pub const USAGE: &str = "usage: keel-rfsd --role primary|secondary --module <name> --node <name> \
+--peer <name> --dir <path>... (--listen <addr:port> | --connect <addr:port>) --key-file <path> \
+--state-dir <path> [--full] [--async second|none] [--timeout-ms <n>]";
 
 #[derive(Debug, PartialEq)]
 pub enum Role {
@@ -17,6 +17,10 @@ pub enum Role {
 #[derive(Debug)]
 pub struct Args {
     pub role: Role,
+    /// What the link is bound to (keel_repl::Binding): the module, this node and its peer.
+    pub module: String,
+    pub node: String,
+    pub peer: String,
     pub dirs: Vec<PathBuf>,
     pub key_file: PathBuf,
     pub state_dir: PathBuf,
@@ -30,6 +34,7 @@ pub struct Args {
 pub fn parse(argv: impl IntoIterator<Item = String>) -> Result<Args, String> {
     let mut role = None;
     let (mut listen, mut connect, mut key_file, mut state_dir) = (None, None, None, None);
+    let (mut module, mut node, mut peer) = (None, None, None);
     let mut dirs = Vec::new();
     let mut full = false;
     let mut ack_on_receipt = true;
@@ -39,6 +44,9 @@ pub fn parse(argv: impl IntoIterator<Item = String>) -> Result<Args, String> {
         let mut value = || it.next().ok_or_else(|| format!("{flag} needs a value; {USAGE}"));
         match flag.as_str() {
             "--role" => role = Some(value()?),
+            "--module" => module = Some(name(&flag, value()?)?),
+            "--node" => node = Some(name(&flag, value()?)?),
+            "--peer" => peer = Some(name(&flag, value()?)?),
             "--dir" => dirs.push(PathBuf::from(value()?)),
             "--listen" => listen = Some(addr(&flag, &value()?)?),
             "--connect" => connect = Some(addr(&flag, &value()?)?),
@@ -82,14 +90,25 @@ pub fn parse(argv: impl IntoIterator<Item = String>) -> Result<Args, String> {
     if dirs.len() > 255 {
         return Err("at most 255 replicated directories".into());
     }
+    let required = |v: Option<String>, flag: &str| v.ok_or_else(|| format!("{flag} is required; {USAGE}"));
     Ok(Args {
         role,
+        module: required(module, "--module")?,
+        node: required(node, "--node")?,
+        peer: required(peer, "--peer")?,
         dirs,
         key_file: key_file.ok_or_else(|| format!("--key-file is required; {USAGE}"))?,
         state_dir: state_dir.ok_or_else(|| format!("--state-dir is required; {USAGE}"))?,
         ack_on_receipt,
         timeout,
     })
+}
+
+fn name(flag: &str, v: String) -> Result<String, String> {
+    if v.is_empty() || v.len() > 255 || v.chars().any(|c| c.is_control()) {
+        return Err(format!("{flag} must be a name of 1 to 255 printable characters"));
+    }
+    Ok(v)
 }
 
 fn addr(flag: &str, v: &str) -> Result<SocketAddr, String> {
@@ -107,7 +126,11 @@ mod tests {
 
     #[test]
     fn reads_a_secondary() {
-        let a = parse(argv("--role secondary --dir /a --dir /b --connect 127.0.0.1:5600 --key-file k --state-dir s --full --async none")).unwrap();
+        let a = parse(argv("--role secondary --module m --node n2 --peer n1 --dir /a --dir /b --connect 127.0.0.1:5600 --key-file k --state-dir s --full --async none")).unwrap();
+        assert_eq!(
+            (a.module.as_str(), a.node.as_str(), a.peer.as_str()),
+            ("m", "n2", "n1")
+        );
         assert_eq!(
             a.role,
             Role::Secondary {
@@ -121,7 +144,7 @@ mod tests {
 
     #[test]
     fn says_what_is_wrong() {
-        let base = "--dir /a --key-file k --state-dir s";
+        let base = "--module m --node a --peer b --dir /a --key-file k --state-dir s";
         let err = |s: &str| parse(argv(&format!("{s} {base}"))).unwrap_err();
         assert!(err("--role primary").contains("needs --listen"));
         assert!(err("--role primary --listen 1.2.3.4:5 --full").contains("--full is for a secondary"));
@@ -130,9 +153,14 @@ mod tests {
         assert!(err("--role secondary --connect 1.2.3.4:5 --async maybe").contains("second or none"));
         assert!(err("--role secondary --connect 1.2.3.4:5 --bogus").contains("unknown argument '--bogus'"));
         assert!(parse(argv(
-            "--role secondary --connect 1.2.3.4:5 --key-file k --state-dir s"
+            "--role secondary --module m --node a --peer b --connect 1.2.3.4:5 --key-file k --state-dir s"
         ))
         .unwrap_err()
         .contains("--dir"));
+        assert!(parse(argv(
+            "--role secondary --dir /a --connect 1.2.3.4:5 --key-file k --state-dir s"
+        ))
+        .unwrap_err()
+        .contains("--module is required"));
     }
 }

@@ -39,6 +39,10 @@ impl Events {
     pub fn link_lost(&self, reason: &str) {
         self.emit("link-lost", json!({ "reason": reason }));
     }
+    /// This secondary acknowledged a change it then could not apply: its copy is behind.
+    pub fn behind(&self, reason: &str) {
+        self.emit("behind", json!({ "reason": reason }));
+    }
     /// The primary stopped cleanly (this copy holds everything it acknowledged).
     pub fn primary_stopped(&self) {
         self.emit("primary-stopped", json!({}));

@@ -2,10 +2,10 @@
 
 use keel_repl::frame::{body_len, NONCE_LEN};
 use keel_repl::op::Ack;
-use keel_repl::{codec, Handshake, LinkKeys, Message, Op, Opener, Sealer};
+use keel_repl::{codec, Binding, Handshake, LinkKeys, Message, Op, Opener, Sealer, HELLO_BODY_LEN};
 use std::io::{self, Read, Write};
 use std::net::TcpStream;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 pub struct Link {
     stream: TcpStream,
@@ -27,6 +27,42 @@ pub fn read_body(r: &mut impl Read) -> io::Result<Vec<u8>> {
     Ok(body)
 }
 
+/// Reads exactly `buf` before `deadline`, however slowly the peer sends it: each read may only
+/// wait for what is left of the time.
+fn read_by(stream: &mut TcpStream, buf: &mut [u8], deadline: Instant) -> io::Result<()> {
+    let mut got = 0;
+    while got < buf.len() {
+        let left = deadline.saturating_duration_since(Instant::now());
+        if left.is_zero() {
+            return Err(io::Error::new(io::ErrorKind::TimedOut, "handshake took too long"));
+        }
+        stream.set_read_timeout(Some(left))?;
+        match stream.read(&mut buf[got..]) {
+            Ok(0) => return Err(io::ErrorKind::UnexpectedEof.into()),
+            Ok(n) => got += n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(())
+}
+
+/// Reads a handshake frame body of at most `max` bytes before `deadline`.
+fn read_handshake(stream: &mut TcpStream, max: usize, deadline: Instant) -> io::Result<Vec<u8>> {
+    let mut prefix = [0u8; 4];
+    read_by(stream, &mut prefix, deadline)?;
+    let n = body_len(prefix).map_err(invalid)?;
+    if n > max {
+        return Err(invalid(format!("handshake frame of {n} bytes (at most {max})")));
+    }
+    let mut body = vec![0u8; n];
+    read_by(stream, &mut body, deadline)?;
+    Ok(body)
+}
+
+/// The Welcome and Ready frames are as small as the Hello.
+const HANDSHAKE_MAX: usize = HELLO_BODY_LEN;
+
 pub fn random_nonce() -> io::Result<[u8; NONCE_LEN]> {
     let mut n = [0u8; NONCE_LEN];
     std::fs::File::open("/dev/urandom")?.read_exact(&mut n)?;
@@ -35,12 +71,20 @@ pub fn random_nonce() -> io::Result<[u8; NONCE_LEN]> {
 
 impl Link {
     /// The secondary's side of the handshake.
-    pub fn connect(mut stream: TcpStream, key: &[u8], full: bool, timeout: Duration) -> io::Result<Link> {
+    pub fn connect(
+        mut stream: TcpStream,
+        key: &[u8],
+        binding: &Binding,
+        full: bool,
+        timeout: Duration,
+    ) -> io::Result<Link> {
+        let deadline = Instant::now() + timeout;
         stream.set_nodelay(true)?;
-        stream.set_read_timeout(Some(timeout))?;
+        stream.set_write_timeout(Some(timeout))?;
         let nonce_s = random_nonce()?;
-        stream.write_all(&Handshake::hello(key, &nonce_s, full))?;
-        let keys = Handshake::read_welcome(key, &nonce_s, &read_body(&mut stream)?).map_err(invalid)?;
+        stream.write_all(&Handshake::hello(key, binding, &nonce_s, full))?;
+        let welcome = read_handshake(&mut stream, HANDSHAKE_MAX, deadline)?;
+        let keys = Handshake::read_welcome(key, binding, &nonce_s, &welcome).map_err(invalid)?;
         let mut sealer = Sealer::new(keys.secondary_to_primary);
         stream.write_all(&sealer.seal(Handshake::READY).1)?;
         let mut opener = Opener::new(keys.primary_to_secondary);
@@ -57,22 +101,31 @@ impl Link {
     }
 
     /// The primary's side; returns the link and whether the secondary asked for a full sync.
-    pub fn accept(mut stream: TcpStream, key: &[u8], timeout: Duration) -> io::Result<(Link, bool)> {
+    /// The whole handshake must end within `timeout`, and nothing larger than a Hello is read
+    /// from a peer before it proved the cluster key.
+    pub fn accept(
+        mut stream: TcpStream,
+        key: &[u8],
+        binding: &Binding,
+        timeout: Duration,
+    ) -> io::Result<(Link, bool)> {
+        let deadline = Instant::now() + timeout;
         stream.set_nodelay(true)?;
-        stream.set_read_timeout(Some(timeout))?;
         stream.set_write_timeout(Some(timeout))?;
-        let (nonce_s, full) = Handshake::read_hello(key, &read_body(&mut stream)?).map_err(invalid)?;
+        let hello = read_handshake(&mut stream, HELLO_BODY_LEN, deadline)?;
+        let (nonce_s, full) = Handshake::read_hello(key, binding, &hello).map_err(invalid)?;
         let nonce_p = random_nonce()?;
-        let keys = LinkKeys::derive(key, &nonce_s, &nonce_p);
-        stream.write_all(&Handshake::welcome(&keys, &nonce_p))?;
+        let keys = LinkKeys::derive(key, binding, &nonce_s, &nonce_p);
+        stream.write_all(&Handshake::welcome(&keys, binding, &nonce_p))?;
         let mut opener = Opener::new(keys.secondary_to_primary);
-        let body = read_body(&mut stream)?;
+        let body = read_handshake(&mut stream, HANDSHAKE_MAX, deadline)?;
         let (_, ready) = opener.open(&body).map_err(invalid)?;
         if ready != Handshake::READY {
             return Err(invalid("handshake: expected Ready"));
         }
         let mut sealer = Sealer::new(keys.primary_to_secondary);
         sealer.skip_one();
+        stream.set_read_timeout(Some(timeout))?;
         Ok((
             Link {
                 stream,

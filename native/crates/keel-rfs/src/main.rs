@@ -6,7 +6,9 @@
 
 mod apply;
 mod args;
+mod at;
 mod events;
+mod inodes;
 mod key;
 mod link;
 mod mounts;
@@ -19,6 +21,7 @@ mod under;
 use args::Role;
 use events::Events;
 use fuser::{BackgroundSession, Config, MountOption, SessionACL};
+use keel_repl::Binding;
 use std::net::TcpListener;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -58,7 +61,13 @@ fn run(events: &Events) -> Result<(), String> {
         dirs.push(abs);
     }
     let under = Arc::new(under);
+    raise_open_file_limit();
 
+    let dir_bytes: Vec<&[u8]> = dirs.iter().map(|d| d.as_os_str().as_encoded_bytes()).collect();
+    let binding = match a.role {
+        Role::Primary { .. } => Binding::new(&a.module, &a.node, &a.peer, &dir_bytes),
+        Role::Secondary { .. } => Binding::new(&a.module, &a.peer, &a.node, &dir_bytes),
+    };
     let mut replicator = None;
     let sessions = match a.role {
         Role::Primary { listen } => {
@@ -68,6 +77,7 @@ fn run(events: &Events) -> Result<(), String> {
                 under.clone(),
                 events.clone(),
                 key,
+                binding,
                 a.timeout,
             ));
             let sessions = mount_all(&dirs, &under, Some(&repl), false)?;
@@ -82,6 +92,7 @@ fn run(events: &Events) -> Result<(), String> {
             let o = secondary::SecondaryOptions {
                 primary: connect,
                 key,
+                binding,
                 full,
                 ack_on_receipt: a.ack_on_receipt,
                 timeout: a.timeout,
@@ -133,6 +144,16 @@ fn mount_all(
         sessions.push(s);
     }
     Ok(sessions)
+}
+
+/// The primary keeps a descriptor per file the kernel knows through the mount: allow as many as
+/// the hard limit lets this process have.
+fn raise_open_file_limit() {
+    let mut l: libc::rlimit = unsafe { std::mem::zeroed() };
+    if unsafe { libc::getrlimit(libc::RLIMIT_NOFILE, &mut l) } == 0 && l.rlim_cur < l.rlim_max {
+        l.rlim_cur = l.rlim_max;
+        unsafe { libc::setrlimit(libc::RLIMIT_NOFILE, &l) };
+    }
 }
 
 fn block_stop_signals() -> libc::sigset_t {

@@ -61,7 +61,7 @@ pub fn clear_stale(dir: &Path) -> io::Result<usize> {
             return Ok(cleared);
         }
         let c = std::ffi::CString::new(dir.as_os_str().as_encoded_bytes()).map_err(io::Error::other)?;
-        crate::under::check(unsafe { libc::umount2(c.as_ptr(), libc::MNT_DETACH) })?;
+        crate::at::check(unsafe { libc::umount2(c.as_ptr(), libc::MNT_DETACH) })?;
         cleared += 1;
     }
 }

@@ -2,36 +2,43 @@
 //! underneath. On the primary every change is applied here, then sent to the secondary under the
 //! replication lock; the application's call returns once the secondary acknowledged it. On the
 //! secondary the mount is read-only: the application's files are only written by replication.
+//!
+//! Files are reached by identity, never by a name looked up again: each inode holds an `O_PATH`
+//! descriptor of its real file (crate::inodes), open files hold their own descriptor, and a new
+//! name is made in its parent's descriptor without following a link there (crate::at). A change is
+//! sent for the path the file has *now*; a file with no name left is not replicated.
 
+use crate::at::{self, FdRef, SetTime};
+use crate::inodes::{Inodes, Key, ROOT};
 use crate::primary::Replicator;
-use crate::under::{self, SetTime, Underlying};
+use crate::under::Underlying;
 use fuser::{
     Errno, FileAttr, FileHandle, FileType, Filesystem, FopenFlags, Generation, INodeNo, OpenFlags,
     RenameFlags, ReplyAttr, ReplyCreate, ReplyData, ReplyDirectory, ReplyEmpty, ReplyEntry, ReplyOpen,
     ReplyStatfs, ReplyWrite, Request, TimeOrNow, WriteFlags,
 };
 use keel_repl::op::Time;
-use keel_repl::{Op, RelPath};
+use keel_repl::{EntryKind, Op, RelPath};
 use std::collections::HashMap;
-use std::ffi::OsStr;
-use std::fs::{self, File, Metadata, OpenOptions};
+use std::ffi::{CString, OsStr};
+use std::fs::File;
 use std::io;
+use std::os::fd::{AsRawFd, OwnedFd};
 use std::os::unix::ffi::OsStrExt;
-use std::os::unix::fs::{DirBuilderExt, FileExt, MetadataExt, OpenOptionsExt};
+use std::os::unix::fs::FileExt;
 use std::path::Path;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+type Handle = Arc<OwnedFd>;
 
 pub struct PassFs {
     dir: u8,
     under: Arc<Vec<Underlying>>,
     /// None on the secondary: the mount is read-only.
     repl: Option<Arc<Replicator>>,
-    /// FUSE inode -> path under the directory. FUSE inodes are the real inode numbers, except the
-    /// directory itself, which FUSE calls 1.
-    inodes: Mutex<HashMap<u64, RelPath>>,
-    root_ino: u64,
+    inodes: Mutex<Inodes<Handle>>,
     files: Mutex<HashMap<u64, Arc<File>>>,
     dirs: Mutex<HashMap<u64, Vec<DirEntry>>>,
     next_fh: AtomicU64,
@@ -47,23 +54,25 @@ fn errno(e: io::Error) -> Errno {
     Errno::from(e)
 }
 
+fn key(st: &libc::stat) -> Key {
+    (st.st_dev, st.st_ino)
+}
+
 impl PassFs {
     pub fn new(dir: u8, under: Arc<Vec<Underlying>>, repl: Option<Arc<Replicator>>) -> io::Result<PassFs> {
-        let root_ino = fs::metadata(under[dir as usize].path(&RelPath::root()))?.ino();
+        let root = under[dir as usize].open_at(&RelPath::root(), libc::O_PATH | libc::O_DIRECTORY, 0)?;
+        let root_key = key(&at::stat_fd(root.as_fd_ref())?);
         // On the secondary the files change underneath the kernel's caches: do not cache.
         let ttl = if repl.is_some() {
             Duration::from_secs(1)
         } else {
             Duration::ZERO
         };
-        let mut inodes = HashMap::new();
-        inodes.insert(INodeNo::ROOT.0, RelPath::root());
         Ok(PassFs {
             dir,
             under,
             repl,
-            inodes: Mutex::new(inodes),
-            root_ino,
+            inodes: Mutex::new(Inodes::new(Arc::new(root), root_key)),
             files: Mutex::new(HashMap::new()),
             dirs: Mutex::new(HashMap::new()),
             next_fh: AtomicU64::new(1),
@@ -71,62 +80,39 @@ impl PassFs {
         })
     }
 
-    fn u(&self) -> &Underlying {
-        &self.under[self.dir as usize]
+    fn table(&self) -> std::sync::MutexGuard<'_, Inodes<Handle>> {
+        self.inodes.lock().unwrap_or_else(|p| p.into_inner())
     }
 
-    fn path_of(&self, ino: INodeNo) -> Res<RelPath> {
-        self.inodes
-            .lock()
-            .unwrap()
-            .get(&ino.0)
-            .cloned()
-            .ok_or(Errno::ESTALE)
+    fn handle(&self, ino: INodeNo) -> Res<Handle> {
+        self.table().handle(ino.0).ok_or(Errno::ESTALE)
     }
 
-    fn child(&self, parent: INodeNo, name: &OsStr) -> Res<RelPath> {
-        self.path_of(parent)?
-            .join(name.as_bytes())
-            .map_err(|_| Errno::EINVAL)
-    }
-
-    fn fuse_ino(&self, real: u64) -> u64 {
-        if real == self.root_ino {
-            INodeNo::ROOT.0
-        } else if real == INodeNo::ROOT.0 {
-            // A real inode 1 elsewhere would clash with FUSE's root.
-            u64::MAX - 1
-        } else {
-            real
-        }
-    }
-
-    fn attr(&self, m: &Metadata) -> FileAttr {
+    fn attr(&self, ino: u64, st: &libc::stat) -> FileAttr {
         FileAttr {
-            ino: INodeNo(self.fuse_ino(m.ino())),
-            size: m.size(),
-            blocks: m.blocks(),
-            atime: time(m.atime(), m.atime_nsec()),
-            mtime: time(m.mtime(), m.mtime_nsec()),
-            ctime: time(m.ctime(), m.ctime_nsec()),
+            ino: INodeNo(ino),
+            size: st.st_size as u64,
+            blocks: st.st_blocks as u64,
+            atime: time(st.st_atime, st.st_atime_nsec),
+            mtime: time(st.st_mtime, st.st_mtime_nsec),
+            ctime: time(st.st_ctime, st.st_ctime_nsec),
             crtime: UNIX_EPOCH,
-            kind: file_type(m),
-            perm: (m.mode() & 0o7777) as u16,
-            nlink: m.nlink() as u32,
-            uid: m.uid(),
-            gid: m.gid(),
-            rdev: m.rdev() as u32,
-            blksize: m.blksize() as u32,
+            kind: file_type(st.st_mode),
+            perm: (st.st_mode & 0o7777) as u16,
+            nlink: st.st_nlink as u32,
+            uid: st.st_uid,
+            gid: st.st_gid,
+            rdev: st.st_rdev as u32,
+            blksize: st.st_blksize as u32,
             flags: 0,
         }
     }
 
-    /// Looks a path up and remembers its inode.
-    fn entry(&self, path: RelPath) -> Res<FileAttr> {
-        let m = fs::symlink_metadata(self.u().path(&path)).map_err(errno)?;
-        let attr = self.attr(&m);
-        self.inodes.lock().unwrap().insert(attr.ino.0, path);
-        Ok(attr)
+    /// Takes `parent/name` into the table as the file `fd` stands for: one more kernel reference.
+    fn enter(&self, parent: INodeNo, name: &[u8], fd: OwnedFd) -> io::Result<FileAttr> {
+        let st = at::stat_fd(fd.as_fd_ref())?;
+        let ino = self.table().found(parent.0, name, key(&st), Arc::new(fd));
+        Ok(self.attr(ino, &st))
     }
 
     /// Runs a change: refused on a read-only (secondary) mount; on the primary, the local change
@@ -146,6 +132,62 @@ impl PassFs {
         Ok(out)
     }
 
+    /// Where the secondary has the file of inode `ino`: its path through a known name; for a file
+    /// whose known names are gone but which still has links (a hard link the kernel never looked
+    /// up), a name found by searching the directory; None for a file no name reaches.
+    fn replicated_path(&self, ino: u64) -> Option<RelPath> {
+        let (path, handle, k) = {
+            let t = self.table();
+            (t.path(ino), t.handle(ino)?, t.key(ino)?)
+        };
+        if path.is_some() {
+            return path;
+        }
+        let st = at::stat_fd(handle.as_fd_ref()).ok()?;
+        if st.st_nlink == 0 {
+            return None;
+        }
+        self.search(&RelPath::root(), k, 0)
+    }
+
+    /// Depth-first search for a name of the file `k`, without following links.
+    fn search(&self, dir: &RelPath, k: Key, depth: usize) -> Option<RelPath> {
+        if depth > 256 {
+            return None;
+        }
+        let fd = self
+            .u()
+            .open_at(dir, libc::O_RDONLY | libc::O_DIRECTORY, 0)
+            .ok()?;
+        let entries = at::list(fd.as_fd_ref()).ok()?;
+        for e in &entries {
+            let Ok(child) = dir.join(&e.name) else { continue };
+            match e.kind {
+                EntryKind::File if e.ino == k.1 => {
+                    let name = at::cname(&e.name).ok()?;
+                    if at::stat_at(fd.as_fd_ref(), &name).map(|st| key(&st)).ok() == Some(k) {
+                        return Some(child);
+                    }
+                }
+                EntryKind::Dir => {
+                    if let Some(p) = self.search(&child, k, depth + 1) {
+                        return Some(p);
+                    }
+                }
+                _ => {}
+            }
+        }
+        None
+    }
+
+    fn u(&self) -> &Underlying {
+        &self.under[self.dir as usize]
+    }
+
+    fn op_for(&self, path: Option<RelPath>, make: impl FnOnce(u8, RelPath) -> Op) -> Vec<Op> {
+        path.map(|p| make(self.dir, p)).into_iter().collect()
+    }
+
     fn add_file(&self, f: File) -> FileHandle {
         let fh = self.next_fh.fetch_add(1, Ordering::Relaxed);
         self.files.lock().unwrap().insert(fh, Arc::new(f));
@@ -156,42 +198,43 @@ impl PassFs {
         self.files.lock().unwrap().get(&fh.0).cloned().ok_or(Errno::EBADF)
     }
 
-    /// Paths under a renamed name now live under the new one.
-    fn renamed(&self, from: &RelPath, to: &RelPath) {
-        let mut inodes = self.inodes.lock().unwrap();
-        for p in inodes.values_mut() {
-            if let Some(n) = p.rebase(from, to) {
-                *p = n;
-            }
-        }
-    }
-
-    /// O_TRUNC empties the real file here (it is opened without it), and on the secondary.
-    fn truncate_on_open(&self, file: &File, flags: i32, path: &RelPath, ops: &mut Vec<Op>) -> io::Result<()> {
-        if flags & libc::O_TRUNC != 0 {
-            file.set_len(0)?;
-            ops.push(Op::Truncate {
-                dir: self.dir,
-                path: path.clone(),
-                len: 0,
-            });
-        }
-        Ok(())
-    }
-
-    fn times_of(&self, path: &RelPath) -> io::Result<Op> {
-        let m = fs::symlink_metadata(self.u().path(path))?;
+    /// The times of a file as they resulted here: "now" would differ on the secondary.
+    fn times_op(&self, fd: &OwnedFd, path: RelPath) -> io::Result<Op> {
+        let st = at::stat_fd(fd.as_fd_ref())?;
         Ok(Op::SetTimes {
             dir: self.dir,
-            path: path.clone(),
+            path,
             atime: Some(Time {
-                sec: m.atime(),
-                nsec: m.atime_nsec() as u32,
+                sec: st.st_atime,
+                nsec: st.st_atime_nsec as u32,
             }),
             mtime: Some(Time {
-                sec: m.mtime(),
-                nsec: m.mtime_nsec() as u32,
+                sec: st.st_mtime,
+                nsec: st.st_mtime_nsec as u32,
             }),
+        })
+    }
+
+    /// A name made in a parent directory (mkdir, symlink): the local change, the owner, the op,
+    /// and the new entry in the table.
+    fn make(
+        &self,
+        req: &Request,
+        parent: INodeNo,
+        name: &OsStr,
+        make: impl FnOnce(&OwnedFd, &CString) -> io::Result<OwnedFd>,
+        op: impl FnOnce(u8, RelPath, &libc::stat) -> Op,
+    ) -> Res<FileAttr> {
+        let (uid, gid) = (req.uid(), req.gid());
+        let pfd = self.handle(parent)?;
+        let cname = at::cname(name.as_bytes()).map_err(errno)?;
+        self.change(|| {
+            let fd = make(&pfd, &cname)?;
+            at::chown_fd(fd.as_fd_ref(), Some(uid), Some(gid))?;
+            let st = at::stat_fd(fd.as_fd_ref())?;
+            let path = self.table().child_path(parent.0, name.as_bytes());
+            let ops = self.op_for(path, |d, p| op(d, p, &st));
+            Ok((self.enter(parent, name.as_bytes(), fd)?, ops))
         })
     }
 }
@@ -218,61 +261,72 @@ fn set_time(t: Option<TimeOrNow>) -> SetTime {
     }
 }
 
-fn file_type(m: &Metadata) -> FileType {
-    let t = m.file_type();
-    use std::os::unix::fs::FileTypeExt;
-    if t.is_dir() {
-        FileType::Directory
-    } else if t.is_symlink() {
-        FileType::Symlink
-    } else if t.is_fifo() {
-        FileType::NamedPipe
-    } else if t.is_socket() {
-        FileType::Socket
-    } else if t.is_block_device() {
-        FileType::BlockDevice
-    } else if t.is_char_device() {
-        FileType::CharDevice
-    } else {
-        FileType::RegularFile
+fn file_type(mode: u32) -> FileType {
+    match mode & libc::S_IFMT {
+        libc::S_IFDIR => FileType::Directory,
+        libc::S_IFLNK => FileType::Symlink,
+        libc::S_IFIFO => FileType::NamedPipe,
+        libc::S_IFSOCK => FileType::Socket,
+        libc::S_IFBLK => FileType::BlockDevice,
+        libc::S_IFCHR => FileType::CharDevice,
+        _ => FileType::RegularFile,
     }
 }
 
-fn open_options(flags: i32) -> OpenOptions {
-    let mut o = OpenOptions::new();
-    match flags & libc::O_ACCMODE {
-        libc::O_WRONLY => o.write(true),
-        libc::O_RDWR => o.read(true).write(true),
-        _ => o.read(true),
-    };
-    // The kernel gives the offset of every write (it resolves O_APPEND itself, and it is the only
-    // writer): opening the real file in append mode would make pwrite ignore that offset.
-    o.custom_flags(
-        flags & !(libc::O_ACCMODE | libc::O_APPEND | libc::O_CREAT | libc::O_EXCL | libc::O_TRUNC),
-    );
-    o
+fn entry_type(k: EntryKind) -> FileType {
+    match k {
+        EntryKind::Dir => FileType::Directory,
+        EntryKind::Symlink => FileType::Symlink,
+        EntryKind::File => FileType::RegularFile,
+        // readdir's type is a hint; the kernel asks getattr for the truth.
+        EntryKind::Other => FileType::RegularFile,
+    }
+}
+
+/// Flags to open the real file with. The kernel gives the offset of every write (it resolves
+/// O_APPEND itself, and it is the only writer): opening the real file in append mode would make
+/// pwrite ignore that offset. O_TRUNC is done (and replicated) by hand; the file is reopened
+/// through its descriptor's /proc entry, which O_NOFOLLOW would refuse.
+fn open_flags(flags: i32) -> i32 {
+    flags
+        & !(libc::O_APPEND
+            | libc::O_CREAT
+            | libc::O_EXCL
+            | libc::O_TRUNC
+            | libc::O_NOFOLLOW
+            | libc::O_NOCTTY
+            | libc::O_CLOEXEC)
 }
 
 const GEN: Generation = Generation(0);
 
 impl Filesystem for PassFs {
     fn lookup(&self, _req: &Request, parent: INodeNo, name: &OsStr, reply: ReplyEntry) {
-        match self.child(parent, name).and_then(|p| self.entry(p)) {
+        let r = self.handle(parent).and_then(|pfd| {
+            let cname = at::cname(name.as_bytes()).map_err(errno)?;
+            let fd = at::open_at(pfd.as_fd_ref(), &cname, libc::O_PATH, 0).map_err(errno)?;
+            self.enter(parent, name.as_bytes(), fd).map_err(errno)
+        });
+        match r {
             Ok(a) => reply.entry(&self.ttl, &a, GEN),
             Err(e) => reply.error(e),
         }
     }
 
+    fn forget(&self, _req: &Request, ino: INodeNo, nlookup: u64) {
+        self.table().forget(ino.0, nlookup);
+    }
+
     fn getattr(&self, _req: &Request, ino: INodeNo, fh: Option<FileHandle>, reply: ReplyAttr) {
-        let m = match fh.and_then(|fh| self.file(fh).ok()) {
-            Some(f) => f.metadata(),
-            None => match self.path_of(ino) {
-                Ok(p) => fs::symlink_metadata(self.u().path(&p)),
+        let st = match fh.and_then(|fh| self.file(fh).ok()) {
+            Some(f) => at::stat_fd(std::os::fd::AsFd::as_fd(&*f)),
+            None => match self.handle(ino) {
+                Ok(h) => at::stat_fd(h.as_fd_ref()),
                 Err(e) => return reply.error(e),
             },
         };
-        match m {
-            Ok(m) => reply.attr(&self.ttl, &self.attr(&m)),
+        match st {
+            Ok(st) => reply.attr(&self.ttl, &self.attr(ino.0, &st)),
             Err(e) => reply.error(errno(e)),
         }
     }
@@ -295,46 +349,35 @@ impl Filesystem for PassFs {
         _flags: Option<fuser::BsdFileFlags>,
         reply: ReplyAttr,
     ) {
-        let r = self.path_of(ino).and_then(|path| {
-            let c = self.u().cpath(&path);
-            let dir = self.dir;
+        let r = self.handle(ino).and_then(|h| {
+            let open = fh.and_then(|fh| self.file(fh).ok());
             self.change(|| {
+                let path = self.replicated_path(ino.0);
                 let mut ops = Vec::new();
-                if let Some(mode) = mode {
-                    under::chmod(&c, mode)?;
-                    ops.push(Op::Chmod {
-                        dir,
-                        path: path.clone(),
-                        mode,
-                    });
-                }
+                // Owner before mode: a chown clears set-id bits the mode may set.
                 if uid.is_some() || gid.is_some() {
-                    under::lchown(&c, uid, gid)?;
-                    ops.push(Op::Chown {
-                        dir,
-                        path: path.clone(),
-                        uid,
-                        gid,
-                    });
+                    at::chown_fd(h.as_fd_ref(), uid, gid)?;
+                    ops.extend(self.op_for(path.clone(), |dir, path| Op::Chown { dir, path, uid, gid }));
+                }
+                if let Some(mode) = mode {
+                    at::chmod_fd(h.as_fd_ref(), mode)?;
+                    ops.extend(self.op_for(path.clone(), |dir, path| Op::Chmod { dir, path, mode }));
                 }
                 if let Some(len) = size {
-                    match fh.and_then(|fh| self.file(fh).ok()) {
+                    match &open {
                         Some(f) => f.set_len(len)?,
-                        None => under::truncate(&c, len)?,
+                        None => at::file(at::reopen(h.as_fd_ref(), libc::O_WRONLY)?).set_len(len)?,
                     }
-                    ops.push(Op::Truncate {
-                        dir,
-                        path: path.clone(),
-                        len,
-                    });
+                    ops.extend(self.op_for(path.clone(), |dir, path| Op::Truncate { dir, path, len }));
                 }
                 if atime.is_some() || mtime.is_some() {
-                    under::utimens(&c, set_time(atime), set_time(mtime))?;
-                    // Send the times as they resulted here: "now" would differ on the secondary.
-                    ops.push(self.times_of(&path)?);
+                    at::utimens_fd(h.as_fd_ref(), set_time(atime), set_time(mtime))?;
+                    if let Some(p) = path.clone() {
+                        ops.push(self.times_op(&h, p)?);
+                    }
                 }
-                let m = fs::symlink_metadata(self.u().path(&path))?;
-                Ok((self.attr(&m), ops))
+                let st = at::stat_fd(h.as_fd_ref())?;
+                Ok((self.attr(ino.0, &st), ops))
             })
         });
         match r {
@@ -345,35 +388,55 @@ impl Filesystem for PassFs {
 
     fn readlink(&self, _req: &Request, ino: INodeNo, reply: ReplyData) {
         match self
-            .path_of(ino)
-            .and_then(|p| fs::read_link(self.u().path(&p)).map_err(errno))
+            .handle(ino)
+            .and_then(|h| at::readlink_fd(h.as_fd_ref()).map_err(errno))
         {
-            Ok(t) => reply.data(t.as_os_str().as_bytes()),
+            Ok(t) => reply.data(&t),
             Err(e) => reply.error(e),
         }
     }
 
     fn mkdir(&self, req: &Request, parent: INodeNo, name: &OsStr, mode: u32, umask: u32, reply: ReplyEntry) {
-        let (uid, gid) = (req.uid(), req.gid());
-        let r = self.child(parent, name).and_then(|path| {
-            self.change(|| {
-                let p = self.u().path(&path);
-                std::fs::DirBuilder::new()
-                    .mode(mode & !umask & 0o7777)
-                    .create(&p)?;
-                under::lchown(&self.u().cpath(&path), Some(uid), Some(gid))?;
-                let m = fs::symlink_metadata(&p)?;
-                let op = Op::Mkdir {
-                    dir: self.dir,
-                    path: path.clone(),
-                    mode: m.mode(),
-                    uid,
-                    gid,
-                };
-                Ok(((), vec![op]))
-            })?;
-            self.entry(path)
-        });
+        let r = self.make(
+            req,
+            parent,
+            name,
+            |pfd, cname| {
+                at::mkdir_at(pfd.as_fd_ref(), cname, mode & !umask)?;
+                at::open_at(pfd.as_fd_ref(), cname, libc::O_PATH | libc::O_DIRECTORY, 0)
+            },
+            |dir, path, st| Op::Mkdir {
+                dir,
+                path,
+                mode: st.st_mode,
+                uid: st.st_uid,
+                gid: st.st_gid,
+            },
+        );
+        match r {
+            Ok(a) => reply.entry(&self.ttl, &a, GEN),
+            Err(e) => reply.error(e),
+        }
+    }
+
+    fn symlink(&self, req: &Request, parent: INodeNo, link_name: &OsStr, target: &Path, reply: ReplyEntry) {
+        let target = target.as_os_str().as_bytes().to_vec();
+        let r = self.make(
+            req,
+            parent,
+            link_name,
+            |pfd, cname| {
+                at::symlink_at(&target, pfd.as_fd_ref(), cname)?;
+                at::open_at(pfd.as_fd_ref(), cname, libc::O_PATH, 0)
+            },
+            |dir, path, st| Op::Symlink {
+                dir,
+                path,
+                target: target.clone(),
+                uid: st.st_uid,
+                gid: st.st_gid,
+            },
+        );
         match r {
             Ok(a) => reply.entry(&self.ttl, &a, GEN),
             Err(e) => reply.error(e),
@@ -381,49 +444,11 @@ impl Filesystem for PassFs {
     }
 
     fn unlink(&self, _req: &Request, parent: INodeNo, name: &OsStr, reply: ReplyEmpty) {
-        let r = self.child(parent, name).and_then(|path| {
-            self.change(|| {
-                fs::remove_file(self.u().path(&path))?;
-                Ok(((), vec![Op::Unlink { dir: self.dir, path }]))
-            })
-        });
-        ok_or(reply, r)
+        ok_or(reply, self.remove(parent, name, false));
     }
 
     fn rmdir(&self, _req: &Request, parent: INodeNo, name: &OsStr, reply: ReplyEmpty) {
-        let r = self.child(parent, name).and_then(|path| {
-            self.change(|| {
-                fs::remove_dir(self.u().path(&path))?;
-                Ok(((), vec![Op::Rmdir { dir: self.dir, path }]))
-            })
-        });
-        ok_or(reply, r)
-    }
-
-    fn symlink(&self, req: &Request, parent: INodeNo, link_name: &OsStr, target: &Path, reply: ReplyEntry) {
-        let (uid, gid) = (req.uid(), req.gid());
-        let r = self.child(parent, link_name).and_then(|path| {
-            self.change(|| {
-                std::os::unix::fs::symlink(target, self.u().path(&path))?;
-                under::lchown(&self.u().cpath(&path), Some(uid), Some(gid))?;
-                let target = target.as_os_str().as_bytes().to_vec();
-                Ok((
-                    (),
-                    vec![Op::Symlink {
-                        dir: self.dir,
-                        path: path.clone(),
-                        target,
-                        uid,
-                        gid,
-                    }],
-                ))
-            })?;
-            self.entry(path)
-        });
-        match r {
-            Ok(a) => reply.entry(&self.ttl, &a, GEN),
-            Err(e) => reply.error(e),
-        }
+        ok_or(reply, self.remove(parent, name, true));
     }
 
     fn rename(
@@ -436,48 +461,60 @@ impl Filesystem for PassFs {
         flags: RenameFlags,
         reply: ReplyEmpty,
     ) {
-        let r = self.child(parent, name).and_then(|from| {
-            let to = self.child(newparent, newname)?;
+        let r = (|| {
+            let (pfd, npfd) = (self.handle(parent)?, self.handle(newparent)?);
+            let from = at::cname(name.as_bytes()).map_err(errno)?;
+            let to = at::cname(newname.as_bytes()).map_err(errno)?;
             self.change(|| {
-                under::rename2(&self.u().cpath(&from), &self.u().cpath(&to), flags.bits())?;
-                let op = Op::Rename {
-                    dir: self.dir,
-                    from: from.clone(),
-                    to: to.clone(),
-                    flags: flags.bits(),
+                at::rename_at(pfd.as_fd_ref(), &from, npfd.as_fd_ref(), &to, flags.bits())?;
+                let mut t = self.table();
+                let paths = (
+                    t.child_path(parent.0, name.as_bytes()),
+                    t.child_path(newparent.0, newname.as_bytes()),
+                );
+                t.renamed(
+                    (parent.0, name.as_bytes()),
+                    (newparent.0, newname.as_bytes()),
+                    flags.contains(RenameFlags::RENAME_EXCHANGE),
+                );
+                drop(t);
+                let ops = match paths {
+                    (Some(from), Some(to)) => vec![Op::Rename {
+                        dir: self.dir,
+                        from,
+                        to,
+                        flags: flags.bits(),
+                    }],
+                    // A parent without a path is a directory no name reaches: nothing there is
+                    // on the secondary.
+                    _ => Vec::new(),
                 };
-                Ok(((), vec![op]))
-            })?;
-            if flags.contains(RenameFlags::RENAME_EXCHANGE) {
-                // Three moves through a name no path can have (a component may not contain '/').
-                let tmp = RelPath::parse(b"\x01keel-exchange").expect("valid");
-                self.renamed(&from, &tmp);
-                self.renamed(&to, &from);
-                self.renamed(&tmp, &to);
-            } else {
-                self.renamed(&from, &to);
-            }
-            Ok(())
-        });
-        ok_or(reply, r)
+                Ok(((), ops))
+            })
+        })();
+        ok_or(reply, r);
     }
 
     fn link(&self, _req: &Request, ino: INodeNo, newparent: INodeNo, newname: &OsStr, reply: ReplyEntry) {
-        let r = self.path_of(ino).and_then(|from| {
-            let to = self.child(newparent, newname)?;
+        let r = (|| {
+            let (h, npfd) = (self.handle(ino)?, self.handle(newparent)?);
+            let to = at::cname(newname.as_bytes()).map_err(errno)?;
             self.change(|| {
-                fs::hard_link(self.u().path(&from), self.u().path(&to))?;
-                Ok((
-                    (),
-                    vec![Op::Link {
+                let from = self.replicated_path(ino.0);
+                at::link_fd(h.as_fd_ref(), npfd.as_fd_ref(), &to)?;
+                let fd = at::open_at(npfd.as_fd_ref(), &to, libc::O_PATH, 0)?;
+                let to_path = self.table().child_path(newparent.0, newname.as_bytes());
+                let ops = match (from, to_path) {
+                    (Some(from), Some(to)) => vec![Op::Link {
                         dir: self.dir,
-                        from: from.clone(),
-                        to: to.clone(),
+                        from,
+                        to,
                     }],
-                ))
-            })?;
-            self.entry(to)
-        });
+                    _ => Vec::new(),
+                };
+                Ok((self.enter(newparent, newname.as_bytes(), fd)?, ops))
+            })
+        })();
         match r {
             Ok(a) => reply.entry(&self.ttl, &a, GEN),
             Err(e) => reply.error(e),
@@ -487,15 +524,22 @@ impl Filesystem for PassFs {
     fn open(&self, _req: &Request, ino: INodeNo, flags: OpenFlags, reply: ReplyOpen) {
         let f = flags.0;
         let writes = f & libc::O_ACCMODE != libc::O_RDONLY || f & libc::O_TRUNC != 0;
-        let r = self.path_of(ino).and_then(|path| {
-            let open = || open_options(f).open(self.u().path(&path));
+        let r = self.handle(ino).and_then(|h| {
+            let open = || at::reopen(h.as_fd_ref(), open_flags(f)).map(at::file);
             if !writes {
                 return open().map_err(errno);
             }
             self.change(|| {
                 let file = open()?;
                 let mut ops = Vec::new();
-                self.truncate_on_open(&file, f, &path, &mut ops)?;
+                if f & libc::O_TRUNC != 0 {
+                    file.set_len(0)?;
+                    ops = self.op_for(self.replicated_path(ino.0), |dir, path| Op::Truncate {
+                        dir,
+                        path,
+                        len: 0,
+                    });
+                }
                 Ok((file, ops))
             })
         });
@@ -550,18 +594,15 @@ impl Filesystem for PassFs {
         reply: ReplyWrite,
     ) {
         let r = self.file(fh).and_then(|f| {
-            let path = self.path_of(ino)?;
             self.change(|| {
                 f.write_all_at(data, offset)?;
-                Ok((
-                    (),
-                    vec![Op::Write {
-                        dir: self.dir,
-                        path,
-                        offset,
-                        data: data.to_vec(),
-                    }],
-                ))
+                let ops = self.op_for(self.replicated_path(ino.0), |dir, path| Op::Write {
+                    dir,
+                    path,
+                    offset,
+                    data: data.to_vec(),
+                });
+                Ok(((), ops))
             })
         });
         match r {
@@ -600,40 +641,30 @@ impl Filesystem for PassFs {
             if self.repl.is_none() {
                 return Ok(());
             }
-            let path = self.path_of(ino)?;
             self.change(|| {
                 if datasync {
                     f.sync_data()?
                 } else {
                     f.sync_all()?
                 }
-                Ok((
-                    (),
-                    vec![Op::Fsync {
-                        dir: self.dir,
-                        path,
-                        datasync,
-                    }],
-                ))
+                Ok(((), vec![self.fsync_op(ino.0, datasync)]))
             })
         });
         ok_or(reply, r)
     }
 
     fn opendir(&self, _req: &Request, ino: INodeNo, _flags: OpenFlags, reply: ReplyOpen) {
-        let r = self.path_of(ino).and_then(|path| {
+        let r = self.handle(ino).and_then(|h| {
+            let fd = at::reopen(h.as_fd_ref(), libc::O_RDONLY | libc::O_DIRECTORY).map_err(errno)?;
+            let listed = at::list(fd.as_fd_ref()).map_err(errno)?;
             let mut entries = vec![
                 (ino.0, FileType::Directory, b".".to_vec()),
-                (INodeNo::ROOT.0, FileType::Directory, b"..".to_vec()),
+                (ROOT, FileType::Directory, b"..".to_vec()),
             ];
-            for e in fs::read_dir(self.u().path(&path)).map_err(errno)? {
-                let e = e.map_err(errno)?;
-                let Ok(m) = e.metadata() else { continue };
-                entries.push((
-                    self.fuse_ino(m.ino()),
-                    file_type(&m),
-                    e.file_name().as_bytes().to_vec(),
-                ));
+            let dev = at::stat_fd(fd.as_fd_ref()).map_err(errno)?.st_dev;
+            let t = self.table();
+            for e in listed {
+                entries.push((t.number_of((dev, e.ino)), entry_type(e.kind), e.name));
             }
             Ok(entries)
         });
@@ -672,14 +703,22 @@ impl Filesystem for PassFs {
         reply.ok();
     }
 
-    fn fsyncdir(&self, _req: &Request, _ino: INodeNo, _fh: FileHandle, _datasync: bool, reply: ReplyEmpty) {
-        reply.ok();
+    fn fsyncdir(&self, _req: &Request, ino: INodeNo, _fh: FileHandle, datasync: bool, reply: ReplyEmpty) {
+        if self.repl.is_none() {
+            return reply.ok();
+        }
+        let r = self.handle(ino).and_then(|h| {
+            self.change(|| {
+                at::file(at::reopen(h.as_fd_ref(), libc::O_RDONLY | libc::O_DIRECTORY)?).sync_all()?;
+                Ok(((), vec![self.fsync_op(ino.0, datasync)]))
+            })
+        });
+        ok_or(reply, r)
     }
 
     fn statfs(&self, _req: &Request, _ino: INodeNo, reply: ReplyStatfs) {
-        let c = self.u().cpath(&RelPath::root());
         let mut s: libc::statvfs = unsafe { std::mem::zeroed() };
-        if unsafe { libc::statvfs(c.as_ptr(), &mut s) } < 0 {
+        if unsafe { libc::fstatvfs(self.u().fd().as_raw_fd(), &mut s) } < 0 {
             return reply.error(errno(io::Error::last_os_error()));
         }
         reply.statfs(
@@ -710,38 +749,75 @@ impl Filesystem for PassFs {
         reply: ReplyCreate,
     ) {
         let (uid, gid) = (req.uid(), req.gid());
-        let r = self.child(parent, name).and_then(|path| {
-            let file = self.change(|| {
-                let p = self.u().path(&path);
-                let existed = fs::symlink_metadata(&p).is_ok();
-                let mut o = open_options(flags);
-                o.create(true).mode(mode & !umask & 0o7777);
+        let r = (|| {
+            let pfd = self.handle(parent)?;
+            let cname = at::cname(name.as_bytes()).map_err(errno)?;
+            self.change(|| {
+                let existed = at::stat_at(pfd.as_fd_ref(), &cname).is_ok();
+                let mut o = open_flags(flags) | libc::O_CREAT;
                 if flags & libc::O_EXCL != 0 {
-                    o.create_new(true);
+                    o |= libc::O_EXCL;
                 }
-                let file = o.open(&p)?;
+                let fd = at::open_at(pfd.as_fd_ref(), &cname, o, mode & !umask & 0o7777)?;
+                let file = at::file(fd);
+                let handle = at::reopen(std::os::fd::AsFd::as_fd(&file), libc::O_PATH)?;
+                let path = self.table().child_path(parent.0, name.as_bytes());
                 let mut ops = Vec::new();
                 if !existed {
-                    under::lchown(&self.u().cpath(&path), Some(uid), Some(gid))?;
-                    let m = file.metadata()?;
-                    ops.push(Op::Create {
-                        dir: self.dir,
-                        path: path.clone(),
-                        mode: m.mode(),
+                    at::chown_fd(handle.as_fd_ref(), Some(uid), Some(gid))?;
+                    let st = at::stat_fd(handle.as_fd_ref())?;
+                    ops.extend(self.op_for(path.clone(), |dir, path| Op::Create {
+                        dir,
+                        path,
+                        mode: st.st_mode,
                         uid,
                         gid,
-                    });
+                    }));
+                } else if flags & libc::O_TRUNC != 0 {
+                    file.set_len(0)?;
+                    ops.extend(self.op_for(path, |dir, path| Op::Truncate { dir, path, len: 0 }));
                 }
-                self.truncate_on_open(&file, flags, &path, &mut ops)?;
-                Ok((file, ops))
-            })?;
-            Ok((self.entry(path)?, file))
-        });
+                Ok(((self.enter(parent, name.as_bytes(), handle)?, file), ops))
+            })
+        })();
         match r {
             Ok((attr, file)) => {
                 reply.created(&self.ttl, &attr, GEN, self.add_file(file), FopenFlags::empty())
             }
             Err(e) => reply.error(e),
+        }
+    }
+}
+
+impl PassFs {
+    /// unlink or rmdir of `parent/name`.
+    fn remove(&self, parent: INodeNo, name: &OsStr, dir: bool) -> Res<()> {
+        let pfd = self.handle(parent)?;
+        let cname = at::cname(name.as_bytes()).map_err(errno)?;
+        self.change(|| {
+            at::unlink_at(pfd.as_fd_ref(), &cname, dir)?;
+            let mut t = self.table();
+            let path = t.child_path(parent.0, name.as_bytes());
+            t.unlinked(parent.0, name.as_bytes());
+            drop(t);
+            let ops = self.op_for(path, |d, path| {
+                if dir {
+                    Op::Rmdir { dir: d, path }
+                } else {
+                    Op::Unlink { dir: d, path }
+                }
+            });
+            Ok(((), ops))
+        })
+    }
+
+    /// The secondary's fsync for an application's fsync of `ino`: that file where it has a name,
+    /// else the directory itself (which makes everything before it durable there too).
+    fn fsync_op(&self, ino: u64, datasync: bool) -> Op {
+        Op::Fsync {
+            dir: self.dir,
+            path: self.replicated_path(ino).unwrap_or_else(RelPath::root),
+            datasync,
         }
     }
 }

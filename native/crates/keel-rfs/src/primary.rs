@@ -10,10 +10,17 @@ use crate::events::Events;
 use crate::link::Link;
 use crate::under::Underlying;
 use keel_repl::op::Ack;
-use keel_repl::Op;
-use std::net::TcpListener;
+use keel_repl::{Binding, Op};
+use std::net::{TcpListener, TcpStream};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
+
+/// Handshakes under way at once: a few slow or hostile clients cannot keep a secondary out, and
+/// a flood of them cannot exhaust the daemon's threads.
+const MAX_HANDSHAKES: usize = 8;
+/// At most one line about refused connections per this time (with the count of the others).
+const REFUSAL_LOG_EVERY: Duration = Duration::from_secs(10);
 
 #[derive(Default)]
 pub struct LinkState {
@@ -30,12 +37,47 @@ pub struct LinkState {
     last_sent: Option<Instant>,
 }
 
+enum OpKind {
+    Question,
+    Change,
+}
+
 pub struct Replicator {
     state: Mutex<LinkState>,
     pub(crate) dirs: Arc<Vec<Underlying>>,
     pub(crate) events: Events,
     key: Vec<u8>,
+    binding: Binding,
     ack_timeout: Duration,
+    handshakes: AtomicUsize,
+    refusals: Mutex<Refusals>,
+}
+
+/// Refused connections, logged at most once per [`REFUSAL_LOG_EVERY`].
+#[derive(Default)]
+struct Refusals {
+    last_logged: Option<Instant>,
+    unlogged: u64,
+}
+
+impl Refusals {
+    fn refused(&mut self, from: &str, why: &str) {
+        let now = Instant::now();
+        if self
+            .last_logged
+            .is_some_and(|t| now.duration_since(t) < REFUSAL_LOG_EVERY)
+        {
+            self.unlogged += 1;
+            return;
+        }
+        let more = match self.unlogged {
+            0 => String::new(),
+            n => format!(" ({n} more refused since the last report)"),
+        };
+        eprintln!("keel-rfsd: refused a replication connection from {from}: {why}{more}");
+        self.last_logged = Some(now);
+        self.unlogged = 0;
+    }
 }
 
 /// The replication lock, held.
@@ -54,9 +96,16 @@ impl Repl<'_> {
             self.st.resweep = true;
         }
         self.st.last_sent = Some(Instant::now());
+        let op_kind = if matches!(op, Op::StatFile { .. }) {
+            OpKind::Question
+        } else {
+            OpKind::Change
+        };
         let link = self.st.link.as_mut()?;
         match link.call(op) {
             Ok(ack) if ack.errno == 0 => Some(ack),
+            // A reintegration's question (is the file there, as what?) may have any answer.
+            Ok(ack) if matches!(op_kind, OpKind::Question) => Some(ack),
             Ok(ack) if self.st.syncing => {
                 self.st.resweep = true;
                 Some(ack)
@@ -110,6 +159,7 @@ impl Replicator {
         dirs: Arc<Vec<Underlying>>,
         events: Events,
         key: Vec<u8>,
+        binding: Binding,
         ack_timeout: Duration,
     ) -> Replicator {
         Replicator {
@@ -117,8 +167,18 @@ impl Replicator {
             dirs,
             events,
             key,
+            binding,
             ack_timeout,
+            handshakes: AtomicUsize::new(0),
+            refusals: Mutex::new(Refusals::default()),
         }
+    }
+
+    fn refused(&self, from: &str, why: &str) {
+        self.refusals
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .refused(from, why);
     }
 
     pub fn lock(&self) -> Repl<'_> {
@@ -146,31 +206,49 @@ impl Replicator {
         }
     }
 
-    /// Accepts secondaries for ever; each one that proves the cluster key replaces the current
-    /// link and is reintegrated.
+    /// Accepts secondaries for ever, each handshake in a thread of its own (at most
+    /// [`MAX_HANDSHAKES`] at once); each secondary that proves the cluster key and serves this
+    /// module, node pair and directory set replaces the current link and is reintegrated.
     pub fn serve(self: Arc<Self>, listener: TcpListener) {
         for conn in listener.incoming() {
             let Ok(stream) = conn else { continue };
-            let from = stream.peer_addr().map(|a| a.to_string()).unwrap_or_default();
-            match Link::accept(stream, &self.key, self.ack_timeout) {
-                Ok(_) if self.lock().closed() => return,
-                Ok((link, full)) => {
-                    let peer = link.peer();
-                    let generation = {
-                        let mut r = self.lock();
-                        if let Some(old) = r.st.link.replace(link) {
-                            old.shutdown();
-                        }
-                        r.st.syncing = true;
-                        r.st.resweep = false;
-                        r.st.generation += 1;
-                        r.st.generation
-                    };
-                    self.events.connected(&peer);
-                    crate::sync::reintegrate(&self, generation, full);
-                }
-                Err(e) => eprintln!("keel-rfsd: refused a replication connection from {from}: {e}"),
+            if self.lock().closed() {
+                return;
             }
+            let from = stream.peer_addr().map(|a| a.to_string()).unwrap_or_default();
+            if self.handshakes.fetch_add(1, Ordering::SeqCst) >= MAX_HANDSHAKES {
+                self.handshakes.fetch_sub(1, Ordering::SeqCst);
+                self.refused(&from, "too many handshakes under way");
+                continue;
+            }
+            let me = self.clone();
+            std::thread::spawn(move || me.join(stream, &from));
         }
+    }
+
+    fn join(&self, stream: TcpStream, from: &str) {
+        let accepted = Link::accept(stream, &self.key, &self.binding, self.ack_timeout);
+        self.handshakes.fetch_sub(1, Ordering::SeqCst);
+        let (link, full) = match accepted {
+            Ok(joined) => joined,
+            Err(e) => return self.refused(from, &e.to_string()),
+        };
+        let peer = link.peer();
+        let generation = {
+            let mut r = self.lock();
+            if r.closed() {
+                link.shutdown();
+                return;
+            }
+            if let Some(old) = r.st.link.replace(link) {
+                old.shutdown();
+            }
+            r.st.syncing = true;
+            r.st.resweep = false;
+            r.st.generation += 1;
+            r.st.generation
+        };
+        self.events.connected(&peer);
+        crate::sync::reintegrate(self, generation, full);
     }
 }

@@ -1,16 +1,18 @@
 //! The secondary side: joins the primary, applies what it sends, acknowledges.
 //!
 //! With `async="second"` (the default) a live operation is acknowledged on receipt and applied
-//! after, as SafeKit does; with `async="none"` it is applied first. During a reintegration every
-//! operation is applied before its ack, because the primary needs to know what did not apply.
-//! An operation that fails once acknowledged leaves this copy out of date: the link is dropped
-//! and the next one reintegrates.
+//! after, as SafeKit does; with `async="none"` it is applied first. An application's fsync is
+//! acknowledged in both modes only once it and everything before it are applied and durable here
+//! (docs/decisions/0012). During a reintegration every operation is applied before its ack,
+//! because the primary needs to know what did not apply. An operation that fails once
+//! acknowledged leaves this copy behind: the daemon says so at once (`behind`), drops the link,
+//! and the next link reintegrates.
 
 use crate::apply::{ack, Applier};
 use crate::events::Events;
 use crate::link::Link;
 use crate::under::Underlying;
-use keel_repl::{Message, Op};
+use keel_repl::{Binding, Message, Op};
 use std::io;
 use std::net::{SocketAddr, TcpStream};
 use std::sync::Arc;
@@ -19,6 +21,7 @@ use std::time::{Duration, Instant};
 pub struct SecondaryOptions {
     pub primary: SocketAddr,
     pub key: Vec<u8>,
+    pub binding: Binding,
     pub full: bool,
     pub ack_on_receipt: bool,
     pub timeout: Duration,
@@ -33,7 +36,7 @@ pub fn run(dirs: Arc<Vec<Underlying>>, o: SecondaryOptions, events: Events) -> !
     let mut last_error = String::new();
     loop {
         let joined = TcpStream::connect_timeout(&o.primary, o.timeout)
-            .and_then(|s| Link::connect(s, &o.key, full, o.timeout));
+            .and_then(|s| Link::connect(s, &o.key, &o.binding, full, o.timeout));
         match joined {
             Ok(mut link) => {
                 last_error.clear();
@@ -83,20 +86,28 @@ fn serve(link: &mut Link, applier: &mut Applier, o: &SecondaryOptions, events: &
             Op::SyncEnd { .. } => syncing = false,
             _ => {}
         }
-        if o.ack_on_receipt && !syncing && !matches!(op, Op::SyncEnd { .. } | Op::StatFile { .. } | Op::Bye) {
-            link.send(&Message::Ack(ack(
-                seq,
-                &Ok((0, keel_repl::op::Time { sec: 0, nsec: 0 })),
-            )))?;
-            applier
-                .apply(&op)
-                .map_err(|e| io::Error::new(e.kind(), format!("could not apply {}: {e}", name(&op))))?;
+        let on_receipt = !matches!(
+            op,
+            Op::SyncEnd { .. } | Op::StatFile { .. } | Op::Bye | Op::Fsync { .. }
+        );
+        if o.ack_on_receipt && !syncing && on_receipt {
+            link.send(&Message::Ack(keel_repl::Ack::ok(seq)))?;
+            if let Err(e) = applier.apply(&op) {
+                // Acknowledged, yet not here: this copy lacks a write the application was told
+                // was replicated. Say it before anything else.
+                let why = format!("could not apply {} it had acknowledged: {e}", name(&op));
+                events.behind(&why);
+                return Err(io::Error::new(e.kind(), why));
+            }
         } else {
             let r = applier.apply(&op);
             link.send(&Message::Ack(ack(seq, &r)))?;
             match r {
                 Err(e) if !syncing => {
-                    return Err(io::Error::other(format!("could not apply {}: {e}", name(&op))))
+                    // The primary drops the link on this answer and goes on: this copy is behind.
+                    let why = format!("could not apply {}: {e}", name(&op));
+                    events.behind(&why);
+                    return Err(io::Error::other(why));
                 }
                 _ => {}
             }
@@ -138,13 +149,21 @@ fn name(op: &Op) -> &'static str {
 }
 
 /// SafeKit's synctimestamp: when this copy was last complete (milliseconds since the epoch).
+/// Written to a new file, flushed, renamed over the old one, and the directory flushed: after a
+/// crash it holds either the old time or the new one, never nothing.
 fn record_sync(state_dir: &std::path::Path) {
     let now = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .unwrap_or_default();
     let tmp = state_dir.join("synctimestamp.tmp");
-    let done = std::fs::write(&tmp, format!("{}\n", now.as_millis()))
-        .and_then(|_| std::fs::rename(&tmp, state_dir.join("synctimestamp")));
+    let done = std::fs::File::create(&tmp)
+        .and_then(|mut f| {
+            use std::io::Write;
+            writeln!(f, "{}", now.as_millis())?;
+            f.sync_all()
+        })
+        .and_then(|_| std::fs::rename(&tmp, state_dir.join("synctimestamp")))
+        .and_then(|_| std::fs::File::open(state_dir)?.sync_all());
     if let Err(e) = done {
         eprintln!(
             "keel-rfsd: cannot record the synchronisation time in {}: {e}",

@@ -1,23 +1,26 @@
 //! The real directory underneath a mount.
 //!
 //! The daemon opens each replicated directory *before* mounting over it and from then on reaches
-//! its files only through `/proc/self/fd/<fd>/<relative path>`: the kernel resolves that link to
-//! the directory the descriptor was opened on, not to the mount on top of it. So the primary's
-//! FUSE layer and the secondary's applier see the real files, and nothing the daemon does ever
-//! re-enters its own mount.
+//! its files only through that descriptor: the kernel resolves names relative to it in the real
+//! directory, not in the mount on top of it, so nothing the daemon does re-enters its own mount.
+//!
+//! A path that came from the network, or from a walk of a tree an unprivileged user can change
+//! under our feet, is resolved with `openat2(RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS |
+//! RESOLVE_NO_MAGICLINKS)`: it cannot leave the directory, and no symbolic link is followed on
+//! the way, not even as its last component (an `O_PATH` open then gives the link itself).
 
+use crate::at::{self, FdRef};
 use keel_repl::RelPath;
-use std::ffi::{CString, OsString};
-use std::fs::File;
+use std::ffi::CString;
 use std::io;
-use std::os::fd::AsRawFd;
-use std::os::unix::ffi::OsStringExt;
-use std::path::{Path, PathBuf};
+use std::os::fd::{AsRawFd, BorrowedFd, FromRawFd, OwnedFd};
+use std::path::Path;
 
 pub struct Underlying {
-    dir: File,
-    prefix: Vec<u8>,
+    dir: OwnedFd,
 }
+
+const RESOLVE: u64 = libc::RESOLVE_BENEATH | libc::RESOLVE_NO_SYMLINKS | libc::RESOLVE_NO_MAGICLINKS;
 
 impl Underlying {
     pub fn open(dir: &Path) -> io::Result<Underlying> {
@@ -29,92 +32,67 @@ impl Underlying {
             ));
         }
         // A read-only descriptor (not O_PATH) so syncfs() works on it too.
-        let dir = File::open(dir)?;
-        let prefix = format!("/proc/self/fd/{}", dir.as_raw_fd()).into_bytes();
-        Ok(Underlying { dir, prefix })
+        let dir = OwnedFd::from(std::fs::File::open(dir)?);
+        Ok(Underlying { dir })
     }
 
-    pub fn path(&self, rel: &RelPath) -> PathBuf {
-        PathBuf::from(OsString::from_vec(self.bytes(rel)))
+    pub fn fd(&self) -> BorrowedFd<'_> {
+        self.dir.as_fd_ref()
     }
 
-    pub fn cpath(&self, rel: &RelPath) -> CString {
-        CString::new(self.bytes(rel)).expect("RelPath has no NUL")
+    /// Opens `rel` beneath the directory, following no symbolic link; `O_NOFOLLOW` is implied.
+    pub fn open_at(&self, rel: &RelPath, flags: i32, mode: u32) -> io::Result<OwnedFd> {
+        let path = if rel.is_root() {
+            c".".to_owned()
+        } else {
+            at::cname(rel.as_bytes())?
+        };
+        let mut how: libc::open_how = unsafe { std::mem::zeroed() };
+        how.flags = (flags | libc::O_NOFOLLOW | libc::O_CLOEXEC) as u64;
+        if flags & (libc::O_CREAT | libc::O_TMPFILE) != 0 {
+            how.mode = mode as u64;
+        }
+        how.resolve = RESOLVE;
+        let rc = unsafe {
+            libc::syscall(
+                libc::SYS_openat2,
+                self.dir.as_raw_fd(),
+                path.as_ptr(),
+                &how as *const libc::open_how,
+                std::mem::size_of::<libc::open_how>(),
+            )
+        };
+        if rc < 0 {
+            return Err(io::Error::last_os_error());
+        }
+        Ok(unsafe { OwnedFd::from_raw_fd(rc as i32) })
     }
 
-    fn bytes(&self, rel: &RelPath) -> Vec<u8> {
-        let mut v = self.prefix.clone();
-        v.push(b'/');
-        // The directory itself is "<fd link>/.": lstat() of the bare link would describe the
-        // link, not the directory.
-        v.extend_from_slice(if rel.is_root() { b"." } else { rel.as_bytes() });
-        v
+    /// The directory holding `rel` (an `O_PATH` descriptor, resolved as [`Self::open_at`]) and
+    /// the last component's name. The replicated directory itself has no parent here.
+    pub fn parent(&self, rel: &RelPath) -> io::Result<(OwnedFd, CString)> {
+        let bytes = rel.as_bytes();
+        if rel.is_root() {
+            return Err(io::Error::from_raw_os_error(libc::EINVAL));
+        }
+        let (dir, name) = match bytes.iter().rposition(|b| *b == b'/') {
+            Some(i) => (
+                RelPath::parse(&bytes[..i]).map_err(|_| io::Error::from_raw_os_error(libc::EINVAL))?,
+                &bytes[i + 1..],
+            ),
+            None => (RelPath::root(), bytes),
+        };
+        let fd = self.open_at(&dir, libc::O_PATH | libc::O_DIRECTORY, 0)?;
+        Ok((fd, at::cname(name)?))
+    }
+
+    /// lstat of `rel`.
+    pub fn stat(&self, rel: &RelPath) -> io::Result<libc::stat> {
+        at::stat_fd(self.open_at(rel, libc::O_PATH, 0)?.as_fd_ref())
     }
 
     /// Flushes the whole file system holding the directory to disk.
     pub fn syncfs(&self) -> io::Result<()> {
-        check(unsafe { libc::syncfs(self.dir.as_raw_fd()) })
+        at::check(unsafe { libc::syncfs(self.dir.as_raw_fd()) })
     }
-}
-
-pub fn check(rc: libc::c_int) -> io::Result<()> {
-    if rc < 0 {
-        Err(io::Error::last_os_error())
-    } else {
-        Ok(())
-    }
-}
-
-/// lchown; `None` leaves the id unchanged.
-pub fn lchown(path: &CString, uid: Option<u32>, gid: Option<u32>) -> io::Result<()> {
-    check(unsafe { libc::lchown(path.as_ptr(), uid.unwrap_or(u32::MAX), gid.unwrap_or(u32::MAX)) })
-}
-
-pub fn chmod(path: &CString, mode: u32) -> io::Result<()> {
-    check(unsafe { libc::chmod(path.as_ptr(), (mode & 0o7777) as libc::mode_t) })
-}
-
-pub fn truncate(path: &CString, len: u64) -> io::Result<()> {
-    check(unsafe { libc::truncate(path.as_ptr(), len as libc::off_t) })
-}
-
-/// A time for utimensat: a value, "now", or "leave it".
-#[derive(Clone, Copy)]
-pub enum SetTime {
-    At(i64, u32),
-    Now,
-    Omit,
-}
-
-fn timespec(t: SetTime) -> libc::timespec {
-    match t {
-        SetTime::At(sec, nsec) => libc::timespec {
-            tv_sec: sec,
-            tv_nsec: nsec as i64,
-        },
-        SetTime::Now => libc::timespec {
-            tv_sec: 0,
-            tv_nsec: libc::UTIME_NOW,
-        },
-        SetTime::Omit => libc::timespec {
-            tv_sec: 0,
-            tv_nsec: libc::UTIME_OMIT,
-        },
-    }
-}
-
-pub fn utimens(path: &CString, atime: SetTime, mtime: SetTime) -> io::Result<()> {
-    let ts = [timespec(atime), timespec(mtime)];
-    check(unsafe {
-        libc::utimensat(
-            libc::AT_FDCWD,
-            path.as_ptr(),
-            ts.as_ptr(),
-            libc::AT_SYMLINK_NOFOLLOW,
-        )
-    })
-}
-
-pub fn rename2(from: &CString, to: &CString, flags: u32) -> io::Result<()> {
-    check(unsafe { libc::renameat2(libc::AT_FDCWD, from.as_ptr(), libc::AT_FDCWD, to.as_ptr(), flags) })
 }

@@ -42,6 +42,6 @@ fn a_full_reintegration_makes_the_secondary_an_exact_copy() {
         .trim()
         .parse::<u64>()
         .is_ok());
-    let refused = fs::write(t.s().join("app/conf"), b"changed on the secondary").unwrap_err();
+    let refused = fs::write(s.view(&t.p()).join("app/conf"), b"changed on the secondary").unwrap_err();
     assert_eq!(refused.raw_os_error(), Some(libc::EROFS));
 }

@@ -11,7 +11,7 @@ fn the_daemon_unmounts_and_exits_when_its_parent_is_killed() {
     let t = Scratch::new("parent-dies");
     let daemon = env!("CARGO_BIN_EXE_keel-rfsd");
     let script = format!(
-        "{daemon} --role primary --dir {} --listen 127.0.0.1:{} --key-file {} --state-dir {} & echo $!; wait",
+        "{daemon} --role primary --module mirror --node node1 --peer node2 --dir {} --listen 127.0.0.1:{} --key-file {} --state-dir {} & echo $!; wait",
         t.p().display(),
         free_port(),
         t.key().display(),

@@ -48,6 +48,12 @@ impl Scratch {
         Daemon::start(&[
             "--role",
             "primary",
+            "--module",
+            "mirror",
+            "--node",
+            "node1",
+            "--peer",
+            "node2",
             "--dir",
             s(&self.p()),
             "--listen",
@@ -60,28 +66,50 @@ impl Scratch {
             TIMEOUT_MS,
         ])
     }
+    /// A secondary as on its own node: in a mount namespace of its own, where its directory (the
+    /// scratch "s") is at the primary's path, since the link binds the directory set. Outside that
+    /// namespace, "s" is its bare copy; [`Daemon::view`] shows its mount.
     pub fn secondary(&self, port: u16, full: bool) -> Daemon {
+        let daemon = env!("CARGO_BIN_EXE_keel-rfsd");
+        let (dir, mounted_at) = (s(&self.s()).to_string(), s(&self.p()).to_string());
         let mut args = vec![
+            "--mount",
+            "--propagation",
+            "private",
+            "sh",
+            "-c",
+            // The primary's mount is copied into the new namespace: take it away first.
+            "while mountpoint -q \"$2\"; do umount -l \"$2\" || exit 1; done; \
+             mount --bind \"$1\" \"$2\" && shift 2 && exec \"$@\"",
+            "sh",
+            &dir,
+            &mounted_at,
+            daemon,
             "--role",
             "secondary",
+            "--module",
+            "mirror",
+            "--node",
+            "node2",
+            "--peer",
+            "node1",
             "--dir",
-            s(&self.s()),
+            &mounted_at,
             "--connect",
-            &format!("127.0.0.1:{port}"),
-            "--key-file",
-            s(&self.key()),
-            "--state-dir",
-            s(&self.root.join("s-state")),
-            "--timeout-ms",
-            TIMEOUT_MS,
         ]
         .into_iter()
         .map(String::from)
         .collect::<Vec<_>>();
+        args.push(format!("127.0.0.1:{port}"));
+        for a in ["--key-file", s(&self.key()), "--state-dir"] {
+            args.push(a.into());
+        }
+        args.push(s(&self.root.join("s-state")).into());
+        args.extend(["--timeout-ms".into(), TIMEOUT_MS.into()]);
         if full {
             args.push("--full".into());
         }
-        Daemon::start(&args.iter().map(String::as_str).collect::<Vec<_>>())
+        Daemon::spawn("unshare", &args.iter().map(String::as_str).collect::<Vec<_>>())
     }
 }
 
@@ -134,7 +162,11 @@ pub struct Daemon {
 
 impl Daemon {
     pub fn start(args: &[&str]) -> Daemon {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_keel-rfsd"))
+        Daemon::spawn(env!("CARGO_BIN_EXE_keel-rfsd"), args)
+    }
+
+    pub fn spawn(program: &str, args: &[&str]) -> Daemon {
+        let mut child = Command::new(program)
             .args(args)
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
@@ -201,6 +233,17 @@ impl Daemon {
 
     pub fn stderr(&self) -> String {
         self.stderr.lock().unwrap().clone()
+    }
+
+    /// `path` as this daemon's mount namespace shows it.
+    pub fn view(&self, path: &Path) -> PathBuf {
+        PathBuf::from(format!("/proc/{}/root", self.pid())).join(path.strip_prefix("/").unwrap())
+    }
+
+    /// Whether `dir` is a mount point in this daemon's namespace.
+    pub fn has_mount(&self, dir: &Path) -> bool {
+        let info = fs::read_to_string(format!("/proc/{}/mountinfo", self.pid())).unwrap_or_default();
+        info.lines().any(|l| l.split(' ').nth(4) == dir.to_str())
     }
 
     pub fn pid(&self) -> i32 {
