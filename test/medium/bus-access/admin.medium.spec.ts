@@ -1,0 +1,27 @@
+// The admin credential: the module engine serves commands from every caller, drives rfs, hears
+// heartbeat views, rfs events, resource requests, log lines and presence; publishes states,
+// resource changes and log lines. It can neither fake rfs events nor heartbeat views.
+import { describeRoleAccess } from './role-access';
+
+describeRoleAccess('admin', {
+  publish: ['keel.v1.m.state', 'keel.v1.m.resource.changed', 'keel.v1.m.log', 'keel.v1.m.rfs.cmd'],
+  subscribe: [
+    'keel.v1.m.cmd.cli',
+    'keel.v1.m.cmd.api',
+    'keel.v1.m.heartbeat.view',
+    'keel.v1.m.rfs.event',
+    'keel.v1.m.resource.set',
+    'keel.v1.m.log',
+    'keel.v1.node.services',
+    '_INBOX.admin.x',
+  ],
+  patterns: [
+    'keel.v1.m.cmd.*',
+    'keel.v1.*.heartbeat.view',
+    'keel.v1.*.rfs.event',
+    'keel.v1.*.resource.set',
+    'keel.v1.*.log',
+  ],
+  serves: ['keel.v1.m.cmd.cli', 'keel.v1.m.cmd.api'],
+  requests: ['keel.v1.m.rfs.cmd'],
+});

@@ -1,0 +1,10 @@
+// The rfs credential: serves admin's replication requests, publishes what the daemons report,
+// resource requests and its presence. It cannot send commands or fake heartbeat views.
+import { describeRoleAccess } from './role-access';
+
+describeRoleAccess('rfs', {
+  publish: ['keel.v1.m.rfs.event', 'keel.v1.m.resource.set', 'keel.v1.node.services'],
+  subscribe: ['keel.v1.m.rfs.cmd'],
+  patterns: ['keel.v1.*.rfs.cmd'],
+  serves: ['keel.v1.m.rfs.cmd'],
+});
