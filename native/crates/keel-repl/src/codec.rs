@@ -66,6 +66,9 @@ pub fn encode(m: &Message) -> Vec<u8> {
             w.time(a.mtime);
             w.u64(a.nlink);
             w.u64(a.ino);
+            w.u32(a.mode);
+            w.u32(a.uid);
+            w.u32(a.gid);
         }
         Message::Op(op) => encode_op(&mut w, op),
     }
@@ -192,6 +195,9 @@ pub fn decode(buf: &[u8]) -> Result<Message, DecodeError> {
             mtime: r.time()?,
             nlink: r.u64()?,
             ino: r.u64()?,
+            mode: r.u32()?,
+            uid: r.u32()?,
+            gid: r.u32()?,
         }),
         tag::SYNC_BEGIN => Message::Op(Op::SyncBegin { full: r.u8()? != 0 }),
         tag::SYNC_END => Message::Op(Op::SyncEnd {
@@ -489,6 +495,9 @@ mod tests {
                 mtime: Time { sec: 1, nsec: 2 },
                 nlink: 3,
                 ino: 1 << 50,
+                mode: 0o104755,
+                uid: 1000,
+                gid: 100,
             }),
         ]
     }

@@ -139,12 +139,16 @@ pub struct Ack {
     pub seq: u64,
     /// 0, or the errno the operation failed with on the secondary.
     pub errno: i32,
-    /// For `StatFile`: size, modification time, link count and inode number of the secondary's
-    /// copy (the inode tells a reintegration whether two names are already one file there).
+    /// For `StatFile`: size, modification time, link count, inode number, mode and owner of the
+    /// secondary's copy (the inode tells a reintegration whether two names are already one file
+    /// there; mode and owner whether a chmod or chown made while it was away is missing).
     pub size: u64,
     pub mtime: Time,
     pub nlink: u64,
     pub ino: u64,
+    pub mode: u32,
+    pub uid: u32,
+    pub gid: u32,
 }
 
 impl Ack {
@@ -161,6 +165,9 @@ impl Ack {
             mtime: Time { sec: 0, nsec: 0 },
             nlink: 0,
             ino: 0,
+            mode: 0,
+            uid: 0,
+            gid: 0,
         }
     }
 }

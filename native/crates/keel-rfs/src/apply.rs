@@ -192,6 +192,9 @@ impl Applier {
                     },
                     nlink: st.st_nlink as u64,
                     ino: st.st_ino,
+                    mode: st.st_mode,
+                    uid: st.st_uid,
+                    gid: st.st_gid,
                     ..Ack::ok(0)
                 })
             }

@@ -260,6 +260,23 @@ impl<'a> Walk<'a> {
                         && a.mtime == mtime(&st)
                         && a.nlink == st.st_nlink
                     {
+                        // Same data; a chmod or chown made while the secondary was away changes
+                        // no modification time: send those alone.
+                        if (a.uid, a.gid) != (st.st_uid, st.st_gid) {
+                            l.send(Op::Chown {
+                                dir: d,
+                                path: path.clone(),
+                                uid: Some(st.st_uid),
+                                gid: Some(st.st_gid),
+                            });
+                        }
+                        if a.mode != st.st_mode || (a.uid, a.gid) != (st.st_uid, st.st_gid) {
+                            l.send(Op::Chmod {
+                                dir: d,
+                                path: path.clone(),
+                                mode: st.st_mode,
+                            });
+                        }
                         if several {
                             self.remember(d, key, path, a.ino);
                         }

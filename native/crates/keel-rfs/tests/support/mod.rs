@@ -15,8 +15,12 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 pub const WAIT: Duration = Duration::from_secs(20);
-/// The link's liveness timeout, the same on both sides (apps/rfs passes the heartbeat timeout).
-pub const TIMEOUT_MS: &str = "2000";
+/// The link's timeout, the same on both sides: what apps/rfs gives the lab's and the sample's
+/// modules (their heartbeat timeout of 1 s, raised to the 5 s floor; apps/rfs/src/core/plan.ts).
+pub const TIMEOUT_MS: &str = "5000";
+
+/// How a secondary's namespace shows the scratch "s" at the primary's path.
+const BIND: &str = "mount --bind \"$1\" \"$2\"";
 
 pub struct Scratch {
     pub root: PathBuf,
@@ -70,17 +74,35 @@ impl Scratch {
     /// scratch "s") is at the primary's path, since the link binds the directory set. Outside that
     /// namespace, "s" is its bare copy; [`Daemon::view`] shows its mount.
     pub fn secondary(&self, port: u16, full: bool) -> Daemon {
+        self.secondary_on(port, full, BIND)
+    }
+
+    /// A secondary that believes it replicates `module`.
+    pub fn secondary_of(&self, port: u16, module: &str) -> Daemon {
+        self.secondary_with(port, false, BIND, module)
+    }
+
+    /// A secondary whose directory is what `prepare` mounts at the primary's path ("$2"; "$1" is
+    /// the scratch "s"), e.g. a small tmpfs to fill its disk.
+    pub fn secondary_on(&self, port: u16, full: bool, prepare: &str) -> Daemon {
+        self.secondary_with(port, full, prepare, "mirror")
+    }
+
+    fn secondary_with(&self, port: u16, full: bool, prepare: &str, module: &str) -> Daemon {
         let daemon = env!("CARGO_BIN_EXE_keel-rfsd");
         let (dir, mounted_at) = (s(&self.s()).to_string(), s(&self.p()).to_string());
+        // The primary's mount is copied into the new namespace: take it away first.
+        let script = format!(
+            "while mountpoint -q \"$2\"; do umount -l \"$2\" || exit 1; done; \
+             {prepare} && shift 2 && exec \"$@\""
+        );
         let mut args = vec![
             "--mount",
             "--propagation",
             "private",
             "sh",
             "-c",
-            // The primary's mount is copied into the new namespace: take it away first.
-            "while mountpoint -q \"$2\"; do umount -l \"$2\" || exit 1; done; \
-             mount --bind \"$1\" \"$2\" && shift 2 && exec \"$@\"",
+            &script,
             "sh",
             &dir,
             &mounted_at,
@@ -88,7 +110,7 @@ impl Scratch {
             "--role",
             "secondary",
             "--module",
-            "mirror",
+            module,
             "--node",
             "node2",
             "--peer",
@@ -328,4 +350,159 @@ fn walk(root: &Path, dir: &Path, out: &mut BTreeMap<String, Entry>, mtimes: bool
             out.insert(rel, ('f', mode, fs::read(&p).unwrap(), mtime));
         }
     }
+}
+
+/// Everything that must be equal on both nodes, per path: kind, mode, owner, size, link count,
+/// content or link target, and which other paths are the same file (hard links).
+#[derive(Debug, PartialEq, Eq)]
+pub struct Node {
+    pub kind: char,
+    pub mode: u32,
+    pub uid: u32,
+    pub gid: u32,
+    pub nlink: u64,
+    pub data: Vec<u8>,
+    /// The first path (in order) of the same inode: the hard-link group.
+    pub group: String,
+}
+
+pub fn full_tree(root: &Path) -> BTreeMap<String, Node> {
+    let mut paths = Vec::new();
+    collect(root, root, &mut paths);
+    paths.sort();
+    let mut first: BTreeMap<(u64, u64), String> = BTreeMap::new();
+    let mut out = BTreeMap::new();
+    for rel in paths {
+        let p = root.join(&rel);
+        let m = fs::symlink_metadata(&p).unwrap();
+        let kind = if m.is_dir() {
+            'd'
+        } else if m.file_type().is_symlink() {
+            'l'
+        } else if m.is_file() {
+            'f'
+        } else {
+            'o'
+        };
+        let data = match kind {
+            'f' => fs::read(&p).unwrap(),
+            'l' => fs::read_link(&p).unwrap().into_os_string().into_encoded_bytes(),
+            _ => Vec::new(),
+        };
+        let group = if kind == 'd' {
+            rel.clone()
+        } else {
+            first
+                .entry((m.dev(), m.ino()))
+                .or_insert_with(|| rel.clone())
+                .clone()
+        };
+        let nlink = if kind == 'd' { 0 } else { m.nlink() };
+        out.insert(
+            rel,
+            Node {
+                kind,
+                mode: if kind == 'l' { 0 } else { m.mode() & 0o7777 },
+                uid: m.uid(),
+                gid: m.gid(),
+                nlink,
+                data,
+                group,
+            },
+        );
+    }
+    out
+}
+
+fn collect(root: &Path, dir: &Path, out: &mut Vec<String>) {
+    for e in fs::read_dir(dir).unwrap() {
+        let p = e.unwrap().path();
+        out.push(p.strip_prefix(root).unwrap().display().to_string());
+        if fs::symlink_metadata(&p).unwrap().is_dir() {
+            collect(root, &p, out);
+        }
+    }
+}
+
+/// Asserts both copies are the same tree, naming the first difference.
+pub fn assert_same_trees(primary: &Path, secondary: &Path) {
+    let (p, s) = (full_tree(primary), full_tree(secondary));
+    let pk: Vec<_> = p.keys().collect();
+    let sk: Vec<_> = s.keys().collect();
+    assert_eq!(pk, sk, "the two trees hold different paths");
+    for (path, node) in &p {
+        assert_eq!(Some(node), s.get(path), "{path} differs");
+    }
+}
+
+/// Files outside the replicated directories that nothing may touch: created owned by root,
+/// mode 600, and fingerprinted.
+pub struct Canary {
+    pub dir: PathBuf,
+}
+
+impl Canary {
+    pub fn new(root: &Path) -> Canary {
+        let dir = root.join("canary");
+        fs::create_dir_all(dir.join("sub")).unwrap();
+        for (name, text) in [("secret", "root's secret"), ("sub/config", "keep me")] {
+            fs::write(dir.join(name), text).unwrap();
+            fs::set_permissions(dir.join(name), fs::Permissions::from_mode(0o600)).unwrap();
+        }
+        Canary { dir }
+    }
+
+    /// Every path, kind, mode, owner, size, modification time and content under the canary.
+    pub fn fingerprint(&self) -> String {
+        let mut paths = Vec::new();
+        collect(&self.dir, &self.dir, &mut paths);
+        paths.sort();
+        let mut out = format!("{:o}\n", fs::metadata(&self.dir).unwrap().mode());
+        for rel in paths {
+            let p = self.dir.join(&rel);
+            let m = fs::symlink_metadata(&p).unwrap();
+            let data = if m.is_file() {
+                fs::read(&p).unwrap()
+            } else {
+                Vec::new()
+            };
+            out.push_str(&format!(
+                "{rel} {:o} {}:{} {} {}.{} {:?}\n",
+                m.mode(),
+                m.uid(),
+                m.gid(),
+                m.size(),
+                m.mtime(),
+                m.mtime_nsec(),
+                data
+            ));
+        }
+        out
+    }
+}
+
+/// The unprivileged user the hostile scenarios run as.
+pub const USER: u32 = 65534;
+
+/// Runs `f` in a thread that has dropped root for `USER`: Linux credentials are per thread at
+/// the system-call level, and the FUSE mount checks each caller's own.
+pub fn as_user<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> T {
+    std::thread::spawn(move || {
+        unsafe {
+            assert_eq!(
+                libc::syscall(libc::SYS_setgroups, 0, std::ptr::null::<libc::gid_t>()),
+                0
+            );
+            assert_eq!(libc::syscall(libc::SYS_setresgid, USER, USER, USER), 0);
+            assert_eq!(libc::syscall(libc::SYS_setresuid, USER, USER, USER), 0);
+        }
+        f()
+    })
+    .join()
+    .expect("the user's thread")
+}
+
+/// Lets `USER` write in a replicated directory (sticky, as /tmp is).
+pub fn open_to_users(dir: &Path) {
+    fs::set_permissions(dir, fs::Permissions::from_mode(0o1777)).unwrap();
 }
