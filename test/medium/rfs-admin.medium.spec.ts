@@ -108,6 +108,12 @@ test('prim: the daemon is started as primary and start_prim runs once it has mou
     [
       '--role',
       'primary',
+      '--module',
+      'demo',
+      '--node',
+      'node1',
+      '--peer',
+      'node2',
       '--dir',
       '/srv/demo/data',
       '--listen',
@@ -118,6 +124,8 @@ test('prim: the daemon is started as primary and start_prim runs once it has mou
       stateDir(),
       '--async',
       'second',
+      '--timeout-ms',
+      '5000',
     ],
   ]);
   expect(await events.next()).toMatchObject({ module: 'demo', event: 'mounted', role: 'primary' });
