@@ -173,7 +173,8 @@ export class KeelCluster {
   }
 
   async log(node: Node): Promise<string> {
-    return (await this.keel(node, 'log', '-v')).out;
+    // The whole verbose log: `keel log` prints the last 300 entries without -s (docs/decisions/0011).
+    return (await this.keel(node, 'log', '-v', '-s', '1000000')).out;
   }
 
   /** The documented first start: node1 PRIM (Ready), node2 SECOND (Ready). */

@@ -11,6 +11,7 @@ import { SCRIPT_RUNNER } from './ports/script-runner.port';
 import { NODE_REBOOT } from './ports/node-reboot.port';
 import { CommandReboot } from './adapters/command-reboot';
 import { machineBootedAt } from './adapters/boot-time';
+import { moduleLogSettings } from './log/log-settings';
 
 /** The admin service wired to the real world: the node's NATS server, processes, files. */
 @Module({})
@@ -25,6 +26,7 @@ export class AdminModule {
       tickMs: 250,
       now: () => Date.now(),
       bootedAt: machineBootedAt(),
+      moduleLog: moduleLogSettings(env),
     };
     return {
       module: AdminModule,

@@ -12,7 +12,8 @@ import {
 import { ClusterConfig } from '@keel/config';
 import { CLUSTER_CONFIG } from '@keel/config/nest';
 import { LOGGER, Logger } from '@keel/runtime';
-import { ModuleLog } from './adapters/module-log';
+import { FileModuleLog } from './adapters/module-log';
+import { ModuleLogSettings } from './log/log-settings';
 import { StateStore } from './adapters/state-store';
 import { KeelDirs } from './paths';
 import { SCRIPT_RUNNER, ScriptRunner } from './ports/script-runner.port';
@@ -33,6 +34,8 @@ export interface AdminOptions {
   readonly now: () => number;
   /** When this machine booted (ms since the epoch). */
   readonly bootedAt: number;
+  /** Size and rotated files of every module log (KEEL_MODULE_LOG_SIZE, KEEL_MODULE_LOG_FILES). */
+  readonly moduleLog: ModuleLogSettings;
 }
 
 /**
@@ -77,7 +80,7 @@ export class AdminService implements OnModuleInit, BeforeApplicationShutdown {
         loaded: found.loaded,
         runner: this.runner,
         reboot: this.reboot,
-        log: new ModuleLog(found.paths.logFile),
+        log: new FileModuleLog(found.paths.logFile, this.options.moduleLog),
         store: new StateStore(found.paths.stateFile),
         bus: this.bus,
         now,

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { codecs, rpcs, subjects, type RfsCommand, type RfsCommandResult, type RfsEvent } from '@keel/bus';
 import { parseClusterConfig, parseModuleConfig } from '@keel/config';
 import { createInbox, InMemoryBusNetwork, type Inbox } from '@keel/testing';
-import { ModuleLog } from '../src/adapters/module-log';
+import { FileModuleLog } from '../src/adapters/module-log';
 import { StateStore } from '../src/adapters/state-store';
 import { modulePaths } from '../src/paths';
 import { ScriptRun, ScriptRunner } from '../src/ports/script-runner.port';
@@ -62,7 +62,7 @@ async function build(options: { rfs?: boolean } = {}) {
   if (options.rfs !== false)
     await rfsBus.serve(subjects.rfsCmd('demo'), rpcs.rfsCommand, (req) => rfs.handle(req.payload));
   const runner = new RecordingRunner();
-  const log = new ModuleLog(paths.logFile);
+  const log = new FileModuleLog(paths.logFile);
   const sut = new ModuleRuntime({
     dirs,
     paths,
@@ -96,7 +96,8 @@ async function build(options: { rfs?: boolean } = {}) {
     }
   };
   const scripts = () => runner.runs.map((r) => `${r.name} ${r.args.join(' ')}`);
-  const logText = (verbose = false) => log.read(verbose).map((e) => `${e.level} ${e.text}`);
+  const logText = (verbose = false) =>
+    log.page({ verbose, count: 10_000 }).entries.map((e) => `${e.level} ${e.text}`);
   return { sut, rfs, daemonSays, settle, pass, scripts, logText, clock };
 }
 

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { codecs, subjects } from '@keel/bus';
 import { parseClusterConfig, parseModuleConfig } from '@keel/config';
 import { createInbox, InMemoryBusNetwork } from '@keel/testing';
-import { ModuleLog } from '../src/adapters/module-log';
+import { FileModuleLog } from '../src/adapters/module-log';
 import { StateStore } from '../src/adapters/state-store';
 import { modulePaths } from '../src/paths';
 import { ScriptRun, ScriptRunner } from '../src/ports/script-runner.port';
@@ -44,7 +44,7 @@ function sut(clock = { now: 1_000_000 }, module = MODULE) {
     loaded: parseModuleConfig(module, 'userconfig.xml', { env: {} }),
     runner,
     reboot,
-    log: new ModuleLog(paths.logFile),
+    log: new FileModuleLog(paths.logFile),
     store: new StateStore(paths.stateFile),
     bus,
     now: () => clock.now,
@@ -92,7 +92,7 @@ test('what must survive is on disk: a new runtime after a restart of keel starts
   await flush();
   expect(first.deps.store.load()).toMatchObject({ running: true });
   const second = sut();
-  expect(second.deps.log.read(false).map((e) => e.text)).toContain(
+  expect(second.deps.log.page({ verbose: false, count: 10_000 }).entries.map((e) => e.text)).toContain(
     'Starting the module: it was running when keel stopped',
   );
   second.rt.close();
@@ -138,7 +138,7 @@ test('a reboot that cannot be done: the module is stopped and started instead', 
   for (let i = 0; i < 20; i++) await flush();
   expect(runner.runs.map((r) => r.name)).toContain('stop_prim');
   expect(runner.runs.map((r) => r.name)).toContain('prestart');
-  expect(deps.log.read(false).map((e) => `${e.level} ${e.text}`)).toEqual(
+  expect(deps.log.page({ verbose: false, count: 10_000 }).entries.map((e) => `${e.level} ${e.text}`)).toEqual(
     expect.arrayContaining([
       'E Reboot of the node instead of stopstart (automatic_reboot="on")',
       'E Automatic reboot failed: systemctl reboot exited with code 1: System has not been booted with systemd',
@@ -158,7 +158,9 @@ test("maxloop's count is on disk and survives the reboot: the start at launch le
   const after = sut({ now: 1_002_000 }, REBOOTING);
   await new Promise((r) => setTimeout(r, 20)); // the launch start is on a timer (boot_delay 0)
   for (let i = 0; i < 5; i++) await flush();
-  expect(after.deps.log.read(false).map((e) => e.text)).toContain('Action start called by boot');
+  expect(after.deps.log.page({ verbose: false, count: 10_000 }).entries.map((e) => e.text)).toContain(
+    'Action start called by boot',
+  );
   expect(after.deps.store.load().facts.loop).toMatchObject({ count: 1 });
   after.rt.close();
 });

@@ -7,3 +7,4 @@ export * from './bus.port';
 export * from './dispatch';
 export * from './nats-bus';
 export * from './access';
+export * from './log-page';

@@ -1,6 +1,6 @@
 import { HandlerError, ModuleCommand, CommandResult, StateReport } from '@keel/bus';
 import { MIRROR_COMMAND_NAMES, MirrorCommandName, STATE_EXIT_CODE } from '@keel/engine';
-import { formatEntry } from '../adapters/module-log';
+import { logPageReply, logPageRequest } from './log-command';
 import { ModuleRuntime } from './module-runtime';
 
 const LIFECYCLE = new Set<string>(MIRROR_COMMAND_NAMES);
@@ -42,7 +42,8 @@ export async function handleCommand(
       rt.write(c.name === 'printe' ? 'E' : 'V', c.args.join(' '));
       return {};
     case 'log':
-      return { detail: rt.readLog(c.args.includes('-v')).map(formatEntry).join('\n') };
+      // One bounded page; the CLI asks again with the cursor for more (docs/decisions/0011).
+      return { detail: JSON.stringify(logPageReply(rt.logPage(logPageRequest(c.args)))) };
     case 'boot':
     case 'errd':
     case 'checker':

@@ -15,7 +15,7 @@ import { BusPort, codecs, RfsEvent, subjects } from '@keel/bus';
 import { KeelDirs, ModulePaths } from '../paths';
 import { ScriptRunner } from '../ports/script-runner.port';
 import { NodeReboot } from '../ports/node-reboot.port';
-import { LogLevel, ModuleLog } from '../adapters/module-log';
+import type { LogLevel, LogPageRequest, ModuleLogPort } from '../ports/module-log.port';
 import { StateStore, StoredModule } from '../adapters/state-store';
 import { ResourceTable } from './resources';
 import { scriptEnv, userlogFile } from './script-env';
@@ -31,7 +31,7 @@ export interface RuntimeDeps {
   readonly loaded: LoadedModule;
   readonly runner: ScriptRunner;
   readonly reboot: NodeReboot;
-  readonly log: ModuleLog;
+  readonly log: ModuleLogPort;
   readonly store: StateStore;
   readonly bus: BusPort;
   readonly now: () => number;
@@ -210,8 +210,8 @@ export class ModuleRuntime {
     if (this.launchTimer) clearTimeout(this.launchTimer);
   }
 
-  readLog(verbose: boolean) {
-    return this.deps.log.read(verbose);
+  logPage(request: LogPageRequest) {
+    return this.deps.log.page(request);
   }
 
   submit(input: MirrorInput): void {

@@ -19,7 +19,7 @@ import {
   type RfsEvent,
 } from '@keel/bus';
 import { isPrimary, type MirrorEngine, type MirrorInput } from '@keel/engine';
-import type { LogLevel } from '../adapters/module-log';
+import type { LogLevel } from '../ports/module-log.port';
 
 /** Longer than rfs's own bounds: stopping an old daemon (20 s + 5 s) then mounting (60 s). */
 export const RFS_COMMAND_TIMEOUT_MS = 120_000;

@@ -5,6 +5,10 @@ import { STATE_EXIT_CODE } from '@keel/engine';
 import { parseArgs } from '../args';
 import { AdminClient, CommandFailed } from '../admin-client';
 import { CliIo, EXIT, UsageError } from '../io';
+import { parseLogPage, tailLog } from './log-tail';
+
+/** Entries `keel log` prints without -s, as `safekit log` (SafeKit User's Guide, chapter 9). */
+export const DEFAULT_LOG_ENTRIES = 300;
 
 /** Exit code when the node's keel services cannot be reached (distinct from a refusal). */
 export const EXIT_UNREACHABLE = 3;
@@ -142,15 +146,20 @@ async function dispatch(name: string, args: readonly string[], ctx: ModuleComman
     }
     case 'log':
     case 'logview': {
-      const usage = `usage: keel ${name} -m <module> [-v]`;
-      const p = parseArgs(args, ['-m'], ['-v'], usage);
+      // SafeKit's `-s nb` (default 300 entries) and `-A` (the verbose log) beside keel's -v.
+      const usage = `usage: keel ${name} -m <module> [-s <entries>] [-v | -A]`;
+      const p = parseArgs(args, ['-m', '-s'], ['-v', '-A'], usage);
       if (p.positional.length > 0) throw new UsageError(usage);
-      const text = await send(
-        moduleOf(p.options, io, usage),
-        'log',
-        name === 'logview' || p.options['-v'] ? ['-v'] : [],
-      );
-      if (text) io.out(text);
+      const count = p.options['-s'] === undefined ? DEFAULT_LOG_ENTRIES : Number(p.options['-s']);
+      if (!Number.isSafeInteger(count) || count < 1)
+        throw new UsageError(`-s takes a number of entries, at least 1\n${usage}`);
+      const module = moduleOf(p.options, io, usage);
+      const verbose = name === 'logview' || p.options['-v'] === true || p.options['-A'] === true;
+      const lines = await tailLog(async (older, n) => {
+        const cargs = [...(verbose ? ['-v'] : []), '-s', String(n), ...(older ? ['-b', older] : [])];
+        return parseLogPage(await send(module, 'log', cargs));
+      }, count);
+      if (lines.length > 0) io.out(lines.join('\n'));
       return EXIT.ok;
     }
     case 'get': {
