@@ -118,6 +118,8 @@ test('prim: the daemon is started as primary and start_prim runs once it has mou
       '/srv/demo/data',
       '--listen',
       '198.18.0.1:5600',
+      '--peer-addr',
+      '198.18.0.2',
       '--key-file',
       join(node.var, 'cluster', 'cluster.key'),
       '--state-dir',

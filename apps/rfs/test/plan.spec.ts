@@ -103,6 +103,8 @@ describe('daemonArgs', () => {
       '/srv/logs',
       '--listen',
       '192.168.2.1:5608',
+      '--peer-addr',
+      '10.0.2.2',
       '--key-file',
       '/var/lib/keel/cluster/cluster.key',
       '--state-dir',

@@ -1,7 +1,7 @@
 // The command line of keel-rfsd for one module and role (pure). The contract with the daemon:
 //   keel-rfsd --role primary|secondary --module <name> --node <name> --peer <name>
-//             --dir <path>... (--listen | --connect) <addr:port> --key-file <path>
-//             --state-dir <path> [--full] --async second|none --timeout-ms <n>
+//             --dir <path>... (--listen <addr:port> --peer-addr <ip> | --connect <addr:port>)
+//             --key-file <path> --state-dir <path> [--full] --async second|none --timeout-ms <n>
 import { formatEndpoint, type RfsModulePlan } from './plan';
 
 export type DaemonRole = 'primary' | 'secondary';
@@ -9,7 +9,9 @@ export type DaemonRole = 'primary' | 'secondary';
 export function daemonArgs(plan: RfsModulePlan, role: DaemonRole, full: boolean): string[] {
   const args = ['--role', role, '--module', plan.name, '--node', plan.node, '--peer', plan.peer];
   for (const dir of plan.dirs) args.push('--dir', dir);
-  if (role === 'primary') args.push('--listen', formatEndpoint(plan.listen));
+  // The secondary connects from its address on the LAN: its handshakes keep a place there.
+  if (role === 'primary')
+    args.push('--listen', formatEndpoint(plan.listen), '--peer-addr', plan.connect.address);
   else args.push('--connect', formatEndpoint(plan.connect));
   args.push('--key-file', plan.keyFile, '--state-dir', plan.stateDir);
   // Only a secondary copies; a primary's "full" reaches its secondary as the rfs.fullsync fact

@@ -165,8 +165,14 @@ fn encode_op(w: &mut Writer, op: &Op) {
             w.u8(tag::SYNC_BEGIN);
             w.u8(*full as u8);
         }
-        Op::Listing { dir, path, entries } => {
+        Op::Listing {
+            dir,
+            path,
+            entries,
+            last,
+        } => {
             w.head(tag::LISTING, *dir, path);
+            w.u8(*last as u8);
             w.u32(entries.len() as u32);
             for (name, kind) in entries {
                 w.bytes(name);
@@ -289,6 +295,7 @@ fn decode_op(t: u8, r: &mut Reader) -> Result<Op, DecodeError> {
             datasync: r.u8()? != 0,
         },
         tag::LISTING => {
+            let last = r.u8()? != 0;
             let n = r.u32()? as usize;
             // Each entry takes at least 5 bytes: refuse counts the payload cannot hold.
             if n > r.0.len() / 5 {
@@ -300,7 +307,12 @@ fn decode_op(t: u8, r: &mut Reader) -> Result<Op, DecodeError> {
                 RelPath::root().join(&name).map_err(DecodeError::BadPath)?;
                 entries.push((name, kind_of(r.u8()?)?));
             }
-            Op::Listing { dir, path, entries }
+            Op::Listing {
+                dir,
+                path,
+                entries,
+                last,
+            }
         }
         tag::STAT_FILE => Op::StatFile { dir, path },
         other => return Err(DecodeError::UnknownTag(other)),
@@ -483,6 +495,7 @@ mod tests {
                 dir: 2,
                 path: RelPath::root(),
                 entries: vec![(b"x".to_vec(), EntryKind::Dir), (b"y".to_vec(), EntryKind::Other)],
+                last: true,
             }),
             Message::Op(Op::StatFile { dir: 0, path: p("f") }),
             Message::Op(Op::SyncEnd { files: 3, bytes: 4 }),
@@ -535,6 +548,7 @@ mod tests {
             dir: 0,
             path: p("d"),
             entries: vec![(b"ab".to_vec(), EntryKind::File)],
+            last: false,
         });
         let mut bytes = encode(&listing);
         let at = bytes.len() - 3;

@@ -108,14 +108,17 @@ pub enum Op {
     SyncBegin {
         full: bool,
     },
-    /// The exact entries of a directory: the secondary removes any other entry, and any entry
-    /// whose kind differs.
+    /// The exact entries of a directory, in one or more parts (a large directory would not fit
+    /// one frame): once the `last` part arrived, the secondary removes any other entry, and any
+    /// entry whose kind differs.
     Listing {
         dir: u8,
         path: RelPath,
         entries: Vec<(Vec<u8>, EntryKind)>,
+        last: bool,
     },
-    /// Asks for the size and modification time of a file (answered in the ack).
+    /// Asks what is at a path: kind and mode, owner, size, modification time, link count and
+    /// inode (answered in the ack).
     StatFile {
         dir: u8,
         path: RelPath,
@@ -179,11 +182,19 @@ pub enum Message {
 }
 
 impl Op {
-    /// Operations that change the namespace, after which cached open files may name other files.
+    /// Operations that change the namespace (any that may remove or replace a name), after which
+    /// cached open files may name other files.
     pub fn changes_names(&self) -> bool {
         matches!(
             self,
-            Op::Unlink { .. } | Op::Rmdir { .. } | Op::Rename { .. } | Op::Listing { .. } | Op::Create { .. }
+            Op::Unlink { .. }
+                | Op::Rmdir { .. }
+                | Op::Rename { .. }
+                | Op::Listing { .. }
+                | Op::Create { .. }
+                | Op::Link { .. }
+                | Op::Symlink { .. }
+                | Op::Mkdir { .. }
         )
     }
 }

@@ -26,7 +26,13 @@ pub struct Applier {
     /// once anything else (a name, a mode) changed. An fsync makes its file durable when nothing
     /// else changed, else the whole file system (everything before it, as the primary promised).
     dirty: Option<HashSet<(u8, RelPath)>>,
+    /// The parts of a listing received so far (sent in several when large).
+    listing: Option<(u8, RelPath, Vec<(Vec<u8>, EntryKind)>)>,
 }
+
+/// Entries of one directory held while its listing arrives in parts: more would be a primary
+/// gone wrong, not a directory.
+const MAX_LISTING: usize = 10_000_000;
 
 /// What applying one operation gave, as the ack reports it.
 pub type Applied = io::Result<Ack>;
@@ -41,6 +47,7 @@ impl Applier {
             dirs,
             open: HashMap::new(),
             dirty: Some(HashSet::new()),
+            listing: None,
         }
     }
 
@@ -129,8 +136,17 @@ impl Applier {
                 let d = self.dir(*dir)?;
                 let (fp, fname) = d.parent(from)?;
                 let (tp, tname) = d.parent(to)?;
-                at::remove_at(tp.as_fd_ref(), &tname)?;
-                at::link_at(fp.as_fd_ref(), &fname, tp.as_fd_ref(), &tname)?;
+                // Made under a temporary name first: what `to` names stays until the link exists.
+                let tmp = at::cname(format!(".keel-link-{}", std::process::id()).as_bytes())?;
+                at::remove_at(tp.as_fd_ref(), &tmp)?;
+                at::link_at(fp.as_fd_ref(), &fname, tp.as_fd_ref(), &tmp)?;
+                if at::stat_at(tp.as_fd_ref(), &tname).is_ok_and(|st| at::kind(&st) == EntryKind::Dir) {
+                    at::remove_at(tp.as_fd_ref(), &tname)?;
+                }
+                if let Err(e) = at::rename_at(tp.as_fd_ref(), &tmp, tp.as_fd_ref(), &tname, 0) {
+                    let _ = at::unlink_at(tp.as_fd_ref(), &tmp, false);
+                    return Err(e);
+                }
                 ok()
             }
             Op::Unlink { dir, path } => {
@@ -175,15 +191,30 @@ impl Applier {
                 self.fsync(*dir, path, *datasync)?;
                 ok()
             }
-            Op::Listing { dir, path, entries } => {
-                self.prune(*dir, path, entries)?;
+            Op::Listing {
+                dir,
+                path,
+                entries,
+                last,
+            } => {
+                let mut all = match self.listing.take() {
+                    Some((d, p, so_far)) if d == *dir && &p == path => so_far,
+                    _ => Vec::new(),
+                };
+                if all.len() + entries.len() > MAX_LISTING {
+                    return Err(io::Error::new(io::ErrorKind::InvalidData, "listing too large"));
+                }
+                all.extend(entries.iter().cloned());
+                if *last {
+                    self.prune(*dir, path, &all)?;
+                } else {
+                    self.listing = Some((*dir, path.clone(), all));
+                }
                 ok()
             }
             Op::StatFile { dir, path } => {
+                // Any kind: the mode's type bits tell the primary what is there.
                 let st = self.dir(*dir)?.stat(path)?;
-                if at::kind(&st) != EntryKind::File {
-                    return Err(io::Error::from_raw_os_error(libc::EINVAL));
-                }
                 Ok(Ack {
                     size: st.st_size as u64,
                     mtime: Time {
@@ -418,7 +449,17 @@ mod tests {
         a.apply(&Op::Listing {
             dir: 0,
             path: RelPath::root(),
-            entries,
+            entries: entries[..1].to_vec(),
+            last: false,
+        })
+        .unwrap();
+        // Nothing is removed before the last part.
+        assert!(t.0.join("gone").exists());
+        a.apply(&Op::Listing {
+            dir: 0,
+            path: RelPath::root(),
+            entries: entries[1..].to_vec(),
+            last: true,
         })
         .unwrap();
         let mut names: Vec<_> = fs::read_dir(&t.0)
@@ -515,6 +556,7 @@ mod tests {
                 dir: 0,
                 path: p("d"),
                 entries: vec![],
+                last: true,
             },
             Op::Rename {
                 dir: 0,
@@ -551,6 +593,7 @@ mod tests {
             dir: 0,
             path: RelPath::root(),
             entries: vec![],
+            last: true,
         })
         .unwrap();
         assert_eq!(fs::read_dir(&inside).unwrap().count(), 0);

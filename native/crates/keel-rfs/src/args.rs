@@ -5,13 +5,20 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 pub const USAGE: &str = "usage: keel-rfsd --role primary|secondary --module <name> --node <name> \
---peer <name> --dir <path>... (--listen <addr:port> | --connect <addr:port>) --key-file <path> \
---state-dir <path> [--full] [--async second|none] [--timeout-ms <n>]";
+--peer <name> --dir <path>... (--listen <addr:port> [--peer-addr <ip>] | --connect <addr:port>) \
+--key-file <path> --state-dir <path> [--full] [--async second|none] [--timeout-ms <n>]";
 
 #[derive(Debug, PartialEq)]
 pub enum Role {
-    Primary { listen: SocketAddr },
-    Secondary { connect: SocketAddr, full: bool },
+    /// `peer_ip`: where the secondary connects from, when known (its handshakes get a place).
+    Primary {
+        listen: SocketAddr,
+        peer_ip: Option<std::net::IpAddr>,
+    },
+    Secondary {
+        connect: SocketAddr,
+        full: bool,
+    },
 }
 
 #[derive(Debug)]
@@ -34,7 +41,7 @@ pub struct Args {
 pub fn parse(argv: impl IntoIterator<Item = String>) -> Result<Args, String> {
     let mut role = None;
     let (mut listen, mut connect, mut key_file, mut state_dir) = (None, None, None, None);
-    let (mut module, mut node, mut peer) = (None, None, None);
+    let (mut module, mut node, mut peer, mut peer_ip) = (None, None, None, None);
     let mut dirs = Vec::new();
     let mut full = false;
     let mut ack_on_receipt = true;
@@ -49,6 +56,13 @@ pub fn parse(argv: impl IntoIterator<Item = String>) -> Result<Args, String> {
             "--peer" => peer = Some(name(&flag, value()?)?),
             "--dir" => dirs.push(PathBuf::from(value()?)),
             "--listen" => listen = Some(addr(&flag, &value()?)?),
+            "--peer-addr" => {
+                let v = value()?;
+                peer_ip = Some(
+                    v.parse()
+                        .map_err(|_| format!("--peer-addr must be an IP address, not '{v}'"))?,
+                )
+            }
             "--connect" => connect = Some(addr(&flag, &value()?)?),
             "--key-file" => key_file = Some(PathBuf::from(value()?)),
             "--state-dir" => state_dir = Some(PathBuf::from(value()?)),
@@ -74,12 +88,13 @@ pub fn parse(argv: impl IntoIterator<Item = String>) -> Result<Args, String> {
         }
     }
     let role = match (role.as_deref(), listen, connect) {
-        (Some("primary"), Some(listen), None) if !full => Role::Primary { listen },
+        (Some("primary"), Some(listen), None) if !full => Role::Primary { listen, peer_ip },
         (Some("primary"), _, _) if full => {
             return Err("--full is for a secondary (it asks its primary)".into())
         }
         (Some("primary"), _, _) => return Err("a primary needs --listen and no --connect".into()),
-        (Some("secondary"), None, Some(connect)) => Role::Secondary { connect, full },
+        (Some("secondary"), None, Some(connect)) if peer_ip.is_none() => Role::Secondary { connect, full },
+        (Some("secondary"), None, Some(_)) => return Err("--peer-addr is for a primary".into()),
         (Some("secondary"), _, _) => return Err("a secondary needs --connect and no --listen".into()),
         (Some(other), _, _) => return Err(format!("--role must be primary or secondary, not '{other}'")),
         (None, _, _) => return Err(format!("--role is required; {USAGE}")),

@@ -182,24 +182,40 @@ impl<H: Clone> Inodes<H> {
         }
     }
 
-    /// The path of `ino` under the directory through its first known link, or None when it has
-    /// none (unlinked, replaced, or under such a directory).
+    /// The path of `ino` under the directory through one of its known links (the first that
+    /// still leads to the directory: a link whose parent was forgotten leads nowhere), or None
+    /// when none does (unlinked, replaced, or under such a directory).
     pub fn path(&self, ino: u64) -> Option<RelPath> {
-        let mut names: Vec<&[u8]> = Vec::new();
-        let mut at = ino;
-        while at != ROOT {
-            let (parent, name) = self.nodes.get(&at)?.links.first()?;
-            names.push(name);
-            at = *parent;
-            if names.len() > MAX_DEPTH {
-                return None;
-            }
+        let mut names = Vec::new();
+        if !self.names_to_root(ino, &mut names) {
+            return None;
         }
         let mut path = RelPath::root();
         for name in names.iter().rev() {
             path = path.join(name).ok()?;
         }
         Some(path)
+    }
+
+    /// Pushes the names from `ino` up to the root; false when no link of it leads there.
+    fn names_to_root<'a>(&'a self, ino: u64, names: &mut Vec<&'a [u8]>) -> bool {
+        if ino == ROOT {
+            return true;
+        }
+        if names.len() > MAX_DEPTH {
+            return false;
+        }
+        let Some(node) = self.nodes.get(&ino) else {
+            return false;
+        };
+        for (parent, name) in &node.links {
+            names.push(name);
+            if self.names_to_root(*parent, names) {
+                return true;
+            }
+            names.pop();
+        }
+        false
     }
 
     /// The path of `parent/name`, when the parent has one.
@@ -279,6 +295,16 @@ mod tests {
         assert_eq!(x, y);
         t.unlinked(ROOT, b"x");
         assert_eq!(path(&t, x).as_deref(), Some("y"));
+    }
+
+    #[test]
+    fn a_name_under_a_forgotten_directory_gives_way_to_another_name() {
+        let mut t = table();
+        let gone = t.found(ROOT, b"gone", (DEV, 20), ());
+        let f = t.found(gone, b"x", (DEV, 10), ());
+        t.found(ROOT, b"y", (DEV, 10), ());
+        t.forget(gone, 1);
+        assert_eq!(path(&t, f).as_deref(), Some("y"));
     }
 
     #[test]

@@ -2,7 +2,9 @@
 
 use keel_repl::frame::{body_len, NONCE_LEN};
 use keel_repl::op::Ack;
-use keel_repl::{codec, Binding, Handshake, LinkKeys, Message, Op, Opener, Sealer, HELLO_BODY_LEN};
+use keel_repl::{
+    codec, Binding, Handshake, LinkKeys, Message, Op, Opener, Sealer, HELLO_BODY_LEN, MAX_FRAME,
+};
 use std::io::{self, Read, Write};
 use std::net::TcpStream;
 use std::time::{Duration, Instant};
@@ -11,20 +13,12 @@ pub struct Link {
     stream: TcpStream,
     sealer: Sealer,
     opener: Opener,
+    /// A whole frame must arrive within this time, however slowly its bytes trickle in.
+    timeout: Duration,
 }
 
 fn invalid(e: impl std::fmt::Display) -> io::Error {
     io::Error::new(io::ErrorKind::InvalidData, e.to_string())
-}
-
-/// Reads one frame body (bounded before any allocation).
-pub fn read_body(r: &mut impl Read) -> io::Result<Vec<u8>> {
-    let mut prefix = [0u8; 4];
-    r.read_exact(&mut prefix)?;
-    let n = body_len(prefix).map_err(invalid)?;
-    let mut body = vec![0u8; n];
-    r.read_exact(&mut body)?;
-    Ok(body)
 }
 
 /// Reads exactly `buf` before `deadline`, however slowly the peer sends it: each read may only
@@ -34,7 +28,10 @@ fn read_by(stream: &mut TcpStream, buf: &mut [u8], deadline: Instant) -> io::Res
     while got < buf.len() {
         let left = deadline.saturating_duration_since(Instant::now());
         if left.is_zero() {
-            return Err(io::Error::new(io::ErrorKind::TimedOut, "handshake took too long"));
+            return Err(io::Error::new(
+                io::ErrorKind::TimedOut,
+                "the peer took too long to send a frame",
+            ));
         }
         stream.set_read_timeout(Some(left))?;
         match stream.read(&mut buf[got..]) {
@@ -47,13 +44,15 @@ fn read_by(stream: &mut TcpStream, buf: &mut [u8], deadline: Instant) -> io::Res
     Ok(())
 }
 
-/// Reads a handshake frame body of at most `max` bytes before `deadline`.
-fn read_handshake(stream: &mut TcpStream, max: usize, deadline: Instant) -> io::Result<Vec<u8>> {
+/// Reads a frame body of at most `max` bytes before `deadline` (bounded before any allocation).
+fn read_frame(stream: &mut TcpStream, max: usize, deadline: Instant) -> io::Result<Vec<u8>> {
     let mut prefix = [0u8; 4];
     read_by(stream, &mut prefix, deadline)?;
     let n = body_len(prefix).map_err(invalid)?;
     if n > max {
-        return Err(invalid(format!("handshake frame of {n} bytes (at most {max})")));
+        return Err(invalid(format!(
+            "frame of {n} bytes where at most {max} may come"
+        )));
     }
     let mut body = vec![0u8; n];
     read_by(stream, &mut body, deadline)?;
@@ -83,7 +82,7 @@ impl Link {
         stream.set_write_timeout(Some(timeout))?;
         let nonce_s = random_nonce()?;
         stream.write_all(&Handshake::hello(key, binding, &nonce_s, full))?;
-        let welcome = read_handshake(&mut stream, HANDSHAKE_MAX, deadline)?;
+        let welcome = read_frame(&mut stream, HANDSHAKE_MAX, deadline)?;
         let keys = Handshake::read_welcome(key, binding, &nonce_s, &welcome).map_err(invalid)?;
         let mut sealer = Sealer::new(keys.secondary_to_primary);
         stream.write_all(&sealer.seal(Handshake::READY).1)?;
@@ -97,6 +96,7 @@ impl Link {
             stream,
             sealer,
             opener,
+            timeout,
         })
     }
 
@@ -112,13 +112,13 @@ impl Link {
         let deadline = Instant::now() + timeout;
         stream.set_nodelay(true)?;
         stream.set_write_timeout(Some(timeout))?;
-        let hello = read_handshake(&mut stream, HELLO_BODY_LEN, deadline)?;
+        let hello = read_frame(&mut stream, HELLO_BODY_LEN, deadline)?;
         let (nonce_s, full) = Handshake::read_hello(key, binding, &hello).map_err(invalid)?;
         let nonce_p = random_nonce()?;
         let keys = LinkKeys::derive(key, binding, &nonce_s, &nonce_p);
         stream.write_all(&Handshake::welcome(&keys, binding, &nonce_p))?;
         let mut opener = Opener::new(keys.secondary_to_primary);
-        let body = read_handshake(&mut stream, HANDSHAKE_MAX, deadline)?;
+        let body = read_frame(&mut stream, HANDSHAKE_MAX, deadline)?;
         let (_, ready) = opener.open(&body).map_err(invalid)?;
         if ready != Handshake::READY {
             return Err(invalid("handshake: expected Ready"));
@@ -131,6 +131,7 @@ impl Link {
                 stream,
                 sealer,
                 opener,
+                timeout,
             },
             full,
         ))
@@ -143,7 +144,8 @@ impl Link {
     }
 
     pub fn recv(&mut self) -> io::Result<(u64, Message)> {
-        let body = read_body(&mut self.stream)?;
+        let deadline = Instant::now() + self.timeout;
+        let body = read_frame(&mut self.stream, MAX_FRAME, deadline)?;
         let (seq, payload) = self.opener.open(&body).map_err(invalid)?;
         Ok((seq, codec::decode(payload).map_err(invalid)?))
     }

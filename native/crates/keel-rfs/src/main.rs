@@ -70,7 +70,7 @@ fn run(events: &Events) -> Result<(), String> {
     };
     let mut replicator = None;
     let sessions = match a.role {
-        Role::Primary { listen } => {
+        Role::Primary { listen, peer_ip } => {
             let listener =
                 TcpListener::bind(listen).map_err(|e| format!("cannot listen on {listen}: {e}"))?;
             let repl = Arc::new(primary::Replicator::new(
@@ -79,6 +79,7 @@ fn run(events: &Events) -> Result<(), String> {
                 key,
                 binding,
                 a.timeout,
+                peer_ip,
             ));
             let sessions = mount_all(&dirs, &under, Some(&repl), false)?;
             replicator = Some(repl.clone());

@@ -116,20 +116,44 @@ impl PassFs {
     }
 
     /// Runs a change: refused on a read-only (secondary) mount; on the primary, the local change
-    /// and the sending of the operations it yields happen under the replication lock.
-    fn change<T>(&self, local: impl FnOnce() -> io::Result<(T, Vec<Op>)>) -> Res<T> {
+    /// and the sending of the operations it yields happen under the replication lock. `local`
+    /// records each operation as soon as its effect happened here, and what it recorded is sent
+    /// even when a later step fails: the secondary gets every effect the primary's disk got.
+    fn change<T>(&self, local: impl FnOnce(&mut Vec<Op>) -> io::Result<T>) -> Res<T> {
         let Some(repl) = &self.repl else {
             return Err(Errno::EROFS);
         };
-        let mut l = repl.lock();
+        let mut l = repl.lock_for_change();
         if l.closed() {
             return Err(Errno::EROFS);
         }
-        let (out, ops) = local().map_err(errno)?;
+        let mut ops = Vec::new();
+        let out = local(&mut ops);
         for op in ops {
             l.send(op);
         }
-        Ok(out)
+        out.map_err(errno)
+    }
+
+    /// The path `parent/name` will have on the secondary: None when the parent is a directory no
+    /// name reaches (nothing there is replicated); ENAMETOOLONG when it would be longer than a
+    /// path can be there, so the name is refused rather than made and left unreplicated.
+    fn new_path(&self, parent: INodeNo, name: &OsStr) -> io::Result<Option<RelPath>> {
+        let Some(dir) = self.table().path(parent.0) else {
+            return Ok(None);
+        };
+        dir.join(name.as_bytes())
+            .map(Some)
+            .map_err(|_| io::Error::from_raw_os_error(libc::ENAMETOOLONG))
+    }
+
+    /// The group a new entry gets: the caller's, or, in a set-group-ID directory, the directory's
+    /// (which the kernel already gave it).
+    fn new_group(&self, pfd: &OwnedFd, gid: u32) -> Option<u32> {
+        match at::stat_fd(pfd.as_fd_ref()) {
+            Ok(st) if st.st_mode & libc::S_ISGID != 0 => None,
+            _ => Some(gid),
+        }
     }
 
     /// Where the secondary has the file of inode `ino`: its path through a known name; for a file
@@ -225,16 +249,25 @@ impl PassFs {
         make: impl FnOnce(&OwnedFd, &CString) -> io::Result<OwnedFd>,
         op: impl FnOnce(u8, RelPath, &libc::stat) -> Op,
     ) -> Res<FileAttr> {
-        let (uid, gid) = (req.uid(), req.gid());
+        let uid = req.uid();
         let pfd = self.handle(parent)?;
+        let gid = self.new_group(&pfd, req.gid());
         let cname = at::cname(name.as_bytes()).map_err(errno)?;
-        self.change(|| {
+        self.change(|ops| {
+            let path = self.new_path(parent, name)?;
             let fd = make(&pfd, &cname)?;
-            at::chown_fd(fd.as_fd_ref(), Some(uid), Some(gid))?;
-            let st = at::stat_fd(fd.as_fd_ref())?;
-            let path = self.table().child_path(parent.0, name.as_bytes());
-            let ops = self.op_for(path, |d, p| op(d, p, &st));
-            Ok((self.enter(parent, name.as_bytes(), fd)?, ops))
+            let owned =
+                at::chown_fd(fd.as_fd_ref(), Some(uid), gid).and_then(|_| at::stat_fd(fd.as_fd_ref()));
+            let st = match owned {
+                Ok(st) => st,
+                Err(e) => {
+                    // Not left behind half made (and unreplicated).
+                    let _ = at::remove_at(pfd.as_fd_ref(), &cname);
+                    return Err(e);
+                }
+            };
+            ops.extend(self.op_for(path, |d, p| op(d, p, &st)));
+            self.enter(parent, name.as_bytes(), fd)
         })
     }
 }
@@ -255,7 +288,10 @@ fn set_time(t: Option<TimeOrNow>) -> SetTime {
             Ok(d) => SetTime::At(d.as_secs() as i64, d.subsec_nanos()),
             Err(e) => {
                 let d = e.duration();
-                SetTime::At(-(d.as_secs() as i64) - 1, 1_000_000_000 - d.subsec_nanos())
+                match d.subsec_nanos() {
+                    0 => SetTime::At(-(d.as_secs() as i64), 0),
+                    n => SetTime::At(-(d.as_secs() as i64) - 1, 1_000_000_000 - n),
+                }
             }
         },
     }
@@ -351,9 +387,8 @@ impl Filesystem for PassFs {
     ) {
         let r = self.handle(ino).and_then(|h| {
             let open = fh.and_then(|fh| self.file(fh).ok());
-            self.change(|| {
+            self.change(|ops| {
                 let path = self.replicated_path(ino.0);
-                let mut ops = Vec::new();
                 // Owner before mode: a chown clears set-id bits the mode may set.
                 if uid.is_some() || gid.is_some() {
                     at::chown_fd(h.as_fd_ref(), uid, gid)?;
@@ -377,7 +412,7 @@ impl Filesystem for PassFs {
                     }
                 }
                 let st = at::stat_fd(h.as_fd_ref())?;
-                Ok((self.attr(ino.0, &st), ops))
+                Ok(self.attr(ino.0, &st))
             })
         });
         match r {
@@ -465,31 +500,27 @@ impl Filesystem for PassFs {
             let (pfd, npfd) = (self.handle(parent)?, self.handle(newparent)?);
             let from = at::cname(name.as_bytes()).map_err(errno)?;
             let to = at::cname(newname.as_bytes()).map_err(errno)?;
-            self.change(|| {
+            self.change(|ops| {
+                let paths = (self.new_path(parent, name)?, self.new_path(newparent, newname)?);
                 at::rename_at(pfd.as_fd_ref(), &from, npfd.as_fd_ref(), &to, flags.bits())?;
                 let mut t = self.table();
-                let paths = (
-                    t.child_path(parent.0, name.as_bytes()),
-                    t.child_path(newparent.0, newname.as_bytes()),
-                );
                 t.renamed(
                     (parent.0, name.as_bytes()),
                     (newparent.0, newname.as_bytes()),
                     flags.contains(RenameFlags::RENAME_EXCHANGE),
                 );
                 drop(t);
-                let ops = match paths {
-                    (Some(from), Some(to)) => vec![Op::Rename {
+                // A parent without a path is a directory no name reaches: nothing there is on the
+                // secondary.
+                if let (Some(from), Some(to)) = paths {
+                    ops.push(Op::Rename {
                         dir: self.dir,
                         from,
                         to,
                         flags: flags.bits(),
-                    }],
-                    // A parent without a path is a directory no name reaches: nothing there is
-                    // on the secondary.
-                    _ => Vec::new(),
-                };
-                Ok(((), ops))
+                    });
+                }
+                Ok(())
             })
         })();
         ok_or(reply, r);
@@ -499,20 +530,25 @@ impl Filesystem for PassFs {
         let r = (|| {
             let (h, npfd) = (self.handle(ino)?, self.handle(newparent)?);
             let to = at::cname(newname.as_bytes()).map_err(errno)?;
-            self.change(|| {
+            self.change(|ops| {
+                let to_path = self.new_path(newparent, newname)?;
                 let from = self.replicated_path(ino.0);
                 at::link_fd(h.as_fd_ref(), npfd.as_fd_ref(), &to)?;
-                let fd = at::open_at(npfd.as_fd_ref(), &to, libc::O_PATH, 0)?;
-                let to_path = self.table().child_path(newparent.0, newname.as_bytes());
-                let ops = match (from, to_path) {
-                    (Some(from), Some(to)) => vec![Op::Link {
+                let fd = match at::open_at(npfd.as_fd_ref(), &to, libc::O_PATH, 0) {
+                    Ok(fd) => fd,
+                    Err(e) => {
+                        let _ = at::unlink_at(npfd.as_fd_ref(), &to, false);
+                        return Err(e);
+                    }
+                };
+                if let (Some(from), Some(to)) = (from, to_path) {
+                    ops.push(Op::Link {
                         dir: self.dir,
                         from,
                         to,
-                    }],
-                    _ => Vec::new(),
-                };
-                Ok((self.enter(newparent, newname.as_bytes(), fd)?, ops))
+                    });
+                }
+                self.enter(newparent, newname.as_bytes(), fd)
             })
         })();
         match r {
@@ -529,18 +565,19 @@ impl Filesystem for PassFs {
             if !writes {
                 return open().map_err(errno);
             }
-            self.change(|| {
+            self.change(|ops| {
                 let file = open()?;
-                let mut ops = Vec::new();
                 if f & libc::O_TRUNC != 0 {
                     file.set_len(0)?;
-                    ops = self.op_for(self.replicated_path(ino.0), |dir, path| Op::Truncate {
-                        dir,
-                        path,
-                        len: 0,
-                    });
+                    ops.extend(
+                        self.op_for(self.replicated_path(ino.0), |dir, path| Op::Truncate {
+                            dir,
+                            path,
+                            len: 0,
+                        }),
+                    );
                 }
-                Ok((file, ops))
+                Ok(file)
             })
         });
         match r {
@@ -594,19 +631,26 @@ impl Filesystem for PassFs {
         reply: ReplyWrite,
     ) {
         let r = self.file(fh).and_then(|f| {
-            self.change(|| {
-                f.write_all_at(data, offset)?;
-                let ops = self.op_for(self.replicated_path(ino.0), |dir, path| Op::Write {
+            self.change(|ops| {
+                // One pwrite: what it wrote, and only that, is replicated and reported (a full
+                // disk may take part of it).
+                let n = loop {
+                    match f.write_at(data, offset) {
+                        Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                        other => break other?,
+                    }
+                };
+                ops.extend(self.op_for(self.replicated_path(ino.0), |dir, path| Op::Write {
                     dir,
                     path,
                     offset,
-                    data: data.to_vec(),
-                });
-                Ok(((), ops))
+                    data: data[..n].to_vec(),
+                }));
+                Ok(n)
             })
         });
         match r {
-            Ok(()) => reply.written(data.len() as u32),
+            Ok(n) => reply.written(n as u32),
             Err(e) => reply.error(e),
         }
     }
@@ -641,13 +685,14 @@ impl Filesystem for PassFs {
             if self.repl.is_none() {
                 return Ok(());
             }
-            self.change(|| {
+            self.change(|ops| {
                 if datasync {
                     f.sync_data()?
                 } else {
                     f.sync_all()?
                 }
-                Ok(((), vec![self.fsync_op(ino.0, datasync)]))
+                ops.push(self.fsync_op(ino.0, datasync));
+                Ok(())
             })
         });
         ok_or(reply, r)
@@ -708,9 +753,10 @@ impl Filesystem for PassFs {
             return reply.ok();
         }
         let r = self.handle(ino).and_then(|h| {
-            self.change(|| {
+            self.change(|ops| {
                 at::file(at::reopen(h.as_fd_ref(), libc::O_RDONLY | libc::O_DIRECTORY)?).sync_all()?;
-                Ok(((), vec![self.fsync_op(ino.0, datasync)]))
+                ops.push(self.fsync_op(ino.0, datasync));
+                Ok(())
             })
         });
         ok_or(reply, r)
@@ -748,36 +794,49 @@ impl Filesystem for PassFs {
         flags: i32,
         reply: ReplyCreate,
     ) {
-        let (uid, gid) = (req.uid(), req.gid());
+        let uid = req.uid();
         let r = (|| {
             let pfd = self.handle(parent)?;
+            let gid = self.new_group(&pfd, req.gid());
             let cname = at::cname(name.as_bytes()).map_err(errno)?;
-            self.change(|| {
+            self.change(|ops| {
+                let path = self.new_path(parent, name)?;
                 let existed = at::stat_at(pfd.as_fd_ref(), &cname).is_ok();
                 let mut o = open_flags(flags) | libc::O_CREAT;
                 if flags & libc::O_EXCL != 0 {
                     o |= libc::O_EXCL;
                 }
-                let fd = at::open_at(pfd.as_fd_ref(), &cname, o, mode & !umask & 0o7777)?;
-                let file = at::file(fd);
-                let handle = at::reopen(std::os::fd::AsFd::as_fd(&file), libc::O_PATH)?;
-                let path = self.table().child_path(parent.0, name.as_bytes());
-                let mut ops = Vec::new();
+                let file = at::file(at::open_at(pfd.as_fd_ref(), &cname, o, mode & !umask & 0o7777)?);
+                let made = (|| {
+                    let handle = at::reopen(std::os::fd::AsFd::as_fd(&file), libc::O_PATH)?;
+                    if !existed {
+                        at::chown_fd(handle.as_fd_ref(), Some(uid), gid)?;
+                    }
+                    Ok::<_, io::Error>((at::stat_fd(handle.as_fd_ref())?, handle))
+                })();
+                let (st, handle) = match made {
+                    Ok(made) => made,
+                    Err(e) => {
+                        if !existed {
+                            // Not left behind half made (and unreplicated).
+                            let _ = at::unlink_at(pfd.as_fd_ref(), &cname, false);
+                        }
+                        return Err(e);
+                    }
+                };
                 if !existed {
-                    at::chown_fd(handle.as_fd_ref(), Some(uid), Some(gid))?;
-                    let st = at::stat_fd(handle.as_fd_ref())?;
                     ops.extend(self.op_for(path.clone(), |dir, path| Op::Create {
                         dir,
                         path,
                         mode: st.st_mode,
-                        uid,
-                        gid,
+                        uid: st.st_uid,
+                        gid: st.st_gid,
                     }));
                 } else if flags & libc::O_TRUNC != 0 {
                     file.set_len(0)?;
                     ops.extend(self.op_for(path, |dir, path| Op::Truncate { dir, path, len: 0 }));
                 }
-                Ok(((self.enter(parent, name.as_bytes(), handle)?, file), ops))
+                Ok((self.enter(parent, name.as_bytes(), handle)?, file))
             })
         })();
         match r {
@@ -794,20 +853,20 @@ impl PassFs {
     fn remove(&self, parent: INodeNo, name: &OsStr, dir: bool) -> Res<()> {
         let pfd = self.handle(parent)?;
         let cname = at::cname(name.as_bytes()).map_err(errno)?;
-        self.change(|| {
+        self.change(|ops| {
             at::unlink_at(pfd.as_fd_ref(), &cname, dir)?;
             let mut t = self.table();
             let path = t.child_path(parent.0, name.as_bytes());
             t.unlinked(parent.0, name.as_bytes());
             drop(t);
-            let ops = self.op_for(path, |d, path| {
+            ops.extend(self.op_for(path, |d, path| {
                 if dir {
                     Op::Rmdir { dir: d, path }
                 } else {
                     Op::Unlink { dir: d, path }
                 }
-            });
-            Ok(((), ops))
+            }));
+            Ok(())
         })
     }
 

@@ -11,14 +11,17 @@ use crate::link::Link;
 use crate::under::Underlying;
 use keel_repl::op::Ack;
 use keel_repl::{Binding, Op};
+use std::collections::HashMap;
+use std::net::IpAddr;
 use std::net::{TcpListener, TcpStream};
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
-/// Handshakes under way at once: a few slow or hostile clients cannot keep a secondary out, and
-/// a flood of them cannot exhaust the daemon's threads.
-const MAX_HANDSHAKES: usize = 8;
+/// Handshakes under way at once, in all and from one address: a flood of clients cannot exhaust
+/// the daemon's threads, and clients elsewhere cannot take the places of the peer's address,
+/// which the total does not bind (docs/decisions/0012).
+const MAX_HANDSHAKES: usize = 32;
+const MAX_HANDSHAKES_PER_ADDRESS: usize = 2;
 /// At most one line about refused connections per this time (with the count of the others).
 const REFUSAL_LOG_EVERY: Duration = Duration::from_secs(10);
 
@@ -33,6 +36,8 @@ pub struct LinkState {
     pub(crate) generation: u64,
     /// The primary is stopping: it said goodbye and accepts no change any more.
     closed: bool,
+    /// A reintegration pass runs alone: the application's changes wait (see crate::sync).
+    pub(crate) paused: bool,
     /// When the link last carried an operation (for the keepalive).
     last_sent: Option<Instant>,
 }
@@ -44,12 +49,16 @@ enum OpKind {
 
 pub struct Replicator {
     state: Mutex<LinkState>,
+    /// Signalled when a paused reintegration pass ends.
+    resumed: Condvar,
     pub(crate) dirs: Arc<Vec<Underlying>>,
     pub(crate) events: Events,
     key: Vec<u8>,
     binding: Binding,
     ack_timeout: Duration,
-    handshakes: AtomicUsize,
+    /// The peer's address, when known: its handshakes are not counted against the total.
+    peer_ip: Option<IpAddr>,
+    handshakes: Mutex<HashMap<IpAddr, usize>>,
     refusals: Mutex<Refusals>,
 }
 
@@ -87,14 +96,20 @@ pub struct Repl<'a> {
 }
 
 impl Repl<'_> {
-    /// Sends one operation to the secondary, if there is one, and waits for its ack. A link that
-    /// fails is dropped: the secondary is then out of date and must rejoin.
+    /// Sends one live operation (what the application did) to the secondary, if there is one,
+    /// and waits for its ack. A link that fails is dropped: the secondary is then out of date and
+    /// must rejoin.
     pub fn send(&mut self, op: Op) -> Option<Ack> {
-        self.st.link.as_ref()?;
         // A name moved during a reintegration may land where the walk already passed.
-        if self.st.syncing && matches!(op, Op::Rename { .. } | Op::Link { .. }) {
+        if self.st.syncing && self.st.link.is_some() && matches!(op, Op::Rename { .. } | Op::Link { .. }) {
             self.st.resweep = true;
         }
+        self.copy(op)
+    }
+
+    /// Sends one operation of a reintegration (its own links and renames are no news to it).
+    pub fn copy(&mut self, op: Op) -> Option<Ack> {
+        self.st.link.as_ref()?;
         self.st.last_sent = Some(Instant::now());
         let op_kind = if matches!(op, Op::StatFile { .. }) {
             OpKind::Question
@@ -144,7 +159,7 @@ impl Repl<'_> {
         }
     }
 
-    fn drop_link(&mut self, reason: &str) {
+    pub(crate) fn drop_link(&mut self, reason: &str) {
         if let Some(l) = self.st.link.take() {
             l.shutdown();
         }
@@ -161,15 +176,18 @@ impl Replicator {
         key: Vec<u8>,
         binding: Binding,
         ack_timeout: Duration,
+        peer_ip: Option<IpAddr>,
     ) -> Replicator {
         Replicator {
             state: Mutex::new(LinkState::default()),
+            resumed: Condvar::new(),
             dirs,
             events,
             key,
             binding,
             ack_timeout,
-            handshakes: AtomicUsize::new(0),
+            peer_ip,
+            handshakes: Mutex::new(HashMap::new()),
             refusals: Mutex::new(Refusals::default()),
         }
     }
@@ -185,6 +203,26 @@ impl Replicator {
         Repl {
             st: self.state.lock().unwrap_or_else(|p| p.into_inner()),
             events: &self.events,
+        }
+    }
+
+    /// The lock for an application's change: waits while a reintegration pass runs alone.
+    pub fn lock_for_change(&self) -> Repl<'_> {
+        let mut st = self.state.lock().unwrap_or_else(|p| p.into_inner());
+        while st.paused {
+            st = self.resumed.wait(st).unwrap_or_else(|p| p.into_inner());
+        }
+        Repl {
+            st,
+            events: &self.events,
+        }
+    }
+
+    /// Makes the application's changes wait (true) or go on (false).
+    pub(crate) fn pause(&self, paused: bool) {
+        self.lock().st.paused = paused;
+        if !paused {
+            self.resumed.notify_all();
         }
     }
 
@@ -215,20 +253,20 @@ impl Replicator {
             if self.lock().closed() {
                 return;
             }
-            let from = stream.peer_addr().map(|a| a.to_string()).unwrap_or_default();
-            if self.handshakes.fetch_add(1, Ordering::SeqCst) >= MAX_HANDSHAKES {
-                self.handshakes.fetch_sub(1, Ordering::SeqCst);
-                self.refused(&from, "too many handshakes under way");
+            let Ok(addr) = stream.peer_addr() else { continue };
+            let from = addr.to_string();
+            if let Err(why) = self.start_handshake(addr.ip()) {
+                self.refused(&from, why);
                 continue;
             }
             let me = self.clone();
-            std::thread::spawn(move || me.join(stream, &from));
+            std::thread::spawn(move || me.join(stream, &from, addr.ip()));
         }
     }
 
-    fn join(&self, stream: TcpStream, from: &str) {
+    fn join(&self, stream: TcpStream, from: &str, ip: IpAddr) {
         let accepted = Link::accept(stream, &self.key, &self.binding, self.ack_timeout);
-        self.handshakes.fetch_sub(1, Ordering::SeqCst);
+        self.end_handshake(ip);
         let (link, full) = match accepted {
             Ok(joined) => joined,
             Err(e) => return self.refused(from, &e.to_string()),
@@ -250,5 +288,33 @@ impl Replicator {
         };
         self.events.connected(&peer);
         crate::sync::reintegrate(self, generation, full);
+    }
+
+    fn start_handshake(&self, ip: IpAddr) -> Result<(), &'static str> {
+        let mut h = self.handshakes.lock().unwrap_or_else(|p| p.into_inner());
+        let total: usize = h
+            .iter()
+            .filter(|(a, _)| Some(**a) != self.peer_ip)
+            .map(|(_, n)| n)
+            .sum();
+        let here = h.get(&ip).copied().unwrap_or(0);
+        if here >= MAX_HANDSHAKES_PER_ADDRESS {
+            return Err("too many handshakes under way from this address");
+        }
+        if Some(ip) != self.peer_ip && total >= MAX_HANDSHAKES {
+            return Err("too many handshakes under way");
+        }
+        h.insert(ip, here + 1);
+        Ok(())
+    }
+
+    fn end_handshake(&self, ip: IpAddr) {
+        let mut h = self.handshakes.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(n) = h.get_mut(&ip) {
+            *n -= 1;
+            if *n == 0 {
+                h.remove(&ip);
+            }
+        }
     }
 }

@@ -9,7 +9,10 @@
 //! that cannot apply yet (it reached a file not copied yet) or that moves names around (rename,
 //! link) may leave a place the walk already passed out of date, so it asks for one more pass,
 //! which copies only what still differs. The secondary is up to date when a pass ends with nothing
-//! of the sort.
+//! of the sort. An application that renames all the time could keep that from ever happening: after
+//! a few disturbed passes, a pass runs alone (the application's changes wait for its end, and it
+//! copies only what still differs); a secondary that still fails to apply what it is sent after
+//! more passes is given up (its link dropped, with the reason), rather than retried for ever.
 //!
 //! The tree is the application's: any name may become a symbolic link or another file between two
 //! steps. Every step resolves its path again beneath the directory without following links
@@ -28,6 +31,12 @@ use std::time::Instant;
 /// Bytes read and sent per step: big enough for the link, small enough not to hold the
 /// application's writes back for long.
 const CHUNK: usize = 1 << 20;
+/// The most encoded entry bytes in one listing part (a frame holds 4 MiB).
+const LISTING_PART: usize = 1 << 20;
+/// Disturbed passes before one runs alone.
+const ALONE_AFTER: u32 = 3;
+/// Passes before a secondary that cannot take what it is sent is given up.
+const GIVE_UP_AFTER: u32 = 10;
 
 /// The link this reintegration served is gone or was replaced.
 struct Aborted;
@@ -64,24 +73,34 @@ pub fn reintegrate(r: &Replicator, generation: u64, full: bool) {
     };
     {
         let Ok(mut l) = w.step() else { return };
-        l.send(Op::SyncBegin { full });
+        l.copy(Op::SyncBegin { full });
     }
     r.events.reintegration(full);
+    let mut passes = 0;
     loop {
+        passes += 1;
         w.linked.clear();
+        let _alone = (passes > ALONE_AFTER).then(|| Alone::new(r));
         for d in 0..r.dirs.len() {
             if w.dir(d as u8, &RelPath::root()).is_err() {
                 return;
             }
         }
+        // Dropped after `l` (declared before it): the pass stays alone until its verdict is sent.
         let Ok(mut l) = w.step() else { return };
         if l.st.resweep {
             l.st.resweep = false;
             w.full = false;
+            if passes >= GIVE_UP_AFTER {
+                l.drop_link(&format!(
+                    "the reintegration did not converge in {passes} passes (the secondary keeps failing to apply what it is sent)"
+                ));
+                return;
+            }
             continue;
         }
         l.st.syncing = false;
-        l.send(Op::SyncEnd {
+        l.copy(Op::SyncEnd {
             files: w.stats.files,
             bytes: w.stats.bytes,
         });
@@ -91,6 +110,27 @@ pub fn reintegrate(r: &Replicator, generation: u64, full: bool) {
                 .synced(w.stats.files, w.stats.bytes, started.elapsed().as_millis());
         }
         return;
+    }
+}
+
+/// Whether the secondary applied an operation (a failure already asked for another pass).
+fn applied(ack: &Option<keel_repl::Ack>) -> bool {
+    matches!(ack, Some(a) if a.errno == 0)
+}
+
+/// A pass that runs alone: the application's changes wait until it is dropped (on every return).
+struct Alone<'a>(&'a Replicator);
+
+impl<'a> Alone<'a> {
+    fn new(r: &'a Replicator) -> Alone<'a> {
+        r.pause(true);
+        Alone(r)
+    }
+}
+
+impl Drop for Alone<'_> {
+    fn drop(&mut self) {
+        self.0.pause(false);
     }
 }
 
@@ -145,21 +185,44 @@ impl<'a> Walk<'a> {
                 return Ok(());
             };
             let entries: Vec<(Vec<u8>, EntryKind)> = listed.into_iter().map(|e| (e.name, e.kind)).collect();
-            l.send(Op::Listing {
-                dir: d,
-                path: path.clone(),
-                entries: entries.clone(),
-            });
+            let mut parts = Vec::new();
+            let (mut part, mut size) = (Vec::new(), 0);
+            for e in &entries {
+                if size + e.0.len() + 5 > LISTING_PART && !part.is_empty() {
+                    parts.push(std::mem::take(&mut part));
+                    size = 0;
+                }
+                size += e.0.len() + 5;
+                part.push(e.clone());
+            }
+            parts.push(part);
+            let n = parts.len();
+            for (i, entries) in parts.into_iter().enumerate() {
+                l.copy(Op::Listing {
+                    dir: d,
+                    path: path.clone(),
+                    entries,
+                    last: i + 1 == n,
+                });
+            }
             entries
         };
         for (name, kind) in entries {
-            let Ok(child) = path.join(&name) else { continue };
+            let Ok(child) = path.join(&name) else {
+                // Made before keel mounted the directory (keel refuses such names): the secondary
+                // cannot hold it.
+                eprintln!(
+                    "keel-rfsd: not replicated: {path}/{}: the path is longer than 4096 bytes",
+                    String::from_utf8_lossy(&name)
+                );
+                continue;
+            };
             match kind {
                 EntryKind::Dir => {
                     {
                         let mut l = self.step()?;
                         match self.under(d).stat(&child) {
-                            Ok(st) if at::kind(&st) == EntryKind::Dir => l.send(Op::Mkdir {
+                            Ok(st) if at::kind(&st) == EntryKind::Dir => l.copy(Op::Mkdir {
                                 dir: d,
                                 path: child.clone(),
                                 mode: st.st_mode,
@@ -176,7 +239,7 @@ impl<'a> Walk<'a> {
                     let mut l = self.step()?;
                     match self.under(d).stat(&child) {
                         Ok(st) if at::kind(&st) == EntryKind::Dir => {
-                            l.send(times(d, &child, &st));
+                            l.copy(times(d, &child, &st));
                         }
                         _ => Self::resweep(&mut l),
                     }
@@ -189,14 +252,22 @@ impl<'a> Walk<'a> {
                     });
                     match link {
                         Ok((st, target)) if at::kind(&st) == EntryKind::Symlink => {
-                            l.send(Op::Symlink {
+                            let key = (st.st_dev, st.st_ino);
+                            // A link can have hard links too (link(2) does not follow it).
+                            if st.st_nlink > 1 && self.link_again(&mut l, d, &child, key) {
+                                continue;
+                            }
+                            l.copy(Op::Symlink {
                                 dir: d,
                                 path: child.clone(),
                                 target,
                                 uid: st.st_uid,
                                 gid: st.st_gid,
                             });
-                            l.send(times(d, &child, &st));
+                            l.copy(times(d, &child, &st));
+                            if st.st_nlink > 1 {
+                                self.learn(&mut l, d, key, &child);
+                            }
                         }
                         _ => Self::resweep(&mut l),
                     }
@@ -232,26 +303,11 @@ impl<'a> Walk<'a> {
             };
             let key = (st.st_dev, st.st_ino);
             let several = st.st_nlink > 1;
-            if several {
-                if let Some(first) = self.linked.get(&(d, key.0, key.1)) {
-                    if self.names(d, &first.path, key) {
-                        let there = l.send(Op::StatFile {
-                            dir: d,
-                            path: path.clone(),
-                        });
-                        if !matches!(there, Some(a) if a.errno == 0 && a.ino == first.secondary_ino) {
-                            l.send(Op::Link {
-                                dir: d,
-                                from: first.path.clone(),
-                                to: path.clone(),
-                            });
-                        }
-                        return Ok(());
-                    }
-                }
+            if several && self.link_again(&mut l, d, path, key) {
+                return Ok(());
             }
             if !self.full {
-                if let Some(a) = l.send(Op::StatFile {
+                if let Some(a) = l.copy(Op::StatFile {
                     dir: d,
                     path: path.clone(),
                 }) {
@@ -263,7 +319,7 @@ impl<'a> Walk<'a> {
                         // Same data; a chmod or chown made while the secondary was away changes
                         // no modification time: send those alone.
                         if (a.uid, a.gid) != (st.st_uid, st.st_gid) {
-                            l.send(Op::Chown {
+                            l.copy(Op::Chown {
                                 dir: d,
                                 path: path.clone(),
                                 uid: Some(st.st_uid),
@@ -271,7 +327,7 @@ impl<'a> Walk<'a> {
                             });
                         }
                         if a.mode != st.st_mode || (a.uid, a.gid) != (st.st_uid, st.st_gid) {
-                            l.send(Op::Chmod {
+                            l.copy(Op::Chmod {
                                 dir: d,
                                 path: path.clone(),
                                 mode: st.st_mode,
@@ -284,13 +340,16 @@ impl<'a> Walk<'a> {
                     }
                 }
             }
-            l.send(Op::Create {
+            let created = l.copy(Op::Create {
                 dir: d,
                 path: path.clone(),
                 mode: st.st_mode,
                 uid: st.st_uid,
                 gid: st.st_gid,
             });
+            if !applied(&created) {
+                return Ok(());
+            }
             (at::file(fd), key, several)
         };
         let mut buf = vec![0u8; CHUNK];
@@ -307,12 +366,17 @@ impl<'a> Walk<'a> {
                 Ok(0) | Err(_) => break,
                 Ok(n) => n,
             };
-            l.send(Op::Write {
+            let wrote = l.copy(Op::Write {
                 dir: d,
                 path: path.clone(),
                 offset,
                 data: buf[..n].to_vec(),
             });
+            // Not finished with the size and times of the original: a copy that lacks data must
+            // not look complete to the next pass's comparison.
+            if !applied(&wrote) {
+                return Ok(());
+            }
             offset += n as u64;
             self.stats.bytes += n as u64;
         }
@@ -322,25 +386,53 @@ impl<'a> Walk<'a> {
             return Ok(());
         }
         if let Ok(st) = at::stat_fd(std::os::fd::AsFd::as_fd(&file)) {
-            l.send(Op::Truncate {
+            l.copy(Op::Truncate {
                 dir: d,
                 path: path.clone(),
                 len: st.st_size as u64,
             });
-            l.send(times(d, path, &st));
+            l.copy(times(d, path, &st));
         }
         if several {
-            if let Some(a) = l.send(Op::StatFile {
-                dir: d,
-                path: path.clone(),
-            }) {
-                if a.errno == 0 {
-                    self.remember(d, key, path, a.ino);
-                }
-            }
+            self.learn(&mut l, d, key, path);
         }
         self.stats.files += 1;
         Ok(())
+    }
+
+    /// Another name of a file (or link) already copied in this pass: made a hard link of the
+    /// first name there, unless it is one already. False when there is no usable first name.
+    fn link_again(&self, l: &mut Repl<'_>, d: u8, path: &RelPath, key: (u64, u64)) -> bool {
+        let Some(first) = self.linked.get(&(d, key.0, key.1)) else {
+            return false;
+        };
+        if !self.names(d, &first.path, key) {
+            return false;
+        }
+        let there = l.copy(Op::StatFile {
+            dir: d,
+            path: path.clone(),
+        });
+        if !matches!(there, Some(a) if a.errno == 0 && a.ino == first.secondary_ino) {
+            l.copy(Op::Link {
+                dir: d,
+                from: first.path.clone(),
+                to: path.clone(),
+            });
+        }
+        true
+    }
+
+    /// Remembers the secondary's inode of a file with several names, just copied.
+    fn learn(&mut self, l: &mut Repl<'_>, d: u8, key: (u64, u64), path: &RelPath) {
+        if let Some(a) = l.copy(Op::StatFile {
+            dir: d,
+            path: path.clone(),
+        }) {
+            if a.errno == 0 {
+                self.remember(d, key, path, a.ino);
+            }
+        }
     }
 
     fn remember(&mut self, d: u8, key: (u64, u64), path: &RelPath, secondary_ino: u64) {

@@ -62,6 +62,9 @@ impl Scratch {
             s(&self.p()),
             "--listen",
             &format!("127.0.0.1:{port}"),
+            // The secondary connects from 127.0.0.1; other clients of the tests from elsewhere.
+            "--peer-addr",
+            "127.0.0.1",
             "--key-file",
             s(&self.key()),
             "--state-dir",
@@ -226,21 +229,24 @@ impl Daemon {
 
     /// The next event of this kind (earlier ones of other kinds are kept in `seen`).
     pub fn wait(&mut self, event: &str) -> Value {
-        let deadline = Instant::now() + WAIT;
+        self.wait_for(event, WAIT).unwrap_or_else(|| {
+            panic!(
+                "no '{event}' event; saw {:?}; stderr: {}",
+                self.seen,
+                self.stderr()
+            )
+        })
+    }
+
+    /// The next event of this kind within `time`, or None.
+    pub fn wait_for(&mut self, event: &str, time: Duration) -> Option<Value> {
+        let deadline = Instant::now() + time;
         loop {
             let left = deadline.saturating_duration_since(Instant::now());
-            match self.events.recv_timeout(left) {
-                Ok(v) => {
-                    self.seen.push(v.clone());
-                    if v["event"] == event {
-                        return v;
-                    }
-                }
-                Err(_) => panic!(
-                    "no '{event}' event; saw {:?}; stderr: {}",
-                    self.seen,
-                    self.stderr()
-                ),
+            let v = self.events.recv_timeout(left).ok()?;
+            self.seen.push(v.clone());
+            if v["event"] == event {
+                return Some(v);
             }
         }
     }
