@@ -160,6 +160,34 @@ test('the stop goes on once the daemon is gone: stop scripts, replication stoppe
   expect(h.sut.state.state).toBe('STOP');
 });
 
+test('a primary whose daemon dies restarts: the application stops and starts again on a fresh mount', async () => {
+  const h = await build();
+  await primUntilReplication(h);
+  h.rfs.answer();
+  await h.settle();
+  h.rfs.auto = { ok: true, message: 'done' };
+  const started = h.scripts().length;
+
+  h.daemonSays({ event: 'exited', role: 'primary', pid: 3, code: null, signal: 'SIGKILL', requested: false });
+  await h.pass(1500);
+
+  expect(h.logText()).toEqual(
+    expect.arrayContaining([
+      'E Replication process exited (signal SIGKILL)',
+      'E Replicated directories unusable on the primary: the module restarts',
+      'I Action stopstart called by rfs',
+    ]),
+  );
+  const after = h.scripts().slice(started);
+  expect(after).toEqual(
+    expect.arrayContaining(['stop_prim ALONE WAIT stopstart', 'start_prim WAIT ALONE start']),
+  );
+  expect(after.indexOf('stop_prim ALONE WAIT stopstart')).toBeLessThan(
+    after.indexOf('start_prim WAIT ALONE start'),
+  );
+  expect(h.sut.state).toMatchObject({ state: 'ALONE', readiness: 'Ready' });
+});
+
 test('a command during a pending replication request is answered at once; what it does comes after', async () => {
   const h = await build();
   await primUntilReplication(h);

@@ -97,6 +97,7 @@ export class ModuleRuntime {
       engine: () => this.engine,
       write: (level, text) => this.write(level, text),
       submit: (input) => this.submit(input),
+      restart: () => void this.command('stopstart', [], 'rfs', 'rfs'),
     });
     const stored = deps.store.load();
     this.settingsStored = stored.settings;

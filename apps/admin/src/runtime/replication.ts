@@ -36,6 +36,8 @@ export interface ReplicationHost {
   engine(): MirrorEngine;
   write(level: LogLevel, text: string): void;
   submit(input: MirrorInput): void;
+  /** Stops and starts the module again (SafeKit's stopstart), on behalf of rfs. */
+  restart(): void;
 }
 
 export class ReplicationControl {
@@ -116,6 +118,7 @@ export class ReplicationControl {
         host.write('E', `Replication process exited (${e.signal ? `signal ${e.signal}` : `code ${e.code}`})`);
         this.role = undefined;
         if (e.role === 'secondary') this.lost();
+        else this.primaryLost();
         return;
     }
   }
@@ -166,6 +169,20 @@ export class ReplicationControl {
 
   private lost(): void {
     this.lostSince ??= this.host.now();
+  }
+
+  /**
+   * A primary's daemon died: its directories are a dead mount (every access fails, nothing lands
+   * in the bare directory) and the application's open files are gone with it. The module stops
+   * and starts again (docs/decisions/0012): the application stops, a fresh daemon mounts, and the
+   * engine picks the primary as at any start (the secondary, up to date, may take over meanwhile).
+   * maxloop bounds how often this happens.
+   */
+  private primaryLost(): void {
+    const state = this.host.engine().state;
+    if (state !== 'ALONE' && state !== 'PRIM') return;
+    this.host.write('E', 'Replicated directories unusable on the primary: the module restarts');
+    this.host.restart();
   }
 
   private behind(): void {
