@@ -8,18 +8,8 @@ use support::*;
 
 #[test]
 fn a_line_written_to_a_rotated_away_log_is_on_neither_node() {
-    let t = Scratch::new("log-rotation");
-    let canary = Canary::new(&t.root);
-    let before = canary.fingerprint();
-    open_to_users(&t.p());
-    open_to_users(&t.s());
-    let port = free_port();
-    let mut p = t.primary(port);
-    p.wait("mounted");
-    let mut s = t.secondary(port, true);
-    s.wait("synced");
-
-    let pm = t.p();
+    let pair = UserPair::start("log-rotation");
+    let pm = pair.t.p();
     as_user(move || {
         let mut log = OpenOptions::new()
             .create(true)
@@ -33,7 +23,6 @@ fn a_line_written_to_a_rotated_away_log_is_on_neither_node() {
         log.sync_all().unwrap();
     });
 
-    assert_eq!(fs::read(t.p().join("app.log")).unwrap(), b"");
-    assert_same_trees(&t.p(), &t.s());
-    assert_eq!(canary.fingerprint(), before);
+    assert_eq!(fs::read(pair.t.p().join("app.log")).unwrap(), b"");
+    pair.assert_safe();
 }

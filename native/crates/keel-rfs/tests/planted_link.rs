@@ -10,18 +10,8 @@ use support::*;
 
 #[test]
 fn a_descriptor_kept_across_a_planted_link_never_reaches_outside() {
-    let t = Scratch::new("planted-link");
-    let canary = Canary::new(&t.root);
-    let before = canary.fingerprint();
-    open_to_users(&t.p());
-    open_to_users(&t.s());
-    let port = free_port();
-    let mut p = t.primary(port);
-    p.wait("mounted");
-    let mut s = t.secondary(port, true);
-    s.wait("synced");
-
-    let (pm, secret) = (t.p(), canary.dir.join("secret"));
+    let pair = UserPair::start("planted-link");
+    let (pm, secret) = (pair.t.p(), pair.canary.dir.join("secret"));
     as_user(move || {
         let f = OpenOptions::new()
             .create(true)
@@ -39,7 +29,9 @@ fn a_descriptor_kept_across_a_planted_link_never_reaches_outside() {
         assert!(OpenOptions::new().write(true).open(pm.join("f")).is_err());
     });
 
-    assert_eq!(canary.fingerprint(), before);
-    assert_eq!(fs::read_link(t.s().join("f")).unwrap(), canary.dir.join("secret"));
-    assert_same_trees(&t.p(), &t.s());
+    pair.assert_safe();
+    assert_eq!(
+        fs::read_link(pair.t.s().join("f")).unwrap(),
+        pair.canary.dir.join("secret")
+    );
 }

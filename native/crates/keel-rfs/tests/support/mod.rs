@@ -512,3 +512,45 @@ pub fn as_user<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> T {
 pub fn open_to_users(dir: &Path) {
     fs::set_permissions(dir, fs::Permissions::from_mode(0o1777)).unwrap();
 }
+
+/// A synchronised pair whose replicated directory `USER` may write in, with a canary outside it.
+/// (Fields drop in order: the daemons stop before the scratch directory goes.)
+pub struct UserPair {
+    pub p: Daemon,
+    pub s: Daemon,
+    pub canary: Canary,
+    before: String,
+    pub t: Scratch,
+}
+
+impl UserPair {
+    pub fn start(name: &str) -> UserPair {
+        let t = Scratch::new(name);
+        let canary = Canary::new(&t.root);
+        let before = canary.fingerprint();
+        open_to_users(&t.p());
+        open_to_users(&t.s());
+        let port = free_port();
+        let mut p = t.primary(port);
+        p.wait("mounted");
+        let mut s = t.secondary(port, true);
+        s.wait("synced");
+        UserPair {
+            p,
+            s,
+            canary,
+            before,
+            t,
+        }
+    }
+
+    /// Both trees equal, and nothing outside them changed.
+    pub fn assert_safe(&self) {
+        assert_same_trees(&self.t.p(), &self.t.s());
+        assert_eq!(
+            self.canary.fingerprint(),
+            self.before,
+            "the canary outside changed"
+        );
+    }
+}
