@@ -120,6 +120,8 @@ test('prim: the daemon is started as primary and start_prim runs once it has mou
       '198.18.0.1:5600',
       '--peer-addr',
       '198.18.0.2',
+      '--hold-ms',
+      '9000',
       '--key-file',
       join(node.var, 'cluster', 'cluster.key'),
       '--state-dir',

@@ -18,6 +18,8 @@ describe('buildRfsPlan', () => {
       async: 'second',
       // SafeKit's default heartbeat timeout (30 s) is above the floor.
       linkTimeoutMs: 30_000,
+      // Noticed (30 s), judged (30 s), and the margin.
+      holdMs: 63_000,
       stateDir: '/var/lib/keel/modules/web/rfs',
       keyFile: '/var/lib/keel/cluster/cluster.key',
     });
@@ -105,6 +107,8 @@ describe('daemonArgs', () => {
       '192.168.2.1:5608',
       '--peer-addr',
       '10.0.2.2',
+      '--hold-ms',
+      String(plan.holdMs),
       '--key-file',
       '/var/lib/keel/cluster/cluster.key',
       '--state-dir',

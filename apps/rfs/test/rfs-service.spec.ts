@@ -153,7 +153,19 @@ test('stopped: SIGTERM, answered once the daemon is gone', async () => {
   expect(await ask('stopped')).toEqual({ ok: true, message: 'replication not running' });
 });
 
-test('a daemon that ignores SIGTERM is killed after the stop timeout', async () => {
+test('stopped on a secondary: SIGUSR1, so that it tells its primary it leaves; a role change does not', async () => {
+  const { daemons, ask } = await build();
+  await ask('secondary');
+  const d = daemons.last;
+  expect(await ask('stopped')).toEqual({ ok: true, message: 'replication stopped' });
+  expect(d.signals).toEqual(['SIGUSR1']);
+  await ask('secondary');
+  const again = daemons.last;
+  await ask('primary');
+  expect(again.signals).toEqual(['SIGTERM']);
+});
+
+test('a daemon that does not stop is killed after the stop timeout', async () => {
   const { daemons, ask, logs } = await build();
   await ask('secondary');
   daemons.last.onTerm = 'ignore';
@@ -161,7 +173,8 @@ test('a daemon that ignores SIGTERM is killed after the stop timeout', async () 
     ok: true,
     message: 'replication stopped (killed; the next start clears its mount)',
   });
-  expect(daemons.last.signals).toEqual(['SIGTERM', 'SIGKILL']);
+  // A secondary is asked to leave (SIGUSR1), as any stopped secondary.
+  expect(daemons.last.signals).toEqual(['SIGUSR1', 'SIGKILL']);
   expect(logs().some((l) => l.level === 'warn' && /SIGKILL/.test(l.msg))).toBe(true);
 });
 
@@ -194,7 +207,7 @@ test('commands are handled one at a time, in order', async () => {
   const replies = await Promise.all([ask('secondary'), ask('stopped'), ask('primary')]);
   expect(replies.map((r) => r.ok)).toEqual([true, true, true]);
   expect(daemons.spawned.map((d) => [d.arg('role'), d.signals.join(',')])).toEqual([
-    ['secondary', 'SIGTERM'],
+    ['secondary', 'SIGUSR1'],
     ['primary', ''],
   ]);
 });

@@ -25,7 +25,7 @@ export interface StoredModule {
 const EMPTY: StoredModule = { facts: {}, running: false, settings: {} };
 
 /**
- * state.json, written atomically (temporary file, fsync, rename) so a crash leaves the old or the
+ * state.json, written atomically (temporary file, fsync, rename, fsync of the directory) so a crash leaves the old or the
  * new content, never a torn file. An unreadable file is reported, not silently reset: losing the
  * data facts could make a stale node believe it is up to date.
  */
@@ -54,5 +54,13 @@ export class StateStore {
       closeSync(fd);
     }
     renameSync(tmp, this.file);
+    // The rename itself is durable only once the directory is (a crash could bring back the old
+    // facts, e.g. a copy still "up to date").
+    const dir = openSync(dirname(this.file), 'r');
+    try {
+      fsyncSync(dir);
+    } finally {
+      closeSync(dir);
+    }
   }
 }

@@ -2,6 +2,7 @@
 //   keel-rfsd --role primary|secondary --module <name> --node <name> --peer <name>
 //             --dir <path>... (--listen <addr:port> --peer-addr <ip> | --connect <addr:port>)
 //             --key-file <path> --state-dir <path> [--full] --async second|none --timeout-ms <n>
+//             [--hold-ms <n> (primary)]
 import { formatEndpoint, type RfsModulePlan } from './plan';
 
 export type DaemonRole = 'primary' | 'secondary';
@@ -11,7 +12,14 @@ export function daemonArgs(plan: RfsModulePlan, role: DaemonRole, full: boolean)
   for (const dir of plan.dirs) args.push('--dir', dir);
   // The secondary connects from its address on the LAN: its handshakes keep a place there.
   if (role === 'primary')
-    args.push('--listen', formatEndpoint(plan.listen), '--peer-addr', plan.connect.address);
+    args.push(
+      '--listen',
+      formatEndpoint(plan.listen),
+      '--peer-addr',
+      plan.connect.address,
+      '--hold-ms',
+      String(plan.holdMs),
+    );
   else args.push('--connect', formatEndpoint(plan.connect));
   args.push('--key-file', plan.keyFile, '--state-dir', plan.stateDir);
   // Only a secondary copies; a primary's "full" reaches its secondary as the rfs.fullsync fact

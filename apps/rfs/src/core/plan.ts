@@ -35,6 +35,12 @@ export interface RfsModulePlan {
    * the peer up too), at least LINK_TIMEOUT_FLOOR_MS (docs/decisions/0012).
    */
   readonly linkTimeoutMs: number;
+  /**
+   * How long a primary's changes wait after a link that was up broke, unless the secondary joins
+   * again or leaves: the time its node takes to notice (the link timeout) and judge (the
+   * heartbeat timeout, then admin's margin) that its copy is behind, plus HOLD_MARGIN_MS.
+   */
+  readonly holdMs: number;
   /** $KEEL_VAR/modules/<module>/rfs: the daemon's bitmaps and bookkeeping. */
   readonly stateDir: string;
   readonly keyFile: string;
@@ -92,6 +98,9 @@ export function buildRfsPlan(input: RfsPlanInput): { plan: RfsPlan; notes: NodeN
  */
 export const LINK_TIMEOUT_FLOOR_MS = 5_000;
 
+/** Beyond admin's own margin after a lost link (1 s) and its tick: time to spare. */
+export const HOLD_MARGIN_MS = 3_000;
+
 /** The plan, a reason to refuse the module, or undefined when it is not a module of this node. */
 function planModule(
   input: RfsPlanInput,
@@ -124,6 +133,10 @@ function planModule(
     connect: ends.remote,
     async: rfs.async,
     linkTimeoutMs: Math.max(LINK_TIMEOUT_FLOOR_MS, ...heartbeatTimeouts),
+    holdMs:
+      Math.max(LINK_TIMEOUT_FLOOR_MS, ...heartbeatTimeouts) +
+      Math.max(0, ...heartbeatTimeouts) +
+      HOLD_MARGIN_MS,
     stateDir: join(input.varDir, 'modules', m.name, 'rfs'),
     keyFile: input.keyFile,
   };

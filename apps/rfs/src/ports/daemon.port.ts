@@ -29,8 +29,11 @@ export interface DaemonListener {
 
 export interface DaemonProcess {
   readonly pid: number | undefined;
-  /** SIGTERM asks the daemon to unmount and exit 0; SIGKILL ends it at once. */
-  signal(sig: 'SIGTERM' | 'SIGKILL'): void;
+  /**
+   * SIGTERM asks the daemon to unmount and exit 0; SIGUSR1 the same, a secondary first telling its
+   * primary that it leaves; SIGKILL ends it at once.
+   */
+  signal(sig: 'SIGTERM' | 'SIGUSR1' | 'SIGKILL'): void;
 }
 
 export interface RfsDaemonPort {

@@ -66,7 +66,9 @@ export class ModuleReplication {
 
   /** Runs the replication in `role`; answered once mounted (or stopped), never thrown. */
   command(role: DaemonRole | 'stopped', full: boolean): Promise<RfsCommandResult> {
-    return this.serialise(() => (role === 'stopped' ? this.stop() : this.start(role, full)));
+    // Asked by admin as its module stops, which has recorded a secondary's copy as behind: the
+    // daemon may tell its primary it leaves (docs/decisions/0012).
+    return this.serialise(() => (role === 'stopped' ? this.stop(true) : this.start(role, full)));
   }
 
   /**
@@ -231,13 +233,16 @@ export class ModuleReplication {
     if (run.role === 'primary') this.deps.setResource('rfs.degraded', 'up');
   }
 
-  /** SIGTERM, SIGKILL after the stop timeout; ok once the daemon is gone. */
-  private async stop(): Promise<RfsCommandResult> {
+  /**
+   * SIGTERM (SIGUSR1 for a secondary that `leaves`: it tells its primary so), SIGKILL after the
+   * stop timeout; ok once the daemon is gone.
+   */
+  private async stop(leaves = false): Promise<RfsCommandResult> {
     const run = this.current;
     if (!run) return { ok: true, message: 'replication not running' };
     const { stopTimeoutMs, killWaitMs } = this.deps.timing;
     run.stopping = true;
-    run.process.signal('SIGTERM');
+    run.process.signal(leaves && run.role === 'secondary' ? 'SIGUSR1' : 'SIGTERM');
     if (await exitsWithin(run.exited, stopTimeoutMs)) return { ok: true, message: 'replication stopped' };
     this.deps.logger.warn(`keel-rfsd did not stop within ${stopTimeoutMs / 1000}s: SIGKILL`, {
       module: this.module,

@@ -23,9 +23,9 @@ export class FakeDaemon implements DaemonProcess {
     readonly pid: number,
   ) {}
 
-  signal(sig: 'SIGTERM' | 'SIGKILL'): void {
+  signal(sig: 'SIGTERM' | 'SIGUSR1' | 'SIGKILL'): void {
     this.signals.push(sig);
-    if (sig === 'SIGTERM' && this.onTerm === 'exit') setImmediate(() => this.exit(0));
+    if ((sig === 'SIGTERM' || sig === 'SIGUSR1') && this.onTerm === 'exit') setImmediate(() => this.exit(0));
     if (sig === 'SIGKILL' && this.onKill === 'exit') setImmediate(() => this.exit(null, 'SIGKILL'));
   }
 

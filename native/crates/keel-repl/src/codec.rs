@@ -50,6 +50,7 @@ mod tag {
     pub const BYE: u8 = 18;
     pub const PING: u8 = 19;
     pub const ACK: u8 = 64;
+    pub const LEAVE: u8 = 65;
 }
 
 /// chown's "leave unchanged".
@@ -70,6 +71,7 @@ pub fn encode(m: &Message) -> Vec<u8> {
             w.u32(a.uid);
             w.u32(a.gid);
         }
+        Message::Leave => w.u8(tag::LEAVE),
         Message::Op(op) => encode_op(&mut w, op),
     }
     w.0
@@ -205,6 +207,7 @@ pub fn decode(buf: &[u8]) -> Result<Message, DecodeError> {
             uid: r.u32()?,
             gid: r.u32()?,
         }),
+        tag::LEAVE => Message::Leave,
         tag::SYNC_BEGIN => Message::Op(Op::SyncBegin { full: r.u8()? != 0 }),
         tag::SYNC_END => Message::Op(Op::SyncEnd {
             files: r.u64()?,
@@ -512,6 +515,7 @@ mod tests {
                 uid: 1000,
                 gid: 100,
             }),
+            Message::Leave,
         ]
     }
 

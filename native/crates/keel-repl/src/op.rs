@@ -179,6 +179,10 @@ impl Ack {
 pub enum Message {
     Op(Op),
     Ack(Ack),
+    /// The secondary stops on its administrator's command (sent in place of an ack): its node
+    /// has recorded that its copy is behind from now on, so the primary goes on alone at once
+    /// instead of holding its changes (docs/decisions/0012).
+    Leave,
 }
 
 impl Op {

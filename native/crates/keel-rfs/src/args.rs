@@ -6,7 +6,8 @@ use std::time::Duration;
 
 pub const USAGE: &str = "usage: keel-rfsd --role primary|secondary --module <name> --node <name> \
 --peer <name> --dir <path>... (--listen <addr:port> [--peer-addr <ip>] | --connect <addr:port>) \
---key-file <path> --state-dir <path> [--full] [--async second|none] [--timeout-ms <n>]";
+--key-file <path> --state-dir <path> [--full] [--async second|none] [--timeout-ms <n>] \
+[--hold-ms <n>]";
 
 #[derive(Debug, PartialEq)]
 pub enum Role {
@@ -36,6 +37,9 @@ pub struct Args {
     /// Liveness of the link: how long the primary waits for an ack, and the secondary for any
     /// frame (the primary pings an idle link three times as often), before giving the other up.
     pub timeout: Duration,
+    /// A primary's changes wait this long after a link that was up broke, unless a secondary
+    /// joins again or said it leaves (0: they do not wait).
+    pub hold: Duration,
 }
 
 pub fn parse(argv: impl IntoIterator<Item = String>) -> Result<Args, String> {
@@ -46,6 +50,7 @@ pub fn parse(argv: impl IntoIterator<Item = String>) -> Result<Args, String> {
     let mut full = false;
     let mut ack_on_receipt = true;
     let mut timeout = Duration::from_secs(10);
+    let mut hold = Duration::ZERO;
     let mut it = argv.into_iter();
     while let Some(flag) = it.next() {
         let mut value = || it.next().ok_or_else(|| format!("{flag} needs a value; {USAGE}"));
@@ -84,6 +89,13 @@ pub fn parse(argv: impl IntoIterator<Item = String>) -> Result<Args, String> {
                 }
                 timeout = Duration::from_millis(ms);
             }
+            "--hold-ms" => {
+                let v = value()?;
+                let ms: u64 = v
+                    .parse()
+                    .map_err(|_| format!("--hold-ms must be a number of milliseconds, not '{v}'"))?;
+                hold = Duration::from_millis(ms);
+            }
             other => return Err(format!("unknown argument '{other}'; {USAGE}")),
         }
     }
@@ -116,6 +128,7 @@ pub fn parse(argv: impl IntoIterator<Item = String>) -> Result<Args, String> {
         state_dir: state_dir.ok_or_else(|| format!("--state-dir is required; {USAGE}"))?,
         ack_on_receipt,
         timeout,
+        hold,
     })
 }
 

@@ -7,14 +7,47 @@ use keel_repl::{
 };
 use std::io::{self, Read, Write};
 use std::net::TcpStream;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 pub struct Link {
     stream: TcpStream,
-    sealer: Sealer,
+    /// The sending half, shared with a [`Leaver`]: frames of both keep one sequence.
+    writer: Arc<Mutex<Writer>>,
     opener: Opener,
     /// A whole frame must arrive within this time, however slowly its bytes trickle in.
     timeout: Duration,
+}
+
+struct Writer {
+    stream: TcpStream,
+    sealer: Sealer,
+}
+
+impl Writer {
+    fn send(&mut self, m: &Message) -> io::Result<u64> {
+        let (seq, frame) = self.sealer.seal(&codec::encode(m));
+        self.stream.write_all(&frame)?;
+        Ok(seq)
+    }
+}
+
+/// Lets another thread tell the primary that this secondary leaves (see [`Message::Leave`]).
+#[derive(Clone)]
+pub struct Leaver(Arc<Mutex<Writer>>);
+
+impl Leaver {
+    /// Says `Leave` and closes the sending side: nothing this copy acknowledges counts any more.
+    pub fn leave(&self) {
+        let mut w = self.0.lock().unwrap_or_else(|p| p.into_inner());
+        let _ = w.send(&Message::Leave);
+        let _ = w.stream.shutdown(std::net::Shutdown::Write);
+    }
+}
+
+/// The error of a call the secondary answered by leaving.
+pub fn left(e: &io::Error) -> bool {
+    e.kind() == io::ErrorKind::ConnectionAborted
 }
 
 fn invalid(e: impl std::fmt::Display) -> io::Error {
@@ -69,6 +102,23 @@ pub fn random_nonce() -> io::Result<[u8; NONCE_LEN]> {
 }
 
 impl Link {
+    fn new(stream: TcpStream, sealer: Sealer, opener: Opener, timeout: Duration) -> io::Result<Link> {
+        let writer = Writer {
+            stream: stream.try_clone()?,
+            sealer,
+        };
+        Ok(Link {
+            stream,
+            writer: Arc::new(Mutex::new(writer)),
+            opener,
+            timeout,
+        })
+    }
+
+    pub fn leaver(&self) -> Leaver {
+        Leaver(self.writer.clone())
+    }
+
     /// The secondary's side of the handshake.
     pub fn connect(
         mut stream: TcpStream,
@@ -92,12 +142,7 @@ impl Link {
         // The primary sends something (a ping at least) well within this time: a silence as long
         // means the link or the primary is gone, even when no FIN or RST ever arrives.
         stream.set_read_timeout(Some(timeout))?;
-        Ok(Link {
-            stream,
-            sealer,
-            opener,
-            timeout,
-        })
+        Link::new(stream, sealer, opener, timeout)
     }
 
     /// The primary's side; returns the link and whether the secondary asked for a full sync.
@@ -126,21 +171,11 @@ impl Link {
         let mut sealer = Sealer::new(keys.primary_to_secondary);
         sealer.skip_one();
         stream.set_read_timeout(Some(timeout))?;
-        Ok((
-            Link {
-                stream,
-                sealer,
-                opener,
-                timeout,
-            },
-            full,
-        ))
+        Ok((Link::new(stream, sealer, opener, timeout)?, full))
     }
 
     pub fn send(&mut self, m: &Message) -> io::Result<u64> {
-        let (seq, frame) = self.sealer.seal(&codec::encode(m));
-        self.stream.write_all(&frame)?;
-        Ok(seq)
+        self.writer.lock().unwrap_or_else(|p| p.into_inner()).send(m)
     }
 
     pub fn recv(&mut self) -> io::Result<(u64, Message)> {
@@ -155,6 +190,10 @@ impl Link {
         let seq = self.send(&Message::Op(op))?;
         match self.recv()? {
             (_, Message::Ack(a)) if a.seq == seq => Ok(a),
+            (_, Message::Leave) => Err(io::Error::new(
+                io::ErrorKind::ConnectionAborted,
+                "the secondary left (its copy is recorded behind)",
+            )),
             (_, other) => Err(invalid(format!("expected the ack of frame {seq}, got {other:?}"))),
         }
     }

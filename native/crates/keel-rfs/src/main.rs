@@ -69,6 +69,7 @@ fn run(events: &Events) -> Result<(), String> {
         Role::Secondary { .. } => Binding::new(&a.module, &a.peer, &a.node, &dir_bytes),
     };
     let mut replicator = None;
+    let leaver = secondary::LeaverSlot::default();
     let sessions = match a.role {
         Role::Primary { listen, peer_ip } => {
             let listener =
@@ -79,6 +80,7 @@ fn run(events: &Events) -> Result<(), String> {
                 key,
                 binding,
                 a.timeout,
+                a.hold,
                 peer_ip,
             ));
             let sessions = mount_all(&dirs, &under, Some(&repl), false)?;
@@ -99,8 +101,8 @@ fn run(events: &Events) -> Result<(), String> {
                 timeout: a.timeout,
                 state_dir: a.state_dir.clone(),
             };
-            let (u, ev) = (under.clone(), events.clone());
-            std::thread::spawn(move || secondary::run(u, o, ev));
+            let (u, ev, slot) = (under.clone(), events.clone(), leaver.clone());
+            std::thread::spawn(move || secondary::run(u, o, ev, slot));
             sessions
         }
     };
@@ -109,7 +111,11 @@ fn run(events: &Events) -> Result<(), String> {
     let sig = wait_for(&signals);
     eprintln!("keel-rfsd: signal {sig}: unmounting");
     if let Some(r) = replicator {
-        r.lock().close();
+        r.close();
+    }
+    // SIGUSR1: a secondary stopped by its module's stop, which recorded its copy as behind.
+    if sig == libc::SIGUSR1 {
+        leaver.leave();
     }
     for s in sessions {
         let _ = s.umount_and_join();
@@ -161,7 +167,7 @@ fn block_stop_signals() -> libc::sigset_t {
     unsafe {
         let mut set: libc::sigset_t = std::mem::zeroed();
         libc::sigemptyset(&mut set);
-        for s in [libc::SIGTERM, libc::SIGINT, libc::SIGHUP] {
+        for s in [libc::SIGTERM, libc::SIGINT, libc::SIGHUP, libc::SIGUSR1] {
             libc::sigaddset(&mut set, s);
         }
         libc::pthread_sigmask(libc::SIG_BLOCK, &set, std::ptr::null_mut());

@@ -132,6 +132,13 @@ impl PassFs {
         for op in ops {
             l.send(op);
         }
+        let broke = l.held();
+        drop(l);
+        if broke {
+            // The link broke under this very change: the secondary never acknowledged it, so it
+            // waits like the changes after it (a secondary that joins again gets it by the walk).
+            drop(repl.lock_for_change());
+        }
         out.map_err(errno)
     }
 

@@ -38,6 +38,9 @@ pub struct LinkState {
     closed: bool,
     /// A reintegration pass runs alone: the application's changes wait (see crate::sync).
     pub(crate) paused: bool,
+    /// A link that was up broke: the application's changes wait until then, or until a secondary
+    /// joins again (docs/decisions/0012).
+    held_until: Option<Instant>,
     /// When the link last carried an operation (for the keepalive).
     last_sent: Option<Instant>,
 }
@@ -56,6 +59,8 @@ pub struct Replicator {
     key: Vec<u8>,
     binding: Binding,
     ack_timeout: Duration,
+    /// How long changes wait after a link broke (0: they do not).
+    hold: Duration,
     /// The peer's address, when known: its handshakes are not counted against the total.
     peer_ip: Option<IpAddr>,
     handshakes: Mutex<HashMap<IpAddr, usize>>,
@@ -93,6 +98,7 @@ impl Refusals {
 pub struct Repl<'a> {
     pub(crate) st: MutexGuard<'a, LinkState>,
     events: &'a Events,
+    hold: Duration,
 }
 
 impl Repl<'_> {
@@ -132,6 +138,11 @@ impl Repl<'_> {
                 ));
                 None
             }
+            Err(e) if crate::link::left(&e) => {
+                // Its node recorded that its copy is behind: nothing to wait for.
+                self.drop_link_without_hold(&e.to_string());
+                None
+            }
             Err(e) => {
                 self.drop_link(&e.to_string());
                 None
@@ -147,6 +158,11 @@ impl Repl<'_> {
         self.st.closed
     }
 
+    /// Changes are held after a broken link.
+    pub fn held(&self) -> bool {
+        self.st.held_until.is_some()
+    }
+
     /// Ends replication cleanly: tells the secondary it has everything, and refuses any change
     /// from now on (one would reach this copy only, behind the secondary's back).
     pub fn close(&mut self) {
@@ -159,7 +175,23 @@ impl Repl<'_> {
         }
     }
 
+    /// Drops a link that broke. Its secondary may still count as up to date until its node has
+    /// noticed (the link timeout) and judged (the heartbeat timeout and a margin): until then the
+    /// application's changes wait, so that none is acknowledged by this copy alone while the
+    /// other may still take over as complete.
     pub(crate) fn drop_link(&mut self, reason: &str) {
+        let was_up = self.st.link.is_some();
+        self.drop_link_without_hold(reason);
+        if was_up && !self.st.closed && !self.hold.is_zero() {
+            self.st.held_until = Some(Instant::now() + self.hold);
+            eprintln!(
+                "keel-rfsd: changes wait up to {} ms for the secondary to rejoin or to know its copy is behind",
+                self.hold.as_millis()
+            );
+        }
+    }
+
+    fn drop_link_without_hold(&mut self, reason: &str) {
         if let Some(l) = self.st.link.take() {
             l.shutdown();
         }
@@ -176,6 +208,7 @@ impl Replicator {
         key: Vec<u8>,
         binding: Binding,
         ack_timeout: Duration,
+        hold: Duration,
         peer_ip: Option<IpAddr>,
     ) -> Replicator {
         Replicator {
@@ -186,6 +219,7 @@ impl Replicator {
             key,
             binding,
             ack_timeout,
+            hold,
             peer_ip,
             handshakes: Mutex::new(HashMap::new()),
             refusals: Mutex::new(Refusals::default()),
@@ -203,19 +237,45 @@ impl Replicator {
         Repl {
             st: self.state.lock().unwrap_or_else(|p| p.into_inner()),
             events: &self.events,
+            hold: self.hold,
         }
     }
 
-    /// The lock for an application's change: waits while a reintegration pass runs alone.
+    /// The lock for an application's change: waits while a reintegration pass runs alone, and
+    /// while changes are held after a broken link.
     pub fn lock_for_change(&self) -> Repl<'_> {
         let mut st = self.state.lock().unwrap_or_else(|p| p.into_inner());
-        while st.paused {
-            st = self.resumed.wait(st).unwrap_or_else(|p| p.into_inner());
+        loop {
+            let held = match st.held_until {
+                Some(until) if st.link.is_none() && !st.closed => {
+                    until.checked_duration_since(Instant::now())
+                }
+                _ => None,
+            };
+            if st.paused {
+                st = self.resumed.wait(st).unwrap_or_else(|p| p.into_inner());
+            } else if let Some(left) = held {
+                st = self
+                    .resumed
+                    .wait_timeout(st, left)
+                    .unwrap_or_else(|p| p.into_inner())
+                    .0;
+            } else {
+                break;
+            }
         }
+        st.held_until = None;
         Repl {
             st,
             events: &self.events,
+            hold: self.hold,
         }
+    }
+
+    /// Ends replication cleanly (see [`Repl::close`]); changes waiting for a hold are refused.
+    pub fn close(&self) {
+        self.lock().close();
+        self.resumed.notify_all();
     }
 
     /// Makes the application's changes wait (true) or go on (false).
@@ -281,6 +341,8 @@ impl Replicator {
             if let Some(old) = r.st.link.replace(link) {
                 old.shutdown();
             }
+            // Changes held since the last link broke go to this one.
+            self.resumed.notify_all();
             r.st.syncing = true;
             r.st.resweep = false;
             r.st.generation += 1;

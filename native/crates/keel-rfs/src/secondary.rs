@@ -10,12 +10,12 @@
 
 use crate::apply::{ack, Applier};
 use crate::events::Events;
-use crate::link::Link;
+use crate::link::{Leaver, Link};
 use crate::under::Underlying;
 use keel_repl::{Binding, Message, Op};
 use std::io;
 use std::net::{SocketAddr, TcpStream};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 pub struct SecondaryOptions {
@@ -29,8 +29,26 @@ pub struct SecondaryOptions {
     pub state_dir: std::path::PathBuf,
 }
 
+/// Where the current link's [`Leaver`] is, for the thread that handles signals.
+#[derive(Clone, Default)]
+pub struct LeaverSlot(Arc<Mutex<Option<Leaver>>>);
+
+impl LeaverSlot {
+    fn set(&self, l: Option<Leaver>) {
+        *self.0.lock().unwrap_or_else(|p| p.into_inner()) = l;
+    }
+
+    /// Tells the primary this secondary leaves, if a link is up.
+    pub fn leave(&self) {
+        if let Some(l) = self.0.lock().unwrap_or_else(|p| p.into_inner()).take() {
+            eprintln!("keel-rfsd: leaving: the primary goes on alone");
+            l.leave();
+        }
+    }
+}
+
 /// Joins the primary for ever: after a lost link it joins again and reintegrates what changed.
-pub fn run(dirs: Arc<Vec<Underlying>>, o: SecondaryOptions, events: Events) -> ! {
+pub fn run(dirs: Arc<Vec<Underlying>>, o: SecondaryOptions, events: Events, leaver: LeaverSlot) -> ! {
     let mut applier = Applier::new(dirs);
     let mut full = o.full;
     let mut last_error = String::new();
@@ -41,7 +59,9 @@ pub fn run(dirs: Arc<Vec<Underlying>>, o: SecondaryOptions, events: Events) -> !
             Ok(mut link) => {
                 last_error.clear();
                 events.connected(&link.peer());
+                leaver.set(Some(link.leaver()));
                 let reason = serve(&mut link, &mut applier, &o, &events).unwrap_err();
+                leaver.set(None);
                 link.shutdown();
                 if reason.kind() == io::ErrorKind::ConnectionAborted {
                     // Everything the primary acknowledged is here: this copy is up to date.
@@ -74,7 +94,7 @@ fn serve(link: &mut Link, applier: &mut Applier, o: &SecondaryOptions, events: &
         let Message::Op(op) = msg else {
             return Err(io::Error::new(
                 io::ErrorKind::InvalidData,
-                "the primary sent an ack",
+                "the primary sent something else than an operation",
             ));
         };
         match &op {

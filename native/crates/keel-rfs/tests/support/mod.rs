@@ -49,7 +49,14 @@ impl Scratch {
         self.root.join("key")
     }
     pub fn primary(&self, port: u16) -> Daemon {
-        Daemon::start(&[
+        self.primary_with(port, &[])
+    }
+
+    /// A primary with more arguments (e.g. `--hold-ms`).
+    pub fn primary_with(&self, port: u16, more: &[&str]) -> Daemon {
+        let (dir, key, state) = (self.p(), self.key(), self.root.join("p-state"));
+        let listen = format!("127.0.0.1:{port}");
+        let mut args = vec![
             "--role",
             "primary",
             "--module",
@@ -59,19 +66,21 @@ impl Scratch {
             "--peer",
             "node2",
             "--dir",
-            s(&self.p()),
+            s(&dir),
             "--listen",
-            &format!("127.0.0.1:{port}"),
+            &listen,
             // The secondary connects from 127.0.0.1; other clients of the tests from elsewhere.
             "--peer-addr",
             "127.0.0.1",
             "--key-file",
-            s(&self.key()),
+            s(&key),
             "--state-dir",
-            s(&self.root.join("p-state")),
+            s(&state),
             "--timeout-ms",
             TIMEOUT_MS,
-        ])
+        ];
+        args.extend_from_slice(more);
+        Daemon::start(&args)
     }
     /// A secondary as on its own node: in a mount namespace of its own, where its directory (the
     /// scratch "s") is at the primary's path, since the link binds the directory set. Outside that
@@ -94,9 +103,10 @@ impl Scratch {
     fn secondary_with(&self, port: u16, full: bool, prepare: &str, module: &str) -> Daemon {
         let daemon = env!("CARGO_BIN_EXE_keel-rfsd");
         let (dir, mounted_at) = (s(&self.s()).to_string(), s(&self.p()).to_string());
-        // The primary's mount is copied into the new namespace: take it away first.
+        // The primary's mount is copied into the new namespace: take it away first, without a look
+        // at it (a primary holding its changes would not answer one).
         let script = format!(
-            "while mountpoint -q \"$2\"; do umount -l \"$2\" || exit 1; done; \
+            "while grep -q \" $2 \" /proc/self/mountinfo; do umount -l -c \"$2\" || exit 1; done; \
              {prepare} && shift 2 && exec \"$@\""
         );
         let mut args = vec![
