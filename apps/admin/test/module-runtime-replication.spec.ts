@@ -40,6 +40,11 @@ class FakeRfs {
     return new Promise((resolve) => this.answers.push(resolve));
   };
 
+  /** Answers every request still waiting (the test is over). */
+  drain(): void {
+    while (this.answers.length > 0) this.answer({ ok: false, message: 'the test is over' });
+  }
+
   answer(r: RfsCommandResult = { ok: true, message: 'mounted' }): void {
     const next = this.answers.shift();
     if (!next) throw new Error('no rfs request waits for an answer');
@@ -49,7 +54,14 @@ class FakeRfs {
 
 let dir: string;
 beforeEach(() => (dir = mkdtempSync(join(tmpdir(), 'keel-runtime-rfs-'))));
-afterEach(() => rmSync(dir, { recursive: true, force: true }));
+/** The last harness built: what it still waits for ends before its directory goes. */
+let last: { rfs: FakeRfs; settle: () => Promise<void> } | undefined;
+afterEach(async () => {
+  last?.rfs.drain();
+  await last?.settle();
+  last = undefined;
+  rmSync(dir, { recursive: true, force: true });
+});
 
 async function build(options: { rfs?: boolean } = {}) {
   const clock = { now: 1_000_000 };
@@ -98,6 +110,7 @@ async function build(options: { rfs?: boolean } = {}) {
   const scripts = () => runner.runs.map((r) => `${r.name} ${r.args.join(' ')}`);
   const logText = (verbose = false) =>
     log.page({ verbose, count: 10_000 }).entries.map((e) => `${e.level} ${e.text}`);
+  last = { rfs, settle };
   return { sut, rfs, daemonSays, settle, pass, scripts, logText, clock };
 }
 

@@ -1,10 +1,16 @@
 // The admin credential: the module engine serves commands from every caller, drives rfs, hears
 // heartbeat views, rfs events, resource requests, log lines and presence; publishes states,
-// resource changes and log lines. It can neither fake rfs events nor heartbeat views.
+// resource changes, log lines and its own presence (which has heartbeat publish again all it knows). It can neither fake rfs events nor heartbeat views.
 import { describeRoleAccess } from './role-access';
 
 describeRoleAccess('admin', {
-  publish: ['keel.v1.m.state', 'keel.v1.m.resource.changed', 'keel.v1.m.log', 'keel.v1.m.rfs.cmd'],
+  publish: [
+    'keel.v1.m.state',
+    'keel.v1.m.resource.changed',
+    'keel.v1.m.log',
+    'keel.v1.m.rfs.cmd',
+    'keel.v1.node.services',
+  ],
   subscribe: [
     'keel.v1.m.cmd.cli',
     'keel.v1.m.cmd.api',

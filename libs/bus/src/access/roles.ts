@@ -26,7 +26,8 @@ const inbox = (role: BusRole) => `${inboxPrefix(role)}.>`;
 export const ROLE_PERMISSIONS: Readonly<Record<BusRole, RolePermissions>> = {
   // The module engine: serves commands, drives rfs, publishes states and resources.
   admin: {
-    publish: [any('state'), any('resourceChanged'), any('log'), any('rfsCmd')],
+    // node.services: its presence, which has the other services publish again all they know.
+    publish: [any('state'), any('resourceChanged'), any('log'), any('rfsCmd'), subjects.nodeServices()],
     subscribe: [
       subjects.anyModuleCmd('*'),
       any('heartbeatView'),
