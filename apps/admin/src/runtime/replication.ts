@@ -93,6 +93,9 @@ export class ReplicationControl {
         if (e.role !== 'secondary') return;
         if (e.full) host.write('I', 'Full reintegration of the replicated directories');
         for (const dir of host.dirs) host.write('I', `Updating directory tree from ${dir}`);
+        // A copy that was complete and reintegrates again (its link came back) is not complete
+        // until `synced`: the primary acknowledges changes it may not have applied yet.
+        if (host.engine().state === 'SECOND' && host.engine().readiness === 'Ready') this.behind();
         return;
       case 'synced':
         return this.onSynced(e);
