@@ -21,14 +21,20 @@ fn write_in_background(t: &Scratch, name: &str) -> (Arc<AtomicBool>, std::thread
     (done, h)
 }
 
-#[test]
-fn a_write_after_a_silent_break_waits_for_a_secondary_that_then_has_it() {
-    let t = Scratch::new("hold");
+/// A primary holding changes `hold_ms` after a break, and its synchronised secondary.
+fn pair(t: &Scratch, hold_ms: &str) -> (u16, Daemon, Daemon) {
     let port = free_port();
-    let mut p = t.primary_with(port, &["--hold-ms", "600000"]);
+    let mut p = t.primary_with(port, &["--hold-ms", hold_ms]);
     p.wait("mounted");
     let mut s = t.secondary(port, true);
     s.wait("synced");
+    (port, p, s)
+}
+
+#[test]
+fn a_write_after_a_silent_break_waits_for_a_secondary_that_then_has_it() {
+    let t = Scratch::new("hold");
+    let (port, mut p, mut s) = pair(&t, "600000");
     s.kill9();
 
     let (done, writer) = write_in_background(&t, "after");
@@ -51,11 +57,7 @@ fn a_write_after_a_silent_break_waits_for_a_secondary_that_then_has_it() {
 #[test]
 fn a_secondary_that_leaves_releases_the_primary_at_once() {
     let t = Scratch::new("leave");
-    let port = free_port();
-    let mut p = t.primary_with(port, &["--hold-ms", "600000"]);
-    p.wait("mounted");
-    let mut s = t.secondary(port, true);
-    s.wait("synced");
+    let (_, mut p, mut s) = pair(&t, "600000");
     s.signal(libc::SIGUSR1);
     assert_eq!(s.stop(), Some(0));
 
@@ -72,11 +74,7 @@ fn a_secondary_that_leaves_releases_the_primary_at_once() {
 #[test]
 fn a_hold_runs_out_by_itself() {
     let t = Scratch::new("hold-ends");
-    let port = free_port();
-    let mut p = t.primary_with(port, &["--hold-ms", "1000"]);
-    p.wait("mounted");
-    let mut s = t.secondary(port, true);
-    s.wait("synced");
+    let (_, p, mut s) = pair(&t, "1000");
     s.kill9();
     let (_, writer) = write_in_background(&t, "after");
     writer.join().unwrap();
