@@ -11,8 +11,10 @@ use crate::under::Underlying;
 use keel_repl::op::{Ack, Time};
 use keel_repl::{EntryKind, Op, RelPath};
 use std::collections::{HashMap, HashSet};
+use std::ffi::{CStr, CString};
 use std::fs::File;
 use std::io;
+use std::os::fd::OwnedFd;
 use std::os::unix::fs::FileExt;
 use std::sync::Arc;
 
@@ -28,6 +30,8 @@ pub struct Applier {
     dirty: Option<HashSet<(u8, RelPath)>>,
     /// The parts of a listing received so far (sent in several when large).
     listing: Option<(u8, RelPath, Vec<(Vec<u8>, EntryKind)>)>,
+    /// Temporary names used so far (for links made aside).
+    temporaries: u64,
 }
 
 /// Entries of one directory held while its listing arrives in parts: more would be a primary
@@ -48,6 +52,7 @@ impl Applier {
             open: HashMap::new(),
             dirty: Some(HashSet::new()),
             listing: None,
+            temporaries: 0,
         }
     }
 
@@ -137,9 +142,9 @@ impl Applier {
                 let (fp, fname) = d.parent(from)?;
                 let (tp, tname) = d.parent(to)?;
                 // Made under a temporary name first: what `to` names stays until the link exists.
-                let tmp = at::cname(format!(".keel-link-{}", std::process::id()).as_bytes())?;
-                at::remove_at(tp.as_fd_ref(), &tmp)?;
-                at::link_at(fp.as_fd_ref(), &fname, tp.as_fd_ref(), &tmp)?;
+                // The name is one nothing has (link(2) refuses a taken one): never removed, since
+                // an entry of that name may be the application's.
+                let tmp = self.link_aside(&fp, &fname, &tp)?;
                 if at::stat_at(tp.as_fd_ref(), &tname).is_ok_and(|st| at::kind(&st) == EntryKind::Dir) {
                     at::remove_at(tp.as_fd_ref(), &tname)?;
                 }
@@ -233,6 +238,19 @@ impl Applier {
             Op::SyncEnd { .. } => {
                 self.make_durable()?;
                 ok()
+            }
+        }
+    }
+
+    /// Links `dir/name` under a fresh temporary name in `to_dir`; returns that name.
+    fn link_aside(&mut self, dir: &OwnedFd, name: &CStr, to_dir: &OwnedFd) -> io::Result<CString> {
+        loop {
+            self.temporaries += 1;
+            let tmp =
+                at::cname(format!(".keel-link-{}-{}", std::process::id(), self.temporaries).as_bytes())?;
+            match at::link_at(dir.as_fd_ref(), name, to_dir.as_fd_ref(), &tmp) {
+                Err(e) if e.raw_os_error() == Some(libc::EEXIST) => continue,
+                other => return other.map(|_| tmp),
             }
         }
     }
@@ -617,6 +635,32 @@ mod tests {
         .unwrap();
         assert_eq!(fs::read(t.0.join("a")).unwrap(), b"");
         assert_eq!(fs::read(t.0.join("b")).unwrap(), b"shared");
+    }
+
+    #[test]
+    fn a_link_made_aside_leaves_entries_of_its_temporary_names_alone() {
+        let t = tmp("link-aside");
+        fs::write(t.0.join("a"), b"linked").unwrap();
+        fs::write(t.0.join("b"), b"replaced").unwrap();
+        let taken: Vec<String> = (1..=3)
+            .map(|n| format!(".keel-link-{}-{n}", std::process::id()))
+            .collect();
+        for name in &taken {
+            fs::write(t.0.join(name), b"the application's").unwrap();
+        }
+        let mut a = Applier::new(Arc::new(vec![Underlying::open(&t.0).unwrap()]));
+        a.apply(&Op::Link {
+            dir: 0,
+            from: p("a"),
+            to: p("b"),
+        })
+        .unwrap();
+        assert_eq!(fs::read(t.0.join("b")).unwrap(), b"linked");
+        assert_eq!(fs::metadata(t.0.join("a")).unwrap().nlink(), 2);
+        for name in &taken {
+            assert_eq!(fs::read(t.0.join(name)).unwrap(), b"the application's");
+        }
+        assert_eq!(fs::read_dir(&t.0).unwrap().count(), 2 + taken.len());
     }
 
     #[test]
