@@ -20,6 +20,7 @@ describe('buildRfsPlan', () => {
       linkTimeoutMs: 30_000,
       // Noticed (30 s), judged (30 s), and the margin.
       holdMs: 63_000,
+      reiKbps: undefined,
       stateDir: '/var/lib/keel/modules/web/rfs',
       keyFile: '/var/lib/keel/cluster/cluster.key',
     });
@@ -140,6 +141,18 @@ describe('daemonArgs', () => {
     ]);
     expect(args).toContain('--full');
     expect(daemonArgs(plan, 'secondary', false)).not.toContain('--full');
+  });
+
+  it("caps a primary's reintegration at <rfs reiallowedbw> KB/s; a secondary sends none", () => {
+    const capped = modulePlan(mirrorXml({ rfs: ' reiallowedbw="2048"' }));
+    expect(capped.reiKbps).toBe(2048);
+    const primary = daemonArgs(capped, 'primary', false);
+    expect(primary.slice(primary.indexOf('--rei-kbps'), primary.indexOf('--rei-kbps') + 2)).toEqual([
+      '--rei-kbps',
+      '2048',
+    ]);
+    expect(daemonArgs(capped, 'secondary', false)).not.toContain('--rei-kbps');
+    expect(daemonArgs(plan, 'primary', false)).not.toContain('--rei-kbps');
   });
 
   it('writes IPv6 endpoints in brackets', () => {

@@ -2,7 +2,7 @@
 //   keel-rfsd --role primary|secondary --module <name> --node <name> --peer <name>
 //             --dir <path>... (--listen <addr:port> --peer-addr <ip> | --connect <addr:port>)
 //             --key-file <path> --state-dir <path> [--full] --async second|none --timeout-ms <n>
-//             [--hold-ms <n> (primary)]
+//             [--hold-ms <n> --rei-kbps <n> (primary)]
 import { formatEndpoint, type RfsModulePlan } from './plan';
 
 export type DaemonRole = 'primary' | 'secondary';
@@ -11,7 +11,7 @@ export function daemonArgs(plan: RfsModulePlan, role: DaemonRole, full: boolean)
   const args = ['--role', role, '--module', plan.name, '--node', plan.node, '--peer', plan.peer];
   for (const dir of plan.dirs) args.push('--dir', dir);
   // The secondary connects from its address on the LAN: its handshakes keep a place there.
-  if (role === 'primary')
+  if (role === 'primary') {
     args.push(
       '--listen',
       formatEndpoint(plan.listen),
@@ -20,7 +20,9 @@ export function daemonArgs(plan: RfsModulePlan, role: DaemonRole, full: boolean)
       '--hold-ms',
       String(plan.holdMs),
     );
-  else args.push('--connect', formatEndpoint(plan.connect));
+    // The primary sends the reintegration, so it keeps to <rfs reiallowedbw>.
+    if (plan.reiKbps !== undefined) args.push('--rei-kbps', String(plan.reiKbps));
+  } else args.push('--connect', formatEndpoint(plan.connect));
   args.push('--key-file', plan.keyFile, '--state-dir', plan.stateDir);
   // Only a secondary copies; a primary's "full" reaches its secondary as the rfs.fullsync fact
   // the heartbeats carry (the engine turns it into the secondary's own full request).

@@ -41,6 +41,8 @@ export interface RfsModulePlan {
    * heartbeat timeout, then admin's margin) that its copy is behind, plus HOLD_MARGIN_MS.
    */
   readonly holdMs: number;
+  /** `<rfs reiallowedbw>`: the most a reintegration sends, in KB/s; undefined: no limit. */
+  readonly reiKbps: number | undefined;
   /** $KEEL_VAR/modules/<module>/rfs: the daemon's bitmaps and bookkeeping. */
   readonly stateDir: string;
   readonly keyFile: string;
@@ -137,6 +139,7 @@ function planModule(
       Math.max(LINK_TIMEOUT_FLOOR_MS, ...heartbeatTimeouts) +
       Math.max(0, ...heartbeatTimeouts) +
       HOLD_MARGIN_MS,
+    reiKbps: rfs.reiallowedbw,
     stateDir: join(input.varDir, 'modules', m.name, 'rfs'),
     keyFile: input.keyFile,
   };

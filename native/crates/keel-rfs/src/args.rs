@@ -7,14 +7,16 @@ use std::time::Duration;
 pub const USAGE: &str = "usage: keel-rfsd --role primary|secondary --module <name> --node <name> \
 --peer <name> --dir <path>... (--listen <addr:port> [--peer-addr <ip>] | --connect <addr:port>) \
 --key-file <path> --state-dir <path> [--full] [--async second|none] [--timeout-ms <n>] \
-[--hold-ms <n>]";
+[--hold-ms <n>] [--rei-kbps <n>]";
 
 #[derive(Debug, PartialEq)]
 pub enum Role {
-    /// `peer_ip`: where the secondary connects from, when known (its handshakes get a place).
+    /// `peer_ip`: where the secondary connects from, when known (its handshakes get a place);
+    /// `rei_kbps`: the most its reintegrations send, in KB/s (`<rfs reiallowedbw>`).
     Primary {
         listen: SocketAddr,
         peer_ip: Option<std::net::IpAddr>,
+        rei_kbps: Option<u64>,
     },
     Secondary {
         connect: SocketAddr,
@@ -51,6 +53,7 @@ pub fn parse(argv: impl IntoIterator<Item = String>) -> Result<Args, String> {
     let mut ack_on_receipt = true;
     let mut timeout = Duration::from_secs(10);
     let mut hold = Duration::ZERO;
+    let mut rei_kbps = None;
     let mut it = argv.into_iter();
     while let Some(flag) = it.next() {
         let mut value = || it.next().ok_or_else(|| format!("{flag} needs a value; {USAGE}"));
@@ -96,17 +99,36 @@ pub fn parse(argv: impl IntoIterator<Item = String>) -> Result<Args, String> {
                     .map_err(|_| format!("--hold-ms must be a number of milliseconds, not '{v}'"))?;
                 hold = Duration::from_millis(ms);
             }
+            "--rei-kbps" => {
+                let v = value()?;
+                match v.parse::<u64>() {
+                    Ok(n) if n > 0 => rei_kbps = Some(n),
+                    _ => {
+                        return Err(format!(
+                            "--rei-kbps must be a number of KB/s of at least 1, not '{v}'"
+                        ))
+                    }
+                }
+            }
             other => return Err(format!("unknown argument '{other}'; {USAGE}")),
         }
     }
     let role = match (role.as_deref(), listen, connect) {
-        (Some("primary"), Some(listen), None) if !full => Role::Primary { listen, peer_ip },
+        (Some("primary"), Some(listen), None) if !full => Role::Primary {
+            listen,
+            peer_ip,
+            rei_kbps,
+        },
         (Some("primary"), _, _) if full => {
             return Err("--full is for a secondary (it asks its primary)".into())
         }
         (Some("primary"), _, _) => return Err("a primary needs --listen and no --connect".into()),
-        (Some("secondary"), None, Some(connect)) if peer_ip.is_none() => Role::Secondary { connect, full },
-        (Some("secondary"), None, Some(_)) => return Err("--peer-addr is for a primary".into()),
+        (Some("secondary"), None, Some(connect)) if peer_ip.is_none() && rei_kbps.is_none() => {
+            Role::Secondary { connect, full }
+        }
+        (Some("secondary"), None, Some(_)) => {
+            return Err("--peer-addr and --rei-kbps are for a primary".into())
+        }
         (Some("secondary"), _, _) => return Err("a secondary needs --connect and no --listen".into()),
         (Some(other), _, _) => return Err(format!("--role must be primary or secondary, not '{other}'")),
         (None, _, _) => return Err(format!("--role is required; {USAGE}")),
@@ -171,6 +193,19 @@ mod tests {
     }
 
     #[test]
+    fn reads_a_primary_with_a_reintegration_limit() {
+        let a = parse(argv("--role primary --module m --node n1 --peer n2 --dir /a --listen 0.0.0.0:5600 --peer-addr 198.18.0.2 --key-file k --state-dir s --rei-kbps 2048")).unwrap();
+        assert_eq!(
+            a.role,
+            Role::Primary {
+                listen: "0.0.0.0:5600".parse().unwrap(),
+                peer_ip: Some("198.18.0.2".parse().unwrap()),
+                rei_kbps: Some(2048)
+            }
+        );
+    }
+
+    #[test]
     fn says_what_is_wrong() {
         let base = "--module m --node a --peer b --dir /a --key-file k --state-dir s";
         let err = |s: &str| parse(argv(&format!("{s} {base}"))).unwrap_err();
@@ -180,6 +215,9 @@ mod tests {
         assert!(err("--role secondary --connect nowhere").contains("address:port"));
         assert!(err("--role secondary --connect 1.2.3.4:5 --async maybe").contains("second or none"));
         assert!(err("--role secondary --connect 1.2.3.4:5 --bogus").contains("unknown argument '--bogus'"));
+        assert!(err("--role secondary --connect 1.2.3.4:5 --rei-kbps 100").contains("for a primary"));
+        assert!(err("--role primary --listen 1.2.3.4:5 --rei-kbps 0").contains("at least 1"));
+        assert!(err("--role primary --listen 1.2.3.4:5 --rei-kbps fast").contains("'fast'"));
         assert!(parse(argv(
             "--role secondary --module m --node a --peer b --connect 1.2.3.4:5 --key-file k --state-dir s"
         ))

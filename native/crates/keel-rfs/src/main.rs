@@ -12,6 +12,7 @@ mod inodes;
 mod key;
 mod link;
 mod mounts;
+mod pace;
 mod passfs;
 mod primary;
 mod secondary;
@@ -71,18 +72,22 @@ fn run(events: &Events) -> Result<(), String> {
     let mut replicator = None;
     let leaver = secondary::LeaverSlot::default();
     let sessions = match a.role {
-        Role::Primary { listen, peer_ip } => {
+        Role::Primary {
+            listen,
+            peer_ip,
+            rei_kbps,
+        } => {
             let listener =
                 TcpListener::bind(listen).map_err(|e| format!("cannot listen on {listen}: {e}"))?;
-            let repl = Arc::new(primary::Replicator::new(
-                under.clone(),
-                events.clone(),
+            let o = primary::PrimaryOptions {
                 key,
                 binding,
-                a.timeout,
-                a.hold,
+                ack_timeout: a.timeout,
+                hold: a.hold,
                 peer_ip,
-            ));
+                rei_kbps,
+            };
+            let repl = Arc::new(primary::Replicator::new(under.clone(), events.clone(), o));
             let sessions = mount_all(&dirs, &under, Some(&repl), false)?;
             replicator = Some(repl.clone());
             let pinger = repl.clone();

@@ -63,8 +63,20 @@ pub struct Replicator {
     hold: Duration,
     /// The peer's address, when known: its handshakes are not counted against the total.
     peer_ip: Option<IpAddr>,
+    /// `<rfs reiallowedbw>`: the most a reintegration sends, in KB/s (None: no limit).
+    pub(crate) rei_kbps: Option<u64>,
     handshakes: Mutex<HashMap<IpAddr, usize>>,
     refusals: Mutex<Refusals>,
+}
+
+/// How a primary serves its secondary (from the command line, crate::args).
+pub struct PrimaryOptions {
+    pub key: Vec<u8>,
+    pub binding: Binding,
+    pub ack_timeout: Duration,
+    pub hold: Duration,
+    pub peer_ip: Option<IpAddr>,
+    pub rei_kbps: Option<u64>,
 }
 
 /// Refused connections, logged at most once per [`REFUSAL_LOG_EVERY`].
@@ -202,25 +214,18 @@ impl Repl<'_> {
 }
 
 impl Replicator {
-    pub fn new(
-        dirs: Arc<Vec<Underlying>>,
-        events: Events,
-        key: Vec<u8>,
-        binding: Binding,
-        ack_timeout: Duration,
-        hold: Duration,
-        peer_ip: Option<IpAddr>,
-    ) -> Replicator {
+    pub fn new(dirs: Arc<Vec<Underlying>>, events: Events, o: PrimaryOptions) -> Replicator {
         Replicator {
             state: Mutex::new(LinkState::default()),
             resumed: Condvar::new(),
             dirs,
             events,
-            key,
-            binding,
-            ack_timeout,
-            hold,
-            peer_ip,
+            key: o.key,
+            binding: o.binding,
+            ack_timeout: o.ack_timeout,
+            hold: o.hold,
+            peer_ip: o.peer_ip,
+            rei_kbps: o.rei_kbps,
             handshakes: Mutex::new(HashMap::new()),
             refusals: Mutex::new(Refusals::default()),
         }

@@ -20,6 +20,7 @@
 //! inode stops being copied (the next pass looks at it again).
 
 use crate::at::{self, FdRef};
+use crate::pace::Pace;
 use crate::primary::{Repl, Replicator};
 use crate::under::Underlying;
 use keel_repl::op::Time;
@@ -60,6 +61,8 @@ struct Walk<'a> {
     full: bool,
     stats: Stats,
     linked: HashMap<(u8, u64, u64), Copied>,
+    /// `<rfs reiallowedbw>`, and when the reintegration began.
+    pace: Option<(Pace, Instant)>,
 }
 
 pub fn reintegrate(r: &Replicator, generation: u64, full: bool) {
@@ -70,6 +73,7 @@ pub fn reintegrate(r: &Replicator, generation: u64, full: bool) {
         full,
         stats: Stats::default(),
         linked: HashMap::new(),
+        pace: r.rei_kbps.map(|k| (Pace::new(k), started)),
     };
     {
         let Ok(mut l) = w.step() else { return };
@@ -379,6 +383,11 @@ impl<'a> Walk<'a> {
             }
             offset += n as u64;
             self.stats.bytes += n as u64;
+            // Waits without the lock: the application's changes flow meanwhile.
+            drop(l);
+            if let Some((pace, began)) = &mut self.pace {
+                std::thread::sleep(pace.sent(n as u64, began.elapsed()));
+            }
         }
         let mut l = self.step()?;
         if !self.names(d, path, key) {

@@ -2,7 +2,9 @@
 //! reintegration ends, and the writer stops, the two copies are identical. The writer keeps a
 //! steady population (each round makes a file, moves it to another directory, and removes the one
 //! moved there twenty rounds before), so its renames and removes go on for the whole walk; the
-//! test counts those that happened between the start and the end of the reintegration.
+//! test counts those that happened between the start and the end of the reintegration. The
+//! primary's reintegration is capped (`--rei-kbps`, `<rfs reiallowedbw>`) so that the walk over
+//! 75 MiB lasts some seconds on any machine, not a blink on a fast one.
 mod support;
 use std::fs;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
@@ -34,7 +36,7 @@ fn a_reintegration_under_load_ends_with_identical_copies() {
         }
     }
     let port = free_port();
-    let mut p = t.primary(port);
+    let mut p = t.primary_with(port, &["--rei-kbps", "16384"]);
     p.wait("mounted");
 
     let stop = Arc::new(AtomicBool::new(false));
