@@ -1,12 +1,17 @@
+import { readdirSync, readFileSync } from 'node:fs';
 import { mirrorScenario } from './lab-scenario';
 import { SECOND_TO_ALONE } from './script-orders';
 
 // Issue 3 / reference §3.10, acceptance 8.2.18: kill -9 of every keel process on the PRIM (its
 // services, the replication daemon and its bus) -> the SECOND goes ALONE once the heartbeat
 // timeout (1 s here) has passed since it last heard node1, with the failover scripts of §6.5.
+// Issue 8 / TARGETS R8: node1's application is gone before node2 serves (its fence died with
+// admin, docs/decisions/0013), sampled every 10 ms.
 mirrorScenario('mirror kill keel', (c) => {
-  test('node1 loses every keel process at once: node2 becomes ALONE with "no heartbeat"', async () => {
+  test('node1 loses every keel process at once: its application is gone, then node2 becomes ALONE with "no heartbeat"', async () => {
     const from2 = await c().mark('node2');
+    const app = sampleApplication('node1');
+    expect(app.pids.length).toBeGreaterThan(0);
     const killedAt = Date.now();
     const killed = c().lab.kill(
       'node1',
@@ -21,6 +26,7 @@ mirrorScenario('mirror kill keel', (c) => {
       await new Promise((r) => setTimeout(r, 50));
     expect(survivors()).toEqual([]);
     await c().waitState('node2', 'ALONE');
+    const goneAt = await app.gone;
     const log = await c().log('node2');
     expect(log).toMatch(/ I Resource heartbeat\.default set to down by heart$/m);
     expect(log).toMatch(/ I Resource heartbeat\.private set to down by heart$/m);
@@ -32,10 +38,48 @@ mirrorScenario('mirror kill keel', (c) => {
     // have left a few pulses before the kill, hence the margin.
     const alone = log.split('\n').find((l) => l.includes('Action alone called by heart: no heartbeat'));
     expect(logTime(alone!) - killedAt).toBeGreaterThanOrEqual(1000 / 2);
+    // The first line of node2's failover is later than the last sample that saw node1's app.
+    expect(goneAt).toBeLessThan(logTime(alone!));
     expect(await c().scripts('node2', from2)).toEqual(SECOND_TO_ALONE);
     expect(await c().hit('node2')).toBe('hello from node2 (hit 1)');
   });
 });
+
+/**
+ * The sample application of a lab node (its web server: node with createServer, started with the
+ * node's KEEL_NODE), as the machine numbers it; `gone` resolves with the time of the first 10 ms
+ * sample that finds none of them alive (a zombie is not alive).
+ */
+function sampleApplication(node: string): { pids: string[]; gone: Promise<number> } {
+  const read = (file: string) => {
+    try {
+      return readFileSync(file, 'utf8');
+    } catch {
+      return '';
+    }
+  };
+  const alive = (pid: string) => !/^[ZX]/.test(read(`/proc/${pid}/stat`).split(') ')[1] ?? 'X');
+  const pids = readdirSync('/proc').filter(
+    (p) =>
+      /^\d+$/.test(p) &&
+      read(`/proc/${p}/cmdline`).includes('createServer') &&
+      read(`/proc/${p}/environ`).split('\0').includes(`KEEL_NODE=${node}`),
+  );
+  const gone = new Promise<number>((resolve, reject) => {
+    const until = Date.now() + 20_000;
+    const timer = setInterval(() => {
+      if (!pids.some(alive)) {
+        clearInterval(timer);
+        resolve(Date.now());
+      } else if (Date.now() > until) {
+        clearInterval(timer);
+        reject(new Error(`${node}'s application (${pids.join(', ')}) still runs`));
+      }
+    }, 10);
+  });
+  gone.catch(() => undefined); // awaited later; a rejection before then is not unhandled
+  return { pids, gone };
+}
 
 /** The time of a module log line `YYYY-MM-DD HH:MM:SS.mmm L text` (UTC, as admin writes it). */
 function logTime(line: string): number {

@@ -23,6 +23,7 @@ import { NodeFixture } from './node-fixture';
 // once the directories are mounted; `stop` stops the daemon; a daemon that cannot mount stops
 // the module.
 const FAKE_RFSD = join(__dirname, '../fixtures/rfs/fake-keel-rfsd');
+const FENCE = join(__dirname, '../fixtures/fence/keel-fence-on-shared-mounts');
 const USERCONFIG = `<safe><service mode="mirror">
   <heart timeout="1s" pulse="100ms"><heartbeat name="default"/></heart>
   <rfs><replicated dir="/srv/demo/data"/></rfs>
@@ -36,7 +37,7 @@ let observer: BusPort;
 const events = createInbox<RfsEvent>();
 
 function env(): Record<string, string> {
-  return { ...node.env(nats.url), KEEL_RFSD: FAKE_RFSD };
+  return { ...node.env(nats.url), KEEL_RFSD: FAKE_RFSD, KEEL_FENCE: FENCE };
 }
 
 function cli(...argv: string[]) {

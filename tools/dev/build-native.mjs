@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Builds the napi-rs addon (native/crates/keel-napi) in release mode into libs/native/addon/:
 // the platform-suffixed `keel.<platform>.node`, the generated `index.js` loader and `index.d.ts`;
-// then the replication daemon native/target/release/keel-rfsd (driven by apps/rfs).
+// then the programs native/target/release/keel-rfsd (the replication daemon, driven by apps/rfs)
+// and keel-fence (the namespace of a module's application, driven by apps/admin).
 // Cargo's incremental build makes a second run with no Rust change take a few seconds.
 // Usage: npm run build:native
 import { spawnSync } from 'node:child_process';
@@ -75,9 +76,19 @@ console.log(`build-native: addon ready in ${relative(root, outDir)}/ (${produced
 
 const daemon = spawnSync(
   'cargo',
-  ['build', '--release', '--manifest-path', join(root, 'native', 'Cargo.toml'), '-p', 'keel-rfs'],
+  [
+    'build',
+    '--release',
+    '--manifest-path',
+    join(root, 'native', 'Cargo.toml'),
+    '-p',
+    'keel-rfs',
+    '-p',
+    'keel-fence',
+  ],
   { stdio: 'inherit', cwd: root },
 );
 if (daemon.status !== 0)
-  fail(`cargo build of keel-rfsd failed (exit ${daemon.status ?? `signal ${daemon.signal}`}).`);
-console.log(`build-native: ${relative(root, join(targetDir, 'release', 'keel-rfsd'))} ready`);
+  fail(`cargo build of keel-rfsd and keel-fence failed (exit ${daemon.status ?? `signal ${daemon.signal}`}).`);
+for (const program of ['keel-rfsd', 'keel-fence'])
+  console.log(`build-native: ${relative(root, join(targetDir, 'release', program))} ready`);

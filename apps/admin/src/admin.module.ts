@@ -3,8 +3,10 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { DEFAULT_NATS_URL } from '@keel/bus';
 import { busFiles } from '@keel/config';
 import { KeelConfigModule } from '@keel/config/nest';
-import { serviceBusProviders } from '@keel/runtime';
+import { resolveNativeBinary, serviceBusProviders } from '@keel/runtime';
 import { ProcessScriptRunner } from './adapters/process-script-runner';
+import { ProcessFence } from './adapters/process-fence';
+import { FENCE } from './ports/fence.port';
 import { ADMIN_OPTIONS, AdminOptions, AdminService } from './admin.service';
 import { clusterFile, keelDirs } from './paths';
 import { SCRIPT_RUNNER } from './ports/script-runner.port';
@@ -34,6 +36,7 @@ export class AdminModule {
       providers: [
         { provide: ADMIN_OPTIONS, useValue: options },
         { provide: SCRIPT_RUNNER, useClass: ProcessScriptRunner },
+        { provide: FENCE, useValue: new ProcessFence(resolveNativeBinary('keel-fence', env)) },
         { provide: NODE_REBOOT, useValue: new CommandReboot(env) },
         // Connected at start, closed once AdminService has stopped using it.
         ...serviceBusProviders({

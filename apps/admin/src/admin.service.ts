@@ -17,6 +17,7 @@ import { ModuleLogSettings } from './log/log-settings';
 import { StateStore } from './adapters/state-store';
 import { KeelDirs } from './paths';
 import { SCRIPT_RUNNER, ScriptRunner } from './ports/script-runner.port';
+import { FENCE, FencePort } from './ports/fence.port';
 import { NODE_REBOOT, NodeReboot } from './ports/node-reboot.port';
 import { commandCallerName } from './runtime/command-caller';
 import { handleCommand } from './runtime/command-handler';
@@ -53,6 +54,7 @@ export class AdminService implements OnModuleInit, BeforeApplicationShutdown {
     @Inject(CLUSTER_CONFIG) private readonly cluster: ClusterConfig,
     @Inject(BUS) private readonly bus: BusPort,
     @Inject(SCRIPT_RUNNER) private readonly runner: ScriptRunner,
+    @Inject(FENCE) private readonly fences: FencePort,
     @Inject(NODE_REBOOT) private readonly reboot: NodeReboot,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
@@ -79,6 +81,7 @@ export class AdminService implements OnModuleInit, BeforeApplicationShutdown {
         cluster: this.cluster,
         loaded: found.loaded,
         runner: this.runner,
+        fences: this.fences,
         reboot: this.reboot,
         log: new FileModuleLog(found.paths.logFile, this.options.moduleLog),
         store: new StateStore(found.paths.stateFile),

@@ -7,9 +7,10 @@ import { createInbox, InMemoryBusNetwork, type Inbox } from '@keel/testing';
 import { FileModuleLog } from '../src/adapters/module-log';
 import { StateStore } from '../src/adapters/state-store';
 import { modulePaths } from '../src/paths';
-import { ScriptRun, ScriptRunner } from '../src/ports/script-runner.port';
 import { ModuleRuntime } from '../src/runtime/module-runtime';
 import { RecordingReboot } from './support/recording-reboot';
+import { RecordingRunner } from './support/recording-runner';
+import { CountingFence } from './support/counting-fence';
 import { copiedStatistics } from '../src/runtime/replication';
 
 // A module with replicated directories: the runtime asks the node's rfs service (a fake served
@@ -18,14 +19,6 @@ import { copiedStatistics } from '../src/runtime/replication';
 const CLUSTER = `<cluster><lans><lan name="default"><node name="node1" addr="198.18.0.1"/><node name="node2" addr="198.18.0.2"/></lan></lans></cluster>`;
 const MODULE = `<safe><service mode="mirror"><heart timeout="1s" pulse="100ms"><heartbeat name="default"/></heart>
   <rfs><replicated dir="/srv/data"/><replicated dir="/srv/logs"/></rfs><user/></service></safe>`;
-
-class RecordingRunner implements ScriptRunner {
-  readonly runs: ScriptRun[] = [];
-  run(r: ScriptRun) {
-    this.runs.push(r);
-    return Promise.resolve({ code: 0, missing: false, timedOut: false });
-  }
-}
 
 /** The node's rfs service, played by the test: each request waits for `answer`. */
 class FakeRfs {
@@ -74,6 +67,7 @@ async function build(options: { rfs?: boolean } = {}) {
   if (options.rfs !== false)
     await rfsBus.serve(subjects.rfsCmd('demo'), rpcs.rfsCommand, (req) => rfs.handle(req.payload));
   const runner = new RecordingRunner();
+  const fences = new CountingFence();
   const log = new FileModuleLog(paths.logFile);
   const sut = new ModuleRuntime({
     dirs,
@@ -82,6 +76,7 @@ async function build(options: { rfs?: boolean } = {}) {
     cluster: parseClusterConfig(CLUSTER, 'cluster.xml'),
     loaded: parseModuleConfig(MODULE, 'userconfig.xml', { env: {} }),
     runner,
+    fences,
     reboot: new RecordingReboot(),
     log,
     store: new StateStore(paths.stateFile),

@@ -7,22 +7,15 @@ import { createInbox, InMemoryBusNetwork } from '@keel/testing';
 import { FileModuleLog } from '../src/adapters/module-log';
 import { StateStore } from '../src/adapters/state-store';
 import { modulePaths } from '../src/paths';
-import { ScriptRun, ScriptRunner } from '../src/ports/script-runner.port';
 import { ModuleRuntime } from '../src/runtime/module-runtime';
 import { RecordingReboot } from './support/recording-reboot';
+import { RecordingRunner } from './support/recording-runner';
+import { CountingFence } from './support/counting-fence';
 
 // ModuleRuntime orchestrates: the automaton decides, the runtime runs scripts, persists, logs and
 // publishes. Scripts and the bus are in-memory twins here; the medium and lab tests use real ones.
 const CLUSTER = `<cluster><lans><lan name="default"><node name="node1" addr="198.18.0.1"/><node name="node2" addr="198.18.0.2"/></lan></lans></cluster>`;
 const MODULE = `<safe><service mode="mirror"><heart timeout="1s" pulse="100ms"><heartbeat name="default"/></heart><user nicestoptimeout="7s"/></service></safe>`;
-
-class RecordingRunner implements ScriptRunner {
-  readonly runs: ScriptRun[] = [];
-  run(r: ScriptRun) {
-    this.runs.push(r);
-    return Promise.resolve({ code: 0, missing: false, timedOut: false });
-  }
-}
 
 let dir: string;
 beforeEach(() => (dir = mkdtempSync(join(tmpdir(), 'keel-runtime-'))));
@@ -35,6 +28,7 @@ function sut(clock = { now: 1_000_000 }, module = MODULE) {
   const bus = network.connect({ source: { service: 'admin', node: 'node1' } });
   const observer = network.connect({ source: { service: 'test', node: 'node1' } });
   const runner = new RecordingRunner();
+  const fences = new CountingFence();
   const reboot = new RecordingReboot();
   const deps = {
     dirs,
@@ -43,6 +37,7 @@ function sut(clock = { now: 1_000_000 }, module = MODULE) {
     cluster: parseClusterConfig(CLUSTER, 'cluster.xml'),
     loaded: parseModuleConfig(module, 'userconfig.xml', { env: {} }),
     runner,
+    fences,
     reboot,
     log: new FileModuleLog(paths.logFile),
     store: new StateStore(paths.stateFile),
@@ -51,7 +46,7 @@ function sut(clock = { now: 1_000_000 }, module = MODULE) {
     env: { PATH: '/usr/bin' },
     bootedAt: 0,
   };
-  return { rt: new ModuleRuntime(deps), deps, runner, reboot, observer, clock };
+  return { rt: new ModuleRuntime(deps), deps, runner, fences, reboot, observer, clock };
 }
 
 const flush = () => new Promise((r) => setImmediate(r));
@@ -163,4 +158,54 @@ test("maxloop's count is on disk and survives the reboot: the start at launch le
   );
   expect(after.deps.store.load().facts.loop).toMatchObject({ count: 1 });
   after.rt.close();
+});
+
+// docs/decisions/0013: one fence per run of the module, from its first script to STOP.
+test('every script of one run enters the same fence; STOP ends it; the next start opens another', async () => {
+  const { rt, runner, fences } = await aloneWith(MODULE);
+  await rt.command('stop', [], undefined, 'cli');
+  for (let i = 0; i < 20; i++) await flush();
+  expect(rt.state.state).toBe('STOP');
+  expect(new Set(runner.runs.map((r) => r.fence))).toEqual(new Set([100]));
+  expect(fences.events).toEqual(['open 100', 'close 100']);
+  await rt.command('start', [], undefined, 'cli');
+  for (let i = 0; i < 5; i++) await flush();
+  expect(fences.events).toEqual(['open 100', 'close 100', 'open 101']);
+  expect(runner.runs.at(-1)?.fence).toBe(101);
+  rt.close();
+});
+
+test('a fence killed from outside: an error line, and the module is stopped and started again', async () => {
+  const { rt, runner, fences, deps, clock } = await aloneWith(MODULE);
+  fences.lose("keel-fence: the namespace's first process died: every process in it was killed");
+  for (let i = 0; i < 20; i++) await flush();
+  clock.now += 1000; // the peer stays silent: ALONE again
+  rt.tick();
+  for (let i = 0; i < 20; i++) await flush();
+  expect(rt.state.state).toBe('ALONE');
+  expect(
+    deps.log.page({ verbose: false, count: 10_000 }).entries.map((e) => `${e.level} ${e.text}`),
+  ).toContain(
+    "E The application's fence ended unasked (keel-fence: the namespace's first process died: every process in it was killed): every process of the module was killed",
+  );
+  expect(runner.runs.map((r) => r.name)).toEqual(
+    expect.arrayContaining(['stop_prim', 'prestart', 'start_prim']),
+  );
+  // The stop ran in a new fence (the lost one is gone), and the start in the one after.
+  expect(fences.events).toEqual(['open 100', 'open 101', 'close 101', 'open 102']);
+  rt.close();
+});
+
+test('a fence that cannot be made: the script is reported as not run, and the next script tries again', async () => {
+  const s = sut();
+  s.fences.refuse = '/srv/data is on the private mount /srv (no mount propagation)';
+  await s.rt.command('start', [], undefined, 'cli');
+  for (let i = 0; i < 10; i++) await flush();
+  expect(s.runner.runs).toEqual([]);
+  expect(
+    s.deps.log.page({ verbose: false, count: 10_000 }).entries.map((e) => `${e.level} ${e.text}`),
+  ).toContain(
+    'E Script transition could not run: /srv/data is on the private mount /srv (no mount propagation)',
+  );
+  s.rt.close();
 });

@@ -1,12 +1,34 @@
-import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { resolveNativeBinary } from '@keel/runtime';
+import { ProcessFence } from '../src/adapters/process-fence';
 import { ProcessScriptRunner } from '../src/adapters/process-script-runner';
+import { Fence } from '../src/ports/fence.port';
 
-// Module scripts as real processes: output to the userlog, a timeout kills the whole process
-// group, missing scripts are skipped, a file that cannot run is reported.
+// Module scripts as real processes inside a real fence (keel-fence, docs/decisions/0013): output
+// to the userlog, a timeout kills the whole process group, missing scripts are skipped, a file
+// that cannot run is reported, and what a script leaves running ends with the fence.
 let bin: string;
+let fence: Fence;
+const lost: string[] = [];
 const runner = new ProcessScriptRunner();
+beforeAll(async () => {
+  fence = await new ProcessFence(resolveNativeBinary('keel-fence', process.env)).open({
+    module: 'm',
+    dirs: [],
+    onLost: (reason) => lost.push(reason),
+  });
+});
+afterAll(() => fence.close());
 const run = (name: string, timeoutMs = 10_000, userlog?: string) =>
   runner.run(
     {
@@ -16,6 +38,7 @@ const run = (name: string, timeoutMs = 10_000, userlog?: string) =>
       env: { PATH: process.env.PATH ?? '/usr/bin:/bin', GREETING: 'hi' },
       timeoutMs,
       userlog,
+      fence: fence.pid,
     },
     bin,
   );
@@ -44,15 +67,23 @@ test('logging="none": no userlog file', async () => {
 });
 
 test('a script past its timeout is killed with everything it started', async () => {
-  script('stop_prim', `sleep 60 & echo $! > "${bin}/child.pid"; wait`);
+  // A duration no other process has: the child is found by it from this side of the fence.
+  const marker = `60.${process.pid}${Date.now() % 100000}`;
+  script('stop_prim', `sleep ${marker} & wait`);
   const r = await run('stop_prim', 300);
   expect(r).toEqual({ code: 124, missing: false, timedOut: true });
-  const child = Number(readFileSync(join(bin, 'child.pid'), 'utf8'));
-  // Dead means gone or a zombie waiting for init to reap it; SIGKILL is delivered at once.
-  const state = existsSync(`/proc/${child}/stat`)
-    ? readFileSync(`/proc/${child}/stat`, 'utf8').split(') ')[1]?.[0]
-    : 'gone';
-  expect(['gone', 'Z', 'X']).toContain(state);
+  // Dead means gone or a zombie waiting to be reaped; SIGKILL is delivered at once.
+  const living = readdirSync('/proc')
+    .filter((p) => /^\d+$/.test(p))
+    .filter((p) => {
+      try {
+        const alive = !/^[ZX]/.test(readFileSync(`/proc/${p}/stat`, 'utf8').split(') ')[1] ?? '');
+        return alive && readFileSync(`/proc/${p}/cmdline`, 'utf8').includes(marker);
+      } catch {
+        return false;
+      }
+    });
+  expect(living).toEqual([]);
 });
 
 test('a missing script is skipped and a non-executable one reported', async () => {
@@ -60,3 +91,46 @@ test('a missing script is skipped and a non-executable one reported', async () =
   script('prestart', 'exit 0', 0o644);
   expect(await run('prestart')).toEqual({ code: 126, missing: false, timedOut: false });
 });
+
+test("a script runs in the fence's namespaces: its first process is pid 1 there", async () => {
+  script('start_prim', `cat /proc/1/comm > "${bin}/first"; pwd > "${bin}/wd"`);
+  expect((await run('start_prim')).code).toBe(0);
+  expect(readFileSync(join(bin, 'first'), 'utf8')).toBe('keel-fence\n');
+  expect(readFileSync(join(bin, 'wd'), 'utf8')).toBe(`${bin}\n`);
+});
+
+test('what a script leaves running ends with its fence, and an asked end is no loss', async () => {
+  const own = await new ProcessFence(resolveNativeBinary('keel-fence', process.env)).open({
+    module: 'm',
+    dirs: [],
+    onLost: (reason) => lost.push(reason),
+  });
+  script('start_prim', `setsid sleep 600 </dev/null >/dev/null 2>&1 & echo $! > "${bin}/app.pid"`);
+  expect(
+    (
+      await runner.run(
+        {
+          module: 'm',
+          name: 'start_prim',
+          args: [],
+          env: { PATH: process.env.PATH ?? '/usr/bin:/bin' },
+          timeoutMs: 10_000,
+          userlog: undefined,
+          fence: own.pid,
+        },
+        bin,
+      )
+    ).code,
+  ).toBe(0);
+  // The app as this node numbers it: the child of the fence's first process.
+  const app = childrenOf(own.pid).find((pid) => readFileSync(`/proc/${pid}/comm`, 'utf8') === 'sleep\n');
+  expect(app).toBeDefined();
+  await own.close();
+  expect(existsSync(`/proc/${app}/stat`)).toBe(false);
+  expect(lost).toEqual([]);
+});
+
+function childrenOf(pid: number): number[] {
+  const file = `/proc/${pid}/task/${pid}/children`;
+  return readFileSync(file, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
+}

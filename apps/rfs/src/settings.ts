@@ -5,7 +5,8 @@
 //   KEEL_NODE: this node's cluster.xml name (default: from the hostname or local addresses)
 //   KEEL_NATS_URL: the node-local bus (default nats://127.0.0.1:4222), reached with the
 //            service's credential KEEL_ETC/bus/<service>.nk (docs/decisions/0010)
-//   KEEL_RFSD: the keel-rfsd binary (default native/target/release/keel-rfsd of this tree)
+//   KEEL_RFSD: the keel-rfsd binary (default native/target/release/keel-rfsd of this tree;
+//            @keel/runtime resolveNativeBinary)
 // A problem with the cluster, the node name or (when a module replicates) the cluster key stops
 // the start (NodeStartupError); a module that cannot replicate is only refused (a note).
 import { DEFAULT_NATS_URL } from '@keel/bus';
@@ -19,7 +20,7 @@ import {
   type NodeNote,
   type NodePaths,
 } from '@keel/config';
-import { resolveDaemonBinary } from './adapters/daemon-binary';
+import { resolveNativeBinary } from '@keel/runtime';
 import { buildRfsPlan, type RfsPlan } from './core/plan';
 
 export interface RfsSettings {
@@ -55,7 +56,7 @@ export function resolveRfsSettings(env: NodeEnv, machine?: Machine): RfsSettings
     cluster,
     node,
     plan: built.plan,
-    binary: resolveDaemonBinary(env),
+    binary: resolveNativeBinary('keel-rfsd', env),
     // Modules without <rfs> are none of this service's business: only notes about modules it plans.
     notes: [...found.filter((n) => n.level !== 'info'), ...built.notes],
   };

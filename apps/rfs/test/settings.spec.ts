@@ -4,7 +4,6 @@ import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { NodeStartupError } from '@keel/config';
-import { resolveDaemonBinary, RFSD_RELATIVE_PATH } from '../src/adapters/daemon-binary';
 import { resolveRfsSettings } from '../src/settings';
 import { CLUSTER_XML, mirrorXml } from './support/fixtures';
 
@@ -67,18 +66,4 @@ test('a node without replicated modules needs no key', () => {
 
 test('refuses a node that is not in cluster.xml', () => {
   expect(() => resolveRfsSettings(env({ KEEL_NODE: 'node9' }), machine)).toThrow(/KEEL_NODE=node9/);
-});
-
-describe('resolveDaemonBinary', () => {
-  it('prefers KEEL_RFSD, then KEEL_HOME', () => {
-    expect(resolveDaemonBinary({ KEEL_RFSD: '/x/rfsd', KEEL_HOME: '/opt/keel' })).toBe('/x/rfsd');
-    expect(resolveDaemonBinary({ KEEL_HOME: '/opt/keel' })).toBe(join('/opt/keel', RFSD_RELATIVE_PATH));
-  });
-
-  it('else finds the tree holding native/Cargo.toml above the service', () => {
-    const repo = join(__dirname, '../../..');
-    expect(resolveDaemonBinary({}, join(repo, 'dist/apps/rfs/src/adapters'))).toBe(
-      join(repo, RFSD_RELATIVE_PATH),
-    );
-  });
 });

@@ -8,3 +8,4 @@ export * from './bootstrap';
 export * from './service-module';
 export * from './startup-report';
 export * from './node-service';
+export * from './native-binary';

@@ -171,7 +171,9 @@ while :; do (exec -a ${IDLE_NAME} sleep 2147483647) & wait $! || true; done
 
 // Run once in each new mount namespace: hostname, private directories, a sysfs of its own network
 // namespace, and no view of other labs' namespace files or state directories (whose copies would
-// otherwise keep those namespaces alive).
+// otherwise keep those namespaces alive). Last, its mounts become shared, as systemd leaves a
+// machine's (in peer groups of this namespace alone: it was made private from the machine first),
+// so that a namespace made from it as a slave, as keel-fence makes, sees the mounts made after.
 const SETUP_SCRIPT = `set -e
 host=$1; runroot=$2; shift 2
 hostname "$host"
@@ -182,6 +184,7 @@ while read -r _ _ _ _ m _; do
   case "$m" in "$runroot"|"$runroot"/*|${NETNS_DIR}|${NETNS_DIR}/*) echo "$m";; esac
 done </proc/self/mountinfo | sort -r | while read -r m; do umount -l "$m" 2>/dev/null || true; done
 mount -t tmpfs -o size=64k,mode=755 keel-lab-netns ${NETNS_DIR}
+mount --make-rshared /
 `;
 
 const DISABLE_IPV6 = `for f in /proc/sys/net/ipv6/conf/default/disable_ipv6 /proc/sys/net/ipv6/conf/all/disable_ipv6; do

@@ -5,7 +5,9 @@ import { ScriptResult, ScriptRun, ScriptRunner } from '../ports/script-runner.po
 
 /**
  * Runs a module script as a process in its own process group, so a timeout kills the script and
- * everything it started. A missing script is skipped (reference §6.1: only existing scripts run).
+ * everything it started, inside its module's fence (nsenter into the PID and mount namespaces of
+ * the fence's first process; nsenter waits for the script and exits with its status). A missing
+ * script is skipped (reference §6.1: only existing scripts run).
  */
 export class ProcessScriptRunner implements ScriptRunner {
   run(run: ScriptRun, bin: string): Promise<ScriptResult> {
@@ -18,7 +20,8 @@ export class ProcessScriptRunner implements ScriptRunner {
     }
     const out = run.userlog === undefined ? 'ignore' : openSync(run.userlog, 'a');
     return new Promise((resolve) => {
-      const child = spawn(file, [...run.args], {
+      const inside = ['--target', String(run.fence), '--pid', '--mount', `--wd=${bin}`, '--'];
+      const child = spawn('nsenter', [...inside, file, ...run.args], {
         cwd: bin,
         env: run.env,
         detached: true,

@@ -8,6 +8,8 @@ export interface ScriptRun {
   readonly timeoutMs: number;
   /** Where stdout/stderr go; undefined discards them (`<user logging="none">`). */
   readonly userlog: string | undefined;
+  /** Runs inside the namespaces of this process (the module's fence, FencePort). */
+  readonly fence: number;
 }
 
 export interface ScriptResult {

@@ -14,6 +14,7 @@ import {
 import { BusPort, codecs, RfsEvent, subjects } from '@keel/bus';
 import { KeelDirs, ModulePaths } from '../paths';
 import { ScriptRunner } from '../ports/script-runner.port';
+import { Fence, FencePort } from '../ports/fence.port';
 import { NodeReboot } from '../ports/node-reboot.port';
 import type { LogLevel, LogPageRequest, ModuleLogPort } from '../ports/module-log.port';
 import { StateStore, StoredModule } from '../adapters/state-store';
@@ -30,6 +31,7 @@ export interface RuntimeDeps {
   readonly cluster: ClusterConfig;
   readonly loaded: LoadedModule;
   readonly runner: ScriptRunner;
+  readonly fences: FencePort;
   readonly reboot: NodeReboot;
   readonly log: ModuleLogPort;
   readonly store: StateStore;
@@ -85,6 +87,10 @@ export class ModuleRuntime {
   private holding = false;
   private carrying = false;
   private readonly replication: ReplicationControl;
+  /** The namespace the module's scripts and application run in, from its first script to STOP. */
+  private fence: Promise<Fence> | undefined;
+  /** The end of the previous fence: a new one waits for it (its leftovers hold ports, files). */
+  private fenceClosed: Promise<void> = Promise.resolve();
 
   constructor(private readonly deps: RuntimeDeps) {
     this.rules = new RulesDriver(deps.loaded.config);
@@ -206,9 +212,42 @@ export class ModuleRuntime {
     for (const name of names) this.setResource(name, 'init', 'admin', true);
   }
 
-  /** Cancels a pending boot start (admin is shutting down). */
+  /** Cancels a pending boot start (admin is shutting down; the fences die with admin). */
   close(): void {
     if (this.launchTimer) clearTimeout(this.launchTimer);
+  }
+
+  /** The module's fence, opened for its first script (docs/decisions/0013). */
+  private openFence(): Promise<Fence> {
+    if (this.fence) return this.fence;
+    const opened: Promise<Fence> = this.fenceClosed.then(() =>
+      this.deps.fences.open({
+        module: this.module,
+        dirs: this.deps.loaded.config.rfs?.replicated.map((r) => r.dir) ?? [],
+        onLost: (reason) => {
+          if (this.fence !== opened) return;
+          this.fence = undefined;
+          this.write(
+            'E',
+            `The application's fence ended unasked (${reason}): every process of the module was killed`,
+          );
+          if (this.engine.state !== 'STOP') void this.command('stopstart', [], 'fence', 'admin');
+        },
+      }),
+    );
+    this.fence = opened;
+    // A fence that could not be made is tried again by the next script.
+    opened.catch(() => {
+      if (this.fence === opened) this.fence = undefined;
+    });
+    return opened;
+  }
+
+  /** At STOP: ends the fence, and whatever the stop scripts left running in it. */
+  private closeFence(): void {
+    const fence = this.fence;
+    this.fence = undefined;
+    if (fence) this.fenceClosed = fence.then((f) => f.close()).catch(() => undefined);
   }
 
   logPage(request: LogPageRequest) {
@@ -343,7 +382,10 @@ export class ModuleRuntime {
     switch (e.kind) {
       case 'state':
         this.setResource('state.local', `${e.state} ${e.readiness}`, 'admin', true);
-        if (e.state === 'STOP') this.resetCheckerResources();
+        if (e.state === 'STOP') {
+          this.resetCheckerResources();
+          this.closeFence();
+        }
         return this.publishState(e.state, e.readiness);
       case 'log':
         return this.write(e.level, e.text);
@@ -392,10 +434,13 @@ export class ModuleRuntime {
     const timeoutMs = ((force ? user?.forcestoptimeout : user?.nicestoptimeout) ?? 300) * 1000;
     const userlog =
       user?.logging === 'none' ? undefined : userlogFile(paths, name, new Date(this.deps.now()));
-    runner
-      .run(
-        { module: this.module, name, args, env: scriptEnv(dirs, paths, user, env), timeoutMs, userlog },
-        paths.bin,
+    const scriptEnvironment = scriptEnv(dirs, paths, user, env);
+    this.openFence()
+      .then((fence) =>
+        runner.run(
+          { module: this.module, name, args, env: scriptEnvironment, timeoutMs, userlog, fence: fence.pid },
+          paths.bin,
+        ),
       )
       .then((r) => {
         if (r.timedOut) this.write('E', `Script ${name} timed out after ${timeoutMs / 1000}s and was killed`);

@@ -21,35 +21,11 @@ pub fn absolute(dir: &Path) -> io::Result<PathBuf> {
 
 /// Mount points of FUSE file systems at `dir`, from a mountinfo text.
 pub fn fuse_mounts_at(mountinfo: &str, dir: &Path) -> usize {
-    mountinfo
-        .lines()
-        .filter(|l| {
-            let mut halves = l.splitn(2, " - ");
-            let (Some(left), Some(right)) = (halves.next(), halves.next()) else {
-                return false;
-            };
-            let point = left.split(' ').nth(4).map(unescape);
-            let fstype = right.split(' ').next().unwrap_or("");
-            point.as_deref() == Some(dir.as_os_str().as_encoded_bytes()) && fstype.starts_with("fuse")
-        })
+    let dir = dir.as_os_str().as_encoded_bytes();
+    keel_mountinfo::parse(mountinfo)
+        .iter()
+        .filter(|m| m.point == dir && m.fstype.starts_with("fuse"))
         .count()
-}
-
-/// mountinfo writes space, tab, newline and backslash as \ooo.
-fn unescape(s: &str) -> Vec<u8> {
-    let b = s.as_bytes();
-    let mut out = Vec::with_capacity(b.len());
-    let mut i = 0;
-    while i < b.len() {
-        if b[i] == b'\\' && i + 3 < b.len() && b[i + 1..i + 4].iter().all(|c| (b'0'..=b'7').contains(c)) {
-            out.push((b[i + 1] - b'0') * 64 + (b[i + 2] - b'0') * 8 + (b[i + 3] - b'0'));
-            i += 4;
-        } else {
-            out.push(b[i]);
-            i += 1;
-        }
-    }
-    out
 }
 
 /// Detaches FUSE mounts left on `dir` by a daemon that was killed (its mount is dead).

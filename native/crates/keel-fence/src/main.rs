@@ -1,0 +1,250 @@
+//! keel-fence: the PID namespace one module's application runs in, so that the application
+//! cannot outlive keel's control of its node (docs/decisions/0013-application-fence.md).
+//!
+//! The kernel kills every process of a PID namespace when the namespace's first process dies.
+//! That process is this fence's child, and each link of the chain dies with the one above it,
+//! even by SIGKILL:
+//!   admin dies -> the fence gets SIGKILL (its parent-death signal)
+//!   -> the namespace's first process gets SIGKILL (its own parent-death signal)
+//!   -> the kernel kills every process in the namespace, however it was started.
+//! admin runs the module's scripts inside with `nsenter --target <pid> --pid --mount`; the
+//! namespace has its own /proc, so `kill`, `pkill` and pid files inside agree on numbers.
+//!
+//! Protocol with admin: one line `ready <pid>` on stdout (the first process, as admin numbers
+//! it); closing stdin ends the fence and every process inside, then it exits 0. It exits 1 on an
+//! error (said on stderr), 2 when the namespace's first process died unasked (killed from
+//! outside: the application is gone with it).
+
+mod args;
+mod propagation;
+
+const LAST_PID: &str = "/proc/sys/kernel/ns_last_pid";
+
+use std::io::Write;
+use std::os::fd::{AsRawFd, FromRawFd, OwnedFd, RawFd};
+
+fn main() {
+    let a = match args::parse(std::env::args().skip(1)) {
+        Ok(a) => a,
+        Err(e) => fail(&e),
+    };
+    let code = match run(&a) {
+        Ok(code) => code,
+        Err(e) => fail(&format!("module {}: {e}", a.module)),
+    };
+    std::process::exit(code);
+}
+
+fn fail(message: &str) -> ! {
+    eprintln!("keel-fence: {message}");
+    std::process::exit(1);
+}
+
+fn check(r: libc::c_int, what: &str) -> Result<libc::c_int, String> {
+    if r < 0 {
+        Err(format!("{what}: {}", std::io::Error::last_os_error()))
+    } else {
+        Ok(r)
+    }
+}
+
+fn run(a: &args::Args) -> Result<i32, String> {
+    // SIGKILL when admin dies; admin may have died before this line: then stop here.
+    check(
+        unsafe { libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL) },
+        "prctl",
+    )?;
+    if unsafe { libc::getppid() } != a.parent {
+        return Err(format!("its parent {} is gone", a.parent));
+    }
+    check(
+        unsafe { libc::unshare(libc::CLONE_NEWPID | libc::CLONE_NEWNS) },
+        "unshare(CLONE_NEWPID | CLONE_NEWNS)",
+    )?;
+    // The node's mounts reach the namespace; the namespace's own (its /proc) stay in it.
+    let root = c"/";
+    check(
+        unsafe {
+            libc::mount(
+                std::ptr::null(),
+                root.as_ptr(),
+                std::ptr::null(),
+                libc::MS_REC | libc::MS_SLAVE,
+                std::ptr::null(),
+            )
+        },
+        "making / a slave mount",
+    )?;
+    let info = std::fs::read_to_string("/proc/self/mountinfo").map_err(|e| format!("mountinfo: {e}"))?;
+    let mounts = keel_mountinfo::parse(&info);
+    if let Some(why) = a.dirs.iter().find_map(|d| propagation::unfollowed(&mounts, d)) {
+        return Err(why);
+    }
+
+    let (ready_r, ready_w) = pipe()?;
+    let (alive_r, alive_w) = pipe()?;
+    let mask = sigchld_blocked()?;
+    // Where the node's pid numbers are (the sysctl answers for the pid namespace of its reader).
+    let last_pid = std::fs::read_to_string(LAST_PID).map_err(|e| format!("{LAST_PID}: {e}"))?;
+    let child = check(unsafe { libc::fork() }, "fork")?;
+    if child == 0 {
+        drop((ready_r, alive_w));
+        first_process(ready_w, alive_r, last_pid.trim());
+    }
+    drop((ready_w, alive_r));
+    // The first process says "ok" once /proc is its namespace's, or why not.
+    let mut said = String::new();
+    std::io::Read::read_to_string(&mut std::fs::File::from(ready_r), &mut said).ok();
+    if said != "ok" {
+        unsafe { libc::kill(child, libc::SIGKILL) };
+        return Err(format!("the namespace's first process: {said}"));
+    }
+    let mut out = std::io::stdout();
+    writeln!(out, "ready {child}")
+        .and_then(|_| out.flush())
+        .map_err(|e| format!("stdout: {e}"))?;
+    let code = watch(child, &mask)?;
+    drop(alive_w);
+    Ok(code)
+}
+
+/// Waits for admin to close stdin (then ends the namespace: 0) or for the namespace's first
+/// process to die (2).
+fn watch(child: libc::pid_t, mask: &libc::sigset_t) -> Result<i32, String> {
+    let sfd = check(unsafe { libc::signalfd(-1, mask, libc::SFD_CLOEXEC) }, "signalfd")?;
+    let sfd = unsafe { OwnedFd::from_raw_fd(sfd) };
+    loop {
+        let mut fds = [
+            libc::pollfd {
+                fd: 0,
+                events: libc::POLLIN,
+                revents: 0,
+            },
+            libc::pollfd {
+                fd: sfd.as_raw_fd(),
+                events: libc::POLLIN,
+                revents: 0,
+            },
+        ];
+        if unsafe { libc::poll(fds.as_mut_ptr(), 2, -1) } < 0 {
+            if std::io::Error::last_os_error().kind() == std::io::ErrorKind::Interrupted {
+                continue;
+            }
+            return Err(format!("poll: {}", std::io::Error::last_os_error()));
+        }
+        if fds[1].revents != 0 {
+            let mut info = [0u8; std::mem::size_of::<libc::signalfd_siginfo>()];
+            unsafe { libc::read(sfd.as_raw_fd(), info.as_mut_ptr().cast(), info.len()) };
+            if reaped(child, libc::WNOHANG) {
+                eprintln!("keel-fence: the namespace's first process died: every process in it was killed");
+                return Ok(2);
+            }
+        }
+        if fds[0].revents != 0 {
+            let mut buf = [0u8; 64];
+            let n = unsafe { libc::read(0, buf.as_mut_ptr().cast(), buf.len()) };
+            if n <= 0 {
+                // Ended by admin: the kernel kills the rest once the first process is gone, and
+                // the wait returns when they all are.
+                unsafe { libc::kill(child, libc::SIGKILL) };
+                reaped(child, 0);
+                return Ok(0);
+            }
+        }
+    }
+}
+
+fn reaped(child: libc::pid_t, flags: libc::c_int) -> bool {
+    let mut status = 0;
+    loop {
+        let r = unsafe { libc::waitpid(child, &mut status, flags) };
+        if r < 0 && std::io::Error::last_os_error().kind() == std::io::ErrorKind::Interrupted {
+            continue;
+        }
+        return r == child;
+    }
+}
+
+/// The namespace's first process: dies with the fence, mounts the namespace's /proc, then reaps
+/// whatever the application leaves to it. Never returns.
+fn first_process(ready: OwnedFd, alive: OwnedFd, last_pid: &str) -> ! {
+    unsafe { libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL) };
+    // The fence may have died before the line above: its end of `alive` is then closed.
+    let mut p = libc::pollfd {
+        fd: alive.as_raw_fd(),
+        events: libc::POLLIN,
+        revents: 0,
+    };
+    if unsafe { libc::poll(&mut p, 1, 0) } != 0 {
+        unsafe { libc::_exit(1) };
+    }
+    let mut ready = std::fs::File::from(ready);
+    let (proc_, fstype) = (c"/proc", c"proc");
+    let flags = libc::MS_NOSUID | libc::MS_NODEV | libc::MS_NOEXEC;
+    let mounted = unsafe {
+        libc::mount(
+            fstype.as_ptr(),
+            proc_.as_ptr(),
+            fstype.as_ptr(),
+            flags,
+            std::ptr::null(),
+        )
+    };
+    if mounted < 0 {
+        let _ = write!(ready, "mounting /proc: {}", std::io::Error::last_os_error());
+        unsafe { libc::_exit(1) };
+    }
+    // Pids inside go on from the node's, rather than from 1 in every new fence: a pid file left by
+    // an application of an earlier fence must not name a script of this one (the module's
+    // prestart and stop scripts kill what their pid files name).
+    if let Err(e) = std::fs::write(LAST_PID, last_pid) {
+        let _ = write!(ready, "continuing the node's pid numbers in {LAST_PID}: {e}");
+        unsafe { libc::_exit(1) };
+    }
+    // Nothing of admin's stays open in here: its pipes see their end when the fence is done.
+    detach_stdio();
+    let _ = ready.write_all(b"ok");
+    drop(ready);
+    let mut set: libc::sigset_t = unsafe { std::mem::zeroed() };
+    unsafe {
+        libc::sigemptyset(&mut set);
+        libc::sigaddset(&mut set, libc::SIGCHLD);
+    }
+    loop {
+        unsafe { libc::sigwaitinfo(&set, std::ptr::null_mut()) };
+        let mut status = 0;
+        while unsafe { libc::waitpid(-1, &mut status, libc::WNOHANG) } > 0 {}
+    }
+}
+
+fn detach_stdio() {
+    let null = unsafe { libc::open(c"/dev/null".as_ptr(), libc::O_RDWR) };
+    if null >= 0 {
+        for fd in 0..3 as RawFd {
+            unsafe { libc::dup2(null, fd) };
+        }
+        if null > 2 {
+            unsafe { libc::close(null) };
+        }
+    }
+}
+
+fn pipe() -> Result<(OwnedFd, OwnedFd), String> {
+    let mut fds = [0; 2];
+    check(unsafe { libc::pipe2(fds.as_mut_ptr(), libc::O_CLOEXEC) }, "pipe")?;
+    Ok(unsafe { (OwnedFd::from_raw_fd(fds[0]), OwnedFd::from_raw_fd(fds[1])) })
+}
+
+/// SIGCHLD blocked: the fence reads it from a signalfd, the first process with sigwaitinfo.
+fn sigchld_blocked() -> Result<libc::sigset_t, String> {
+    let mut set: libc::sigset_t = unsafe { std::mem::zeroed() };
+    unsafe {
+        libc::sigemptyset(&mut set);
+        libc::sigaddset(&mut set, libc::SIGCHLD);
+    }
+    check(
+        unsafe { libc::sigprocmask(libc::SIG_BLOCK, &set, std::ptr::null_mut()) },
+        "sigprocmask",
+    )?;
+    Ok(set)
+}
