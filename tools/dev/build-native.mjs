@@ -89,6 +89,8 @@ const daemon = spawnSync(
   { stdio: 'inherit', cwd: root },
 );
 if (daemon.status !== 0)
-  fail(`cargo build of keel-rfsd and keel-fence failed (exit ${daemon.status ?? `signal ${daemon.signal}`}).`);
+  fail(
+    `cargo build of keel-rfsd and keel-fence failed (exit ${daemon.status ?? `signal ${daemon.signal}`}).`,
+  );
 for (const program of ['keel-rfsd', 'keel-fence'])
   console.log(`build-native: ${relative(root, join(targetDir, 'release', program))} ready`);
