@@ -209,3 +209,17 @@ test('a fence that cannot be made: the script is reported as not run, and the ne
   );
   s.rt.close();
 });
+
+test('a fence that ends while admin shuts down is no loss: nothing is restarted', async () => {
+  const { rt, runner, fences, deps } = await aloneWith(MODULE);
+  rt.close();
+  fences.lose('keel-fence killed by SIGTERM');
+  for (let i = 0; i < 20; i++) await flush();
+  expect(runner.runs).toEqual([]);
+  expect(
+    deps.log
+      .page({ verbose: false, count: 10_000 })
+      .entries.map((e) => e.text)
+      .join('\n'),
+  ).not.toMatch(/fence ended unasked/);
+});

@@ -1,5 +1,6 @@
 import {
   chmodSync,
+  mkdirSync,
   existsSync,
   mkdtempSync,
   readdirSync,
@@ -122,8 +123,13 @@ test('what a script leaves running ends with its fence, and an asked end is no l
       )
     ).code,
   ).toBe(0);
-  // The app as this node numbers it: the child of the fence's first process.
-  const app = childrenOf(own.pid).find((pid) => readFileSync(`/proc/${pid}/comm`, 'utf8') === 'sleep\n');
+  // The app as this node numbers it: the child of the fence's first process, once setsid has
+  // become sleep.
+  let app: number | undefined;
+  for (const until = Date.now() + 5_000; app === undefined && Date.now() < until;) {
+    app = childrenOf(own.pid).find((pid) => readFileSync(`/proc/${pid}/comm`, 'utf8') === 'sleep\n');
+    if (app === undefined) await new Promise((r) => setTimeout(r, 10));
+  }
   expect(app).toBeDefined();
   await own.close();
   expect(existsSync(`/proc/${app}/stat`)).toBe(false);
@@ -134,3 +140,28 @@ function childrenOf(pid: number): number[] {
   const file = `/proc/${pid}/task/${pid}/children`;
   return readFileSync(file, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
 }
+
+test("nsenter is admin's own, whatever PATH the module gives its scripts", async () => {
+  // A PATH whose first directory holds an `nsenter` of someone else's: it must not run.
+  const trap = join(bin, 'trap');
+  mkdirSync(trap);
+  writeFileSync(join(trap, 'nsenter'), `#!/bin/sh\ntouch "${bin}/trapped"\n`);
+  chmodSync(join(trap, 'nsenter'), 0o755);
+  script('start_prim', `cat /proc/1/comm > "${bin}/first"`);
+  const env = { PATH: `${trap}:${process.env.PATH ?? '/usr/bin:/bin'}` };
+  const r = await runner.run(
+    {
+      module: 'm',
+      name: 'start_prim',
+      args: [],
+      env,
+      timeoutMs: 10_000,
+      userlog: undefined,
+      fence: fence.pid,
+    },
+    bin,
+  );
+  expect(r.code).toBe(0);
+  expect(existsSync(join(bin, 'trapped'))).toBe(false);
+  expect(readFileSync(join(bin, 'first'), 'utf8')).toBe('keel-fence\n');
+});

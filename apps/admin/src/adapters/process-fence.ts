@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { Fence, FencePort, FenceRequest } from '../ports/fence.port';
 
@@ -18,7 +19,9 @@ export class ProcessFence implements FencePort {
     const child = spawn(this.binary, args, { stdio: ['pipe', 'pipe', 'pipe'] });
     let stderr = '';
     child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr = (stderr + d).slice(-4096)));
-    const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+    const exited = new Promise<string>((resolve) =>
+      child.on('close', (code, signal) => resolve(signal ? `killed by ${signal}` : `exited with ${code}`)),
+    );
     let closing = false;
     return new Promise<Fence>((resolve, reject) => {
       const timer = setTimeout(() => {
@@ -37,8 +40,12 @@ export class ProcessFence implements FencePort {
           child.kill('SIGKILL');
           return reject(new Error(`keel-fence said '${line.slice(0, 200)}'`));
         }
-        void exited.then((code) => {
-          if (!closing) request.onLost(stderr.trim() || `keel-fence exited with ${code}`);
+        void exited.then(async (how) => {
+          if (closing) return;
+          // keel-fence itself killed: the kernel is still taking the namespace down; the loss is
+          // told once its first process is gone, so a new fence never meets the old application.
+          await gone(pid);
+          request.onLost(stderr.trim() || `keel-fence ${how}`);
         });
         resolve({
           pid,
@@ -49,11 +56,17 @@ export class ProcessFence implements FencePort {
           },
         });
       });
-      void exited.then((code) => {
+      void exited.then((how) => {
         clearTimeout(timer);
         // Before `ready`: the reason is on stderr (`keel-fence: module …: why`).
-        reject(new Error(stderr.trim().replace(/^keel-fence: /, '') || `keel-fence exited with ${code}`));
+        reject(new Error(stderr.trim().replace(/^keel-fence: /, '') || `keel-fence ${how}`));
       });
     });
   }
+}
+
+/** Resolves once `pid` is gone (bounded: a process stuck in the kernel is not waited for ever). */
+async function gone(pid: number, boundMs = 10_000): Promise<void> {
+  for (const until = Date.now() + boundMs; existsSync(`/proc/${pid}`) && Date.now() < until;)
+    await new Promise((r) => setTimeout(r, 20));
 }

@@ -4,6 +4,14 @@ import { join } from 'node:path';
 import { ScriptResult, ScriptRun, ScriptRunner } from '../ports/script-runner.port';
 
 /**
+ * util-linux's, by its absolute path: never looked up in the script's PATH, which the module's
+ * configuration sets (`<var name="PATH">`) and which must not choose what admin runs as root.
+ */
+const NSENTER = '/usr/bin/nsenter';
+/** `sh -c` body: $0 is the directory, "$@" the script and its arguments. */
+const CD_EXEC = 'cd -- "$0" && exec "$@"';
+
+/**
  * Runs a module script as a process in its own process group, so a timeout kills the script and
  * everything it started, inside its module's fence (nsenter into the PID and mount namespaces of
  * the fence's first process; nsenter waits for the script and exits with its status). A missing
@@ -20,8 +28,10 @@ export class ProcessScriptRunner implements ScriptRunner {
     }
     const out = run.userlog === undefined ? 'ignore' : openSync(run.userlog, 'a');
     return new Promise((resolve) => {
-      const inside = ['--target', String(run.fence), '--pid', '--mount', `--wd=${bin}`, '--'];
-      const child = spawn('nsenter', [...inside, file, ...run.args], {
+      // The working directory is taken inside (nsenter's --wd opens it before entering, in the
+      // node's mount namespace, and the application would inherit that).
+      const inside = ['--target', String(run.fence), '--pid', '--mount', '--', '/bin/sh', '-c', CD_EXEC];
+      const child = spawn(NSENTER, [...inside, bin, file, ...run.args], {
         cwd: bin,
         env: run.env,
         detached: true,

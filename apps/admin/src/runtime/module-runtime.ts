@@ -49,6 +49,9 @@ export interface CommandOutcome {
   readonly message: string;
 }
 
+/** How long a new fence waits for the previous one to end. */
+const FENCE_CLOSE_WAIT_MS = 30_000;
+
 /** Facts the peer advertises, carried as resources by the heartbeats. */
 const FACT_RESOURCES: Record<keyof PeerFacts, string> = {
   generation: 'heart.generation',
@@ -91,6 +94,7 @@ export class ModuleRuntime {
   private fence: Promise<Fence> | undefined;
   /** The end of the previous fence: a new one waits for it (its leftovers hold ports, files). */
   private fenceClosed: Promise<void> = Promise.resolve();
+  private closed = false;
 
   constructor(private readonly deps: RuntimeDeps) {
     this.rules = new RulesDriver(deps.loaded.config);
@@ -212,8 +216,12 @@ export class ModuleRuntime {
     for (const name of names) this.setResource(name, 'init', 'admin', true);
   }
 
-  /** Cancels a pending boot start (admin is shutting down; the fences die with admin). */
+  /**
+   * Cancels a pending boot start (admin is shutting down; the fences die with admin, and their end
+   * is then no loss to act on).
+   */
   close(): void {
+    this.closed = true;
     if (this.launchTimer) clearTimeout(this.launchTimer);
   }
 
@@ -225,7 +233,7 @@ export class ModuleRuntime {
         module: this.module,
         dirs: this.deps.loaded.config.rfs?.replicated.map((r) => r.dir) ?? [],
         onLost: (reason) => {
-          if (this.fence !== opened) return;
+          if (this.closed || this.fence !== opened) return;
           this.fence = undefined;
           this.write(
             'E',
@@ -243,11 +251,29 @@ export class ModuleRuntime {
     return opened;
   }
 
-  /** At STOP: ends the fence, and whatever the stop scripts left running in it. */
+  /**
+   * At STOP: ends the fence, and whatever the stop scripts left running in it. A process that will
+   * not die (stuck in the kernel on a dead disk) holds the next start back FENCE_CLOSE_WAIT_MS at
+   * most, with an error line.
+   */
   private closeFence(): void {
     const fence = this.fence;
     this.fence = undefined;
-    if (fence) this.fenceClosed = fence.then((f) => f.close()).catch(() => undefined);
+    if (!fence) return;
+    const ended = fence.then((f) => f.close()).catch(() => undefined);
+    this.fenceClosed = new Promise<void>((resolve) => {
+      const timer = setTimeout(() => {
+        this.write(
+          'E',
+          `The application's fence did not end within ${FENCE_CLOSE_WAIT_MS / 1000}s: a process in it does not die; starting anyway`,
+        );
+        resolve();
+      }, FENCE_CLOSE_WAIT_MS);
+      void ended.then(() => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
   }
 
   logPage(request: LogPageRequest) {

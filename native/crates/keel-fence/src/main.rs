@@ -57,6 +57,16 @@ fn run(a: &args::Args) -> Result<i32, String> {
     if unsafe { libc::getppid() } != a.parent {
         return Err(format!("its parent {} is gone", a.parent));
     }
+    // The node's side, before the copy: its mounts on the way to each directory must be shared.
+    let info = std::fs::read_to_string("/proc/self/mountinfo").map_err(|e| format!("mountinfo: {e}"))?;
+    let mounts = keel_mountinfo::parse(&info);
+    for dir in &a.dirs {
+        if let Some(why) = propagation::unfollowed(&mounts, &resolved(dir)?) {
+            return Err(why);
+        }
+    }
+    // Nothing of admin's working directory stays busy in the namespace.
+    check(unsafe { libc::chdir(c"/".as_ptr()) }, "chdir /")?;
     check(
         unsafe { libc::unshare(libc::CLONE_NEWPID | libc::CLONE_NEWNS) },
         "unshare(CLONE_NEWPID | CLONE_NEWNS)",
@@ -75,12 +85,6 @@ fn run(a: &args::Args) -> Result<i32, String> {
         },
         "making / a slave mount",
     )?;
-    let info = std::fs::read_to_string("/proc/self/mountinfo").map_err(|e| format!("mountinfo: {e}"))?;
-    let mounts = keel_mountinfo::parse(&info);
-    if let Some(why) = a.dirs.iter().find_map(|d| propagation::unfollowed(&mounts, d)) {
-        return Err(why);
-    }
-
     let (ready_r, ready_w) = pipe()?;
     let (alive_r, alive_w) = pipe()?;
     let mask = sigchld_blocked()?;
@@ -154,6 +158,16 @@ fn watch(child: libc::pid_t, mask: &libc::sigset_t) -> Result<i32, String> {
     }
 }
 
+/// The path the replication daemon mounts on: the parent's links and `..` resolved, as keel-rfs
+/// mounts::absolute does (the directory itself may be a dead mount: it is not looked at).
+fn resolved(dir: &std::path::Path) -> Result<std::path::PathBuf, String> {
+    let (Some(parent), Some(name)) = (dir.parent(), dir.file_name()) else {
+        return Err(format!("{} names no directory", dir.display()));
+    };
+    let parent = std::fs::canonicalize(parent).map_err(|e| format!("{}: {e}", parent.display()))?;
+    Ok(parent.join(name))
+}
+
 fn reaped(child: libc::pid_t, flags: libc::c_int) -> bool {
     let mut status = 0;
     loop {
@@ -168,7 +182,9 @@ fn reaped(child: libc::pid_t, flags: libc::c_int) -> bool {
 /// The namespace's first process: dies with the fence, mounts the namespace's /proc, then reaps
 /// whatever the application leaves to it. Never returns.
 fn first_process(ready: OwnedFd, alive: OwnedFd, last_pid: &str) -> ! {
-    unsafe { libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL) };
+    if unsafe { libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL) } < 0 {
+        unsafe { libc::_exit(1) };
+    }
     // The fence may have died before the line above: its end of `alive` is then closed.
     let mut p = libc::pollfd {
         fd: alive.as_raw_fd(),

@@ -71,7 +71,15 @@ impl Fenced {
         let inner = self.inside("setsid sleep 600 </dev/null >/dev/null 2>&1 & echo $!");
         // Numbered on from the node's last pid, not from 1.
         assert!(inner.trim().parse::<i32>().unwrap() > 100, "pid inside: {inner}");
-        outside_pid(self.pid()).expect("the daemon, seen from outside")
+        // Seen from outside once setsid has become `sleep`.
+        let until = Instant::now() + Duration::from_secs(5);
+        loop {
+            match outside_pid(self.pid()) {
+                Some(pid) => return pid,
+                None if Instant::now() < until => std::thread::sleep(Duration::from_millis(10)),
+                None => panic!("the daemon, seen from outside, never appeared"),
+            }
+        }
     }
 
     fn exit_line(mut self) -> String {
@@ -160,7 +168,10 @@ fn the_first_process_killed_from_outside_ends_the_fence_with_2() {
 fn a_replicated_directory_on_a_private_mount_is_refused() {
     let f = Fenced::start("private", "--dir /tmp/replicated");
     let why = f.ready.as_ref().unwrap_err();
-    assert!(why.contains("/tmp/replicated is on the private mount"), "{why}");
+    assert!(
+        why.contains("/tmp/replicated is on the mount /, which is not shared"),
+        "{why}"
+    );
     let shared = Fenced::start("shared", "--dir /tmp/replicated");
     assert!(shared.ready.is_ok(), "{:?}", shared.ready);
 }

@@ -16,12 +16,10 @@ pub struct Mount {
 }
 
 impl Mount {
-    /// Mount and unmount events made in another namespace reach this mount (it is shared with,
-    /// or a slave of, a peer group).
-    pub fn receives_events(&self) -> bool {
-        self.optional
-            .iter()
-            .any(|f| f.starts_with("shared:") || f.starts_with("master:"))
+    /// Mount and unmount events made on it reach its copies in other namespaces (it belongs to a
+    /// peer group). A slave alone receives its master's events but passes none on to copies.
+    pub fn is_shared(&self) -> bool {
+        self.optional.iter().any(|f| f.starts_with("shared:"))
     }
 }
 
@@ -71,8 +69,14 @@ fn unescape(s: &str) -> Vec<u8> {
     let mut out = Vec::with_capacity(b.len());
     let mut i = 0;
     while i < b.len() {
-        if b[i] == b'\\' && i + 3 < b.len() && b[i + 1..i + 4].iter().all(|c| (b'0'..=b'7').contains(c)) {
-            out.push((b[i + 1] - b'0') * 64 + (b[i + 2] - b'0') * 8 + (b[i + 3] - b'0'));
+        let octal = |c: &u8| (b'0'..=b'7').contains(c);
+        let value = || {
+            b[i + 1..i + 4]
+                .iter()
+                .fold(0u32, |v, c| v * 8 + u32::from(c - b'0'))
+        };
+        if b[i] == b'\\' && i + 3 < b.len() && b[i + 1..i + 4].iter().all(octal) && value() <= 255 {
+            out.push(value() as u8);
             i += 4;
         } else {
             out.push(b[i]);
@@ -102,7 +106,7 @@ mod tests {
         assert_eq!(m[1].optional, ["master:7"]);
         assert_eq!(m[3].point, b"/srv/with space");
         assert_eq!(m[5].optional, ["shared:12", "propagate_from:3"]);
-        assert!(m[0].receives_events() && m[1].receives_events() && !m[2].receives_events());
+        assert!(m[0].is_shared() && !m[1].is_shared() && !m[2].is_shared() && m[5].is_shared());
     }
 
     #[test]
@@ -117,6 +121,12 @@ mod tests {
         // /srv/data is no leading component of /srv/datax.
         assert_eq!(at("/srv/datax"), Some((b"/".to_vec(), "ext4".into())));
         assert_eq!(at("/"), Some((b"/".to_vec(), "ext4".into())));
+    }
+
+    #[test]
+    fn an_escape_past_a_byte_is_kept_as_written() {
+        let m = parse("1 0 8:1 / /a\\777b rw - ext4 x rw\n");
+        assert_eq!(m[0].point, b"/a\\777b");
     }
 
     #[test]
