@@ -159,13 +159,26 @@ fn watch(child: libc::pid_t, mask: &libc::sigset_t) -> Result<i32, String> {
 }
 
 /// The path the replication daemon mounts on: the parent's links and `..` resolved, as keel-rfs
-/// mounts::absolute does (the directory itself may be a dead mount: it is not looked at).
+/// mounts::absolute does (the directory itself may be a dead mount: it is not looked at). Parts
+/// that do not exist yet are kept as written below the deepest ancestor that does.
 fn resolved(dir: &std::path::Path) -> Result<std::path::PathBuf, String> {
     let (Some(parent), Some(name)) = (dir.parent(), dir.file_name()) else {
         return Err(format!("{} names no directory", dir.display()));
     };
-    let parent = std::fs::canonicalize(parent).map_err(|e| format!("{}: {e}", parent.display()))?;
-    Ok(parent.join(name))
+    let mut rest = vec![name];
+    let mut base = parent;
+    loop {
+        match std::fs::canonicalize(base) {
+            Ok(real) => return Ok(rest.iter().rev().fold(real, |p, part| p.join(part))),
+            Err(e) => match (base.parent(), base.file_name()) {
+                (Some(up), Some(part)) => {
+                    rest.push(part);
+                    base = up;
+                }
+                _ => return Err(format!("{}: {e}", base.display())),
+            },
+        }
+    }
 }
 
 fn reaped(child: libc::pid_t, flags: libc::c_int) -> bool {
