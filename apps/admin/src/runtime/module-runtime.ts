@@ -269,6 +269,8 @@ export class ModuleRuntime {
         );
         resolve();
       }, FENCE_CLOSE_WAIT_MS);
+      // Nothing to keep admin alive for at its shutdown: the fences die with it.
+      timer.unref();
       void ended.then(() => {
         clearTimeout(timer);
         resolve();
