@@ -18,10 +18,10 @@
 mod args;
 mod propagation;
 
-const LAST_PID: &str = "/proc/sys/kernel/ns_last_pid";
-
 use std::io::Write;
 use std::os::fd::{AsRawFd, FromRawFd, OwnedFd, RawFd};
+
+const LAST_PID: &str = "/proc/sys/kernel/ns_last_pid";
 
 fn main() {
     let a = match args::parse(std::env::args().skip(1)) {
