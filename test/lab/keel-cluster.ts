@@ -2,7 +2,7 @@
 // and keel-admin (compiled, from dist/), with the sample mirror module installed. Used by the
 // mirror scenarios; always destroyed in afterAll.
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Lab } from '../../tools/lab/src';
 import { cleanupCrashedRuns, labName } from './helpers';
@@ -39,6 +39,10 @@ export interface KeelClusterOptions {
   /** Replaces the sample's userconfig.xml. */
   readonly userconfig?: string;
 }
+
+/** Where a node's keel service logs: in the lab's own directory, gone with the lab. */
+export const serviceLog = (lab: Lab, node: Node, service: string): string =>
+  join(lab.plan.runDir, `${node}-${service}.log`);
 
 export class KeelCluster {
   private constructor(
@@ -90,19 +94,19 @@ export class KeelCluster {
 
   /**
    * nats-server with keel's configuration (authentication and role permissions on), then
-   * heartbeat, rfs and admin, each logging under the node's /var/lib/keel.
+   * heartbeat, rfs and admin, each logging to a file of the lab's (serviceLog).
    */
   async startServices(node: Node): Promise<void> {
     await this.lab.startNats(node, { config: BUS_CONFIG });
+    // No KEEL_NODE: each service names its node by the node's hostname (issue 9, one rule).
     const env = {
-      KEEL_NODE: node,
       KEEL_REBOOT_COMMAND: LAB_REBOOT,
       PATH: process.env.PATH ?? '/usr/bin:/bin',
     };
     for (const service of KEEL_SERVICES) {
       await this.lab.spawn(node, [join(ROOT, `apps/${service}/bin/keel-${service}`)], {
         env,
-        logFile: `/var/lib/keel/${service}.log`,
+        logFile: serviceLog(this.lab, node, service),
       });
     }
   }
@@ -116,20 +120,18 @@ export class KeelCluster {
       last = await this.keel(node, 'state');
     }
     if (last.code !== 0) {
-      const logs = await this.sh(
-        node,
-        `tail -n 30 ${KEEL_SERVICES.map((s) => `/var/lib/keel/${s}.log`).join(' ')} 2>&1 || true`,
-      );
+      const logs = KEEL_SERVICES.map((s) => {
+        const file = serviceLog(this.lab, node, s);
+        const tail = existsSync(file) ? readFileSync(file, 'utf8').split('\n').slice(-30).join('\n') : '';
+        return `--- ${s}\n${tail}`;
+      }).join('\n');
       throw new Error(`${node}: admin did not answer in ${seconds}s: ${last.err}\n${logs}`);
     }
   }
 
   /** Runs `keel <args>` on a node; `-m` is added. */
   async keel(node: Node, ...args: string[]): Promise<{ code: number; out: string; err: string }> {
-    const r = await this.lab.exec(node, [KEEL, ...args, '-m', MODULE], {
-      env: { KEEL_NODE: node },
-      timeoutMs: 60_000,
-    });
+    const r = await this.lab.exec(node, [KEEL, ...args, '-m', MODULE], { timeoutMs: 60_000 });
     return { code: r.code ?? -1, out: r.stdout.trim(), err: r.stderr.trim() };
   }
 

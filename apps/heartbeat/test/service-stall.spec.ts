@@ -3,7 +3,7 @@
 // it first reads the packets queued in its sockets, and so does not declare a peer dead for a
 // silence that was its own.
 import { MODULE, startTwoNodes, steadyMirror, type TwoNodes } from './support/two-nodes';
-import { TIMEOUT_MS } from './support/fixtures';
+import { PULSE_MS, TIMEOUT_MS } from './support/fixtures';
 import { NODE1 } from './support/packets';
 
 let t: TwoNodes;
@@ -45,4 +45,21 @@ it('(control) without the stall tolerance the same freeze reads as a peer loss',
     'heartbeat.lan1=up',
     'heartbeat.flow=up',
   ]);
+});
+
+it('after the stall, a peer that then goes silent is still declared lost', async () => {
+  t = await startTwoNodes();
+  await steadyMirror(t);
+  await freezeNode1();
+  // node2 dies (its packets stop) once node1 runs again: node1's loss timer must still run,
+  // although the queued packets arrived while the stall's judgement was pending.
+  t.udp.partition('lan1');
+  t.udp.partition('lan2');
+  const before = t.node1.admin.resourceSets.length;
+  await t.clock.advance(TIMEOUT_MS + 2 * PULSE_MS);
+  expect(t.node1.admin.resourceSets.slice(before).map((r) => `${r.name}=${r.value}`)).toEqual([
+    'heartbeat.lan1=down',
+    'heartbeat.flow=down',
+  ]);
+  expect(t.node1.admin.peer()).toMatchObject({ state: 'UNKNOWN' });
 });

@@ -487,9 +487,12 @@ export class HeartbeatService implements OnApplicationBootstrap, BeforeApplicati
   }
 
   private armDeadline(m: ModuleRuntime): void {
+    // After a stall the judging tick is on its way and arms the next deadline itself. Cancelling
+    // it here (the queued packets it waits for arrive first) would leave no timer at all: a peer
+    // that died after the stall would never be declared lost.
+    if (m.stallDeferred) return;
     m.deadline?.cancel();
     m.deadline = undefined;
-    if (m.stallDeferred) return; // a tick is already on its way
     const due = nextDeadline(m.receiver.liveness);
     if (due === undefined) return;
     m.deadline = this.clock.setTimer(Math.max(0, due - this.clock.now()), () => this.onDeadline(m, due));

@@ -72,6 +72,8 @@ export function stepMirror(engine: MirrorEngine, input: MirrorInput, now: number
       onCommand(d, out, input.command);
       break;
     case 'peer':
+      if (d.state === 'SECOND' && !remoteIs(d.remote, 'ALONE') && remoteIs(input.remote, 'ALONE'))
+        primaryWentAlone(d, out);
       d.remote = input.remote;
       d.peer = input.remote === 'UNKNOWN' ? NO_PEER : { ...d.peer, ...input.facts };
       // Losing the peer opens a new possible split brain, to be logged when it heals.
@@ -141,6 +143,17 @@ function onReplicationLost(d: Draft, out: Effect[]): void {
     { kind: 'awaitReplication' },
     enter('SECOND', 'Ready'),
   ]);
+}
+
+/**
+ * The primary went ALONE: it lost this node's heartbeats and may acknowledge changes without this
+ * copy once its hold runs out (docs/decisions/0012). Heard by a node that was frozen, the packet
+ * saying so may be read long after it was sent, and the primary may be gone by the next one: this
+ * copy is behind from now on, whatever comes next (docs/decisions/0014).
+ */
+function primaryWentAlone(d: Draft, out: Effect[]): void {
+  out.push(log('The primary went on alone: this copy is no longer up to date', 'E'));
+  onReplicationLost(d, out);
 }
 
 function logRemote(before: RemoteState, after: RemoteState, out: Effect[]): void {

@@ -7,6 +7,7 @@
 //! therefore an entry like any other, never a way out of the directory.
 
 use crate::at::{self, FdRef, SetTime};
+use crate::copies::{Copies, FileKey};
 use crate::under::Underlying;
 use keel_repl::op::{Ack, Time};
 use keel_repl::{EntryKind, Op, RelPath};
@@ -23,7 +24,9 @@ const OPEN_CACHE: usize = 64;
 
 pub struct Applier {
     dirs: Arc<Vec<Underlying>>,
-    open: HashMap<(u8, RelPath), File>,
+    open: HashMap<(u8, RelPath), (File, FileKey)>,
+    /// Which files a reintegration may compare, and which it must copy (crate::copies).
+    copies: Copies,
     /// What changed since the file system was last made durable: the files written to, or None
     /// once anything else (a name, a mode) changed. An fsync makes its file durable when nothing
     /// else changed, else the whole file system (everything before it, as the primary promised).
@@ -32,6 +35,10 @@ pub struct Applier {
     listing: Option<(u8, RelPath, Vec<(Vec<u8>, EntryKind)>)>,
     /// Temporary names used so far (for links made aside).
     temporaries: u64,
+}
+
+fn key_of(st: &libc::stat) -> FileKey {
+    (st.st_dev, st.st_ino)
 }
 
 /// Entries of one directory held while its listing arrives in parts: more would be a primary
@@ -50,10 +57,17 @@ impl Applier {
         Applier {
             dirs,
             open: HashMap::new(),
+            copies: Copies::default(),
             dirty: Some(HashSet::new()),
             listing: None,
             temporaries: 0,
         }
+    }
+
+    /// A link to the primary is up: a reintegration begins, and the application's changes that
+    /// come before its `SyncBegin` are already part of it.
+    pub fn joined(&mut self) {
+        self.copies.sync_began();
     }
 
     pub fn apply(&mut self, op: &Op) -> Applied {
@@ -68,7 +82,10 @@ impl Applier {
                 offset,
                 data,
             } => {
-                self.file(*dir, path)?.write_all_at(data, *offset)?;
+                let key = self.file(*dir, path)?;
+                self.copies.may_change(key)?;
+                let written = self.open[&(*dir, path.clone())].0.write_all_at(data, *offset);
+                self.copies.changed(key, written)?;
                 ok()
             }
             Op::Truncate { dir, path, len } => {
@@ -76,7 +93,9 @@ impl Applier {
                     .dir(*dir)?
                     .open_at(path, libc::O_WRONLY | libc::O_NONBLOCK, 0)?;
                 at::expect_file(&fd)?;
-                at::file(fd).set_len(*len)?;
+                let key = key_of(&at::stat_fd(fd.as_fd_ref())?);
+                self.copies.may_change(key)?;
+                self.copies.changed(key, at::file(fd).set_len(*len))?;
                 ok()
             }
             Op::Create {
@@ -96,6 +115,8 @@ impl Applier {
                     libc::O_WRONLY | libc::O_CREAT | libc::O_EXCL,
                     mode & 0o7777,
                 )?;
+                // A new file, whatever an old one of the same number lacked.
+                self.copies.made(key_of(&at::stat_fd(fd.as_fd_ref())?));
                 // Owner before mode: a chown clears set-id bits the mode may set.
                 at::chown_fd(fd.as_fd_ref(), Some(*uid), Some(*gid))?;
                 at::chmod_fd(fd.as_fd_ref(), *mode)?;
@@ -189,7 +210,10 @@ impl Applier {
             } => {
                 let t = |t: &Option<Time>| t.map_or(SetTime::Omit, |t| SetTime::At(t.sec, t.nsec));
                 let fd = self.dir(*dir)?.open_at(path, libc::O_PATH, 0)?;
-                at::utimens_fd(fd.as_fd_ref(), t(atime), t(mtime))?;
+                let key = key_of(&at::stat_fd(fd.as_fd_ref())?);
+                self.copies.may_change(key)?;
+                self.copies
+                    .changed(key, at::utimens_fd(fd.as_fd_ref(), t(atime), t(mtime)))?;
                 ok()
             }
             Op::Fsync { dir, path, datasync } => {
@@ -220,8 +244,10 @@ impl Applier {
             Op::StatFile { dir, path } => {
                 // Any kind: the mode's type bits tell the primary what is there.
                 let st = self.dir(*dir)?.stat(path)?;
+                let comparable = self.copies.asked(key_of(&st));
                 Ok(Ack {
-                    size: st.st_size as u64,
+                    // A size no file has: the walk copies it.
+                    size: if comparable { st.st_size as u64 } else { u64::MAX },
                     mtime: Time {
                         sec: st.st_mtime,
                         nsec: st.st_mtime_nsec as u32,
@@ -234,8 +260,13 @@ impl Applier {
                     ..Ack::ok(0)
                 })
             }
-            Op::SyncBegin { .. } | Op::Bye | Op::Ping => ok(),
+            Op::SyncBegin { .. } => {
+                self.copies.sync_began();
+                ok()
+            }
+            Op::Bye | Op::Ping => ok(),
             Op::SyncEnd { .. } => {
+                self.copies.sync_ended();
                 self.make_durable()?;
                 ok()
             }
@@ -327,19 +358,22 @@ impl Applier {
         })
     }
 
-    fn file(&mut self, dir: u8, path: &RelPath) -> io::Result<&File> {
-        let key = (dir, path.clone());
-        if !self.open.contains_key(&key) {
-            if self.open.len() >= OPEN_CACHE {
-                self.open.clear();
-            }
-            let fd = self
-                .dir(dir)?
-                .open_at(path, libc::O_WRONLY | libc::O_NONBLOCK, 0)?;
-            at::expect_file(&fd)?;
-            self.open.insert(key.clone(), at::file(fd));
+    /// Opens a file for writing (kept in the cache of open files); its key.
+    fn file(&mut self, dir: u8, path: &RelPath) -> io::Result<FileKey> {
+        let name = (dir, path.clone());
+        if let Some((_, key)) = self.open.get(&name) {
+            return Ok(*key);
         }
-        Ok(&self.open[&key])
+        if self.open.len() >= OPEN_CACHE {
+            self.open.clear();
+        }
+        let fd = self
+            .dir(dir)?
+            .open_at(path, libc::O_WRONLY | libc::O_NONBLOCK, 0)?;
+        at::expect_file(&fd)?;
+        let key = key_of(&at::stat_fd(fd.as_fd_ref())?);
+        self.open.insert(name, (at::file(fd), key));
+        Ok(key)
     }
 }
 

@@ -7,6 +7,7 @@
 mod apply;
 mod args;
 mod at;
+mod copies;
 mod events;
 mod inodes;
 mod key;

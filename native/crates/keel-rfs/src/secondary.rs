@@ -87,6 +87,7 @@ pub fn run(dirs: Arc<Vec<Underlying>>, o: SecondaryOptions, events: Events, leav
 }
 
 fn serve(link: &mut Link, applier: &mut Applier, o: &SecondaryOptions, events: &Events) -> io::Result<()> {
+    applier.joined();
     let mut syncing = false;
     let mut started = Instant::now();
     loop {
