@@ -22,7 +22,7 @@ echo "== $other serves now, with every hit acknowledged before the failover:"
 hit "$other"
 
 echo; echo "== keel comes back on $prim: it was running, so it starts again and rejoins as SECOND"
-lab nats "$LAB" "$prim" --config /etc/keel/bus/nats-server.conf --log /var/lib/keel/nats.log >/dev/null
+lab nats "$LAB" "$prim" --config /etc/keel/bus/nats-server.conf --log "$(logs_of "$prim" nats)" >/dev/null
 start_keel "$prim"
 for _ in $(seq 1 100); do keel_on "$prim" state >/dev/null 2>&1 && break; sleep 0.2; done
 keel_on "$prim" waitstate SECOND -t 30

@@ -5,16 +5,20 @@ MODULE=mirror-demo
 DATA=/var/lib/mirror-demo
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 lab() { "$ROOT/tools/lab/bin/lab" "$@"; }
+# Where the services' own logs go: the lab's directory on this machine, removed with the lab
+# (never this machine's /var/lib/keel).
+logs_of() { echo "${KEEL_LAB_RUN_DIR:-/run/keel-lab}/$LAB/$1-$2.log"; }
 # `keel <args>` on a node of the demo lab, for the sample module.
-keel_on() { local node=$1; shift; lab exec "$LAB" "$node" -- env KEEL_NODE="$node" "$ROOT/apps/cli/bin/keel" "$@" -m "$MODULE"; }
+keel_on() { local node=$1; shift; lab exec "$LAB" "$node" -- "$ROOT/apps/cli/bin/keel" "$@" -m "$MODULE"; }
 state_of() { keel_on "$1" state -lq 2>/dev/null || true; }
 # The keel services of a node after its nats-server, admin last (it asks the others at once). A
 # reboot (automatic_reboot) is the lab's: it takes the node's processes down, never this machine.
+# Each service names its node by the node's hostname.
 SERVICES="heartbeat rfs admin"
 start_keel() {
   local node=$1 service
   for service in $SERVICES; do
-    lab spawn "$LAB" "$node" --log "/var/lib/keel/$service.log" -- env KEEL_NODE="$node" KEEL_REBOOT_COMMAND="$ROOT/tools/lab/bin/lab-node-reboot" "$ROOT/apps/$service/bin/keel-$service" >/dev/null
+    lab spawn "$LAB" "$node" --log "$(logs_of "$node" "$service")" -- env KEEL_REBOOT_COMMAND="$ROOT/tools/lab/bin/lab-node-reboot" "$ROOT/apps/$service/bin/keel-$service" >/dev/null
   done
 }
 # One request from client1 to the sample application on a node.

@@ -20,7 +20,7 @@ for n in node1 node2; do
     && (umask 077 && echo $key > /var/lib/keel/cluster/cluster.key)"
   # The node's bus: keel's nats-server configuration and one credential per service (root only).
   lab exec "$LAB" "$n" -- "$ROOT/apps/cli/bin/keel" bus init >/dev/null
-  lab nats "$LAB" "$n" --config /etc/keel/bus/nats-server.conf --log /var/lib/keel/nats.log >/dev/null
+  lab nats "$LAB" "$n" --config /etc/keel/bus/nats-server.conf --log "$(logs_of "$n" nats)" >/dev/null
   start_keel "$n"
 done
 for n in node1 node2; do

@@ -9,34 +9,29 @@ import {
   subjects,
   Subscription,
 } from '@keel/bus';
-import { ClusterConfig } from '@keel/config';
+import { ClusterConfig, modulePaths } from '@keel/config';
 import { CLUSTER_CONFIG } from '@keel/config/nest';
 import { LOGGER, Logger } from '@keel/runtime';
 import { FileModuleLog } from './adapters/module-log';
-import { ModuleLogSettings } from './log/log-settings';
 import { StateStore } from './adapters/state-store';
-import { KeelDirs } from './paths';
 import { SCRIPT_RUNNER, ScriptRunner } from './ports/script-runner.port';
 import { FENCE, FencePort } from './ports/fence.port';
 import { NODE_REBOOT, NodeReboot } from './ports/node-reboot.port';
 import { commandCallerName } from './runtime/command-caller';
 import { handleCommand } from './runtime/command-handler';
-import { findModules } from './runtime/module-registry';
 import { ModuleRuntime } from './runtime/module-runtime';
+import type { AdminSettings } from './settings';
 
 export const ADMIN_OPTIONS = Symbol.for('keel.admin.options');
 
 export interface AdminOptions {
-  readonly dirs: KeelDirs;
-  readonly node: string;
+  readonly settings: AdminSettings;
   readonly env: Readonly<Record<string, string | undefined>>;
   /** How often time is given to the automata and the rules (ms). */
   readonly tickMs: number;
   readonly now: () => number;
   /** When this machine booted (ms since the epoch). */
   readonly bootedAt: number;
-  /** Size and rotated files of every module log (KEEL_MODULE_LOG_SIZE, KEEL_MODULE_LOG_FILES). */
-  readonly moduleLog: ModuleLogSettings;
 }
 
 /**
@@ -60,31 +55,29 @@ export class AdminService implements OnModuleInit, BeforeApplicationShutdown {
   ) {}
 
   async onModuleInit(): Promise<void> {
-    const { dirs, node, env, now } = this.options;
-    for (const found of findModules(dirs, this.cluster, env)) {
-      if (!found.ok) {
-        this.logger.error('module not usable', { module: found.paths.module, error: found.error });
-        this.subscriptions.push(
-          await this.bus.serve(subjects.cmdFromAnyCaller(found.paths.module), rpcs.moduleCommand, () => {
-            throw new HandlerError(
-              'INVALID_CONFIG',
-              `module ${found.paths.module} cannot run: ${found.error}`,
-            );
-          }),
-        );
-        continue;
-      }
+    const { settings, env, now } = this.options;
+    const { paths: dirs, node } = settings;
+    for (const failed of settings.failed) {
+      this.logger.error('module not usable', { module: failed.name, error: failed.error });
+      this.subscriptions.push(
+        await this.bus.serve(subjects.cmdFromAnyCaller(failed.name), rpcs.moduleCommand, () => {
+          throw new HandlerError('INVALID_CONFIG', `module ${failed.name} cannot run: ${failed.error}`);
+        }),
+      );
+    }
+    for (const installed of settings.modules) {
+      const paths = modulePaths(dirs, installed.name);
       const rt = new ModuleRuntime({
         dirs,
-        paths: found.paths,
+        paths,
         node,
         cluster: this.cluster,
-        loaded: found.loaded,
+        loaded: { config: installed.config, warnings: installed.warnings },
         runner: this.runner,
         fences: this.fences,
         reboot: this.reboot,
-        log: new FileModuleLog(found.paths.logFile, this.options.moduleLog),
-        store: new StateStore(found.paths.stateFile),
+        log: new FileModuleLog(paths.logFile, settings.moduleLog),
+        store: new StateStore(paths.stateFile),
         bus: this.bus,
         now,
         env,
@@ -97,7 +90,7 @@ export class AdminService implements OnModuleInit, BeforeApplicationShutdown {
           handleCommand(rt, req.payload, commandCallerName(ctx.subject, req.payload)),
         ),
       );
-      this.logger.info('module loaded', { module: rt.module, mode: found.loaded.config.mode });
+      this.logger.info('module loaded', { module: rt.module, mode: installed.config.mode });
     }
     this.subscriptions.push(
       await this.bus.subscribe(subjects.anyModule('heartbeatView'), codecs.heartbeatView, (msg) => {

@@ -2,11 +2,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { codecs, subjects } from '@keel/bus';
-import { parseClusterConfig, parseModuleConfig } from '@keel/config';
+import { modulePaths, nodePaths, parseClusterConfig, parseModuleConfig } from '@keel/config';
 import { createInbox, InMemoryBusNetwork } from '@keel/testing';
 import { FileModuleLog } from '../src/adapters/module-log';
 import { StateStore } from '../src/adapters/state-store';
-import { modulePaths } from '../src/paths';
 import { ModuleRuntime } from '../src/runtime/module-runtime';
 import { RecordingReboot } from './support/recording-reboot';
 import { RecordingRunner } from './support/recording-runner';
@@ -22,7 +21,7 @@ beforeEach(() => (dir = mkdtempSync(join(tmpdir(), 'keel-runtime-'))));
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
 function sut(clock = { now: 1_000_000 }, module = MODULE) {
-  const dirs = { etc: join(dir, 'etc'), var: join(dir, 'var'), home: '/opt/keel' };
+  const dirs = nodePaths({ KEEL_ETC: join(dir, 'etc'), KEEL_VAR: join(dir, 'var'), KEEL_HOME: '/opt/keel' });
   const paths = modulePaths(dirs, 'demo');
   const network = new InMemoryBusNetwork();
   const bus = network.connect({ source: { service: 'admin', node: 'node1' } });

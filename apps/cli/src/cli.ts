@@ -2,11 +2,11 @@ import {
   BusConnectError,
   BusCredentialError,
   BusPort,
-  DEFAULT_NATS_URL,
   loadBusCredentialFile,
   NatsBus,
+  nodeBusUrl,
 } from '@keel/bus';
-import { busFiles, nodePaths } from '@keel/config';
+import { busFiles, nodeNameIfKnown, nodePaths } from '@keel/config';
 import { CliIo, EXIT, UsageError } from './io';
 import { confcheck } from './commands/confcheck';
 import { busInit } from './commands/bus-init';
@@ -32,8 +32,8 @@ export type BusFactory = (io: CliIo) => Promise<BusPort>;
 /** The node's bus, as the `cli` role: its credential is <KEEL_ETC>/bus/cli.nk, root's only. */
 export const natsBusFactory: BusFactory = async (io) =>
   NatsBus.connect({
-    source: { service: 'cli', node: io.env.KEEL_NODE ?? 'local' },
-    url: io.env.KEEL_NATS_URL ?? DEFAULT_NATS_URL,
+    source: { service: 'cli', node: nodeNameIfKnown(io.env) ?? 'local' },
+    url: nodeBusUrl(io.env),
     credential: loadBusCredentialFile(busFiles(nodePaths(io.env).etc).credential('cli'), 'cli'),
     connectTimeoutMs: 2000,
     maxReconnectAttempts: 0,

@@ -1,11 +1,6 @@
 import { existsSync, statSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-
-/** keel's variable data directory (SafeKit's SAFEVAR); cluster.xml lives in its cluster/ folder. */
-export const keelVar = (env: Readonly<Record<string, string | undefined>>) => env.KEEL_VAR ?? '/var/lib/keel';
-
-export const defaultClusterFile = (env: Readonly<Record<string, string | undefined>>) =>
-  join(keelVar(env), 'cluster', 'cluster.xml');
+import { join } from 'node:path';
+import { nodePaths, type NodeEnv } from '@keel/config';
 
 /**
  * A module is given as its userconfig.xml or as its directory, laid out like a SafeKit .safe
@@ -19,14 +14,9 @@ export function userconfigOf(target: string): string {
   return target;
 }
 
-/**
- * A file keel ships (e.g. deploy/nats/nats-server.conf), under $KEEL_HOME or, by default, the
- * installation this CLI runs from (the first parent directory that holds it).
- */
-export function shippedFile(env: Readonly<Record<string, string | undefined>>, relative: string): string {
-  if (env.KEEL_HOME) return join(env.KEEL_HOME, relative);
-  for (let dir = __dirname; ; dir = dirname(dir)) {
-    if (existsSync(join(dir, relative))) return join(dir, relative);
-    if (dirname(dir) === dir) throw new Error(`${relative} not found above ${__dirname}; set KEEL_HOME`);
-  }
+/** A file keel ships (e.g. deploy/nats/nats-server.conf), in keel's home (KEEL_HOME, node-paths.ts). */
+export function shippedFile(env: NodeEnv, relative: string): string {
+  const file = join(nodePaths(env).home, relative);
+  if (!existsSync(file)) throw new Error(`${file} not found; set KEEL_HOME to where keel is installed`);
+  return file;
 }

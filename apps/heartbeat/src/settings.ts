@@ -7,7 +7,7 @@
 //            service's credential KEEL_ETC/bus/<service>.nk (docs/decisions/0010)
 // A problem with the cluster, the key or the node name stops the start (NodeStartupError);
 // a module that does not load is only left out (a note).
-import { DEFAULT_NATS_URL } from '@keel/bus';
+import { nodeBusUrl } from '@keel/bus';
 import {
   installedModules,
   nodeBasics,
@@ -56,7 +56,7 @@ export function resolveHeartbeatSettings(env: NodeEnv, machine?: Machine): Heart
   notes.push(...built.notes);
   return {
     paths,
-    natsUrl: env['KEEL_NATS_URL'] || DEFAULT_NATS_URL,
+    natsUrl: nodeBusUrl(env),
     cluster,
     node,
     clusterKey,

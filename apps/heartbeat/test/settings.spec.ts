@@ -17,15 +17,9 @@ beforeEach(() => {
 });
 afterEach(() => dirs.remove());
 
-it('defaults to /etc/keel and /var/lib/keel', () => {
-  expect(heartbeatPaths({})).toEqual({
-    etc: '/etc/keel',
-    var: '/var/lib/keel',
-    clusterFile: '/var/lib/keel/cluster/cluster.xml',
-    keyFile: '/var/lib/keel/cluster/cluster.key',
-    modulesDir: '/etc/keel/modules',
-    incarnationFile: '/var/lib/keel/heartbeat/incarnation',
-  });
+it("keeps its incarnation in the node's KEEL_VAR", () => {
+  expect(heartbeatPaths({}).incarnationFile).toBe('/var/lib/keel/heartbeat/incarnation');
+  expect(heartbeatPaths({ KEEL_VAR: '/srv/keel' }).incarnationFile).toBe('/srv/keel/heartbeat/incarnation');
 });
 
 it('serves the mirror modules it finds, and says why it leaves the others out', () => {

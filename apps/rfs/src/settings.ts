@@ -9,7 +9,7 @@
 //            @keel/runtime resolveNativeBinary)
 // A problem with the cluster, the node name or (when a module replicates) the cluster key stops
 // the start (NodeStartupError); a module that cannot replicate is only refused (a note).
-import { DEFAULT_NATS_URL } from '@keel/bus';
+import { nodeBusUrl } from '@keel/bus';
 import {
   installedModules,
   nodeBasics,
@@ -52,7 +52,7 @@ export function resolveRfsSettings(env: NodeEnv, machine?: Machine): RfsSettings
   if (built.plan.modules.length > 0) nodeClusterKey(paths);
   return {
     paths,
-    natsUrl: env['KEEL_NATS_URL'] || DEFAULT_NATS_URL,
+    natsUrl: nodeBusUrl(env),
     cluster,
     node,
     plan: built.plan,

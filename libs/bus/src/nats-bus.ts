@@ -46,6 +46,10 @@ import { assertPublishSubject, assertSubscribeSubject, inboxPrefix } from './sub
 /** nats-server's default client port, as installed by the Debian package. */
 export const DEFAULT_NATS_URL = 'nats://127.0.0.1:4222';
 
+/** The node's bus for every keel process: $KEEL_NATS_URL (set and not empty), else the default. */
+export const nodeBusUrl = (env: Readonly<Record<string, string | undefined>>): string =>
+  env['KEEL_NATS_URL'] || DEFAULT_NATS_URL;
+
 const DRAIN_TIMEOUT_MS = 2000;
 
 export interface NatsBusOptions extends BusOptions {

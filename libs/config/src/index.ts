@@ -33,17 +33,29 @@ export {
 export { assignModuleIds, parseModuleId, type IdAssignment, type InstalledModule } from './node/module-ids';
 export { resolveNodeName, type HostFacts, type NodeNameResult } from './node/node-name';
 export { thisMachine, type Machine } from './node/machine';
-export { discoverModules, type DiscoveredModule, type NodeNote } from './node/module-discovery';
-export { installedModules, type InstalledModuleConfig } from './node/installed-modules';
+export {
+  discoverModules,
+  installedModuleNames,
+  type DiscoveredModule,
+  type FailedModule,
+  type NodeNote,
+} from './node/module-discovery';
+export { installedModules, type InstalledModuleConfig, type PlannedModule } from './node/installed-modules';
 export {
   nodeBasics,
   nodeClusterKey,
-  nodePaths,
+  nodeNameIfKnown,
   NodeStartupError,
   type NodeBasics,
+} from './node/node-basics';
+export {
+  keelHome,
+  modulePaths,
+  nodePaths,
+  type ModulePaths,
   type NodeEnv,
   type NodePaths,
-} from './node/node-basics';
+} from './node/node-paths';
 export { busFiles, SHIPPED_NATS_SERVER_CONFIG, type BusFiles } from './node/bus-files';
 export {
   installBusFiles,

@@ -30,18 +30,6 @@ beforeEach(() => {
 });
 afterEach(() => rmSync(root, { recursive: true, force: true }));
 
-it('defaults to /etc/keel and /var/lib/keel, also for empty variables', () => {
-  const defaults = {
-    etc: '/etc/keel',
-    var: '/var/lib/keel',
-    clusterFile: '/var/lib/keel/cluster/cluster.xml',
-    keyFile: '/var/lib/keel/cluster/cluster.key',
-    modulesDir: '/etc/keel/modules',
-  };
-  expect(nodePaths({})).toEqual(defaults);
-  expect(nodePaths({ KEEL_ETC: '', KEEL_VAR: '' })).toEqual(defaults);
-});
-
 it('loads cluster.xml and names the node from KEEL_NODE or the hostname', () => {
   const basics = nodeBasics({ ...env, KEEL_NODE: 'node2' }, machine);
   expect(basics.node).toBe('node2');

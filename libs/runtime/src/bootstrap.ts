@@ -1,4 +1,3 @@
-import { hostname } from 'node:os';
 import { DynamicModule, INestApplicationContext, Module, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { createLogger } from './logger';
@@ -10,7 +9,8 @@ export interface ServiceBootstrap {
   readonly service: string;
   /** The service's root Nest module. */
   readonly module: Type<unknown> | DynamicModule;
-  readonly env?: Readonly<Record<string, string | undefined>>;
+  /** This node's cluster.xml name, as the service's settings found it: on every log line and metric. */
+  readonly node: string;
 }
 
 /**
@@ -19,8 +19,7 @@ export interface ServiceBootstrap {
  * closes the service cleanly. Every app's main.ts is one call to this.
  */
 export async function bootstrapService(options: ServiceBootstrap): Promise<INestApplicationContext> {
-  const env = options.env ?? process.env;
-  const node = env.KEEL_NODE ?? hostname();
+  const { node } = options;
   const logger = createLogger({ service: options.service, node });
   const metrics = createMetrics({ service: options.service, node, processMetrics: true });
 

@@ -39,7 +39,7 @@ export async function startNodeService<S extends { readonly node: string }>(
     service: options.service,
     module: options.module(settings),
     // Log lines and metrics carry the cluster.xml node name, however it was found.
-    env: { ...env, KEEL_NODE: settings.node },
+    node: settings.node,
   }).catch(() => {
     process.exitCode = 1;
     return undefined;

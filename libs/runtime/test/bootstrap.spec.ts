@@ -24,7 +24,7 @@ test('a service starts with the logger and metrics registry injected, and closes
     const app = await bootstrapService({
       service: 'probe',
       module: ProbeModule,
-      env: { KEEL_NODE: 'node7' },
+      node: 'node7',
     });
     const probe = app.get(Probe);
     expect(await probe.metrics.metrics()).toContain('node="node7"');

@@ -11,7 +11,7 @@ describe('resolveNativeBinary', () => {
     );
   });
 
-  it('else finds the tree holding native/Cargo.toml above the service', () => {
+  it('else finds the keel tree above the service', () => {
     const repo = join(__dirname, '../../..');
     expect(resolveNativeBinary('keel-rfsd', {}, join(repo, 'dist/apps/rfs/src/adapters'))).toBe(
       join(repo, nativeRelativePath('keel-rfsd')),

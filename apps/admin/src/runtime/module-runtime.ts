@@ -12,7 +12,7 @@ import {
   stepMirror,
 } from '@keel/engine';
 import { BusPort, codecs, RfsEvent, subjects } from '@keel/bus';
-import { KeelDirs, ModulePaths } from '../paths';
+import type { ModulePaths, NodePaths } from '@keel/config';
 import { ScriptRunner } from '../ports/script-runner.port';
 import { Fence, FencePort } from '../ports/fence.port';
 import { NodeReboot } from '../ports/node-reboot.port';
@@ -25,7 +25,7 @@ import { launchDecision } from './launch';
 import { ReplicationControl, RFS_COMMAND_TIMEOUT_MS } from './replication';
 
 export interface RuntimeDeps {
-  readonly dirs: KeelDirs;
+  readonly dirs: NodePaths;
   readonly paths: ModulePaths;
   readonly node: string;
   readonly cluster: ClusterConfig;
@@ -456,13 +456,13 @@ export class ModuleRuntime {
   }
 
   private runScript(name: string, args: readonly string[], token: number): void {
-    const { loaded, dirs, paths, runner, env } = this.deps;
+    const { loaded, dirs, paths, runner, env, node } = this.deps;
     const user = loaded.config.user;
     const force = args[0] === 'force';
     const timeoutMs = ((force ? user?.forcestoptimeout : user?.nicestoptimeout) ?? 300) * 1000;
     const userlog =
       user?.logging === 'none' ? undefined : userlogFile(paths, name, new Date(this.deps.now()));
-    const scriptEnvironment = scriptEnv(dirs, paths, user, env);
+    const scriptEnvironment = scriptEnv({ dirs, paths, node }, user, env);
     this.openFence()
       .then((fence) =>
         runner.run(

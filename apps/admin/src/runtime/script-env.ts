@@ -1,20 +1,27 @@
 import { join } from 'node:path';
 import { UserScripts } from '@keel/config';
-import { KeelDirs, ModulePaths } from '../paths';
+import type { ModulePaths, NodePaths } from '@keel/config';
+
+/** Where a module's scripts run: the node's places, the module's, and this node's name. */
+export interface ScriptPlace {
+  readonly dirs: NodePaths;
+  readonly paths: ModulePaths;
+  readonly node: string;
+}
 
 /**
- * The environment of every module script (reference §6.3): SafeKit's variable names, keel's own,
- * the module's `<var>`s, and a PATH that finds the `keel` command (also as `safekit`).
+ * The environment of every module script (reference §6.3): SafeKit's variable names, keel's own
+ * (KEEL_NODE: this node's cluster.xml name, as admin found it), the module's `<var>`s, and a PATH
+ * that finds the `keel` command (also as `safekit`).
  */
 export function scriptEnv(
-  dirs: KeelDirs,
-  paths: ModulePaths,
+  { dirs, paths, node }: ScriptPlace,
   user: UserScripts | undefined,
   base: Readonly<Record<string, string | undefined>>,
 ): Record<string, string> {
   const bin = join(dirs.home, 'apps', 'cli', 'bin');
   const env: Record<string, string> = {};
-  for (const k of ['PATH', 'HOME', 'LANG', 'TZ', 'KEEL_NODE', 'KEEL_NATS_URL']) {
+  for (const k of ['PATH', 'HOME', 'LANG', 'TZ', 'KEEL_NATS_URL']) {
     const v = base[k];
     if (v !== undefined) env[k] = v;
   }
@@ -27,6 +34,7 @@ export function scriptEnv(
     SAFEVAR: dirs.var,
     SAFEUSERVAR: paths.varDir,
     KEEL_MODULE: paths.module,
+    KEEL_NODE: node,
     KEEL_ETC: dirs.etc,
     KEEL_VAR: dirs.var,
     KEEL_HOME: dirs.home,

@@ -1,13 +1,13 @@
 import { loadClusterConfig } from '@keel/config';
 import { CliIo, EXIT, UsageError } from '../io';
 import { reportConfigError } from './report-config-error';
-import { defaultClusterFile } from '../paths';
+import { nodePaths } from '@keel/config';
 
 /** `keel cluster confcheck [cluster.xml]`: checks cluster.xml (the installed one by default). */
 export function clusterConfcheck(args: readonly string[], io: CliIo): number {
   if (args.length > 1 || args.some((a) => a.startsWith('-')))
     throw new UsageError('usage: keel cluster confcheck [<cluster.xml>]');
-  const file = args[0] ?? defaultClusterFile(io.env);
+  const file = args[0] ?? nodePaths(io.env).clusterFile;
   try {
     const c = loadClusterConfig(file);
     io.out(`${file}: valid cluster of ${c.nodes.length} nodes (${c.nodes.join(', ')})`);

@@ -5,10 +5,11 @@ import {
   IssueSink,
   loadClusterConfig,
   loadModuleConfig,
+  nodePaths,
 } from '@keel/config';
 import { CliIo, EXIT, UsageError } from '../io';
 import { reportConfigError } from './report-config-error';
-import { defaultClusterFile, userconfigOf } from '../paths';
+import { userconfigOf } from '../paths';
 import { describeModule } from './describe-module';
 
 const USAGE = 'usage: keel confcheck <module dir | userconfig.xml> [--cluster <cluster.xml>]';
@@ -22,7 +23,7 @@ export function confcheck(args: readonly string[], io: CliIo): number {
   const { target, cluster } = parseArgs(args);
   try {
     const { config, warnings } = loadModuleConfig(userconfigOf(target), { env: io.env });
-    const clusterFile = cluster ?? defaultClusterFile(io.env);
+    const clusterFile = cluster ?? nodePaths(io.env).clusterFile;
     if (cluster !== undefined || existsSync(clusterFile)) {
       const sink = new IssueSink();
       checkModuleAgainstCluster(config, loadClusterConfig(clusterFile), sink);

@@ -1,6 +1,5 @@
-import { existsSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
 import { CommandName, ModuleCommand, StateReport } from '@keel/bus';
+import { installedModuleNames, nodePaths, type NodeEnv } from '@keel/config';
 import { STATE_EXIT_CODE } from '@keel/engine';
 import { parseArgs } from '../args';
 import { AdminClient, CommandFailed } from '../admin-client';
@@ -50,13 +49,9 @@ export const MODULE_COMMANDS = [
   'checker',
 ];
 
-export function installedModules(env: Readonly<Record<string, string | undefined>>): string[] {
-  const root = join(env.KEEL_ETC ?? '/etc/keel', 'modules');
-  if (!existsSync(root)) return [];
-  return readdirSync(root, { withFileTypes: true })
-    .filter((d) => d.isDirectory() && existsSync(join(root, d.name, 'conf', 'userconfig.xml')))
-    .map((d) => d.name)
-    .sort();
+/** The modules installed on this node, as every node service finds them. */
+export function installedModules(env: NodeEnv): string[] {
+  return installedModuleNames(nodePaths(env).modulesDir).names;
 }
 
 /** `-m AM`, else KEEL_MODULE / SAFEMODULE (set inside module scripts). */

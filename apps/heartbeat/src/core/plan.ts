@@ -7,7 +7,7 @@ import {
   moduleNodes,
   type ClusterConfig,
   type Endpoint,
-  type InstalledModuleConfig,
+  type PlannedModule,
   type NodeNote,
 } from '@keel/config';
 import { MAX_LAN_NAME, MAX_NODE_NAME, MODULE_NAME } from '../wire/packet';
@@ -44,7 +44,7 @@ export type PlanNote = NodeNote;
 export interface PlanInput {
   readonly node: string;
   readonly cluster: ClusterConfig;
-  readonly modules: readonly InstalledModuleConfig[];
+  readonly modules: readonly PlannedModule[];
 }
 
 /** At most this many heartbeat LANs per module (the heartbeat view carries at most 16). */

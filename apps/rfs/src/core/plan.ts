@@ -8,7 +8,7 @@ import {
   moduleNodes,
   type ClusterConfig,
   type Endpoint,
-  type InstalledModuleConfig,
+  type PlannedModule,
   type ModuleConfig,
   type NodeNote,
 } from '@keel/config';
@@ -63,7 +63,7 @@ export interface RfsPlan {
 export interface RfsPlanInput {
   readonly node: string;
   readonly cluster: ClusterConfig;
-  readonly modules: readonly InstalledModuleConfig[];
+  readonly modules: readonly PlannedModule[];
   /** $KEEL_VAR. */
   readonly varDir: string;
   readonly keyFile: string;

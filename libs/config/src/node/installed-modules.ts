@@ -1,26 +1,34 @@
-// The modules a node service serves: discovered on disk, checked against cluster.xml, each with
-// its module id (id file, else derived). Every node service of a node (heartbeat, rfs) calls this
-// one function, so they agree on which modules exist and on the ids their ports are numbered from.
+// The modules a node serves: discovered on disk, checked against cluster.xml, each with its module
+// id (id file, else derived). Every node service (admin, heartbeat, rfs) calls this one function,
+// so they agree on which modules exist, which cannot run and why, and on the ids their ports are
+// numbered from.
 import { join } from 'node:path';
 import type { ClusterConfig } from '../model/cluster';
-import { discoverModules, type DiscoveredModule, type NodeNote } from './module-discovery';
+import { discoverModules, type DiscoveredModule, type FailedModule, type NodeNote } from './module-discovery';
 import { assignModuleIds } from './module-ids';
-import type { NodeEnv } from './node-basics';
+import type { NodeEnv } from './node-paths';
 
 /** A discovered module with its module id settled (from its id file, else derived). */
 export interface InstalledModuleConfig extends DiscoveredModule {
   readonly id: number;
 }
 
+/** What a service's plan is built from: a module's name, id and configuration. */
+export type PlannedModule = Pick<InstalledModuleConfig, 'name' | 'id' | 'config'>;
+
 export function installedModules(
   modulesDir: string,
   cluster: ClusterConfig,
   env: NodeEnv,
-): { modules: InstalledModuleConfig[]; notes: NodeNote[] } {
+): { modules: InstalledModuleConfig[]; failed: FailedModule[]; notes: NodeNote[] } {
   const discovered = discoverModules(modulesDir, cluster, env);
   const ids = assignModuleIds(discovered.modules.map((m) => ({ name: m.name, id: m.id })));
   const notes: NodeNote[] = [...discovered.notes];
-  for (const p of ids.problems) notes.push({ level: 'error', module: p.module, message: p.message });
+  const failed: FailedModule[] = [...discovered.failed];
+  for (const p of ids.problems) {
+    notes.push({ level: 'error', module: p.module, message: p.message });
+    failed.push({ name: p.module, error: p.message });
+  }
   for (const name of ids.derived) {
     notes.push({
       level: 'warn',
@@ -30,7 +38,7 @@ export function installedModules(
   }
   const modules = discovered.modules.flatMap((m) => {
     const id = ids.ids.get(m.name);
-    return id === undefined ? [] : [{ name: m.name, id, config: m.config }];
+    return id === undefined ? [] : [{ ...m, id }];
   });
-  return { modules, notes };
+  return { modules, failed, notes };
 }

@@ -1,41 +1,15 @@
-// What every node service (heartbeat, rfs) reads first, from the environment and the files:
-//   KEEL_ETC (default /etc/keel): modules/<name>/conf/userconfig.xml and modules/<name>/id
-//   KEEL_VAR (default /var/lib/keel): cluster/cluster.xml, cluster/cluster.key
-//   KEEL_ETC/bus: the node's bus configuration and each service's credential (bus-files.ts)
+// What every node service (admin, heartbeat, rfs) reads first, from the environment and the files:
+//   its places (node-paths.ts), cluster.xml, and which of its nodes this is:
 //   KEEL_NODE: this node's cluster.xml name (default: from the hostname or local addresses)
+//   KEEL_ETC/bus: the node's bus configuration and each service's credential (bus-files.ts)
 // A cluster.xml that does not load, a node that cannot be named or (for a service that needs it)
 // a bad cluster key stops the start: NodeStartupError, whose message says what to fix.
-import { join } from 'node:path';
 import { loadClusterConfig } from '../load';
 import type { ClusterConfig } from '../model/cluster';
 import { loadClusterKeyFile } from './cluster-key';
 import { thisMachine, type Machine } from './machine';
 import { resolveNodeName } from './node-name';
-
-export type NodeEnv = Readonly<Record<string, string | undefined>>;
-
-export interface NodePaths {
-  /** $KEEL_ETC. */
-  readonly etc: string;
-  /** $KEEL_VAR. */
-  readonly var: string;
-  readonly clusterFile: string;
-  readonly keyFile: string;
-  /** $KEEL_ETC/modules: one directory per installed module. */
-  readonly modulesDir: string;
-}
-
-export function nodePaths(env: NodeEnv): NodePaths {
-  const etc = env['KEEL_ETC'] || '/etc/keel';
-  const varDir = env['KEEL_VAR'] || '/var/lib/keel';
-  return {
-    etc,
-    var: varDir,
-    clusterFile: join(varDir, 'cluster', 'cluster.xml'),
-    keyFile: join(varDir, 'cluster', 'cluster.key'),
-    modulesDir: join(etc, 'modules'),
-  };
-}
+import { nodePaths, type NodeEnv, type NodePaths } from './node-paths';
 
 /** A node service cannot start; the message says what to fix. */
 export class NodeStartupError extends Error {
@@ -56,6 +30,19 @@ export function nodeBasics(env: NodeEnv, machine: Machine = thisMachine()): Node
   const named = resolveNodeName({ ...machine, explicit: env['KEEL_NODE'] }, cluster);
   if (!named.ok) throw new NodeStartupError(named.message);
   return { paths, cluster, node: named.node };
+}
+
+/**
+ * This node's name where it only labels something (the CLI's bus messages): as nodeBasics finds
+ * it, or undefined when it cannot be found.
+ */
+export function nodeNameIfKnown(env: NodeEnv, machine?: Machine): string | undefined {
+  try {
+    return nodeBasics(env, machine).node;
+  } catch (err) {
+    if (err instanceof NodeStartupError) return undefined;
+    throw err;
+  }
 }
 
 /** The cluster key, read for a start; throws NodeStartupError (with the ClusterKeyError as cause). */

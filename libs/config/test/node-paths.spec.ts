@@ -1,0 +1,57 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { keelHome, modulePaths, nodePaths } from '../src';
+
+// One set of KEEL_* defaults for every service and the CLI (libs/config/src/node/node-paths.ts).
+let dir: string;
+beforeEach(() => (dir = mkdtempSync(join(tmpdir(), 'keel-paths-'))));
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+it('defaults to /etc/keel and /var/lib/keel, also for empty variables', () => {
+  const defaults = {
+    etc: '/etc/keel',
+    var: '/var/lib/keel',
+    home: '/opt/keel',
+    clusterFile: '/var/lib/keel/cluster/cluster.xml',
+    keyFile: '/var/lib/keel/cluster/cluster.key',
+    modulesDir: '/etc/keel/modules',
+  };
+  expect(nodePaths({ KEEL_HOME: '/opt/keel' })).toEqual(defaults);
+  expect(nodePaths({ KEEL_ETC: '', KEEL_VAR: '', KEEL_HOME: '/opt/keel' })).toEqual(defaults);
+});
+
+it('puts every file under the variables that are set', () => {
+  const paths = nodePaths({ KEEL_ETC: '/e', KEEL_VAR: '/v', KEEL_HOME: '/h' });
+  expect(paths).toEqual({
+    etc: '/e',
+    var: '/v',
+    home: '/h',
+    clusterFile: '/v/cluster/cluster.xml',
+    keyFile: '/v/cluster/cluster.key',
+    modulesDir: '/e/modules',
+  });
+  expect(modulePaths(paths, 'web')).toEqual({
+    module: 'web',
+    conf: '/e/modules/web/conf',
+    userconfig: '/e/modules/web/conf/userconfig.xml',
+    bin: '/e/modules/web/bin',
+    varDir: '/v/modules/web',
+    stateFile: '/v/modules/web/state.json',
+    logFile: '/v/modules/web/module.log',
+  });
+});
+
+it("finds keel's home above the running code, by the CLI it holds", () => {
+  mkdirSync(join(dir, 'apps/cli/bin'), { recursive: true });
+  writeFileSync(join(dir, 'apps/cli/bin/keel'), '');
+  const deep = join(dir, 'dist/apps/admin/src');
+  mkdirSync(deep, { recursive: true });
+  expect(keelHome({}, deep)).toBe(dir);
+  expect(keelHome({ KEEL_HOME: '' }, deep)).toBe(dir);
+  expect(keelHome({ KEEL_HOME: '/opt/keel' }, deep)).toBe('/opt/keel');
+});
+
+it('falls back to the packaged place outside any keel tree', () => {
+  expect(keelHome({}, dir)).toBe('/usr/lib/keel');
+});
