@@ -5,7 +5,7 @@
 //! and times, that the reintegration's comparison would take for a complete copy): the file is
 //! copied again, and both nodes end with the same bytes (issue 8, docs/decisions/0014).
 mod support;
-use std::fs::{self, OpenOptions};
+use std::fs::OpenOptions;
 use std::io::Write;
 use std::os::unix::fs::OpenOptionsExt;
 use std::process::Command;
@@ -39,7 +39,7 @@ fn writes_after_a_failed_one_never_leave_a_hole_that_looks_complete() {
             .open(&file)
             .unwrap();
         for i in 0..RECORDS {
-            f.write_all(&record(i)).unwrap();
+            f.write_all(&numbered_record(i, RECORD)).unwrap();
             f.sync_data().unwrap();
         }
     });
@@ -71,24 +71,10 @@ fn writes_after_a_failed_one_never_leave_a_hole_that_looks_complete() {
     writer.join().unwrap();
     s.wait("synced");
 
-    let expected: Vec<u8> = (0..RECORDS).flat_map(record).collect();
-    assert_eq!(fs::read(t.p().join("records")).unwrap(), expected);
-    let copy = fs::read(s.view(&t.p()).join("records")).unwrap();
-    let first_bad = copy
-        .chunks(RECORD)
-        .zip(expected.chunks(RECORD))
-        .position(|(a, b)| a != b);
-    assert!(
-        copy.len() == expected.len() && first_bad.is_none(),
-        "the secondary's copy differs ({} bytes of {}, first differing record {first_bad:?})",
-        copy.len(),
-        expected.len()
+    assert_records(
+        &t.p().join("records"),
+        &s.view(&t.p()).join("records"),
+        RECORDS,
+        RECORD,
     );
-}
-
-fn record(i: usize) -> Vec<u8> {
-    let mut r = format!("{i:08} ").into_bytes();
-    r.resize(RECORD - 1, b'a' + (i % 26) as u8);
-    r.push(b'\n');
-    r
 }

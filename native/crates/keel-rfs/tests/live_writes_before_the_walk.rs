@@ -57,19 +57,7 @@ fn a_file_written_live_before_the_walk_reaches_it_is_still_copied() {
     stop.store(true, Ordering::Relaxed);
     let written = writer.join().unwrap();
 
-    let expected: Vec<u8> = (0..written).flat_map(record).collect();
-    assert_eq!(fs::read(&file).unwrap(), expected);
-    let copy = fs::read(s.view(&t.p()).join("z")).unwrap();
-    let first_bad = copy
-        .chunks(RECORD)
-        .zip(expected.chunks(RECORD))
-        .position(|(a, b)| a != b);
-    assert!(
-        copy.len() == expected.len() && first_bad.is_none(),
-        "the secondary's copy differs ({} bytes of {}, first differing record {first_bad:?})",
-        copy.len(),
-        expected.len()
-    );
+    assert_records(&t.p().join("z"), &s.view(&t.p()).join("z"), written, RECORD);
 }
 
 /// Appends numbered records, each made durable.
@@ -80,15 +68,8 @@ struct Appender {
 
 impl Appender {
     fn append(&mut self) {
-        self.f.write_all(&record(self.written)).unwrap();
+        self.f.write_all(&numbered_record(self.written, RECORD)).unwrap();
         self.f.sync_data().unwrap();
         self.written += 1;
     }
-}
-
-fn record(i: usize) -> Vec<u8> {
-    let mut r = format!("{i:08} ").into_bytes();
-    r.resize(RECORD - 1, b'a' + (i % 26) as u8);
-    r.push(b'\n');
-    r
 }

@@ -564,3 +564,28 @@ impl UserPair {
         );
     }
 }
+
+/// Record `i` of an appending writer: its number, then filler, `size` bytes with the newline.
+pub fn numbered_record(i: usize, size: usize) -> Vec<u8> {
+    let mut r = format!("{i:08} ").into_bytes();
+    r.resize(size - 1, b'a' + (i % 26) as u8);
+    r.push(b'\n');
+    r
+}
+
+/// The records `0..count` both as the primary has them and as the secondary's copy has them.
+pub fn assert_records(primary: &Path, copy: &Path, count: usize, size: usize) {
+    let expected: Vec<u8> = (0..count).flat_map(|i| numbered_record(i, size)).collect();
+    assert_eq!(fs::read(primary).unwrap(), expected);
+    let copy = fs::read(copy).unwrap();
+    let first_bad = copy
+        .chunks(size)
+        .zip(expected.chunks(size))
+        .position(|(a, b)| a != b);
+    assert!(
+        copy.len() == expected.len() && first_bad.is_none(),
+        "the secondary's copy differs ({} bytes of {}, first differing record {first_bad:?})",
+        copy.len(),
+        expected.len()
+    );
+}
