@@ -106,6 +106,11 @@ impl Applier {
                 gid,
             } => {
                 let (parent, name) = self.dir(*dir)?.parent(path)?;
+                if let Ok(old) = at::stat_at(parent.as_fd_ref(), &name) {
+                    if at::kind(&old) == EntryKind::File {
+                        self.copies.replacing(key_of(&old), old.st_nlink as u64);
+                    }
+                }
                 // Always a new inode: emptying the old one would also empty every other name
                 // linked to it here, which the primary may not link.
                 at::remove_at(parent.as_fd_ref(), &name)?;
@@ -177,7 +182,13 @@ impl Applier {
             }
             Op::Unlink { dir, path } => {
                 let (parent, name) = self.dir(*dir)?.parent(path)?;
+                let gone = at::stat_at(parent.as_fd_ref(), &name)
+                    .ok()
+                    .filter(|st| at::kind(st) == EntryKind::File && st.st_nlink == 1);
                 at::unlink_at(parent.as_fd_ref(), &name, false)?;
+                if let Some(st) = gone {
+                    self.copies.forget(key_of(&st));
+                }
                 ok()
             }
             Op::Rmdir { dir, path } => {
@@ -210,10 +221,17 @@ impl Applier {
             } => {
                 let t = |t: &Option<Time>| t.map_or(SetTime::Omit, |t| SetTime::At(t.sec, t.nsec));
                 let fd = self.dir(*dir)?.open_at(path, libc::O_PATH, 0)?;
-                let key = key_of(&at::stat_fd(fd.as_fd_ref())?);
-                self.copies.may_change(key)?;
-                self.copies
-                    .changed(key, at::utimens_fd(fd.as_fd_ref(), t(atime), t(mtime)))?;
+                let st = at::stat_fd(fd.as_fd_ref())?;
+                // Only a regular file's times are part of what the walk compares.
+                let file = (at::kind(&st) == EntryKind::File).then(|| key_of(&st));
+                if let Some(key) = file {
+                    self.copies.may_change(key)?;
+                }
+                let set = at::utimens_fd(fd.as_fd_ref(), t(atime), t(mtime));
+                match file {
+                    Some(key) => self.copies.changed(key, set)?,
+                    None => set?,
+                }
                 ok()
             }
             Op::Fsync { dir, path, datasync } => {
@@ -244,7 +262,7 @@ impl Applier {
             Op::StatFile { dir, path } => {
                 // Any kind: the mode's type bits tell the primary what is there.
                 let st = self.dir(*dir)?.stat(path)?;
-                let comparable = self.copies.asked(key_of(&st));
+                let comparable = at::kind(&st) != EntryKind::File || self.copies.asked(key_of(&st));
                 Ok(Ack {
                     // A size no file has: the walk copies it.
                     size: if comparable { st.st_size as u64 } else { u64::MAX },
@@ -669,6 +687,65 @@ mod tests {
         .unwrap();
         assert_eq!(fs::read(t.0.join("a")).unwrap(), b"");
         assert_eq!(fs::read(t.0.join("b")).unwrap(), b"shared");
+    }
+
+    #[test]
+    fn a_copy_still_reached_by_another_name_after_the_walk_replaced_one_is_copied_too() {
+        // The review's case: `a` and `c` are one old copy here; the walk finds `a` differs and
+        // makes it anew, while a live append reached the old copy through `c` meanwhile.
+        let t = tmp("replaced-link");
+        fs::write(t.0.join("a"), b"old").unwrap();
+        fs::hard_link(t.0.join("a"), t.0.join("c")).unwrap();
+        let mut a = Applier::new(Arc::new(vec![Underlying::open(&t.0).unwrap()]));
+        let size_of = |a: &mut Applier, name: &str| {
+            a.apply(&Op::StatFile {
+                dir: 0,
+                path: p(name),
+            })
+            .unwrap()
+            .size
+        };
+        a.joined();
+        a.apply(&Op::SyncBegin { full: false }).unwrap();
+        assert_eq!(size_of(&mut a, "a"), 3);
+        a.apply(&Op::Write {
+            dir: 0,
+            path: p("c"),
+            offset: 10,
+            data: b"appended".to_vec(),
+        })
+        .unwrap();
+        a.apply(&Op::Create {
+            dir: 0,
+            path: p("a"),
+            mode: 0o644,
+            uid: 0,
+            gid: 0,
+        })
+        .unwrap();
+        assert_eq!(size_of(&mut a, "c"), u64::MAX, "c must be copied, not compared");
+        assert_eq!(size_of(&mut a, "a"), 0);
+    }
+
+    #[test]
+    fn a_directory_taking_a_number_a_failed_file_had_is_not_refused() {
+        let t = tmp("dir-times");
+        fs::create_dir(t.0.join("d")).unwrap();
+        let mut a = Applier::new(Arc::new(vec![Underlying::open(&t.0).unwrap()]));
+        let ino = fs::metadata(t.0.join("d")).unwrap().ino();
+        let dev = fs::metadata(t.0.join("d")).unwrap().dev();
+        a.copies
+            .changed((dev, ino), Err::<(), _>(io::Error::other("full")))
+            .ok();
+        let times = Op::SetTimes {
+            dir: 0,
+            path: p("d"),
+            atime: None,
+            mtime: Some(Time { sec: 1, nsec: 0 }),
+        };
+        a.apply(&times).unwrap();
+        let st = a.apply(&Op::StatFile { dir: 0, path: p("d") }).unwrap();
+        assert_ne!(st.size, u64::MAX);
     }
 
     #[test]

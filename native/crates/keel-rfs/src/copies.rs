@@ -10,7 +10,13 @@
 //!
 //! So a file changed during a reintegration before the walk asked about it is *suspect*, and a file
 //! a change to which failed is *incomplete* (and takes no more changes): both answer a size no file
-//! has, so the walk copies them again, which makes them anew (a new inode) and ends the mark.
+//! has, so the walk copies them again, which makes them anew (a new inode) and ends the mark. A file
+//! the walk replaces under one name while other names keep it is suspect too: the walk found it
+//! differs, and may have let changes reach it through another name meanwhile.
+//!
+//! Only regular files are tracked (a number a removed file had may come back as a directory). The
+//! marks live in memory: a secondary that restarts in the middle of a reintegration copies every
+//! file at its next one (crate::secondary).
 
 use std::collections::HashSet;
 use std::io;
@@ -33,9 +39,29 @@ impl Copies {
         self.seen.clear();
     }
 
+    /// The walk ended with every file asked about or copied: the suspects left are files no
+    /// name reaches any more.
     pub fn sync_ended(&mut self) {
         self.syncing = false;
         self.seen.clear();
+        self.suspect.clear();
+    }
+
+    /// A name of a file is about to be replaced by the walk (`Create`): with `nlink` names before,
+    /// the others still reach a copy the walk found different.
+    pub fn replacing(&mut self, k: FileKey, nlink: u64) {
+        if nlink > 1 {
+            self.suspect.insert(k);
+        } else {
+            self.forget(k);
+        }
+    }
+
+    /// A file's last name is gone: its number may come back for another file.
+    pub fn forget(&mut self, k: FileKey) {
+        self.seen.remove(&k);
+        self.suspect.remove(&k);
+        self.incomplete.remove(&k);
     }
 
     /// A file was made anew here (`Create`): complete with what comes next.
@@ -100,11 +126,22 @@ mod tests {
         c.sync_began();
         c.changed(F, Ok(())).unwrap();
         assert!(!c.asked(F));
-        // Still suspect in a later pass, and after the reintegration, until copied.
-        assert!(!c.asked(F));
-        c.sync_ended();
+        // Still suspect in a later pass, until copied.
         assert!(!c.asked(F));
         c.made(F);
+        assert!(c.asked(F));
+    }
+
+    #[test]
+    fn a_file_replaced_under_one_of_its_names_is_suspect_under_the_others() {
+        let mut c = Copies::default();
+        c.sync_began();
+        assert!(c.asked(F));
+        c.changed(F, Ok(())).unwrap();
+        c.replacing(F, 2);
+        assert!(!c.asked(F));
+        // Its last name replaced, it is forgotten: the number may come back.
+        c.replacing(F, 1);
         assert!(c.asked(F));
     }
 

@@ -50,7 +50,9 @@ impl LeaverSlot {
 /// Joins the primary for ever: after a lost link it joins again and reintegrates what changed.
 pub fn run(dirs: Arc<Vec<Underlying>>, o: SecondaryOptions, events: Events, leaver: LeaverSlot) -> ! {
     let mut applier = Applier::new(dirs);
-    let mut full = o.full;
+    // A reintegration this daemon's predecessor did not finish: which files it had found
+    // incomplete went with it, so every file is copied (crate::copies).
+    let mut full = o.full || o.state_dir.join(REINTEGRATING).exists();
     let mut last_error = String::new();
     loop {
         let joined = TcpStream::connect_timeout(&o.primary, o.timeout)
@@ -87,8 +89,12 @@ pub fn run(dirs: Arc<Vec<Underlying>>, o: SecondaryOptions, events: Events, leav
 }
 
 fn serve(link: &mut Link, applier: &mut Applier, o: &SecondaryOptions, events: &Events) -> io::Result<()> {
+    // A link always begins with a reintegration, and the application's changes may come before
+    // its SyncBegin: they are applied before their ack, a failure being one more pass for the
+    // primary, not a broken link.
     applier.joined();
-    let mut syncing = false;
+    mark_reintegrating(&o.state_dir, true);
+    let mut syncing = true;
     let mut started = Instant::now();
     loop {
         let (seq, msg) = link.recv()?;
@@ -117,6 +123,7 @@ fn serve(link: &mut Link, applier: &mut Applier, o: &SecondaryOptions, events: &
                 // Acknowledged, yet not here: this copy lacks a write the application was told
                 // was replicated. Say it before anything else.
                 let why = format!("could not apply {} it had acknowledged: {e}", name(&op));
+                mark_reintegrating(&o.state_dir, true);
                 events.behind(&why);
                 return Err(io::Error::new(e.kind(), why));
             }
@@ -127,6 +134,7 @@ fn serve(link: &mut Link, applier: &mut Applier, o: &SecondaryOptions, events: &
                 Err(e) if !syncing => {
                     // The primary drops the link on this answer and goes on: this copy is behind.
                     let why = format!("could not apply {}: {e}", name(&op));
+                    mark_reintegrating(&o.state_dir, true);
                     events.behind(&why);
                     return Err(io::Error::other(why));
                 }
@@ -135,6 +143,7 @@ fn serve(link: &mut Link, applier: &mut Applier, o: &SecondaryOptions, events: &
         }
         if let Op::SyncEnd { files, bytes } = op {
             record_sync(&o.state_dir);
+            mark_reintegrating(&o.state_dir, false);
             events.synced(files, bytes, started.elapsed().as_millis());
         }
         if let Op::Bye = op {
@@ -166,6 +175,31 @@ fn name(op: &Op) -> &'static str {
         Op::Ping => "a ping",
         Op::Listing { .. } => "a directory listing",
         Op::StatFile { .. } => "a stat",
+    }
+}
+
+/// Present in the state directory from a link's start to its reintegration's end, and after a
+/// change that failed: what this daemon knew of its incomplete files dies with it.
+const REINTEGRATING: &str = "reintegrating";
+
+/// Sets or clears the mark durably (the file, then its directory, flushed).
+fn mark_reintegrating(state_dir: &std::path::Path, on: bool) {
+    let file = state_dir.join(REINTEGRATING);
+    let done = if on {
+        std::fs::File::create(&file).and_then(|f| f.sync_all())
+    } else {
+        match std::fs::remove_file(&file) {
+            Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(()),
+            other => other,
+        }
+    }
+    .and_then(|_| std::fs::File::open(state_dir)?.sync_all());
+    if let Err(e) = done {
+        eprintln!(
+            "keel-rfsd: cannot {} {}: {e}",
+            if on { "write" } else { "remove" },
+            file.display()
+        );
     }
 }
 
