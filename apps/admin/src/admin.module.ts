@@ -1,6 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { busFiles, type NodeEnv } from '@keel/config';
-import { CLUSTER_CONFIG } from '@keel/config/nest';
 import { resolveNativeBinary, serviceBusProviders } from '@keel/runtime';
 import { ProcessScriptRunner } from './adapters/process-script-runner';
 import { ProcessFence } from './adapters/process-fence';
@@ -33,7 +32,6 @@ export class AdminModule {
       module: AdminModule,
       providers: [
         { provide: ADMIN_OPTIONS, useValue: options },
-        { provide: CLUSTER_CONFIG, useValue: settings.cluster },
         { provide: SCRIPT_RUNNER, useClass: ProcessScriptRunner },
         { provide: FENCE, useValue: new ProcessFence(resolveNativeBinary('keel-fence', env)) },
         { provide: NODE_REBOOT, useValue: new CommandReboot(env) },

@@ -9,8 +9,7 @@ import {
   subjects,
   Subscription,
 } from '@keel/bus';
-import { ClusterConfig, modulePaths } from '@keel/config';
-import { CLUSTER_CONFIG } from '@keel/config/nest';
+import { modulePaths } from '@keel/config';
 import { LOGGER, Logger } from '@keel/runtime';
 import { FileModuleLog } from './adapters/module-log';
 import { StateStore } from './adapters/state-store';
@@ -46,7 +45,6 @@ export class AdminService implements OnModuleInit, BeforeApplicationShutdown {
 
   constructor(
     @Inject(ADMIN_OPTIONS) private readonly options: AdminOptions,
-    @Inject(CLUSTER_CONFIG) private readonly cluster: ClusterConfig,
     @Inject(BUS) private readonly bus: BusPort,
     @Inject(SCRIPT_RUNNER) private readonly runner: ScriptRunner,
     @Inject(FENCE) private readonly fences: FencePort,
@@ -71,7 +69,7 @@ export class AdminService implements OnModuleInit, BeforeApplicationShutdown {
         dirs,
         paths,
         node,
-        cluster: this.cluster,
+        cluster: settings.cluster,
         loaded: { config: installed.config, warnings: installed.warnings },
         runner: this.runner,
         fences: this.fences,
@@ -123,8 +121,13 @@ export class AdminService implements OnModuleInit, BeforeApplicationShutdown {
     this.timer = setInterval(() => this.runtimes.forEach((rt) => rt.tick()), this.options.tickMs);
   }
 
-  /** Before the bus closes (serviceBusProviders closes it on application shutdown). */
-  beforeApplicationShutdown(): void {
+  /**
+   * SIGTERM (as systemd sends it when the machine shuts down): every started module runs SafeKit's
+   * shutdown action — its stop scripts, STOP — while the bus and the ticks still run; then the
+   * bus closes (serviceBusProviders closes it on application shutdown).
+   */
+  async beforeApplicationShutdown(): Promise<void> {
+    await Promise.all([...this.runtimes.values()].map((rt) => rt.shutdown()));
     if (this.timer) clearInterval(this.timer);
     this.runtimes.forEach((rt) => rt.close());
     this.subscriptions.forEach((s) => s.unsubscribe());

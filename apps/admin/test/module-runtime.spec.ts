@@ -153,7 +153,7 @@ test("maxloop's count is on disk and survives the reboot: the start at launch le
   await new Promise((r) => setTimeout(r, 20)); // the launch start is on a timer (boot_delay 0)
   for (let i = 0; i < 5; i++) await flush();
   expect(after.deps.log.page({ verbose: false, count: 10_000 }).entries.map((e) => e.text)).toContain(
-    'Action start called by boot',
+    'Action start called at boot time',
   );
   expect(after.deps.store.load().facts.loop).toMatchObject({ count: 1 });
   after.rt.close();
@@ -221,4 +221,18 @@ test('a fence that ends while admin shuts down is no loss: nothing is restarted'
       .entries.map((e) => e.text)
       .join('\n'),
   ).not.toMatch(/fence ended unasked/);
+});
+
+// Issue 9 / docs/decisions/0015: SIGTERM of admin runs SafeKit's shutdown action.
+test('shutdown stops a started module through its stop scripts and keeps it counted as running', async () => {
+  const { rt, runner, deps } = await aloneWith(MODULE);
+  await rt.shutdown();
+  expect(rt.state.state).toBe('STOP');
+  expect(runner.runs.map((r) => r.name)).toContain('stop_prim');
+  expect(deps.log.page({ verbose: false, count: 100 }).entries.map((e) => e.text)).toEqual(
+    expect.arrayContaining(['Action shutdown called by SYSTEM/root', 'Local state STOP NotReady']),
+  );
+  // The next launch starts it again (launch.ts: it was running when keel stopped).
+  expect(deps.store.load().running).toBe(true);
+  rt.close();
 });

@@ -4,7 +4,6 @@
 import { Module, type DynamicModule, type Provider } from '@nestjs/common';
 import { BUS } from '@keel/bus';
 import { busFiles } from '@keel/config';
-import { CLUSTER_CONFIG } from '@keel/config/nest';
 import {
   LOGGER,
   runtimeImports,
@@ -40,7 +39,6 @@ export class HeartbeatModule {
     const providers: Provider[] = [
       // The cluster model is read once before Nest starts (the node name is needed for the
       // logger), and offered under the config library's token.
-      { provide: CLUSTER_CONFIG, useValue: settings.cluster },
       { provide: HEARTBEAT_SETTINGS, useValue: settings },
       { provide: HEARTBEAT_PLAN, useValue: settings.plan },
       { provide: HEARTBEAT_KEY, useFactory: () => deriveHeartbeatKey(settings.clusterKey) },

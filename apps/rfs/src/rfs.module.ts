@@ -3,7 +3,6 @@
 import { Module, type DynamicModule, type Provider } from '@nestjs/common';
 import { BUS } from '@keel/bus';
 import { busFiles } from '@keel/config';
-import { CLUSTER_CONFIG } from '@keel/config/nest';
 import {
   runtimeImports,
   serviceBusProviders,
@@ -29,7 +28,6 @@ export class RfsModule {
   static forRoot(options: RfsModuleOptions): DynamicModule {
     const { settings } = options;
     const providers: Provider[] = [
-      { provide: CLUSTER_CONFIG, useValue: settings.cluster },
       { provide: RFS_PLAN, useValue: settings.plan },
       { provide: RFS_BINARY, useValue: settings.binary },
       { provide: RFS_OPTIONS, useValue: options.service ?? {} },

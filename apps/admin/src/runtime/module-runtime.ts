@@ -95,6 +95,8 @@ export class ModuleRuntime {
   /** The end of the previous fence: a new one waits for it (its leftovers hold ports, files). */
   private fenceClosed: Promise<void> = Promise.resolve();
   private closed = false;
+  /** The node's keel is going down: the module stops but counts as running (launch.ts). */
+  private shuttingDown = false;
 
   constructor(private readonly deps: RuntimeDeps) {
     this.rules = new RulesDriver(deps.loaded.config);
@@ -220,6 +222,27 @@ export class ModuleRuntime {
    * Cancels a pending boot start (admin is shutting down; the fences die with admin, and their end
    * is then no loss to act on).
    */
+  /**
+   * SafeKit's shutdown action, as the node's keel goes down: a started module runs its stop
+   * scripts to STOP, so that its peer takes over from a clean stop, and is started again at the
+   * next launch as if it had kept running (docs/decisions/0015). Resolves at STOP, or when the
+   * stop scripts' own time bounds have passed.
+   */
+  async shutdown(): Promise<void> {
+    if (this.engine.state === 'STOP' && !this.engine.job) return;
+    this.shuttingDown = true;
+    await this.command('shutdown', [], undefined, 'SYSTEM/root');
+    const user = this.deps.loaded.config.user;
+    const bound = ((user?.nicestoptimeout ?? 300) + (user?.forcestoptimeout ?? 300) + 5) * 1000;
+    for (const until = this.deps.now() + bound; this.engine.state !== 'STOP' || this.engine.job;) {
+      if (this.deps.now() > until) {
+        this.write('E', "Shutdown: the module did not reach STOP within its stop scripts' time bounds");
+        return;
+      }
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+
   close(): void {
     this.closed = true;
     if (this.launchTimer) clearTimeout(this.launchTimer);
@@ -390,7 +413,7 @@ export class ModuleRuntime {
   private persist(): void {
     this.deps.store.save({
       facts: this.engine.facts,
-      running: this.engine.state !== 'STOP',
+      running: this.shuttingDown || this.engine.state !== 'STOP',
       settings: this.settingsStored,
       savedAt: this.deps.now(),
     });

@@ -189,7 +189,11 @@ function onCommand(d: Draft, out: Effect[], c: MirrorCommand): void {
   }
   // A stop cannot wait for a reintegration that may never end: it abandons it (the data is then
   // marked interrupted by beginStop).
-  if ((c.name === 'stop' || c.name === 'stopstart') && d.job?.waiting === 'replication') d.job = undefined;
+  if (
+    (c.name === 'stop' || c.name === 'stopstart' || c.name === 'shutdown') &&
+    d.job?.waiting === 'replication'
+  )
+    d.job = undefined;
   const refusal = refuse(d, c);
   if (refusal) return reply(out, c, false, refusal);
   d.queue = [...d.queue, c];
@@ -215,6 +219,7 @@ function refuse(d: Draft, c: MirrorCommand): string | undefined {
         : `${c.name} needs the module stopped or waiting, not ${here}`;
     case 'stop':
     case 'stopstart':
+    case 'shutdown':
       return d.state === 'STOP' ? 'the module is already stopped' : undefined;
     case 'restart':
       return d.readiness === 'Ready' && d.state !== 'STOP'
@@ -236,6 +241,8 @@ function refuse(d: Draft, c: MirrorCommand): string | undefined {
 
 const remoteText = (r: RemoteState) => (r === 'UNKNOWN' ? 'UNKNOWN' : `${r.state} (${r.readiness})`);
 const who = (c: MirrorCommand) => c.identity ?? c.caller ?? 'admin';
+/** SafeKit's wording: a start keel makes by itself at launch is `called at boot time`. */
+const calledBy = (c: MirrorCommand) => (c.atBoot ? 'called at boot time' : `called by ${who(c)}`);
 
 /**
  * An automatic action counts against maxloop; an administrator's resets it (reference §5.3). A
@@ -262,7 +269,7 @@ function execute(d: Draft, out: Effect[], c: MirrorCommand, now: number): void {
     out.push(log(`Action ${c.name} refused: ${refusal}`, 'E'));
     return;
   }
-  out.push(log(`Action ${c.name} called by ${who(c)}`));
+  out.push(log(`Action ${c.name} ${calledBy(c)}`));
   if (!loopAllows(d, out, c, now)) return;
   switch (c.name) {
     case 'start':
@@ -274,6 +281,11 @@ function execute(d: Draft, out: Effect[], c: MirrorCommand, now: number): void {
       return beginStart(d, c.name, now, c.args.includes('fullsync'));
     case 'stop':
       d.thenStart = undefined;
+      return beginStop(d, 'stop');
+    case 'shutdown':
+      // Nothing runs after it: the node's keel is going away.
+      d.thenStart = undefined;
+      d.queue = [];
       return beginStop(d, 'stop');
     case 'stopstart':
       // Only an automatic stopstart reboots; an administrator's is a plain stop + start.

@@ -101,6 +101,9 @@ export const MIRROR_COMMAND_NAMES = [
   'swap',
   'primforce',
   'failover',
+  // The node's keel is going down (SIGTERM, as at the machine's shutdown): a stop that leaves the
+  // module counted as running, for its next start (reference §4 `safekit shutdown`).
+  'shutdown',
 ] as const;
 export type MirrorCommandName = (typeof MIRROR_COMMAND_NAMES)[number];
 
