@@ -32,10 +32,13 @@ pub struct Applier {
     /// else changed, else the whole file system (everything before it, as the primary promised).
     dirty: Option<HashSet<(u8, RelPath)>>,
     /// The parts of a listing received so far (sent in several when large).
-    listing: Option<(u8, RelPath, Vec<(Vec<u8>, EntryKind)>)>,
+    listing: Option<(u8, RelPath, Vec<ListedEntry>)>,
     /// Temporary names used so far (for links made aside).
     temporaries: u64,
 }
+
+/// One entry of a directory listing the primary sent: its name and kind.
+type ListedEntry = (Vec<u8>, EntryKind);
 
 fn key_of(st: &libc::stat) -> FileKey {
     (st.st_dev, st.st_ino)
@@ -108,7 +111,7 @@ impl Applier {
                 let (parent, name) = self.dir(*dir)?.parent(path)?;
                 if let Ok(old) = at::stat_at(parent.as_fd_ref(), &name) {
                     if at::kind(&old) == EntryKind::File {
-                        self.copies.replacing(key_of(&old), old.st_nlink as u64);
+                        self.copies.replacing(key_of(&old), old.st_nlink);
                     }
                 }
                 // Always a new inode: emptying the old one would also empty every other name
@@ -270,7 +273,7 @@ impl Applier {
                         sec: st.st_mtime,
                         nsec: st.st_mtime_nsec as u32,
                     },
-                    nlink: st.st_nlink as u64,
+                    nlink: st.st_nlink,
                     ino: st.st_ino,
                     mode: st.st_mode,
                     uid: st.st_uid,
@@ -512,7 +515,7 @@ mod tests {
         fs::write(t.0.join("kept"), b"k").unwrap();
         fs::write(t.0.join("now-a-dir"), b"f").unwrap();
         let mut a = Applier::new(Arc::new(vec![Underlying::open(&t.0).unwrap()]));
-        let entries = vec![
+        let entries = [
             (b"kept".to_vec(), EntryKind::File),
             (b"now-a-dir".to_vec(), EntryKind::Dir),
         ];

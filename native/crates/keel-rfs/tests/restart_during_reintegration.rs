@@ -21,7 +21,11 @@ fn a_reintegration_cut_short_by_the_daemons_death_is_followed_by_a_full_one() {
     s.kill9();
 
     let mut s = t.secondary(port, false);
-    assert_eq!(s.wait("reintegration")["full"], true, "the next one copies everything");
+    assert_eq!(
+        s.wait("reintegration")["full"],
+        true,
+        "the next one copies everything"
+    );
     s.wait("synced");
     assert_eq!(tree(&t.s()), tree(&t.p()));
 
