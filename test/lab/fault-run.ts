@@ -104,6 +104,9 @@ async function oneRun(name: string, fault: Fault, run: number, seed: number): Pr
     await stop(writer);
     const seen = acked(acks);
     const intact = await checkRecords(c, primary, seen);
+    // A SECOND (Ready) at the end holds them all too: synchronised, then every change applied
+    // there before it returned.
+    if (fault.then === 'heal') await checkRecords(c, 'node2', seen);
     return {
       fault: name,
       run,
