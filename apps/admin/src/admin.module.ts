@@ -1,6 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { busFiles, type NodeEnv } from '@keel/config';
-import { resolveNativeBinary, serviceBusProviders } from '@keel/runtime';
+import { resolveNativeBinary, serviceBusProviders, startupReportProviders } from '@keel/runtime';
 import { ProcessScriptRunner } from './adapters/process-script-runner';
 import { ProcessFence } from './adapters/process-fence';
 import { FENCE } from './ports/fence.port';
@@ -41,6 +41,8 @@ export class AdminModule {
           source: { service: 'admin', node: settings.node },
           credential: { role: 'admin', file: busFiles(settings.paths.etc).credential('admin') },
         }),
+        // Once the application is up: modules that cannot run, derived ids, ... (0015).
+        ...startupReportProviders(settings.notes),
         AdminService,
       ],
     };

@@ -55,8 +55,8 @@ export class AdminService implements OnModuleInit, BeforeApplicationShutdown {
   async onModuleInit(): Promise<void> {
     const { settings, env, now } = this.options;
     const { paths: dirs, node } = settings;
+    // Each is also an error note of the start-up report.
     for (const failed of settings.failed) {
-      this.logger.error('module not usable', { module: failed.name, error: failed.error });
       this.subscriptions.push(
         await this.bus.serve(subjects.cmdFromAnyCaller(failed.name), rpcs.moduleCommand, () => {
           throw new HandlerError('INVALID_CONFIG', `module ${failed.name} cannot run: ${failed.error}`);
