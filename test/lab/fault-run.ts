@@ -40,6 +40,8 @@ export interface Fault {
    * both nodes run, and the former primary must lead (both-LAN isolation).
    */
   readonly then: 'power-off' | 'heal' | 'nothing';
+  /** Half the runs cut the power while the fault still holds (before its heal). */
+  readonly cutDuringFault?: boolean;
 }
 
 /** One run's result, as `tools/faults/run` tallies it. */
@@ -84,9 +86,10 @@ async function oneRun(name: string, fault: Fault, run: number, seed: number): Pr
     await until(() => acked(acks) >= 100, 20_000, 'the writer acknowledged 100 records');
 
     lastsMs = between(fault.lastsMs);
+    const cutFirst = fault.cutDuringFault === true && random() < 0.5;
     await fault.inject(c);
     await sleep(lastsMs);
-    await fault.heal?.(c);
+    if (!cutFirst) await fault.heal?.(c);
 
     let outcome: RunReport['outcome'];
     let primary: Node;
