@@ -117,6 +117,9 @@ function abandonOrphanReintegration(d: Draft, out: Effect[], now: number): void 
   if (d.job?.waiting !== 'replication') return;
   const r = d.remote;
   if (r !== 'UNKNOWN' && isPrimary(r.state)) return;
+  // Each of the taker's state changes may reach this node on its own heartbeat, SECOND Transient
+  // before PRIM Transient; abandoning there would leave both nodes without a primary.
+  if (d.job.handover && remoteIs(r, 'SECOND')) return;
   out.push(log('Reintegration interrupted: the primary is gone', 'E'));
   d.job = undefined;
   d.facts = { ...d.facts, interrupted: true, uptodate: false };
@@ -360,8 +363,8 @@ function setState(d: Draft, out: Effect[], state: ModuleState, readiness: Mirror
   out.push({ kind: 'state', state, readiness }, log(`Local state ${state} ${readiness}`));
 }
 
-function startJob(d: Draft, steps: Step[]): void {
-  d.job = { steps, waiting: undefined };
+function startJob(d: Draft, steps: Step[], handover = false): void {
+  d.job = { steps, waiting: undefined, ...(handover ? { handover } : {}) };
 }
 
 function beginStart(d: Draft, mode: StartMode, now: number, fullsync: boolean): void {
@@ -488,7 +491,7 @@ function beginTransition(d: Draft, from: ModuleState, to: ModuleState, action: S
     d.facts = { ...d.facts, generation: Math.max(d.facts.generation, d.peer.generation) + 1 };
   d.intent = undefined;
   d.swapRequest = false;
-  startJob(d, steps);
+  startJob(d, steps, leavesPrimary && action === 'swap');
 }
 
 /** A secondary first resynchronises from the primary (SECOND Transient), then runs its scripts. */

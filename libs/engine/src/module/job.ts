@@ -15,6 +15,11 @@ export interface Job {
   readonly waiting: 'script' | 'replication' | undefined;
   /** The token of the script being waited for. */
   readonly token?: number;
+  /**
+   * A primary handing its role over (swap): while it resynchronises as secondary, the peer shows
+   * SECOND on its way to PRIM, which is no orphaned reintegration.
+   */
+  readonly handover?: boolean;
 }
 
 const WINDOW_OF: Record<string, Window> = {
