@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { keelHome, modulePaths, nodePaths } from '../src';
@@ -54,4 +54,20 @@ it("finds keel's home above the running code, by the CLI it holds", () => {
 
 it('falls back to the packaged place outside any keel tree', () => {
   expect(keelHome({}, dir)).toBe('/usr/lib/keel');
+});
+
+// Root runs keel-rfsd and keel-fence from the home: a tree planted in a directory anyone may
+// write to (as /tmp) must never be taken for it.
+it.each([
+  ['writable by others', 0o777, '/usr/lib/keel'],
+  ['writable by its group', 0o775, '/usr/lib/keel'],
+  ['(control) writable by its owner only', 0o755, 'HOME'],
+])('a tree in a directory %s is taken only when no one else could have planted it', (_, mode, want) => {
+  const shared = join(dir, 'shared');
+  mkdirSync(join(shared, 'apps/cli/bin'), { recursive: true });
+  writeFileSync(join(shared, 'apps/cli/bin/keel'), '');
+  const code = join(shared, 'copied/dist');
+  mkdirSync(code, { recursive: true });
+  chmodSync(shared, mode);
+  expect(keelHome({}, code)).toBe(want === 'HOME' ? shared : want);
 });

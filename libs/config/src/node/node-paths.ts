@@ -4,7 +4,7 @@
 //   KEEL_VAR  (default /var/lib/keel)   cluster/cluster.xml, cluster/cluster.key, modules/<name>/
 //   KEEL_HOME (default: the keel tree this code runs from, else /usr/lib/keel) SafeKit's SAFE:
 //             apps/cli/bin/keel, deploy/, native/target/release/
-import { existsSync } from 'node:fs';
+import { existsSync, lstatSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 
 export type NodeEnv = Readonly<Record<string, string | undefined>>;
@@ -42,13 +42,29 @@ export function nodePaths(env: NodeEnv, from: string = __dirname): NodePaths {
   };
 }
 
-/** $KEEL_HOME, else the first directory above `from` that holds apps/cli/bin/keel. */
+/**
+ * $KEEL_HOME, else the first directory above `from` that holds apps/cli/bin/keel. Root runs the
+ * native daemons found there: the walk stops at the first directory someone else could have put
+ * a tree in (not owned by this user or root, or writable by group or others, as /tmp is), so a
+ * copy of the code left without its tree never takes a planted one (docs/decisions/0015).
+ */
 export function keelHome(env: NodeEnv, from: string = __dirname): string {
   const explicit = set(env, 'KEEL_HOME');
   if (explicit) return explicit;
-  for (let dir = from; ; dir = dirname(dir)) {
+  for (let dir = from; trustedDirectory(dir); dir = dirname(dir)) {
     if (existsSync(join(dir, HOME_MARK))) return dir;
-    if (dirname(dir) === dir) return PACKAGED_HOME;
+    if (dirname(dir) === dir) break;
+  }
+  return PACKAGED_HOME;
+}
+
+function trustedDirectory(dir: string): boolean {
+  try {
+    const st = lstatSync(dir);
+    const uid = process.geteuid?.() ?? 0;
+    return st.isDirectory() && (st.uid === uid || st.uid === 0) && (st.mode & 0o022) === 0;
+  } catch {
+    return false;
   }
 }
 
