@@ -1,7 +1,6 @@
 import { INestApplicationContext, Module } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
 import { createCapturingSink, startNatsServer, NatsServerHandle } from '@keel/testing';
-import { createLogger, createMetrics, RuntimeModule } from '@keel/runtime';
+import { createLogger, createMetrics, RuntimeModule, startOnBus } from '@keel/runtime';
 import { runCli } from '../../apps/cli/src/cli';
 import { AdminModule } from '../../apps/admin/src/admin.module';
 import { NodeFixture } from './node-fixture';
@@ -38,7 +37,7 @@ beforeAll(async () => {
     ],
   })
   class TestRoot {}
-  admin = await NestFactory.createApplicationContext(TestRoot, { logger: false, abortOnError: false });
+  admin = await startOnBus(TestRoot, { logger: false });
 });
 
 afterAll(async () => {

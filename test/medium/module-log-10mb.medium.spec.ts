@@ -1,9 +1,8 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { INestApplicationContext, Module } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
 import { createCapturingSink, startNatsServer, NatsServerHandle } from '@keel/testing';
-import { createLogger, createMetrics, RuntimeModule } from '@keel/runtime';
+import { createLogger, createMetrics, RuntimeModule, startOnBus } from '@keel/runtime';
 import { runCli } from '../../apps/cli/src/cli';
 import { AdminModule } from '../../apps/admin/src/admin.module';
 import { FileModuleLog } from '../../apps/admin/src/adapters/module-log';
@@ -60,7 +59,7 @@ beforeAll(async () => {
     ],
   })
   class TestRoot {}
-  admin = await NestFactory.createApplicationContext(TestRoot, { logger: false, abortOnError: false });
+  admin = await startOnBus(TestRoot, { logger: false });
 }, 120_000);
 
 afterAll(async () => {

@@ -1,7 +1,6 @@
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { INestApplicationContext, Module } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
 import { codecs, NatsBus, subjects, type BusPort, type RfsEvent } from '@keel/bus';
 import {
   createCapturingSink,
@@ -10,7 +9,7 @@ import {
   startNatsServer,
   type NatsServerHandle,
 } from '@keel/testing';
-import { createLogger, createMetrics, RuntimeModule } from '@keel/runtime';
+import { createLogger, createMetrics, RuntimeModule, startOnBus } from '@keel/runtime';
 import { runCli } from '../../apps/cli/src/cli';
 import { AdminModule } from '../../apps/admin/src/admin.module';
 import { RfsModule } from '../../apps/rfs/src/rfs.module';
@@ -56,7 +55,7 @@ async function context(
     imports: [RuntimeModule.forRoot({ logger, metrics: createMetrics({ service, node: 'node1' }) }), root],
   })
   class TestRoot {}
-  const app = await NestFactory.createApplicationContext(TestRoot, { logger: false, abortOnError: false });
+  const app = await startOnBus(TestRoot, { logger: false });
   apps.push(app);
   return app;
 }

@@ -4,6 +4,7 @@ import { resolveNativeBinary, serviceBusProviders, startupReportProviders } from
 import { ProcessScriptRunner } from './adapters/process-script-runner';
 import { ProcessFence } from './adapters/process-fence';
 import { FENCE } from './ports/fence.port';
+import { AdminController } from './admin.controller';
 import { ADMIN_OPTIONS, AdminOptions, AdminService } from './admin.service';
 import { SCRIPT_RUNNER } from './ports/script-runner.port';
 import { NODE_REBOOT } from './ports/node-reboot.port';
@@ -30,6 +31,7 @@ export class AdminModule {
     };
     return {
       module: AdminModule,
+      controllers: [AdminController],
       providers: [
         { provide: ADMIN_OPTIONS, useValue: options },
         { provide: SCRIPT_RUNNER, useClass: ProcessScriptRunner },

@@ -2,12 +2,13 @@ import { BeforeApplicationShutdown, Inject, Injectable, OnModuleInit } from '@ne
 import {
   BUS,
   BusPort,
-  codecs,
   HandlerError,
-  parseModuleSubject,
-  rpcs,
-  subjects,
-  Subscription,
+  type CommandResult,
+  type HeartbeatView,
+  type ModuleCommand,
+  type ResourceSet,
+  type RfsEvent,
+  type ServicePresence,
 } from '@keel/bus';
 import { modulePaths } from '@keel/config';
 import { LOGGER, Logger } from '@keel/runtime';
@@ -34,13 +35,12 @@ export interface AdminOptions {
 }
 
 /**
- * The module engine of this node: one ModuleRuntime per installed module, commands served on the
- * node's bus, heartbeat views and component resources fed in, time ticking.
+ * The module engine of this node: one ModuleRuntime per installed module, time ticking; what the
+ * node's bus brings (AdminController receives it) goes to the runtime of its module.
  */
 @Injectable()
 export class AdminService implements OnModuleInit, BeforeApplicationShutdown {
   readonly runtimes = new Map<string, ModuleRuntime>();
-  private readonly subscriptions: Subscription[] = [];
   private timer: NodeJS.Timeout | undefined;
 
   constructor(
@@ -55,14 +55,6 @@ export class AdminService implements OnModuleInit, BeforeApplicationShutdown {
   async onModuleInit(): Promise<void> {
     const { settings, env, now } = this.options;
     const { paths: dirs, node } = settings;
-    // Each is also an error note of the start-up report.
-    for (const failed of settings.failed) {
-      this.subscriptions.push(
-        await this.bus.serve(subjects.cmdFromAnyCaller(failed.name), rpcs.moduleCommand, () => {
-          throw new HandlerError('INVALID_CONFIG', `module ${failed.name} cannot run: ${failed.error}`);
-        }),
-      );
-    }
     for (const installed of settings.modules) {
       const paths = modulePaths(dirs, installed.name);
       const rt = new ModuleRuntime({
@@ -82,43 +74,56 @@ export class AdminService implements OnModuleInit, BeforeApplicationShutdown {
         bootedAt: this.options.bootedAt,
       });
       this.runtimes.set(rt.module, rt);
-      this.subscriptions.push(
-        // Who asked comes from the subject (its caller's credential), never from the message.
-        await this.bus.serve(subjects.cmdFromAnyCaller(rt.module), rpcs.moduleCommand, (req, ctx) =>
-          handleCommand(rt, req.payload, commandCallerName(ctx.subject, req.payload)),
-        ),
-      );
       this.logger.info('module loaded', { module: rt.module, mode: installed.config.mode });
     }
-    this.subscriptions.push(
-      await this.bus.subscribe(subjects.anyModule('heartbeatView'), codecs.heartbeatView, (msg) => {
-        const rt = this.runtimes.get(msg.payload.module);
-        const peer = msg.payload.peers[0];
-        if (!rt || !peer) return;
-        const remote =
-          peer.state === 'UNKNOWN' || peer.readiness === 'UNKNOWN'
-            ? 'UNKNOWN'
-            : { state: peer.state, readiness: peer.readiness };
-        rt.peer(remote, peer.resources ?? {});
-      }),
-      // A (re)started heartbeat service knows nothing until told: tell it everything again. A
-      // (re)started rfs service runs no daemon: the runtimes ask again or resynchronise.
-      await this.bus.subscribe(subjects.nodeServices(), codecs.servicePresence, (msg) => {
-        if (msg.payload.status !== 'ready') return;
-        if (msg.payload.service === 'heartbeat') this.runtimes.forEach((rt) => rt.republish());
-        if (msg.payload.service === 'rfs') this.runtimes.forEach((rt) => rt.replicationServiceReady());
-      }),
-      await this.bus.subscribe(subjects.anyModule('rfsEvent'), codecs.rfsEvent, (msg) => {
-        this.runtimes.get(msg.payload.module)?.replicationEvent(msg.payload);
-      }),
-      await this.bus.subscribe(subjects.anyModule('resourceSet'), codecs.resourceSet, (msg, ctx) => {
-        const target = parseModuleSubject(ctx.subject);
-        const rt = target && this.runtimes.get(target.module);
-        rt?.setResource(msg.payload.name, msg.payload.value, msg.payload.component);
-      }),
-    );
-    this.runtimes.forEach((rt) => rt.republish());
     this.timer = setInterval(() => this.runtimes.forEach((rt) => rt.tick()), this.options.tickMs);
+  }
+
+  /** A module command (keel.v1.<module>.cmd.<caller>): who asked comes from the subject. */
+  command(module: string, subject: string, command: ModuleCommand): Promise<CommandResult> {
+    const rt = this.runtimes.get(module);
+    if (rt) return handleCommand(rt, command, commandCallerName(subject, command));
+    // Each is also an error note of the start-up report.
+    const failed = this.options.settings.failed.find((f) => f.name === module);
+    if (failed) throw new HandlerError('INVALID_CONFIG', `module ${module} cannot run: ${failed.error}`);
+    const known = [...this.runtimes.keys(), ...this.options.settings.failed.map((f) => f.name)];
+    throw new HandlerError(
+      'UNKNOWN_MODULE',
+      `unknown module ${module} (installed: ${known.join(', ') || 'none'})`,
+    );
+  }
+
+  /** What heartbeat says of the module's peer. */
+  heartbeatView(view: HeartbeatView): void {
+    const rt = this.runtimes.get(view.module);
+    const peer = view.peers[0];
+    if (!rt || !peer) return;
+    const remote =
+      peer.state === 'UNKNOWN' || peer.readiness === 'UNKNOWN'
+        ? 'UNKNOWN'
+        : { state: peer.state, readiness: peer.readiness };
+    rt.peer(remote, peer.resources ?? {});
+  }
+
+  /**
+   * A service of this node is ready. A (re)started heartbeat knows nothing until told: tell it
+   * everything again; admin's own `ready` comes once its handlers listen, so heartbeats started
+   * before it are told too. A (re)started rfs runs no daemon: the runtimes ask again or resynchronise.
+   */
+  servicePresence(presence: ServicePresence): void {
+    if (presence.status !== 'ready') return;
+    if (presence.service === 'heartbeat' || presence.service === 'admin')
+      this.runtimes.forEach((rt) => rt.republish());
+    if (presence.service === 'rfs') this.runtimes.forEach((rt) => rt.replicationServiceReady());
+  }
+
+  rfsEvent(event: RfsEvent): void {
+    this.runtimes.get(event.module)?.replicationEvent(event);
+  }
+
+  /** A component sets a resource of the module the subject names. */
+  resourceSet(module: string, set: ResourceSet): void {
+    this.runtimes.get(module)?.setResource(set.name, set.value, set.component);
   }
 
   /**
@@ -130,6 +135,5 @@ export class AdminService implements OnModuleInit, BeforeApplicationShutdown {
     await Promise.all([...this.runtimes.values()].map((rt) => rt.shutdown()));
     if (this.timer) clearInterval(this.timer);
     this.runtimes.forEach((rt) => rt.close());
-    this.subscriptions.forEach((s) => s.unsubscribe());
   }
 }

@@ -12,6 +12,7 @@ import {
 import { ProcessDaemons } from './adapters/process-daemon';
 import { RFS_DAEMONS, type RfsDaemonPort } from './ports/daemon.port';
 import { RFS_BINARY, RFS_OPTIONS, RFS_PLAN } from './ports/tokens';
+import { RfsController } from './service/rfs.controller';
 import { RfsService, SERVICE_NAME, type RfsServiceOptions } from './service/rfs.service';
 import type { RfsSettings } from './settings';
 
@@ -50,6 +51,7 @@ export class RfsModule {
     return {
       module: RfsModule,
       imports: runtimeImports(options),
+      controllers: [RfsController],
       providers,
       exports: [RfsService, BUS],
     };

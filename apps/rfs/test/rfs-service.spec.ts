@@ -1,5 +1,6 @@
-// The rfs service with a fake daemon port and the in-memory bus: how rfs.cmd is answered, what
-// the daemon's events become on the bus, and how daemons are stopped.
+// The rfs service (its Nest module, on the bus transport) with a fake daemon port and the
+// in-memory bus: how rfs.cmd is answered, what the daemon's events become on the bus, and how
+// daemons are stopped.
 import {
   BusRemoteError,
   codecs,
@@ -12,16 +13,19 @@ import {
   type RfsEvent,
   type ServicePresence,
 } from '@keel/bus';
-import { createLogger } from '@keel/runtime';
+import type { INestMicroservice } from '@nestjs/common';
+import { nodePaths } from '@keel/config';
+import { createLogger, createMetrics, startOnBus } from '@keel/runtime';
 import { createCapturingSink, createInbox, InMemoryBusNetwork } from '@keel/testing';
+import { RfsModule } from '../src/rfs.module';
 import { RfsService, type RfsServiceOptions } from '../src/service/rfs.service';
 import { FakeDaemons } from './support/fake-daemons';
-import { planFor } from './support/fixtures';
+import { cluster, planFor } from './support/fixtures';
 
 const TIMEOUT = { timeoutMs: 2_000 };
-const open: RfsService[] = [];
+const open: INestMicroservice[] = [];
 afterEach(async () => {
-  await Promise.all(open.splice(0).map((s) => s.stop()));
+  await Promise.all(open.splice(0).map((app) => app.close()));
 });
 
 /** The service under test, started, with the fake daemons and a bus participant playing admin. */
@@ -44,18 +48,29 @@ async function build(options: RfsServiceOptions = {}, plan = planFor()) {
   const sink = createCapturingSink();
   const logger = createLogger({ service: 'rfs', node: 'node1', sink });
   const daemons = new FakeDaemons();
-  const service = new RfsService(plan, '/opt/keel/keel-rfsd', bus as BusPort, daemons, logger, {
-    mountTimeoutMs: 1_000,
-    stopTimeoutMs: 50,
-    killWaitMs: 50,
-    ...options,
+  const module = RfsModule.forRoot({
+    settings: {
+      paths: nodePaths({}),
+      natsUrl: 'nats://127.0.0.1:1',
+      cluster: cluster(),
+      node: 'node1',
+      plan,
+      binary: '/opt/keel/keel-rfsd',
+      notes: [],
+    },
+    bus: bus as BusPort,
+    daemons,
+    logger,
+    metrics: createMetrics({ service: 'rfs', node: 'node1' }),
+    service: { mountTimeoutMs: 1_000, stopTimeoutMs: 50, killWaitMs: 50, ...options },
   });
-  open.push(service);
-  await service.start();
+  const app = await startOnBus(module, { logger: false });
+  open.push(app);
+  const service = app.get(RfsService);
   const ask = (role: RfsCommand['role'], full = false, module = 'web') =>
     admin.request(subjects.rfsCmd(module), rpcs.rfsCommand, { module, role, full }, TIMEOUT);
   const logs = () => sink.lines.map((l) => JSON.parse(l) as { level: string; msg: string; module?: string });
-  return { sut: service, daemons, ask, events, resources, presence, logs };
+  return { sut: service, app, daemons, ask, events, resources, presence, logs };
 }
 
 const turn = () => new Promise((r) => setImmediate(r));
@@ -259,10 +274,10 @@ test('a module that cannot replicate here is answered with why, not left without
 });
 
 test('announces itself, and stopping the service stops every daemon', async () => {
-  const { sut, daemons, ask, presence } = await build();
+  const { app, daemons, ask, presence } = await build();
   expect(await presence.take(2)).toEqual(['starting', 'ready']);
   await ask('primary');
-  await sut.stop();
+  await app.close();
   expect(await presence.next()).toBe('stopping');
   expect(daemons.last.signals).toEqual(['SIGTERM']);
   expect(daemons.last.alive).toBe(false);

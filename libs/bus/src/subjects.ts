@@ -93,6 +93,14 @@ export function parseModuleSubject(subject: string): { module: string; kind: Mod
   return kind ? { module, kind } : undefined;
 }
 
+/** The module a command is for, from the subject it arrived on (keel.v1.<module>.cmd.<caller>). */
+export function commandModuleOf(subject: string): string | undefined {
+  const tokens = subject.split('.');
+  if (tokens.length !== 5 || !commandCallerOf(subject)) return undefined;
+  const module = tokens[2] ?? '';
+  return MODULE_NAME.test(module) && !RESERVED_MODULE_NAMES.has(module) ? module : undefined;
+}
+
 /** The caller of a command from the subject it arrived on (keel.v1.<module>.cmd.<caller>). */
 export function commandCallerOf(subject: string): CommandCaller | undefined {
   const tokens = subject.split('.');

@@ -3,6 +3,7 @@ import {
   assertSubscribeSubject,
   BusSubjectError,
   commandCallerOf,
+  commandModuleOf,
   MODULE_SUBJECT_KINDS,
   parseModuleSubject,
   subjectMatches,
@@ -46,6 +47,17 @@ describe('subjects', () => {
       'x.v1.web.cmd.cli',
     ])
       expect(commandCallerOf(other)).toBeUndefined();
+  });
+
+  it('reads the module of a command from its subject, on caller subjects only', () => {
+    expect(commandModuleOf('keel.v1.web.cmd.cli')).toBe('web');
+    for (const other of [
+      'keel.v1.web.cmd',
+      'keel.v1.web.cmd.admin',
+      'keel.v1.node.cmd.cli',
+      'keel.v1.web.state.cli',
+    ])
+      expect(commandModuleOf(other)).toBeUndefined();
   });
 
   it('accepts module names made of letters, digits, "_" and "-"', () => {

@@ -1,9 +1,18 @@
-import { DynamicModule, INestApplicationContext, Module, Type } from '@nestjs/common';
+import {
+  DynamicModule,
+  Module,
+  Type,
+  type INestMicroservice,
+  type NestApplicationOptions,
+} from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import { BUS, type BusPort } from '@keel/bus';
+import { BusServer } from './bus-transport';
 import { createLogger } from './logger';
 import { createMetrics } from './metrics';
 import { NestLoggerAdapter } from './nest-logger';
 import { RuntimeModule } from './runtime.module';
+import { SERVICE_PRESENCE, type ServicePresenceAnnouncer } from './service-module';
 
 export interface ServiceBootstrap {
   readonly service: string;
@@ -14,11 +23,11 @@ export interface ServiceBootstrap {
 }
 
 /**
- * Starts one keel service as a Nest application context (no HTTP unless the service adds it):
- * structured logger and per-service metrics registry provided globally, shutdown hooks so SIGTERM
- * closes the service cleanly. Every app's main.ts is one call to this.
+ * Starts one keel service as a Nest microservice on keel's bus transport: structured logger and
+ * per-service metrics registry provided globally, shutdown hooks so SIGTERM closes the service
+ * cleanly. Every app's main.ts comes here (through startNodeService).
  */
-export async function bootstrapService(options: ServiceBootstrap): Promise<INestApplicationContext> {
+export async function bootstrapService(options: ServiceBootstrap): Promise<INestMicroservice> {
   const { node } = options;
   const logger = createLogger({ service: options.service, node });
   const metrics = createMetrics({ service: options.service, node, processMetrics: true });
@@ -26,13 +35,9 @@ export async function bootstrapService(options: ServiceBootstrap): Promise<INest
   @Module({ imports: [RuntimeModule.forRoot({ logger, metrics }), options.module] })
   class ServiceRoot {}
 
-  // abortOnError off: a failed start (e.g. no bus) is reported and exits with a code, not a core dump.
-  let app: INestApplicationContext;
+  let app: INestMicroservice;
   try {
-    app = await NestFactory.createApplicationContext(ServiceRoot, {
-      logger: new NestLoggerAdapter(logger),
-      abortOnError: false,
-    });
+    app = await startOnBus(ServiceRoot, { logger: new NestLoggerAdapter(logger) });
   } catch (e) {
     logger.error('service failed to start', { error: (e as Error).message });
     process.exitCode = 1;
@@ -40,5 +45,29 @@ export async function bootstrapService(options: ServiceBootstrap): Promise<INest
   }
   app.enableShutdownHooks();
   logger.info('service started', { pid: process.pid });
+  return app;
+}
+
+/**
+ * The one start of a service on the bus, for production and tests alike: builds the application
+ * (its bus connected by serviceBusProviders), runs its init and bootstrap hooks, subscribes its
+ * @OnBusEvent / @OnBusRequest handlers, and only then says the service ready on
+ * keel.v1.node.services — so whoever answers that presence finds the handlers listening.
+ */
+export async function startOnBus(
+  root: Type<unknown> | DynamicModule,
+  options: NestApplicationOptions = {},
+): Promise<INestMicroservice> {
+  let app: INestMicroservice | undefined;
+  const server = new BusServer(() => (app as INestMicroservice).get<BusPort>(BUS, { strict: false }));
+  // abortOnError off: a failed start (e.g. no bus) is reported and exits with a code, not a core dump.
+  app = await NestFactory.createMicroservice(root, { strategy: server, abortOnError: false, ...options });
+  try {
+    await app.listen();
+    app.get<ServicePresenceAnnouncer>(SERVICE_PRESENCE, { strict: false }).announce('ready');
+  } catch (e) {
+    await app.close().catch(() => undefined);
+    throw e;
+  }
   return app;
 }

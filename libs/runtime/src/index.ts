@@ -9,3 +9,4 @@ export * from './service-module';
 export * from './startup-report';
 export * from './node-service';
 export * from './native-binary';
+export * from './bus-transport';

@@ -5,11 +5,23 @@
 import {
   Inject,
   Injectable,
+  type BeforeApplicationShutdown,
   type DynamicModule,
   type OnApplicationShutdown,
+  type OnModuleInit,
   type Provider,
 } from '@nestjs/common';
-import { BUS, loadBusCredentialFile, NatsBus, type BusPort, type BusRole, type Source } from '@keel/bus';
+import {
+  BUS,
+  codecs,
+  loadBusCredentialFile,
+  NatsBus,
+  subjects,
+  type BusPort,
+  type BusRole,
+  type ServicePresence,
+  type Source,
+} from '@keel/bus';
 import type { Registry } from 'prom-client';
 import type { Logger } from './logger';
 import { LOGGER, RuntimeModule } from './runtime.module';
@@ -48,6 +60,43 @@ export interface ServiceBusOptions {
 }
 
 const OWNED_BUS = Symbol.for('keel.runtime.owned-bus');
+export const SERVICE_PRESENCE = Symbol.for('keel.runtime.service-presence');
+const PRESENCE_SOURCE = Symbol.for('keel.runtime.presence-source');
+
+/**
+ * The service's presence on keel.v1.node.services, for every service alike: `starting` when its
+ * module is built, `ready` once it serves the bus (startOnBus says it, after its handlers are
+ * subscribed), `stopping` when it begins to stop. A service that (re)starts is told again what
+ * the others know when they hear it ready.
+ */
+@Injectable()
+export class ServicePresenceAnnouncer implements OnModuleInit, BeforeApplicationShutdown {
+  constructor(
+    @Inject(BUS) private readonly bus: BusPort,
+    @Inject(PRESENCE_SOURCE) private readonly source: Source,
+    @Inject(LOGGER) private readonly logger: Logger,
+  ) {}
+
+  onModuleInit(): void {
+    this.announce('starting');
+  }
+
+  beforeApplicationShutdown(): void {
+    this.announce('stopping');
+  }
+
+  announce(status: ServicePresence['status']): void {
+    try {
+      this.bus.publish(subjects.nodeServices(), codecs.servicePresence, {
+        service: this.source.service,
+        status,
+        pid: process.pid,
+      });
+    } catch (err) {
+      this.logger.warn('cannot publish service presence', { status, err });
+    }
+  }
+}
 
 interface OwnedBus {
   bus: BusPort | undefined;
@@ -93,5 +142,7 @@ export function serviceBusProviders(options: ServiceBusOptions): Provider[] {
       },
     },
     OwnedBusCloser,
+    { provide: PRESENCE_SOURCE, useValue: options.source },
+    { provide: SERVICE_PRESENCE, useClass: ServicePresenceAnnouncer },
   ];
 }

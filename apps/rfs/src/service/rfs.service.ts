@@ -1,9 +1,8 @@
 // The rfs service: orchestration only. For every module of this node with replicated directories
-// it serves keel.v1.<module>.rfs.cmd (admin sets the replication role) and drives that module's
-// keel-rfsd through the RfsDaemonPort; whatever a daemon reports is published as
-// keel.v1.<module>.rfs.event, and rfs.degraded is set through resource.set. A module that cannot
-// replicate on this node is still served, with an error reply saying why, so admin reports the
-// cause instead of "no responders".
+// it answers keel.v1.<module>.rfs.cmd (admin sets the replication role; RfsController receives it)
+// and drives that module's keel-rfsd through the RfsDaemonPort; whatever a daemon reports is
+// published as keel.v1.<module>.rfs.event, and rfs.degraded is set through resource.set. A module
+// that cannot replicate on this node gets an error reply saying why, so admin reports the cause.
 import {
   Inject,
   Injectable,
@@ -11,17 +10,7 @@ import {
   type BeforeApplicationShutdown,
   type OnApplicationBootstrap,
 } from '@nestjs/common';
-import {
-  BUS,
-  codecs,
-  HandlerError,
-  rpcs,
-  subjects,
-  type BusPort,
-  type RfsCommandResult,
-  type ServicePresence,
-  type Subscription,
-} from '@keel/bus';
+import { BUS, codecs, HandlerError, subjects, type BusPort, type RfsCommandResult } from '@keel/bus';
 import { LOGGER, type Logger } from '@keel/runtime';
 import type { RfsPlan } from '../core/plan';
 import { RFS_DAEMONS, type RfsDaemonPort } from '../ports/daemon.port';
@@ -46,7 +35,6 @@ type Phase = 'idle' | 'starting' | 'running' | 'stopping' | 'stopped';
 export class RfsService implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private phase: Phase = 'idle';
   private readonly modules = new Map<string, ModuleReplication>();
-  private subscriptions: Subscription[] = [];
   private readonly timing: ReplicationTiming;
 
   constructor(
@@ -81,7 +69,6 @@ export class RfsService implements OnApplicationBootstrap, BeforeApplicationShut
   async start(): Promise<void> {
     if (this.phase !== 'idle') return;
     this.phase = 'starting';
-    this.presence('starting');
     for (const plan of this.plan.modules) {
       const replication = new ModuleReplication({
         plan,
@@ -104,30 +91,9 @@ export class RfsService implements OnApplicationBootstrap, BeforeApplicationShut
           ),
       });
       this.modules.set(plan.name, replication);
-      this.subscriptions.push(
-        await this.bus.serve(subjects.rfsCmd(plan.name), rpcs.rfsCommand, (req) =>
-          this.command(
-            replication,
-            req.payload.role,
-            req.payload.full,
-            `${req.source.service}@${req.source.node}`,
-          ),
-        ),
-      );
-    }
-    for (const refusal of this.plan.refused) {
-      this.subscriptions.push(
-        await this.bus.serve(subjects.rfsCmd(refusal.module), rpcs.rfsCommand, () => {
-          throw new HandlerError(
-            'NOT_REPLICATED',
-            `module ${refusal.module} cannot replicate: ${refusal.reason}`,
-          );
-        }),
-      );
     }
     if (this.phase !== 'starting') return; // stopped while starting
     this.phase = 'running';
-    this.presence('ready');
     this.logger.info('rfs started', {
       daemon: this.binary,
       modules: this.plan.modules.map((m) => ({ module: m.name, lan: m.lan, dirs: m.dirs, peer: m.peer })),
@@ -135,23 +101,26 @@ export class RfsService implements OnApplicationBootstrap, BeforeApplicationShut
     });
   }
 
-  /** Unsubscribes first (no new command), then stops every daemon. */
+  /** Refuses new commands first, then stops every daemon. */
   async stop(): Promise<void> {
     if (this.phase === 'stopped' || this.phase === 'stopping') return;
     this.phase = 'stopping';
-    this.presence('stopping');
-    this.subscriptions.forEach((s) => s.unsubscribe());
-    this.subscriptions = [];
     await Promise.all([...this.modules.values()].map((m) => m.shutdown()));
     this.phase = 'stopped';
   }
 
-  private async command(
-    replication: ModuleReplication,
+  /** Sets the replication role of `module` on this node (admin's rfs.cmd); HandlerError when it cannot. */
+  async command(
+    module: string,
     role: 'primary' | 'secondary' | 'stopped',
     full: boolean,
     from: string,
   ): Promise<RfsCommandResult> {
+    if (this.phase !== 'running') {
+      throw new HandlerError('NOT_RUNNING', `the rfs service of this node is ${this.phase}`);
+    }
+    const replication = this.modules.get(module);
+    if (!replication) throw this.unknown(module);
     this.logger.info('replication role requested', { module: replication.module, role, full, from });
     const outcome = await replication.command(role, full);
     this.logger[outcome.ok ? 'info' : 'error']('replication role answered', {
@@ -162,13 +131,15 @@ export class RfsService implements OnApplicationBootstrap, BeforeApplicationShut
     return outcome;
   }
 
-  private presence(status: ServicePresence['status']): void {
-    this.publish(() =>
-      this.bus.publish(subjects.nodeServices(), codecs.servicePresence, {
-        service: SERVICE_NAME,
-        status,
-        pid: process.pid,
-      }),
+  private unknown(module: string): HandlerError {
+    const refusal = this.plan.refused.find((r) => r.module === module);
+    if (refusal) {
+      return new HandlerError('NOT_REPLICATED', `module ${module} cannot replicate: ${refusal.reason}`);
+    }
+    const known = this.moduleNames.join(', ') || 'none';
+    return new HandlerError(
+      'NOT_REPLICATED',
+      `module ${module} is not replicated on this node (replicated: ${known})`,
     );
   }
 

@@ -1,0 +1,28 @@
+// What rfs receives on the node's bus: admin's replication role requests, for every module.
+import { Controller } from '@nestjs/common';
+import { Ctx, Payload } from '@nestjs/microservices';
+import {
+  HandlerError,
+  parseModuleSubject,
+  rpcs,
+  subjects,
+  type Envelope,
+  type RfsCommand,
+  type RfsCommandResult,
+} from '@keel/bus';
+import { BusContext, OnBusRequest } from '@keel/runtime';
+import { RfsService } from './rfs.service';
+
+@Controller()
+export class RfsController {
+  constructor(private readonly rfs: RfsService) {}
+
+  /** keel.v1.<module>.rfs.cmd: the module is the subject's, which only admin may send on (0010). */
+  @OnBusRequest(subjects.anyModule('rfsCmd'), rpcs.rfsCommand)
+  command(@Payload() req: Envelope<RfsCommand>, @Ctx() ctx: BusContext): Promise<RfsCommandResult> {
+    const target = parseModuleSubject(ctx.getSubject());
+    if (!target) throw new HandlerError('BAD_SUBJECT', `${ctx.getSubject()} names no module`);
+    const { role, full } = req.payload;
+    return this.rfs.command(target.module, role, full, `${req.source.service}@${req.source.node}`);
+  }
+}
