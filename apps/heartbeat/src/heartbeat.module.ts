@@ -19,6 +19,7 @@ import { CLOCK, type Clock } from './ports/clock.port';
 import { INCARNATION_SOURCE, type IncarnationSource } from './ports/incarnation.port';
 import { HEARTBEAT_KEY, HEARTBEAT_OPTIONS, HEARTBEAT_PLAN, HEARTBEAT_SETTINGS } from './ports/tokens';
 import { UDP_TRANSPORT, type UdpTransport } from './ports/udp.port';
+import { HeartbeatController } from './service/heartbeat.controller';
 import { HeartbeatService, SERVICE_NAME, type HeartbeatServiceOptions } from './service/heartbeat.service';
 import type { HeartbeatSettings } from './settings';
 import { deriveHeartbeatKey } from './wire/key';
@@ -72,6 +73,7 @@ export class HeartbeatModule {
     return {
       module: HeartbeatModule,
       imports: runtimeImports(options),
+      controllers: [HeartbeatController],
       providers,
       exports: [HeartbeatService, BUS],
     };

@@ -2,9 +2,8 @@
 // application (presence "starting" then "ready", one heartbeat.view per module) and stops it
 // on close (presence "stopping", sockets closed).
 import 'reflect-metadata';
-import { NestFactory } from '@nestjs/core';
 import { codecs, subjects, type ServicePresence } from '@keel/bus';
-import { createLogger, createMetrics } from '@keel/runtime';
+import { createLogger, createMetrics, startOnBus } from '@keel/runtime';
 import { createCapturingSink, InMemoryBusNetwork } from '@keel/testing';
 import { FakeClock, settle } from '../src/adapters/fake-clock';
 import { InMemoryUdpNetwork } from '../src/adapters/in-memory-udp';
@@ -35,7 +34,7 @@ it('starts the service with the application and stops it on close', async () => 
   const udp = new InMemoryUdpNetwork();
   const sink = createCapturingSink();
 
-  const app = await NestFactory.createApplicationContext(
+  const app = await startOnBus(
     HeartbeatModule.forRoot({
       settings,
       logger: createLogger({ service: 'heartbeat', node: 'node1', sink }),
@@ -45,7 +44,7 @@ it('starts the service with the application and stops it on close', async () => 
       clock: new FakeClock(),
       incarnations: new CountingIncarnationSource(),
     }),
-    { logger: false, abortOnError: false },
+    { logger: false },
   );
   try {
     await settle();

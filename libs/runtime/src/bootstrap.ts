@@ -58,10 +58,14 @@ export async function startOnBus(
   root: Type<unknown> | DynamicModule,
   options: NestApplicationOptions = {},
 ): Promise<INestMicroservice> {
-  let app: INestMicroservice | undefined;
-  const server = new BusServer(() => (app as INestMicroservice).get<BusPort>(BUS, { strict: false }));
+  // Asked for at listen, once the application below has built its bus.
+  const server: BusServer = new BusServer((): BusPort => app.get<BusPort>(BUS, { strict: false }));
   // abortOnError off: a failed start (e.g. no bus) is reported and exits with a code, not a core dump.
-  app = await NestFactory.createMicroservice(root, { strategy: server, abortOnError: false, ...options });
+  const app: INestMicroservice = await NestFactory.createMicroservice(root, {
+    strategy: server,
+    abortOnError: false,
+    ...options,
+  });
   try {
     await app.listen();
     app.get<ServicePresenceAnnouncer>(SERVICE_PRESENCE, { strict: false }).announce('ready');

@@ -1,6 +1,6 @@
 // The harness starts a real nats-server (apt-get install nats-server) and always cleans up.
 import { connect as tcpConnect } from 'node:net';
-import { connect, nkeyAuthenticator } from 'nats';
+import { NatsBus } from '@keel/bus';
 import {
   NatsServerNotFoundError,
   NatsServerStartError,
@@ -31,10 +31,13 @@ it('starts a server on loopback that a NATS client with a credential can use, an
   server = await startNatsServer();
   expect(server.url).toBe(`nats://127.0.0.1:${server.port}`);
 
-  const authenticator = nkeyAuthenticator(server.credential(HARNESS_USER).seed);
-  const nc = await connect({ servers: server.url, timeout: 2000, authenticator });
-  await nc.flush();
-  await nc.close();
+  const bus = await NatsBus.connect({
+    url: server.url,
+    source: { service: 'test', node: 'node1' },
+    credential: server.credential(HARNESS_USER),
+  });
+  await bus.flush();
+  await bus.close();
 
   await server.stop();
   await server.stop();

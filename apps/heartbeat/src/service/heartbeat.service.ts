@@ -28,7 +28,6 @@ import {
   type ResourceChanged,
   type ServicePresence,
   type StateChange,
-  type Subscription,
 } from '@keel/bus';
 import { LOGGER, METRICS_REGISTRY, type Logger } from '@keel/runtime';
 import type { Registry } from 'prom-client';
@@ -119,7 +118,6 @@ export class HeartbeatService implements OnApplicationBootstrap, BeforeApplicati
   /** When this start began (clock ms): stale packets are expected for a while after it. */
   private startedAt = 0;
   private readonly modules = new Map<string, ModuleRuntime>();
-  private subscriptions: Subscription[] = [];
   private throttles: ThrottleState = new Map();
   private readonly metrics: HeartbeatMetrics;
   private readonly stallToleranceMs: number;
@@ -170,23 +168,11 @@ export class HeartbeatService implements OnApplicationBootstrap, BeforeApplicati
   async start(): Promise<void> {
     if (this.phase !== 'idle') return;
     this.phase = 'starting';
-    this.presence('starting');
     this.incarnation = await this.incarnations.next();
     const now = this.clock.now();
     this.startedAt = now;
     for (const plan of this.plan.modules) this.modules.set(plan.name, this.createModule(plan, now));
 
-    this.subscriptions.push(
-      await this.bus.subscribe(subjects.anyModule('state'), codecs.stateChange, (msg) =>
-        this.onLocalState(msg.payload),
-      ),
-      await this.bus.subscribe(subjects.anyModule('resourceChanged'), codecs.resourceChanged, (msg) =>
-        this.onResourceChanged(msg.payload),
-      ),
-      await this.bus.subscribe(subjects.nodeServices(), codecs.servicePresence, (msg) =>
-        this.onServicePresence(msg.payload),
-      ),
-    );
     await Promise.all([...this.modules.values()].flatMap((m) => m.lans.map((l) => this.openLan(m, l))));
     if (this.phase !== 'starting') return; // stopped while starting
     for (const m of this.modules.values()) {
@@ -194,7 +180,6 @@ export class HeartbeatService implements OnApplicationBootstrap, BeforeApplicati
       this.publishView(m);
     }
     this.phase = 'running';
-    this.presence('ready');
     this.logger.info('heartbeat started', {
       incarnation: this.incarnation,
       modules: this.plan.modules.map((m) => ({
@@ -214,7 +199,6 @@ export class HeartbeatService implements OnApplicationBootstrap, BeforeApplicati
   async stop(): Promise<void> {
     if (this.phase === 'stopped' || this.phase === 'stopping') return;
     this.phase = 'stopping';
-    for (const s of this.subscriptions.splice(0)) s.unsubscribe();
     const closing: Array<Promise<void>> = [];
     for (const m of this.modules.values()) {
       m.deadline?.cancel();
@@ -227,7 +211,6 @@ export class HeartbeatService implements OnApplicationBootstrap, BeforeApplicati
       }
     }
     await Promise.all(closing);
-    this.presence('stopping');
     this.phase = 'stopped';
     this.logger.info('heartbeat stopped');
   }
@@ -366,9 +349,10 @@ export class HeartbeatService implements OnApplicationBootstrap, BeforeApplicati
     );
   }
 
-  // --- what the bus tells us ----------------------------------------------------------------
+  // --- what the bus tells us (HeartbeatController receives it) -------------------------------
 
-  private onLocalState(change: StateChange): void {
+  /** A module's local state (keel.v1.<module>.state, from admin). */
+  localState(change: StateChange): void {
     const m = this.modules.get(change.module);
     if (!m || !this.active) return;
     m.local = { state: change.state, readiness: change.readiness };
@@ -377,7 +361,8 @@ export class HeartbeatService implements OnApplicationBootstrap, BeforeApplicati
     this.sendSoon(m);
   }
 
-  private onResourceChanged(change: ResourceChanged): void {
+  /** A module resource changed (keel.v1.<module>.resource.changed). */
+  resourceChanged(change: ResourceChanged): void {
     const m = this.modules.get(change.module);
     if (!m || !this.active || !isAdvertisable(change.name)) return;
     if (m.resources.get(change.name) === change.value) return;
@@ -404,7 +389,8 @@ export class HeartbeatService implements OnApplicationBootstrap, BeforeApplicati
     });
   }
 
-  private onServicePresence(presence: ServicePresence): void {
+  /** A service of this node (keel.v1.node.services). */
+  servicePresence(presence: ServicePresence): void {
     // admin (re)started: it has lost what we told it, so tell it again.
     if (presence.service !== 'admin' || presence.status !== 'ready' || !this.active) return;
     for (const m of this.modules.values()) {
@@ -599,18 +585,6 @@ export class HeartbeatService implements OnApplicationBootstrap, BeforeApplicati
         component: COMPONENT,
       }),
     );
-  }
-
-  private presence(status: ServicePresence['status']): void {
-    try {
-      this.bus.publish(subjects.nodeServices(), codecs.servicePresence, {
-        service: SERVICE_NAME,
-        status,
-        pid: process.pid,
-      });
-    } catch (err) {
-      this.logger.warn('cannot publish service presence', { status, err });
-    }
   }
 
   /** A bus failure must never stop the heartbeats: it is logged (throttled) and dropped. */

@@ -11,9 +11,8 @@ import 'reflect-metadata';
 import { createSocket, type Socket } from 'node:dgram';
 import { once } from 'node:events';
 import type { INestApplicationContext } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
 import { NatsBus } from '@keel/bus';
-import { createLogger, createMetrics } from '@keel/runtime';
+import { createLogger, createMetrics, startOnBus } from '@keel/runtime';
 import { createCapturingSink, startNatsServer, type NatsServerHandle } from '@keel/testing';
 import type { Registry } from 'prom-client';
 import { HeartbeatModule } from '../../src/heartbeat.module';
@@ -96,13 +95,13 @@ export async function startApp(node: PairNode): Promise<void> {
   const settings = resolveHeartbeatSettings({ ...node.dirs.env, KEEL_NATS_URL: node.server.url });
   node.registry = createMetrics({ service: 'heartbeat', node: node.name });
   const views = node.admin.views.length;
-  node.app = await NestFactory.createApplicationContext(
+  node.app = await startOnBus(
     HeartbeatModule.forRoot({
       settings,
       logger: createLogger({ service: 'heartbeat', node: node.name, sink: createCapturingSink() }),
       metrics: node.registry,
     }),
-    { logger: false, abortOnError: false },
+    { logger: false },
   );
   // Heartbeat publishes a view as it starts: once admin has it, its peer() can be read.
   await waitFor(`${node.name} publishes its view`, () => node.admin.views.length > views);

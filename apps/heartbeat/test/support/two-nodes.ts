@@ -1,6 +1,7 @@
-// Two heartbeat services (node1, node2) over the in-memory UDP network, each with its own
-// in-memory bus (the bus never spans nodes) and an "admin" probe on that bus that plays the
-// module engine: it publishes the local state and records what heartbeat tells it.
+// Two heartbeat services (node1, node2) over the in-memory UDP network, each its Nest module on
+// the bus transport with its own in-memory bus (the bus never spans nodes) and an "admin" probe
+// on that bus that plays the module engine: it publishes the local state and records what
+// heartbeat tells it.
 import {
   codecs,
   subjects,
@@ -11,16 +12,18 @@ import {
   type Readiness,
   type ResourceSet,
 } from '@keel/bus';
-import { createLogger, type Logger } from '@keel/runtime';
+import type { INestMicroservice } from '@nestjs/common';
+import { createLogger, startOnBus, type Logger } from '@keel/runtime';
 import { createCapturingSink, InMemoryBusNetwork, type CapturingSink, type InMemoryBus } from '@keel/testing';
 import { Registry } from 'prom-client';
 import { FakeClock, settle } from '../../src/adapters/fake-clock';
 import { InMemoryUdpNetwork } from '../../src/adapters/in-memory-udp';
 import { CountingIncarnationSource } from '../../src/adapters/incarnation-file';
 import type { HeartbeatPlan } from '../../src/core/plan';
+import { HeartbeatModule } from '../../src/heartbeat.module';
 import { HeartbeatService, type HeartbeatServiceOptions } from '../../src/service/heartbeat.service';
-import type { HeartbeatKey } from '../../src/wire/key';
-import { FIRST_INCARNATION, planFor, TEST_KEY } from './fixtures';
+import { heartbeatPaths } from '../../src/settings';
+import { CLUSTER_KEY, cluster, FIRST_INCARNATION, planFor } from './fixtures';
 
 export const MODULE = 'web';
 
@@ -95,7 +98,9 @@ export interface TestNode {
   readonly busNetwork: InMemoryBusNetwork;
   readonly admin: AdminProbe;
   readonly incarnations: CountingIncarnationSource;
+  /** The running service; unset while it is not started. */
   service: HeartbeatService;
+  app: INestMicroservice | undefined;
   bus: InMemoryBus;
   registry: Registry;
   sink: CapturingSink;
@@ -114,7 +119,6 @@ export interface TwoNodes {
 export interface TwoNodesOptions {
   readonly service?: HeartbeatServiceOptions;
   readonly plans?: { node1: HeartbeatPlan; node2: HeartbeatPlan };
-  readonly key?: HeartbeatKey;
   /** Do not start node2's service (the test plays node2 itself). */
   readonly onlyNode1?: boolean;
 }
@@ -123,10 +127,10 @@ export async function startTwoNodes(options: TwoNodesOptions = {}): Promise<TwoN
   const clock = new FakeClock();
   const udp = new InMemoryUdpNetwork();
   const plans = options.plans ?? { node1: planFor('node1'), node2: planFor('node2') };
-  const node1 = await makeNode('node1', plans.node1, FIRST_INCARNATION.node1);
-  const node2 = await makeNode('node2', plans.node2, FIRST_INCARNATION.node2);
+  const node1 = await makeNode('node1', FIRST_INCARNATION.node1);
+  const node2 = await makeNode('node2', FIRST_INCARNATION.node2);
 
-  async function makeNode(name: string, plan: HeartbeatPlan, first: number): Promise<TestNode> {
+  async function makeNode(name: string, first: number): Promise<TestNode> {
     const busNetwork = new InMemoryBusNetwork();
     const admin = await AdminProbe.on(busNetwork, name);
     const node = {
@@ -135,11 +139,10 @@ export async function startTwoNodes(options: TwoNodesOptions = {}): Promise<TwoN
       admin,
       incarnations: new CountingIncarnationSource(first - 1),
     } as TestNode;
-    build(node, plan);
     return node;
   }
 
-  function build(node: TestNode, plan: HeartbeatPlan): void {
+  async function start(node: TestNode, plan: HeartbeatPlan): Promise<void> {
     node.bus = node.busNetwork.connect({ source: { service: 'heartbeat', node: node.name } });
     node.registry = new Registry();
     node.sink = createCapturingSink();
@@ -149,21 +152,36 @@ export async function startTwoNodes(options: TwoNodesOptions = {}): Promise<TwoN
       sink: node.sink,
       level: 'debug',
     });
-    node.service = new HeartbeatService(
-      plan,
-      options.key ?? TEST_KEY,
-      node.bus,
-      udp.transport(),
+    const module = HeartbeatModule.forRoot({
+      settings: {
+        paths: heartbeatPaths({}),
+        natsUrl: 'nats://127.0.0.1:1',
+        cluster: cluster(),
+        node: node.name,
+        clusterKey: CLUSTER_KEY,
+        plan,
+        notes: [],
+      },
+      bus: node.bus,
+      transport: udp.transport(),
       clock,
-      node.incarnations,
+      incarnations: node.incarnations,
       logger,
-      node.registry,
-      options.service,
-    );
+      metrics: node.registry,
+      service: options.service,
+    });
+    node.app = await startOnBus(module, { logger: false });
+    node.service = node.app.get(HeartbeatService);
   }
 
-  await node1.service.start();
-  if (!options.onlyNode1) await node2.service.start();
+  async function stop(node: TestNode): Promise<void> {
+    await node.app?.close();
+    node.app = undefined;
+    await node.bus?.close();
+  }
+
+  await start(node1, plans.node1);
+  if (!options.onlyNode1) await start(node2, plans.node2);
   await settle();
 
   return {
@@ -172,16 +190,13 @@ export async function startTwoNodes(options: TwoNodesOptions = {}): Promise<TwoN
     node1,
     node2,
     async restart(node) {
-      await node.service.stop();
-      await node.bus.close();
-      build(node, node === node1 ? plans.node1 : plans.node2);
-      await node.service.start();
+      await stop(node);
+      await start(node, node === node1 ? plans.node1 : plans.node2);
       await settle();
     },
     async stopAll() {
       for (const n of [node1, node2]) {
-        await n.service.stop();
-        await n.bus.close();
+        await stop(n);
         await n.admin.bus.close();
       }
     },

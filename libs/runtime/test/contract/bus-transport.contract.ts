@@ -97,7 +97,9 @@ class ProbeController {
 @Controller()
 class UndeclaredController {
   @EventPattern('tt.undeclared')
-  on(): void {}
+  on(): void {
+    seen.order.push('undeclared handler called');
+  }
 }
 
 export function describeBusTransportContract(name: string, factory: BusFactory): void {
