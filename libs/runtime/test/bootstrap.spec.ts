@@ -1,8 +1,9 @@
 import { Inject, Injectable, Module } from '@nestjs/common';
 import { Registry } from 'prom-client';
-import { bootstrapService, LOGGER, Logger, METRICS_REGISTRY } from '../src';
+import { InMemoryBusNetwork } from '@keel/testing';
+import { bootstrapService, LOGGER, Logger, METRICS_REGISTRY, serviceBusProviders } from '../src';
 
-// Every keel service starts through bootstrapService; this is a real Nest application context.
+// Every keel service starts through bootstrapService; this is a real Nest microservice on the bus.
 @Injectable()
 class Probe {
   constructor(
@@ -11,7 +12,18 @@ class Probe {
   ) {}
 }
 
-@Module({ providers: [Probe] })
+const source = { service: 'probe', node: 'node7' };
+@Module({
+  providers: [
+    Probe,
+    ...serviceBusProviders({
+      bus: new InMemoryBusNetwork().connect({ source }),
+      url: 'nats://127.0.0.1:1',
+      source,
+      credential: { role: 'heartbeat', file: '/nonexistent/never-read.nk' },
+    }),
+  ],
+})
 class ProbeModule {}
 
 test('a service starts with the logger and metrics registry injected, and closes', async () => {

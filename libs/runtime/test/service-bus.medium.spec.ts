@@ -1,7 +1,7 @@
 // A service module without a given bus connects its own NatsBus when the application starts and
-// closes it on shutdown, after the service has stopped using it (beforeApplicationShutdown).
-import { Inject, Injectable, Module, type BeforeApplicationShutdown } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
+// closes it on shutdown, after the service has stopped using it (its presence says `stopping` in
+// beforeApplicationShutdown, on that bus).
+import { Inject, Injectable, Module } from '@nestjs/common';
 import { BUS, BusClosedError, codecs, NatsBus, subjects, type BusPort } from '@keel/bus';
 import { busFiles } from '@keel/config';
 import {
@@ -11,7 +11,7 @@ import {
   startNatsServer,
   type NatsServerHandle,
 } from '@keel/testing';
-import { createLogger, createMetrics, runtimeImports, serviceBusProviders } from '../src';
+import { createLogger, createMetrics, runtimeImports, serviceBusProviders, startOnBus } from '../src';
 
 jest.setTimeout(30_000);
 
@@ -21,15 +21,9 @@ beforeAll(async () => {
 });
 afterAll(() => server.stop());
 
-const presence = (bus: BusPort, status: 'ready' | 'stopping') =>
-  bus.publish(subjects.nodeServices(), codecs.servicePresence, { service: 'probe', status, pid: 1 });
-
 @Injectable()
-class Probe implements BeforeApplicationShutdown {
+class Probe {
   constructor(@Inject(BUS) readonly bus: BusPort) {}
-  beforeApplicationShutdown(): void {
-    presence(this.bus, 'stopping');
-  }
 }
 
 it('connects a bus on start and closes it after the service stopped', async () => {
@@ -60,15 +54,20 @@ it('connects a bus on start and closes it after the service stopped', async () =
   })
   class Root {}
 
-  const app = await NestFactory.createApplicationContext(Root, { logger: false });
+  const app = await startOnBus(Root, { logger: false });
   const bus = app.get(Probe).bus;
   expect(bus).toBeInstanceOf(NatsBus);
-  presence(bus, 'ready');
   await app.close();
 
-  expect(() => presence(bus, 'ready')).toThrow(BusClosedError);
-  // Both were published before the close: the close drains them to the server first.
-  expect(await seen.take(2)).toEqual(['probe@node1:ready', 'probe@node1:stopping']);
+  const publish = () =>
+    bus.publish(subjects.nodeServices(), codecs.servicePresence, {
+      service: 'probe',
+      status: 'ready',
+      pid: 1,
+    });
+  expect(publish).toThrow(BusClosedError);
+  // All were published before the close: the close drains them to the server first.
+  expect(await seen.take(3)).toEqual(['probe@node1:starting', 'probe@node1:ready', 'probe@node1:stopping']);
   await observer.close();
   expect(sink.records()).toEqual([]);
 });

@@ -14,7 +14,7 @@ import {
   type BusCredential,
   type BusRole,
 } from '@keel/bus';
-import { busFiles, installBusFiles, localBusFiles, SHIPPED_NATS_SERVER_CONFIG } from '@keel/config';
+import { busFiles, installBusFiles, keelHome, localBusFiles, SHIPPED_NATS_SERVER_CONFIG } from '@keel/config';
 
 /** The harness's own bus user: publishes and subscribes to anything, answers requests. */
 export const HARNESS_USER = 'harness';
@@ -109,7 +109,7 @@ function installHarnessBus(etc: string | undefined): HarnessBus {
   localBusFiles.writePrivate(harnessFile, harnessSeed);
   const harness = parseBusCredential(harnessSeed, harnessFile, HARNESS_USER);
   installBusFiles(dir, {
-    serverConfig: readFileSync(join(__dirname, '../../..', SHIPPED_NATS_SERVER_CONFIG), 'utf8'),
+    serverConfig: readFileSync(join(keelHome(process.env), SHIPPED_NATS_SERVER_CONFIG), 'utf8'),
     extraUsers: [
       { name: HARNESS_USER, publicKey: harness.publicKey, publish: ['>'], subscribe: ['>'], respond: true },
     ],
