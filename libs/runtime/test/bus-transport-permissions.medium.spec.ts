@@ -25,8 +25,12 @@ afterAll(() => server.stop());
 
 @Controller()
 class HearsStates {
+  readonly heard: string[] = [];
+
   @OnBusEvent(subjects.anyModule('state'), codecs.stateChange)
-  state(@Payload() _msg: Envelope<StateChange>): void {}
+  state(@Payload() msg: Envelope<StateChange>): void {
+    this.heard.push(msg.payload.module);
+  }
 }
 
 /** Module commands are admin's to serve, not heartbeat's. */

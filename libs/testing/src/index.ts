@@ -2,3 +2,4 @@ export * from './in-memory-bus';
 export * from './nats-server';
 export * from './inbox';
 export * from './capturing-sink';
+export * from './bus-factories';

@@ -30,3 +30,12 @@ export const waitToStop = (action: string): string[] => [
   `poststop WAIT STOP ${action}`,
   `transition WAIT STOP ${action}`,
 ];
+
+/** PRIM -> SECOND in a swap (§3.2 M12): the application stops, then the node resynchronises. */
+export const SWAP_TO_SECOND = [
+  'stop_prim PRIM SECOND swap',
+  'stop_prim force PRIM SECOND swap',
+  'transition PRIM SECOND swap',
+  'start_second PRIM SECOND swap',
+  'start_sec PRIM SECOND swap',
+];

@@ -13,11 +13,10 @@ import {
   ReplyCodes,
   subjects,
   type BusErrorListener,
-  type BusOptions,
   type BusPort,
   type Envelope,
 } from '@keel/bus';
-import { createCapturingSink, createInbox, type Inbox } from '@keel/testing';
+import { createCapturingSink, createInbox, type BusFactory, type Inbox } from '@keel/testing';
 import {
   BusBindingError,
   BusContext,
@@ -29,12 +28,6 @@ import {
   serviceBusProviders,
   startOnBus,
 } from '../../src';
-
-export interface BusFactory {
-  start(): Promise<void>;
-  connect(options: BusOptions): Promise<BusPort>;
-  stop(): Promise<void>;
-}
 
 const ping = defineCodec('test.transport.ping', z.object({ n: z.number().int() }));
 const other = defineCodec('test.transport.other', z.object({ text: z.string() }));

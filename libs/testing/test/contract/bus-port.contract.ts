@@ -15,12 +15,11 @@ import {
   subjects,
   codecs,
   type BusErrorListener,
-  type BusOptions,
   type BusPort,
   type Envelope,
   type Source,
 } from '@keel/bus';
-import { createInbox, type Inbox } from '../../src';
+import { createInbox, type BusFactory, type Inbox } from '../../src';
 import {
   echoExpectingNumberRpc,
   echoRpc,
@@ -28,13 +27,6 @@ import {
   otherCodec,
   pingCodec,
 } from '../fixtures/test-messages';
-
-export interface BusPortFactory {
-  /** Starts whatever the buses connect to (a server, a network). */
-  start(): Promise<void>;
-  connect(options: BusOptions): Promise<BusPort>;
-  stop(): Promise<void>;
-}
 
 interface Participant {
   bus: BusPort;
@@ -46,7 +38,7 @@ interface Participant {
 const SHORT_TIMEOUT_MS = 150;
 const REQUEST_TIMEOUT_MS = 5000;
 
-export function describeBusPortContract(name: string, factory: BusPortFactory): void {
+export function describeBusPortContract(name: string, factory: BusFactory): void {
   describe(`BusPort contract: ${name}`, () => {
     let open: BusPort[] = [];
     let seq = 0;
