@@ -10,3 +10,4 @@ export * from './startup-report';
 export * from './node-service';
 export * from './native-binary';
 export * from './bus-transport';
+export * from './lifecycle';

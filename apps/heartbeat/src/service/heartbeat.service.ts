@@ -129,8 +129,7 @@ export class HeartbeatService implements OnApplicationBootstrap, BeforeApplicati
 
   async start(): Promise<void> {
     const { session } = this;
-    if (session.phase !== 'idle') return;
-    session.phase = 'starting';
+    if (!session.beginStart()) return;
     session.incarnation = await this.incarnations.next();
     const now = this.clock.now();
     session.startedAt = now;
@@ -146,12 +145,11 @@ export class HeartbeatService implements OnApplicationBootstrap, BeforeApplicati
     await Promise.all(
       [...this.modules.values()].flatMap((m) => m.lans.map((l) => this.sender.open(m, l, received))),
     );
-    if (session.phase !== 'starting') return; // stopped while starting
+    if (!session.started()) return; // stopped while starting
     for (const m of this.modules.values()) {
       this.detector.arm(m);
       this.reports.publishView(m);
     }
-    session.phase = 'running';
     this.logger.info('heartbeat started', {
       incarnation: session.incarnation,
       modules: this.plan.modules.map((m) => ({
@@ -170,10 +168,9 @@ export class HeartbeatService implements OnApplicationBootstrap, BeforeApplicati
 
   async stop(): Promise<void> {
     const { session } = this;
-    if (session.phase === 'stopped' || session.phase === 'stopping') return;
-    session.phase = 'stopping';
+    if (!session.beginStop()) return;
     await Promise.all([...this.modules.values()].flatMap((m) => this.sender.close(m)));
-    session.phase = 'stopped';
+    session.stopped();
     this.logger.info('heartbeat stopped');
   }
 

@@ -1,7 +1,7 @@
 // What the heartbeat service keeps for one module it serves and for each of its heartbeat LANs,
-// and what this start of the service shares among its parts (incarnation, echoes, phase).
+// and what this start of the service shares among its parts (incarnation, echoes, lifecycle).
 import type { ModuleState, Readiness } from '@keel/bus';
-import type { Logger } from '@keel/runtime';
+import { Lifecycle, type Logger } from '@keel/runtime';
 import { noHeard, type HeardIncarnations } from '../core/echo';
 import { initialLiveness } from '../core/liveness';
 import type { HeartbeatLanPlan, ModulePlan } from '../core/plan';
@@ -39,11 +39,8 @@ export interface ServedModule {
   urgent: Timer | undefined;
 }
 
-export type Phase = 'idle' | 'starting' | 'running' | 'stopping' | 'stopped';
-
 /** This start of the service, as its sender, receiver and loss detector all see it. */
-export class Session {
-  phase: Phase = 'idle';
+export class Session extends Lifecycle {
   incarnation = 0;
   /**
    * Per peer node, the highest incarnation heard in its authentic packets (any module, any LAN,
@@ -53,10 +50,6 @@ export class Session {
   heard: HeardIncarnations = noHeard();
   /** When this start began (clock ms): stale packets are expected for a while after it. */
   startedAt = 0;
-
-  get active(): boolean {
-    return this.phase === 'starting' || this.phase === 'running';
-  }
 }
 
 /** A module as it is served from `now` on: nothing heard, nothing known of the local state. */

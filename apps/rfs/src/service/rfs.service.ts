@@ -11,7 +11,7 @@ import {
   type OnApplicationBootstrap,
 } from '@nestjs/common';
 import { BUS, codecs, HandlerError, subjects, type BusPort, type RfsCommandResult } from '@keel/bus';
-import { LOGGER, type Logger } from '@keel/runtime';
+import { Lifecycle, LOGGER, type Logger } from '@keel/runtime';
 import type { RfsPlan } from '../core/plan';
 import { RFS_DAEMONS, type RfsDaemonPort } from '../ports/daemon.port';
 import { RFS_BINARY, RFS_OPTIONS, RFS_PLAN } from '../ports/tokens';
@@ -29,11 +29,9 @@ export const DEFAULT_TIMING: ReplicationTiming = {
   killWaitMs: 5_000,
 };
 
-type Phase = 'idle' | 'starting' | 'running' | 'stopping' | 'stopped';
-
 @Injectable()
 export class RfsService implements OnApplicationBootstrap, BeforeApplicationShutdown {
-  private phase: Phase = 'idle';
+  private readonly lifecycle = new Lifecycle();
   private readonly modules = new Map<string, ModuleReplication>();
   private readonly timing: ReplicationTiming;
 
@@ -67,8 +65,7 @@ export class RfsService implements OnApplicationBootstrap, BeforeApplicationShut
   }
 
   async start(): Promise<void> {
-    if (this.phase !== 'idle') return;
-    this.phase = 'starting';
+    if (!this.lifecycle.beginStart()) return;
     for (const plan of this.plan.modules) {
       const replication = new ModuleReplication({
         plan,
@@ -92,8 +89,7 @@ export class RfsService implements OnApplicationBootstrap, BeforeApplicationShut
       });
       this.modules.set(plan.name, replication);
     }
-    if (this.phase !== 'starting') return; // stopped while starting
-    this.phase = 'running';
+    if (!this.lifecycle.started()) return; // stopped while starting
     this.logger.info('rfs started', {
       daemon: this.binary,
       modules: this.plan.modules.map((m) => ({ module: m.name, lan: m.lan, dirs: m.dirs, peer: m.peer })),
@@ -103,10 +99,9 @@ export class RfsService implements OnApplicationBootstrap, BeforeApplicationShut
 
   /** Refuses new commands first, then stops every daemon. */
   async stop(): Promise<void> {
-    if (this.phase === 'stopped' || this.phase === 'stopping') return;
-    this.phase = 'stopping';
+    if (!this.lifecycle.beginStop()) return;
     await Promise.all([...this.modules.values()].map((m) => m.shutdown()));
-    this.phase = 'stopped';
+    this.lifecycle.stopped();
   }
 
   /** Sets the replication role of `module` on this node (admin's rfs.cmd); HandlerError when it cannot. */
@@ -116,8 +111,8 @@ export class RfsService implements OnApplicationBootstrap, BeforeApplicationShut
     full: boolean,
     from: string,
   ): Promise<RfsCommandResult> {
-    if (this.phase !== 'running') {
-      throw new HandlerError('NOT_RUNNING', `the rfs service of this node is ${this.phase}`);
+    if (this.lifecycle.phase !== 'running') {
+      throw new HandlerError('NOT_RUNNING', `the rfs service of this node is ${this.lifecycle.phase}`);
     }
     const replication = this.modules.get(module);
     if (!replication) throw this.unknown(module);
