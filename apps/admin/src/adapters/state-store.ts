@@ -9,18 +9,7 @@ import {
   writeSync,
 } from 'node:fs';
 import { dirname } from 'node:path';
-import { MirrorFacts } from '@keel/engine';
-
-/** What admin keeps on disk for a module: its data facts and the persistent user settings. */
-export interface StoredModule {
-  readonly facts: Partial<MirrorFacts>;
-  /** The module was started (not STOP) when last written. */
-  readonly running: boolean;
-  /** When it was written (ms since the epoch), to tell a restart of keel from a reboot. */
-  readonly savedAt?: number;
-  /** `boot`, `errd`, `checker` (failover on|off lives in the facts, where the automaton reads it). */
-  readonly settings: { readonly boot?: 'on' | 'off'; readonly errd?: boolean; readonly checker?: boolean };
-}
+import type { ModuleStateStore, StoredModule } from '../ports/state-store.port';
 
 const EMPTY: StoredModule = { facts: {}, running: false, settings: {} };
 
@@ -29,7 +18,7 @@ const EMPTY: StoredModule = { facts: {}, running: false, settings: {} };
  * new content, never a torn file. An unreadable file is reported, not silently reset: losing the
  * data facts could make a stale node believe it is up to date.
  */
-export class StateStore {
+export class StateStore implements ModuleStateStore {
   constructor(private readonly file: string) {}
 
   load(): StoredModule {

@@ -1,5 +1,5 @@
 import { BootSetting } from '@keel/config';
-import { StoredModule } from '../adapters/state-store';
+import type { StoredModule } from '../ports/state-store.port';
 
 export interface LaunchInput {
   /** `<service boot>`. */

@@ -1,7 +1,6 @@
 import { allCheckers, ClusterConfig, LoadedModule, moduleNodes } from '@keel/config';
 import {
   advertisedFacts,
-  Effect,
   initialMirror,
   MirrorCommand,
   MirrorEngine,
@@ -9,20 +8,22 @@ import {
   MirrorSettings,
   PeerFacts,
   RemoteState,
-  stepMirror,
 } from '@keel/engine';
 import { BusPort, codecs, RfsEvent, subjects } from '@keel/bus';
 import type { ModulePaths, NodePaths } from '@keel/config';
 import { ScriptRunner } from '../ports/script-runner.port';
-import { Fence, FencePort } from '../ports/fence.port';
+import { FencePort } from '../ports/fence.port';
 import { NodeReboot } from '../ports/node-reboot.port';
 import type { LogLevel, LogPageRequest, ModuleLogPort } from '../ports/module-log.port';
-import { StateStore, StoredModule } from '../adapters/state-store';
+import type { ModuleStateStore, StoredModule } from '../ports/state-store.port';
+import { EffectCarrier, type CommandOutcome } from './effect-carrier';
+import { EngineStepper } from './engine-stepper';
 import { ResourceTable } from './resources';
-import { scriptEnv, userlogFile } from './script-env';
 import { RulesDriver } from './rules-driver';
 import { launchDecision } from './launch';
 import { ReplicationControl, RFS_COMMAND_TIMEOUT_MS } from './replication';
+
+export type { CommandOutcome } from './effect-carrier';
 
 export interface RuntimeDeps {
   readonly dirs: NodePaths;
@@ -34,7 +35,7 @@ export interface RuntimeDeps {
   readonly fences: FencePort;
   readonly reboot: NodeReboot;
   readonly log: ModuleLogPort;
-  readonly store: StateStore;
+  readonly store: ModuleStateStore;
   readonly bus: BusPort;
   readonly now: () => number;
   readonly env: Readonly<Record<string, string | undefined>>;
@@ -43,14 +44,6 @@ export interface RuntimeDeps {
   /** How long a replication request may wait for the rfs service (default RFS_COMMAND_TIMEOUT_MS). */
   readonly rfsTimeoutMs?: number;
 }
-
-export interface CommandOutcome {
-  readonly ok: boolean;
-  readonly message: string;
-}
-
-/** How long a new fence waits for the previous one to end. */
-const FENCE_CLOSE_WAIT_MS = 30_000;
 
 /** Facts the peer advertises, carried as resources by the heartbeats. */
 const FACT_RESOURCES: Record<keyof PeerFacts, string> = {
@@ -65,36 +58,20 @@ const FACT_RESOURCES: Record<keyof PeerFacts, string> = {
 };
 
 /**
- * One module on this node: feeds the pure automaton its inputs one at a time, persists what must
- * survive, and carries out its effects (scripts as processes, the module log, bus messages).
- *
- * Effects are carried out strictly in the order the automaton gave them, across steps: a
- * replication request holds every effect after it until rfs has answered, so a primary's
- * start_prim never runs before its replicated directories are mounted, and a stop goes on only
- * once the daemon is gone. Only command replies pass ahead (they tell a caller its command was
- * accepted, nothing in the world depends on them).
+ * One module on this node: its automaton (EngineStepper) fed with commands, the peer, time and the
+ * failover rules; what must survive persisted; its effects carried out in order (EffectCarrier);
+ * its resources, state and log published on the bus.
  */
 export class ModuleRuntime {
-  private engine: MirrorEngine;
-  private readonly inputs: MirrorInput[] = [];
-  private draining = false;
-  private readonly pending = new Map<string, (o: CommandOutcome) => void>();
+  private readonly stepper: EngineStepper;
+  private readonly carrier: EffectCarrier;
   private ids = 0;
   readonly resources = new ResourceTable();
   private settingsStored: StoredModule['settings'];
   private readonly rules: RulesDriver;
   private launchTimer: NodeJS.Timeout | undefined;
   private remoteResources: Readonly<Record<string, string>> | undefined;
-  /** Effects not carried out yet, in order; held while a replication request waits. */
-  private readonly effects: Effect[] = [];
-  private holding = false;
-  private carrying = false;
   private readonly replication: ReplicationControl;
-  /** The namespace the module's scripts and application run in, from its first script to STOP. */
-  private fence: Promise<Fence> | undefined;
-  /** The end of the previous fence: a new one waits for it (its leftovers hold ports, files). */
-  private fenceClosed: Promise<void> = Promise.resolve();
-  private closed = false;
   /** The node's keel is going down: the module stops but counts as running (launch.ts). */
   private shuttingDown = false;
 
@@ -111,9 +88,33 @@ export class ModuleRuntime {
       submit: (input) => this.submit(input),
       restart: () => void this.command('stopstart', [], 'rfs', 'rfs'),
     });
+    this.carrier = new EffectCarrier({
+      ...deps,
+      module: deps.paths.module,
+      replication: this.replication,
+      write: (level, text) => this.write(level, text),
+      setResource: (name, value, by, quiet) => this.setResource(name, value, by, quiet),
+      publishState: (state, readiness) => this.publishState(state, readiness),
+      stopped: () => this.resetCheckerResources(),
+      submit: (input) => this.submit(input),
+      // forcestop by rfs, which also ends the transition in the automaton.
+      replicationFailed: () => void this.command('forcestop', [], 'rfs', 'rfs'),
+      fenceLost: () => {
+        if (this.engine.state !== 'STOP') void this.command('stopstart', [], 'fence', 'admin');
+      },
+      persist: () => this.persist(),
+    });
     const stored = deps.store.load();
     this.settingsStored = stored.settings;
-    this.engine = initialMirror(settingsFor(deps), deps.now(), stored.facts);
+    this.stepper = new EngineStepper(
+      initialMirror(settingsFor(deps), deps.now(), stored.facts),
+      deps.now,
+      (before, after, effects) => {
+        this.carrier.push(effects);
+        if (after.facts !== before.facts || after.state !== before.state) this.persist();
+        this.publishFacts();
+      },
+    );
     this.resetCheckerResources();
     this.publishFacts();
     const launch = launchDecision({
@@ -133,6 +134,10 @@ export class ModuleRuntime {
 
   get module(): string {
     return this.deps.paths.module;
+  }
+
+  private get engine(): MirrorEngine {
+    return this.stepper.current;
   }
 
   get state(): { state: string; readiness: string; remote: RemoteState } {
@@ -156,7 +161,7 @@ export class ModuleRuntime {
   ): Promise<CommandOutcome> {
     const id = `cmd-${++this.ids}`;
     return new Promise((resolve) => {
-      this.pending.set(id, resolve);
+      this.carrier.awaitReply(id, resolve);
       this.submit({
         kind: 'command',
         command: { id, name, args, identity, caller, ...(atBoot ? { atBoot } : {}) },
@@ -219,10 +224,6 @@ export class ModuleRuntime {
   }
 
   /**
-   * Cancels a pending boot start (admin is shutting down; the fences die with admin, and their end
-   * is then no loss to act on).
-   */
-  /**
    * SafeKit's shutdown action, as the node's keel goes down: a started module runs its stop
    * scripts to STOP, so that its peer takes over from a clean stop, and is started again at the
    * next launch as if it had kept running (docs/decisions/0015). Resolves at STOP, or when the
@@ -243,62 +244,13 @@ export class ModuleRuntime {
     }
   }
 
-  close(): void {
-    this.closed = true;
-    if (this.launchTimer) clearTimeout(this.launchTimer);
-  }
-
-  /** The module's fence, opened for its first script (docs/decisions/0013). */
-  private openFence(): Promise<Fence> {
-    if (this.fence) return this.fence;
-    const opened: Promise<Fence> = this.fenceClosed.then(() =>
-      this.deps.fences.open({
-        module: this.module,
-        dirs: this.deps.loaded.config.rfs?.replicated.map((r) => r.dir) ?? [],
-        onLost: (reason) => {
-          if (this.closed || this.fence !== opened) return;
-          this.fence = undefined;
-          this.write(
-            'E',
-            `The application's fence ended unasked (${reason}): every process of the module was killed`,
-          );
-          if (this.engine.state !== 'STOP') void this.command('stopstart', [], 'fence', 'admin');
-        },
-      }),
-    );
-    this.fence = opened;
-    // A fence that could not be made is tried again by the next script.
-    opened.catch(() => {
-      if (this.fence === opened) this.fence = undefined;
-    });
-    return opened;
-  }
-
   /**
-   * At STOP: ends the fence, and whatever the stop scripts left running in it. A process that will
-   * not die (stuck in the kernel on a dead disk) holds the next start back FENCE_CLOSE_WAIT_MS at
-   * most, with an error line.
+   * Cancels a pending boot start (admin is shutting down; the fences die with admin, and their end
+   * is then no loss to act on).
    */
-  private closeFence(): void {
-    const fence = this.fence;
-    this.fence = undefined;
-    if (!fence) return;
-    const ended = fence.then((f) => f.close()).catch(() => undefined);
-    this.fenceClosed = new Promise<void>((resolve) => {
-      const timer = setTimeout(() => {
-        this.write(
-          'E',
-          `The application's fence did not end within ${FENCE_CLOSE_WAIT_MS / 1000}s: a process in it does not die; starting anyway`,
-        );
-        resolve();
-      }, FENCE_CLOSE_WAIT_MS);
-      // Nothing to keep admin alive for at its shutdown: the fences die with it.
-      timer.unref();
-      void ended.then(() => {
-        clearTimeout(timer);
-        resolve();
-      });
-    });
+  close(): void {
+    this.carrier.close();
+    if (this.launchTimer) clearTimeout(this.launchTimer);
   }
 
   logPage(request: LogPageRequest) {
@@ -306,8 +258,7 @@ export class ModuleRuntime {
   }
 
   submit(input: MirrorInput): void {
-    this.inputs.push(input);
-    this.drain();
+    this.stepper.submit(input);
   }
 
   /** What this module's replication daemon reported (keel.v1.<module>.rfs.event). */
@@ -350,66 +301,6 @@ export class ModuleRuntime {
     });
   }
 
-  private drain(): void {
-    if (this.draining) return;
-    this.draining = true;
-    try {
-      for (let input = this.inputs.shift(); input; input = this.inputs.shift()) {
-        const before = this.engine;
-        const { engine, effects } = stepMirror(before, input, this.deps.now());
-        this.engine = engine;
-        this.effects.push(...effects);
-        this.carryEffects();
-        if (engine.facts !== before.facts || engine.state !== before.state) this.persist();
-        this.publishFacts();
-      }
-    } finally {
-      this.draining = false;
-    }
-  }
-
-  /** Carries out the queued effects in order, up to the first replication request. */
-  private carryEffects(): void {
-    if (this.carrying) return;
-    this.carrying = true;
-    try {
-      // Replies are answers to callers, not actions: they never wait behind a replication.
-      for (const reply of this.effects.filter((e) => e.kind === 'reply')) this.carry(reply);
-      this.effects.splice(0, this.effects.length, ...this.effects.filter((e) => e.kind !== 'reply'));
-      while (!this.holding && this.effects.length > 0) {
-        const e = this.effects.shift() as Effect;
-        if (e.kind === 'replication') this.replicate(e);
-        else this.carry(e);
-      }
-    } finally {
-      this.carrying = false;
-    }
-  }
-
-  /** Holds the effects behind a replication request until rfs has answered it. */
-  private replicate(e: Extract<Effect, { kind: 'replication' }>): void {
-    this.holding = true;
-    void this.replication.request(e.role, e.full).then((outcome) => {
-      this.holding = false;
-      if (!outcome.ok && e.role !== 'stopped') return this.abandonTransition();
-      // A daemon that would not stop is left to the next start (it clears a dead mount); the
-      // stop itself goes on.
-      this.carryEffects();
-    });
-  }
-
-  /**
-   * A replication that could not start: the rest of the transition (the application's start
-   * scripts above all) must not run on directories that are not replicated. What was queued
-   * behind it is dropped and the module is stopped at once (forcestop by rfs, which also ends
-   * the transition in the automaton); the administrator starts it again once the cause is fixed.
-   */
-  private abandonTransition(): void {
-    this.effects.splice(0);
-    this.write('E', 'Replication could not start: the module stops without running its start scripts');
-    void this.command('forcestop', [], 'rfs', 'rfs');
-  }
-
   private persist(): void {
     this.deps.store.save({
       facts: this.engine.facts,
@@ -429,46 +320,6 @@ export class ModuleRuntime {
     this.setResource('usersetting.failover', fo ? 'on' : 'off', 'admin', true);
   }
 
-  private carry(e: Effect): void {
-    switch (e.kind) {
-      case 'state':
-        this.setResource('state.local', `${e.state} ${e.readiness}`, 'admin', true);
-        if (e.state === 'STOP') {
-          this.resetCheckerResources();
-          this.closeFence();
-        }
-        return this.publishState(e.state, e.readiness);
-      case 'log':
-        return this.write(e.level, e.text);
-      case 'reply': {
-        const resolve = this.pending.get(e.id);
-        this.pending.delete(e.id);
-        resolve?.({ ok: e.ok, message: e.message });
-        return;
-      }
-      case 'script':
-        return this.runScript(e.name, e.args, e.token);
-      case 'vip':
-        return this.write('V', `Virtual IP ${e.op === 'set' ? 'set' : 'removed'} (requested)`);
-      case 'replication':
-        // Carried by replicate(); never reaches here.
-        return;
-      case 'window':
-        return this.setResource(`window.${e.window}`, e.open ? 'up' : 'down', 'admin', true);
-      case 'reboot':
-        return this.reboot(e.identity);
-    }
-  }
-
-  /** The engine decided to reboot the node; if that cannot be done, it falls back to stop + start. */
-  private reboot(identity: string): void {
-    // On disk before the machine goes down: the step's facts hold maxloop's count of this reboot.
-    this.persist();
-    void this.deps.reboot.reboot({ module: this.module, identity }).then((r) => {
-      if (!r.ok) this.submit({ kind: 'rebootFailed', reason: r.reason });
-    });
-  }
-
   private publishState(state: MirrorEngine['state'], readiness: MirrorEngine['readiness']): void {
     this.deps.bus.publish(subjects.state(this.module), codecs.stateChange, {
       module: this.module,
@@ -476,31 +327,6 @@ export class ModuleRuntime {
       readiness,
       since: new Date(this.deps.now()).toISOString(),
     });
-  }
-
-  private runScript(name: string, args: readonly string[], token: number): void {
-    const { loaded, dirs, paths, runner, env, node } = this.deps;
-    const user = loaded.config.user;
-    const force = args[0] === 'force';
-    const timeoutMs = ((force ? user?.forcestoptimeout : user?.nicestoptimeout) ?? 300) * 1000;
-    const userlog =
-      user?.logging === 'none' ? undefined : userlogFile(paths, name, new Date(this.deps.now()));
-    const scriptEnvironment = scriptEnv({ dirs, paths, node }, user, env);
-    this.openFence()
-      .then((fence) =>
-        runner.run(
-          { module: this.module, name, args, env: scriptEnvironment, timeoutMs, userlog, fence: fence.pid },
-          paths.bin,
-        ),
-      )
-      .then((r) => {
-        if (r.timedOut) this.write('E', `Script ${name} timed out after ${timeoutMs / 1000}s and was killed`);
-        this.submit({ kind: 'scriptDone', name, code: r.code, token });
-      })
-      .catch((err: Error) => {
-        this.write('E', `Script ${name} could not run: ${err.message}`);
-        this.submit({ kind: 'scriptDone', name, code: 127, token });
-      });
   }
 }
 

@@ -1,0 +1,23 @@
+import type { MirrorFacts } from '@keel/engine';
+
+/** What admin keeps on disk for a module: its data facts and the persistent user settings. */
+export interface StoredModule {
+  readonly facts: Partial<MirrorFacts>;
+  /** The module was started (not STOP) when last written. */
+  readonly running: boolean;
+  /** When it was written (ms since the epoch), to tell a restart of keel from a reboot. */
+  readonly savedAt?: number;
+  /** `boot`, `errd`, `checker` (failover on|off lives in the facts, where the automaton reads it). */
+  readonly settings: { readonly boot?: 'on' | 'off'; readonly errd?: boolean; readonly checker?: boolean };
+}
+
+/**
+ * Where a module's state survives keel and the machine (adapters/state-store.ts: state.json,
+ * written atomically). `save` returns once the state is durable: the data facts decide whether
+ * this copy may become primary.
+ */
+export interface ModuleStateStore {
+  /** Throws when the stored state cannot be read, rather than forget the facts. */
+  load(): StoredModule;
+  save(state: StoredModule): void;
+}
