@@ -14,25 +14,34 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { join } from 'node:path';
-import type { Readable } from 'node:stream';
+import { LabHosts, type InitInfo } from './lab-hosts';
+import { PROBE_SCRIPT, SETUP_SCRIPT } from './lab-scripts';
+import { LabSwitch } from './lab-switch';
+import { LabTopology } from './lab-topology';
+import {
+  LabError,
+  type ExecOptions,
+  type HostStatus,
+  type LabOptions,
+  type LabProcess,
+  type NetemBackend,
+  type NetemOptions,
+  type SpawnOptions,
+  type ExitStatus,
+  type TcpProbeResult,
+} from './lab-types';
 import { planLab, runRootFromEnv, validateLabName, type HostPlan, type LabPlan, type LabSpec } from './plan';
 import {
-  cmdline,
   exitCode,
-  fileNsInode,
-  isAlive,
   listProcs,
-  procNsInode,
   run,
   runChecked,
   signalPid,
   waitFor,
   which,
   type ExecResult,
-  type ProcInfo,
 } from './system';
 import {
-  NETNS_DIR,
   cleanupLeftovers,
   currentOwner,
   listNetns,
@@ -43,106 +52,7 @@ import {
   type LabOwner,
 } from './teardown';
 
-export class LabError extends Error {
-  override readonly name: string = 'LabError';
-}
-
-/** A fault the kernel of this machine cannot inject (e.g. tc netem not built in). */
-export class LabUnsupportedError extends LabError {
-  override readonly name = 'LabUnsupportedError';
-}
-
-export interface LabOptions {
-  /**
-   * On exit of this Node process, SIGKILL the hosts' init processes (which kills every process
-   * of the lab) and the processes started with spawn(). Namespaces stay until destroy() or
-   * cleanupLeftovers(). Default true; the CLI turns it off so `lab up` outlives the command.
-   */
-  readonly killOnExit?: boolean;
-}
-
-export interface ExecOptions {
-  /** Bound on the command; on expiry it is SIGKILLed and `timedOut` is set. Default 60 s. */
-  readonly timeoutMs?: number;
-  /** Written to the command's stdin (otherwise stdin is /dev/null). */
-  readonly input?: string;
-  /** Environment of the command; default this process's environment. */
-  readonly env?: NodeJS.ProcessEnv;
-  /** Working directory inside the host (resolved in its mount namespace). Default /. */
-  readonly cwd?: string;
-  /** Reject with LabError unless the command exits 0. */
-  readonly check?: boolean;
-}
-
-export interface SpawnOptions {
-  /** Append stdout and stderr to this file (a path on the machine running the lab). Default: discarded. */
-  readonly logFile?: string;
-  readonly env?: NodeJS.ProcessEnv;
-  readonly cwd?: string;
-  /** Let the process outlive this Node process (new session, not killed on exit). Default false. */
-  readonly detached?: boolean;
-}
-
-export interface ExitStatus {
-  /** Exit code; 128 + signal number when killed by a signal. */
-  readonly code: number;
-  readonly signal: NodeJS.Signals | null;
-}
-
-export interface LabProcess {
-  readonly host: string;
-  readonly argv: readonly string[];
-  /** Host pid of the command itself (what kill/freeze/thaw act on); the wrapper's pid if it died at once. */
-  readonly pid: number;
-  /** Host pid of the nsenter wrapper that waits for the command and reports its status. */
-  readonly wrapperPid: number;
-  readonly exited: Promise<ExitStatus>;
-  isRunning(): boolean;
-  /** Signals the command (default SIGKILL); false if it is gone. */
-  kill(signal?: NodeJS.Signals): boolean;
-}
-
-export interface NetemOptions {
-  readonly delayMs?: number;
-  readonly jitterMs?: number;
-  readonly lossPct?: number;
-}
-
-/** How a netem() request was applied. */
-export type NetemBackend = 'tc-netem' | 'nft-loss' | 'cleared';
-
-export interface TcpProbeResult {
-  readonly connected: boolean;
-  /** First line the server sent (e.g. nats-server's INFO), when `readLine` was asked for. */
-  readonly line?: string;
-  readonly error?: string;
-}
-
-export interface HostStatus {
-  readonly name: string;
-  readonly kind: 'node' | 'client';
-  readonly netns: string;
-  readonly present: boolean;
-  /** Host pid of the host's init (pid 1 of its PID namespace), if running. */
-  readonly initPid?: number;
-  /** Processes inside the host, init and its idle child excluded. */
-  readonly processes: number;
-  readonly interfaces: readonly {
-    lan: string;
-    ifname: string;
-    address: string;
-    /** Switch port administratively up (false after linkDown/partition). */
-    linkUp: boolean;
-    qdisc?: string;
-  }[];
-}
-
-interface InitInfo {
-  /** Host pid of pid 1 of the host's PID namespace. */
-  pid: number;
-  /** Inode of that PID namespace (guards against pid reuse). */
-  pidNs: number;
-}
+export * from './lab-types';
 
 interface LabState {
   version: 1;
@@ -154,87 +64,32 @@ interface LabState {
 }
 
 const STATE_VERSION = 1;
-const IDLE_NAME = 'keel-lab-idle';
-const INIT_ARGS = ['keel-lab-init'];
-const NFT_TABLE = 'keel_lab_netem';
 
-// pid 1 of every host: mounts the host's own /proc, signals readiness on fd 3, then reaps
-// orphans forever (bash reaps any child on SIGCHLD while it waits).
-const INIT_SCRIPT = `set -e
-umount -l /proc 2>/dev/null || true
-mount -t proc -o nosuid,nodev,noexec proc /proc
-echo ready >&3
-exec 3>&- >/dev/null 2>&1
-trap 'exit 0' TERM INT
-while :; do (exec -a ${IDLE_NAME} sleep 2147483647) & wait $! || true; done
-`;
-
-// Run once in each new mount namespace: hostname, private directories, a sysfs of its own network
-// namespace, and no view of other labs' namespace files or state directories (whose copies would
-// otherwise keep those namespaces alive). Last, its mounts become shared, as systemd leaves a
-// machine's (in peer groups of this namespace alone: it was made private from the machine first),
-// so that a namespace made from it as a slave, as keel-fence makes, sees the mounts made after.
-const SETUP_SCRIPT = `set -e
-host=$1; runroot=$2; shift 2
-hostname "$host"
-while [ $# -gt 1 ]; do mount --bind "$1" "$2"; shift 2; done
-umount -l /sys 2>/dev/null || true
-mount -t sysfs -o nosuid,nodev,noexec sysfs /sys
-while read -r _ _ _ _ m _; do
-  case "$m" in "$runroot"|"$runroot"/*|${NETNS_DIR}|${NETNS_DIR}/*) echo "$m";; esac
-done </proc/self/mountinfo | sort -r | while read -r m; do umount -l "$m" 2>/dev/null || true; done
-mount -t tmpfs -o size=64k,mode=755 keel-lab-netns ${NETNS_DIR}
-mount --make-rshared /
-`;
-
-const DISABLE_IPV6 = `for f in /proc/sys/net/ipv6/conf/default/disable_ipv6 /proc/sys/net/ipv6/conf/all/disable_ipv6; do
-  [ -w "$f" ] && echo 1 >"$f"; done; true`;
-
-const PROBE_SCRIPT = `
-const net = require('node:net');
-const [host, port, timeoutMs, retry, readLine] = process.argv.slice(1);
-const deadline = Date.now() + Number(timeoutMs);
-const out = (r) => { process.stdout.write(JSON.stringify(r)); process.exit(0); };
-function attempt() {
-  const s = net.connect({ host, port: Number(port) });
-  let buf = '';
-  let connected = false;
-  const connectedResult = () => (buf ? { connected: true, line: buf } : { connected: true });
-  const timer = setTimeout(() => {
-    s.destroy();
-    out(connected ? connectedResult() : { connected: false, error: 'ETIMEDOUT' });
-  }, Math.max(1, deadline - Date.now()));
-  s.on('connect', () => {
-    connected = true;
-    if (readLine !== '1') { s.destroy(); out({ connected: true }); }
-  });
-  s.on('data', (d) => {
-    buf += d.toString('utf8');
-    const i = buf.indexOf('\\n');
-    if (i >= 0) { s.destroy(); out({ connected: true, line: buf.slice(0, i).replace(/\\r$/, '') }); }
-  });
-  s.on('error', (e) => {
-    clearTimeout(timer);
-    if (connected) out(connectedResult());
-    else if (retry === '1' && Date.now() + 50 < deadline) setTimeout(attempt, 50);
-    else out({ connected: false, error: String(e.code || e.message) });
-  });
-  s.on('close', () => { if (connected) { clearTimeout(timer); out(connectedResult()); } });
-}
-attempt();
-`;
-
+/**
+ * One lab: its plan and state file, its life cycle, and running things in its hosts. The hosts'
+ * inits and processes are LabHosts', the network and its faults LabSwitch's.
+ */
 export class Lab {
   private readonly tracked = new Set<LabProcess>();
-  private readonly starting = new Map<string, Promise<number>>();
   private readonly exitHook: (() => void) | undefined;
   private destroyed = false;
+  private readonly topology: LabTopology;
+  private readonly hosts: LabHosts;
+  private readonly network: LabSwitch;
 
   private constructor(
     private state: LabState,
     options: LabOptions,
   ) {
-    if (options.killOnExit ?? true) {
+    const owned = options.killOnExit ?? true;
+    this.topology = new LabTopology(state.plan);
+    this.hosts = new LabHosts(this.topology, state.inits, {
+      owned,
+      destroyed: () => this.destroyed,
+      save: () => this.save(),
+    });
+    this.network = new LabSwitch(this.topology, this.hosts);
+    if (owned) {
       this.exitHook = () => this.killSync();
       process.on('exit', this.exitHook);
     }
@@ -344,16 +199,11 @@ export class Lab {
   }
 
   get lans(): string[] {
-    return this.plan.lans.map((l) => l.name);
+    return this.topology.lans;
   }
 
   host(name: string): HostPlan {
-    const h = this.plan.hosts.find((x) => x.name === name);
-    if (!h)
-      throw new LabError(
-        `lab '${this.name}' has no host '${name}' (hosts: ${this.plan.hosts.map((x) => x.name).join(', ')})`,
-      );
-    return h;
+    return this.topology.host(name);
   }
 
   /** The host's address on a LAN (default: its first LAN), e.g. 198.18.1.2. */
@@ -366,15 +216,15 @@ export class Lab {
 
   /** The interface name inside the host for a LAN: eth<lan index>. */
   ifname(host: string, lan: string): string {
-    return this.iface(host, lan).ifname;
+    return this.topology.iface(host, lan).ifname;
   }
 
   /** The command line that runs argv inside a host (for scripts that need their own spawn). */
   async commandFor(host: string, argv: readonly string[], cwd?: string): Promise<string[]> {
-    const init = await this.ensureInit(host);
+    const init = await this.hosts.ensureInit(host);
     return [
       'nsenter',
-      ...this.nsArgs(this.host(host)),
+      ...this.hosts.nsArgs(this.host(host)),
       `--pid=/proc/${init}/ns/pid`,
       '--',
       ...withCwd(argv, cwd),
@@ -546,7 +396,9 @@ export class Lab {
     to: string,
     options: { lan?: string; count?: number; timeoutS?: number } = {},
   ): Promise<boolean> {
-    const target = /^[0-9.]+$/.test(to) ? to : this.address(to, options.lan ?? this.sharedLan(from, to));
+    const target = /^[0-9.]+$/.test(to)
+      ? to
+      : this.address(to, options.lan ?? this.topology.sharedLan(from, to));
     const count = options.count ?? 1;
     const timeoutS = options.timeoutS ?? 1;
     const r = await this.exec(
@@ -590,79 +442,43 @@ export class Lab {
 
   /** Host pids of the processes inside a host (its init and idle child excluded), optionally filtered. */
   pids(host: string, pattern?: string | RegExp): number[] {
-    const h = this.host(host);
-    const net = fileNsInode(join(NETNS_DIR, h.netns));
-    if (net === undefined) return [];
-    const init = this.state.inits[host];
-    const initAlive = init !== undefined && this.initAlive(h, init);
-    const re =
-      pattern === undefined ? undefined : typeof pattern === 'string' ? new RegExp(pattern) : pattern;
-    const result: number[] = [];
-    for (const p of listProcs()) {
-      if (p.pid === process.pid || p.state === 'Z' || p.state === 'X') continue;
-      if (procNsInode(p.pid, 'net') !== net) continue;
-      const inPidNs = initAlive && procNsInode(p.pid, 'pid') === init.pidNs;
-      if (!inPidNs && isWrapper(p)) continue; // nsenter/unshare helpers in the host's pid namespace
-      if (initAlive && p.pid === init.pid) continue;
-      const line = cmdline(p.pid);
-      if (line.startsWith(IDLE_NAME)) continue;
-      if (re && !re.test(line)) continue;
-      result.push(p.pid);
-    }
-    return result;
+    return this.hosts.pids(host, pattern);
   }
 
   /**
    * Sends a signal (default SIGKILL) to the processes of a host whose command line matches the
-   * pattern (a regular expression, like pkill -f). Only processes in that host's namespaces are
-   * considered. Returns the pids signalled.
+   * pattern (a regular expression, like pkill -f). Returns the pids signalled.
    */
   kill(host: string, pattern: string | RegExp, signal: NodeJS.Signals = 'SIGKILL'): number[] {
-    return this.pids(host, pattern).filter((pid) => signalPid(pid, signal));
+    return this.hosts.kill(host, pattern, signal);
   }
 
   /** SIGSTOPs the matching processes of a host (every process when no pattern). */
   freeze(host: string, pattern?: string | RegExp): number[] {
-    return this.pids(host, pattern).filter((pid) => signalPid(pid, 'SIGSTOP'));
+    return this.hosts.freeze(host, pattern);
   }
 
   /** SIGCONTs the matching processes of a host (every process when no pattern), and their nsenter wrappers. */
   thaw(host: string, pattern?: string | RegExp): number[] {
-    const pids = this.pids(host, pattern).filter((pid) => signalPid(pid, 'SIGCONT'));
-    // An nsenter wrapper stops itself when its child stops; it must be continued too, or it
-    // would never report the child's exit.
-    const procs = listProcs();
-    const byPid = new Map(procs.map((p) => [p.pid, p]));
-    for (const pid of pids) {
-      const parent = byPid.get(byPid.get(pid)?.ppid ?? -1);
-      if (parent && parent.comm === 'nsenter' && parent.state === 'T') signalPid(parent.pid, 'SIGCONT');
-    }
-    return pids;
+    return this.hosts.thaw(host, pattern);
   }
 
-  /**
-   * Crashes a host: SIGKILLs its init, so the kernel kills every process of its PID namespace at
-   * once. The network and files stay; the next exec/spawn starts a new init (a "reboot").
-   */
-  async crash(host: string): Promise<void> {
-    const h = this.host(host);
-    const init = this.state.inits[host];
-    if (init && this.initAlive(h, init)) signalPid(init.pid, 'SIGKILL');
-    const gone = await waitFor(() => this.pids(host).length === 0 && (!init || !isAlive(init.pid)), 10_000);
-    if (!gone) throw new LabError(`${host}: processes survived the crash: ${this.pids(host).join(', ')}`);
+  /** Crashes a host: every process of it dies at once; the next exec/spawn "reboots" it. */
+  crash(host: string): Promise<void> {
+    return this.hosts.crash(host);
   }
 
   // ---------------------------------------------------------------------------------------------
   // Network: fault injection
 
   /** Cuts a host's cable on a LAN (its switch port goes down; the host sees NO-CARRIER). */
-  async linkDown(host: string, lan: string): Promise<void> {
-    await this.setPort(this.iface(host, lan).switchPort, 'down');
+  linkDown(host: string, lan: string): Promise<void> {
+    return this.network.linkDown(host, lan);
   }
 
   /** Plugs a host's cable back in. */
-  async linkUp(host: string, lan: string): Promise<void> {
-    await this.setPort(this.iface(host, lan).switchPort, 'up');
+  linkUp(host: string, lan: string): Promise<void> {
+    return this.network.linkUp(host, lan);
   }
 
   /**
@@ -670,88 +486,32 @@ export class Lab {
    * the hosts of each group still reach each other but not the other groups (each group gets its
    * own bridge); hosts in no group are cut off.
    */
-  async partition(lan: string, groups?: readonly (readonly string[])[]): Promise<void> {
-    const l = this.lan(lan);
-    const hosts = this.plan.hosts.filter((h) => h.interfaces.some((i) => i.lan === lan));
-    const grouped = new Map<string, number>();
-    (groups ?? []).forEach((g, k) =>
-      g.forEach((name) => {
-        this.iface(name, lan);
-        if (grouped.has(name)) throw new LabError(`partition: host '${name}' is in two groups`);
-        grouped.set(name, k);
-      }),
-    );
-    await this.healBatch(l);
-    const cmds: string[] = [];
-    (groups ?? []).forEach((_, k) => {
-      if (k === 0) return; // group 0 keeps the LAN's own bridge
-      const br = groupBridge(l.index, k);
-      cmds.push(`link add ${br} type bridge`, `link set ${br} up`);
-    });
-    for (const h of hosts) {
-      const port = this.iface(h.name, lan).switchPort;
-      const k = grouped.get(h.name);
-      if (k === undefined) cmds.push(`link set dev ${port} down`);
-      else if (k > 0) cmds.push(`link set dev ${port} master ${groupBridge(l.index, k)}`);
-    }
-    await this.switchBatch(cmds);
-    await this.settleLinks();
+  partition(lan: string, groups?: readonly (readonly string[])[]): Promise<void> {
+    return this.network.partition(lan, groups);
   }
 
   /** Ends a partition of a LAN: every port back on the LAN's bridge and up. */
-  async heal(lan: string): Promise<void> {
-    await this.healBatch(this.lan(lan));
-    await this.settleLinks();
+  heal(lan: string): Promise<void> {
+    return this.network.heal(lan);
   }
 
   /**
-   * Adds delay and/or loss on a host's interface on a LAN (egress), with tc netem inside the
-   * host's network namespace; `null` or all-zero options clear it. When the kernel lacks netem,
-   * loss alone falls back to an nftables rule in the host's namespace; delay throws
-   * LabUnsupportedError.
+   * Adds delay and/or loss on a host's interface on a LAN (egress); `null` or all-zero options
+   * clear it (LabSwitch.netem says how).
    */
-  async netem(host: string, lan: string, options: NetemOptions | null): Promise<NetemBackend> {
-    const h = this.host(host);
-    const dev = this.iface(host, lan).ifname;
-    const delay = options?.delayMs ?? 0;
-    const jitter = options?.jitterMs ?? 0;
-    const loss = options?.lossPct ?? 0;
-    if (delay < 0 || jitter < 0 || loss < 0 || loss > 100) throw new LabError('netem: invalid options');
-    await this.clearNetem(h, dev);
-    if (delay === 0 && jitter === 0 && loss === 0) return 'cleared';
-    const args = ['-n', h.netns, 'qdisc', 'replace', 'dev', dev, 'root', 'netem'];
-    if (delay > 0 || jitter > 0) args.push('delay', `${delay}ms`, ...(jitter > 0 ? [`${jitter}ms`] : []));
-    if (loss > 0) args.push('loss', `${loss}%`);
-    const r = await run('tc', args, { timeoutMs: 10_000 });
-    if (r.code === 0) return 'tc-netem';
-    if (!/unknown|not supported|No such file/i.test(r.stderr)) {
-      throw new LabError(`tc ${args.join(' ')}: ${r.stderr.trim()}`);
-    }
-    if (delay > 0 || jitter > 0) {
-      throw new LabUnsupportedError(
-        `tc netem is not available in this kernel (CONFIG_NET_SCH_NETEM): cannot add delay`,
-      );
-    }
-    const nft = which('nft', ['/usr/sbin/nft']);
-    if (!nft)
-      throw new LabUnsupportedError('tc netem is not available and nft is not installed: cannot add loss');
-    const rule = loss >= 100 ? 'drop' : `numgen random mod 10000 < ${Math.round(loss * 100)} drop`;
-    await this.nsRun(h, [nft, '-f', '-'], {
-      input: `table inet ${NFT_TABLE}_${dev} {\n  chain egress {\n    type filter hook output priority 0; policy accept;\n    oifname "${dev}" ${rule}\n  }\n}\n`,
-    });
-    return 'nft-loss';
+  netem(host: string, lan: string, options: NetemOptions | null): Promise<NetemBackend> {
+    return this.network.netem(host, lan, options);
   }
 
   // ---------------------------------------------------------------------------------------------
   // Status
 
   async status(): Promise<HostStatus[]> {
-    const ports = await this.portStates();
+    const ports = await this.network.portStates();
     const present = new Set(listNetns());
     const result: HostStatus[] = [];
     for (const h of this.plan.hosts) {
-      const init = this.state.inits[h.name];
-      const alive = init !== undefined && this.initAlive(h, init);
+      const init = this.hosts.aliveInit(h.name);
       const interfaces = [];
       for (const i of h.interfaces) {
         const q = present.has(h.netns)
@@ -771,7 +531,7 @@ export class Lab {
         kind: h.kind,
         netns: h.netns,
         present: present.has(h.netns),
-        ...(alive ? { initPid: init.pid } : {}),
+        ...(init ? { initPid: init.pid } : {}),
         processes: present.has(h.netns) ? this.pids(h.name).length : 0,
         interfaces,
       });
@@ -802,43 +562,7 @@ export class Lab {
       }
     }
 
-    const all = [plan.switchNetns, ...plan.hosts.map((h) => h.netns)];
-    await runChecked('ip', ['-batch', '-'], { input: all.map((n) => `netns add ${n}\n`).join('') });
-    await Promise.all(
-      all.map((n) => runChecked('nsenter', [`--net=${join(NETNS_DIR, n)}`, 'sh', '-c', DISABLE_IPV6])),
-    );
-
-    // Switch: one bridge per LAN; every veth is created here with its peer placed directly in
-    // the host's namespace, so no end ever exists in the machine's own namespace.
-    const sw: string[] = ['link set lo up'];
-    for (const l of plan.lans) {
-      sw.push(`link add ${l.bridge} type bridge stp_state 0`, `link set ${l.bridge} up`);
-    }
-    for (const h of plan.hosts) {
-      for (const i of h.interfaces) {
-        const bridge = this.lan(i.lan).bridge;
-        sw.push(
-          `link add ${i.switchPort} type veth peer name ${i.ifname} netns ${h.netns}`,
-          `link set dev ${i.switchPort} master ${bridge}`,
-          `link set dev ${i.switchPort} up`,
-        );
-      }
-    }
-    await this.switchBatch(sw);
-    await Promise.all(
-      plan.hosts.map((h) =>
-        runChecked('ip', ['-n', h.netns, '-batch', '-'], {
-          input:
-            [
-              'link set lo up',
-              ...h.interfaces.flatMap((i) => [
-                `addr add ${i.address}/${i.prefixLength} dev ${i.ifname}`,
-                `link set dev ${i.ifname} up`,
-              ]),
-            ].join('\n') + '\n',
-        }),
-      ),
-    );
+    await this.network.build();
 
     // Mount and UTS namespaces, made persistent by nsfs bind mounts under the (private) state dir.
     for (const h of plan.hosts) {
@@ -854,7 +578,7 @@ export class Lab {
     }
     await Promise.all(
       plan.hosts.map((h) =>
-        this.nsRun(h, [
+        this.hosts.nsRun(h, [
           'sh',
           '-c',
           SETUP_SCRIPT,
@@ -865,114 +589,8 @@ export class Lab {
         ]),
       ),
     );
-    await Promise.all(plan.hosts.map((h) => this.ensureInit(h.name)));
-    await this.settleLinks();
-  }
-
-  private nsArgs(h: HostPlan): string[] {
-    return [`--net=${join(NETNS_DIR, h.netns)}`, `--mount=${h.mntFile}`, `--uts=${h.utsFile}`];
-  }
-
-  /** Runs a helper in a host's net, mount and UTS namespaces (not its PID namespace); must succeed. */
-  private nsRun(h: HostPlan, argv: readonly string[], options: { input?: string } = {}): Promise<ExecResult> {
-    return runChecked('nsenter', [...this.nsArgs(h), '--', ...argv], { timeoutMs: 30_000, ...options });
-  }
-
-  private initAlive(h: HostPlan, init: InitInfo): boolean {
-    return (
-      isAlive(init.pid) &&
-      procNsInode(init.pid, 'pid') === init.pidNs &&
-      procNsInode(init.pid, 'net') === fileNsInode(join(NETNS_DIR, h.netns))
-    );
-  }
-
-  /** Returns the host pid of the host's init, starting one (a new PID namespace) if needed. */
-  private ensureInit(host: string): Promise<number> {
-    let starting = this.starting.get(host);
-    if (!starting) {
-      starting = this.startInit(host).finally(() => this.starting.delete(host));
-      this.starting.set(host, starting);
-    }
-    return starting;
-  }
-
-  private async startInit(host: string): Promise<number> {
-    if (this.destroyed) throw new LabError(`lab '${this.name}' is destroyed`);
-    const h = this.host(host);
-    const current = this.state.inits[host];
-    if (current && this.initAlive(h, current)) return current.pid;
-    if (fileNsInode(join(NETNS_DIR, h.netns)) === undefined) {
-      throw new LabError(`lab '${this.name}': namespace ${h.netns} is gone`);
-    }
-    // The holder (unshare) waits for init and kills it if it dies itself. Its stderr goes to a
-    // file, never to a pipe we close: a write to a closed pipe would kill it, and the host.
-    const logFile = join(h.dir, 'init.log');
-    const logFd = openSync(logFile, 'a');
-    let holder: ChildProcess;
-    try {
-      holder = spawnChild(
-        'nsenter',
-        [
-          ...this.nsArgs(h),
-          '--',
-          // An owning process takes the host down with it, even when SIGKILLed.
-          ...(this.exitHook ? ['setpriv', '--pdeathsig', 'KILL', '--'] : []),
-          'unshare',
-          '--pid',
-          '--fork',
-          '--kill-child',
-          '--',
-          'bash',
-          '-s',
-          ...INIT_ARGS,
-          host,
-        ],
-        { stdio: ['pipe', 'ignore', logFd, 'pipe'], detached: true, cwd: '/' },
-      );
-    } finally {
-      closeSync(logFd);
-    }
-    holder.stdin?.on('error', () => undefined);
-    holder.stdin?.end(INIT_SCRIPT);
-    const readyPipe = holder.stdio[3] as Readable | null;
-    const ok = await new Promise<boolean>((resolve) => {
-      const timer = setTimeout(() => resolve(false), 10_000);
-      let buf = '';
-      readyPipe?.on('data', (d: Buffer) => {
-        buf += d.toString();
-        if (buf.includes('ready')) {
-          clearTimeout(timer);
-          resolve(true);
-        }
-      });
-      holder.once('exit', () => {
-        clearTimeout(timer);
-        resolve(false);
-      });
-    });
-    const holderPid = holder.pid ?? -1;
-    let init: InitInfo | undefined;
-    if (ok) {
-      const child = listProcs().find((p) => p.ppid === holderPid);
-      const pidNs = child ? procNsInode(child.pid, 'pid') : undefined;
-      if (child && pidNs !== undefined && pidNs !== procNsInode('self', 'pid'))
-        init = { pid: child.pid, pidNs };
-    }
-    (readyPipe as Readable | null)?.destroy();
-    holder.unref();
-    if (!init) {
-      if (holderPid > 0) signalPid(holderPid, 'SIGKILL');
-      let log = '';
-      try {
-        log = readFileSync(logFile, 'utf8').slice(-2000);
-      } catch {
-        // no log
-      }
-      throw new LabError(`${host}: init did not start\n${log}`);
-    }
-    this.state.inits[host] = init;
-    if (!this.destroyed) this.save();
-    return init.pid;
+    await Promise.all(plan.hosts.map((h) => this.hosts.ensureInit(h.name)));
+    await this.network.settleLinks();
   }
 
   private save(): void {
@@ -985,115 +603,8 @@ export class Lab {
   /** Synchronous last resort on process exit: kill the hosts' inits and tracked processes. */
   private killSync(): void {
     for (const p of this.tracked) p.kill('SIGKILL');
-    for (const h of this.plan.hosts) {
-      const init = this.state.inits[h.name];
-      if (init && this.initAlive(h, init)) signalPid(init.pid, 'SIGKILL');
-    }
+    this.hosts.killInits();
   }
-
-  private iface(host: string, lan: string) {
-    const i = this.host(host).interfaces.find((x) => x.lan === lan);
-    if (!i) throw new LabError(`host '${host}' is not on LAN '${lan}' (LANs: ${this.lans.join(', ')})`);
-    return i;
-  }
-
-  private lan(name: string) {
-    const l = this.plan.lans.find((x) => x.name === name);
-    if (!l) throw new LabError(`lab '${this.name}' has no LAN '${name}' (LANs: ${this.lans.join(', ')})`);
-    return l;
-  }
-
-  private sharedLan(a: string, b: string): string {
-    const lans = this.host(b).interfaces.map((i) => i.lan);
-    const shared = this.host(a).interfaces.find((i) => lans.includes(i.lan));
-    if (!shared) throw new LabError(`hosts '${a}' and '${b}' share no LAN`);
-    return shared.lan;
-  }
-
-  private async switchBatch(cmds: readonly string[]): Promise<void> {
-    if (cmds.length === 0) return;
-    await runChecked('ip', ['-n', this.plan.switchNetns, '-batch', '-'], { input: cmds.join('\n') + '\n' });
-  }
-
-  private async setPort(port: string, state: 'up' | 'down'): Promise<void> {
-    await this.switchBatch([`link set dev ${port} ${state}`]);
-    await this.settleLinks();
-  }
-
-  /**
-   * Waits (bounded) until every host interface's operational state matches its switch port:
-   * carrier changes reach the other end of a veth asynchronously (the kernel's link watch may
-   * defer them by up to a second), and until then traffic is dropped.
-   */
-  private async settleLinks(timeoutMs = 5_000): Promise<void> {
-    const settled = await waitFor(async () => {
-      const ports = await this.portStates();
-      const checks = await Promise.all(
-        this.plan.hosts.map(async (h) => {
-          const r = await run('ip', ['-n', h.netns, '-j', 'link', 'show'], { timeoutMs: 10_000 });
-          if (r.code !== 0) return false;
-          const links = JSON.parse(r.stdout) as { ifname: string; operstate: string; flags: string[] }[];
-          return h.interfaces.every((i) => {
-            const link = links.find((l) => l.ifname === i.ifname);
-            if (!link || !link.flags.includes('UP')) return true; // downed inside the host: not ours to wait for
-            return (ports.get(i.switchPort) ?? false) === (link.operstate === 'UP');
-          });
-        }),
-      );
-      return checks.every(Boolean);
-    }, timeoutMs);
-    if (!settled) throw new LabError(`lab '${this.name}': links did not settle within ${timeoutMs} ms`);
-  }
-
-  private async healBatch(l: { index: number; bridge: string; name: string }): Promise<void> {
-    const cmds: string[] = [];
-    for (const h of this.plan.hosts) {
-      const i = h.interfaces.find((x) => x.lan === l.name);
-      if (i) cmds.push(`link set dev ${i.switchPort} master ${l.bridge}`, `link set dev ${i.switchPort} up`);
-    }
-    const existing = await this.portStates();
-    for (const name of existing.keys()) {
-      if (name.startsWith(groupBridgePrefix(l.index))) cmds.push(`link delete ${name}`);
-    }
-    await this.switchBatch(cmds);
-  }
-
-  /** Administrative state (UP flag) of every link in the switch namespace. */
-  private async portStates(): Promise<Map<string, boolean>> {
-    const r = await run('ip', ['-n', this.plan.switchNetns, '-j', 'link', 'show']);
-    const states = new Map<string, boolean>();
-    if (r.code !== 0) return states;
-    for (const link of JSON.parse(r.stdout) as { ifname: string; flags: string[] }[]) {
-      states.set(link.ifname, link.flags.includes('UP'));
-    }
-    return states;
-  }
-
-  private async clearNetem(h: HostPlan, dev: string): Promise<void> {
-    await run('tc', ['-n', h.netns, 'qdisc', 'del', 'dev', dev, 'root'], { timeoutMs: 10_000 });
-    const nft = which('nft', ['/usr/sbin/nft']);
-    if (nft) {
-      await run(
-        'nsenter',
-        [`--net=${join(NETNS_DIR, h.netns)}`, '--', nft, 'delete', 'table', 'inet', `${NFT_TABLE}_${dev}`],
-        {
-          timeoutMs: 10_000,
-        },
-      );
-    }
-  }
-}
-
-function groupBridgePrefix(lanIndex: number): string {
-  return `pg${lanIndex}-`;
-}
-
-function groupBridge(lanIndex: number, group: number): string {
-  return `${groupBridgePrefix(lanIndex)}${group}`;
-}
-
-function isWrapper(p: ProcInfo): boolean {
-  return p.comm === 'nsenter' || p.comm === 'unshare';
 }
 
 /** nsenter opens --wd before entering the mount namespace, so cd inside instead. */
