@@ -82,7 +82,7 @@ const daemon = spawnSync(
     '--manifest-path',
     join(root, 'native', 'Cargo.toml'),
     '-p',
-    'keel-rfs',
+    'keel-rfsd',
     '-p',
     'keel-fence',
   ],

@@ -17,9 +17,9 @@ import { StateStore } from './adapters/state-store';
 import { SCRIPT_RUNNER, ScriptRunner } from './ports/script-runner.port';
 import { FENCE, FencePort } from './ports/fence.port';
 import { NODE_REBOOT, NodeReboot } from './ports/node-reboot.port';
-import { commandCallerName } from './runtime/command-caller';
-import { handleCommand } from './runtime/command-handler';
-import { ModuleRuntime } from './runtime/module-runtime';
+import { commandCallerName } from './modules/command-caller';
+import { handleCommand } from './modules/command-handler';
+import { ModuleRuntime } from './modules/module-runtime';
 import type { AdminSettings } from './settings';
 
 export const ADMIN_OPTIONS = Symbol.for('keel.admin.options');

@@ -1,4 +1,4 @@
-import { launchDecision, LaunchInput } from '../src/runtime/launch';
+import { launchDecision, LaunchInput } from '../src/modules/launch';
 
 // Whether a module starts when admin starts: a restart of keel alone vs a reboot and `boot`.
 const stored = (running: boolean, boot?: 'on' | 'off') => ({

@@ -1,5 +1,5 @@
 import { HandlerError } from '@keel/bus';
-import { DEFAULT_LOG_COUNT, logPageReply, logPageRequest } from '../src/runtime/log-command';
+import { DEFAULT_LOG_COUNT, logPageReply, logPageRequest } from '../src/modules/log-command';
 
 // The arguments of the `log` module command and its reply.
 test('arguments: verbose, count, cursor; the last 300 by default', () => {

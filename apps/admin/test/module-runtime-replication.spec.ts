@@ -6,11 +6,11 @@ import { modulePaths, nodePaths, parseClusterConfig, parseModuleConfig } from '@
 import { createInbox, InMemoryBusNetwork, type Inbox } from '@keel/testing';
 import { FileModuleLog } from '../src/adapters/module-log';
 import { StateStore } from '../src/adapters/state-store';
-import { ModuleRuntime } from '../src/runtime/module-runtime';
+import { ModuleRuntime } from '../src/modules/module-runtime';
 import { RecordingReboot } from './support/recording-reboot';
 import { RecordingRunner } from './support/recording-runner';
 import { CountingFence } from './support/counting-fence';
-import { copiedStatistics } from '../src/runtime/replication';
+import { copiedStatistics } from '../src/modules/replication';
 
 // A module with replicated directories: the runtime asks the node's rfs service (a fake served
 // on the in-memory bus) for each replication role, holds the effects that follow until it is

@@ -6,7 +6,7 @@ import { modulePaths, nodePaths, parseClusterConfig, parseModuleConfig } from '@
 import { createInbox, InMemoryBusNetwork } from '@keel/testing';
 import { FileModuleLog } from '../src/adapters/module-log';
 import { StateStore } from '../src/adapters/state-store';
-import { ModuleRuntime } from '../src/runtime/module-runtime';
+import { ModuleRuntime } from '../src/modules/module-runtime';
 import { RecordingReboot } from './support/recording-reboot';
 import { RecordingRunner } from './support/recording-runner';
 import { CountingFence } from './support/counting-fence';

@@ -158,7 +158,7 @@ fn watch(child: libc::pid_t, mask: &libc::sigset_t) -> Result<i32, String> {
     }
 }
 
-/// The path the replication daemon mounts on: the parent's links and `..` resolved, as keel-rfs
+/// The path the replication daemon mounts on: the parent's links and `..` resolved, as keel-rfsd
 /// mounts::absolute does (the directory itself may be a dead mount: it is not looked at). Parts
 /// that do not exist yet are kept as written below the deepest ancestor that does.
 fn resolved(dir: &std::path::Path) -> Result<std::path::PathBuf, String> {

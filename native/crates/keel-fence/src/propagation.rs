@@ -4,7 +4,7 @@
 //! reaches it, nothing it mounts leaves it. That holds only where the node's mounts are shared
 //! (systemd makes them so); a node mount that is only a slave itself passes nothing on. So the
 //! node's side is read, before the copy is made, and the path is the one the replication daemon
-//! mounts on (its parent resolved, as keel-rfs mounts::absolute does). A replicated directory on a private mount would keep, for the
+//! mounts on (its parent resolved, as keel-rfsd mounts::absolute does). A replicated directory on a private mount would keep, for the
 //! application, whatever was mounted on it when the fence began: the bare directory, or a
 //! secondary's read-only copy, while the primary's replicating mount sits on the node's side.
 //! Writes there would not be replicated, so such a fence is refused.

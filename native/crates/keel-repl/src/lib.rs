@@ -1,7 +1,7 @@
 //! The replication protocol between the rfs daemons of a primary and its secondary.
 //!
 //! Pure: operations on replicated directories ([`Op`]), their binary encoding ([`codec`]) and the
-//! authenticated, replay-proof framing of a link ([`frame`]). The daemon (crate `keel-rfs`) does
+//! authenticated, replay-proof framing of a link ([`frame`]). The daemon (crate `keel-rfsd`) does
 //! the I/O. Keeping this apart lets the wire format be tested and fuzzed without mounts or sockets.
 
 pub mod codec;

@@ -141,6 +141,7 @@ fn mount_all(
             .map_err(|e| format!("replicated directory {}: {e}", d.display()))?;
         let mut config = Config::default();
         config.mount_options = vec![
+            // The source column of mountinfo, as mounts made by earlier versions show it.
             MountOption::FSName("keel-rfs".into()),
             MountOption::Subtype("keel".into()),
             MountOption::DefaultPermissions,
