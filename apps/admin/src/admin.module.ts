@@ -1,6 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { busFiles, type NodeEnv } from '@keel/config';
-import { resolveNativeBinary, serviceBusProviders, startupReportProviders } from '@keel/runtime';
+import type { NodeEnv } from '@keel/config';
+import { nodeServiceModule, resolveNativeBinary } from '@keel/runtime';
 import { ProcessScriptRunner } from './adapters/process-script-runner';
 import { ProcessFence } from './adapters/process-fence';
 import { FENCE } from './ports/fence.port';
@@ -29,25 +29,22 @@ export class AdminModule {
       now: () => Date.now(),
       bootedAt: machineBootedAt(),
     };
-    return {
+    return nodeServiceModule({
       module: AdminModule,
+      role: 'admin',
+      settings,
+      // Modules that cannot run, derived ids, ... (0015).
+      notes: settings.notes,
+      options: {},
       controllers: [AdminController],
       providers: [
         { provide: ADMIN_OPTIONS, useValue: options },
         { provide: SCRIPT_RUNNER, useClass: ProcessScriptRunner },
         { provide: FENCE, useValue: new ProcessFence(resolveNativeBinary('keel-fence', env)) },
         { provide: NODE_REBOOT, useValue: new CommandReboot(env) },
-        // Connected at start, closed once AdminService has stopped using it.
-        ...serviceBusProviders({
-          url: settings.natsUrl,
-          source: { service: 'admin', node: settings.node },
-          credential: { role: 'admin', file: busFiles(settings.paths.etc).credential('admin') },
-        }),
-        // Once the application is up: modules that cannot run, derived ids, ... (0015).
-        ...startupReportProviders(settings.notes),
         AdminService,
       ],
-    };
+    });
   }
 
   /** The same, with the settings read from `env` (throws NodeStartupError). */

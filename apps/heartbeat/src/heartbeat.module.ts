@@ -1,17 +1,8 @@
 // Nest wiring of the heartbeat service: configuration values, runtime logger and metrics, the
 // node-local bus, the UDP transport, the clock and the incarnation file. Every port can be
 // replaced (tests pass the in-memory twins).
-import { Module, type DynamicModule, type Provider } from '@nestjs/common';
-import { BUS } from '@keel/bus';
-import { busFiles } from '@keel/config';
-import {
-  LOGGER,
-  runtimeImports,
-  serviceBusProviders,
-  startupReportProviders,
-  type Logger,
-  type ServiceModuleOptions,
-} from '@keel/runtime';
+import { Module, type DynamicModule } from '@nestjs/common';
+import { LOGGER, nodeServiceModule, type Logger, type ServiceModuleOptions } from '@keel/runtime';
 import { DgramTransport } from './adapters/dgram-transport';
 import { FileIncarnationSource } from './adapters/incarnation-file';
 import { systemClock } from './adapters/system-clock';
@@ -37,45 +28,40 @@ export interface HeartbeatModuleOptions extends ServiceModuleOptions {
 export class HeartbeatModule {
   static forRoot(options: HeartbeatModuleOptions): DynamicModule {
     const { settings } = options;
-    const providers: Provider[] = [
-      // The cluster model is read once before Nest starts (the node name is needed for the
-      // logger), and offered under the config library's token.
-      { provide: HEARTBEAT_SETTINGS, useValue: settings },
-      { provide: HEARTBEAT_PLAN, useValue: settings.plan },
-      { provide: HEARTBEAT_KEY, useFactory: () => deriveHeartbeatKey(settings.clusterKey) },
-      { provide: HEARTBEAT_OPTIONS, useValue: options.service ?? {} },
-      ...serviceBusProviders({
-        bus: options.bus,
-        url: settings.natsUrl,
-        source: { service: SERVICE_NAME, node: settings.node },
-        credential: { role: 'heartbeat', file: busFiles(settings.paths.etc).credential('heartbeat') },
-      }),
-      { provide: UDP_TRANSPORT, useValue: options.transport ?? new DgramTransport() },
-      { provide: CLOCK, useValue: options.clock ?? systemClock },
-      {
-        provide: INCARNATION_SOURCE,
-        inject: [LOGGER],
-        useFactory: (logger: Logger): IncarnationSource =>
-          options.incarnations ??
-          new FileIncarnationSource(settings.paths.incarnationFile, Date.now, (err) =>
-            logger.warn('cannot record the incarnation; restarts rely on the wall clock', { err }),
-          ),
-      },
-      // Once the application is up: what the settings found worth saying (modules left out, ...).
-      ...startupReportProviders([
+    return nodeServiceModule({
+      module: HeartbeatModule,
+      role: SERVICE_NAME,
+      settings,
+      // What the settings found worth saying (modules left out, ...).
+      notes: [
         ...settings.notes,
         ...(settings.plan.modules.length === 0
           ? [{ level: 'warn' as const, message: 'no mirror module of this node to serve' }]
           : []),
-      ]),
-      HeartbeatService,
-    ];
-    return {
-      module: HeartbeatModule,
-      imports: runtimeImports(options),
+      ],
+      options,
       controllers: [HeartbeatController],
-      providers,
-      exports: [HeartbeatService, BUS],
-    };
+      providers: [
+        // The cluster model is read once before Nest starts (the node name is needed for the
+        // logger), and offered under the config library's token.
+        { provide: HEARTBEAT_SETTINGS, useValue: settings },
+        { provide: HEARTBEAT_PLAN, useValue: settings.plan },
+        { provide: HEARTBEAT_KEY, useFactory: () => deriveHeartbeatKey(settings.clusterKey) },
+        { provide: HEARTBEAT_OPTIONS, useValue: options.service ?? {} },
+        { provide: UDP_TRANSPORT, useValue: options.transport ?? new DgramTransport() },
+        { provide: CLOCK, useValue: options.clock ?? systemClock },
+        {
+          provide: INCARNATION_SOURCE,
+          inject: [LOGGER],
+          useFactory: (logger: Logger): IncarnationSource =>
+            options.incarnations ??
+            new FileIncarnationSource(settings.paths.incarnationFile, Date.now, (err) =>
+              logger.warn('cannot record the incarnation; restarts rely on the wall clock', { err }),
+            ),
+        },
+        HeartbeatService,
+      ],
+      exports: [HeartbeatService],
+    });
   }
 }

@@ -10,7 +10,9 @@ import {
   type OnApplicationShutdown,
   type OnModuleInit,
   type Provider,
+  type Type,
 } from '@nestjs/common';
+import { busFiles } from '@keel/config';
 import {
   BUS,
   codecs,
@@ -25,6 +27,7 @@ import {
 import type { Registry } from 'prom-client';
 import type { Logger } from './logger';
 import { LOGGER, RuntimeModule } from './runtime.module';
+import { startupReportProviders, type StartupNote } from './startup-report';
 
 /** The options of a service module besides its own. */
 export interface ServiceModuleOptions {
@@ -145,4 +148,51 @@ export function serviceBusProviders(options: ServiceBusOptions): Provider[] {
     { provide: PRESENCE_SOURCE, useValue: options.source },
     { provide: SERVICE_PRESENCE, useClass: ServicePresenceAnnouncer },
   ];
+}
+
+/** What a node service's Nest module is made of besides what every service shares. */
+export interface NodeServiceModule {
+  /** The class the dynamic module is for. */
+  readonly module: Type<unknown>;
+  /** The service, which is also its bus role (its credential is <etc>/bus/<role>.nk). */
+  readonly role: BusRole;
+  readonly settings: {
+    readonly node: string;
+    readonly natsUrl: string;
+    readonly paths: { readonly etc: string };
+  };
+  /** Logged by the start-up report once the application is up. */
+  readonly notes: readonly StartupNote[];
+  /** A logger, metrics and bus given by tests; production connects and provides its own. */
+  readonly options: ServiceModuleOptions;
+  /** Where what the service receives from the bus arrives (@OnBusEvent, @OnBusRequest). */
+  readonly controllers: readonly Type<unknown>[];
+  /** The service's own providers: its ports, adapters and services. */
+  readonly providers: readonly Provider[];
+  readonly exports?: readonly (Type<unknown> | symbol)[];
+}
+
+/**
+ * The module of a node service: its own parts, and what every service has the same way — the
+ * runtime logger and metrics (given, or global from bootstrapService), the bus under BUS with the
+ * service's credential, its presence, and the start-up report.
+ */
+export function nodeServiceModule(s: NodeServiceModule): DynamicModule {
+  const { settings, role } = s;
+  return {
+    module: s.module,
+    imports: runtimeImports(s.options),
+    controllers: [...s.controllers],
+    providers: [
+      ...serviceBusProviders({
+        bus: s.options.bus,
+        url: settings.natsUrl,
+        source: { service: role, node: settings.node },
+        credential: { role, file: busFiles(settings.paths.etc).credential(role) },
+      }),
+      ...startupReportProviders(s.notes),
+      ...s.providers,
+    ],
+    exports: [...(s.exports ?? []), BUS],
+  };
 }
