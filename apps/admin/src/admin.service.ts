@@ -11,7 +11,7 @@ import {
   type ServicePresence,
 } from '@keel/bus';
 import { modulePaths } from '@keel/config';
-import { LOGGER, Logger } from '@keel/runtime';
+import { LOGGER, Logger, SERVICE_PRESENCE, type ServicePresenceAnnouncer } from '@keel/runtime';
 import { FileModuleLog } from './adapters/module-log';
 import { StateStore } from './adapters/state-store';
 import { SCRIPT_RUNNER, ScriptRunner } from './ports/script-runner.port';
@@ -50,6 +50,7 @@ export class AdminService implements OnModuleInit, BeforeApplicationShutdown {
     @Inject(FENCE) private readonly fences: FencePort,
     @Inject(NODE_REBOOT) private readonly reboot: NodeReboot,
     @Inject(LOGGER) private readonly logger: Logger,
+    @Inject(SERVICE_PRESENCE) private readonly presence: ServicePresenceAnnouncer,
   ) {}
 
   async onModuleInit(): Promise<void> {
@@ -107,11 +108,14 @@ export class AdminService implements OnModuleInit, BeforeApplicationShutdown {
 
   /**
    * A service of this node is ready. A (re)started heartbeat knows nothing until told: tell it
-   * everything again; admin's own `ready` comes once its handlers listen, so heartbeats started
-   * before it are told too. A (re)started rfs runs no daemon: the runtimes ask again or resynchronise.
+   * everything again, admin's own presence included (heartbeat follows admin's process and stops
+   * speaking for the modules when it dies); admin's own `ready` comes once its handlers listen, so
+   * heartbeats started before it are told too. A (re)started rfs runs no daemon: the runtimes ask
+   * again or resynchronise.
    */
   servicePresence(presence: ServicePresence): void {
     if (presence.status !== 'ready') return;
+    if (presence.service === 'heartbeat') this.presence.announce('ready');
     if (presence.service === 'heartbeat' || presence.service === 'admin')
       this.runtimes.forEach((rt) => rt.republish());
     if (presence.service === 'rfs') this.runtimes.forEach((rt) => rt.replicationServiceReady());

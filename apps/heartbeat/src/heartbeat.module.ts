@@ -8,6 +8,8 @@ import { FileIncarnationSource } from './adapters/incarnation-file';
 import { systemClock } from './adapters/system-clock';
 import { CLOCK, type Clock } from './ports/clock.port';
 import { INCARNATION_SOURCE, type IncarnationSource } from './ports/incarnation.port';
+import { PROCESS_WATCH, type ProcessWatch } from './ports/process-watch.port';
+import { systemProcessWatch } from './adapters/system-process-watch';
 import { HEARTBEAT_KEY, HEARTBEAT_OPTIONS, HEARTBEAT_PLAN, HEARTBEAT_SETTINGS } from './ports/tokens';
 import { UDP_TRANSPORT, type UdpTransport } from './ports/udp.port';
 import { HeartbeatController } from './service/heartbeat.controller';
@@ -21,6 +23,8 @@ export interface HeartbeatModuleOptions extends ServiceModuleOptions {
   readonly transport?: UdpTransport;
   readonly clock?: Clock;
   readonly incarnations?: IncarnationSource;
+  /** Defaults to signal 0 on the pid. */
+  readonly processes?: ProcessWatch;
   readonly service?: HeartbeatServiceOptions;
 }
 
@@ -50,6 +54,7 @@ export class HeartbeatModule {
         { provide: HEARTBEAT_OPTIONS, useValue: options.service ?? {} },
         { provide: UDP_TRANSPORT, useValue: options.transport ?? new DgramTransport() },
         { provide: CLOCK, useValue: options.clock ?? systemClock },
+        { provide: PROCESS_WATCH, useValue: options.processes ?? systemProcessWatch },
         {
           provide: INCARNATION_SOURCE,
           inject: [LOGGER],

@@ -34,9 +34,11 @@ import { isAdvertisable } from '../core/advertise';
 import type { HeartbeatPlan } from '../core/plan';
 import { CLOCK, type Clock } from '../ports/clock.port';
 import { INCARNATION_SOURCE, type IncarnationSource } from '../ports/incarnation.port';
+import { PROCESS_WATCH, type ProcessWatch } from '../ports/process-watch.port';
 import { HEARTBEAT_KEY, HEARTBEAT_OPTIONS, HEARTBEAT_PLAN } from '../ports/tokens';
 import { UDP_TRANSPORT, type UdpTransport } from '../ports/udp.port';
 import type { HeartbeatKey } from '../wire/key';
+import { EngineWatch } from './engine-watch';
 import { HeartbeatMetrics } from './heartbeat.metrics';
 import { LossDetector } from './loss-detector';
 import { PacketReceiver } from './packet-receiver';
@@ -57,6 +59,8 @@ export interface HeartbeatServiceOptions {
   readonly bindRetryMs?: number;
   /** At most one log report per interval for the same repeated problem. Default 60 s. */
   readonly logIntervalMs?: number;
+  /** How often admin's process is checked (engine-watch.ts). Default 200 ms. */
+  readonly engineCheckMs?: number;
 }
 
 @Injectable()
@@ -68,6 +72,7 @@ export class HeartbeatService implements OnApplicationBootstrap, BeforeApplicati
   private readonly sender: PacketSender;
   private readonly receiver: PacketReceiver;
   private readonly detector: LossDetector;
+  private readonly engine: EngineWatch;
 
   constructor(
     @Inject(HEARTBEAT_PLAN) private readonly plan: HeartbeatPlan,
@@ -76,6 +81,7 @@ export class HeartbeatService implements OnApplicationBootstrap, BeforeApplicati
     @Inject(UDP_TRANSPORT) transport: UdpTransport,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(INCARNATION_SOURCE) private readonly incarnations: IncarnationSource,
+    @Inject(PROCESS_WATCH) processes: ProcessWatch,
     @Inject(LOGGER) private readonly logger: Logger,
     @Inject(METRICS_REGISTRY) registry: Registry,
     @Optional() @Inject(HEARTBEAT_OPTIONS) options?: HeartbeatServiceOptions,
@@ -101,6 +107,9 @@ export class HeartbeatService implements OnApplicationBootstrap, BeforeApplicati
       options?.stallToleranceMs ?? 100,
     );
     this.receiver = new PacketReceiver(session, key, clock, this.metrics, this.reports, this.detector);
+    this.engine = new EngineWatch(clock, processes, options?.engineCheckMs ?? 200, (pid) =>
+      this.engineGone(pid),
+    );
   }
 
   async onApplicationBootstrap(): Promise<void> {
@@ -169,6 +178,7 @@ export class HeartbeatService implements OnApplicationBootstrap, BeforeApplicati
   async stop(): Promise<void> {
     const { session } = this;
     if (!session.beginStop()) return;
+    this.engine.stop();
     await Promise.all([...this.modules.values()].flatMap((m) => this.sender.close(m)));
     session.stopped();
     this.logger.info('heartbeat stopped');
@@ -199,9 +209,27 @@ export class HeartbeatService implements OnApplicationBootstrap, BeforeApplicati
 
   /** A service of this node (keel.v1.node.services). */
   servicePresence(presence: ServicePresence): void {
-    // admin (re)started: it has lost what we told it, so tell it again.
     if (presence.service !== 'admin' || presence.status !== 'ready' || !this.session.active) return;
+    this.engine.follow(presence.pid);
+    // admin (re)started: it has lost what we told it, so tell it again.
     for (const m of this.modules.values()) this.reports.retell(m);
+  }
+
+  /**
+   * admin died: its modules' applications died with it, and the states last heard are no longer
+   * true. Nothing more is sent until a new admin publishes them again, so the peer, hearing
+   * nothing, takes over (engine-watch.ts).
+   */
+  private engineGone(pid: number): void {
+    if (!this.session.active) return;
+    this.logger.error('admin is gone: this node no longer speaks for its modules until admin is back', {
+      pid,
+    });
+    for (const m of this.modules.values()) {
+      m.local = undefined;
+      m.urgent?.cancel();
+      m.urgent = undefined;
+    }
   }
 }
 

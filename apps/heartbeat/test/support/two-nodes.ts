@@ -20,6 +20,7 @@ import { FakeClock, settle } from '../../src/adapters/fake-clock';
 import { InMemoryUdpNetwork } from '../../src/adapters/in-memory-udp';
 import { CountingIncarnationSource } from '../../src/adapters/incarnation-file';
 import type { HeartbeatPlan } from '../../src/core/plan';
+import type { ProcessWatch } from '../../src/ports/process-watch.port';
 import { HeartbeatModule } from '../../src/heartbeat.module';
 import { HeartbeatService, type HeartbeatServiceOptions } from '../../src/service/heartbeat.service';
 import { heartbeatPaths } from '../../src/settings';
@@ -121,6 +122,8 @@ export interface TwoNodesOptions {
   readonly plans?: { node1: HeartbeatPlan; node2: HeartbeatPlan };
   /** Do not start node2's service (the test plays node2 itself). */
   readonly onlyNode1?: boolean;
+  /** How node1's service sees processes (admin's); defaults to the real check. */
+  readonly node1Processes?: ProcessWatch;
 }
 
 export async function startTwoNodes(options: TwoNodesOptions = {}): Promise<TwoNodes> {
@@ -166,6 +169,7 @@ export async function startTwoNodes(options: TwoNodesOptions = {}): Promise<TwoN
       transport: udp.transport(),
       clock,
       incarnations: node.incarnations,
+      ...(node.name === 'node1' && options.node1Processes ? { processes: options.node1Processes } : {}),
       logger,
       metrics: node.registry,
       service: options.service,
