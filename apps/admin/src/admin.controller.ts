@@ -4,6 +4,7 @@ import { Controller } from '@nestjs/common';
 import { Ctx, Payload } from '@nestjs/microservices';
 import {
   codecs,
+  presenceServiceOf,
   commandModuleOf,
   HandlerError,
   parseModuleSubject,
@@ -39,8 +40,10 @@ export class AdminController {
     this.admin.heartbeatView(msg.payload);
   }
 
-  @OnBusEvent(subjects.nodeServices(), codecs.servicePresence)
-  servicePresence(@Payload() msg: Envelope<ServicePresence>): void {
+  /** The service is the subject's, which only its role may publish to (0010). */
+  @OnBusEvent(subjects.anyPresence(), codecs.servicePresence)
+  servicePresence(@Payload() msg: Envelope<ServicePresence>, @Ctx() ctx: BusContext): void {
+    presenceServiceOf(ctx.getSubject(), msg.payload.service);
     this.admin.servicePresence(msg.payload);
   }
 

@@ -25,7 +25,7 @@ it('starts the service with the application and stops it on close', async () => 
   const observer = busNetwork.connect({ source: { service: 'admin', node: 'node1' } });
   const presence: ServicePresence['status'][] = [];
   const views: string[] = [];
-  await observer.subscribe(subjects.nodeServices(), codecs.servicePresence, (m) => {
+  await observer.subscribe(subjects.anyPresence(), codecs.servicePresence, (m) => {
     if (m.payload.service === 'heartbeat') presence.push(m.payload.status);
   });
   await observer.subscribe(subjects.anyModule('heartbeatView'), codecs.heartbeatView, (m) => {

@@ -16,7 +16,7 @@ afterEach(() => t.stopAll());
 
 function adminReady(pid: number): void {
   running.add(pid);
-  t.node1.admin.bus.publish(subjects.nodeServices(), codecs.servicePresence, {
+  t.node1.admin.bus.publish(subjects.presence('admin'), codecs.servicePresence, {
     service: 'admin',
     status: 'ready',
     pid,

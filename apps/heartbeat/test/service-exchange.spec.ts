@@ -93,7 +93,7 @@ it('tells a restarted admin again what it knows', async () => {
   await steadyMirror(t);
   const before = t.node1.admin.resourceSets.length;
   const admin = t.node1.busNetwork.connect({ source: { service: 'admin', node: 'node1' } });
-  admin.publish(subjects.nodeServices(), codecs.servicePresence, {
+  admin.publish(subjects.presence('admin'), codecs.servicePresence, {
     service: 'admin',
     status: 'ready',
     pid: 1,

@@ -42,7 +42,7 @@ async function build(options: RfsServiceOptions = {}, plan = planFor()) {
   await admin.subscribe(subjects.anyModule('resourceSet'), codecs.resourceSet, (m) =>
     resources.push(m.payload),
   );
-  await admin.subscribe(subjects.nodeServices(), codecs.servicePresence, (m) =>
+  await admin.subscribe(subjects.anyPresence(), codecs.servicePresence, (m) =>
     presence.push(m.payload.status),
   );
   const sink = createCapturingSink();

@@ -69,13 +69,40 @@ export const subjects = {
   rfsCmd: (module: string) => moduleSubject(module, 'rfsCmd'),
   /** Events: what the module's replication daemon reports (synced, link lost, ...). */
   rfsEvent: (module: string) => moduleSubject(module, 'rfsEvent'),
-  /** Events: node-level service presence (which keel services run on this node). */
-  nodeServices: () => `${SUBJECT_PREFIX}.node.services`,
+  /**
+   * Events: the presence of one keel service of this node (starting, ready, stopping), on a
+   * subject of its own that only its bus role may publish to, so nobody can speak for another
+   * service (docs/decisions/0010).
+   */
+  presence: (service: string) => `${PRESENCE_PREFIX}.${assertServiceName(service)}`,
+  /** Subscription pattern: the presence of every service of this node. */
+  anyPresence: () => `${PRESENCE_PREFIX}.*`,
   /** Subscription pattern: one kind of subject for every module, e.g. keel.v1.*.state. */
   anyModule: (kind: ModuleSubjectKind) => `${SUBJECT_PREFIX}.*.${MODULE_SUBJECT_KINDS[kind]}`,
   /** Subscription pattern: everything keel v1 publishes. */
   everything: () => `${SUBJECT_PREFIX}.>`,
 } as const;
+
+const PRESENCE_PREFIX = `${SUBJECT_PREFIX}.node.services`;
+
+function assertServiceName(service: string): string {
+  if (!MODULE_NAME.test(service))
+    throw new BusSubjectError(service, 'service name must match [A-Za-z0-9_-]{1,64}');
+  return service;
+}
+
+/**
+ * The service a presence speaks for: its subject's (keel.v1.node.services.<service>), which only
+ * that service's role may publish to. A message naming another service is refused.
+ */
+export function presenceServiceOf(subject: string, claimed: string): string {
+  const prefix = `${PRESENCE_PREFIX}.`;
+  const service = subject.startsWith(prefix) ? subject.slice(prefix.length) : '';
+  if (!MODULE_NAME.test(service)) throw new BusSubjectError(subject, 'not a presence subject');
+  if (claimed !== service)
+    throw new BusSubjectError(subject, `a presence of ${service} cannot speak for ${claimed}`);
+  return service;
+}
 
 /** Splits a concrete per-module subject back into module and kind (for wildcard subscribers). */
 export function parseModuleSubject(subject: string): { module: string; kind: ModuleSubjectKind } | undefined {

@@ -23,7 +23,8 @@ describe('subjects', () => {
   });
 
   it('builds node-level and pattern subjects', () => {
-    expect(subjects.nodeServices()).toBe('keel.v1.node.services');
+    expect(subjects.presence('heartbeat')).toBe('keel.v1.node.services.heartbeat');
+    expect(subjects.anyPresence()).toBe('keel.v1.node.services.*');
     expect(subjects.anyModule('state')).toBe('keel.v1.*.state');
     expect(subjects.anyModule('resourceSet')).toBe('keel.v1.*.resource.set');
     expect(subjects.everything()).toBe('keel.v1.>');

@@ -67,7 +67,7 @@ export const SERVICE_PRESENCE = Symbol.for('keel.runtime.service-presence');
 const PRESENCE_SOURCE = Symbol.for('keel.runtime.presence-source');
 
 /**
- * The service's presence on keel.v1.node.services, for every service alike: `starting` when its
+ * The service's presence on keel.v1.node.services.<service>, for every service alike: `starting` when its
  * module is built, `ready` once it serves the bus (startOnBus says it, after its handlers are
  * subscribed), `stopping` when it begins to stop. A service that (re)starts is told again what
  * the others know when they hear it ready.
@@ -90,7 +90,7 @@ export class ServicePresenceAnnouncer implements OnModuleInit, BeforeApplication
 
   announce(status: ServicePresence['status']): void {
     try {
-      this.bus.publish(subjects.nodeServices(), codecs.servicePresence, {
+      this.bus.publish(subjects.presence(this.source.service), codecs.servicePresence, {
         service: this.source.service,
         status,
         pid: process.pid,

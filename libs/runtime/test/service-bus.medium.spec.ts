@@ -27,7 +27,8 @@ class Probe {
 }
 
 it('connects a bus on start and closes it after the service stopped', async () => {
-  const source = { service: 'probe', node: 'node1' };
+  // The service speaks as heartbeat: only its own presence subject is open to that credential.
+  const source = { service: 'heartbeat', node: 'node1' };
   const observer = await NatsBus.connect({
     url: server.url,
     source: { service: 'test', node: 'node1' },
@@ -36,7 +37,7 @@ it('connects a bus on start and closes it after the service stopped', async () =
   // The probe speaks with a real service's credential, read from the file as services do.
   const credential = { role: 'heartbeat', file: busFiles(server.etc).credential('heartbeat') } as const;
   const seen = createInbox<string>();
-  await observer.subscribe(subjects.nodeServices(), codecs.servicePresence, (m) => {
+  await observer.subscribe(subjects.anyPresence(), codecs.servicePresence, (m) => {
     seen.push(`${m.source.service}@${m.source.node}:${m.payload.status}`);
   });
   const sink = createCapturingSink();
@@ -60,14 +61,18 @@ it('connects a bus on start and closes it after the service stopped', async () =
   await app.close();
 
   const publish = () =>
-    bus.publish(subjects.nodeServices(), codecs.servicePresence, {
-      service: 'probe',
+    bus.publish(subjects.presence('heartbeat'), codecs.servicePresence, {
+      service: 'heartbeat',
       status: 'ready',
       pid: 1,
     });
   expect(publish).toThrow(BusClosedError);
   // All were published before the close: the close drains them to the server first.
-  expect(await seen.take(3)).toEqual(['probe@node1:starting', 'probe@node1:ready', 'probe@node1:stopping']);
+  expect(await seen.take(3)).toEqual([
+    'heartbeat@node1:starting',
+    'heartbeat@node1:ready',
+    'heartbeat@node1:stopping',
+  ]);
   await observer.close();
   expect(sink.records()).toEqual([]);
 });

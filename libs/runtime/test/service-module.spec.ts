@@ -51,7 +51,7 @@ it('uses the logger, metrics and bus it is given, and leaves the bus open', asyn
   expect([probe.bus, probe.logger, probe.metrics]).toEqual([bus, logger, metrics]);
   await app.close();
   expect(() =>
-    bus.publish(subjects.nodeServices(), codecs.servicePresence, {
+    bus.publish(subjects.presence('probe'), codecs.servicePresence, {
       service: 'probe',
       status: 'ready',
       pid: 1,

@@ -1,7 +1,7 @@
 // The admin credential: the module engine serves commands from every caller, drives rfs, hears
 // heartbeat views, rfs events, resource requests, log lines and presence; publishes states,
 // resource changes, log lines and its own presence (which has heartbeat publish again all it knows). It can neither fake rfs events nor heartbeat views.
-import { describeRoleAccess } from './role-access';
+import { describeRoleAccess, PRESENCE_SUBJECTS } from './role-access';
 
 describeRoleAccess('admin', {
   publish: [
@@ -9,7 +9,7 @@ describeRoleAccess('admin', {
     'keel.v1.m.resource.changed',
     'keel.v1.m.log',
     'keel.v1.m.rfs.cmd',
-    'keel.v1.node.services',
+    'keel.v1.node.services.admin',
   ],
   subscribe: [
     'keel.v1.m.cmd.cli',
@@ -18,10 +18,11 @@ describeRoleAccess('admin', {
     'keel.v1.m.rfs.event',
     'keel.v1.m.resource.set',
     'keel.v1.m.log',
-    'keel.v1.node.services',
+    ...PRESENCE_SUBJECTS,
     '_INBOX.admin.x',
   ],
   patterns: [
+    'keel.v1.node.services.*',
     'keel.v1.m.cmd.*',
     'keel.v1.*.heartbeat.view',
     'keel.v1.*.rfs.event',

@@ -1,10 +1,15 @@
 // The heartbeat credential: publishes the peers' view, resource requests, log lines and its
 // presence; hears local states, resource changes and presence. It cannot send commands, drive
 // rfs or fake rfs events.
-import { describeRoleAccess } from './role-access';
+import { describeRoleAccess, PRESENCE_SUBJECTS } from './role-access';
 
 describeRoleAccess('heartbeat', {
-  publish: ['keel.v1.m.heartbeat.view', 'keel.v1.m.resource.set', 'keel.v1.m.log', 'keel.v1.node.services'],
-  subscribe: ['keel.v1.m.state', 'keel.v1.m.resource.changed', 'keel.v1.node.services'],
-  patterns: ['keel.v1.*.state', 'keel.v1.*.resource.changed'],
+  publish: [
+    'keel.v1.m.heartbeat.view',
+    'keel.v1.m.resource.set',
+    'keel.v1.m.log',
+    'keel.v1.node.services.heartbeat',
+  ],
+  subscribe: ['keel.v1.m.state', 'keel.v1.m.resource.changed', ...PRESENCE_SUBJECTS],
+  patterns: ['keel.v1.node.services.*', 'keel.v1.*.state', 'keel.v1.*.resource.changed'],
 });

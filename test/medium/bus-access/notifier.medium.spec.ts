@@ -3,7 +3,7 @@
 import { describeRoleAccess } from './role-access';
 
 describeRoleAccess('notifier', {
-  publish: ['keel.v1.node.services'],
+  publish: ['keel.v1.node.services.notifier'],
   subscribe: ['keel.v1.m.state', 'keel.v1.m.log', 'keel.v1.m.resource.changed'],
   patterns: ['keel.v1.*.state', 'keel.v1.*.log', 'keel.v1.*.resource.changed'],
 });

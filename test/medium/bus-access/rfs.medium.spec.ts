@@ -3,7 +3,7 @@
 import { describeRoleAccess } from './role-access';
 
 describeRoleAccess('rfs', {
-  publish: ['keel.v1.m.rfs.event', 'keel.v1.m.resource.set', 'keel.v1.node.services'],
+  publish: ['keel.v1.m.rfs.event', 'keel.v1.m.resource.set', 'keel.v1.node.services.rfs'],
   subscribe: ['keel.v1.m.rfs.cmd'],
   patterns: ['keel.v1.*.rfs.cmd'],
   serves: ['keel.v1.m.rfs.cmd'],

@@ -19,6 +19,8 @@ import { createInbox, HARNESS_USER, startNatsServer, type NatsServerHandle } fro
 const probe = defineCodec('test.access', z.object({ subject: z.string() }));
 const askRpc = defineRpc('test.ask', z.object({ from: z.string() }), z.object({ by: z.string() }));
 
+/** Every service's presence subject: each role may publish its own only. */
+export const PRESENCE_SUBJECTS: readonly string[] = BUS_ROLES.map((r) => `keel.v1.node.services.${r}`);
 /** Every concrete subject tried, for the module `m`. */
 export const CONCRETE_SUBJECTS: readonly string[] = [
   'keel.v1.m.cmd',
@@ -31,7 +33,7 @@ export const CONCRETE_SUBJECTS: readonly string[] = [
   'keel.v1.m.heartbeat.view',
   'keel.v1.m.rfs.cmd',
   'keel.v1.m.rfs.event',
-  'keel.v1.node.services',
+  ...PRESENCE_SUBJECTS,
   ...[...BUS_ROLES, HARNESS_USER].map((r) => `${inboxPrefix(r)}.x`),
   'other.subject',
 ];

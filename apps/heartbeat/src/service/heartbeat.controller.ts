@@ -1,16 +1,17 @@
 // What heartbeat receives on the node's bus: the local states and resources it advertises to the
 // peer, and the presence of admin (which must be told again what it lost when it restarts).
 import { Controller } from '@nestjs/common';
-import { Payload } from '@nestjs/microservices';
+import { Ctx, Payload } from '@nestjs/microservices';
 import {
   codecs,
+  presenceServiceOf,
   subjects,
   type Envelope,
   type ResourceChanged,
   type ServicePresence,
   type StateChange,
 } from '@keel/bus';
-import { OnBusEvent } from '@keel/runtime';
+import { BusContext, OnBusEvent } from '@keel/runtime';
 import { HeartbeatService } from './heartbeat.service';
 
 @Controller()
@@ -27,8 +28,10 @@ export class HeartbeatController {
     this.heartbeat.resourceChanged(msg.payload);
   }
 
-  @OnBusEvent(subjects.nodeServices(), codecs.servicePresence)
-  servicePresence(@Payload() msg: Envelope<ServicePresence>): void {
+  /** The service is the subject's, which only its role may publish to (0010). */
+  @OnBusEvent(subjects.anyPresence(), codecs.servicePresence)
+  servicePresence(@Payload() msg: Envelope<ServicePresence>, @Ctx() ctx: BusContext): void {
+    presenceServiceOf(ctx.getSubject(), msg.payload.service);
     this.heartbeat.servicePresence(msg.payload);
   }
 }

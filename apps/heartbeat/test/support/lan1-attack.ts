@@ -169,7 +169,7 @@ export async function snapshot(node: PairNode) {
 export async function republish(node: PairNode) {
   const views = node.admin.views.length;
   const sets = node.admin.resourceSets.length;
-  node.admin.bus.publish(subjects.nodeServices(), codecs.servicePresence, {
+  node.admin.bus.publish(subjects.presence('admin'), codecs.servicePresence, {
     service: 'admin',
     status: 'ready',
     pid: process.pid,

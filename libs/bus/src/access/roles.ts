@@ -26,15 +26,15 @@ const inbox = (role: BusRole) => `${inboxPrefix(role)}.>`;
 export const ROLE_PERMISSIONS: Readonly<Record<BusRole, RolePermissions>> = {
   // The module engine: serves commands, drives rfs, publishes states and resources.
   admin: {
-    // node.services: its presence, which has the other services publish again all they know.
-    publish: [any('state'), any('resourceChanged'), any('log'), any('rfsCmd'), subjects.nodeServices()],
+    // Its presence, which has the other services publish again all they know.
+    publish: [any('state'), any('resourceChanged'), any('log'), any('rfsCmd'), subjects.presence('admin')],
     subscribe: [
       subjects.anyModuleCmd('*'),
       any('heartbeatView'),
       any('rfsEvent'),
       any('resourceSet'),
       any('log'),
-      subjects.nodeServices(),
+      subjects.anyPresence(),
       inbox('admin'),
     ],
     respond: true,
@@ -42,14 +42,14 @@ export const ROLE_PERMISSIONS: Readonly<Record<BusRole, RolePermissions>> = {
   },
   // Heartbeats: tells admin what the peers say; hears the local states and resources.
   heartbeat: {
-    publish: [any('heartbeatView'), any('resourceSet'), any('log'), subjects.nodeServices()],
-    subscribe: [any('state'), any('resourceChanged'), subjects.nodeServices()],
+    publish: [any('heartbeatView'), any('resourceSet'), any('log'), subjects.presence('heartbeat')],
+    subscribe: [any('state'), any('resourceChanged'), subjects.anyPresence()],
     respond: false,
     reserved: false,
   },
   // Replication: serves admin's role requests, reports what the daemons say.
   rfs: {
-    publish: [any('rfsEvent'), any('resourceSet'), subjects.nodeServices()],
+    publish: [any('rfsEvent'), any('resourceSet'), subjects.presence('rfs')],
     subscribe: [any('rfsCmd')],
     respond: true,
     reserved: false,
@@ -62,33 +62,33 @@ export const ROLE_PERMISSIONS: Readonly<Record<BusRole, RolePermissions>> = {
     reserved: false,
   },
   vip: {
-    publish: [any('resourceSet'), subjects.nodeServices()],
-    subscribe: [any('state'), subjects.nodeServices()],
+    publish: [any('resourceSet'), subjects.presence('vip')],
+    subscribe: [any('state'), subjects.anyPresence()],
     respond: false,
     reserved: true,
   },
   checkers: {
-    publish: [any('resourceSet'), any('log'), subjects.nodeServices()],
-    subscribe: [any('state'), subjects.nodeServices()],
+    publish: [any('resourceSet'), any('log'), subjects.presence('checkers')],
+    subscribe: [any('state'), subjects.anyPresence()],
     respond: false,
     reserved: true,
   },
   notifier: {
-    publish: [subjects.nodeServices()],
+    publish: [subjects.presence('notifier')],
     subscribe: [any('state'), any('log'), any('resourceChanged')],
     respond: false,
     reserved: true,
   },
   // The REST API sends commands for the administrators it authenticated, on its own subject.
   api: {
-    publish: [subjects.anyModuleCmd('api'), subjects.nodeServices()],
+    publish: [subjects.anyModuleCmd('api'), subjects.presence('api')],
     subscribe: [
       any('state'),
       any('log'),
       any('resourceChanged'),
       any('heartbeatView'),
       any('rfsEvent'),
-      subjects.nodeServices(),
+      subjects.anyPresence(),
       inbox('api'),
     ],
     respond: false,

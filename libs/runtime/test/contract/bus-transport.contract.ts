@@ -195,7 +195,7 @@ export function describeBusTransportContract(name: string, factory: BusFactory):
     it('says the service ready only once its handlers listen', async () => {
       const presence = createInbox<string>();
       // Whoever hears `ready` may send at once (admin does): that first event must be handled.
-      await caller.subscribe(subjects.nodeServices(), codecs.servicePresence, (msg) => {
+      await caller.subscribe(subjects.anyPresence(), codecs.servicePresence, (msg) => {
         presence.push(msg.payload.status);
         if (msg.payload.status === 'ready') caller.publish('tt.gamma.ping', ping, { n: 1 });
       });
