@@ -31,16 +31,7 @@ import {
   type TcpProbeResult,
 } from './lab-types';
 import { planLab, runRootFromEnv, validateLabName, type HostPlan, type LabPlan, type LabSpec } from './plan';
-import {
-  exitCode,
-  listProcs,
-  run,
-  runChecked,
-  signalPid,
-  waitFor,
-  which,
-  type ExecResult,
-} from './system';
+import { exitCode, listProcs, run, runChecked, signalPid, waitFor, which, type ExecResult } from './system';
 import {
   cleanupLeftovers,
   currentOwner,
