@@ -10,13 +10,17 @@ use std::sync::Arc;
 use std::time::Duration;
 use support::*;
 
-/// Writes `name` on the primary in a thread; the flag says when the write returned.
+/// Writes `name` on the primary in a thread; the flag says when the write returned. The thread
+/// then fsyncs the file, as an application that needs it on the secondary does: the default
+/// `async="second"` acknowledges a write on receipt and applies it after (docs/decisions/0012),
+/// so only the fsync's return says the secondary has it.
 fn write_in_background(t: &Scratch, name: &str) -> (Arc<AtomicBool>, std::thread::JoinHandle<()>) {
     let done = Arc::new(AtomicBool::new(false));
     let (path, flag) = (t.p().join(name), done.clone());
     let h = std::thread::spawn(move || {
-        fs::write(path, b"acknowledged").unwrap();
+        fs::write(&path, b"acknowledged").unwrap();
         flag.store(true, Ordering::SeqCst);
+        fs::File::open(&path).unwrap().sync_all().unwrap();
     });
     (done, h)
 }
