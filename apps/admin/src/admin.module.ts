@@ -10,6 +10,7 @@ import { SCRIPT_RUNNER } from './ports/script-runner.port';
 import { NODE_REBOOT } from './ports/node-reboot.port';
 import { CommandReboot } from './adapters/command-reboot';
 import { machineBootedAt } from './adapters/boot-time';
+import { systemClock } from './adapters/system-clock';
 import { resolveAdminSettings, type AdminSettings } from './settings';
 
 export interface AdminModuleOptions {
@@ -26,7 +27,7 @@ export class AdminModule {
       settings,
       env,
       tickMs: 250,
-      now: () => Date.now(),
+      clock: systemClock,
       bootedAt: machineBootedAt(),
     };
     return nodeServiceModule({

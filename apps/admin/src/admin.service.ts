@@ -15,6 +15,7 @@ import { LOGGER, Logger, SERVICE_PRESENCE, type ServicePresenceAnnouncer } from 
 import { FileModuleLog } from './adapters/module-log';
 import { StateStore } from './adapters/state-store';
 import { SCRIPT_RUNNER, ScriptRunner } from './ports/script-runner.port';
+import type { Clock, Timer } from './ports/clock.port';
 import { FENCE, FencePort } from './ports/fence.port';
 import { NODE_REBOOT, NodeReboot } from './ports/node-reboot.port';
 import { commandCallerName } from './modules/command-caller';
@@ -29,7 +30,7 @@ export interface AdminOptions {
   readonly env: Readonly<Record<string, string | undefined>>;
   /** How often time is given to the automata and the rules (ms). */
   readonly tickMs: number;
-  readonly now: () => number;
+  readonly clock: Clock;
   /** When this machine booted (ms since the epoch). */
   readonly bootedAt: number;
 }
@@ -41,7 +42,7 @@ export interface AdminOptions {
 @Injectable()
 export class AdminService implements OnModuleInit, BeforeApplicationShutdown {
   readonly runtimes = new Map<string, ModuleRuntime>();
-  private timer: NodeJS.Timeout | undefined;
+  private timer: Timer | undefined;
 
   constructor(
     @Inject(ADMIN_OPTIONS) private readonly options: AdminOptions,
@@ -54,7 +55,7 @@ export class AdminService implements OnModuleInit, BeforeApplicationShutdown {
   ) {}
 
   async onModuleInit(): Promise<void> {
-    const { settings, env, now } = this.options;
+    const { settings, env, clock } = this.options;
     const { paths: dirs, node } = settings;
     for (const installed of settings.modules) {
       const paths = modulePaths(dirs, installed.name);
@@ -70,14 +71,22 @@ export class AdminService implements OnModuleInit, BeforeApplicationShutdown {
         log: new FileModuleLog(paths.logFile, settings.moduleLog),
         store: new StateStore(paths.stateFile),
         bus: this.bus,
-        now,
+        clock,
         env,
         bootedAt: this.options.bootedAt,
       });
       this.runtimes.set(rt.module, rt);
       this.logger.info('module loaded', { module: rt.module, mode: installed.config.mode });
     }
-    this.timer = setInterval(() => this.runtimes.forEach((rt) => rt.tick()), this.options.tickMs);
+    this.tick();
+  }
+
+  /** Gives time to the automata and the rules every tickMs, until the shutdown. */
+  private tick(): void {
+    this.timer = this.options.clock.setTimer(this.options.tickMs, () => {
+      this.runtimes.forEach((rt) => rt.tick());
+      this.tick();
+    });
   }
 
   /** A module command (keel.v1.<module>.cmd.<caller>): who asked comes from the subject. */
@@ -137,7 +146,7 @@ export class AdminService implements OnModuleInit, BeforeApplicationShutdown {
    */
   async beforeApplicationShutdown(): Promise<void> {
     await Promise.all([...this.runtimes.values()].map((rt) => rt.shutdown()));
-    if (this.timer) clearInterval(this.timer);
+    this.timer?.cancel();
     this.runtimes.forEach((rt) => rt.close());
   }
 }

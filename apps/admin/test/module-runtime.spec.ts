@@ -6,6 +6,7 @@ import { modulePaths, nodePaths, parseClusterConfig, parseModuleConfig } from '@
 import { createInbox, InMemoryBusNetwork } from '@keel/testing';
 import { FileModuleLog } from '../src/adapters/module-log';
 import { StateStore } from '../src/adapters/state-store';
+import { systemClock } from '../src/adapters/system-clock';
 import { ModuleRuntime } from '../src/modules/module-runtime';
 import { RecordingReboot } from './support/recording-reboot';
 import { RecordingRunner } from './support/recording-runner';
@@ -41,7 +42,8 @@ function sut(clock = { now: 1_000_000 }, module = MODULE) {
     log: new FileModuleLog(paths.logFile),
     store: new StateStore(paths.stateFile),
     bus,
-    now: () => clock.now,
+    // The test moves the time; timers run on the machine's (boot delays, the shutdown's wait).
+    clock: { now: () => clock.now, setTimer: systemClock.setTimer },
     env: { PATH: '/usr/bin' },
     bootedAt: 0,
   };

@@ -5,6 +5,7 @@
 // accepted, nothing in the world depends on them).
 import type { LoadedModule, ModulePaths, NodePaths } from '@keel/config';
 import type { Effect, MirrorInput, ModuleState, Readiness } from '@keel/engine';
+import type { Clock } from '../ports/clock.port';
 import type { FencePort } from '../ports/fence.port';
 import type { LogLevel } from '../ports/module-log.port';
 import type { NodeReboot } from '../ports/node-reboot.port';
@@ -29,7 +30,7 @@ export interface EffectHost {
   readonly fences: FencePort;
   readonly reboot: NodeReboot;
   readonly env: Readonly<Record<string, string | undefined>>;
-  readonly now: () => number;
+  readonly clock: Clock;
   readonly replication: ReplicationControl;
   write(level: LogLevel, text: string): void;
   setResource(name: string, value: string, by: string, quiet?: boolean): void;
@@ -59,6 +60,7 @@ export class EffectCarrier {
       module: host.module,
       dirs: host.loaded.config.rfs?.replicated.map((r) => r.dir) ?? [],
       fences: host.fences,
+      clock: host.clock,
       write: (level, text) => host.write(level, text),
       lost: () => host.fenceLost(),
     });
@@ -169,7 +171,8 @@ export class EffectCarrier {
     const user = loaded.config.user;
     const force = args[0] === 'force';
     const timeoutMs = ((force ? user?.forcestoptimeout : user?.nicestoptimeout) ?? 300) * 1000;
-    const userlog = user?.logging === 'none' ? undefined : userlogFile(paths, name, new Date(host.now()));
+    const userlog =
+      user?.logging === 'none' ? undefined : userlogFile(paths, name, new Date(host.clock.now()));
     const scriptEnvironment = scriptEnv({ dirs, paths, node }, user, env);
     this.fence
       .open()

@@ -1,6 +1,7 @@
 // The namespace a module's scripts and application run in, from its first script to STOP
 // (docs/decisions/0013): opened for the first script, ended at STOP with whatever the stop scripts
 // left in it; a fence that ends unasked means the application was killed.
+import type { Clock } from '../ports/clock.port';
 import type { Fence, FencePort } from '../ports/fence.port';
 import type { LogLevel } from '../ports/module-log.port';
 
@@ -11,6 +12,7 @@ export interface ModuleFenceHost {
   readonly module: string;
   readonly dirs: readonly string[];
   readonly fences: FencePort;
+  readonly clock: Clock;
   write(level: LogLevel, text: string): void;
   /** The fence ended unasked: the application is gone. */
   lost(): void;
@@ -62,17 +64,16 @@ export class ModuleFence {
     if (!fence) return;
     const ended = fence.then((f) => f.close()).catch(() => undefined);
     this.closed = new Promise<void>((resolve) => {
-      const timer = setTimeout(() => {
+      // It does not keep admin alive at its shutdown: the fences die with it.
+      const timer = this.host.clock.setTimer(FENCE_CLOSE_WAIT_MS, () => {
         this.host.write(
           'E',
           `The application's fence did not end within ${FENCE_CLOSE_WAIT_MS / 1000}s: a process in it does not die; starting anyway`,
         );
         resolve();
-      }, FENCE_CLOSE_WAIT_MS);
-      // Nothing to keep admin alive for at its shutdown: the fences die with it.
-      timer.unref();
+      });
       void ended.then(() => {
-        clearTimeout(timer);
+        timer.cancel();
         resolve();
       });
     });

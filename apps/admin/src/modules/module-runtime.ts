@@ -12,6 +12,7 @@ import {
 import { BusPort, codecs, RfsEvent, subjects } from '@keel/bus';
 import type { ModulePaths, NodePaths } from '@keel/config';
 import { ScriptRunner } from '../ports/script-runner.port';
+import type { Clock, Timer } from '../ports/clock.port';
 import { FencePort } from '../ports/fence.port';
 import { NodeReboot } from '../ports/node-reboot.port';
 import type { LogLevel, LogPageRequest, ModuleLogPort } from '../ports/module-log.port';
@@ -37,7 +38,7 @@ export interface RuntimeDeps {
   readonly log: ModuleLogPort;
   readonly store: ModuleStateStore;
   readonly bus: BusPort;
-  readonly now: () => number;
+  readonly clock: Clock;
   readonly env: Readonly<Record<string, string | undefined>>;
   /** When this machine booted (ms since the epoch). */
   readonly bootedAt: number;
@@ -69,7 +70,7 @@ export class ModuleRuntime {
   readonly resources = new ResourceTable();
   private settingsStored: StoredModule['settings'];
   private readonly rules: RulesDriver;
-  private launchTimer: NodeJS.Timeout | undefined;
+  private launchTimer: Timer | undefined;
   private remoteResources: Readonly<Record<string, string>> | undefined;
   private readonly replication: ReplicationControl;
   /** The node's keel is going down: the module stops but counts as running (launch.ts). */
@@ -80,7 +81,7 @@ export class ModuleRuntime {
     this.replication = new ReplicationControl({
       module: deps.paths.module,
       bus: deps.bus,
-      now: deps.now,
+      now: () => deps.clock.now(),
       dirs: deps.loaded.config.rfs?.replicated.map((r) => r.dir) ?? [],
       timeoutMs: deps.rfsTimeoutMs ?? RFS_COMMAND_TIMEOUT_MS,
       engine: () => this.engine,
@@ -107,8 +108,8 @@ export class ModuleRuntime {
     const stored = deps.store.load();
     this.settingsStored = stored.settings;
     this.stepper = new EngineStepper(
-      initialMirror(settingsFor(deps), deps.now(), stored.facts),
-      deps.now,
+      initialMirror(settingsFor(deps), deps.clock.now(), stored.facts),
+      () => deps.clock.now(),
       (before, after, effects) => {
         this.carrier.push(effects);
         if (after.facts !== before.facts || after.state !== before.state) this.persist();
@@ -125,9 +126,9 @@ export class ModuleRuntime {
     });
     if (launch.start) {
       this.write('I', `Starting the module: ${launch.reason}`);
-      this.launchTimer = setTimeout(
-        () => void this.command('start', [], undefined, 'boot', true),
+      this.launchTimer = deps.clock.setTimer(
         launch.delayMs,
+        () => void this.command('start', [], undefined, 'boot', true),
       );
     }
   }
@@ -187,7 +188,7 @@ export class ModuleRuntime {
   }
 
   setResource(name: string, value: string, by: string, quiet = false): void {
-    const change = this.resources.set(name, value, by, this.deps.now());
+    const change = this.resources.set(name, value, by, this.deps.clock.now());
     if (!change) return;
     if (!quiet) this.write('I', `Resource ${name} set to ${value} by ${by}`);
     this.deps.bus.publish(subjects.resourceChanged(this.module), codecs.resourceChanged, {
@@ -235,12 +236,12 @@ export class ModuleRuntime {
     await this.command('shutdown', [], undefined, 'SYSTEM/root');
     const user = this.deps.loaded.config.user;
     const bound = ((user?.nicestoptimeout ?? 300) + (user?.forcestoptimeout ?? 300) + 5) * 1000;
-    for (const until = this.deps.now() + bound; this.engine.state !== 'STOP' || this.engine.job;) {
-      if (this.deps.now() > until) {
+    for (const until = this.deps.clock.now() + bound; this.engine.state !== 'STOP' || this.engine.job;) {
+      if (this.deps.clock.now() > until) {
         this.write('E', "Shutdown: the module did not reach STOP within its stop scripts' time bounds");
         return;
       }
-      await new Promise((r) => setTimeout(r, 100));
+      await new Promise<void>((r) => this.deps.clock.setTimer(100, r));
     }
   }
 
@@ -250,7 +251,7 @@ export class ModuleRuntime {
    */
   close(): void {
     this.carrier.close();
-    if (this.launchTimer) clearTimeout(this.launchTimer);
+    this.launchTimer?.cancel();
   }
 
   logPage(request: LogPageRequest) {
@@ -276,7 +277,7 @@ export class ModuleRuntime {
     this.submit({ kind: 'tick' });
     this.replication.tick();
     const outcome = this.rules.step({
-      now: this.deps.now(),
+      now: this.deps.clock.now(),
       local: Object.fromEntries(this.resources.values()),
       remote: this.remoteResources,
       waiting: this.engine.holds.length > 0,
@@ -293,7 +294,7 @@ export class ModuleRuntime {
   }
 
   write(level: LogLevel, text: string): void {
-    this.deps.log.write({ at: new Date(this.deps.now()), level, text });
+    this.deps.log.write({ at: new Date(this.deps.clock.now()), level, text });
     this.deps.bus.publish(subjects.log(this.module), codecs.logLine, {
       module: this.module,
       level,
@@ -306,7 +307,7 @@ export class ModuleRuntime {
       facts: this.engine.facts,
       running: this.shuttingDown || this.engine.state !== 'STOP',
       settings: this.settingsStored,
-      savedAt: this.deps.now(),
+      savedAt: this.deps.clock.now(),
     });
   }
 
@@ -325,7 +326,7 @@ export class ModuleRuntime {
       module: this.module,
       state,
       readiness,
-      since: new Date(this.deps.now()).toISOString(),
+      since: new Date(this.deps.clock.now()).toISOString(),
     });
   }
 }
