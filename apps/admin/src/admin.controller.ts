@@ -30,7 +30,16 @@ export class AdminController {
   command(@Payload() req: Envelope<ModuleCommand>, @Ctx() ctx: BusContext): Promise<CommandResult> {
     const module = commandModuleOf(ctx.getSubject());
     if (!module) {
-      throw new HandlerError('FORBIDDEN', `module commands are taken only on keel.v1.<module>.cmd.<caller>`);
+      throw new HandlerError(
+        'FORBIDDEN',
+        `module commands are taken only on keel.v1.<module>.cmd.<caller> (a module name, not "node"), not on ${ctx.getSubject()}`,
+      );
+    }
+    if (req.payload.module !== module) {
+      throw new HandlerError(
+        'BAD_REQUEST',
+        `a command for ${req.payload.module} sent on the subject of ${module}`,
+      );
     }
     return this.admin.command(module, ctx.getSubject(), req.payload);
   }

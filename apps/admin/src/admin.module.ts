@@ -1,6 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import type { NodeEnv } from '@keel/config';
-import { nodeServiceModule, resolveNativeBinary } from '@keel/runtime';
+import { nodeServiceModule } from '@keel/runtime';
 import { ProcessScriptRunner } from './adapters/process-script-runner';
 import { ProcessFence } from './adapters/process-fence';
 import { FENCE } from './ports/fence.port';
@@ -41,7 +41,7 @@ export class AdminModule {
       providers: [
         { provide: ADMIN_OPTIONS, useValue: options },
         { provide: SCRIPT_RUNNER, useClass: ProcessScriptRunner },
-        { provide: FENCE, useValue: new ProcessFence(resolveNativeBinary('keel-fence', env)) },
+        { provide: FENCE, useValue: new ProcessFence(settings.fence) },
         { provide: NODE_REBOOT, useValue: new CommandReboot(env) },
         AdminService,
       ],

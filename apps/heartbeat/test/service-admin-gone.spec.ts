@@ -6,20 +6,24 @@ import { TIMEOUT_MS } from './support/fixtures';
 import { startTwoNodes, steadyMirror, type TwoNodes } from './support/two-nodes';
 
 const ADMIN_PID = 4242;
+const PID_NS = 4026531836;
 const running = new Set<number>();
 let t: TwoNodes;
 beforeEach(async () => {
   running.clear();
-  t = await startTwoNodes({ node1Processes: { alive: (pid) => running.has(pid) } });
+  t = await startTwoNodes({
+    node1Processes: { alive: (pid) => running.has(pid), pidNamespace: () => PID_NS },
+  });
 });
 afterEach(() => t.stopAll());
 
-function adminReady(pid: number): void {
+function adminReady(pid: number, pidNs = PID_NS): void {
   running.add(pid);
   t.node1.admin.bus.publish(subjects.presence('admin'), codecs.servicePresence, {
     service: 'admin',
     status: 'ready',
     pid,
+    pidNs,
   });
 }
 
@@ -50,4 +54,25 @@ it('speaks again for the module once a new admin publishes its state', async () 
   t.node1.admin.setState('PRIM', 'Ready');
   await t.clock.advance(300);
   expect(t.node2.admin.peer()).toMatchObject({ node: 'node1', state: 'PRIM', readiness: 'Ready' });
+});
+
+it('stays silent when a state sent by the dead admin arrives late', async () => {
+  adminReady(ADMIN_PID);
+  await steadyMirror(t);
+  running.delete(ADMIN_PID);
+  await t.clock.advance(300);
+  t.node1.admin.setState('PRIM', 'Ready');
+  await t.clock.advance(TIMEOUT_MS + 500);
+  expect(t.node2.admin.peer()).toMatchObject({ node: 'node1', state: 'UNKNOWN' });
+});
+
+it('does not follow an admin of another PID namespace: its pid names another process here', async () => {
+  adminReady(ADMIN_PID, PID_NS + 1);
+  await steadyMirror(t);
+  running.delete(ADMIN_PID);
+  await t.clock.advance(TIMEOUT_MS + 500);
+  expect(t.node2.admin.peer()).toMatchObject({ node: 'node1', state: 'PRIM', readiness: 'Ready' });
+  expect(t.node1.sink.records().map((r) => r['msg'])).toContain(
+    "cannot follow admin's process: it does not run in this PID namespace",
+  );
 });

@@ -70,7 +70,7 @@ async function build(options: RfsServiceOptions = {}, plan = planFor()) {
   const ask = (role: RfsCommand['role'], full = false, module = 'web') =>
     admin.request(subjects.rfsCmd(module), rpcs.rfsCommand, { module, role, full }, TIMEOUT);
   const logs = () => sink.lines.map((l) => JSON.parse(l) as { level: string; msg: string; module?: string });
-  return { sut: service, app, daemons, ask, events, resources, presence, logs };
+  return { sut: service, app, admin, daemons, ask, events, resources, presence, logs };
 }
 
 const turn = () => new Promise((r) => setImmediate(r));
@@ -290,4 +290,17 @@ test('a shutdown during a pending start does not wait for the mount', async () =
   await turn();
   await sut.stop();
   expect(await reply).toEqual({ ok: false, message: 'keel-rfsd exited (code 0) before mounting' });
+});
+
+test('a role request naming another module than its subject is refused and changes nothing', async () => {
+  const { daemons, admin } = await build();
+  const failure = await admin
+    .request(subjects.rfsCmd('web'), rpcs.rfsCommand, { module: 'db', role: 'primary', full: false }, TIMEOUT)
+    .catch((e: unknown) => e);
+  expect(failure).toBeInstanceOf(BusRemoteError);
+  expect(failure).toMatchObject({
+    code: 'BAD_REQUEST',
+    remoteMessage: 'a role for db sent on the subject of web',
+  });
+  expect(daemons.spawned).toEqual([]);
 });

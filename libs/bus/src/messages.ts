@@ -155,6 +155,8 @@ export const ServicePresenceSchema = z.object({
   service: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/),
   status: z.enum(['starting', 'ready', 'stopping']),
   pid: z.number().int().positive(),
+  /** The inode of the service's PID namespace: `pid` means that process only in that namespace. */
+  pidNs: z.number().int().positive().optional(),
   version: z.string().min(1).max(64).optional(),
 });
 export type ServicePresence = z.output<typeof ServicePresenceSchema>;

@@ -50,6 +50,7 @@ export {
 } from './node/node-basics';
 export {
   keelHome,
+  onlyRootCanChange,
   modulePaths,
   nodePaths,
   type ModulePaths,

@@ -57,7 +57,22 @@ it('falls back to the packaged place outside any keel tree', () => {
 });
 
 // Root runs keel-rfsd and keel-fence from the home: a tree planted in a directory anyone may
-// write to (as /tmp) must never be taken for it.
+// write to (as /tmp) must never be taken for it, nor a tree inside a directory others may write
+// to (they could swap it), unless that directory is sticky.
+it.each([
+  ['group-writable', 0o775, '/usr/lib/keel'],
+  ['world-writable and sticky, as /tmp', 0o1777, 'HOME'],
+])('a tree in a directory that is %s above it', (_, mode, want) => {
+  const above = join(dir, 'above');
+  const home = join(above, 'keel');
+  mkdirSync(join(home, 'apps/cli/bin'), { recursive: true });
+  writeFileSync(join(home, 'apps/cli/bin/keel'), '');
+  const code = join(home, 'dist');
+  mkdirSync(code);
+  chmodSync(above, mode);
+  expect(keelHome({}, code)).toBe(want === 'HOME' ? home : want);
+});
+
 it.each([
   ['writable by others', 0o777, '/usr/lib/keel'],
   ['writable by its group', 0o775, '/usr/lib/keel'],

@@ -12,6 +12,7 @@ import {
   type Provider,
   type Type,
 } from '@nestjs/common';
+import { statSync } from 'node:fs';
 import { busFiles } from '@keel/config';
 import {
   BUS,
@@ -63,6 +64,16 @@ export interface ServiceBusOptions {
 }
 
 const OWNED_BUS = Symbol.for('keel.runtime.owned-bus');
+
+/** The inode of this process's PID namespace (/proc/self/ns/pid); undefined where there is none. */
+export function ownPidNamespace(): number | undefined {
+  try {
+    return statSync('/proc/self/ns/pid').ino;
+  } catch {
+    return undefined;
+  }
+}
+const PID_NS = ownPidNamespace();
 export const SERVICE_PRESENCE = Symbol.for('keel.runtime.service-presence');
 const PRESENCE_SOURCE = Symbol.for('keel.runtime.presence-source');
 
@@ -94,6 +105,7 @@ export class ServicePresenceAnnouncer implements OnModuleInit, BeforeApplication
         service: this.source.service,
         status,
         pid: process.pid,
+        ...(PID_NS !== undefined ? { pidNs: PID_NS } : {}),
       });
     } catch (err) {
       this.logger.warn('cannot publish service presence', { status, err });

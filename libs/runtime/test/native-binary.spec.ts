@@ -1,5 +1,7 @@
+import { chmodSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { nativeRelativePath, resolveNativeBinary } from '../src/native-binary';
+import { nativeRelativePath, resolveNativeBinary, UntrustedBinaryError } from '../src/native-binary';
 
 describe('resolveNativeBinary', () => {
   it("prefers the program's own variable, then KEEL_HOME", () => {
@@ -17,4 +19,22 @@ describe('resolveNativeBinary', () => {
       join(repo, nativeRelativePath('keel-rfsd')),
     );
   });
+});
+
+// Root runs these programs: one in a directory other users may change is refused at start.
+it.each([
+  ['writable by others', 0o777, true],
+  ['(control) writable by its owner only', 0o755, false],
+])('refuses a program in a directory %s', (_, mode, refused) => {
+  const dir = mkdtempSync(join(tmpdir(), 'keel-bin-'));
+  try {
+    const bin = join(dir, 'bin');
+    mkdirSync(bin);
+    chmodSync(bin, mode);
+    const resolve = () => resolveNativeBinary('keel-fence', { KEEL_FENCE: join(bin, 'keel-fence') });
+    if (refused) expect(resolve).toThrow(UntrustedBinaryError);
+    else expect(resolve()).toBe(join(bin, 'keel-fence'));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

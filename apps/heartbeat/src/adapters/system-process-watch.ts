@@ -1,3 +1,4 @@
+import { ownPidNamespace } from '@keel/runtime';
 import type { ProcessWatch } from '../ports/process-watch.port';
 
 /** Signal 0: no signal is sent, the kernel only says whether the pid exists (EPERM: it does). */
@@ -10,4 +11,5 @@ export const systemProcessWatch: ProcessWatch = {
       return (err as NodeJS.ErrnoException).code === 'EPERM';
     }
   },
+  pidNamespace: ownPidNamespace,
 };

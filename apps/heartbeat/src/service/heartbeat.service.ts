@@ -73,6 +73,11 @@ export class HeartbeatService implements OnApplicationBootstrap, BeforeApplicati
   private readonly receiver: PacketReceiver;
   private readonly detector: LossDetector;
   private readonly engine: EngineWatch;
+  /**
+   * admin died and no new admin has said it is ready: a state still on its way (sent by the dead
+   * admin, read late) must not make this node speak for its modules again.
+   */
+  private engineLost = false;
 
   constructor(
     @Inject(HEARTBEAT_PLAN) private readonly plan: HeartbeatPlan,
@@ -81,7 +86,7 @@ export class HeartbeatService implements OnApplicationBootstrap, BeforeApplicati
     @Inject(UDP_TRANSPORT) transport: UdpTransport,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(INCARNATION_SOURCE) private readonly incarnations: IncarnationSource,
-    @Inject(PROCESS_WATCH) processes: ProcessWatch,
+    @Inject(PROCESS_WATCH) private readonly processes: ProcessWatch,
     @Inject(LOGGER) private readonly logger: Logger,
     @Inject(METRICS_REGISTRY) registry: Registry,
     @Optional() @Inject(HEARTBEAT_OPTIONS) options?: HeartbeatServiceOptions,
@@ -189,7 +194,7 @@ export class HeartbeatService implements OnApplicationBootstrap, BeforeApplicati
   /** A module's local state (keel.v1.<module>.state, from admin). */
   localState(change: StateChange): void {
     const m = this.modules.get(change.module);
-    if (!m || !this.session.active) return;
+    if (!m || !this.session.active || this.engineLost) return;
     m.local = { state: change.state, readiness: change.readiness };
     if (change.advertised) m.advertised = new Map(Object.entries(change.advertised));
     this.sender.reselect(m);
@@ -210,9 +215,26 @@ export class HeartbeatService implements OnApplicationBootstrap, BeforeApplicati
   /** A service of this node (keel.v1.node.services). */
   servicePresence(presence: ServicePresence): void {
     if (presence.service !== 'admin' || presence.status !== 'ready' || !this.session.active) return;
-    this.engine.follow(presence.pid);
+    this.engineLost = false;
+    this.follow(presence);
     // admin (re)started: it has lost what we told it, so tell it again.
     for (const m of this.modules.values()) this.reports.retell(m);
+  }
+
+  /**
+   * Follows admin's process, if it runs in this PID namespace: a pid of another namespace names
+   * another process here (or none), and silence while admin lives would let the peer take over
+   * beside it.
+   */
+  private follow(presence: ServicePresence): void {
+    const own = this.processes.pidNamespace();
+    if (own !== undefined && presence.pidNs === own) return this.engine.follow(presence.pid);
+    this.engine.stop();
+    this.logger.error("cannot follow admin's process: it does not run in this PID namespace", {
+      pid: presence.pid,
+      pidNs: presence.pidNs,
+      own,
+    });
   }
 
   /**
@@ -222,6 +244,7 @@ export class HeartbeatService implements OnApplicationBootstrap, BeforeApplicati
    */
   private engineGone(pid: number): void {
     if (!this.session.active) return;
+    this.engineLost = true;
     this.logger.error('admin is gone: this node no longer speaks for its modules until admin is back', {
       pid,
     });

@@ -22,6 +22,12 @@ export class RfsController {
   command(@Payload() req: Envelope<RfsCommand>, @Ctx() ctx: BusContext): Promise<RfsCommandResult> {
     const target = parseModuleSubject(ctx.getSubject());
     if (!target) throw new HandlerError('BAD_SUBJECT', `${ctx.getSubject()} names no module`);
+    if (req.payload.module !== target.module) {
+      throw new HandlerError(
+        'BAD_REQUEST',
+        `a role for ${req.payload.module} sent on the subject of ${target.module}`,
+      );
+    }
     const { role, full } = req.payload;
     return this.rfs.command(target.module, role, full, `${req.source.service}@${req.source.node}`);
   }

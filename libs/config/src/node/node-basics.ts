@@ -13,7 +13,7 @@ import { nodePaths, type NodeEnv, type NodePaths } from './node-paths';
 
 /** A node service cannot start; the message says what to fix. */
 export class NodeStartupError extends Error {
-  override readonly name = 'NodeStartupError';
+  override readonly name: string = 'NodeStartupError';
 }
 
 export interface NodeBasics {

@@ -4,7 +4,7 @@
 //   KEEL_VAR  (default /var/lib/keel)   cluster/cluster.xml, cluster/cluster.key, modules/<name>/
 //   KEEL_HOME (default: the keel tree this code runs from, else /usr/lib/keel) SafeKit's SAFE:
 //             apps/cli/bin/keel, deploy/, native/target/release/
-import { existsSync, lstatSync } from 'node:fs';
+import { existsSync, lstatSync, realpathSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 
 export type NodeEnv = Readonly<Record<string, string | undefined>>;
@@ -51,18 +51,38 @@ export function nodePaths(env: NodeEnv, from: string = __dirname): NodePaths {
 export function keelHome(env: NodeEnv, from: string = __dirname): string {
   const explicit = set(env, 'KEEL_HOME');
   if (explicit) return explicit;
-  for (let dir = from; trustedDirectory(dir); dir = dirname(dir)) {
-    if (existsSync(join(dir, HOME_MARK))) return dir;
+  for (let dir = from; closedDirectory(dir, false); dir = dirname(dir)) {
+    if (existsSync(join(dir, HOME_MARK))) return onlyRootCanChange(dir) ? dir : PACKAGED_HOME;
     if (dirname(dir) === dir) break;
   }
   return PACKAGED_HOME;
 }
 
-function trustedDirectory(dir: string): boolean {
+/**
+ * Whether only this user and root can change what `dir` holds: the directory itself writable by
+ * them alone, and every directory above it too, unless sticky (as /tmp: others may write there,
+ * but not rename or remove what root made). Root runs programs from such a directory only.
+ */
+export function onlyRootCanChange(dir: string): boolean {
+  let real: string;
+  try {
+    real = realpathSync(dir);
+  } catch {
+    return false;
+  }
+  if (!closedDirectory(real, false)) return false;
+  for (let up = dirname(real); ; up = dirname(up)) {
+    if (!closedDirectory(up, true)) return false;
+    if (dirname(up) === up) return true;
+  }
+}
+
+function closedDirectory(dir: string, stickyIsEnough: boolean): boolean {
   try {
     const st = lstatSync(dir);
     const uid = process.geteuid?.() ?? 0;
-    return st.isDirectory() && (st.uid === uid || st.uid === 0) && (st.mode & 0o022) === 0;
+    const closed = (st.mode & 0o022) === 0 || (stickyIsEnough && (st.mode & 0o1000) !== 0);
+    return st.isDirectory() && (st.uid === uid || st.uid === 0) && closed;
   } catch {
     return false;
   }
