@@ -12,7 +12,7 @@ import { createLogger } from './logger';
 import { createMetrics } from './metrics';
 import { NestLoggerAdapter } from './nest-logger';
 import { RuntimeModule } from './runtime.module';
-import { SERVICE_PRESENCE, type ServicePresenceAnnouncer } from './service-module';
+import { SERVICE_PRESENCE, type ServicePresenceAnnouncer } from './presence';
 
 export interface ServiceBootstrap {
   readonly service: string;

@@ -6,6 +6,7 @@ export * from './metrics';
 export * from './runtime.module';
 export * from './bootstrap';
 export * from './service-module';
+export * from './presence';
 export * from './startup-report';
 export * from './node-service';
 export * from './native-binary';

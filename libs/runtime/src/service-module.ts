@@ -5,28 +5,16 @@
 import {
   Inject,
   Injectable,
-  type BeforeApplicationShutdown,
   type DynamicModule,
   type OnApplicationShutdown,
-  type OnModuleInit,
   type Provider,
   type Type,
 } from '@nestjs/common';
-import { statSync } from 'node:fs';
 import { busFiles } from '@keel/config';
-import {
-  BUS,
-  codecs,
-  loadBusCredentialFile,
-  NatsBus,
-  subjects,
-  type BusPort,
-  type BusRole,
-  type ServicePresence,
-  type Source,
-} from '@keel/bus';
+import { BUS, loadBusCredentialFile, NatsBus, type BusPort, type BusRole, type Source } from '@keel/bus';
 import type { Registry } from 'prom-client';
 import type { Logger } from './logger';
+import { presenceProviders } from './presence';
 import { LOGGER, RuntimeModule } from './runtime.module';
 import { startupReportProviders, type StartupNote } from './startup-report';
 
@@ -64,54 +52,6 @@ export interface ServiceBusOptions {
 }
 
 const OWNED_BUS = Symbol.for('keel.runtime.owned-bus');
-
-/** The inode of this process's PID namespace (/proc/self/ns/pid); undefined where there is none. */
-export function ownPidNamespace(): number | undefined {
-  try {
-    return statSync('/proc/self/ns/pid').ino;
-  } catch {
-    return undefined;
-  }
-}
-const PID_NS = ownPidNamespace();
-export const SERVICE_PRESENCE = Symbol.for('keel.runtime.service-presence');
-const PRESENCE_SOURCE = Symbol.for('keel.runtime.presence-source');
-
-/**
- * The service's presence on keel.v1.node.services.<service>, for every service alike: `starting` when its
- * module is built, `ready` once it serves the bus (startOnBus says it, after its handlers are
- * subscribed), `stopping` when it begins to stop. A service that (re)starts is told again what
- * the others know when they hear it ready.
- */
-@Injectable()
-export class ServicePresenceAnnouncer implements OnModuleInit, BeforeApplicationShutdown {
-  constructor(
-    @Inject(BUS) private readonly bus: BusPort,
-    @Inject(PRESENCE_SOURCE) private readonly source: Source,
-    @Inject(LOGGER) private readonly logger: Logger,
-  ) {}
-
-  onModuleInit(): void {
-    this.announce('starting');
-  }
-
-  beforeApplicationShutdown(): void {
-    this.announce('stopping');
-  }
-
-  announce(status: ServicePresence['status']): void {
-    try {
-      this.bus.publish(subjects.presence(this.source.service), codecs.servicePresence, {
-        service: this.source.service,
-        status,
-        pid: process.pid,
-        ...(PID_NS !== undefined ? { pidNs: PID_NS } : {}),
-      });
-    } catch (err) {
-      this.logger.warn('cannot publish service presence', { status, err });
-    }
-  }
-}
 
 interface OwnedBus {
   bus: BusPort | undefined;
@@ -157,8 +97,7 @@ export function serviceBusProviders(options: ServiceBusOptions): Provider[] {
       },
     },
     OwnedBusCloser,
-    { provide: PRESENCE_SOURCE, useValue: options.source },
-    { provide: SERVICE_PRESENCE, useClass: ServicePresenceAnnouncer },
+    ...presenceProviders(options.source),
   ];
 }
 
