@@ -1,5 +1,5 @@
 // Lazy loading of the napi-rs addon built by `npm run build:native` into libs/native/addon.
-// Nothing is loaded at import time, so code that never allocates buckets runs without a build.
+// Nothing is loaded at import time, so code that never calls into it runs without a build.
 import { types } from 'node:util';
 import { NativeAddonMissingError } from './errors';
 
@@ -11,30 +11,60 @@ export interface NativeAddon {
     previous?: Array<string | undefined | null> | null,
   ): Array<string | undefined | null>;
   bucketBitmap(owners: Array<string | undefined | null>, node: string): string;
+  vipAddresses(): Array<{ ifindex: number; ifname: string; addr: string; prefix: number; keel: boolean }>;
+  vipAddAddress(ifname: string, addr: string, prefix: number): void;
+  vipRemoveAddress(ifname: string, addr: string, prefix: number): boolean;
+  vipAnnounce(ifname: string, addr: string): void;
+  vipConflict(ifname: string, addr: string, timeoutMs: number): Promise<string | null>;
 }
 
 /** The module-loading primitive, injectable so the failure path is testable without a filesystem. */
 export type RequireFn = (specifier: string) => unknown;
 
-/** Where the generated loader lives, relative to this file (src/ and addon/ are siblings). */
-export const ADDON_SPECIFIER = '../addon';
+/**
+ * Where the generated loader lives, relative to this file: src/ and addon/ are siblings in the
+ * tree (ts-jest); the compiled file runs from dist/libs/native/src, four levels below the tree.
+ */
+export const ADDON_SPECIFIERS = ['../addon', '../../../../libs/native/addon'] as const;
 
-const REQUIRED_EXPORTS = ['allocateBuckets', 'bucketBitmap'] as const;
+// Every function of NativeAddon: a build from before one was added is stale, and says so here
+// rather than as a TypeError at the first call.
+const REQUIRED_EXPORTS = [
+  'allocateBuckets',
+  'bucketBitmap',
+  'vipAddresses',
+  'vipAddAddress',
+  'vipRemoveAddress',
+  'vipAnnounce',
+  'vipConflict',
+] as const;
 
 /** Returns a function that loads the addon on first call and caches it. */
 export function createAddonLoader(
   requireFn: RequireFn,
-  specifier: string = ADDON_SPECIFIER,
+  specifiers: string | readonly string[] = ADDON_SPECIFIERS,
 ): () => NativeAddon {
+  const candidates = typeof specifiers === 'string' ? [specifiers] : specifiers;
+  const specifier = candidates[0] ?? ADDON_SPECIFIERS[0];
   let addon: NativeAddon | undefined;
   return () => {
     if (addon) return addon;
     let loaded: unknown;
-    try {
-      loaded = requireFn(specifier);
-    } catch (cause) {
-      const detail = types.isNativeError(cause) ? cause.message.split('\n')[0] : String(cause);
-      throw new NativeAddonMissingError(specifier, `cannot load: ${detail}`, { cause });
+    let failure: unknown;
+    for (const candidate of candidates) {
+      try {
+        loaded = requireFn(candidate);
+        failure = undefined;
+        break;
+      } catch (cause) {
+        // The first failure is the one to tell, unless a later place has a broken build.
+        if (failure === undefined || (cause as { code?: string }).code !== 'MODULE_NOT_FOUND')
+          failure = cause;
+      }
+    }
+    if (failure !== undefined) {
+      const detail = types.isNativeError(failure) ? failure.message.split('\n')[0] : String(failure);
+      throw new NativeAddonMissingError(specifier, `cannot load: ${detail}`, { cause: failure });
     }
     const missing = REQUIRED_EXPORTS.filter(
       (name) => typeof (loaded as Record<string, unknown> | null)?.[name] !== 'function',

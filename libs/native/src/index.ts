@@ -11,5 +11,9 @@ export {
   BUCKET_ERROR_CODES,
   BucketAllocationError,
   NativeAddonMissingError,
+  VIP_ERROR_CODES,
+  VipNativeError,
   type BucketErrorCode,
+  type VipErrorCode,
 } from './errors';
+export { addAddress, announce, conflict, keelAddresses, removeAddress, type NodeAddress } from './vip';

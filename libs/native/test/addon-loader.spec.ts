@@ -7,7 +7,16 @@ const notFound: RequireFn = (specifier) => {
   throw Object.assign(new Error(`Cannot find module '${specifier}'`), { code: 'MODULE_NOT_FOUND' });
 };
 
-const fakeAddon = { BUCKET_COUNT: 256, allocateBuckets: () => [], bucketBitmap: () => '' };
+const fakeAddon = {
+  BUCKET_COUNT: 256,
+  allocateBuckets: () => [],
+  bucketBitmap: () => '',
+  vipAddresses: () => [],
+  vipAddAddress: () => undefined,
+  vipRemoveAddress: () => false,
+  vipAnnounce: () => undefined,
+  vipConflict: () => Promise.resolve(null),
+};
 
 describe('createAddonLoader', () => {
   it('throws NativeAddonMissingError naming the build command when the addon is absent', () => {
@@ -30,6 +39,20 @@ describe('createAddonLoader', () => {
     const load = createAddonLoader(() => ({ allocateBuckets: () => [] }));
     expect(load).toThrow(NativeAddonMissingError);
     expect(load).toThrow(/missing bucketBitmap/);
+  });
+
+  it('treats a build from before the virtual IP functions as stale', () => {
+    const { vipConflict: _, ...older } = fakeAddon;
+    const load = createAddonLoader(() => older);
+    expect(load).toThrow(/stale build, missing vipConflict;/);
+  });
+
+  it('finds the addon from the compiled service too (dist/libs/native/src), four levels below the tree', () => {
+    const requireFn = jest.fn<unknown, [string]>((specifier) =>
+      specifier === '../../../../libs/native/addon' ? fakeAddon : notFound(specifier),
+    );
+    expect(createAddonLoader(requireFn)()).toBe(fakeAddon);
+    expect(requireFn.mock.calls.map((c) => c[0])).toEqual(['../addon', '../../../../libs/native/addon']);
   });
 
   it('loads nothing until first use, then loads once', () => {

@@ -2,21 +2,28 @@
 //! cannot outlive keel's control of its node (docs/decisions/0013-application-fence.md).
 //!
 //! The kernel kills every process of a PID namespace when the namespace's first process dies.
-//! That process is this fence's child, and each link of the chain dies with the one above it,
-//! even by SIGKILL:
-//!   admin dies -> the fence gets SIGKILL (its parent-death signal)
-//!   -> the namespace's first process gets SIGKILL (its own parent-death signal)
+//! That process is this fence's child, and each link of the chain ends with the one above it:
+//!   admin dies -> the fence gets SIGTERM (its parent-death signal) and SIGKILLs the first process
 //!   -> the kernel kills every process in the namespace, however it was started.
+//! Were the fence itself killed, even by SIGKILL, the first process would get SIGKILL all the
+//! same (its own parent-death signal).
 //! admin runs the module's scripts inside with `nsenter --target <pid> --pid --mount`; the
 //! namespace has its own /proc, so `kill`, `pkill` and pid files inside agree on numbers.
+//!
+//! The module's virtual IPs (`--vip`) go with the application: however the fence ends, once
+//! every process inside is gone, it removes the node's addresses equal to one of them that carry
+//! keel's mark (keel-vip), never an address keel did not place. Only a SIGKILL of the fence
+//! itself leaves them behind.
 //!
 //! Protocol with admin: one line `ready <pid>` on stdout (the first process, as admin numbers
 //! it); closing stdin ends the fence and every process inside, then it exits 0. It exits 1 on an
 //! error (said on stderr), 2 when the namespace's first process died unasked (killed from
-//! outside: the application is gone with it).
+//! outside: the application is gone with it). SIGTERM (admin's death, or anyone's) ends it as
+//! closing stdin does, then it dies of that SIGTERM.
 
 mod args;
 mod propagation;
+mod vips;
 
 use std::io::Write;
 use std::os::fd::{AsRawFd, FromRawFd, OwnedFd, RawFd};
@@ -28,11 +35,30 @@ fn main() {
         Ok(a) => a,
         Err(e) => fail(&e),
     };
-    let code = match run(&a) {
-        Ok(code) => code,
-        Err(e) => fail(&format!("module {}: {e}", a.module)),
-    };
-    std::process::exit(code);
+    let ended = run(&a);
+    if let Err(e) = &ended {
+        eprintln!("keel-fence: module {}: {e}", a.module);
+    }
+    // Whatever ended the fence, no process is left inside by now: the addresses go after them.
+    for why in vips::remove(&a.vips) {
+        eprintln!("keel-fence: module {}: {why}", a.module);
+    }
+    match ended {
+        Ok(End::Asked) => std::process::exit(0),
+        Ok(End::Lost) => std::process::exit(2),
+        Ok(End::Terminated) => die_of_sigterm(),
+        Err(_) => std::process::exit(1),
+    }
+}
+
+/// How the fence ended, the namespace's processes all gone.
+enum End {
+    /// admin closed stdin.
+    Asked,
+    /// The namespace's first process died unasked.
+    Lost,
+    /// SIGTERM: admin died (the parent-death signal), or someone ended the fence so.
+    Terminated,
 }
 
 fn fail(message: &str) -> ! {
@@ -48,10 +74,13 @@ fn check(r: libc::c_int, what: &str) -> Result<libc::c_int, String> {
     }
 }
 
-fn run(a: &args::Args) -> Result<i32, String> {
-    // SIGKILL when admin dies; admin may have died before this line: then stop here.
+fn run(a: &args::Args) -> Result<End, String> {
+    // Read from a signalfd, so blocked first: a SIGTERM from now on waits for the fence to act.
+    let mask = signals_blocked()?;
+    // SIGTERM when admin dies (not SIGKILL: the fence has the addresses to remove after the
+    // application); admin may have died before this line: then stop here.
     check(
-        unsafe { libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL) },
+        unsafe { libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGTERM) },
         "prctl",
     )?;
     if unsafe { libc::getppid() } != a.parent {
@@ -87,7 +116,6 @@ fn run(a: &args::Args) -> Result<i32, String> {
     )?;
     let (ready_r, ready_w) = pipe()?;
     let (alive_r, alive_w) = pipe()?;
-    let mask = sigchld_blocked()?;
     // Where the node's pid numbers are (the sysctl answers for the pid namespace of its reader).
     let last_pid = std::fs::read_to_string(LAST_PID).map_err(|e| format!("{LAST_PID}: {e}"))?;
     let child = check(unsafe { libc::fork() }, "fork")?;
@@ -96,25 +124,35 @@ fn run(a: &args::Args) -> Result<i32, String> {
         first_process(ready_w, alive_r, last_pid.trim());
     }
     drop((ready_w, alive_r));
+    let ended = serve(child, ready_r, &mask);
+    if !matches!(ended, Ok(End::Lost)) {
+        // However the fence ends, the application goes first: the kernel kills the rest once
+        // the first process is gone, and the wait returns when they all are.
+        unsafe { libc::kill(child, libc::SIGKILL) };
+        reaped(child, 0);
+    }
+    drop(alive_w);
+    ended
+}
+
+/// Says `ready` once the first process is, then watches until the fence ends.
+fn serve(child: libc::pid_t, ready: OwnedFd, mask: &libc::sigset_t) -> Result<End, String> {
     // The first process says "ok" once /proc is its namespace's, or why not.
     let mut said = String::new();
-    std::io::Read::read_to_string(&mut std::fs::File::from(ready_r), &mut said).ok();
+    std::io::Read::read_to_string(&mut std::fs::File::from(ready), &mut said).ok();
     if said != "ok" {
-        unsafe { libc::kill(child, libc::SIGKILL) };
         return Err(format!("the namespace's first process: {said}"));
     }
     let mut out = std::io::stdout();
     writeln!(out, "ready {child}")
         .and_then(|_| out.flush())
         .map_err(|e| format!("stdout: {e}"))?;
-    let code = watch(child, &mask)?;
-    drop(alive_w);
-    Ok(code)
+    watch(child, mask)
 }
 
-/// Waits for admin to close stdin (then ends the namespace: 0) or for the namespace's first
-/// process to die (2).
-fn watch(child: libc::pid_t, mask: &libc::sigset_t) -> Result<i32, String> {
+/// Waits for admin to close stdin, for SIGTERM, or for the namespace's first process to die
+/// (then reaped here).
+fn watch(child: libc::pid_t, mask: &libc::sigset_t) -> Result<End, String> {
     let sfd = check(unsafe { libc::signalfd(-1, mask, libc::SFD_CLOEXEC) }, "signalfd")?;
     let sfd = unsafe { OwnedFd::from_raw_fd(sfd) };
     loop {
@@ -137,22 +175,29 @@ fn watch(child: libc::pid_t, mask: &libc::sigset_t) -> Result<i32, String> {
             return Err(format!("poll: {}", std::io::Error::last_os_error()));
         }
         if fds[1].revents != 0 {
-            let mut info = [0u8; std::mem::size_of::<libc::signalfd_siginfo>()];
-            unsafe { libc::read(sfd.as_raw_fd(), info.as_mut_ptr().cast(), info.len()) };
+            let mut info: libc::signalfd_siginfo = unsafe { std::mem::zeroed() };
+            let size = std::mem::size_of::<libc::signalfd_siginfo>();
+            let n = unsafe {
+                libc::read(
+                    sfd.as_raw_fd(),
+                    (&mut info as *mut libc::signalfd_siginfo).cast(),
+                    size,
+                )
+            };
+            if n == size as isize && info.ssi_signo == libc::SIGTERM as u32 {
+                eprintln!("keel-fence: ended by SIGTERM (its parent died, or someone ended it): every process in it is killed");
+                return Ok(End::Terminated);
+            }
             if reaped(child, libc::WNOHANG) {
                 eprintln!("keel-fence: the namespace's first process died: every process in it was killed");
-                return Ok(2);
+                return Ok(End::Lost);
             }
         }
         if fds[0].revents != 0 {
             let mut buf = [0u8; 64];
             let n = unsafe { libc::read(0, buf.as_mut_ptr().cast(), buf.len()) };
             if n <= 0 {
-                // Ended by admin: the kernel kills the rest once the first process is gone, and
-                // the wait returns when they all are.
-                unsafe { libc::kill(child, libc::SIGKILL) };
-                reaped(child, 0);
-                return Ok(0);
+                return Ok(End::Asked);
             }
         }
     }
@@ -197,6 +242,13 @@ fn reaped(child: libc::pid_t, flags: libc::c_int) -> bool {
 fn first_process(ready: OwnedFd, alive: OwnedFd, last_pid: &str) -> ! {
     if unsafe { libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL) } < 0 {
         unsafe { libc::_exit(1) };
+    }
+    // The fence's SIGTERM is the fence's: here it would only wait, pending, for ever.
+    let mut term: libc::sigset_t = unsafe { std::mem::zeroed() };
+    unsafe {
+        libc::sigemptyset(&mut term);
+        libc::sigaddset(&mut term, libc::SIGTERM);
+        libc::sigprocmask(libc::SIG_UNBLOCK, &term, std::ptr::null_mut());
     }
     // The fence may have died before the line above: its end of `alive` is then closed.
     let mut p = libc::pollfd {
@@ -264,16 +316,32 @@ fn pipe() -> Result<(OwnedFd, OwnedFd), String> {
     Ok(unsafe { (OwnedFd::from_raw_fd(fds[0]), OwnedFd::from_raw_fd(fds[1])) })
 }
 
-/// SIGCHLD blocked: the fence reads it from a signalfd, the first process with sigwaitinfo.
-fn sigchld_blocked() -> Result<libc::sigset_t, String> {
+/// SIGCHLD and SIGTERM blocked: the fence reads them from a signalfd, the first process reads
+/// SIGCHLD with sigwaitinfo.
+fn signals_blocked() -> Result<libc::sigset_t, String> {
     let mut set: libc::sigset_t = unsafe { std::mem::zeroed() };
     unsafe {
         libc::sigemptyset(&mut set);
         libc::sigaddset(&mut set, libc::SIGCHLD);
+        libc::sigaddset(&mut set, libc::SIGTERM);
     }
     check(
         unsafe { libc::sigprocmask(libc::SIG_BLOCK, &set, std::ptr::null_mut()) },
         "sigprocmask",
     )?;
     Ok(set)
+}
+
+/// Dies of SIGTERM, as the fence would have without handling it, now that its work is done.
+fn die_of_sigterm() -> ! {
+    let mut term: libc::sigset_t = unsafe { std::mem::zeroed() };
+    unsafe {
+        libc::signal(libc::SIGTERM, libc::SIG_DFL);
+        libc::sigemptyset(&mut term);
+        libc::sigaddset(&mut term, libc::SIGTERM);
+        // Pending while blocked; delivered, with its default action, once unblocked.
+        libc::raise(libc::SIGTERM);
+        libc::sigprocmask(libc::SIG_UNBLOCK, &term, std::ptr::null_mut());
+    }
+    std::process::exit(128 + libc::SIGTERM)
 }

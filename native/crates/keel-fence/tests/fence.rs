@@ -8,7 +8,8 @@ use std::time::{Duration, Instant};
 const FENCE: &str = env!("CARGO_BIN_EXE_keel-fence");
 
 /// `sh` as the fence's parent, in a new mount namespace with the given propagation of `/`; the
-/// fence's stdin and stdout pass through it.
+/// fence's stdin and stdout pass through it. Both are in the network namespace of the thread
+/// that starts them.
 struct Fenced {
     parent: Child,
     stdin: Option<ChildStdin>,
@@ -16,8 +17,8 @@ struct Fenced {
 }
 
 impl Fenced {
-    fn start(propagation: &str, dirs: &str) -> Fenced {
-        let script = format!("exec 3>&2; {FENCE} --module test --parent $$ {dirs}; echo \"exit $?\" >&3");
+    fn start(propagation: &str, flags: &str) -> Fenced {
+        let script = format!("exec 3>&2; {FENCE} --module test --parent $$ {flags}; echo \"exit $?\" >&3");
         let mut parent = Command::new("unshare")
             .args(["--mount", "--propagation", propagation, "sh", "-c", &script])
             .stdin(Stdio::piped())
@@ -215,4 +216,100 @@ fn a_mount_made_outside_after_the_start_reaches_the_application() {
     let _ = parent.wait();
     let _ = std::fs::remove_dir(&dir);
     assert_eq!(String::from_utf8_lossy(&out.stdout), "hello\n");
+}
+
+/// Runs `test` on a thread of its own in a new network namespace: the fence started from it
+/// is there too, and removes addresses there, never the node's.
+fn in_netns(test: impl FnOnce() + Send + 'static) {
+    std::thread::spawn(move || {
+        assert_eq!(
+            unsafe { libc::unshare(libc::CLONE_NEWNET) },
+            0,
+            "unshare(CLONE_NEWNET)"
+        );
+        test()
+    })
+    .join()
+    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+}
+
+fn ip(args: &str) {
+    let out = Command::new("ip").args(args.split_whitespace()).output().unwrap();
+    assert!(
+        out.status.success(),
+        "ip {args}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// Where each address of the thread's namespace is, and whether it is keel's.
+fn addresses() -> Vec<(String, String, bool)> {
+    let mut all: Vec<_> = keel_vip::list_addresses()
+        .unwrap()
+        .into_iter()
+        .map(|a| (a.ifname, a.addr.to_string(), a.keel))
+        .collect();
+    all.sort();
+    all
+}
+
+/// A fence with two virtual IPs over a namespace holding them, as keel placed them and not, and
+/// keel's address that is not one of them. Returns it, and its daemon.
+fn fence_with_vips() -> (Fenced, i32) {
+    ip("link add fence-a type veth peer name fence-b");
+    let vip = |a: &str, prefix| keel_vip::add_address("lo", a.parse().unwrap(), prefix).unwrap();
+    vip("198.18.77.1", 32);
+    vip("2001:2::77:1", 128);
+    vip("198.18.77.3", 32);
+    ip("addr add 198.18.77.2/32 dev lo");
+    // The same address, not placed by keel: root must not take it.
+    ip("addr add 198.18.77.1/32 dev fence-a");
+    let f = Fenced::start("shared", "--vip 198.18.77.1 --vip 2001:2::77:1");
+    let daemon = f.daemon();
+    (f, daemon)
+}
+
+/// What must stay of fence_with_vips's addresses once the fence has ended.
+fn left() -> Vec<(String, String, bool)> {
+    let at = |i: &str, a: &str, k| (i.to_string(), a.to_string(), k);
+    vec![
+        at("fence-a", "198.18.77.1", false),
+        at("lo", "198.18.77.2", false),
+        at("lo", "198.18.77.3", true),
+    ]
+}
+
+/// Waits (bounded) until keel's 198.18.77.1 has left lo; by then the application must be gone.
+fn vip_gone_after(daemon: i32) {
+    let until = Instant::now() + Duration::from_secs(10);
+    while addresses().contains(&("lo".into(), "198.18.77.1".into(), true)) {
+        assert!(Instant::now() < until, "the virtual IP stayed: {:?}", addresses());
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    assert!(!alive(daemon), "the virtual IP left before the application");
+}
+
+#[test]
+fn closing_stdin_takes_keels_virtual_ips_after_the_application() {
+    in_netns(|| {
+        let (f, daemon) = fence_with_vips();
+        let said = f.exit_line();
+        assert!(said.contains("exit 0"), "{said}");
+        vip_gone_after(daemon);
+        assert_eq!(addresses(), left());
+    })
+}
+
+#[test]
+fn a_parent_killed_with_sigkill_takes_keels_virtual_ips_after_the_application() {
+    in_netns(|| {
+        let (mut f, daemon) = fence_with_vips();
+        f.parent.kill().unwrap();
+        vip_gone_after(daemon);
+        // The parent's stderr is the fence's too: read to its end, the fence's exit.
+        let mut said = String::new();
+        std::io::Read::read_to_string(f.parent.stderr.as_mut().unwrap(), &mut said).unwrap();
+        assert!(said.contains("ended by SIGTERM"), "{said}");
+        assert_eq!(addresses(), left());
+    })
 }

@@ -4,7 +4,11 @@
 //!
 //! Errors are thrown as plain JS `Error`s whose `code` property is a stable string:
 //! the [`keel_buckets::BucketError::code`] of a refused input, or `BAD_POWER` for a power
-//! that is not an integer in `0..=4294967295`.
+//! that is not an integer in `0..=4294967295`; for virtual IPs ([`vip`]), the
+//! [`keel_vip::VipError::code`], or `BAD_TIMEOUT` for a timeout that is not a number of
+//! milliseconds.
+
+pub mod vip;
 
 use keel_buckets::{BucketError, Node};
 use napi::Error;

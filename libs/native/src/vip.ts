@@ -1,0 +1,93 @@
+// Virtual IPs: typed wrappers over the native core (native/crates/keel-vip). Everything acts on
+// the node's network (root needed): addresses keel places carry keel's mark, so that keel only
+// ever removes what it placed.
+import { types } from 'node:util';
+import { loadAddon } from './addon-loader';
+import { isVipErrorCode, VipNativeError } from './errors';
+
+/** An address of the node; `keel` when keel placed it (it carries keel's mark). */
+export interface NodeAddress {
+  readonly ifindex: number;
+  readonly ifname: string;
+  /** As the node writes it: `198.18.0.1`, `2001:2::1`. */
+  readonly addr: string;
+  readonly prefix: number;
+  readonly keel: boolean;
+}
+
+/**
+ * A failure with a virtual IP code becomes a VipNativeError; anything else (a bug: a wrong JS
+ * type, or a timeout that is no number of milliseconds, code BAD_TIMEOUT) propagates unchanged.
+ * `isNativeError`, not `instanceof Error`: the addon's errors come from the main realm, not that
+ * of code in a vm context such as a jest sandbox.
+ */
+function mapNativeError(err: unknown): unknown {
+  if (!types.isNativeError(err)) return err;
+  const code: unknown = (err as { code?: unknown }).code;
+  return isVipErrorCode(code) ? new VipNativeError(code, err.message, { cause: err }) : err;
+}
+
+function mapped<T>(call: () => T): T {
+  try {
+    return call();
+  } catch (err) {
+    throw mapNativeError(err);
+  }
+}
+
+/**
+ * Every address of the node, both families, every interface, as keel sees them: `keel` tells
+ * those keel placed (the only ones it may remove) from the node's own.
+ * @throws VipNativeError (PERMISSION, IO).
+ */
+export function keelAddresses(): readonly NodeAddress[] {
+  const all = mapped(() => loadAddon().vipAddresses());
+  return Object.freeze(
+    all.map(({ ifindex, ifname, addr, prefix, keel }) =>
+      Object.freeze({ ifindex, ifname, addr, prefix, keel }),
+    ),
+  );
+}
+
+/**
+ * Places `addr/prefix` on `ifname`, marked as keel's; an IPv6 address is usable at once (no
+ * duplicate address detection: `conflict` is keel's own).
+ * @throws VipNativeError EXISTS when it is on `ifname` already (placed by keel or not),
+ * NO_INTERFACE, BAD_ADDRESS, PERMISSION, IO.
+ */
+export function addAddress(ifname: string, addr: string, prefix: number): void {
+  mapped(() => loadAddon().vipAddAddress(ifname, addr, prefix));
+}
+
+/**
+ * Removes `addr/prefix` from `ifname`, whoever placed it; false when it was not there.
+ * @throws VipNativeError NO_INTERFACE, BAD_ADDRESS, PERMISSION, IO.
+ */
+export function removeAddress(ifname: string, addr: string, prefix: number): boolean {
+  return mapped(() => loadAddon().vipRemoveAddress(ifname, addr, prefix));
+}
+
+/**
+ * One frame telling `ifname`'s link that `addr` is at its MAC now (gratuitous ARP for IPv4,
+ * unsolicited neighbour advertisement for IPv6), so neighbours stop sending to the old primary.
+ * @throws VipNativeError NO_INTERFACE, BAD_ADDRESS, PERMISSION, IO (an interface without
+ * Ethernet among them).
+ */
+export function announce(ifname: string, addr: string): void {
+  mapped(() => loadAddon().vipAnnounce(ifname, addr));
+}
+
+/**
+ * The MAC (`aa:bb:cc:dd:ee:ff`) of another node on `ifname`'s link holding `addr`, if one
+ * answers within `timeoutMs`; null otherwise. Asks without changing any neighbour's cache (an
+ * RFC 5227 ARP probe, or a duplicate address detection solicitation), off the event loop.
+ * Every failure rejects: VipNativeError NO_INTERFACE, BAD_ADDRESS, PERMISSION, IO;
+ * NativeAddonMissingError; an Error with code BAD_TIMEOUT for a timeout below 0 or not a number.
+ */
+export async function conflict(ifname: string, addr: string, timeoutMs: number): Promise<string | null> {
+  try {
+    return await loadAddon().vipConflict(ifname, addr, timeoutMs);
+  } catch (err) {
+    throw mapNativeError(err);
+  }
+}

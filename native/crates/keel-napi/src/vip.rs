@@ -1,0 +1,201 @@
+//! Virtual IPs (keel-vip): the node's addresses, keel's among them, their announcement and the
+//! probe for another holder. Addresses cross as strings, MACs as `aa:bb:cc:dd:ee:ff`.
+
+use crate::{Code, Result};
+use keel_vip::VipError;
+use napi::bindgen_prelude::AsyncTask;
+use napi::{Env, Error, JsError, Task};
+use napi_derive::napi;
+use std::net::IpAddr;
+use std::time::Duration;
+
+/// A refused input or a failed call, before it becomes a JS error: its stable code and message.
+/// (Plain data, so that it crosses from the libuv pool and is testable without Node.)
+#[derive(Debug)]
+pub struct Refusal {
+    code: &'static str,
+    message: String,
+}
+
+impl From<VipError> for Refusal {
+    fn from(err: VipError) -> Refusal {
+        Refusal {
+            code: err.code(),
+            message: err.to_string(),
+        }
+    }
+}
+
+impl From<Refusal> for Error<Code> {
+    fn from(r: Refusal) -> Error<Code> {
+        Error::new(Code(r.code), r.message)
+    }
+}
+
+fn bad_address(addr: impl std::fmt::Display, reason: &str) -> Refusal {
+    Refusal::from(VipError::BadAddress {
+        addr: addr.to_string(),
+        reason: reason.to_string(),
+    })
+}
+
+fn to_addr(addr: &str) -> std::result::Result<IpAddr, Refusal> {
+    addr.parse()
+        .map_err(|_| bad_address(format!("{addr:?}"), "not an IPv4 or IPv6 address"))
+}
+
+/// The family's own bound is keel-vip's to check; here only that it is a prefix length at all.
+fn to_prefix(addr: &str, prefix: f64) -> std::result::Result<u8, Refusal> {
+    if prefix.fract() == 0.0 && (0.0..=128.0).contains(&prefix) {
+        Ok(prefix as u8)
+    } else {
+        Err(bad_address(
+            format!("{addr}/{prefix}"),
+            "the prefix length must be an integer in 0..=128",
+        ))
+    }
+}
+
+fn to_timeout(ms: f64) -> std::result::Result<Duration, Refusal> {
+    if ms.is_finite() && (0.0..=f64::from(u32::MAX)).contains(&ms) {
+        Ok(Duration::from_secs_f64(ms / 1000.0))
+    } else {
+        Err(Refusal {
+            code: "BAD_TIMEOUT",
+            message: format!(
+                "the timeout must be a number of milliseconds in 0..={}, got {ms}",
+                u32::MAX
+            ),
+        })
+    }
+}
+
+/// A keel-vip result as the binding returns it.
+fn thrown<T>(r: std::result::Result<T, VipError>) -> Result<T> {
+    r.map_err(|e| Refusal::from(e).into())
+}
+
+fn mac_text(mac: [u8; 6]) -> String {
+    mac.map(|b| format!("{b:02x}")).join(":")
+}
+
+/// An address of the node; `keel` when keel placed it (it carries keel's mark).
+#[napi(object)]
+pub struct VipAddress {
+    pub ifindex: u32,
+    pub ifname: String,
+    pub addr: String,
+    pub prefix: u32,
+    pub keel: bool,
+}
+
+/// Every address of every interface of the node, both families.
+#[napi]
+pub fn vip_addresses() -> Result<Vec<VipAddress>> {
+    let all = thrown(keel_vip::list_addresses())?;
+    Ok(all
+        .into_iter()
+        .map(|a| VipAddress {
+            ifindex: a.ifindex,
+            ifname: a.ifname,
+            addr: a.addr.to_string(),
+            prefix: u32::from(a.prefix),
+            keel: a.keel,
+        })
+        .collect())
+}
+
+/// Places `addr/prefix` on `ifname`, marked as keel's (an IPv6 one usable at once).
+#[napi]
+pub fn vip_add_address(ifname: String, addr: String, prefix: f64) -> Result<()> {
+    let prefix = to_prefix(&addr, prefix)?;
+    thrown(keel_vip::add_address(&ifname, to_addr(&addr)?, prefix))
+}
+
+/// Removes `addr/prefix` from `ifname`; false if it was not there.
+#[napi]
+pub fn vip_remove_address(ifname: String, addr: String, prefix: f64) -> Result<bool> {
+    let prefix = to_prefix(&addr, prefix)?;
+    thrown(keel_vip::remove_address(&ifname, to_addr(&addr)?, prefix))
+}
+
+/// Tells `ifname`'s link that `addr` is at its MAC (gratuitous ARP, unsolicited advertisement).
+#[napi]
+pub fn vip_announce(ifname: String, addr: String) -> Result<()> {
+    thrown(keel_vip::announce(&ifname, to_addr(&addr)?))
+}
+
+/// The probe for another holder of an address, on the libuv pool: it waits up to its timeout.
+pub struct Conflict {
+    ifname: String,
+    addr: String,
+    timeout_ms: f64,
+}
+
+impl Conflict {
+    fn probe(&self) -> std::result::Result<Option<[u8; 6]>, Refusal> {
+        let addr = to_addr(&self.addr)?;
+        let timeout = to_timeout(self.timeout_ms)?;
+        Ok(keel_vip::conflict(&self.ifname, addr, timeout)?)
+    }
+}
+
+impl Task for Conflict {
+    // The outcome, refusals included: a task's own error type cannot carry a `code` string.
+    type Output = std::result::Result<Option<[u8; 6]>, Refusal>;
+    type JsValue = Option<String>;
+
+    fn compute(&mut self) -> napi::Result<Self::Output> {
+        Ok(self.probe())
+    }
+
+    fn resolve(&mut self, env: Env, output: Self::Output) -> napi::Result<Self::JsValue> {
+        match output {
+            Ok(mac) => Ok(mac.map(mac_text)),
+            // Rejected with a JS error made here, on the JS thread, where it can carry `code`.
+            Err(r) => {
+                let e: Error<Code> = r.into();
+                Err(Error::from(JsError::from(e).into_unknown(env)))
+            }
+        }
+    }
+}
+
+/// The MAC of another node on `ifname`'s link holding `addr`, if one answers within
+/// `timeoutMs`; null otherwise. Every refusal rejects the promise, none is thrown.
+// The typings cannot see through the task to its value: said here.
+#[napi(ts_return_type = "Promise<string | null>")]
+pub fn vip_conflict(ifname: String, addr: String, timeout_ms: f64) -> AsyncTask<Conflict> {
+    AsyncTask::new(Conflict {
+        ifname,
+        addr,
+        timeout_ms,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn macs_read_as_lowercase_colon_separated_hex() {
+        assert_eq!(mac_text([0x02, 0x4b, 0, 0xab, 0xcd, 0xef]), "02:4b:00:ab:cd:ef");
+    }
+
+    #[test]
+    fn inputs_that_are_no_address_prefix_or_timeout_carry_their_code() {
+        let code = |r: Refusal| r.code;
+        assert_eq!(code(to_addr("198.18.0.1/24").unwrap_err()), "BAD_ADDRESS");
+        assert_eq!(
+            to_addr("2001:2::1").unwrap(),
+            "2001:2::1".parse::<IpAddr>().unwrap()
+        );
+        assert_eq!(code(to_prefix("a", 24.5).unwrap_err()), "BAD_ADDRESS");
+        assert_eq!(code(to_prefix("a", -1.0).unwrap_err()), "BAD_ADDRESS");
+        assert_eq!(code(to_prefix("a", 129.0).unwrap_err()), "BAD_ADDRESS");
+        assert_eq!(to_prefix("a", 128.0).unwrap(), 128);
+        assert_eq!(code(to_timeout(f64::NAN).unwrap_err()), "BAD_TIMEOUT");
+        assert_eq!(code(to_timeout(-1.0).unwrap_err()), "BAD_TIMEOUT");
+        assert_eq!(to_timeout(1500.0).unwrap(), Duration::from_millis(1500));
+    }
+}

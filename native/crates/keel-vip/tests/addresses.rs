@@ -1,0 +1,116 @@
+//! keel's addresses through rtnetlink on a real kernel, in a private network namespace.
+mod support;
+
+use keel_vip::{add_address, list_addresses, remove_address, Address};
+use std::net::IpAddr;
+use support::{in_netns, ip};
+
+fn a(s: &str) -> IpAddr {
+    s.parse().unwrap()
+}
+
+fn listed(addr: &str) -> Option<Address> {
+    list_addresses().unwrap().into_iter().find(|x| x.addr == a(addr))
+}
+
+#[test]
+fn an_address_keel_adds_is_listed_as_keels_and_removed() {
+    in_netns(|| {
+        ip("link set lo up");
+        add_address("lo", a("198.18.10.1"), 24).unwrap();
+        add_address("lo", a("2001:2::10"), 64).unwrap();
+        let v4 = listed("198.18.10.1").expect("listed");
+        assert_eq!(
+            v4,
+            Address {
+                ifindex: v4.ifindex,
+                ifname: "lo".into(),
+                addr: a("198.18.10.1"),
+                prefix: 24,
+                keel: true
+            }
+        );
+        let v6 = listed("2001:2::10").expect("listed");
+        assert!(v6.keel && v6.prefix == 64 && v6.ifname == "lo");
+        // Usable at once: not tentative (no duplicate address detection).
+        assert!(!ip("-6 addr show dev lo").contains("tentative"));
+        assert!(ip("addr show dev lo").contains("198.18.10.1/24"));
+
+        assert!(remove_address("lo", a("198.18.10.1"), 24).unwrap());
+        assert!(remove_address("lo", a("2001:2::10"), 64).unwrap());
+        assert_eq!(listed("198.18.10.1"), None);
+        assert_eq!(listed("2001:2::10"), None);
+        // Not there any more.
+        assert!(!remove_address("lo", a("198.18.10.1"), 24).unwrap());
+        assert!(!remove_address("lo", a("2001:2::10"), 64).unwrap());
+    })
+}
+
+#[test]
+fn an_address_placed_by_someone_else_is_listed_without_keels_mark() {
+    in_netns(|| {
+        ip("addr add 198.18.11.1/32 dev lo");
+        ip("addr add 2001:2::11/128 dev lo nodad");
+        add_address("lo", a("198.18.11.2"), 32).unwrap();
+        assert!(!listed("198.18.11.1").unwrap().keel);
+        assert!(!listed("2001:2::11").unwrap().keel);
+        assert!(listed("198.18.11.2").unwrap().keel);
+    })
+}
+
+#[test]
+fn adding_an_address_twice_is_exists() {
+    in_netns(|| {
+        add_address("lo", a("198.18.12.1"), 24).unwrap();
+        let e = add_address("lo", a("198.18.12.1"), 24).unwrap_err();
+        assert_eq!(e.code(), "EXISTS");
+        assert_eq!(e.to_string(), "198.18.12.1/24 is already on lo");
+        ip("link set lo up");
+        add_address("lo", a("2001:2::12"), 64).unwrap();
+        assert_eq!(
+            add_address("lo", a("2001:2::12"), 64).unwrap_err().code(),
+            "EXISTS"
+        );
+        // An address someone else placed counts as well.
+        ip("addr add 198.18.12.2/32 dev lo");
+        assert_eq!(
+            add_address("lo", a("198.18.12.2"), 32).unwrap_err().code(),
+            "EXISTS"
+        );
+    })
+}
+
+#[test]
+fn an_unknown_interface_is_no_interface() {
+    in_netns(|| {
+        let e = add_address("keel-none0", a("198.18.13.1"), 24).unwrap_err();
+        assert_eq!(e.code(), "NO_INTERFACE");
+        assert!(e.to_string().contains("\"keel-none0\""), "{e}");
+        let e = remove_address("keel-none0", a("198.18.13.1"), 24).unwrap_err();
+        assert_eq!(e.code(), "NO_INTERFACE");
+    })
+}
+
+#[test]
+fn the_prefix_must_match_for_a_removal() {
+    in_netns(|| {
+        add_address("lo", a("198.18.14.1"), 24).unwrap();
+        assert!(!remove_address("lo", a("198.18.14.1"), 25).unwrap());
+        assert!(listed("198.18.14.1").is_some());
+        assert!(remove_address("lo", a("198.18.14.1"), 24).unwrap());
+    })
+}
+
+#[test]
+fn what_no_node_can_hold_is_bad_address_before_the_kernel_is_asked() {
+    in_netns(|| {
+        assert_eq!(
+            add_address("lo", a("224.0.0.9"), 32).unwrap_err().code(),
+            "BAD_ADDRESS"
+        );
+        assert_eq!(
+            add_address("lo", a("198.18.15.1"), 33).unwrap_err().code(),
+            "BAD_ADDRESS"
+        );
+    })
+}
