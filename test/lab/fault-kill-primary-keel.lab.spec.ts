@@ -5,7 +5,7 @@ import { faultMatrix } from './fault-run';
 // acknowledges nothing more; node2 takes over with every record node1 acknowledged.
 faultMatrix('kill primary keel', {
   inject: async (c) => {
-    c.lab.kill('node1', 'keel-admin|keel-heartbeat|keel-rfs|keel-rfsd|nats-server', 'SIGKILL');
+    c.lab.kill('node1', 'keel-admin|keel-heartbeat|keel-rfs|keel-vip|keel-rfsd|nats-server', 'SIGKILL');
   },
   lastsMs: [0, 0],
   then: 'nothing',

@@ -1,5 +1,5 @@
-// A two-node keel cluster in a lab: each node runs its own nats-server, keel-heartbeat, keel-rfs
-// and keel-admin (compiled, from dist/), with the sample mirror module installed. Used by the
+// A two-node keel cluster in a lab: each node runs its own nats-server, keel-heartbeat, keel-rfs,
+// keel-vip and keel-admin (compiled, from dist/), with the sample mirror module installed. Used by the
 // mirror scenarios; always destroyed in afterAll.
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
@@ -18,7 +18,7 @@ const KEEL = join(ROOT, 'apps/cli/bin/keel');
 /** Where `keel bus init` writes the node's nats-server configuration (its KEEL_ETC is /etc/keel). */
 const BUS_CONFIG = '/etc/keel/bus/nats-server.conf';
 /** The keel services of a node, in start order (admin last: it asks the others at once). */
-export const KEEL_SERVICES = ['heartbeat', 'rfs', 'admin'] as const;
+export const KEEL_SERVICES = ['heartbeat', 'rfs', 'vip', 'admin'] as const;
 const SAMPLE = join(ROOT, 'deploy/samples', MODULE);
 /** A lab node's reboot: keel must never reboot the machine the lab runs on. */
 export const LAB_REBOOT = join(ROOT, 'tools/lab/bin/lab-node-reboot');
@@ -38,6 +38,19 @@ export const appFailureModule = (serviceAttrs = ''): string => `<safe><service m
 export interface KeelClusterOptions {
   /** Replaces the sample's userconfig.xml. */
   readonly userconfig?: string;
+  /** Client hosts on every LAN (client j has address .(100+j)). */
+  readonly clients?: readonly string[];
+  /** IPv6 addresses on the LANs too (LabSpec.ipv6). */
+  readonly ipv6?: boolean;
+}
+
+/** The sample's userconfig.xml, with other macro values (e.g. VIRTUAL_IP). */
+export function sampleUserconfig(macros: Readonly<Record<string, string>> = {}): string {
+  let xml = readFileSync(join(SAMPLE, 'conf/userconfig.xml'), 'utf8');
+  for (const [name, value] of Object.entries(macros)) {
+    xml = xml.replace(new RegExp(`(<macro name="${name}" value=")[^"]*(")`), `$1${value}$2`);
+  }
+  return xml;
 }
 
 /** Where a node's keel service logs: in the lab's own directory, gone with the lab. */
@@ -56,15 +69,13 @@ export class KeelCluster {
       name: labName(scenario),
       nodes: [...NODES],
       lans: ['default', 'private'],
+      clients: options.clients ?? [],
       privateDirs: [DATA_DIR],
+      ipv6: options.ipv6 ?? false,
     });
     const cluster = new KeelCluster(lab, randomBytes(32).toString('hex'));
     try {
-      for (const node of NODES)
-        await cluster.install(
-          node,
-          options.userconfig ?? readFileSync(join(SAMPLE, 'conf/userconfig.xml'), 'utf8'),
-        );
+      for (const node of NODES) await cluster.install(node, options.userconfig ?? sampleUserconfig());
       for (const node of NODES) await cluster.startServices(node);
       for (const node of NODES) await cluster.waitAdmin(node);
     } catch (e) {
@@ -94,7 +105,7 @@ export class KeelCluster {
 
   /**
    * nats-server with keel's configuration (authentication and role permissions on), then
-   * heartbeat, rfs and admin, each logging to a file of the lab's (serviceLog).
+   * heartbeat, rfs, vip and admin, each logging to a file of the lab's (serviceLog).
    */
   async startServices(node: Node): Promise<void> {
     await this.lab.startNats(node, { config: BUS_CONFIG });

@@ -15,7 +15,7 @@ mirrorScenario('mirror kill keel', (c) => {
     const killedAt = Date.now();
     const killed = c().lab.kill(
       'node1',
-      'keel-admin|keel-heartbeat|keel-rfs|keel-rfsd|nats-server',
+      'keel-admin|keel-heartbeat|keel-rfs|keel-vip|keel-rfsd|nats-server',
       'SIGKILL',
     );
     // heartbeat, rfs, admin, keel-rfsd and nats-server.

@@ -29,6 +29,31 @@ describe('lab plan', () => {
     expect(plan.lans.map((l) => l.subnet)).toEqual(['198.18.0.0/24', '198.18.1.0/24']);
   });
 
+  it('with ipv6, adds 2001:2:0:<lan>::<host> (RFC 5180), and none without', () => {
+    const six = planLab({
+      name: 'six',
+      nodes: ['node1'],
+      lans: ['default', 'private'],
+      clients: ['client1'],
+      ipv6: true,
+    });
+    expect(six.ipv6).toBe(true);
+    expect(six.hosts.flatMap((h) => h.interfaces.map((i) => i.address6))).toEqual([
+      '2001:2:0:0::1',
+      '2001:2:0:1::1',
+      '2001:2:0:0::65',
+      '2001:2:0:1::65',
+    ]);
+    expect(plan.ipv6).toBeUndefined();
+    expect(plan.hosts.flatMap((h) => h.interfaces.map((i) => i.address6))).toEqual([
+      undefined,
+      undefined,
+      undefined,
+      undefined,
+      undefined,
+    ]);
+  });
+
   it('keeps interface names within 15 characters', () => {
     const long = planLab({ name: 'abcdefghijklmnop', nodes: ['abcdefghijkl'], lans: ['abcdefghijkl'] });
     const names = [

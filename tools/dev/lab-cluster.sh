@@ -14,12 +14,29 @@ state_of() { keel_on "$1" state -lq 2>/dev/null || true; }
 # The keel services of a node after its nats-server, admin last (it asks the others at once). A
 # reboot (automatic_reboot) is the lab's: it takes the node's processes down, never this machine.
 # Each service names its node by the node's hostname.
-SERVICES="heartbeat rfs admin"
+SERVICES="heartbeat rfs vip admin"
 start_keel() {
   local node=$1 service
   for service in $SERVICES; do
     lab spawn "$LAB" "$node" --log "$(logs_of "$node" "$service")" -- env KEEL_REBOOT_COMMAND="$ROOT/tools/lab/bin/lab-node-reboot" "$ROOT/apps/$service/bin/keel-$service" >/dev/null
   done
 }
-# One request from client1 to the sample application on a node.
-hit() { lab exec "$LAB" client1 -- node -e "require('http').get('http://$(lab addr "$LAB" "$1"):8080', r => r.pipe(process.stdout))"; }
+# The sample module's virtual IP (its userconfig.xml), on the primary only.
+VIP=198.18.0.10
+# One request from client1 to the sample application, through the VIP or on a node's own address.
+get() { lab exec "$LAB" client1 -- node -e "require('http').get('http://$1:8080', r => r.pipe(process.stdout))"; }
+hit() { get "$(lab addr "$LAB" "$1")"; }
+hit_vip() { get "$VIP"; }
+# Requests through the VIP every 100 ms in the background (client1), one line per change of the
+# answering node or of failure, with the time: the client's view of a failover.
+watch_vip() {
+  lab exec "$LAB" client1 -- node -e "
+    const http = require('http'); let last = '';
+    const t0 = Date.now();
+    setInterval(() => {
+      const say = (s) => { if (s !== last) console.log(((Date.now() - t0) / 1000).toFixed(2) + ' s  ' + s); last = s; };
+      http.get({ host: '$VIP', port: 8080, timeout: 300 }, (r) => { let b = ''; r.on('data', (d) => b += d); r.on('end', () => say(b.trim().replace(/ \(hit.*/, ''))); })
+        .on('timeout', function () { this.destroy(); }).on('error', () => say('no answer'));
+    }, 100);
+    setTimeout(() => process.exit(0), Number('$1') * 1000);"
+}

@@ -2,7 +2,8 @@
 # The main job: set everything up, then bring up a two-node keel lab on this machine (network
 # namespaces, addresses in 198.18.0.0/15) running the sample mirror module, and start it the way a
 # fresh replicated module starts (reference §3.3): both nodes wait for a primary with valid data,
-# `prim` on node1 makes it primary, `second` on node2 copies its data: PRIM / SECOND. The lab
+# `prim` on node1 makes it primary, `second` on node2 copies its data: PRIM / SECOND. A client
+# host reaches the sample application through the module's virtual IP, on the primary. The lab
 # stays up; `bash tools/dev/failover.sh` shows a failover, `tools/lab/bin/lab down demo` removes it.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -40,8 +41,9 @@ keel_on node1 prim && keel_on node1 waitstate ALONE -t 30
 keel_on node2 second && keel_on node2 waitstate SECOND -t 60 && keel_on node1 waitstate PRIM -t 30
 echo
 for n in node1 node2; do keel_on "$n" state; done
-echo; echo "== the sample application answers on the primary (node1) and counts its hits in $DATA:"
-hit node1; hit node1
+echo; echo "== client1 reaches the sample application through the module's virtual IP $VIP, on the primary (node1):"
+hit_vip; hit_vip
+keel_on node1 log | grep -E 'Virtual IP' | tail -n 1
 echo "== $DATA/hits on node2 (the secondary's read-only copy):"
 lab exec "$LAB" node2 -- cat "$DATA/hits"
 cat <<EOT

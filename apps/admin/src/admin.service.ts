@@ -128,6 +128,7 @@ export class AdminService implements OnModuleInit, BeforeApplicationShutdown {
     if (presence.service === 'heartbeat' || presence.service === 'admin')
       this.runtimes.forEach((rt) => rt.republish());
     if (presence.service === 'rfs') this.runtimes.forEach((rt) => rt.replicationServiceReady());
+    if (presence.service === 'vip') this.runtimes.forEach((rt) => rt.vipServiceReady());
   }
 
   rfsEvent(event: RfsEvent): void {

@@ -26,6 +26,7 @@ beforeAll(async () => {
   fence = await new ProcessFence(resolveNativeBinary('keel-fence', process.env)).open({
     module: 'm',
     dirs: [],
+    vips: [],
     onLost: (reason) => lost.push(reason),
   });
 });
@@ -104,6 +105,7 @@ test('what a script leaves running ends with its fence, and an asked end is no l
   const own = await new ProcessFence(resolveNativeBinary('keel-fence', process.env)).open({
     module: 'm',
     dirs: [],
+    vips: [],
     onLost: (reason) => lost.push(reason),
   });
   script('start_prim', `setsid sleep 600 </dev/null >/dev/null 2>&1 & echo $! > "${bin}/app.pid"`);

@@ -2,11 +2,17 @@
 // node-local bus, the UDP transport, the clock and the incarnation file. Every port can be
 // replaced (tests pass the in-memory twins).
 import { Module, type DynamicModule } from '@nestjs/common';
-import { LOGGER, nodeServiceModule, type Logger, type ServiceModuleOptions } from '@keel/runtime';
+import {
+  CLOCK,
+  LOGGER,
+  nodeServiceModule,
+  systemClock,
+  type Clock,
+  type Logger,
+  type ServiceModuleOptions,
+} from '@keel/runtime';
 import { DgramTransport } from './adapters/dgram-transport';
 import { FileIncarnationSource } from './adapters/incarnation-file';
-import { systemClock } from './adapters/system-clock';
-import { CLOCK, type Clock } from './ports/clock.port';
 import { INCARNATION_SOURCE, type IncarnationSource } from './ports/incarnation.port';
 import { PROCESS_WATCH, type ProcessWatch } from './ports/process-watch.port';
 import { systemProcessWatch } from './adapters/system-process-watch';

@@ -5,7 +5,7 @@ import 'reflect-metadata';
 import { codecs, subjects, type ServicePresence } from '@keel/bus';
 import { createLogger, createMetrics, startOnBus } from '@keel/runtime';
 import { createCapturingSink, InMemoryBusNetwork } from '@keel/testing';
-import { FakeClock, settle } from '../src/adapters/fake-clock';
+import { FakeClock, settle } from '@keel/testing';
 import { InMemoryUdpNetwork } from '../src/adapters/in-memory-udp';
 import { CountingIncarnationSource } from '../src/adapters/incarnation-file';
 import { HeartbeatModule } from '../src/heartbeat.module';

@@ -13,6 +13,8 @@ import {
   RfsEventSchema,
   ServicePresenceSchema,
   StateChangeSchema,
+  VipCommandResultSchema,
+  VipCommandSchema,
 } from './messages';
 
 /** Command replies: ok with an optional detail, or an error with code + message. */
@@ -21,6 +23,7 @@ export const CommandReplySchema = replySchema(CommandResultSchema);
 export const rpcs = {
   moduleCommand: defineRpc('module.command', ModuleCommandSchema, CommandResultSchema),
   rfsCommand: defineRpc('rfs.command', RfsCommandSchema, RfsCommandResultSchema),
+  vipCommand: defineRpc('vip.command', VipCommandSchema, VipCommandResultSchema),
 } as const;
 
 export const codecs = {
@@ -35,4 +38,6 @@ export const codecs = {
   rfsCommand: rpcs.rfsCommand.request,
   rfsReply: rpcs.rfsCommand.reply,
   rfsEvent: defineCodec('rfs.event', RfsEventSchema),
+  vipCommand: rpcs.vipCommand.request,
+  vipReply: rpcs.vipCommand.reply,
 } as const;

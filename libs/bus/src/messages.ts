@@ -187,6 +187,42 @@ export const RfsCommandResultSchema = z.object({
 });
 export type RfsCommandResult = z.output<typeof RfsCommandResultSchema>;
 
+/** What admin asks of the vip service: the module's virtual IPs placed on this node, or withdrawn. */
+export const VIP_OPS = ['set', 'remove'] as const;
+export const VipOpSchema = z.enum(VIP_OPS);
+export type VipOp = z.output<typeof VipOpSchema>;
+
+/**
+ * admin -> vip: place (`set`) or withdraw (`remove`) every virtual IP of the module on this node.
+ * Answered once the addresses are on their interfaces and announced, or gone; the engine's effects
+ * after it (start_prim above all) wait for the answer (docs/decisions/0016).
+ */
+export const VipCommandSchema = z.object({
+  module: ModuleName,
+  op: VipOpSchema,
+});
+export type VipCommand = z.output<typeof VipCommandSchema>;
+
+/** One virtual IP as placed on this node. */
+export const PlacedVipSchema = z.object({
+  addr: z.string().min(1).max(64),
+  prefix: z.number().int().min(0).max(128),
+  ifname: z.string().min(1).max(15),
+});
+export type PlacedVip = z.output<typeof PlacedVipSchema>;
+
+/**
+ * The outcome of a vip command. `ok: false` says why (an address that could not be placed; every
+ * address this request placed was withdrawn again), not a bus error.
+ */
+export const VipCommandResultSchema = z.object({
+  ok: z.boolean(),
+  message: z.string().max(4096).optional(),
+  /** The addresses placed (set) or withdrawn (remove). */
+  addresses: z.array(PlacedVipSchema).max(256).default([]),
+});
+export type VipCommandResult = z.output<typeof VipCommandResultSchema>;
+
 /** What a replication daemon reports, in its own words (keel-rfsd's stdout events, plus `exited`). */
 export const RFS_EVENTS = [
   'mounted',

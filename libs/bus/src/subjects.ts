@@ -19,6 +19,7 @@ export const MODULE_SUBJECT_KINDS = {
   heartbeatView: 'heartbeat.view',
   rfsCmd: 'rfs.cmd',
   rfsEvent: 'rfs.event',
+  vipCmd: 'vip.cmd',
 } as const;
 export type ModuleSubjectKind = keyof typeof MODULE_SUBJECT_KINDS;
 
@@ -69,6 +70,8 @@ export const subjects = {
   rfsCmd: (module: string) => moduleSubject(module, 'rfsCmd'),
   /** Events: what the module's replication daemon reports (synced, link lost, ...). */
   rfsEvent: (module: string) => moduleSubject(module, 'rfsEvent'),
+  /** Request/reply: place or withdraw the module's virtual IPs on this node, served by vip. */
+  vipCmd: (module: string) => moduleSubject(module, 'vipCmd'),
   /**
    * Events: the presence of one keel service of this node (starting, ready, stopping), on a
    * subject of its own that only its bus role may publish to, so nobody can speak for another

@@ -23,6 +23,7 @@ export {
   type ModuleRuleSource,
 } from './generated/rules';
 export { generatedCheckers, type LocalAddress, type GeneratedCheckers } from './generated/checkers';
+export { netmaskToPrefix, networkOf, sameNetwork } from './generated/ip-math';
 export { defaultPorts } from './ports';
 export {
   ClusterKeyError,

@@ -12,3 +12,4 @@ export * from './node-service';
 export * from './native-binary';
 export * from './bus-transport';
 export * from './lifecycle';
+export * from './clock';

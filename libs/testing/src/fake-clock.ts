@@ -1,7 +1,15 @@
 // A clock for tests: time moves only when the test says so. advance() runs every timer that
 // falls due in order, at its due time, and lets pending I/O of the in-memory twins (microtasks)
 // settle after each one, so packets and bus messages are handled at the time they were sent.
-import type { Clock, Timer } from '../ports/clock.port';
+
+/** Structurally @keel/runtime's Timer and Clock (this library does not depend on it). */
+interface Timer {
+  cancel(): void;
+}
+interface Clock {
+  now(): number;
+  setTimer(ms: number, fn: () => void): Timer;
+}
 
 interface Pending {
   readonly due: number;

@@ -3,3 +3,4 @@ export * from './nats-server';
 export * from './inbox';
 export * from './capturing-sink';
 export * from './bus-factories';
+export * from './fake-clock';

@@ -9,7 +9,9 @@ import { exitCode, killTree } from './system';
 const USAGE = `usage: lab <command> ...   (as root; state in $KEEL_LAB_RUN_DIR or /run/keel-lab)
 
   up <lab> --nodes n1,n2 [--lans default,private] [--clients c1] [--client-lans default]
-           [--private-dir /var/lib/app]...        build a lab (replacing one of that name)
+           [--private-dir /var/lib/app]... [--ipv6]
+                                                  build a lab (replacing one of that name);
+                                                  --ipv6: also 2001:2:0:<lan>::<host>/64
   up <lab> --spec spec.json                       the same from a JSON LabSpec
   down <lab> | down --all                         remove a lab / every lab and leftover (kl-*)
   list                                            labs with a state file
@@ -84,6 +86,7 @@ async function main(argv: string[]): Promise<number> {
       jitter: { type: 'string' },
       loss: { type: 'string' },
       clear: { type: 'boolean' },
+      ipv6: { type: 'boolean' },
       lan: { type: 'string' },
       count: { type: 'string' },
       wait: { type: 'string' },
@@ -113,6 +116,7 @@ async function main(argv: string[]): Promise<number> {
           ...(o.clients ? { clients: list(o.clients) } : {}),
           ...(o['client-lans'] ? { clientLans: list(o['client-lans']) } : {}),
           ...(o['private-dir'] ? { privateDirs: o['private-dir'] } : {}),
+          ...(o.ipv6 ? { ipv6: true } : {}),
         };
       }
       const lab = await Lab.create(spec, { killOnExit: false });

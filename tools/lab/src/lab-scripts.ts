@@ -38,6 +38,13 @@ mount --make-rshared /
 export const DISABLE_IPV6 = `for f in /proc/sys/net/ipv6/conf/default/disable_ipv6 /proc/sys/net/ipv6/conf/all/disable_ipv6; do
   [ -w "$f" ] && echo 1 >"$f"; done; true`;
 
+/**
+ * A host of a lab with IPv6 (LabSpec.ipv6): IPv6 on, no duplicate address detection (the lab's
+ * addresses are unique by plan, and usable at once), no router solicitations (there is no router).
+ */
+export const ENABLE_IPV6 = `for c in default all; do d=/proc/sys/net/ipv6/conf/$c
+  echo 0 >$d/accept_dad; echo 0 >$d/router_solicitations; echo 0 >$d/accept_ra; echo 0 >$d/disable_ipv6; done`;
+
 export const PROBE_SCRIPT = `
 const net = require('node:net');
 const [host, port, timeoutMs, retry, readLine] = process.argv.slice(1);

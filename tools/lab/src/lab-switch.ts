@@ -1,7 +1,7 @@
 // The lab's network: one switch namespace with a bridge per LAN and a veth per host interface,
 // and the faults made on it — cables cut, LANs partitioned, delay and loss on an interface.
 import { join } from 'node:path';
-import { DISABLE_IPV6, NFT_TABLE } from './lab-scripts';
+import { DISABLE_IPV6, ENABLE_IPV6, NFT_TABLE } from './lab-scripts';
 import type { LabHosts } from './lab-hosts';
 import type { LabTopology } from './lab-topology';
 import { LabError, LabUnsupportedError, type NetemBackend, type NetemOptions } from './lab-types';
@@ -24,8 +24,17 @@ export class LabSwitch {
     const { plan } = this;
     const all = [plan.switchNetns, ...plan.hosts.map((h) => h.netns)];
     await runChecked('ip', ['-batch', '-'], { input: all.map((n) => `netns add ${n}\n`).join('') });
+    // IPv6 stays off in the switch (its bridges forward frames, whatever their kind).
+    const v6 = new Set(plan.ipv6 ? plan.hosts.map((h) => h.netns) : []);
     await Promise.all(
-      all.map((n) => runChecked('nsenter', [`--net=${join(NETNS_DIR, n)}`, 'sh', '-c', DISABLE_IPV6])),
+      all.map((n) =>
+        runChecked('nsenter', [
+          `--net=${join(NETNS_DIR, n)}`,
+          'sh',
+          '-c',
+          v6.has(n) ? ENABLE_IPV6 : DISABLE_IPV6,
+        ]),
+      ),
     );
 
     // Switch: one bridge per LAN; every veth is created here with its peer placed directly in
@@ -53,6 +62,7 @@ export class LabSwitch {
               'link set lo up',
               ...h.interfaces.flatMap((i) => [
                 `addr add ${i.address}/${i.prefixLength} dev ${i.ifname}`,
+                ...(i.address6 ? [`addr add ${i.address6}/64 dev ${i.ifname} nodad`] : []),
                 `link set dev ${i.ifname} up`,
               ]),
             ].join('\n') + '\n',

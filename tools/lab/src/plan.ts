@@ -32,6 +32,12 @@ export interface LabSpec {
   readonly privateDirs?: readonly string[];
   /** Root of the state directories; default $KEEL_LAB_RUN_DIR or /run/keel-lab. */
   readonly runRoot?: string;
+  /**
+   * IPv6 on the hosts too (off by default): LAN i is also 2001:2:0:i::/64, from 2001:2::/48
+   * (RFC 5180, reserved for benchmarking, the IPv6 counterpart of 198.18.0.0/15), and a host gets
+   * ::<octet in hex> on it.
+   */
+  readonly ipv6?: boolean;
 }
 
 export interface LanPlan {
@@ -50,6 +56,8 @@ export interface InterfacePlan {
   /** e.g. 198.18.0.1 */
   readonly address: string;
   readonly prefixLength: 24;
+  /** With LabSpec.ipv6: e.g. 2001:2:0:0::1 (prefix length 64). */
+  readonly address6?: string;
   /** The veth peer inside the switch namespace, enslaved to the LAN's bridge: <host>-<lan index>. */
   readonly switchPort: string;
 }
@@ -90,6 +98,8 @@ export interface LabPlan {
   readonly switchNetns: string;
   readonly lans: readonly LanPlan[];
   readonly hosts: readonly HostPlan[];
+  /** LabSpec.ipv6. */
+  readonly ipv6?: boolean;
 }
 
 export class LabSpecError extends Error {
@@ -120,6 +130,11 @@ export function lanBase(index: number): string {
 /** Address of a host on a LAN: 198.18.<lan>.<octet>. */
 export function address(lanIndex: number, octet: number): string {
   return `${lanBase(lanIndex)}.${octet}`;
+}
+
+/** IPv6 address of a host on a LAN (LabSpec.ipv6): 2001:2:0:<lan>::<octet>, in hex. */
+export function address6(lanIndex: number, octet: number): string {
+  return `2001:2:0:${lanIndex.toString(16)}::${octet.toString(16)}`;
 }
 
 export function planLab(spec: LabSpec): LabPlan {
@@ -191,6 +206,7 @@ export function planLab(spec: LabSpec): LabPlan {
         ifname: `eth${lan.index}`,
         address: address(lan.index, octet),
         prefixLength: 24,
+        ...(spec.ipv6 ? { address6: address6(lan.index, octet) } : {}),
         switchPort: `${name}-${lan.index}`,
       })),
       privateDirs: privatePaths.map((p) => ({ path: p, source: path.join(dir, 'fs', p.slice(1)) })),
@@ -208,6 +224,7 @@ export function planLab(spec: LabSpec): LabPlan {
       ...spec.nodes.map((n, i) => host(n, 'node', i + 1)),
       ...clients.map((c, i) => host(c, 'client', i + 1)),
     ],
+    ...(spec.ipv6 ? { ipv6: true } : {}),
   };
 }
 

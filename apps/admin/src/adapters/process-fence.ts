@@ -8,7 +8,8 @@ const READY_TIMEOUT_MS = 10_000;
 
 /**
  * keel-fence as a child of admin (native/crates/keel-fence): it prints `ready <pid>`, ends when
- * its stdin closes, and dies (with everything in its namespace) when admin dies.
+ * its stdin closes, and dies (with everything in its namespace) when admin dies, withdrawing the
+ * module's virtual IPs as it goes.
  */
 export class ProcessFence implements FencePort {
   constructor(private readonly binary: string) {}
@@ -16,6 +17,7 @@ export class ProcessFence implements FencePort {
   open(request: FenceRequest): Promise<Fence> {
     const args = ['--module', request.module, '--parent', String(process.pid)];
     for (const dir of request.dirs) args.push('--dir', dir);
+    for (const vip of request.vips) args.push('--vip', vip);
     const child = spawn(this.binary, args, { stdio: ['pipe', 'pipe', 'pipe'] });
     let stderr = '';
     child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr = (stderr + d).slice(-4096)));

@@ -1,7 +1,7 @@
 // Carries out what the module automaton decided, strictly in the order it gave the effects, across
-// steps: a replication request holds every effect after it until rfs has answered, so a primary's
-// start_prim never runs before its replicated directories are mounted, and a stop goes on only
-// once the daemon is gone. Only command replies pass ahead (they tell a caller its command was
+// steps: a replication or virtual IP request holds every effect after it until its service has
+// answered, so a primary's start_prim never runs before its replicated directories are mounted
+// and its VIPs are placed, and a stop goes on only once the daemon and the addresses are gone. Only command replies pass ahead (they tell a caller its command was
 // accepted, nothing in the world depends on them).
 import type { LoadedModule, ModulePaths, NodePaths } from '@keel/config';
 import type { Effect, MirrorInput, ModuleState, Readiness } from '@keel/engine';
@@ -13,6 +13,7 @@ import type { ScriptRunner } from '../ports/script-runner.port';
 import { ModuleFence } from './module-fence';
 import type { ReplicationControl } from './replication';
 import { scriptEnv, userlogFile } from './script-env';
+import type { VirtualIps } from './virtual-ips';
 
 export interface CommandOutcome {
   readonly ok: boolean;
@@ -32,6 +33,7 @@ export interface EffectHost {
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly clock: Clock;
   readonly replication: ReplicationControl;
+  readonly vips: VirtualIps;
   write(level: LogLevel, text: string): void;
   setResource(name: string, value: string, by: string, quiet?: boolean): void;
   publishState(state: ModuleState, readiness: Readiness): void;
@@ -59,6 +61,7 @@ export class EffectCarrier {
     this.fence = new ModuleFence({
       module: host.module,
       dirs: host.loaded.config.rfs?.replicated.map((r) => r.dir) ?? [],
+      vips: host.vips.addresses,
       fences: host.fences,
       clock: host.clock,
       write: (level, text) => host.write(level, text),
@@ -81,7 +84,7 @@ export class EffectCarrier {
     this.fence.dispose();
   }
 
-  /** Carries out the queued effects in order, up to the first replication request. */
+  /** Carries out the queued effects in order, up to the first replication or VIP request. */
   private carryQueued(): void {
     if (this.carrying) return;
     this.carrying = true;
@@ -92,6 +95,7 @@ export class EffectCarrier {
       while (!this.holding && this.effects.length > 0) {
         const e = this.effects.shift() as Effect;
         if (e.kind === 'replication') this.replicate(e);
+        else if (e.kind === 'vip') this.placeVips(e.op);
         else this.carry(e);
       }
     } finally {
@@ -109,6 +113,25 @@ export class EffectCarrier {
       // stop itself goes on.
       this.carryQueued();
     });
+  }
+
+  /**
+   * Holds the effects behind a VIP request until the vip service has answered. The fence opens
+   * first: it withdraws the module's addresses if admin dies (docs/decisions/0016), so no VIP is
+   * ever placed without one.
+   */
+  private placeVips(op: 'set' | 'remove'): void {
+    this.holding = true;
+    const fenced = op === 'set' ? this.fence.open().then(() => undefined) : Promise.resolve();
+    void fenced
+      .catch((err: Error) =>
+        this.host.write('E', `The application's fence could not be made: ${err.message}`),
+      )
+      .then(() => this.host.vips.request(op))
+      .then(() => {
+        this.holding = false;
+        this.carryQueued();
+      });
   }
 
   /**
@@ -144,9 +167,8 @@ export class EffectCarrier {
       case 'script':
         return this.runScript(e.name, e.args, e.token);
       case 'vip':
-        return host.write('V', `Virtual IP ${e.op === 'set' ? 'set' : 'removed'} (requested)`);
       case 'replication':
-        // Carried by replicate(); never reaches here.
+        // Carried by placeVips() and replicate(); never reach here.
         return;
       case 'window':
         return host.setResource(`window.${e.window}`, e.open ? 'up' : 'down', 'admin', true);

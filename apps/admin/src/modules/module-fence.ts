@@ -11,6 +11,8 @@ const FENCE_CLOSE_WAIT_MS = 30_000;
 export interface ModuleFenceHost {
   readonly module: string;
   readonly dirs: readonly string[];
+  /** The module's virtual IPs: the fence withdraws them when it ends. */
+  readonly vips: readonly string[];
   readonly fences: FencePort;
   readonly clock: Clock;
   write(level: LogLevel, text: string): void;
@@ -34,6 +36,7 @@ export class ModuleFence {
       host.fences.open({
         module: host.module,
         dirs: [...host.dirs],
+        vips: [...host.vips],
         onLost: (reason) => {
           if (this.disposed || this.fence !== opened) return;
           this.fence = undefined;

@@ -23,6 +23,7 @@ import { ResourceTable } from './resources';
 import { RulesDriver } from './rules-driver';
 import { launchDecision } from './launch';
 import { ReplicationControl, RFS_COMMAND_TIMEOUT_MS } from './replication';
+import { VIP_COMMAND_TIMEOUT_MS, VirtualIps } from './virtual-ips';
 
 export type { CommandOutcome } from './effect-carrier';
 
@@ -73,6 +74,7 @@ export class ModuleRuntime {
   private launchTimer: Timer | undefined;
   private remoteResources: Readonly<Record<string, string>> | undefined;
   private readonly replication: ReplicationControl;
+  private readonly vips: VirtualIps;
   /** The node's keel is going down: the module stops but counts as running (launch.ts). */
   private shuttingDown = false;
 
@@ -89,10 +91,19 @@ export class ModuleRuntime {
       submit: (input) => this.submit(input),
       restart: () => void this.command('stopstart', [], 'rfs', 'rfs'),
     });
+    this.vips = new VirtualIps({
+      module: deps.paths.module,
+      bus: deps.bus,
+      config: deps.loaded.config,
+      timeoutMs: VIP_COMMAND_TIMEOUT_MS,
+      write: (level, text) => this.write(level, text),
+      setResource: (name, value, by) => this.setResource(name, value, by),
+    });
     this.carrier = new EffectCarrier({
       ...deps,
       module: deps.paths.module,
       replication: this.replication,
+      vips: this.vips,
       write: (level, text) => this.write(level, text),
       setResource: (name, value, by, quiet) => this.setResource(name, value, by, quiet),
       publishState: (state, readiness) => this.publishState(state, readiness),
@@ -270,6 +281,11 @@ export class ModuleRuntime {
   /** The node's rfs service announced itself ready: it may have restarted without its daemons. */
   replicationServiceReady(): void {
     this.replication.onServiceReady();
+  }
+
+  /** The node's vip service announced itself ready: it is told again what the engine wants. */
+  vipServiceReady(): void {
+    this.vips.onServiceReady();
   }
 
   /** Lets time act: peer-silence and maxloop windows, and the failover rules when an evaluation is due. */

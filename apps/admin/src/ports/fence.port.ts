@@ -13,6 +13,11 @@ export interface FenceRequest {
   readonly module: string;
   /** The module's replicated directories: the namespace must follow the mounts made on them. */
   readonly dirs: readonly string[];
+  /**
+   * The module's virtual IPs: when the fence ends (admin's death included) it withdraws each one
+   * that carries keel's marker, after the application (docs/decisions/0016).
+   */
+  readonly vips: readonly string[];
   /** The fence ended without being asked to (killed): every process in it is gone. */
   readonly onLost: (reason: string) => void;
 }

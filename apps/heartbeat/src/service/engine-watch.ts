@@ -6,7 +6,7 @@
 // sees this node lost and takes over. A restarted admin says `ready` again and re-publishes the
 // states, and the heartbeats resume. A pid reused by another process before the check looks
 // alive: the watch then errs as heartbeat did before it, never the other way.
-import type { Clock, Timer } from '../ports/clock.port';
+import type { Clock, Timer } from '@keel/runtime';
 import type { ProcessWatch } from '../ports/process-watch.port';
 
 export class EngineWatch {

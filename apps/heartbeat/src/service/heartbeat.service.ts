@@ -28,11 +28,10 @@ import {
   type ServicePresence,
   type StateChange,
 } from '@keel/bus';
-import { LOGGER, METRICS_REGISTRY, type Logger } from '@keel/runtime';
+import { CLOCK, LOGGER, METRICS_REGISTRY, type Clock, type Logger } from '@keel/runtime';
 import type { Registry } from 'prom-client';
 import { isAdvertisable } from '../core/advertise';
 import type { HeartbeatPlan } from '../core/plan';
-import { CLOCK, type Clock } from '../ports/clock.port';
 import { INCARNATION_SOURCE, type IncarnationSource } from '../ports/incarnation.port';
 import { PROCESS_WATCH, type ProcessWatch } from '../ports/process-watch.port';
 import { HEARTBEAT_KEY, HEARTBEAT_OPTIONS, HEARTBEAT_PLAN } from '../ports/tokens';

@@ -2,7 +2,7 @@
 // judgement deferred after a stall of this process, and what each liveness change becomes (log
 // line, metric, resource.set, heartbeat.view).
 import { nextDeadline, stepLiveness, type LivenessChange, type RemoteView } from '../core/liveness';
-import type { Clock } from '../ports/clock.port';
+import type { Clock } from '@keel/runtime';
 import type { HeartbeatMetrics } from './heartbeat.metrics';
 import { COMPONENT, type PeerReports } from './peer-reports';
 import type { ServedModule, Session } from './served-module';

@@ -3,7 +3,7 @@
 // peer's liveness.
 import { heardOf, NOT_HEARD } from '../core/echo';
 import { receiveDatagram } from '../core/receive';
-import type { Clock } from '../ports/clock.port';
+import type { Clock } from '@keel/runtime';
 import type { UdpEndpoint } from '../ports/udp.port';
 import { Stale, type PacketRejection } from '../wire/errors';
 import type { HeartbeatKey } from '../wire/key';

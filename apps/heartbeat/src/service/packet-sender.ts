@@ -4,7 +4,7 @@
 // local state is known.
 import { selectAdvertised } from '../core/advertise';
 import { heardOf } from '../core/echo';
-import type { Clock } from '../ports/clock.port';
+import type { Clock } from '@keel/runtime';
 import type { UdpEndpoint, UdpSocket, UdpTransport } from '../ports/udp.port';
 import { encodePacket } from '../wire/codec';
 import type { HeartbeatKey } from '../wire/key';

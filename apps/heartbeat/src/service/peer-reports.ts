@@ -3,7 +3,7 @@
 // reports. A bus failure never stops the heartbeats: it is logged (throttled) and dropped.
 import { codecs, subjects, type BusPort, type HeartbeatView } from '@keel/bus';
 import { throttle, type ThrottleState } from '../core/throttle';
-import type { Clock } from '../ports/clock.port';
+import type { Clock } from '@keel/runtime';
 import type { ServedModule } from './served-module';
 
 /**

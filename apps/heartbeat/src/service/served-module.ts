@@ -1,13 +1,12 @@
 // What the heartbeat service keeps for one module it serves and for each of its heartbeat LANs,
 // and what this start of the service shares among its parts (incarnation, echoes, lifecycle).
 import type { ModuleState, Readiness } from '@keel/bus';
-import { Lifecycle, type Logger } from '@keel/runtime';
+import { Lifecycle, type Logger, type Timer } from '@keel/runtime';
 import { noHeard, type HeardIncarnations } from '../core/echo';
 import { initialLiveness } from '../core/liveness';
 import type { HeartbeatLanPlan, ModulePlan } from '../core/plan';
 import type { ReceiverState } from '../core/receive';
 import { emptyGuard } from '../core/replay-guard';
-import type { Timer } from '../ports/clock.port';
 import type { UdpSocket } from '../ports/udp.port';
 import { encodedSize, type PacketExpectation } from '../wire/codec';
 import { MAX_PACKET_BYTES } from '../wire/packet';

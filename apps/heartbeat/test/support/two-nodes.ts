@@ -16,7 +16,7 @@ import type { INestMicroservice } from '@nestjs/common';
 import { createLogger, startOnBus, type Logger } from '@keel/runtime';
 import { createCapturingSink, InMemoryBusNetwork, type CapturingSink, type InMemoryBus } from '@keel/testing';
 import { Registry } from 'prom-client';
-import { FakeClock, settle } from '../../src/adapters/fake-clock';
+import { FakeClock, settle } from '@keel/testing';
 import { InMemoryUdpNetwork } from '../../src/adapters/in-memory-udp';
 import { CountingIncarnationSource } from '../../src/adapters/incarnation-file';
 import type { HeartbeatPlan } from '../../src/core/plan';

@@ -4,7 +4,7 @@
 // check every role against a real server (docs/decisions/0010-bus-security.md).
 import { inboxPrefix, subjects } from '../subjects';
 
-/** Every keel bus role; vip, checkers, notifier and api are reserved for services to come. */
+/** Every keel bus role; checkers, notifier and api are reserved for services to come. */
 export const BUS_ROLES = ['admin', 'heartbeat', 'rfs', 'cli', 'vip', 'checkers', 'notifier', 'api'] as const;
 export type BusRole = (typeof BUS_ROLES)[number];
 
@@ -27,7 +27,14 @@ export const ROLE_PERMISSIONS: Readonly<Record<BusRole, RolePermissions>> = {
   // The module engine: serves commands, drives rfs, publishes states and resources.
   admin: {
     // Its presence, which has the other services publish again all they know.
-    publish: [any('state'), any('resourceChanged'), any('log'), any('rfsCmd'), subjects.presence('admin')],
+    publish: [
+      any('state'),
+      any('resourceChanged'),
+      any('log'),
+      any('rfsCmd'),
+      any('vipCmd'),
+      subjects.presence('admin'),
+    ],
     subscribe: [
       subjects.anyModuleCmd('*'),
       any('heartbeatView'),
@@ -61,11 +68,13 @@ export const ROLE_PERMISSIONS: Readonly<Record<BusRole, RolePermissions>> = {
     respond: false,
     reserved: false,
   },
+  // Virtual IPs: serves admin's place/withdraw requests, sets the ip.* and intf.* resources, says
+  // in the module log what it did on its own (an address withdrawn from a dead link).
   vip: {
-    publish: [any('resourceSet'), subjects.presence('vip')],
-    subscribe: [any('state'), subjects.anyPresence()],
-    respond: false,
-    reserved: true,
+    publish: [any('resourceSet'), any('log'), subjects.presence('vip')],
+    subscribe: [any('vipCmd'), any('state'), subjects.anyPresence()],
+    respond: true,
+    reserved: false,
   },
   checkers: {
     publish: [any('resourceSet'), any('log'), subjects.presence('checkers')],

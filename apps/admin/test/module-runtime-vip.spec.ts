@@ -1,0 +1,182 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { rpcs, subjects, type VipCommand, type VipCommandResult } from '@keel/bus';
+import { modulePaths, nodePaths, parseClusterConfig, parseModuleConfig } from '@keel/config';
+import { createInbox, InMemoryBusNetwork, type Inbox } from '@keel/testing';
+import { FileModuleLog } from '../src/adapters/module-log';
+import { StateStore } from '../src/adapters/state-store';
+import { systemClock } from '../src/adapters/system-clock';
+import { ModuleRuntime } from '../src/modules/module-runtime';
+import { CountingFence } from './support/counting-fence';
+import { RecordingReboot } from './support/recording-reboot';
+import { RecordingRunner } from './support/recording-runner';
+
+// A mirror module with a virtual IP: the runtime asks the node's vip service (played by the test
+// on the in-memory bus) to place it before start_prim and to withdraw it after the stop scripts,
+// holding what follows until it is answered, and says what happened in the module log
+// (docs/decisions/0016).
+const CLUSTER = `<cluster><lans><lan name="default"><node name="node1" addr="198.18.0.1"/><node name="node2" addr="198.18.0.2"/></lan></lans></cluster>`;
+const MODULE = `<safe><service mode="mirror"><heart timeout="1s" pulse="100ms"><heartbeat name="default"/></heart>
+  <vip><interface_list><interface><real_interface>
+    <virtual_addr addr="198.18.0.10" where="one_side_alias"/>
+  </real_interface></interface></interface_list></vip><user/></service></safe>`;
+const PLACED = { addr: '198.18.0.10', prefix: 24, ifname: 'eth0' };
+
+class FakeVip {
+  readonly requests: Inbox<VipCommand> = createInbox();
+  private readonly answers: Array<(r: VipCommandResult) => void> = [];
+
+  handle = (command: VipCommand): Promise<VipCommandResult> => {
+    this.requests.push(command);
+    return new Promise((resolve) => this.answers.push(resolve));
+  };
+
+  answer(r: VipCommandResult): void {
+    const next = this.answers.shift();
+    if (!next) throw new Error('no vip request waits for an answer');
+    next(r);
+  }
+
+  drain(): void {
+    while (this.answers.length > 0) this.answer({ ok: false, message: 'the test is over', addresses: [] });
+  }
+}
+
+let dir: string;
+let last: { vip: FakeVip; settle: () => Promise<void> } | undefined;
+beforeEach(() => (dir = mkdtempSync(join(tmpdir(), 'keel-runtime-vip-'))));
+afterEach(async () => {
+  last?.vip.drain();
+  await last?.settle();
+  last = undefined;
+  rmSync(dir, { recursive: true, force: true });
+});
+
+async function build(options: { vipService?: boolean } = {}) {
+  const clock = { now: 1_000_000 };
+  const dirs = nodePaths({ KEEL_ETC: join(dir, 'etc'), KEEL_VAR: join(dir, 'var'), KEEL_HOME: '/opt/keel' });
+  const paths = modulePaths(dirs, 'demo');
+  const network = new InMemoryBusNetwork();
+  const bus = network.connect({ source: { service: 'admin', node: 'node1' } });
+  const vipBus = network.connect({ source: { service: 'vip', node: 'node1' } });
+  const vip = new FakeVip();
+  if (options.vipService !== false)
+    await vipBus.serve(subjects.vipCmd('demo'), rpcs.vipCommand, (req) => vip.handle(req.payload));
+  const runner = new RecordingRunner();
+  const fences = new CountingFence();
+  const log = new FileModuleLog(paths.logFile);
+  const sut = new ModuleRuntime({
+    dirs,
+    paths,
+    node: 'node1',
+    cluster: parseClusterConfig(CLUSTER, 'cluster.xml'),
+    loaded: parseModuleConfig(MODULE, 'userconfig.xml', { env: {} }),
+    runner,
+    fences,
+    reboot: new RecordingReboot(),
+    log,
+    store: new StateStore(paths.stateFile),
+    bus,
+    clock: { now: () => clock.now, setTimer: systemClock.setTimer },
+    env: { PATH: '/usr/bin' },
+    bootedAt: 0,
+  });
+  const settle = async () => {
+    for (let i = 0; i < 20; i++) await new Promise((r) => setImmediate(r));
+  };
+  const pass = async (ms: number) => {
+    for (let t = 0; t < ms; t += 250) {
+      clock.now += 250;
+      sut.tick();
+      await settle();
+    }
+  };
+  const scripts = () => runner.runs.map((r) => `${r.name} ${r.args.join(' ')}`);
+  const logText = () => log.page({ verbose: true, count: 10_000 }).entries.map((e) => `${e.level} ${e.text}`);
+  last = { vip, settle };
+  return { sut, vip, fences, settle, pass, scripts, logText };
+}
+
+/** prim on node1 (its peer silent): ALONE once it has listened for a heartbeat timeout. */
+async function prim(h: Awaited<ReturnType<typeof build>>) {
+  expect(await h.sut.command('prim', [], undefined, 'cli')).toMatchObject({ ok: true });
+  await h.settle();
+  await h.pass(1250);
+}
+
+test("a primary's start scripts wait until the vip service has placed the VIP, inside an open fence", async () => {
+  const h = await build();
+  await prim(h);
+  expect(await h.vip.requests.next()).toEqual({ module: 'demo', op: 'set' });
+  const before = h.scripts();
+  expect(before).toEqual(['transition STOP WAIT start', 'prestart STOP WAIT start']);
+  // The fence withdraws the VIP if admin dies: it is open before the VIP is asked for.
+  expect(h.fences.events).toEqual(['open 100']);
+  await h.pass(500);
+  expect(h.scripts()).toEqual(before);
+
+  h.vip.answer({ ok: true, addresses: [PLACED] });
+  await h.settle();
+  expect(h.scripts().slice(before.length)).toContain('start_prim WAIT ALONE start');
+  expect(h.sut.state).toMatchObject({ state: 'ALONE', readiness: 'Ready' });
+  expect(h.logText()).toContain('I Virtual IP 198.18.0.10 set');
+});
+
+test('a VIP that cannot be placed is an error line; the transition goes on and the rules decide', async () => {
+  const h = await build();
+  await prim(h);
+  await h.vip.requests.next();
+  h.vip.answer({
+    ok: false,
+    message:
+      'Virtual IP 198.18.0.10 could not be set: host 02:00:00:00:00:99 answers for it on the LAN of eth0',
+    addresses: [],
+  });
+  await h.settle();
+  expect(h.logText()).toContain(
+    'E Virtual IP 198.18.0.10 could not be set: host 02:00:00:00:00:99 answers for it on the LAN of eth0',
+  );
+  expect(h.scripts()).toContain('start_prim WAIT ALONE start');
+});
+
+test('without a vip service the VIP is said missing and ip.<addr> goes down', async () => {
+  const h = await build({ vipService: false });
+  await prim(h);
+  await h.settle();
+  expect(h.logText()).toContain('E Virtual IPs not set: the vip service of this node is not running');
+  expect(h.sut.resources.get('ip.198.18.0.10')).toMatchObject({ value: 'down', by: 'admin' });
+});
+
+test('the stop withdraws the VIP after the stop scripts, and waits for it', async () => {
+  const h = await build();
+  await prim(h);
+  await h.vip.requests.next();
+  h.vip.answer({ ok: true, addresses: [PLACED] });
+  await h.settle();
+  const started = h.scripts().length;
+
+  await h.sut.command('stop', [], undefined, 'cli');
+  await h.settle();
+  expect(await h.vip.requests.next()).toEqual({ module: 'demo', op: 'remove' });
+  expect(h.scripts().slice(started)).toEqual([
+    'stop_sec ALONE WAIT stop',
+    'stop_prim ALONE WAIT stop',
+    'stop_both ALONE WAIT stop',
+    'transition ALONE WAIT stop',
+  ]);
+  h.vip.answer({ ok: true, addresses: [PLACED] });
+  await h.settle();
+  expect(h.logText()).toContain('I Virtual IP 198.18.0.10 removed');
+  expect(h.sut.state.state).toBe('STOP');
+});
+
+test('a restarted vip service is told again what the engine wants', async () => {
+  const h = await build();
+  await prim(h);
+  await h.vip.requests.next();
+  h.vip.answer({ ok: true, addresses: [PLACED] });
+  await h.settle();
+  h.sut.vipServiceReady();
+  expect(await h.vip.requests.next()).toEqual({ module: 'demo', op: 'set' });
+});

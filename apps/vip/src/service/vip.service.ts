@@ -1,0 +1,211 @@
+// The vip service: orchestration only. For every mirror module of this node with a <vip> it
+// answers keel.v1.<module>.vip.cmd (admin places or withdraws the module's virtual IPs; the
+// controller receives it), sets ip.* and intf.* through resource.set, and writes in the module log
+// what it did on its own. At its start it reconciles with the kernel: an address keel placed for a
+// module of this node is adopted (admin asks again for what it wants once this service is ready),
+// one no module of this node claims any more is withdrawn. Its own stop leaves the addresses: they
+// belong to the module's run, which admin and the module's fence end (docs/decisions/0016).
+import {
+  Inject,
+  Injectable,
+  Optional,
+  type BeforeApplicationShutdown,
+  type OnApplicationBootstrap,
+} from '@nestjs/common';
+import {
+  BUS,
+  codecs,
+  HandlerError,
+  subjects,
+  type BusPort,
+  type ServicePresence,
+  type StateChange,
+  type VipCommandResult,
+  type VipOp,
+} from '@keel/bus';
+import { CLOCK, Lifecycle, LOGGER, type Clock, type Logger, type Timer } from '@keel/runtime';
+import type { VipPlan } from '../core/plan';
+import {
+  ADDRESSES,
+  CONNECTION_RESET,
+  LINKS,
+  VIP_OPTIONS,
+  VIP_PLAN,
+  type AddressPort,
+  type ConnectionReset,
+  type LinkPort,
+} from '../ports/address.port';
+import { ModuleVip, type VipTiming } from './module-vip';
+
+export const SERVICE_NAME = 'vip';
+/** The component named in a module log line it writes. */
+export const COMPONENT = 'vip';
+
+export interface VipServiceOptions extends Partial<VipTiming> {
+  /** How often the interfaces' carriers are read. */
+  readonly linkPollMs?: number;
+}
+
+export const DEFAULT_TIMING: VipTiming & { linkPollMs: number } = {
+  // Two more announcements: one lost frame does not leave a client on the old primary.
+  announceRepeatsMs: [100, 1_000],
+  conflictProbeMs: 30,
+  retryMs: 500,
+  linkPollMs: 100,
+};
+
+@Injectable()
+export class VipService implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly lifecycle = new Lifecycle();
+  private readonly modules = new Map<string, ModuleVip>();
+  private readonly states = new Map<string, string>();
+  private readonly timing: VipTiming & { linkPollMs: number };
+  private poll: Timer | undefined;
+
+  constructor(
+    @Inject(VIP_PLAN) private readonly plan: VipPlan,
+    @Inject(BUS) private readonly bus: BusPort,
+    @Inject(ADDRESSES) private readonly addresses: AddressPort,
+    @Inject(LINKS) private readonly links: LinkPort,
+    @Inject(CONNECTION_RESET) private readonly reset: ConnectionReset,
+    @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(LOGGER) private readonly logger: Logger,
+    @Optional() @Inject(VIP_OPTIONS) options?: VipServiceOptions,
+  ) {
+    this.timing = { ...DEFAULT_TIMING, ...options };
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    await this.start();
+  }
+
+  beforeApplicationShutdown(): void {
+    this.stop();
+  }
+
+  get moduleNames(): string[] {
+    return [...this.modules.keys()];
+  }
+
+  async start(): Promise<void> {
+    if (!this.lifecycle.beginStart()) return;
+    for (const plan of this.plan.modules) {
+      this.modules.set(
+        plan.name,
+        new ModuleVip({
+          plan,
+          addresses: this.addresses,
+          links: this.links,
+          reset: this.reset,
+          clock: this.clock,
+          timing: this.timing,
+          logger: this.logger.child({ module: plan.name }),
+          write: (level, text) => this.writeLog(plan.name, level, text),
+          setResource: (name, value, component) => this.setResource(plan.name, name, value, component),
+        }),
+      );
+    }
+    await this.reconcile();
+    for (const m of this.modules.values()) await m.resolve();
+    if (!this.lifecycle.started()) return; // stopped while starting
+    this.schedulePoll();
+    this.logger.info('vip started', {
+      modules: this.plan.modules.map((m) => ({ module: m.name, addresses: m.addresses.map((a) => a.addr) })),
+      refused: this.plan.refused,
+    });
+  }
+
+  stop(): void {
+    if (!this.lifecycle.beginStop()) return;
+    this.poll?.cancel();
+    this.poll = undefined;
+    this.lifecycle.stopped();
+  }
+
+  /** Places or withdraws the VIPs of `module` (admin's vip.cmd); HandlerError when it cannot. */
+  async command(module: string, op: VipOp, from: string): Promise<VipCommandResult> {
+    if (this.lifecycle.phase !== 'running') {
+      throw new HandlerError('NOT_RUNNING', `the vip service of this node is ${this.lifecycle.phase}`);
+    }
+    const vip = this.modules.get(module);
+    if (!vip) throw this.unknown(module);
+    this.logger.info('virtual IPs requested', { module, op, from });
+    return vip.command(op);
+  }
+
+  /** A module's state: one that starts again gets its resources again (admin reset them at STOP). */
+  moduleState(s: StateChange): void {
+    const before = this.states.get(s.module);
+    this.states.set(s.module, s.state);
+    if ((before === undefined || before === 'STOP') && s.state !== 'STOP')
+      this.modules.get(s.module)?.republish();
+  }
+
+  /** A (re)started admin knows none of the resources this service set: say them again. */
+  servicePresence(p: ServicePresence): void {
+    if (p.service === 'admin' && p.status === 'ready') for (const m of this.modules.values()) m.republish();
+  }
+
+  /** Withdraws the addresses keel placed that no module of this node claims now. */
+  private async reconcile(): Promise<void> {
+    const claimed = new Set(this.plan.modules.flatMap((m) => m.addresses.map((a) => a.addr)));
+    for (const a of await this.addresses.list()) {
+      if (!a.keel || claimed.has(a.addr)) continue;
+      const removed = await this.addresses
+        .remove({ addr: a.addr, prefix: a.prefix, ifname: a.ifname })
+        .catch((err: Error) =>
+          this.logger.error('cannot withdraw a stale virtual IP', { addr: a.addr, err }),
+        );
+      if (removed) {
+        this.logger.warn('withdrew a virtual IP no module of this node claims', {
+          addr: a.addr,
+          ifname: a.ifname,
+        });
+      }
+    }
+  }
+
+  private schedulePoll(): void {
+    this.poll = this.clock.setTimer(this.timing.linkPollMs, () => {
+      for (const m of this.modules.values()) m.pollLinks();
+      if (this.lifecycle.phase === 'running') this.schedulePoll();
+    });
+  }
+
+  private unknown(module: string): HandlerError {
+    const refusal = this.plan.refused.find((r) => r.module === module);
+    if (refusal)
+      return new HandlerError('NO_VIP', `module ${module} cannot place its virtual IPs: ${refusal.reason}`);
+    const known = this.moduleNames.join(', ') || 'none';
+    return new HandlerError(
+      'NO_VIP',
+      `module ${module} has no virtual IP on this node (modules with one: ${known})`,
+    );
+  }
+
+  private writeLog(module: string, level: 'I' | 'E', text: string): void {
+    this.publish(() =>
+      this.bus.publish(subjects.log(module), codecs.logLine, {
+        module,
+        level,
+        message: text,
+        component: COMPONENT,
+      }),
+    );
+  }
+
+  private setResource(module: string, name: string, value: string, component: string): void {
+    this.publish(() =>
+      this.bus.publish(subjects.resourceSet(module), codecs.resourceSet, { module, name, value, component }),
+    );
+  }
+
+  /** A bus failure must never stop the service: it is logged and dropped. */
+  private publish(send: () => void): void {
+    try {
+      send();
+    } catch (err) {
+      this.logger.warn('cannot publish on the bus', { err });
+    }
+  }
+}

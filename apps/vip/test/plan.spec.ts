@@ -1,0 +1,102 @@
+// The vip service's plan and placement (pure): which modules place which VIPs, and where each goes.
+import { parseClusterConfig, parseModuleConfig } from '@keel/config';
+import { placeVip } from '../src/core/placement';
+import { buildVipPlan } from '../src/core/plan';
+import { vipAddress } from './support/plans';
+
+const cluster = parseClusterConfig(
+  `<cluster><lans><lan name="default"><node name="node1" addr="198.18.0.1"/><node name="node2" addr="198.18.0.2"/></lan></lans></cluster>`,
+  'cluster.xml',
+);
+const mirror = (vip: string) =>
+  parseModuleConfig(
+    `<safe><service mode="mirror"><heart><heartbeat name="default"/></heart>${vip}</service></safe>`,
+    'userconfig.xml',
+    { env: {} },
+  ).config;
+
+test('a mirror module places its VIPs with their interface attributes; a farm module is refused, with the reason', () => {
+  const web =
+    mirror(`<vip tcpreset="off"><interface_list><interface name="eth1" arpreroute="on" arpinterval="10s" arpelapse="60s" check="off"><real_interface>
+    <virtual_addr addr="198.18.1.10" where="one_side_alias" netmask="255.255.255.0" check="off"/>
+    <virtual_addr addr="2001:2:0:1::10" where="one_side_alias"/>
+  </real_interface></interface></interface_list></vip>`);
+  const farm = parseModuleConfig(
+    `<safe><service mode="farm"><farm><lan name="default"/></farm><vip><interface_list><interface><virtual_interface type="vmac_invisible">
+      <virtual_addr addr="198.18.0.20" where="alias"/></virtual_interface></interface></interface_list>
+      <loadbalancing_list><group name="FarmProto"><rule port="80" proto="tcp" filter="on_port"/></group></loadbalancing_list></vip></service></safe>`,
+    'userconfig.xml',
+    { env: {} },
+  ).config;
+  const { plan, notes } = buildVipPlan({
+    node: 'node1',
+    cluster,
+    modules: [
+      { name: 'web', id: 1, config: web },
+      { name: 'farm1', id: 2, config: farm },
+      { name: 'plain', id: 3, config: mirror('') },
+    ],
+  });
+  expect(plan.modules).toEqual([
+    {
+      name: 'web',
+      tcpreset: false,
+      addresses: [
+        {
+          addr: '198.18.1.10',
+          family: 4,
+          prefix: 24,
+          ifname: 'eth1',
+          check: false,
+          checkInterface: false,
+          reroute: { intervalMs: 10_000, elapseMs: 60_000 },
+        },
+        {
+          addr: '2001:2:0:1::10',
+          family: 6,
+          prefix: undefined,
+          ifname: 'eth1',
+          check: true,
+          checkInterface: false,
+          reroute: { intervalMs: 10_000, elapseMs: 60_000 },
+        },
+      ],
+    },
+  ]);
+  expect(plan.refused).toEqual([{ module: 'farm1', reason: expect.stringContaining('farm virtual IPs') }]);
+  expect(notes).toEqual([{ level: 'warn', module: 'farm1', message: plan.refused[0]?.reason }]);
+});
+
+describe('placement', () => {
+  const node = [
+    { ifname: 'eth0', addr: '198.18.0.1', prefix: 24, keel: false },
+    { ifname: 'eth0', addr: '2001:2::1', prefix: 64, keel: false },
+    { ifname: 'eth1', addr: '198.18.1.1', prefix: 24, keel: false },
+    // keel's own address never decides where the next VIP goes.
+    { ifname: 'eth1', addr: '198.18.2.10', prefix: 24, keel: true },
+  ];
+
+  test.each([
+    [vipAddress('198.18.1.10'), { addr: '198.18.1.10', prefix: 24, ifname: 'eth1' }, '198.18.1.0'],
+    [vipAddress('2001:2::10'), { addr: '2001:2::10', prefix: 64, ifname: 'eth0' }, '2001:2::'],
+    [
+      vipAddress('198.18.1.10', { prefix: 28 }),
+      { addr: '198.18.1.10', prefix: 28, ifname: 'eth1' },
+      '198.18.1.0',
+    ],
+    [
+      vipAddress('203.0.113.5', { ifname: 'eth1' }),
+      { addr: '203.0.113.5', prefix: 32, ifname: 'eth1' },
+      '203.0.113.5',
+    ],
+  ])('%j goes to %j (network %s)', (vip, placed, network) => {
+    expect(placeVip(vip, node)).toEqual({ ok: true, placed, network });
+  });
+
+  test('no interface in its network and none named: the reason names <interface name>', () => {
+    expect(placeVip(vipAddress('198.18.2.11'), node)).toEqual({
+      ok: false,
+      reason: expect.stringContaining('name one with <interface name>'),
+    });
+  });
+});

@@ -1,0 +1,207 @@
+// The vip service (its Nest module, on the bus transport) with the address twin, the in-memory
+// bus and a fake clock: how vip.cmd is answered, what reaches the kernel (the twin), the resources
+// and log lines it publishes, and how it reconciles at its start.
+import { codecs, rpcs, subjects, type BusPort, type LogLine, type ResourceSet, type VipOp } from '@keel/bus';
+import type { INestMicroservice } from '@nestjs/common';
+import { nodePaths, parseClusterConfig } from '@keel/config';
+import { createLogger, createMetrics, startOnBus } from '@keel/runtime';
+import { createCapturingSink, FakeClock, InMemoryBusNetwork } from '@keel/testing';
+import { AddressError } from '../src/ports/address.port';
+import type { VipPlan } from '../src/core/plan';
+import { VipModule } from '../src/vip.module';
+import { AddressTwin } from './support/address-twin';
+import { vipAddress, vipModule, vipPlan } from './support/plans';
+
+const open: INestMicroservice[] = [];
+afterEach(async () => {
+  await Promise.all(open.splice(0).map((app) => app.close()));
+});
+
+const CLUSTER = parseClusterConfig(
+  `<cluster><lans><lan name="default"><node name="node1" addr="198.18.0.1"/><node name="node2" addr="198.18.0.2"/></lan></lans></cluster>`,
+  'cluster.xml',
+);
+
+async function build(plan: VipPlan = vipPlan(), twin = new AddressTwin()) {
+  const network = new InMemoryBusNetwork();
+  const bus = network.connect({ source: { service: 'vip', node: 'node1' } });
+  const admin = network.connect({ source: { service: 'admin', node: 'node1' } });
+  const resources: string[] = [];
+  const logs: string[] = [];
+  await admin.subscribe(
+    subjects.anyModule('resourceSet'),
+    codecs.resourceSet,
+    (m: { payload: ResourceSet }) => {
+      resources.push(`${m.payload.name}=${m.payload.value} by ${m.payload.component}`);
+    },
+  );
+  await admin.subscribe(subjects.anyModule('log'), codecs.logLine, (m: { payload: LogLine }) => {
+    logs.push(`${m.payload.level} ${m.payload.message}`);
+  });
+  const clock = new FakeClock();
+  const module = VipModule.forRoot({
+    settings: {
+      paths: nodePaths({}),
+      natsUrl: 'nats://127.0.0.1:1',
+      cluster: CLUSTER,
+      node: 'node1',
+      plan,
+      notes: [],
+    },
+    bus: bus as BusPort,
+    addresses: twin,
+    links: twin,
+    reset: twin,
+    clock,
+    logger: createLogger({ service: 'vip', node: 'node1', sink: createCapturingSink() }),
+    metrics: createMetrics({ service: 'vip', node: 'node1' }),
+  });
+  const app = await startOnBus(module, { logger: false });
+  open.push(app);
+  const ask = (op: VipOp, module = 'web', subjectModule = module) =>
+    admin.request(subjects.vipCmd(subjectModule), rpcs.vipCommand, { module, op }, { timeoutMs: 2_000 });
+  return { sut: app, twin, clock, ask, resources, logs };
+}
+
+describe('vip service', () => {
+  test('set places the VIP on the interface of its network, announces it three times and says ip and intf are up', async () => {
+    const { ask, twin, clock, resources } = await build();
+    const reply = await ask('set');
+    expect(reply).toEqual({ ok: true, addresses: [{ addr: '198.18.0.10', prefix: 24, ifname: 'eth0' }] });
+    expect(twin.keelAddresses()).toEqual(['eth0 198.18.0.10/24']);
+    await clock.advance(1_000);
+    expect(twin.announced).toEqual(['eth0 198.18.0.10', 'eth0 198.18.0.10', 'eth0 198.18.0.10']);
+    expect(resources).toEqual(
+      expect.arrayContaining(['intf.198.18.0.0=up by intfcheck', 'ip.198.18.0.10=up by ipcheck']),
+    );
+  });
+
+  test('arpreroute announces again every arpinterval for arpelapse', async () => {
+    const plan = vipPlan([
+      vipModule('web', [vipAddress('198.18.0.10', { reroute: { intervalMs: 60_000, elapseMs: 180_000 } })]),
+    ]);
+    const { ask, twin, clock } = await build(plan);
+    await ask('set');
+    await clock.advance(600_000);
+    expect(twin.announced).toHaveLength(3 + 3);
+  });
+
+  test('remove resets the VIP connections, withdraws it and stops announcing', async () => {
+    const { ask, twin, clock } = await build();
+    await ask('set');
+    const reply = await ask('remove');
+    expect(reply).toEqual({ ok: true, addresses: [{ addr: '198.18.0.10', prefix: 24, ifname: 'eth0' }] });
+    expect(twin.resets).toEqual(['198.18.0.10']);
+    expect(twin.keelAddresses()).toEqual([]);
+    await clock.advance(5_000);
+    expect(twin.announced).toHaveLength(1);
+  });
+
+  test('a VIP another host answers for is not placed; what the request placed is withdrawn; ip goes down', async () => {
+    const plan = vipPlan([vipModule('web', [vipAddress('198.18.0.10'), vipAddress('198.18.1.10')])]);
+    const twin = new AddressTwin();
+    twin.lan.set('198.18.1.10', '02:00:00:00:00:99');
+    const { ask, resources } = await build(plan, twin);
+    const reply = await ask('set');
+    expect(reply).toEqual({
+      ok: false,
+      message:
+        'Virtual IP 198.18.1.10 could not be set: host 02:00:00:00:00:99 answers for it on the LAN of eth1',
+      addresses: [],
+    });
+    expect(twin.keelAddresses()).toEqual([]);
+    expect(resources).toContain('ip.198.18.1.10=down by ipcheck');
+  });
+
+  test('the kernel refusing an address is the reply, word for word', async () => {
+    const twin = new AddressTwin();
+    twin.failing.set(
+      '198.18.0.10',
+      new AddressError('PERMISSION', 'adding 198.18.0.10/24 to eth0: Operation not permitted'),
+    );
+    const { ask } = await build(vipPlan(), twin);
+    expect(await ask('set')).toMatchObject({
+      ok: false,
+      message:
+        'Virtual IP 198.18.0.10 could not be set: adding 198.18.0.10/24 to eth0: Operation not permitted',
+    });
+  });
+
+  test('an address the administrator put on the node is refused, and left alone', async () => {
+    const twin = new AddressTwin([
+      { ifname: 'eth0', addr: '198.18.0.1', prefix: 24 },
+      { ifname: 'eth0', addr: '198.18.0.10', prefix: 24 },
+    ]);
+    const { ask } = await build(vipPlan(), twin);
+    expect((await ask('set')).message).toBe(
+      'Virtual IP 198.18.0.10 could not be set: it is on interface eth0 of this node already, not placed by keel',
+    );
+    await ask('remove');
+    expect(twin.addresses.map((a) => a.addr)).toEqual(['198.18.0.1', '198.18.0.10']);
+  });
+
+  test('no interface in the VIP network, or a named interface that does not exist, is said', async () => {
+    const plan = vipPlan([
+      vipModule('web', [vipAddress('203.0.113.10')]),
+      vipModule('db', [vipAddress('198.18.0.11', { ifname: 'bond0', prefix: 24 })]),
+    ]);
+    const { ask } = await build(plan);
+    expect((await ask('set')).message).toBe(
+      'Virtual IP 203.0.113.10 could not be set: no interface of this node has an address in the network of virtual IP 203.0.113.10; name one with <interface name>',
+    );
+    expect((await ask('set', 'db')).message).toBe(
+      'Virtual IP 198.18.0.11 could not be set: interface bond0 does not exist',
+    );
+  });
+
+  test('at its start it adopts what keel placed for its modules and withdraws what no module claims', async () => {
+    const twin = new AddressTwin();
+    twin.addresses.push(
+      { ifname: 'eth0', addr: '198.18.0.10', prefix: 24, keel: true },
+      { ifname: 'eth0', addr: '198.18.0.77', prefix: 24, keel: true },
+    );
+    const { ask } = await build(vipPlan(), twin);
+    expect(twin.keelAddresses()).toEqual(['eth0 198.18.0.10/24']);
+    expect(await ask('set')).toMatchObject({ ok: true });
+    // Adopted, not placed twice.
+    expect(twin.keelAddresses()).toEqual(['eth0 198.18.0.10/24']);
+  });
+
+  test('a link that loses its carrier loses its VIPs at once, and gets them back with it', async () => {
+    const { ask, twin, clock, resources, logs } = await build();
+    await ask('set');
+    twin.links.set('eth0', false);
+    await clock.advance(100);
+    expect(twin.keelAddresses()).toEqual([]);
+    expect(resources).toContain('intf.198.18.0.0=down by intfcheck');
+    expect(logs).toContain('E Virtual IP 198.18.0.10 withdrawn: interface eth0 has no carrier');
+    twin.links.set('eth0', true);
+    await clock.advance(100);
+    expect(twin.keelAddresses()).toEqual(['eth0 198.18.0.10/24']);
+    expect(logs).toContain('I Virtual IP 198.18.0.10 set again: interface eth0 has its carrier back');
+  });
+
+  test('a VIP withdrawn from a dead link waits while another host holds it, then comes back', async () => {
+    const { ask, twin, clock } = await build();
+    await ask('set');
+    twin.links.set('eth0', false);
+    await clock.advance(100);
+    twin.lan.set('198.18.0.10', '02:00:00:00:00:02');
+    twin.links.set('eth0', true);
+    await clock.advance(2_000);
+    expect(twin.keelAddresses()).toEqual([]);
+    twin.lan.delete('198.18.0.10');
+    await clock.advance(500);
+    expect(twin.keelAddresses()).toEqual(['eth0 198.18.0.10/24']);
+  });
+
+  test('a module without VIP here, a refused one, and a request on another module subject are errors', async () => {
+    const { ask } = await build();
+    await expect(ask('set', 'db')).rejects.toMatchObject({
+      code: 'NO_VIP',
+      remoteMessage: 'module db has no virtual IP on this node (modules with one: web)',
+    });
+    await expect(ask('set', 'farm1')).rejects.toMatchObject({ code: 'NO_VIP' });
+    await expect(ask('set', 'web', 'db')).rejects.toMatchObject({ code: 'BAD_REQUEST' });
+  });
+});

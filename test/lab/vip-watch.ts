@@ -1,0 +1,177 @@
+// What the VIP scenarios watch, every 10 ms, from processes inside the lab hosts (so a sample is a
+// file read or a connect, not a process start): on each node, whether its kernel holds the VIP as
+// a local address (IPv4: /proc/net/fib_trie of its network namespace, IPv6: /proc/net/if_inet6);
+// on the client, whether a TCP connection to the VIP succeeds. The holders log their changes, the
+// client every attempt, with Date.now(): one clock for all.
+import { readFileSync } from 'node:fs';
+import { isIPv6 } from 'node:net';
+import { join } from 'node:path';
+import type { KeelCluster, Node } from './keel-cluster';
+
+const HOLDER = `
+const fs = require('fs');
+const [file, pattern] = process.argv.slice(1);
+const local = new RegExp(pattern, 'm');
+let held, lastHeld = 0;
+setInterval(() => {
+  const now = Date.now();
+  const h = local.test(fs.readFileSync(file, 'utf8'));
+  if (h !== held) console.log(JSON.stringify({ at: now, held: h, lastHeld }));
+  if (h) lastHeld = now;
+  held = h;
+}, 10);
+`;
+
+const PROBE = `
+const net = require('net');
+const [addr, port] = process.argv.slice(1);
+setInterval(() => {
+  const at = Date.now();
+  const s = net.connect({ host: addr, port: Number(port), timeout: 200 });
+  const done = (ok) => {
+    s.destroy();
+    console.log(JSON.stringify({ at, up: ok }));
+  };
+  s.once('connect', () => done(true));
+  s.once('timeout', () => done(false));
+  s.once('error', () => done(false));
+}, 10);
+`;
+
+/** Where a node's kernel lists its local addresses, and the line that says it holds `addr`. */
+function localAddressPattern(addr: string): [string, string] {
+  if (!isIPv6(addr))
+    return ['/proc/net/fib_trie', `\\|-- ${addr.replace(/\./g, '\\.')}\\n\\s+/32 host LOCAL`];
+  return ['/proc/net/if_inet6', `^${expand6(addr)} `];
+}
+
+/** 2001:2::10 -> 20010002000000000000000000000010, as /proc/net/if_inet6 writes it. */
+function expand6(addr: string): string {
+  const [head = '', tail = ''] = addr.split('::');
+  const groups = (x: string) => (x === '' ? [] : x.split(':'));
+  const h = groups(head);
+  const t = groups(tail);
+  const all = addr.includes('::') ? [...h, ...Array<string>(8 - h.length - t.length).fill('0'), ...t] : h;
+  return all.map((g) => g.padStart(4, '0')).join('');
+}
+
+interface HeldChange {
+  readonly at: number;
+  readonly held: boolean;
+  /** When it was last seen held, before this change. */
+  readonly lastHeld: number;
+}
+
+/** One connection attempt of the client: when it began, and whether it connected. */
+interface ProbeChange {
+  readonly at: number;
+  readonly up: boolean;
+}
+
+function lines<T>(file: string): T[] {
+  let text = '';
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch {
+    return [];
+  }
+  return text
+    .split('\n')
+    .filter((l) => l.startsWith('{'))
+    .map((l) => JSON.parse(l) as T);
+}
+
+export class VipWatch {
+  private constructor(
+    private readonly c: KeelCluster,
+    private readonly files: { holders: Record<Node, string>; probe: string },
+  ) {}
+
+  static async start(c: KeelCluster, addr: string, client: string, port = 8080): Promise<VipWatch> {
+    const dir = c.lab.plan.runDir;
+    const holders = { node1: join(dir, 'vip-held-node1.log'), node2: join(dir, 'vip-held-node2.log') };
+    const [file, pattern] = localAddressPattern(addr);
+    for (const node of ['node1', 'node2'] as const)
+      await c.lab.spawn(node, ['node', '-e', HOLDER, file, pattern], { logFile: holders[node] });
+    const probe = join(dir, 'vip-probe.log');
+    await c.lab.spawn(client, ['node', '-e', PROBE, addr, String(port)], { logFile: probe });
+    return new VipWatch(c, { holders, probe });
+  }
+
+  /** Whether the node held the VIP at its last sample. */
+  held(node: Node): boolean {
+    return lines<HeldChange>(this.files.holders[node]).at(-1)?.held ?? false;
+  }
+
+  /** The client's attempts, in the order they began. */
+  private attempts(): ProbeChange[] {
+    return lines<ProbeChange>(this.files.probe).sort((a, b) => a.at - b.at);
+  }
+
+  /** Waits (bounded) until the client's connections to the VIP succeed, and since when. */
+  async answeredSince(seconds = 20): Promise<number> {
+    const until = Date.now() + seconds * 1000;
+    for (;;) {
+      const last = this.attempts().at(-1);
+      if (last?.up) return last.at;
+      if (Date.now() > until) throw new Error(`the client's connections to the VIP fail since ${last?.at}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+
+  /**
+   * The client's outages since `from`, in ms: each run of attempts that failed, from the first of
+   * them to the next that succeeded (by when they began, one every 10 ms).
+   */
+  outagesSince(from: number): number[] {
+    const out: number[] = [];
+    let down: number | undefined;
+    for (const c of this.attempts().filter((a) => a.at >= from)) {
+      if (!c.up) down ??= c.at;
+      else if (down !== undefined) {
+        out.push(c.at - down);
+        down = undefined;
+      }
+    }
+    return out;
+  }
+
+  /**
+   * The instants two nodes held the VIP at once: a node's holding runs from the first sample that
+   * saw it to the last one that did, so a late sample never makes an overlap up.
+   */
+  overlaps(): string[] {
+    const spans = (node: Node) => {
+      const out: { from: number; to: number }[] = [];
+      let from: number | undefined;
+      for (const c of lines<HeldChange>(this.files.holders[node])) {
+        if (c.held) from = c.at;
+        else if (from !== undefined) {
+          out.push({ from, to: c.lastHeld });
+          from = undefined;
+        }
+      }
+      if (from !== undefined) out.push({ from, to: Infinity });
+      return out;
+    };
+    const a = spans('node1');
+    const b = spans('node2');
+    return a.flatMap((x) =>
+      b
+        .filter((y) => x.from <= y.to && y.from <= x.to)
+        .map((y) => `node1 ${x.from}-${x.to} / node2 ${y.from}-${y.to}`),
+    );
+  }
+
+  /** The MAC the client's neighbour table gives for the VIP, and a node's own MAC on the LAN. */
+  async clientNeighbour(client: string, addr: string): Promise<string | undefined> {
+    const r = await this.c.lab.exec(client, ['ip', '-j', 'neigh', 'show', addr]);
+    const entries = JSON.parse(r.stdout || '[]') as { lladdr?: string }[];
+    return entries[0]?.lladdr;
+  }
+
+  async mac(node: Node, ifname = 'eth0'): Promise<string> {
+    const r = await this.c.lab.exec(node, ['cat', `/sys/class/net/${ifname}/address`]);
+    return r.stdout.trim();
+  }
+}
