@@ -1,5 +1,8 @@
 // Shared by the lab specs: root gate and a lab per spec file that is always removed.
 import { Lab, type LabSpec } from '../../tools/lab/src';
+import { cleanupCrashedRuns } from './lab-names';
+
+export { cleanupCrashedRuns, labName } from './lab-names';
 
 export const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
 
@@ -10,19 +13,6 @@ jest.setTimeout(60_000);
 export const describeLab: jest.Describe = isRoot ? describe : describe.skip;
 if (!isRoot) {
   console.warn('lab specs skipped: they need root (network, mount and PID namespaces)');
-}
-
-/**
- * A lab name unique to this run: `t<scenario><4 random base-36 chars>`. Two runs of the suite
- * (two engineers, or the root and the lab jest configs) must never share a lab.
- */
-export function labName(scenario: string): string {
-  return `t${scenario}${Math.random().toString(36).slice(2, 6).padEnd(4, '0')}`;
-}
-
-/** Removes the labs of crashed earlier runs of the suite (never a lab whose owner is alive). */
-export async function cleanupCrashedRuns(): Promise<void> {
-  await Lab.cleanupLeftovers('kl-t', { orphansOnly: true });
 }
 
 /**

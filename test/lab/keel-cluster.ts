@@ -5,7 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Lab } from '../../tools/lab/src';
-import { cleanupCrashedRuns, labName } from './helpers';
+import { cleanupCrashedRuns, labName } from './lab-names';
 
 export const ROOT = join(__dirname, '../..');
 export const MODULE = 'mirror-demo';

@@ -6,7 +6,7 @@
 // The outages are printed (P1/P2 are measured by tools/bench, not asserted here).
 import { sampleUserconfig, type Node } from './keel-cluster';
 import { mirrorScenario } from './lab-scenario';
-import { VipWatch } from './vip-watch';
+import { VipWatch } from '../../tools/lab/src';
 
 export function vipFollowsThePrimary(name: string, VIP: string): void {
   const ipv6 = VIP.includes(':');
@@ -31,7 +31,7 @@ export function vipFollowsThePrimary(name: string, VIP: string): void {
       }
 
       beforeAll(async () => {
-        watch = await VipWatch.start(c(), VIP, 'client1');
+        watch = await VipWatch.start(c().lab, ['node1', 'node2'], VIP, 'client1');
         await watch.answeredSince();
       });
 

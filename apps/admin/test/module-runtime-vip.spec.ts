@@ -95,6 +95,12 @@ async function build(options: { vipService?: boolean } = {}) {
   const scripts = () => runner.runs.map((r) => `${r.name} ${r.args.join(' ')}`);
   const logText = () => log.page({ verbose: true, count: 10_000 }).entries.map((e) => `${e.level} ${e.text}`);
   last = { vip, settle };
+  if (options.vipService !== false) {
+    // At its start admin withdraws what an earlier run may have left.
+    expect(await vip.requests.next()).toEqual({ module: 'demo', op: 'remove', addresses: ['198.18.0.10'] });
+    vip.answer({ ok: true, addresses: [] });
+    await settle();
+  }
   return { sut, vip, fences, settle, pass, scripts, logText };
 }
 
@@ -108,7 +114,7 @@ async function prim(h: Awaited<ReturnType<typeof build>>) {
 test("a primary's start scripts wait until the vip service has placed the VIP, inside an open fence", async () => {
   const h = await build();
   await prim(h);
-  expect(await h.vip.requests.next()).toEqual({ module: 'demo', op: 'set' });
+  expect(await h.vip.requests.next()).toEqual({ module: 'demo', op: 'set', addresses: ['198.18.0.10'] });
   const before = h.scripts();
   expect(before).toEqual(['transition STOP WAIT start', 'prestart STOP WAIT start']);
   // The fence withdraws the VIP if admin dies: it is open before the VIP is asked for.
@@ -158,17 +164,31 @@ test('the stop withdraws the VIP after the stop scripts, and waits for it', asyn
 
   await h.sut.command('stop', [], undefined, 'cli');
   await h.settle();
-  expect(await h.vip.requests.next()).toEqual({ module: 'demo', op: 'remove' });
+  expect(await h.vip.requests.next()).toEqual({ module: 'demo', op: 'remove', addresses: ['198.18.0.10'] });
   expect(h.scripts().slice(started)).toEqual([
     'stop_sec ALONE WAIT stop',
     'stop_prim ALONE WAIT stop',
     'stop_both ALONE WAIT stop',
     'transition ALONE WAIT stop',
   ]);
+  await h.pass(500);
+  expect(h.sut.state.state).not.toBe('STOP');
   h.vip.answer({ ok: true, addresses: [PLACED] });
   await h.settle();
   expect(h.logText()).toContain('I Virtual IP 198.18.0.10 removed');
   expect(h.sut.state.state).toBe('STOP');
+});
+
+test('without a fence no VIP is asked for: the reason is said and ip.<addr> goes down', async () => {
+  const h = await build();
+  h.fences.refuse = 'mounts not shared';
+  await prim(h);
+  await h.settle();
+  expect(h.vip.requests.pending).toBe(0);
+  expect(h.logText()).toContain(
+    "E Virtual IPs not set: the application's fence could not be made: mounts not shared",
+  );
+  expect(h.sut.resources.get('ip.198.18.0.10')).toMatchObject({ value: 'down', by: 'admin' });
 });
 
 test('a restarted vip service is told again what the engine wants', async () => {
@@ -178,5 +198,5 @@ test('a restarted vip service is told again what the engine wants', async () => 
   h.vip.answer({ ok: true, addresses: [PLACED] });
   await h.settle();
   h.sut.vipServiceReady();
-  expect(await h.vip.requests.next()).toEqual({ module: 'demo', op: 'set' });
+  expect(await h.vip.requests.next()).toEqual({ module: 'demo', op: 'set', addresses: ['198.18.0.10'] });
 });

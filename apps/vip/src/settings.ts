@@ -30,8 +30,8 @@ export interface VipSettings {
 /** Throws NodeStartupError. */
 export function resolveVipSettings(env: NodeEnv, machine?: Machine): VipSettings {
   const { paths, cluster, node } = nodeBasics(env, machine);
-  const { modules, notes: found } = installedModules(paths.modulesDir, cluster, env);
-  const built = buildVipPlan({ node, cluster, modules });
+  const { modules, failed, notes: found } = installedModules(paths.modulesDir, cluster, env);
+  const built = buildVipPlan({ node, cluster, modules, unreadable: failed.map((f) => f.name) });
   return {
     paths,
     natsUrl: nodeBusUrl(env),

@@ -67,6 +67,33 @@ test('a mirror module places its VIPs with their interface attributes; a farm mo
   expect(notes).toEqual([{ level: 'warn', module: 'farm1', message: plan.refused[0]?.reason }]);
 });
 
+test('addresses are kept as the kernel writes them; a name is refused, with the reason', () => {
+  const web = mirror(`<vip><interface_list><interface><real_interface>
+    <virtual_addr addr="2001:0002:0:0::0010" where="one_side_alias"/>
+  </real_interface></interface></interface_list></vip>`);
+  const named = mirror(`<vip><interface_list><interface><real_interface>
+    <virtual_addr addr="web.example" where="one_side_alias"/>
+  </real_interface></interface></interface_list></vip>`);
+  const { plan } = buildVipPlan({
+    node: 'node1',
+    cluster,
+    modules: [
+      { name: 'web', id: 1, config: web },
+      { name: 'named', id: 2, config: named },
+    ],
+    unreadable: ['broken'],
+  });
+  expect(plan.modules.map((m) => m.addresses.map((a) => a.addr))).toEqual([['2001:2::10']]);
+  expect(plan.refused).toEqual([
+    {
+      module: 'named',
+      reason:
+        'virtual IP web.example is a name: write the address (a failover must not wait on a name server)',
+    },
+  ]);
+  expect(plan.unreadable).toEqual(['broken']);
+});
+
 describe('placement', () => {
   const node = [
     { ifname: 'eth0', addr: '198.18.0.1', prefix: 24, keel: false },

@@ -60,7 +60,7 @@ async function build(plan: VipPlan = vipPlan(), twin = new AddressTwin()) {
   open.push(app);
   const ask = (op: VipOp, module = 'web', subjectModule = module) =>
     admin.request(subjects.vipCmd(subjectModule), rpcs.vipCommand, { module, op }, { timeoutMs: 2_000 });
-  return { sut: app, twin, clock, ask, resources, logs };
+  return { sut: app, twin, clock, ask, admin, resources, logs };
 }
 
 describe('vip service', () => {
@@ -176,7 +176,10 @@ describe('vip service', () => {
     expect(resources).toContain('intf.198.18.0.0=down by intfcheck');
     expect(logs).toContain('E Virtual IP 198.18.0.10 withdrawn: interface eth0 has no carrier');
     twin.links.set('eth0', true);
-    await clock.advance(100);
+    // Three unanswered probes, 500 ms apart: a link coming up may drop frames for a while.
+    await clock.advance(600);
+    expect(twin.keelAddresses()).toEqual([]);
+    await clock.advance(600);
     expect(twin.keelAddresses()).toEqual(['eth0 198.18.0.10/24']);
     expect(logs).toContain('I Virtual IP 198.18.0.10 set again: interface eth0 has its carrier back');
   });
@@ -191,8 +194,66 @@ describe('vip service', () => {
     await clock.advance(2_000);
     expect(twin.keelAddresses()).toEqual([]);
     twin.lan.delete('198.18.0.10');
-    await clock.advance(500);
+    await clock.advance(1_500);
     expect(twin.keelAddresses()).toEqual(['eth0 198.18.0.10/24']);
+  });
+
+  test('a link without carrier gets no VIP: the probe would hear nobody, whoever holds it', async () => {
+    const twin = new AddressTwin();
+    twin.links.set('eth0', false);
+    const { ask } = await build(vipPlan(), twin);
+    expect((await ask('set')).message).toBe(
+      'Virtual IP 198.18.0.10 could not be set: interface eth0 has no carrier',
+    );
+    expect(twin.keelAddresses()).toEqual([]);
+  });
+
+  test('an address that cannot be withdrawn stays held, and the answer says so', async () => {
+    const { ask, twin } = await build();
+    await ask('set');
+    twin.remove = async () => {
+      throw new AddressError('IO', 'netlink: Device or resource busy');
+    };
+    expect(await ask('remove')).toEqual({
+      ok: false,
+      message: 'Virtual IP 198.18.0.10 on eth0 could not be removed',
+      addresses: [],
+    });
+  });
+
+  test('the connections are reset once the address is gone, so no new one arrives in between', async () => {
+    const { ask, twin } = await build();
+    await ask('set');
+    const seen: string[] = [];
+    twin.resetFrom = async (addr) => {
+      seen.push(`${addr} still placed: ${twin.keelAddresses().length > 0}`);
+    };
+    await ask('remove');
+    expect(seen).toEqual(['198.18.0.10 still placed: false']);
+  });
+
+  test('admin reading other addresses than the service refuses the placement', async () => {
+    const { admin, twin } = await build();
+    const reply = await admin.request(
+      subjects.vipCmd('web'),
+      rpcs.vipCommand,
+      { module: 'web', op: 'set', addresses: ['198.18.0.99'] },
+      { timeoutMs: 2_000 },
+    );
+    expect(reply).toEqual({
+      ok: false,
+      message:
+        'Virtual IPs not set: admin reads 198.18.0.99 in the configuration of web, the vip service 198.18.0.10; restart both after a configuration change',
+      addresses: [],
+    });
+    expect(twin.keelAddresses()).toEqual([]);
+  });
+
+  test('with a module configuration it cannot read, it withdraws nothing at its start', async () => {
+    const twin = new AddressTwin();
+    twin.addresses.push({ ifname: 'eth0', addr: '198.18.0.77', prefix: 24, keel: true });
+    await build(vipPlan([vipModule()], ['broken']), twin);
+    expect(twin.keelAddresses()).toEqual(['eth0 198.18.0.77/24']);
   });
 
   test('a module without VIP here, a refused one, and a request on another module subject are errors', async () => {

@@ -200,6 +200,11 @@ export type VipOp = z.output<typeof VipOpSchema>;
 export const VipCommandSchema = z.object({
   module: ModuleName,
   op: VipOpSchema,
+  /**
+   * The VIPs admin read in the module's configuration (its fence withdraws those): the vip
+   * service refuses to place others.
+   */
+  addresses: z.array(z.string().min(1).max(64)).max(256).optional(),
 });
 export type VipCommand = z.output<typeof VipCommandSchema>;
 

@@ -23,7 +23,13 @@ export {
   type ModuleRuleSource,
 } from './generated/rules';
 export { generatedCheckers, type LocalAddress, type GeneratedCheckers } from './generated/checkers';
-export { netmaskToPrefix, networkOf, sameNetwork } from './generated/ip-math';
+export {
+  canonicalAddress,
+  netmaskToPrefix,
+  networkOf,
+  sameNetwork,
+  virtualIpProblem,
+} from './generated/ip-math';
 export { defaultPorts } from './ports';
 export {
   ClusterKeyError,

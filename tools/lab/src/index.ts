@@ -10,3 +10,4 @@ export {
   type LabOwner,
 } from './teardown';
 export { LabCommandError, type ExecResult } from './system';
+export { VipWatch } from './vip-watch';

@@ -122,13 +122,17 @@ export class EffectCarrier {
    */
   private placeVips(op: 'set' | 'remove'): void {
     this.holding = true;
-    const fenced = op === 'set' ? this.fence.open().then(() => undefined) : Promise.resolve();
-    void fenced
-      .catch((err: Error) =>
-        this.host.write('E', `The application's fence could not be made: ${err.message}`),
-      )
-      .then(() => this.host.vips.request(op))
-      .then(() => {
+    const asked =
+      op === 'set'
+        ? this.fence.open().then(
+            () => this.host.vips.request(op),
+            (err: Error) =>
+              this.host.vips.refuse(`the application's fence could not be made: ${err.message}`),
+          )
+        : this.host.vips.request(op);
+    void asked
+      .catch((err: Error) => this.host.write('E', `Virtual IPs: ${err.message}`))
+      .finally(() => {
         this.holding = false;
         this.carryQueued();
       });

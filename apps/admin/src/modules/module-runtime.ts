@@ -129,6 +129,8 @@ export class ModuleRuntime {
     );
     this.resetCheckerResources();
     this.publishFacts();
+    // Before any start of this run can ask for them (the vip service serves a module's requests in order).
+    void this.vips.reconcile();
     const launch = launchDecision({
       boot: deps.loaded.config.service.boot,
       bootDelaySec: deps.loaded.config.service.bootDelay,

@@ -14,7 +14,7 @@ import {
   type VipCommandResult,
   type VipOp,
 } from '@keel/bus';
-import type { ModuleConfig } from '@keel/config';
+import { canonicalAddress, virtualIpProblem, type ModuleConfig } from '@keel/config';
 import type { LogLevel } from '../ports/module-log.port';
 
 /** The vip service answers once the addresses are placed and announced: a conflict probe, a few netlink calls. */
@@ -36,24 +36,57 @@ export class VirtualIps {
 
   constructor(private readonly host: VirtualIpsHost) {}
 
-  /** The module's VIP addresses (what its fence withdraws if admin dies). */
+  /**
+   * The module's VIP addresses, canonical (what its fence withdraws if admin dies). A name, or an
+   * address that cannot be a VIP, is left out: the vip service refuses such a module, with the
+   * reason.
+   */
   get addresses(): string[] {
-    return (this.host.config.vip?.interfaces ?? []).flatMap((i) => i.addresses.map((a) => a.addr));
+    return (this.host.config.vip?.interfaces ?? []).flatMap((i) =>
+      i.addresses.flatMap((a) => {
+        const canonical = canonicalAddress(a.addr);
+        return canonical === undefined || virtualIpProblem(a.addr) !== undefined ? [] : [canonical];
+      }),
+    );
+  }
+
+  /** Whether the module has VIPs at all (a module whose VIPs are names has, and is refused). */
+  get configured(): boolean {
+    return (this.host.config.vip?.interfaces ?? []).some((i) => i.addresses.length > 0);
+  }
+
+  /** The VIPs cannot be asked for (no fence to hold them): said, and ip.<addr> goes down. */
+  refuse(reason: string): void {
+    this.wanted = 'set';
+    this.host.write('E', `Virtual IPs not set: ${reason}`);
+    this.markDown();
   }
 
   /** Places or withdraws the VIPs; resolves once the vip service answered (never rejects). */
   async request(op: VipOp): Promise<void> {
     this.wanted = op;
-    if (this.addresses.length === 0) return;
+    if (!this.configured) return;
     this.asking = true;
     const outcome = await this.ask(op);
     this.asking = false;
     this.report(op, outcome);
   }
 
+  /**
+   * At admin's start: a VIP an earlier admin had placed goes (that admin's module runs no more:
+   * its fence died with it), e.g. one placed while that admin was dying. Quiet when the vip
+   * service is not there yet: it is told again once it says it is ready.
+   */
+  async reconcile(): Promise<void> {
+    if (!this.configured) return;
+    const outcome = await this.ask('remove');
+    for (const a of outcome.ok ? outcome.addresses : [])
+      this.host.write('I', `Virtual IP ${a.addr} removed (left by an earlier run)`);
+  }
+
   /** A (re)started vip service adopted what it found: it is told what the engine wants now. */
   onServiceReady(): void {
-    if (this.asking || this.addresses.length === 0) return;
+    if (this.asking || !this.configured) return;
     void this.request(this.wanted);
   }
 
@@ -63,7 +96,7 @@ export class VirtualIps {
       return await host.bus.request(
         subjects.vipCmd(host.module),
         rpcs.vipCommand,
-        { module: host.module, op },
+        { module: host.module, op, addresses: this.addresses },
         { timeoutMs: host.timeoutMs },
       );
     } catch (err) {
@@ -84,10 +117,13 @@ export class VirtualIps {
       outcome.message ?? `Virtual IPs not ${op === 'set' ? 'set' : 'removed'}: no reason given`,
     );
     // Without an answer from the service, nobody else says the VIPs are missing.
-    if (op === 'set' && outcome.message?.startsWith('Virtual IPs not set')) {
-      for (const i of host.config.vip?.interfaces ?? [])
-        for (const a of i.addresses) if (a.check) host.setResource(`ip.${a.addr}`, 'down', 'admin');
-    }
+    if (op === 'set' && outcome.message?.startsWith('Virtual IPs not set')) this.markDown();
+  }
+
+  private markDown(): void {
+    for (const i of this.host.config.vip?.interfaces ?? [])
+      for (const a of i.addresses)
+        if (a.check) this.host.setResource(`ip.${canonicalAddress(a.addr) ?? a.addr}`, 'down', 'admin');
   }
 }
 

@@ -15,7 +15,7 @@ export interface FenceRequest {
   readonly dirs: readonly string[];
   /**
    * The module's virtual IPs: when the fence ends (admin's death included) it withdraws each one
-   * that carries keel's marker, after the application (docs/decisions/0016).
+   * that carries keel's marker, right after killing the application (docs/decisions/0016).
    */
   readonly vips: readonly string[];
   /** The fence ended without being asked to (killed): every process in it is gone. */

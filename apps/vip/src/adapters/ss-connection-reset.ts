@@ -10,9 +10,11 @@ const SS = '/usr/bin/ss';
 export const ssConnectionReset: ConnectionReset = {
   resetFrom(addr: string): Promise<void> {
     if (isIP(addr) === 0) return Promise.reject(new Error(`not an address: ${addr}`));
-    const family = isIP(addr) === 4 ? '-4' : '-6';
+    const v4 = isIP(addr) === 4;
+    // ss reads an IPv6 address in a filter only between brackets.
+    const src = v4 ? addr : `[${addr}]`;
     return new Promise((resolve, reject) =>
-      execFile(SS, ['-K', '-n', '-t', family, 'src', addr], { timeout: 5_000 }, (err) =>
+      execFile(SS, ['-K', '-n', '-t', v4 ? '-4' : '-6', 'src', src], { timeout: 2_000 }, (err) =>
         err ? reject(err) : resolve(),
       ),
     );

@@ -3,11 +3,12 @@
 import { readFileSync } from 'node:fs';
 import type { LinkPort } from '../ports/address.port';
 
-const NAME = /^[A-Za-z0-9_.:@-]{1,15}$/;
+/** What Linux accepts as an interface name (dev_valid_name): no '/', no blank, not '.' or '..'. */
+const NAME = /^[^/\s:]{1,15}$/;
 
 export const sysfsLinks: LinkPort = {
   carrier(ifname: string): boolean | undefined {
-    if (!NAME.test(ifname) || ifname.startsWith('.')) return undefined;
+    if (!NAME.test(ifname) || ifname === '.' || ifname === '..') return undefined;
     try {
       return readFileSync(`/sys/class/net/${ifname}/carrier`, 'utf8').trim() === '1';
     } catch (err) {

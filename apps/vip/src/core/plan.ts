@@ -3,8 +3,10 @@
 // filter, which is not built yet: a farm module's VIPs are refused, with that reason, rather than
 // aliased on every node with nothing to share the traffic out.
 import {
+  canonicalAddress,
   moduleNodes,
   netmaskToPrefix,
+  virtualIpProblem,
   type ClusterConfig,
   type NodeNote,
   type PlannedModule,
@@ -42,12 +44,15 @@ export interface VipPlan {
   readonly node: string;
   readonly modules: readonly VipModulePlan[];
   readonly refused: readonly VipRefusal[];
+  /** Installed modules whose configuration cannot be read: their VIPs are unknown. */
+  readonly unreadable: readonly string[];
 }
 
 export function buildVipPlan(input: {
   readonly node: string;
   readonly cluster: ClusterConfig;
   readonly modules: readonly PlannedModule[];
+  readonly unreadable?: readonly string[];
 }): { plan: VipPlan; notes: NodeNote[] } {
   const modules: VipModulePlan[] = [];
   const refused: VipRefusal[] = [];
@@ -61,12 +66,23 @@ export function buildVipPlan(input: {
       });
       continue;
     }
+    const problems = vip.interfaces.flatMap((i) =>
+      i.addresses.flatMap((a) => {
+        const problem = virtualIpProblem(a.addr);
+        return problem === undefined ? [] : [`virtual IP ${a.addr} ${problem}`];
+      }),
+    );
+    if (problems.length > 0) {
+      refused.push({ module: m.name, reason: problems.join('; ') });
+      continue;
+    }
     modules.push({
       name: m.name,
       tcpreset: vip.tcpreset,
       addresses: vip.interfaces.flatMap((i) =>
         i.addresses.map((a) => ({
-          addr: a.addr,
+          // As the kernel reports it, so the VIP and the node's addresses compare as strings.
+          addr: canonicalAddress(a.addr) ?? a.addr,
           family: isIPv4(a.addr) ? (4 as const) : (6 as const),
           prefix: a.netmask === undefined ? undefined : netmaskToPrefix(a.netmask),
           ifname: i.name,
@@ -81,5 +97,5 @@ export function buildVipPlan(input: {
     });
   }
   const notes: NodeNote[] = refused.map((r) => ({ level: 'warn', module: r.module, message: r.reason }));
-  return { plan: { node: input.node, modules, refused }, notes };
+  return { plan: { node: input.node, modules, refused, unreadable: input.unreadable ?? [] }, notes };
 }

@@ -2,7 +2,8 @@
 // primary), withdrawn on `remove`, announced to the LAN each time they arrive, and watched:
 //  - an interface that loses its carrier loses its VIPs at once (an address on a dead link serves
 //    nobody, and would clash with the peer's when the link returns); they come back with the
-//    carrier if the module still wants them and no other host answers for them meanwhile;
+//    carrier if the module still wants them and nobody answered for them through a hold-down of
+//    several probes (a link coming up may drop frames for a while);
 //  - intf.<network> follows the carrier (SafeKit's interface checker, reference §5.14), ip.<addr>
 //    says whether the VIP could be placed (§5.15): its `down` has the failover rules decide.
 // A request that cannot place every address withdraws those it placed: nothing is left half-set.
@@ -10,7 +11,13 @@ import type { PlacedVip, VipCommandResult, VipOp } from '@keel/bus';
 import type { Clock, Logger, Timer } from '@keel/runtime';
 import { placeVip } from '../core/placement';
 import type { VipAddressPlan, VipModulePlan } from '../core/plan';
-import { AddressError, type AddressPort, type ConnectionReset, type LinkPort } from '../ports/address.port';
+import {
+  AddressError,
+  type AddressPort,
+  type ConnectionReset,
+  type LinkPort,
+  type NodeAddress,
+} from '../ports/address.port';
 
 export interface VipTiming {
   /** When a VIP that arrived is announced again, after the first announcement at once. */
@@ -19,6 +26,8 @@ export interface VipTiming {
   readonly conflictProbeMs: number;
   /** How often withdrawn VIPs try to come back. */
   readonly retryMs: number;
+  /** Probes, retryMs apart, that must all go unanswered before a withdrawn VIP comes back. */
+  readonly comeBackProbes: number;
 }
 
 export interface ModuleVipHost {
@@ -40,6 +49,8 @@ interface Held {
   readonly network: string;
   /** On the interface now (false: withdrawn while its link was down). */
   present: boolean;
+  /** Unanswered probes in a row since its link came back. */
+  silentProbes: number;
 }
 
 export class ModuleVip {
@@ -58,14 +69,22 @@ export class ModuleVip {
     return this.host.plan.name;
   }
 
+  /** The module's VIP addresses, canonical. */
+  get addresses(): string[] {
+    return this.host.plan.addresses.map((a) => a.addr);
+  }
+
   command(op: VipOp): Promise<VipCommandResult> {
     return this.serial(() => (op === 'set' ? this.set() : this.remove()));
   }
 
-  /** Withdraws everything at the service's stop. */
-  shutdown(): Promise<VipCommandResult> {
-    return this.serial(() => this.remove());
+  /** The service stops: no timer of this module runs on (its addresses stay, decision 0016). */
+  close(): void {
+    this.stopTimers();
+    this.closed = true;
   }
+
+  private closed = false;
 
   /** Reads the carriers; reacts to a change. Called on every poll of the links. */
   pollLinks(): void {
@@ -75,7 +94,7 @@ export class ModuleVip {
       const known = this.carriers.has(ifname);
       this.carriers.set(ifname, carrier);
       this.publishInterfaces();
-      if (known) void this.serial(() => this.carrierChanged(ifname, carrier === true));
+      if (known && !this.closed) void this.serial(() => this.carrierChanged(ifname, carrier === true));
     }
   }
 
@@ -111,23 +130,25 @@ export class ModuleVip {
 
   private async set(): Promise<VipCommandResult> {
     const { host } = this;
+    // A new placement starts from nothing of the last one: no announcement of it runs on.
+    this.stopTimers();
+    this.held = undefined;
     const all = await host.addresses.list();
     const held: Held[] = [];
     for (const vip of host.plan.addresses) {
       const p = placeVip(vip, all);
-      const failure = p.ok ? await this.place(p.placed, all) : p.reason;
-      if (failure !== undefined) {
+      const outcome = p.ok ? await this.place(p.placed, all) : p.reason;
+      if (typeof outcome === 'string') {
         // Nothing half-set: what this request placed goes again.
         for (const h of held) await this.withdraw(h.placed);
         if (vip.check) this.publish(`ip.${vip.addr}`, 'down', 'ipcheck');
-        const message = `Virtual IP ${vip.addr} could not be set: ${failure}`;
-        host.logger.error('virtual IP not set', { module: this.name, addr: vip.addr, reason: failure });
+        const message = `Virtual IP ${vip.addr} could not be set: ${outcome}`;
+        host.logger.error('virtual IP not set', { module: this.name, addr: vip.addr, reason: outcome });
         return { ok: false, message, addresses: [] };
       }
       if (!p.ok) continue; // unreachable: a failed placement returned above
-      held.push({ vip, placed: p.placed, network: p.network, present: true });
+      held.push({ vip, placed: outcome, network: p.network, present: true, silentProbes: 0 });
     }
-    this.stopTimers();
     this.held = held;
     for (const h of held) {
       this.announceFrom(h);
@@ -137,48 +158,75 @@ export class ModuleVip {
     return { ok: true, addresses: held.map((h) => h.placed) };
   }
 
-  /** Places one address (or adopts it when keel placed it already); the reason when it cannot. */
-  private async place(placed: PlacedVip, all: readonly { addr: string; ifname: string; keel: boolean }[]) {
+  /**
+   * Places one address, or adopts it when keel placed it there already (a restarted service):
+   * what is on the interface now, or the reason it cannot be.
+   */
+  private async place(placed: PlacedVip, all: readonly NodeAddress[]): Promise<PlacedVip | string> {
     const { host } = this;
-    const here = all.find((a) => a.addr === placed.addr);
-    if (here?.keel && here.ifname === placed.ifname) return undefined; // a restarted service adopts it
-    if (here) {
-      return here.keel
-        ? `it is on interface ${here.ifname} already, placed by keel`
-        : `it is on interface ${here.ifname} of this node already, not placed by keel`;
+    const mine = all.find((a) => a.addr === placed.addr && a.ifname === placed.ifname && a.keel);
+    if (mine) return { addr: mine.addr, prefix: mine.prefix, ifname: mine.ifname };
+    const other = all.find((a) => a.addr === placed.addr);
+    if (other) {
+      return other.keel
+        ? `it is on interface ${other.ifname} already, placed by keel`
+        : `it is on interface ${other.ifname} of this node already, not placed by keel`;
     }
-    if (host.links.carrier(placed.ifname) === undefined) return `interface ${placed.ifname} does not exist`;
+    const carrier = host.links.carrier(placed.ifname);
+    if (carrier === undefined) return `interface ${placed.ifname} does not exist`;
+    // Without a carrier the probe hears nobody, whoever holds the address.
+    if (!carrier) return `interface ${placed.ifname} has no carrier`;
     try {
       const claimant = await host.addresses.conflict(placed.ifname, placed.addr, host.timing.conflictProbeMs);
       if (claimant !== undefined) return `host ${claimant} answers for it on the LAN of ${placed.ifname}`;
       await host.addresses.add(placed);
-      return undefined;
+      return placed;
     } catch (err) {
       return err instanceof AddressError || err instanceof Error ? err.message : String(err);
     }
   }
 
+  /**
+   * Withdraws every address keel placed for this module's VIPs (held, or left by an earlier run),
+   * then resets their connections (`tcpreset`): no new one can arrive once the address is gone.
+   * What could not be withdrawn stays held, and the answer says so.
+   */
   private async remove(): Promise<VipCommandResult> {
     const { host } = this;
     this.stopTimers();
-    const held = this.held;
-    this.held = undefined;
-    // Whatever keel placed for this module's addresses goes, held or left by an earlier run.
     const all = await host.addresses.list();
     const removed: PlacedVip[] = [];
+    const stayed: PlacedVip[] = [];
     for (const vip of host.plan.addresses) {
       const mine = all.filter((a) => a.keel && a.addr === vip.addr);
-      if (mine.length > 0 && host.plan.tcpreset) await this.resetConnections(vip.addr);
       for (const a of mine) {
         const placed = { addr: a.addr, prefix: a.prefix, ifname: a.ifname };
         if (await this.withdraw(placed)) removed.push(placed);
+        else if (await this.stillThere(placed)) stayed.push(placed);
       }
+      if (mine.length > 0 && host.plan.tcpreset) await this.resetConnections(vip.addr);
       // A VIP that could not be placed is judged again at its next placement.
       if (vip.check && this.published.get(`ip.${vip.addr}`)?.value === 'down')
         this.publish(`ip.${vip.addr}`, 'init', 'ipcheck');
     }
-    if (held || removed.length > 0) host.logger.info('virtual IPs removed', { module: this.name, removed });
+    this.held =
+      stayed.length === 0
+        ? undefined
+        : (this.held ?? []).filter((h) => stayed.some((s) => s.addr === h.placed.addr));
+    if (removed.length > 0) host.logger.info('virtual IPs removed', { module: this.name, removed });
+    if (stayed.length > 0) {
+      return {
+        ok: false,
+        message: `Virtual IP ${stayed.map((a) => `${a.addr} on ${a.ifname}`).join(', ')} could not be removed`,
+        addresses: removed,
+      };
+    }
     return { ok: true, addresses: removed };
+  }
+
+  private async stillThere(placed: PlacedVip): Promise<boolean> {
+    const all = await this.host.addresses.list().catch(() => undefined);
+    return all === undefined || all.some((a) => a.addr === placed.addr && a.ifname === placed.ifname);
   }
 
   private async resetConnections(addr: string): Promise<void> {
@@ -211,6 +259,7 @@ export class ModuleVip {
     if (!carrier) {
       for (const h of held.filter((x) => x.present)) {
         h.present = false;
+        h.silentProbes = 0;
         await this.withdraw(h.placed);
         this.host.write('E', `Virtual IP ${h.placed.addr} withdrawn: interface ${ifname} has no carrier`);
       }
@@ -219,23 +268,29 @@ export class ModuleVip {
     await this.comeBack();
   }
 
-  /** Puts back the VIPs withdrawn from a dead link, unless another host holds them now. */
+  /**
+   * Puts back the VIPs withdrawn from a dead link once nobody answered for them through
+   * `comeBackProbes` probes in a row; while another host answers, it waits.
+   */
   private async comeBack(): Promise<void> {
     this.retry?.cancel();
     this.retry = undefined;
     let waiting = false;
     for (const h of this.held ?? []) {
-      if (h.present || this.host.links.carrier(h.placed.ifname) !== true) continue;
+      if (h.present) continue;
+      waiting = true;
+      if (this.host.links.carrier(h.placed.ifname) !== true) {
+        h.silentProbes = 0;
+        continue;
+      }
       try {
         const claimant = await this.host.addresses.conflict(
           h.placed.ifname,
           h.placed.addr,
           this.host.timing.conflictProbeMs,
         );
-        if (claimant !== undefined) {
-          waiting = true;
-          continue;
-        }
+        h.silentProbes = claimant === undefined ? h.silentProbes + 1 : 0;
+        if (h.silentProbes < this.host.timing.comeBackProbes) continue;
         await this.host.addresses.add(h.placed);
         h.present = true;
         this.host.write(
@@ -244,7 +299,7 @@ export class ModuleVip {
         );
         this.announceFrom(h);
       } catch (err) {
-        waiting = true;
+        h.silentProbes = 0;
         this.host.logger.warn('virtual IP not set again yet', {
           module: this.name,
           addr: h.placed.addr,
@@ -252,7 +307,7 @@ export class ModuleVip {
         });
       }
     }
-    if (waiting && this.held) {
+    if (waiting && this.held?.some((h) => !h.present) && !this.closed) {
       this.retry = this.host.clock.setTimer(
         this.host.timing.retryMs,
         () => void this.serial(() => this.comeBack()),

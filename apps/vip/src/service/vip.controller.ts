@@ -34,7 +34,12 @@ export class VipController {
         `a request for ${req.payload.module} sent on the subject of ${target.module}`,
       );
     }
-    return this.vip.command(target.module, req.payload.op, `${req.source.service}@${req.source.node}`);
+    return this.vip.command(
+      target.module,
+      req.payload.op,
+      req.payload.addresses,
+      `${req.source.service}@${req.source.node}`,
+    );
   }
 
   @OnBusEvent(subjects.anyModule('state'), codecs.stateChange)

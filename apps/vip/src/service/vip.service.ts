@@ -51,6 +51,7 @@ export const DEFAULT_TIMING: VipTiming & { linkPollMs: number } = {
   announceRepeatsMs: [100, 1_000],
   conflictProbeMs: 30,
   retryMs: 500,
+  comeBackProbes: 3,
   linkPollMs: 100,
 };
 
@@ -119,17 +120,35 @@ export class VipService implements OnApplicationBootstrap, BeforeApplicationShut
     if (!this.lifecycle.beginStop()) return;
     this.poll?.cancel();
     this.poll = undefined;
+    for (const m of this.modules.values()) m.close();
     this.lifecycle.stopped();
   }
 
-  /** Places or withdraws the VIPs of `module` (admin's vip.cmd); HandlerError when it cannot. */
-  async command(module: string, op: VipOp, from: string): Promise<VipCommandResult> {
+  /**
+   * Places or withdraws the VIPs of `module` (admin's vip.cmd); HandlerError when it cannot.
+   * `expected`: the addresses admin read in the module's configuration (its fence withdraws
+   * those): a service that read others must not place them.
+   */
+  async command(
+    module: string,
+    op: VipOp,
+    expected: readonly string[] | undefined,
+    from: string,
+  ): Promise<VipCommandResult> {
     if (this.lifecycle.phase !== 'running') {
       throw new HandlerError('NOT_RUNNING', `the vip service of this node is ${this.lifecycle.phase}`);
     }
     const vip = this.modules.get(module);
     if (!vip) throw this.unknown(module);
     this.logger.info('virtual IPs requested', { module, op, from });
+    const mine = vip.addresses;
+    if (op === 'set' && expected !== undefined && !sameSet(expected, mine)) {
+      return {
+        ok: false,
+        message: `Virtual IPs not set: admin reads ${expected.join(', ') || 'none'} in the configuration of ${module}, the vip service ${mine.join(', ')}; restart both after a configuration change`,
+        addresses: [],
+      };
+    }
     return vip.command(op);
   }
 
@@ -146,8 +165,17 @@ export class VipService implements OnApplicationBootstrap, BeforeApplicationShut
     if (p.service === 'admin' && p.status === 'ready') for (const m of this.modules.values()) m.republish();
   }
 
-  /** Withdraws the addresses keel placed that no module of this node claims now. */
+  /**
+   * Withdraws the addresses keel placed that no module of this node claims now. Not while a
+   * module's configuration cannot be read: its VIPs are unknown, and may be in use.
+   */
   private async reconcile(): Promise<void> {
+    if (this.plan.unreadable.length > 0) {
+      this.logger.warn('keeps every virtual IP keel placed: some module configurations cannot be read', {
+        modules: this.plan.unreadable,
+      });
+      return;
+    }
     const claimed = new Set(this.plan.modules.flatMap((m) => m.addresses.map((a) => a.addr)));
     for (const a of await this.addresses.list()) {
       if (!a.keel || claimed.has(a.addr)) continue;
@@ -208,4 +236,8 @@ export class VipService implements OnApplicationBootstrap, BeforeApplicationShut
       this.logger.warn('cannot publish on the bus', { err });
     }
   }
+}
+
+function sameSet(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((x) => b.includes(x));
 }

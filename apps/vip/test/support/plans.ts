@@ -21,10 +21,11 @@ export function vipModule(
   return { name, addresses, tcpreset };
 }
 
-export function vipPlan(modules: VipModulePlan[] = [vipModule()]): VipPlan {
+export function vipPlan(modules: VipModulePlan[] = [vipModule()], unreadable: string[] = []): VipPlan {
   return {
     node: 'node1',
     modules,
     refused: [{ module: 'farm1', reason: 'farm virtual IPs are not supported yet' }],
+    unreadable,
   };
 }

@@ -11,6 +11,12 @@ export function toNumeric(addr: string): Numeric | undefined {
     return { value: addr.split('.').reduce((acc, o) => (acc << 8n) | BigInt(Number(o)), 0n), bits: 32 };
   }
   if (!isIPv6(addr)) return undefined;
+  // An IPv4 address in the last 32 bits (::ffff:198.18.0.1) is two groups.
+  const dotted = /^(.*:)(\d+\.\d+\.\d+\.\d+)$/.exec(addr);
+  if (dotted) {
+    const v4 = (toNumeric(dotted[2] as string) as Numeric).value;
+    return toNumeric(`${dotted[1]}${(v4 >> 16n).toString(16)}:${(v4 & 0xffffn).toString(16)}`);
+  }
   const [head, tail = ''] = addr.split('::');
   const groups = (s: string) => (s === '' ? [] : s.split(':'));
   const h = groups(head);
@@ -52,4 +58,34 @@ export function networkOf(addr: string, prefix: number): string | undefined {
 export function sameNetwork(a: string, b: string, prefix: number): boolean {
   const na = networkOf(a, prefix);
   return na !== undefined && na === networkOf(b, prefix) && toNumeric(a)?.bits === toNumeric(b)?.bits;
+}
+
+/** The one way an address is written (RFC 5952 for IPv6: lower case, `::` for the longest zero run). */
+export function canonicalAddress(addr: string): string | undefined {
+  const n = toNumeric(addr.toLowerCase());
+  return n ? fromNumeric(n) : undefined;
+}
+
+/**
+ * Why an address cannot be a virtual IP, or undefined when it can: a name (a failover must not wait
+ * on a name server), loopback, link-local IPv4, unspecified, multicast or IPv4-mapped IPv6 (the
+ * same ranges keel-vip and keel-fence refuse).
+ */
+export function virtualIpProblem(addr: string): string | undefined {
+  const n = toNumeric(addr.toLowerCase());
+  if (!n) return 'is a name: write the address (a failover must not wait on a name server)';
+  const v = n.value;
+  if (n.bits === 32) {
+    const first = Number(v >> 24n);
+    if (first === 127) return 'is a loopback address';
+    if (v >> 16n === 0xa9fen) return 'is a link-local address (169.254.0.0/16)';
+    if (v === 0n) return 'is the unspecified address';
+    if (first >= 224) return 'is a multicast or reserved address';
+    return undefined;
+  }
+  if (v === 1n) return 'is the loopback address';
+  if (v === 0n) return 'is the unspecified address';
+  if (v >> 120n === 0xffn) return 'is a multicast address';
+  if (v >> 32n === 0xffffn) return 'is an IPv4-mapped address: write the IPv4 address';
+  return undefined;
 }

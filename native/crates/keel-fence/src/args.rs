@@ -15,8 +15,8 @@ pub struct Args {
     /// The module's replicated directories: the application must see the mounts made on them
     /// after the fence began (the replication daemon's), so their mounts must receive events.
     pub dirs: Vec<PathBuf>,
-    /// The module's virtual IPs: when the fence ends, after the application, the node's
-    /// addresses equal to one of them and marked as keel's are removed.
+    /// The module's virtual IPs: when the fence ends, right after the application is sent
+    /// SIGKILL, the node's addresses equal to one of them and marked as keel's are removed.
     pub vips: Vec<IpAddr>,
 }
 
@@ -99,5 +99,7 @@ mod tests {
         assert!(err("--module m --parent 1 --vip eth0").contains("IPv4 or IPv6"));
         assert!(err("--module m --parent 1 --vip 224.0.0.1").contains("multicast"));
         assert!(err("--module m --parent 1 --vip ::").contains("unspecified"));
+        assert!(err("--module m --parent 1 --vip 127.0.0.1").contains("loopback"));
+        assert!(err("--module m --parent 1 --vip ::ffff:198.18.0.1").contains("IPv4-mapped"));
     }
 }

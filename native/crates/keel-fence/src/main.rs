@@ -10,10 +10,14 @@
 //! admin runs the module's scripts inside with `nsenter --target <pid> --pid --mount`; the
 //! namespace has its own /proc, so `kill`, `pkill` and pid files inside agree on numbers.
 //!
-//! The module's virtual IPs (`--vip`) go with the application: however the fence ends, once
-//! every process inside is gone, it removes the node's addresses equal to one of them that carry
-//! keel's mark (keel-vip), never an address keel did not place. Only a SIGKILL of the fence
-//! itself leaves them behind.
+//! The module's virtual IPs (`--vip`) go with the application. However the fence ends (stdin
+//! closed, SIGTERM, its first process lost, an error), it does the same, in this order: SIGKILL
+//! to the namespace's first process (the kernel kills the rest with it); at once, the node's
+//! addresses equal to one of the VIPs that carry keel's mark (keel-vip), never an address keel
+//! did not place; then the wait until every process inside is gone. The addresses do not wait
+//! for the namespace to be over: a process stuck in the kernel (a dead disk) can hold it without
+//! bound, while the peer takes the address over, and a fence that ended that late would remove
+//! the address of the module's next run. Only a SIGKILL of the fence itself leaves them behind.
 //!
 //! Protocol with admin: one line `ready <pid>` on stdout (the first process, as admin numbers
 //! it); closing stdin ends the fence and every process inside, then it exits 0. It exits 1 on an
@@ -35,13 +39,26 @@ fn main() {
         Ok(a) => a,
         Err(e) => fail(&e),
     };
-    let ended = run(&a);
+    let mut first = None;
+    let ended = run(&a, &mut first);
     if let Err(e) = &ended {
         eprintln!("keel-fence: module {}: {e}", a.module);
     }
-    // Whatever ended the fence, no process is left inside by now: the addresses go after them.
+    // Whatever ended the fence: the application is killed first. No process can refuse SIGKILL,
+    // and the kernel kills every other process of the namespace once its first one is gone.
+    // Never reaped yet, so its pid names it still.
+    if let Some(first) = first {
+        unsafe { libc::kill(first, libc::SIGKILL) };
+    }
+    // Then the addresses, at once: not once every process inside is gone, which one stuck in the
+    // kernel can put off for ever while the peer takes the address over.
     for why in vips::remove(&a.vips) {
         eprintln!("keel-fence: module {}: {why}", a.module);
+    }
+    // Then the wait, as long as the namespace lasts: the kernel reports its first process's end
+    // once every process in it is gone.
+    if let Some(first) = first {
+        reap(first);
     }
     match ended {
         Ok(End::Asked) => std::process::exit(0),
@@ -51,7 +68,7 @@ fn main() {
     }
 }
 
-/// How the fence ended, the namespace's processes all gone.
+/// How the fence ended (its namespace not over yet: main ends it).
 enum End {
     /// admin closed stdin.
     Asked,
@@ -74,11 +91,13 @@ fn check(r: libc::c_int, what: &str) -> Result<libc::c_int, String> {
     }
 }
 
-fn run(a: &args::Args) -> Result<End, String> {
+/// The fence until its end; `first` is set to the namespace's first process once there is one
+/// (not reaped: main kills it, then waits for it).
+fn run(a: &args::Args, first: &mut Option<libc::pid_t>) -> Result<End, String> {
     // Read from a signalfd, so blocked first: a SIGTERM from now on waits for the fence to act.
     let mask = signals_blocked()?;
-    // SIGTERM when admin dies (not SIGKILL: the fence has the addresses to remove after the
-    // application); admin may have died before this line: then stop here.
+    // SIGTERM when admin dies (not SIGKILL: the fence has the application to kill and its
+    // addresses to remove); admin may have died before this line: then stop here.
     check(
         unsafe { libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGTERM) },
         "prctl",
@@ -123,20 +142,13 @@ fn run(a: &args::Args) -> Result<End, String> {
         drop((ready_r, alive_w));
         first_process(ready_w, alive_r, last_pid.trim());
     }
+    *first = Some(child);
     drop((ready_w, alive_r));
-    let ended = serve(child, ready_r, &mask);
-    if !matches!(ended, Ok(End::Lost)) {
-        // However the fence ends, the application goes first: the kernel kills the rest once
-        // the first process is gone, and the wait returns when they all are.
-        unsafe { libc::kill(child, libc::SIGKILL) };
-        reaped(child, 0);
-    }
-    drop(alive_w);
-    ended
+    serve(child, ready_r, &alive_w, &mask)
 }
 
 /// Says `ready` once the first process is, then watches until the fence ends.
-fn serve(child: libc::pid_t, ready: OwnedFd, mask: &libc::sigset_t) -> Result<End, String> {
+fn serve(child: libc::pid_t, ready: OwnedFd, alive: &OwnedFd, mask: &libc::sigset_t) -> Result<End, String> {
     // The first process says "ok" once /proc is its namespace's, or why not.
     let mut said = String::new();
     std::io::Read::read_to_string(&mut std::fs::File::from(ready), &mut said).ok();
@@ -147,12 +159,14 @@ fn serve(child: libc::pid_t, ready: OwnedFd, mask: &libc::sigset_t) -> Result<En
     writeln!(out, "ready {child}")
         .and_then(|_| out.flush())
         .map_err(|e| format!("stdout: {e}"))?;
-    watch(child, mask)
+    watch(child, alive, mask)
 }
 
-/// Waits for admin to close stdin, for SIGTERM, or for the namespace's first process to die
-/// (then reaped here).
-fn watch(child: libc::pid_t, mask: &libc::sigset_t) -> Result<End, String> {
+/// Waits for admin to close stdin, for SIGTERM, or for the namespace's first process to die.
+/// That death is seen when the first process's end of `alive` closes, early in its exit: its
+/// SIGCHLD comes only once every other process of the namespace is gone, which may be never.
+/// The first process is not reaped here.
+fn watch(child: libc::pid_t, alive: &OwnedFd, mask: &libc::sigset_t) -> Result<End, String> {
     let sfd = check(unsafe { libc::signalfd(-1, mask, libc::SFD_CLOEXEC) }, "signalfd")?;
     let sfd = unsafe { OwnedFd::from_raw_fd(sfd) };
     loop {
@@ -167,12 +181,21 @@ fn watch(child: libc::pid_t, mask: &libc::sigset_t) -> Result<End, String> {
                 events: libc::POLLIN,
                 revents: 0,
             },
+            // The write end of a pipe whose readers are all gone polls POLLERR.
+            libc::pollfd {
+                fd: alive.as_raw_fd(),
+                events: 0,
+                revents: 0,
+            },
         ];
-        if unsafe { libc::poll(fds.as_mut_ptr(), 2, -1) } < 0 {
+        if unsafe { libc::poll(fds.as_mut_ptr(), 3, -1) } < 0 {
             if std::io::Error::last_os_error().kind() == std::io::ErrorKind::Interrupted {
                 continue;
             }
             return Err(format!("poll: {}", std::io::Error::last_os_error()));
+        }
+        if fds[2].revents != 0 {
+            return Ok(lost());
         }
         if fds[1].revents != 0 {
             let mut info: libc::signalfd_siginfo = unsafe { std::mem::zeroed() };
@@ -188,9 +211,8 @@ fn watch(child: libc::pid_t, mask: &libc::sigset_t) -> Result<End, String> {
                 eprintln!("keel-fence: ended by SIGTERM (its parent died, or someone ended it): every process in it is killed");
                 return Ok(End::Terminated);
             }
-            if reaped(child, libc::WNOHANG) {
-                eprintln!("keel-fence: the namespace's first process died: every process in it was killed");
-                return Ok(End::Lost);
+            if exited(child) {
+                return Ok(lost());
             }
         }
         if fds[0].revents != 0 {
@@ -226,15 +248,26 @@ fn resolved(dir: &std::path::Path) -> Result<std::path::PathBuf, String> {
     }
 }
 
-fn reaped(child: libc::pid_t, flags: libc::c_int) -> bool {
+fn lost() -> End {
+    eprintln!("keel-fence: the namespace's first process died: every process in it is killed");
+    End::Lost
+}
+
+/// Whether the child has exited, leaving it to be reaped.
+fn exited(child: libc::pid_t) -> bool {
+    let mut info: libc::siginfo_t = unsafe { std::mem::zeroed() };
+    let flags = libc::WEXITED | libc::WNOHANG | libc::WNOWAIT;
+    let r = unsafe { libc::waitid(libc::P_PID, child as libc::id_t, &mut info, flags) };
+    // WNOHANG with nothing to report leaves si_pid 0.
+    r == 0 && unsafe { info.si_pid() } == child
+}
+
+/// Waits for the child's end and reaps it.
+fn reap(child: libc::pid_t) {
     let mut status = 0;
-    loop {
-        let r = unsafe { libc::waitpid(child, &mut status, flags) };
-        if r < 0 && std::io::Error::last_os_error().kind() == std::io::ErrorKind::Interrupted {
-            continue;
-        }
-        return r == child;
-    }
+    while unsafe { libc::waitpid(child, &mut status, 0) } < 0
+        && std::io::Error::last_os_error().kind() == std::io::ErrorKind::Interrupted
+    {}
 }
 
 /// The namespace's first process: dies with the fence, mounts the namespace's /proc, then reaps
@@ -250,7 +283,9 @@ fn first_process(ready: OwnedFd, alive: OwnedFd, last_pid: &str) -> ! {
         libc::sigaddset(&mut term, libc::SIGTERM);
         libc::sigprocmask(libc::SIG_UNBLOCK, &term, std::ptr::null_mut());
     }
-    // The fence may have died before the line above: its end of `alive` is then closed.
+    // The fence may have died before the line above: its end of `alive` is then closed. This end
+    // stays open as long as this process lives: its close, early in this process's exit, tells
+    // the fence that the namespace is ending.
     let mut p = libc::pollfd {
         fd: alive.as_raw_fd(),
         events: libc::POLLIN,

@@ -1,7 +1,8 @@
-//! The module's virtual IPs leave the node when its fence ends, after its application: once
-//! every keel process of a primary is gone, the peer takes the address over, and this node
-//! must not answer for it any more. Only addresses carrying keel's mark are removed: the fence
-//! runs as root, and must not take an address that an operator or another program placed.
+//! The module's virtual IPs leave the node when its fence ends, right after its application was
+//! sent SIGKILL: once every keel process of a primary is gone, the peer takes the address over,
+//! and this node must not answer for it any more. Only addresses carrying keel's mark are
+//! removed: the fence runs as root, and must not take an address that an operator or another
+//! program placed.
 
 use keel_vip::Address;
 use std::net::IpAddr;
@@ -11,7 +12,9 @@ fn marked<'a>(node: &'a [Address], vips: &'a [IpAddr]) -> impl Iterator<Item = &
     node.iter().filter(|a| a.keel && vips.contains(&a.addr))
 }
 
-/// Removes them; what could not be done, one line each.
+/// Removes them, each from the interface of the index listed (an interface renamed meanwhile is
+/// still the one meant, and another that took its name is not touched); what could not be done,
+/// one line each.
 pub fn remove(vips: &[IpAddr]) -> Vec<String> {
     if vips.is_empty() {
         return Vec::new();
@@ -21,11 +24,16 @@ pub fn remove(vips: &[IpAddr]) -> Vec<String> {
         Err(e) => return vec![format!("its virtual IPs stay on the node: {e}")],
     };
     marked(&node, vips)
-        .filter_map(|a| match keel_vip::remove_address(&a.ifname, a.addr, a.prefix) {
-            // Gone already (removed meanwhile by someone else) is as good.
-            Ok(_) => None,
-            Err(e) => Some(format!("its virtual IP stays on the node: {e}")),
-        })
+        .filter_map(
+            |a| match keel_vip::remove_address_by_index(a.ifindex, a.addr, a.prefix) {
+                // Gone already (removed meanwhile by someone else, or with its interface) is as good.
+                Ok(_) => None,
+                Err(e) => Some(format!(
+                    "its virtual IP {}/{} stays on {}: {e}",
+                    a.addr, a.prefix, a.ifname
+                )),
+            },
+        )
         .collect()
 }
 

@@ -279,37 +279,157 @@ fn left() -> Vec<(String, String, bool)> {
     ]
 }
 
-/// Waits (bounded) until keel's 198.18.77.1 has left lo; by then the application must be gone.
-fn vip_gone_after(daemon: i32) {
+/// Whether keel's virtual IPs of fence_with_vips are still there, any of them.
+fn vips_here() -> bool {
+    addresses() != left()
+}
+
+/// Waits (bounded) until keel's virtual IPs have left; the application is killed with them.
+fn vip_gone_and_application(daemon: i32) {
     let until = Instant::now() + Duration::from_secs(10);
-    while addresses().contains(&("lo".into(), "198.18.77.1".into(), true)) {
+    while vips_here() {
         assert!(Instant::now() < until, "the virtual IP stayed: {:?}", addresses());
         std::thread::sleep(Duration::from_millis(10));
     }
-    assert!(!alive(daemon), "the virtual IP left before the application");
+    assert!(gone_soon(daemon), "the application outlived its fence");
 }
 
 #[test]
-fn closing_stdin_takes_keels_virtual_ips_after_the_application() {
+fn closing_stdin_takes_the_application_and_keels_virtual_ips() {
     in_netns(|| {
         let (f, daemon) = fence_with_vips();
         let said = f.exit_line();
         assert!(said.contains("exit 0"), "{said}");
-        vip_gone_after(daemon);
+        vip_gone_and_application(daemon);
         assert_eq!(addresses(), left());
     })
 }
 
 #[test]
-fn a_parent_killed_with_sigkill_takes_keels_virtual_ips_after_the_application() {
+fn a_parent_killed_with_sigkill_takes_the_application_and_keels_virtual_ips() {
     in_netns(|| {
         let (mut f, daemon) = fence_with_vips();
         f.parent.kill().unwrap();
-        vip_gone_after(daemon);
+        vip_gone_and_application(daemon);
         // The parent's stderr is the fence's too: read to its end, the fence's exit.
         let mut said = String::new();
         std::io::Read::read_to_string(f.parent.stderr.as_mut().unwrap(), &mut said).unwrap();
         assert!(said.contains("ended by SIGTERM"), "{said}");
         assert_eq!(addresses(), left());
+    })
+}
+
+/// A process of the namespace that cannot finish dying while this is held, as one stuck in the
+/// kernel on a dead disk: traced from this thread (PTRACE_SEIZE), once killed it stays a zombie
+/// until this thread reaps it, and the kernel's end of the PID namespace (the exit of its first
+/// process, which the fence waits for) waits for every process of it to be reaped.
+struct Held(i32);
+
+impl Held {
+    fn seize(pid: i32) -> Held {
+        let r = unsafe { libc::ptrace(libc::PTRACE_SEIZE, pid, 0, 0) };
+        assert_eq!(r, 0, "PTRACE_SEIZE: {}", std::io::Error::last_os_error());
+        Held(pid)
+    }
+
+    /// Lets it end: reaped as its tracer, it goes to the namespace's first process to be reaped.
+    fn release(&mut self) {
+        if self.0 > 0 {
+            let mut status = 0;
+            unsafe {
+                libc::kill(self.0, libc::SIGKILL);
+                libc::waitpid(self.0, &mut status, libc::__WALL);
+            }
+            self.0 = 0;
+        }
+    }
+}
+
+impl Drop for Held {
+    fn drop(&mut self) {
+        self.release()
+    }
+}
+
+/// Dead, but not reaped: still holding its PID namespace.
+fn zombie(pid: i32) -> bool {
+    std::fs::read_to_string(format!("/proc/{pid}/stat"))
+        .is_ok_and(|s| s.rsplit(") ").next().is_some_and(|r| r.starts_with('Z')))
+}
+
+/// The parent of a process (the fence, for the namespace's first process).
+fn parent_of(pid: i32) -> i32 {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap();
+    stat.rsplit(") ")
+        .next()
+        .unwrap()
+        .split(' ')
+        .nth(1)
+        .unwrap()
+        .parse()
+        .unwrap()
+}
+
+/// The fence ends (by `end`) while a process of its namespace cannot finish dying: keel's virtual
+/// IPs leave all the same, while the fence still waits for the namespace to be over; the fence
+/// ends once the process can. Its stderr, to its end.
+fn ended_while_a_process_is_held(end: impl FnOnce(&mut Fenced)) -> String {
+    let (mut f, daemon) = fence_with_vips();
+    let first = f.pid();
+    let fence = parent_of(first);
+    let mut held = Held::seize(daemon);
+    end(&mut f);
+    let until = Instant::now() + Duration::from_secs(5);
+    while vips_here() {
+        assert!(
+            Instant::now() < until,
+            "the virtual IP waits for the namespace to be over: {:?}",
+            addresses()
+        );
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    assert_eq!(addresses(), left());
+    // The application was killed, and the namespace is not over: the fence is still waiting.
+    assert!(gone_soon(daemon), "the application was not killed");
+    assert!(zombie(daemon), "the held process was reaped");
+    assert!(alive(fence), "the fence ended before the namespace did");
+    assert!(
+        std::fs::metadata(format!("/proc/{first}")).is_ok(),
+        "the namespace's first process was reaped before the namespace was over"
+    );
+    // The stuck process ends at last: so do the namespace and the fence.
+    held.release();
+    assert!(gone_soon(fence), "the fence outlived its namespace");
+    let mut said = String::new();
+    std::io::Read::read_to_string(f.parent.stderr.as_mut().unwrap(), &mut said).unwrap();
+    said
+}
+
+#[test]
+fn closing_stdin_takes_keels_virtual_ips_at_once_not_after_the_namespace() {
+    in_netns(|| {
+        let said = ended_while_a_process_is_held(|f| drop(f.stdin.take()));
+        assert!(said.contains("exit 0"), "{said}");
+    })
+}
+
+#[test]
+fn a_parent_killed_takes_keels_virtual_ips_at_once_not_after_the_namespace() {
+    in_netns(|| {
+        let said = ended_while_a_process_is_held(|f| f.parent.kill().unwrap());
+        assert!(said.contains("ended by SIGTERM"), "{said}");
+    })
+}
+
+#[test]
+fn a_first_process_killed_takes_keels_virtual_ips_at_once_not_after_the_namespace() {
+    in_netns(|| {
+        let said = ended_while_a_process_is_held(|f| unsafe {
+            libc::kill(f.pid(), libc::SIGKILL);
+        });
+        assert!(
+            said.contains("first process died") && said.contains("exit 2"),
+            "{said}"
+        );
     })
 }

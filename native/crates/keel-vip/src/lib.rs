@@ -14,7 +14,9 @@ pub mod packet;
 
 pub use address::check_unicast;
 pub use error::VipError;
-pub use netlink::{add_address, list_addresses, remove_address, Address, KEEL_ADDR_PROTO};
+pub use netlink::{
+    add_address, list_addresses, remove_address, remove_address_by_index, Address, KEEL_ADDR_PROTO,
+};
 
 use std::net::IpAddr;
 use std::time::Duration;

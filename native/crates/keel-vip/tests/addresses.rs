@@ -1,9 +1,9 @@
 //! keel's addresses through rtnetlink on a real kernel, in a private network namespace.
 mod support;
 
-use keel_vip::{add_address, list_addresses, remove_address, Address};
+use keel_vip::{add_address, list_addresses, remove_address, remove_address_by_index, Address};
 use std::net::IpAddr;
-use support::{in_netns, ip};
+use support::{in_netns, ip, veth};
 
 fn a(s: &str) -> IpAddr {
     s.parse().unwrap()
@@ -112,5 +112,57 @@ fn what_no_node_can_hold_is_bad_address_before_the_kernel_is_asked() {
             add_address("lo", a("198.18.15.1"), 33).unwrap_err().code(),
             "BAD_ADDRESS"
         );
+    })
+}
+
+#[test]
+fn a_removal_by_index_hits_the_interface_listed_even_renamed_since() {
+    in_netns(|| {
+        veth("vip-x", "vip-p");
+        // A rename needs the link down, which would take its IPv6 addresses with it otherwise.
+        std::fs::write("/proc/sys/net/ipv6/conf/vip-x/keep_addr_on_down", "1").unwrap();
+        add_address("vip-x", a("198.18.16.1"), 24).unwrap();
+        add_address("vip-x", a("2001:2::16"), 64).unwrap();
+        let v4 = listed("198.18.16.1").expect("listed");
+        let v6 = listed("2001:2::16").expect("listed");
+        // Between the listing and the removal, the interface is renamed and another takes its
+        // name, holding the same address, placed by keel too.
+        ip("link set vip-x down");
+        ip("link set vip-x name vip-y");
+        veth("vip-x", "vip-q");
+        add_address("vip-x", a("198.18.16.1"), 24).unwrap();
+        assert!(remove_address_by_index(v4.ifindex, v4.addr, v4.prefix).unwrap());
+        assert!(remove_address_by_index(v6.ifindex, v6.addr, v6.prefix).unwrap());
+        let left: Vec<(String, String)> = list_addresses()
+            .unwrap()
+            .into_iter()
+            .filter(|x| x.addr == a("198.18.16.1") || x.addr == a("2001:2::16"))
+            .map(|x| (x.ifname, x.addr.to_string()))
+            .collect();
+        assert_eq!(left, [("vip-x".to_string(), "198.18.16.1".to_string())]);
+        // Not there any more; an index no interface has: not there either.
+        assert!(!remove_address_by_index(v4.ifindex, v4.addr, v4.prefix).unwrap());
+        assert!(!remove_address_by_index(v6.ifindex, v6.addr, v6.prefix).unwrap());
+        ip("link del vip-y");
+        assert!(!remove_address_by_index(v4.ifindex, v4.addr, v4.prefix).unwrap());
+        assert!(!remove_address_by_index(v6.ifindex, v6.addr, v6.prefix).unwrap());
+        assert_eq!(
+            remove_address_by_index(v4.ifindex, a("127.0.0.1"), 8)
+                .unwrap_err()
+                .code(),
+            "BAD_ADDRESS"
+        );
+    })
+}
+
+#[test]
+fn what_cannot_be_a_virtual_ip_is_refused_before_the_kernel_is_asked() {
+    in_netns(|| {
+        for bad in ["127.0.0.2", "169.254.1.1", "::1", "::ffff:198.18.17.1"] {
+            let e = add_address("lo", a(bad), 32).unwrap_err();
+            assert_eq!(e.code(), "BAD_ADDRESS", "{bad}");
+            assert!(e.to_string().contains("cannot be a virtual IP"), "{e}");
+        }
+        assert!(list_addresses().unwrap().iter().all(|x| !x.keel));
     })
 }

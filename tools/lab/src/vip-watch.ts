@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { isIPv6 } from 'node:net';
 import { join } from 'node:path';
-import type { KeelCluster, Node } from './keel-cluster';
+import type { Lab } from './lab';
 
 const HOLDER = `
 const fs = require('fs');
@@ -81,26 +81,36 @@ function lines<T>(file: string): T[] {
     .map((l) => JSON.parse(l) as T);
 }
 
+/**
+ * Watches a virtual IP in a lab: which of `nodes` hold it, and whether `client` can connect to it
+ * (on `port`), each sampled every 10 ms by a process of its own in the host.
+ */
 export class VipWatch {
   private constructor(
-    private readonly c: KeelCluster,
-    private readonly files: { holders: Record<Node, string>; probe: string },
+    private readonly lab: Lab,
+    private readonly files: { holders: Record<string, string>; probe: string },
   ) {}
 
-  static async start(c: KeelCluster, addr: string, client: string, port = 8080): Promise<VipWatch> {
-    const dir = c.lab.plan.runDir;
-    const holders = { node1: join(dir, 'vip-held-node1.log'), node2: join(dir, 'vip-held-node2.log') };
+  static async start(
+    lab: Lab,
+    nodes: readonly string[],
+    addr: string,
+    client: string,
+    port = 8080,
+  ): Promise<VipWatch> {
+    const dir = lab.plan.runDir;
+    const holders = Object.fromEntries(nodes.map((n) => [n, join(dir, `vip-held-${n}.log`)]));
     const [file, pattern] = localAddressPattern(addr);
-    for (const node of ['node1', 'node2'] as const)
-      await c.lab.spawn(node, ['node', '-e', HOLDER, file, pattern], { logFile: holders[node] });
+    for (const node of nodes)
+      await lab.spawn(node, ['node', '-e', HOLDER, file, pattern], { logFile: holders[node] });
     const probe = join(dir, 'vip-probe.log');
-    await c.lab.spawn(client, ['node', '-e', PROBE, addr, String(port)], { logFile: probe });
-    return new VipWatch(c, { holders, probe });
+    await lab.spawn(client, ['node', '-e', PROBE, addr, String(port)], { logFile: probe });
+    return new VipWatch(lab, { holders, probe });
   }
 
   /** Whether the node held the VIP at its last sample. */
-  held(node: Node): boolean {
-    return lines<HeldChange>(this.files.holders[node]).at(-1)?.held ?? false;
+  held(node: string): boolean {
+    return lines<HeldChange>(this.holderFile(node)).at(-1)?.held ?? false;
   }
 
   /** The client's attempts, in the order they began. */
@@ -141,10 +151,10 @@ export class VipWatch {
    * saw it to the last one that did, so a late sample never makes an overlap up.
    */
   overlaps(): string[] {
-    const spans = (node: Node) => {
+    const spans = (node: string) => {
       const out: { from: number; to: number }[] = [];
       let from: number | undefined;
-      for (const c of lines<HeldChange>(this.files.holders[node])) {
+      for (const c of lines<HeldChange>(this.holderFile(node))) {
         if (c.held) from = c.at;
         else if (from !== undefined) {
           out.push({ from, to: c.lastHeld });
@@ -154,24 +164,33 @@ export class VipWatch {
       if (from !== undefined) out.push({ from, to: Infinity });
       return out;
     };
-    const a = spans('node1');
-    const b = spans('node2');
-    return a.flatMap((x) =>
-      b
-        .filter((y) => x.from <= y.to && y.from <= x.to)
-        .map((y) => `node1 ${x.from}-${x.to} / node2 ${y.from}-${y.to}`),
+    const nodes = Object.keys(this.files.holders);
+    return nodes.flatMap((n, i) =>
+      nodes.slice(i + 1).flatMap((m) =>
+        spans(n).flatMap((x) =>
+          spans(m)
+            .filter((y) => x.from <= y.to && y.from <= x.to)
+            .map((y) => `${n} ${x.from}-${x.to} / ${m} ${y.from}-${y.to}`),
+        ),
+      ),
     );
+  }
+
+  private holderFile(node: string): string {
+    const file = this.files.holders[node];
+    if (!file) throw new Error(`${node} is not watched`);
+    return file;
   }
 
   /** The MAC the client's neighbour table gives for the VIP, and a node's own MAC on the LAN. */
   async clientNeighbour(client: string, addr: string): Promise<string | undefined> {
-    const r = await this.c.lab.exec(client, ['ip', '-j', 'neigh', 'show', addr]);
+    const r = await this.lab.exec(client, ['ip', '-j', 'neigh', 'show', addr]);
     const entries = JSON.parse(r.stdout || '[]') as { lladdr?: string }[];
     return entries[0]?.lladdr;
   }
 
-  async mac(node: Node, ifname = 'eth0'): Promise<string> {
-    const r = await this.c.lab.exec(node, ['cat', `/sys/class/net/${ifname}/address`]);
+  async mac(node: string, ifname = 'eth0'): Promise<string> {
+    const r = await this.lab.exec(node, ['cat', `/sys/class/net/${ifname}/address`]);
     return r.stdout.trim();
   }
 }

@@ -1,0 +1,79 @@
+// keel's benchmarks against their anchors, in one run (docs/bench/README.md):
+//   tools/bench/bin/bench [--runs N] [--short] [--out docs/bench]
+// --short: one repetition of each case, report to a temporary directory: checks the harness runs.
+// Needs root (namespace labs), a build (npm run build, node tools/dev/build-native.mjs); installs
+// its anchors (keepalived) from Debian's packages if they are missing.
+import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { ensureProgram, packageVersion } from './anchors';
+import {
+  applicationStartMs,
+  FAILOVER_CASES,
+  keelFailover,
+  keepalivedFailover,
+  MASTER_DOWN_MS,
+  PULSE_MS,
+  type Measure,
+} from './mirror-failover';
+import { mirrorFailoverReport } from './report';
+
+async function main(): Promise<number> {
+  const { values: o } = parseArgs({
+    options: {
+      runs: { type: 'string' },
+      short: { type: 'boolean' },
+      out: { type: 'string' },
+      help: { type: 'boolean' },
+    },
+  });
+  if (o.help) {
+    process.stdout.write('usage: bench [--runs N (default 5)] [--short] [--out DIR (default docs/bench)]\n');
+    return 0;
+  }
+  const runs = o.short ? 1 : Number(o.runs ?? 5);
+  if (!Number.isInteger(runs) || runs < 1)
+    throw new Error(`--runs must be a positive integer, not ${o.runs}`);
+  const out =
+    o.out ??
+    (o.short ? mkdtempSync(join(tmpdir(), 'keel-bench-')) : resolve(__dirname, '../../../docs/bench'));
+  const keepalived = ensureProgram('keepalived', 'keepalived');
+
+  const keel: Record<string, Measure[]> = {};
+  const anchor: Record<string, Measure[]> = {};
+  for (let i = 1; i <= runs; i++) {
+    for (const c of FAILOVER_CASES) {
+      const k = await keelFailover(c);
+      const a = await keepalivedFailover(c, keepalived);
+      (keel[c] ??= []).push(k);
+      (anchor[c] ??= []).push(a);
+      process.stdout.write(
+        `run ${i}/${runs} ${c}: keel ${k.outageMs} ms, keepalived ${a.outageMs} ms${a.twoHolders ? ' (two holders)' : ''}\n`,
+      );
+    }
+  }
+  const report = mirrorFailoverReport({
+    date: new Date().toISOString(),
+    runs,
+    pulseMs: PULSE_MS,
+    timeoutMs: MASTER_DOWN_MS,
+    appStartMs: await applicationStartMs(),
+    keepalivedVersion: packageVersion('keepalived'),
+    keel,
+    anchor,
+  });
+  mkdirSync(out, { recursive: true });
+  writeFileSync(join(out, 'mirror-failover.json'), JSON.stringify(report.json, null, 2) + '\n');
+  writeFileSync(join(out, 'mirror-failover.md'), report.markdown);
+  process.stdout.write(`\n${report.markdown}\nwritten to ${out}\n`);
+  return 0;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (err: Error) => {
+    process.stderr.write(`bench: ${err.stack ?? err.message}\n`);
+    process.exit(1);
+  },
+);
