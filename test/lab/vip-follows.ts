@@ -18,8 +18,19 @@ export function vipFollowsThePrimary(name: string, VIP: string): void {
 
       /** After an event begun at `from`: the new primary holds the VIP and the client follows it. */
       async function followed(event: string, primary: Node, from: number): Promise<void> {
-        await watch.answeredSince();
         const other: Node = primary === 'node1' ? 'node2' : 'node1';
+        await watch.answeredSince().catch(async (err: Error) => {
+          // What each node said of its VIP, to tell why the client is not answered.
+          const said = async (n: Node) =>
+            (await c().log(n))
+              .split('\n')
+              .filter((l) => /Virtual IP|ip\.|intf\.|Local state|fence/.test(l))
+              .slice(-12)
+              .join('\n');
+          throw new Error(
+            `${err.message}; held: ${primary} ${watch.held(primary)}, ${other} ${watch.held(other)}\n--- ${primary}\n${await said(primary)}\n--- ${other}\n${await said(other)}`,
+          );
+        });
         expect(watch.held(primary)).toBe(true);
         expect(watch.held(other)).toBe(false);
         expect((await c().log(primary)).split('\n').some((l) => l.endsWith(` I Virtual IP ${VIP} set`))).toBe(

@@ -2,21 +2,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { codecs, rpcs, subjects, type RfsCommand, type RfsCommandResult, type RfsEvent } from '@keel/bus';
-import { modulePaths, nodePaths, parseClusterConfig, parseModuleConfig } from '@keel/config';
-import { createInbox, InMemoryBusNetwork, type Inbox } from '@keel/testing';
-import { FileModuleLog } from '../src/adapters/module-log';
-import { StateStore } from '../src/adapters/state-store';
-import { systemClock } from '../src/adapters/system-clock';
-import { ModuleRuntime } from '../src/modules/module-runtime';
-import { RecordingReboot } from './support/recording-reboot';
-import { RecordingRunner } from './support/recording-runner';
-import { CountingFence } from './support/counting-fence';
+import { createInbox, type InMemoryBusNetwork, type Inbox } from '@keel/testing';
 import { copiedStatistics } from '../src/modules/replication';
+import { runtimeHarness } from './support/runtime-harness';
 
 // A module with replicated directories: the runtime asks the node's rfs service (a fake served
 // on the in-memory bus) for each replication role, holds the effects that follow until it is
 // answered, and turns the daemon's events into engine inputs and module-log lines.
-const CLUSTER = `<cluster><lans><lan name="default"><node name="node1" addr="198.18.0.1"/><node name="node2" addr="198.18.0.2"/></lan></lans></cluster>`;
 const MODULE = `<safe><service mode="mirror"><heart timeout="1s" pulse="100ms"><heartbeat name="default"/></heart>
   <rfs><replicated dir="/srv/data"/><replicated dir="/srv/logs"/></rfs><user/></service></safe>`;
 
@@ -57,57 +49,23 @@ afterEach(async () => {
 });
 
 async function build(options: { rfs?: boolean } = {}) {
-  const clock = { now: 1_000_000 };
-  const dirs = nodePaths({ KEEL_ETC: join(dir, 'etc'), KEEL_VAR: join(dir, 'var'), KEEL_HOME: '/opt/keel' });
-  const paths = modulePaths(dirs, 'demo');
-  const network = new InMemoryBusNetwork();
-  const bus = network.connect({ source: { service: 'admin', node: 'node1' } });
-  const rfsBus = network.connect({ source: { service: 'rfs', node: 'node1' } });
   const rfs = new FakeRfs();
-  if (options.rfs !== false)
-    await rfsBus.serve(subjects.rfsCmd('demo'), rpcs.rfsCommand, (req) => rfs.handle(req.payload));
-  const runner = new RecordingRunner();
-  const fences = new CountingFence();
-  const log = new FileModuleLog(paths.logFile);
-  const sut = new ModuleRuntime({
-    dirs,
-    paths,
-    node: 'node1',
-    cluster: parseClusterConfig(CLUSTER, 'cluster.xml'),
-    loaded: parseModuleConfig(MODULE, 'userconfig.xml', { env: {} }),
-    runner,
-    fences,
-    reboot: new RecordingReboot(),
-    log,
-    store: new StateStore(paths.stateFile),
-    bus,
-    // The test moves the time; timers run on the machine's (boot delays, the shutdown's wait).
-    clock: { now: () => clock.now, setTimer: systemClock.setTimer },
-    env: { PATH: '/usr/bin' },
-    bootedAt: 0,
+  let rfsBus: ReturnType<InMemoryBusNetwork['connect']> | undefined;
+  const h = await runtimeHarness(dir, MODULE, {
     rfsTimeoutMs: 500,
+    services: async (network) => {
+      rfsBus = network.connect({ source: { service: 'rfs', node: 'node1' } });
+      if (options.rfs !== false)
+        await rfsBus.serve(subjects.rfsCmd('demo'), rpcs.rfsCommand, (req) => rfs.handle(req.payload));
+    },
   });
   // The daemon's events reach the runtime as admin's subscription would deliver them.
   const daemonSays = (e: Omit<RfsEvent, 'module'>) => {
-    rfsBus.publish(subjects.rfsEvent('demo'), codecs.rfsEvent, { module: 'demo', ...e });
+    rfsBus?.publish(subjects.rfsEvent('demo'), codecs.rfsEvent, { module: 'demo', ...e });
   };
-  await bus.subscribe(subjects.rfsEvent('demo'), codecs.rfsEvent, (m) => sut.replicationEvent(m.payload));
-  const settle = async () => {
-    for (let i = 0; i < 20; i++) await new Promise((r) => setImmediate(r));
-  };
-  /** Lets time pass in steps of a tick, as admin's timer does. */
-  const pass = async (ms: number) => {
-    for (let t = 0; t < ms; t += 250) {
-      clock.now += 250;
-      sut.tick();
-      await settle();
-    }
-  };
-  const scripts = () => runner.runs.map((r) => `${r.name} ${r.args.join(' ')}`);
-  const logText = (verbose = false) =>
-    log.page({ verbose, count: 10_000 }).entries.map((e) => `${e.level} ${e.text}`);
-  last = { rfs, settle };
-  return { sut, rfs, daemonSays, settle, pass, scripts, logText, clock };
+  await h.bus.subscribe(subjects.rfsEvent('demo'), codecs.rfsEvent, (m) => h.sut.replicationEvent(m.payload));
+  last = { rfs, settle: h.settle };
+  return { ...h, rfs, daemonSays };
 }
 
 /** prim on node1 (its peer silent): WAIT, then ALONE once it has listened for a heartbeat timeout. */

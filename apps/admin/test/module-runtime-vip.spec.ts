@@ -2,25 +2,18 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { rpcs, subjects, type VipCommand, type VipCommandResult } from '@keel/bus';
-import { modulePaths, nodePaths, parseClusterConfig, parseModuleConfig } from '@keel/config';
-import { createInbox, InMemoryBusNetwork, type Inbox } from '@keel/testing';
-import { FileModuleLog } from '../src/adapters/module-log';
-import { StateStore } from '../src/adapters/state-store';
-import { systemClock } from '../src/adapters/system-clock';
-import { ModuleRuntime } from '../src/modules/module-runtime';
-import { CountingFence } from './support/counting-fence';
-import { RecordingReboot } from './support/recording-reboot';
-import { RecordingRunner } from './support/recording-runner';
+import { createInbox, type Inbox } from '@keel/testing';
+import { runtimeHarness } from './support/runtime-harness';
 
 // A mirror module with a virtual IP: the runtime asks the node's vip service (played by the test
 // on the in-memory bus) to place it before start_prim and to withdraw it after the stop scripts,
 // holding what follows until it is answered, and says what happened in the module log
 // (docs/decisions/0016).
-const CLUSTER = `<cluster><lans><lan name="default"><node name="node1" addr="198.18.0.1"/><node name="node2" addr="198.18.0.2"/></lan></lans></cluster>`;
 const MODULE = `<safe><service mode="mirror"><heart timeout="1s" pulse="100ms"><heartbeat name="default"/></heart>
   <vip><interface_list><interface><real_interface>
     <virtual_addr addr="198.18.0.10" where="one_side_alias"/>
   </real_interface></interface></interface_list></vip><user/></service></safe>`;
+const REPLICATED = MODULE.replace('<user/>', '<rfs><replicated dir="/srv/data"/></rfs><user/>');
 const PLACED = { addr: '198.18.0.10', prefix: 24, ifname: 'eth0' };
 
 class FakeVip {
@@ -53,55 +46,35 @@ afterEach(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-async function build(options: { vipService?: boolean } = {}) {
-  const clock = { now: 1_000_000 };
-  const dirs = nodePaths({ KEEL_ETC: join(dir, 'etc'), KEEL_VAR: join(dir, 'var'), KEEL_HOME: '/opt/keel' });
-  const paths = modulePaths(dirs, 'demo');
-  const network = new InMemoryBusNetwork();
-  const bus = network.connect({ source: { service: 'admin', node: 'node1' } });
-  const vipBus = network.connect({ source: { service: 'vip', node: 'node1' } });
+async function build(options: { vipService?: boolean; module?: string } = {}) {
   const vip = new FakeVip();
-  if (options.vipService !== false)
-    await vipBus.serve(subjects.vipCmd('demo'), rpcs.vipCommand, (req) => vip.handle(req.payload));
-  const runner = new RecordingRunner();
-  const fences = new CountingFence();
-  const log = new FileModuleLog(paths.logFile);
-  const sut = new ModuleRuntime({
-    dirs,
-    paths,
-    node: 'node1',
-    cluster: parseClusterConfig(CLUSTER, 'cluster.xml'),
-    loaded: parseModuleConfig(MODULE, 'userconfig.xml', { env: {} }),
-    runner,
-    fences,
-    reboot: new RecordingReboot(),
-    log,
-    store: new StateStore(paths.stateFile),
-    bus,
-    clock: { now: () => clock.now, setTimer: systemClock.setTimer },
-    env: { PATH: '/usr/bin' },
-    bootedAt: 0,
+  // The rfs service of a module that replicates: each request waits for the test's answer.
+  const rfsRequests: Inbox<string> = createInbox();
+  const rfsAnswers: Array<() => void> = [];
+  const h = await runtimeHarness(dir, options.module ?? MODULE, {
+    services: async (network) => {
+      if (options.vipService !== false) {
+        await network
+          .connect({ source: { service: 'vip', node: 'node1' } })
+          .serve(subjects.vipCmd('demo'), rpcs.vipCommand, (req) => vip.handle(req.payload));
+      }
+      await network
+        .connect({ source: { service: 'rfs', node: 'node1' } })
+        .serve(subjects.rfsCmd('demo'), rpcs.rfsCommand, (req) => {
+          rfsRequests.push(req.payload.role);
+          return new Promise((resolve) => rfsAnswers.push(() => resolve({ ok: true, message: 'mounted' })));
+        });
+    },
   });
-  const settle = async () => {
-    for (let i = 0; i < 20; i++) await new Promise((r) => setImmediate(r));
-  };
-  const pass = async (ms: number) => {
-    for (let t = 0; t < ms; t += 250) {
-      clock.now += 250;
-      sut.tick();
-      await settle();
-    }
-  };
-  const scripts = () => runner.runs.map((r) => `${r.name} ${r.args.join(' ')}`);
-  const logText = () => log.page({ verbose: true, count: 10_000 }).entries.map((e) => `${e.level} ${e.text}`);
-  last = { vip, settle };
+  last = { vip, settle: h.settle };
   if (options.vipService !== false) {
     // At its start admin withdraws what an earlier run may have left.
     expect(await vip.requests.next()).toEqual({ module: 'demo', op: 'remove', addresses: ['198.18.0.10'] });
     vip.answer({ ok: true, addresses: [] });
-    await settle();
+    await h.settle();
   }
-  return { sut, vip, fences, settle, pass, scripts, logText };
+  const rfsAnswer = () => (rfsAnswers.shift() as () => void)();
+  return { ...h, vip, rfsRequests, rfsAnswer };
 }
 
 /** prim on node1 (its peer silent): ALONE once it has listened for a heartbeat timeout. */
@@ -126,7 +99,22 @@ test("a primary's start scripts wait until the vip service has placed the VIP, i
   await h.settle();
   expect(h.scripts().slice(before.length)).toContain('start_prim WAIT ALONE start');
   expect(h.sut.state).toMatchObject({ state: 'ALONE', readiness: 'Ready' });
-  expect(h.logText()).toContain('I Virtual IP 198.18.0.10 set');
+  expect(h.logText(true)).toContain('I Virtual IP 198.18.0.10 set');
+});
+
+test("a new primary's VIP goes up while its directories mount; the start scripts wait for both", async () => {
+  const h = await build({ module: REPLICATED });
+  await prim(h);
+  // Both asked at once.
+  expect(await h.rfsRequests.next()).toBe('primary');
+  expect(await h.vip.requests.next()).toMatchObject({ op: 'set' });
+  const before = h.scripts();
+  h.vip.answer({ ok: true, addresses: [PLACED] });
+  await h.settle();
+  expect(h.scripts()).toEqual(before);
+  h.rfsAnswer();
+  await h.settle();
+  expect(h.scripts().slice(before.length)).toContain('start_prim WAIT ALONE start');
 });
 
 test('a VIP that cannot be placed is an error line; the transition goes on and the rules decide', async () => {
@@ -140,7 +128,7 @@ test('a VIP that cannot be placed is an error line; the transition goes on and t
     addresses: [],
   });
   await h.settle();
-  expect(h.logText()).toContain(
+  expect(h.logText(true)).toContain(
     'E Virtual IP 198.18.0.10 could not be set: host 02:00:00:00:00:99 answers for it on the LAN of eth0',
   );
   expect(h.scripts()).toContain('start_prim WAIT ALONE start');
@@ -150,7 +138,7 @@ test('without a vip service the VIP is said missing and ip.<addr> goes down', as
   const h = await build({ vipService: false });
   await prim(h);
   await h.settle();
-  expect(h.logText()).toContain('E Virtual IPs not set: the vip service of this node is not running');
+  expect(h.logText(true)).toContain('E Virtual IPs not set: the vip service of this node is not running');
   expect(h.sut.resources.get('ip.198.18.0.10')).toMatchObject({ value: 'down', by: 'admin' });
 });
 
@@ -175,7 +163,7 @@ test('the stop withdraws the VIP after the stop scripts, and waits for it', asyn
   expect(h.sut.state.state).not.toBe('STOP');
   h.vip.answer({ ok: true, addresses: [PLACED] });
   await h.settle();
-  expect(h.logText()).toContain('I Virtual IP 198.18.0.10 removed');
+  expect(h.logText(true)).toContain('I Virtual IP 198.18.0.10 removed');
   expect(h.sut.state.state).toBe('STOP');
 });
 
@@ -185,7 +173,7 @@ test('without a fence no VIP is asked for: the reason is said and ip.<addr> goes
   await prim(h);
   await h.settle();
   expect(h.vip.requests.pending).toBe(0);
-  expect(h.logText()).toContain(
+  expect(h.logText(true)).toContain(
     "E Virtual IPs not set: the application's fence could not be made: mounts not shared",
   );
   expect(h.sut.resources.get('ip.198.18.0.10')).toMatchObject({ value: 'down', by: 'admin' });

@@ -7,7 +7,7 @@
 //  - keepalived: VRRPv3 with advert_int 0.1 on the first LAN, the same VIP, a TCP server always
 //    running on both nodes (VRRP moves only the address).
 import { join } from 'node:path';
-import { Lab, VipWatch } from '../../lab/src';
+import { Lab, VipWatch, type ProbeKind } from '../../lab/src';
 import { KeelCluster, sampleUserconfig } from '../../../test/lab/keel-cluster';
 import { labName } from '../../../test/lab/lab-names';
 
@@ -23,6 +23,14 @@ const BACKUP_PRIORITY = 100;
  * time, (256 - priority) / 256 of one, for the backup's priority.
  */
 export const MASTER_DOWN_MS = 3 * PULSE_MS + Math.round(((256 - BACKUP_PRIORITY) * PULSE_MS) / 256);
+
+/**
+ * P1 is the address's outage: any answer of the holder's kernel counts. P2's clean stop is the
+ * application's, whose bar includes its start: a connection to it counts.
+ */
+function probeFor(which: FailoverCase): ProbeKind {
+  return which === 'links-down' ? { kind: 'address' } : { kind: 'application', port: 8080 };
+}
 
 export interface Measure {
   /** The client's outage, ms: from its first failed attempt to its next answered one. */
@@ -55,7 +63,7 @@ export async function keelFailover(which: FailoverCase): Promise<Measure> {
   const c = await KeelCluster.create('bench', { userconfig, clients: ['client1'] });
   try {
     await c.primSecond();
-    const watch = await VipWatch.start(c.lab, ['node1', 'node2'], VIP, 'client1');
+    const watch = await VipWatch.start(c.lab, ['node1', 'node2'], VIP, 'client1', probeFor(which));
     await waitAnswered(watch);
     const from = Date.now();
     if (which === 'links-down') {
@@ -124,7 +132,7 @@ export async function keepalivedFailover(which: FailoverCase, keepalived: string
         { logFile: join(dir, `${node}-keepalived.log`) },
       );
     }
-    const watch = await VipWatch.start(lab, ['node1', 'node2'], VIP, 'client1');
+    const watch = await VipWatch.start(lab, ['node1', 'node2'], VIP, 'client1', probeFor(which));
     await waitAnswered(watch);
     if (!watch.held('node1')) throw new Error('keepalived: node1 (MASTER) does not hold the VIP');
     const from = Date.now();

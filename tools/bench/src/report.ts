@@ -22,7 +22,7 @@ interface CaseReport {
   readonly case: string;
   readonly keel: Summary;
   readonly keepalived: Summary;
-  readonly ratio: number;
+  readonly ratio: number | null;
   readonly keelTwoHolders: number;
   readonly keepalivedTwoHolders: number;
   readonly bar: string;
@@ -55,7 +55,9 @@ function judge(
       met: keel.median <= bar,
     };
   }
-  return { bar: 'keel <= keepalived, never two holders', met: keel.median <= anchor.median };
+  // TARGETS sets no bar here: keepalived killed leaves its VIP on the old master (two holders,
+  // clients split between them), so its outage is not one keel should match.
+  return { bar: 'none in TARGETS; keel never leaves two holders', met: null };
 }
 
 export function mirrorFailoverReport(input: MirrorFailoverInput): { json: unknown; markdown: string } {
@@ -75,14 +77,16 @@ export function mirrorFailoverReport(input: MirrorFailoverInput): { json: unknow
   const ms = (s: Summary) => `${s.median} (${s.min}–${s.max})`;
   const rows = cases.map(
     (c) =>
-      `| ${TITLES[c.case] ?? c.case} | ${ms(c.keel)} | ${ms(c.keepalived)} | ${c.ratio} | ${c.keelTwoHolders}/${c.keel.runs} | ${c.keepalivedTwoHolders}/${c.keepalived.runs} | ${c.bar} | ${c.met ? 'met' : '**missed**'} |`,
+      `| ${TITLES[c.case] ?? c.case} | ${ms(c.keel)} | ${ms(c.keepalived)} | ${c.ratio ?? '—'} | ${c.keelTwoHolders}/${c.keel.runs} | ${c.keepalivedTwoHolders}/${c.keepalived.runs} | ${c.bar} | ${c.met === null ? '—' : c.met ? 'met' : '**missed**'} |`,
   );
-  const missed = cases.filter((c) => !c.met);
+  const missed = cases.filter((c) => c.met === false);
   const markdown = [
     '# Mirror failover: the client outage through the virtual IP (P1, P2)',
     '',
     `Run ${input.date}: ${input.runs} repetition(s) per case, each on a fresh namespace lab (2 nodes on 2 LANs and a`,
-    'client probing the VIP with a TCP connect every 10 ms), keel and keepalived alternately in the same run.',
+    'client opening a TCP connection to the VIP every 10 ms), keel and keepalived alternately in the same run.',
+    "P1 counts the address: any answer of the holder's kernel, a reset from a closed port included. P2 counts the",
+    "application: a connection to its port (keepalived's runs on both nodes all along; keel's starts on the new primary).",
     `keel: heartbeat pulse ${input.pulseMs} ms, timeout ${input.timeoutMs} ms (VRRPv3's master-down interval at that`,
     `advertisement period, backup priority 100). keepalived ${input.keepalivedVersion}: VRRPv3, advert_int ${input.pulseMs / 1000}.`,
     'Outages in ms, median (min–max); ratio = keel / keepalived; "two holders": runs in which both nodes held',

@@ -18,7 +18,11 @@ export function summarize(values: readonly number[]): Summary {
   return { runs: values.length, median, min: sorted[0] as number, max: sorted.at(-1) as number };
 }
 
-/** keel's median over the anchor's, rounded to two decimals (below 1: keel is faster). */
-export function ratio(keel: Summary, anchor: Summary): number {
+/**
+ * keel's median over the anchor's, rounded to two decimals (below 1: keel is faster); null when the
+ * anchor's median is 0 (no ratio to give).
+ */
+export function ratio(keel: Summary, anchor: Summary): number | null {
+  if (anchor.median === 0) return null;
   return Math.round((keel.median / anchor.median) * 100) / 100;
 }

@@ -10,4 +10,4 @@ export {
   type LabOwner,
 } from './teardown';
 export { LabCommandError, type ExecResult } from './system';
-export { VipWatch } from './vip-watch';
+export { VipWatch, type ProbeKind } from './vip-watch';

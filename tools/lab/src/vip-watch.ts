@@ -24,7 +24,7 @@ setInterval(() => {
 
 const PROBE = `
 const net = require('net');
-const [addr, port] = process.argv.slice(1);
+const [addr, port, refusedIsUp] = process.argv.slice(1);
 setInterval(() => {
   const at = Date.now();
   const s = net.connect({ host: addr, port: Number(port), timeout: 200 });
@@ -34,9 +34,20 @@ setInterval(() => {
   };
   s.once('connect', () => done(true));
   s.once('timeout', () => done(false));
-  s.once('error', () => done(false));
+  s.once('error', (e) => done(refusedIsUp === '1' && e.code === 'ECONNREFUSED'));
 }, 10);
 `;
+
+/**
+ * What the client's attempts ask of the VIP: `application` (the default) counts a connection to the
+ * application's port; `address` counts any answer of the holder's kernel, a refusal (RST) from a
+ * closed port included, so it measures the address alone, whatever the application does.
+ */
+export type ProbeKind =
+  { readonly kind: 'application'; readonly port: number } | { readonly kind: 'address' };
+
+/** A port nothing listens on in the labs (TCP discard): the holder's kernel answers with a reset. */
+const CLOSED_PORT = 9;
 
 /** Where a node's kernel lists its local addresses, and the line that says it holds `addr`. */
 function localAddressPattern(addr: string): [string, string] {
@@ -82,8 +93,8 @@ function lines<T>(file: string): T[] {
 }
 
 /**
- * Watches a virtual IP in a lab: which of `nodes` hold it, and whether `client` can connect to it
- * (on `port`), each sampled every 10 ms by a process of its own in the host.
+ * Watches a virtual IP in a lab: which of `nodes` hold it, and whether `client` is answered on it
+ * (see ProbeKind), each sampled every 10 ms by a process of its own in the host.
  */
 export class VipWatch {
   private constructor(
@@ -96,16 +107,31 @@ export class VipWatch {
     nodes: readonly string[],
     addr: string,
     client: string,
-    port = 8080,
+    probe: ProbeKind = { kind: 'application', port: 8080 },
   ): Promise<VipWatch> {
     const dir = lab.plan.runDir;
     const holders = Object.fromEntries(nodes.map((n) => [n, join(dir, `vip-held-${n}.log`)]));
     const [file, pattern] = localAddressPattern(addr);
     for (const node of nodes)
       await lab.spawn(node, ['node', '-e', HOLDER, file, pattern], { logFile: holders[node] });
-    const probe = join(dir, 'vip-probe.log');
-    await lab.spawn(client, ['node', '-e', PROBE, addr, String(port)], { logFile: probe });
-    return new VipWatch(lab, { holders, probe });
+    const log = join(dir, 'vip-probe.log');
+    const args = probe.kind === 'address' ? [String(CLOSED_PORT), '1'] : [String(probe.port), '0'];
+    await lab.spawn(client, ['node', '-e', PROBE, addr, ...args], { logFile: log });
+    const watch = new VipWatch(lab, { holders, probe: log });
+    // Each watcher has written its first sample: `held` before that would read false.
+    const until = Date.now() + 20_000;
+    while (!watch.sampling()) {
+      if (Date.now() > until) throw new Error('the VIP watchers did not start within 20 s');
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    return watch;
+  }
+
+  private sampling(): boolean {
+    return (
+      Object.values(this.files.holders).every((f) => lines(f).length > 0) &&
+      lines(this.files.probe).length > 0
+    );
   }
 
   /** Whether the node held the VIP at its last sample. */

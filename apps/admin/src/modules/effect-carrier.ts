@@ -94,8 +94,14 @@ export class EffectCarrier {
       this.effects.splice(0, this.effects.length, ...this.effects.filter((e) => e.kind !== 'reply'));
       while (!this.holding && this.effects.length > 0) {
         const e = this.effects.shift() as Effect;
-        if (e.kind === 'replication') this.replicate(e);
-        else if (e.kind === 'vip') this.placeVips(e.op);
+        if (e.kind === 'replication') {
+          // A new primary's VIP goes up while its directories mount: the start scripts wait for
+          // both, and clients reaching the address before the application get a reset, as they
+          // would while it starts. A failover is shorter by the time of the mount.
+          const next = this.effects[0];
+          const vip = next?.kind === 'vip' && next.op === 'set' ? (this.effects.shift(), true) : false;
+          this.replicate(e, vip);
+        } else if (e.kind === 'vip') this.hold(this.placeVips(e.op)).then(() => this.carryQueued());
         else this.carry(e);
       }
     } finally {
@@ -103,11 +109,11 @@ export class EffectCarrier {
     }
   }
 
-  /** Holds the effects behind a replication request until rfs has answered it. */
-  private replicate(e: Extract<Effect, { kind: 'replication' }>): void {
-    this.holding = true;
-    void this.host.replication.request(e.role, e.full).then((outcome) => {
-      this.holding = false;
+  /** Holds the effects behind a replication request (and a VIP set beside it) until answered. */
+  private replicate(e: Extract<Effect, { kind: 'replication' }>, vip: boolean): void {
+    const replicated = this.host.replication.request(e.role, e.full);
+    void this.hold(Promise.all([replicated, vip ? this.placeVips('set') : undefined])).then(async () => {
+      const outcome = await replicated;
       if (!outcome.ok && e.role !== 'stopped') return this.abandonTransition();
       // A daemon that would not stop is left to the next start (it clears a dead mount); the
       // stop itself goes on.
@@ -115,27 +121,27 @@ export class EffectCarrier {
     });
   }
 
+  /** Holds every effect after the current one until `work` has ended, however it ends. */
+  private hold(work: Promise<unknown>): Promise<void> {
+    this.holding = true;
+    return work
+      .catch((err: Error) => this.host.write('E', `Effect failed: ${err.message}`))
+      .then(() => {
+        this.holding = false;
+      });
+  }
+
   /**
-   * Holds the effects behind a VIP request until the vip service has answered. The fence opens
+   * Asks the vip service to place or withdraw the module's VIPs; never rejects. The fence opens
    * first: it withdraws the module's addresses if admin dies (docs/decisions/0016), so no VIP is
    * ever placed without one.
    */
-  private placeVips(op: 'set' | 'remove'): void {
-    this.holding = true;
-    const asked =
-      op === 'set'
-        ? this.fence.open().then(
-            () => this.host.vips.request(op),
-            (err: Error) =>
-              this.host.vips.refuse(`the application's fence could not be made: ${err.message}`),
-          )
-        : this.host.vips.request(op);
-    void asked
-      .catch((err: Error) => this.host.write('E', `Virtual IPs: ${err.message}`))
-      .finally(() => {
-        this.holding = false;
-        this.carryQueued();
-      });
+  private placeVips(op: 'set' | 'remove'): Promise<void> {
+    if (op === 'remove') return this.host.vips.request(op);
+    return this.fence.open().then(
+      () => this.host.vips.request(op),
+      (err: Error) => this.host.vips.refuse(`the application's fence could not be made: ${err.message}`),
+    );
   }
 
   /**

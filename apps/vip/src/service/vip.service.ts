@@ -49,7 +49,7 @@ export interface VipServiceOptions extends Partial<VipTiming> {
 export const DEFAULT_TIMING: VipTiming & { linkPollMs: number } = {
   // Two more announcements: one lost frame does not leave a client on the old primary.
   announceRepeatsMs: [100, 1_000],
-  conflictProbeMs: 30,
+  conflictProbeMs: 20,
   retryMs: 500,
   comeBackProbes: 3,
   linkPollMs: 100,
