@@ -4,16 +4,16 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { CLOCK, nodeServiceModule, systemClock, type Clock, type ServiceModuleOptions } from '@keel/runtime';
 import { nativeAddresses } from './adapters/native-addresses';
-import { ssConnectionReset } from './adapters/ss-connection-reset';
+import { kernelConnections } from './adapters/kernel-connections';
 import { sysfsLinks } from './adapters/sysfs-links';
 import {
   ADDRESSES,
-  CONNECTION_RESET,
+  VIP_CONNECTIONS,
   LINKS,
   VIP_OPTIONS,
   VIP_PLAN,
   type AddressPort,
-  type ConnectionReset,
+  type VipConnections,
   type LinkPort,
 } from './ports/address.port';
 import { VipController } from './service/vip.controller';
@@ -25,7 +25,7 @@ export interface VipModuleOptions extends ServiceModuleOptions {
   readonly settings: VipSettings;
   readonly addresses?: AddressPort;
   readonly links?: LinkPort;
-  readonly reset?: ConnectionReset;
+  readonly reset?: VipConnections;
   readonly clock?: Clock;
   readonly service?: VipServiceOptions;
 }
@@ -51,7 +51,7 @@ export class VipModule {
         { provide: VIP_OPTIONS, useValue: options.service ?? {} },
         { provide: ADDRESSES, useValue: options.addresses ?? nativeAddresses },
         { provide: LINKS, useValue: options.links ?? sysfsLinks },
-        { provide: CONNECTION_RESET, useValue: options.reset ?? ssConnectionReset },
+        { provide: VIP_CONNECTIONS, useValue: options.reset ?? kernelConnections },
         { provide: CLOCK, useValue: options.clock ?? systemClock },
         VipService,
       ],

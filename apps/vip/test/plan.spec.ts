@@ -18,7 +18,7 @@ const mirror = (vip: string) =>
 test('a mirror module places its VIPs with their interface attributes; a farm module is refused, with the reason', () => {
   const web =
     mirror(`<vip tcpreset="off"><interface_list><interface name="eth1" arpreroute="on" arpinterval="10s" arpelapse="60s" check="off"><real_interface>
-    <virtual_addr addr="198.18.1.10" where="one_side_alias" netmask="255.255.255.0" check="off"/>
+    <virtual_addr addr="198.18.1.10" where="one_side_alias" netmask="255.255.255.0" check="off" connections="on"/>
     <virtual_addr addr="2001:2:0:1::10" where="one_side_alias"/>
   </real_interface></interface></interface_list></vip>`);
   const farm = parseModuleConfig(
@@ -49,6 +49,7 @@ test('a mirror module places its VIPs with their interface attributes; a farm mo
           ifname: 'eth1',
           check: false,
           checkInterface: false,
+          connections: true,
           reroute: { intervalMs: 10_000, elapseMs: 60_000 },
         },
         {
@@ -58,6 +59,7 @@ test('a mirror module places its VIPs with their interface attributes; a farm mo
           ifname: 'eth1',
           check: true,
           checkInterface: false,
+          connections: false,
           reroute: { intervalMs: 10_000, elapseMs: 60_000 },
         },
       ],

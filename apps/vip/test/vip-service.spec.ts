@@ -86,6 +86,23 @@ describe('vip service', () => {
     expect(twin.announced).toHaveLength(3 + 3);
   });
 
+  test('connections="on" counts the established connections of the VIP every 10 s while it is placed', async () => {
+    const plan = vipPlan([vipModule('web', [vipAddress('198.18.0.10', { connections: true })])]);
+    const { ask, twin, clock, resources } = await build(plan);
+    twin.connections.set('198.18.0.10', 3);
+    await ask('set');
+    await clock.advance(0);
+    twin.connections.set('198.18.0.10', 5);
+    await clock.advance(10_000);
+    expect(resources.filter((r) => r.startsWith('connections.'))).toEqual([
+      'connections.198.18.0.10=3 by vip',
+      'connections.198.18.0.10=5 by vip',
+    ]);
+    await ask('remove');
+    await clock.advance(30_000);
+    expect(resources.filter((r) => r.startsWith('connections.'))).toHaveLength(2);
+  });
+
   test('remove resets the VIP connections, withdraws it and stops announcing', async () => {
     const { ask, twin, clock } = await build();
     await ask('set');

@@ -24,6 +24,8 @@ export interface VipAddressPlan {
   readonly check: boolean;
   /** `<interface check>`: resource intf.<network>. */
   readonly checkInterface: boolean;
+  /** `<virtual_addr connections>`: resource connections.<addr>, its established TCP connections. */
+  readonly connections: boolean;
   /** `<interface arpreroute/arpinterval/arpelapse>`, in ms. */
   readonly reroute: { readonly intervalMs: number; readonly elapseMs: number } | undefined;
 }
@@ -88,6 +90,7 @@ export function buildVipPlan(input: {
           ifname: i.name,
           check: a.check,
           checkInterface: i.check,
+          connections: a.connections,
           // SafeKit sends gratuitous ARP for IPv4 only; keel announces IPv6 the same way (decision 0016).
           reroute: i.arpreroute
             ? { intervalMs: i.arpinterval * 1000, elapseMs: i.arpelapse * 1000 }

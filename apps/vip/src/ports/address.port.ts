@@ -39,13 +39,16 @@ export interface LinkPort {
   carrier(ifname: string): boolean | undefined;
 }
 
-/** `<vip tcpreset>`: ends the TCP connections a VIP holds before it leaves. */
-export interface ConnectionReset {
+/** The TCP connections a VIP holds. */
+export interface VipConnections {
+  /** `<vip tcpreset>`: ends them as the VIP leaves. */
   resetFrom(addr: string): Promise<void>;
+  /** `<virtual_addr connections="on">`: how many are established now. */
+  established(addr: string): Promise<number>;
 }
 
 export const ADDRESSES = Symbol.for('keel.vip.addresses');
 export const LINKS = Symbol.for('keel.vip.links');
-export const CONNECTION_RESET = Symbol.for('keel.vip.connection-reset');
+export const VIP_CONNECTIONS = Symbol.for('keel.vip.connections');
 export const VIP_PLAN = Symbol.for('keel.vip.plan');
 export const VIP_OPTIONS = Symbol.for('keel.vip.options');

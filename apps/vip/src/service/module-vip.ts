@@ -14,7 +14,7 @@ import type { VipAddressPlan, VipModulePlan } from '../core/plan';
 import {
   AddressError,
   type AddressPort,
-  type ConnectionReset,
+  type VipConnections,
   type LinkPort,
   type NodeAddress,
 } from '../ports/address.port';
@@ -28,19 +28,21 @@ export interface VipTiming {
   readonly retryMs: number;
   /** Probes, retryMs apart, that must all go unanswered before a withdrawn VIP comes back. */
   readonly comeBackProbes: number;
+  /** How often `connections="on"` counts a VIP's connections (SafeKit: every 10 s). */
+  readonly connectionsEveryMs: number;
 }
 
 export interface ModuleVipHost {
   readonly plan: VipModulePlan;
   readonly addresses: AddressPort;
   readonly links: LinkPort;
-  readonly reset: ConnectionReset;
+  readonly reset: VipConnections;
   readonly clock: Clock;
   readonly timing: VipTiming;
   readonly logger: Logger;
   /** A module log line (keel.v1.<module>.log). */
   write(level: 'I' | 'E', text: string): void;
-  setResource(name: string, value: 'up' | 'down' | 'init', component: string): void;
+  setResource(name: string, value: string, component: string): void;
 }
 
 interface Held {
@@ -154,6 +156,7 @@ export class ModuleVip {
       this.announceFrom(h);
       if (h.vip.check) this.publish(`ip.${h.vip.addr}`, 'up', 'ipcheck');
     }
+    this.countConnections();
     host.logger.info('virtual IPs set', { module: this.name, addresses: held.map((h) => h.placed) });
     return { ok: true, addresses: held.map((h) => h.placed) };
   }
@@ -313,6 +316,21 @@ export class ModuleVip {
         () => void this.serial(() => this.comeBack()),
       );
     }
+  }
+
+  /** `connections="on"`: connections.<addr> now, then every connectionsEveryMs while held. */
+  private countConnections(): void {
+    const counted = (this.held ?? []).filter((h) => h.vip.connections);
+    if (counted.length === 0) return;
+    for (const h of counted) {
+      this.host.reset
+        .established(h.placed.addr)
+        .then((n) => this.host.setResource(`connections.${h.placed.addr}`, String(n), 'vip'))
+        .catch((err: Error) =>
+          this.host.logger.warn('cannot count the connections of a virtual IP', { addr: h.placed.addr, err }),
+        );
+    }
+    this.after(this.host.timing.connectionsEveryMs, () => this.countConnections());
   }
 
   /** Announces a VIP that arrived: at once, at each repeat, then every arpinterval for arpelapse. */

@@ -27,12 +27,12 @@ import { CLOCK, Lifecycle, LOGGER, type Clock, type Logger, type Timer } from '@
 import type { VipPlan } from '../core/plan';
 import {
   ADDRESSES,
-  CONNECTION_RESET,
+  VIP_CONNECTIONS,
   LINKS,
   VIP_OPTIONS,
   VIP_PLAN,
   type AddressPort,
-  type ConnectionReset,
+  type VipConnections,
   type LinkPort,
 } from '../ports/address.port';
 import { ModuleVip, type VipTiming } from './module-vip';
@@ -52,6 +52,7 @@ export const DEFAULT_TIMING: VipTiming & { linkPollMs: number } = {
   conflictProbeMs: 20,
   retryMs: 500,
   comeBackProbes: 3,
+  connectionsEveryMs: 10_000,
   linkPollMs: 100,
 };
 
@@ -68,7 +69,7 @@ export class VipService implements OnApplicationBootstrap, BeforeApplicationShut
     @Inject(BUS) private readonly bus: BusPort,
     @Inject(ADDRESSES) private readonly addresses: AddressPort,
     @Inject(LINKS) private readonly links: LinkPort,
-    @Inject(CONNECTION_RESET) private readonly reset: ConnectionReset,
+    @Inject(VIP_CONNECTIONS) private readonly reset: VipConnections,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(LOGGER) private readonly logger: Logger,
     @Optional() @Inject(VIP_OPTIONS) options?: VipServiceOptions,

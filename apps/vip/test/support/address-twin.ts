@@ -5,12 +5,12 @@ import type { PlacedVip } from '@keel/bus';
 import {
   AddressError,
   type AddressPort,
-  type ConnectionReset,
+  type VipConnections,
   type LinkPort,
   type NodeAddress,
 } from '../../src/ports/address.port';
 
-export class AddressTwin implements AddressPort, LinkPort, ConnectionReset {
+export class AddressTwin implements AddressPort, LinkPort, VipConnections {
   readonly addresses: NodeAddress[] = [];
   /** Interfaces and their carrier. */
   readonly links = new Map<string, boolean>([
@@ -73,5 +73,12 @@ export class AddressTwin implements AddressPort, LinkPort, ConnectionReset {
 
   async resetFrom(addr: string): Promise<void> {
     this.resets.push(addr);
+  }
+
+  /** Established connections per address. */
+  readonly connections = new Map<string, number>();
+
+  async established(addr: string): Promise<number> {
+    return this.connections.get(addr) ?? 0;
   }
 }

@@ -8,6 +8,7 @@ export function vipAddress(addr: string, over: Partial<VipAddressPlan> = {}): Vi
     ifname: undefined,
     check: true,
     checkInterface: true,
+    connections: false,
     reroute: undefined,
     ...over,
   };
