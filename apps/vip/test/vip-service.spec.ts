@@ -215,6 +215,24 @@ describe('vip service', () => {
     expect(twin.keelAddresses()).toEqual(['eth0 198.18.0.10/24']);
   });
 
+  test('a VIP removed from outside keel sets ip down within a second, and is not put back by keel', async () => {
+    const { ask, twin, clock, resources, logs } = await build();
+    await ask('set');
+    twin.addresses.splice(
+      twin.addresses.findIndex((a) => a.addr === '198.18.0.10'),
+      1,
+    );
+    await clock.advance(1_000);
+    expect(resources).toContain('ip.198.18.0.10=down by ipcheck');
+    expect(logs).toContain('E Virtual IP 198.18.0.10 disappeared from interface eth0');
+    // A carrier flap does not bring it back: the rules decide.
+    twin.links.set('eth0', false);
+    await clock.advance(200);
+    twin.links.set('eth0', true);
+    await clock.advance(3_000);
+    expect(twin.keelAddresses()).toEqual([]);
+  });
+
   test('a link without carrier gets no VIP: the probe would hear nobody, whoever holds it', async () => {
     const twin = new AddressTwin();
     twin.links.set('eth0', false);

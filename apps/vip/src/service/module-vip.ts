@@ -53,6 +53,8 @@ interface Held {
   present: boolean;
   /** Unanswered probes in a row since its link came back. */
   silentProbes: number;
+  /** Removed from outside keel: the rules decide, it never comes back by itself. */
+  vanished: boolean;
 }
 
 export class ModuleVip {
@@ -87,6 +89,28 @@ export class ModuleVip {
   }
 
   private closed = false;
+
+  /**
+   * Whether the VIPs held here are still on their interfaces (SafeKit's ip checker, reference
+   * §5.15): one removed from outside (`ip addr del`) sets ip.<addr> down, and the failover rules
+   * decide (`ip_failure`: stopstart); it is not put back behind their back.
+   */
+  checkPresence(): void {
+    const present = (this.held ?? []).filter((h) => h.present);
+    if (present.length === 0 || this.closed) return;
+    void this.serial(async () => {
+      const all = await this.host.addresses.list();
+      for (const h of (this.held ?? []).filter((x) => x.present)) {
+        if (all.some((a) => a.addr === h.placed.addr && a.ifname === h.placed.ifname && a.keel)) continue;
+        h.present = false;
+        h.vanished = true;
+        this.host.write('E', `Virtual IP ${h.placed.addr} disappeared from interface ${h.placed.ifname}`);
+        if (h.vip.check) this.publish(`ip.${h.vip.addr}`, 'down', 'ipcheck');
+      }
+    }).catch((err: Error) =>
+      this.host.logger.warn('cannot list the node addresses', { module: this.name, err }),
+    );
+  }
 
   /** Reads the carriers; reacts to a change. Called on every poll of the links. */
   pollLinks(): void {
@@ -149,7 +173,14 @@ export class ModuleVip {
         return { ok: false, message, addresses: [] };
       }
       if (!p.ok) continue; // unreachable: a failed placement returned above
-      held.push({ vip, placed: outcome, network: p.network, present: true, silentProbes: 0 });
+      held.push({
+        vip,
+        placed: outcome,
+        network: p.network,
+        present: true,
+        silentProbes: 0,
+        vanished: false,
+      });
     }
     this.held = held;
     for (const h of held) {
@@ -280,7 +311,7 @@ export class ModuleVip {
     this.retry = undefined;
     let waiting = false;
     for (const h of this.held ?? []) {
-      if (h.present) continue;
+      if (h.present || h.vanished) continue;
       waiting = true;
       if (this.host.links.carrier(h.placed.ifname) !== true) {
         h.silentProbes = 0;
@@ -310,7 +341,7 @@ export class ModuleVip {
         });
       }
     }
-    if (waiting && this.held?.some((h) => !h.present) && !this.closed) {
+    if (waiting && this.held?.some((h) => !h.present && !h.vanished) && !this.closed) {
       this.retry = this.host.clock.setTimer(
         this.host.timing.retryMs,
         () => void this.serial(() => this.comeBack()),

@@ -56,6 +56,9 @@ export const DEFAULT_TIMING: VipTiming & { linkPollMs: number } = {
   linkPollMs: 100,
 };
 
+/** Every how many link polls the held VIPs are looked for on their interfaces (1 s at 100 ms). */
+const PRESENCE_EVERY_POLLS = 10;
+
 @Injectable()
 export class VipService implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly lifecycle = new Lifecycle();
@@ -197,9 +200,13 @@ export class VipService implements OnApplicationBootstrap, BeforeApplicationShut
   private schedulePoll(): void {
     this.poll = this.clock.setTimer(this.timing.linkPollMs, () => {
       for (const m of this.modules.values()) m.pollLinks();
+      // The addresses are read less often than the carriers: a netlink dump, not a file.
+      if (++this.polls % PRESENCE_EVERY_POLLS === 0) for (const m of this.modules.values()) m.checkPresence();
       if (this.lifecycle.phase === 'running') this.schedulePoll();
     });
   }
+
+  private polls = 0;
 
   private unknown(module: string): HandlerError {
     const refusal = this.plan.refused.find((r) => r.module === module);
