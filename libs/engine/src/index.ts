@@ -7,3 +7,4 @@ export * from './mirror/mirror-engine';
 export * from './mirror/role';
 export * from './mirror/advertised';
 export * from './rules';
+export * from './farm/farm-view';
