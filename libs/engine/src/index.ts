@@ -8,3 +8,4 @@ export * from './mirror/role';
 export * from './mirror/advertised';
 export * from './rules';
 export * from './farm/farm-view';
+export * from './farm/farm-liveness';
