@@ -109,17 +109,20 @@ export class KeelCluster {
    */
   async startServices(node: Node): Promise<void> {
     await this.lab.startNats(node, { config: BUS_CONFIG });
+    for (const service of KEEL_SERVICES) await this.startService(node, service);
+  }
+
+  /** One keel service of the node (its nats-server running), logging to serviceLog. */
+  async startService(node: Node, service: (typeof KEEL_SERVICES)[number]): Promise<void> {
     // No KEEL_NODE: each service names its node by the node's hostname (issue 9, one rule).
     const env = {
       KEEL_REBOOT_COMMAND: LAB_REBOOT,
       PATH: process.env.PATH ?? '/usr/bin:/bin',
     };
-    for (const service of KEEL_SERVICES) {
-      await this.lab.spawn(node, [join(ROOT, `apps/${service}/bin/keel-${service}`)], {
-        env,
-        logFile: serviceLog(this.lab, node, service),
-      });
-    }
+    await this.lab.spawn(node, [join(ROOT, `apps/${service}/bin/keel-${service}`)], {
+      env,
+      logFile: serviceLog(this.lab, node, service),
+    });
   }
 
   /** Waits (bounded) until the node's admin service answers. */
