@@ -6,6 +6,7 @@
 // The outages are printed (P1/P2 are measured by tools/bench, not asserted here).
 import { sampleUserconfig, type Node } from './keel-cluster';
 import { mirrorScenario } from './lab-scenario';
+import { readFileSync } from 'node:fs';
 import { VipWatch } from '../../tools/lab/src';
 
 export function vipFollowsThePrimary(name: string, VIP: string): void {
@@ -27,8 +28,20 @@ export function vipFollowsThePrimary(name: string, VIP: string): void {
               .filter((l) => /Virtual IP|ip\.|intf\.|Local state|fence/.test(l))
               .slice(-12)
               .join('\n');
+          // And what runs of keel on each node (a fence still alive, or none).
+          const running = (n: Node) =>
+            c()
+              .lab.pids(n, 'keel-')
+              .map((pid) => {
+                try {
+                  return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').join(' ').slice(0, 160);
+                } catch {
+                  return `${pid} gone`;
+                }
+              })
+              .join('\n');
           throw new Error(
-            `${err.message}; held: ${primary} ${watch.held(primary)}, ${other} ${watch.held(other)}\n--- ${primary}\n${await said(primary)}\n--- ${other}\n${await said(other)}`,
+            `${err.message}; held: ${primary} ${watch.held(primary)}, ${other} ${watch.held(other)}\n--- ${primary}\n${await said(primary)}\n${running(primary)}\n--- ${other}\n${await said(other)}\n${running(other)}`,
           );
         });
         expect(watch.held(primary)).toBe(true);

@@ -37,10 +37,11 @@ class FakeVip {
 }
 
 let dir: string;
-let last: { vip: FakeVip; settle: () => Promise<void> } | undefined;
+let last: { vip: FakeVip; settle: () => Promise<void>; drainRfs: () => void } | undefined;
 beforeEach(() => (dir = mkdtempSync(join(tmpdir(), 'keel-runtime-vip-'))));
 afterEach(async () => {
   last?.vip.drain();
+  last?.drainRfs();
   await last?.settle();
   last = undefined;
   rmSync(dir, { recursive: true, force: true });
@@ -50,7 +51,7 @@ async function build(options: { vipService?: boolean; module?: string } = {}) {
   const vip = new FakeVip();
   // The rfs service of a module that replicates: each request waits for the test's answer.
   const rfsRequests: Inbox<string> = createInbox();
-  const rfsAnswers: Array<() => void> = [];
+  const rfsAnswers: Array<(ok: boolean) => void> = [];
   const h = await runtimeHarness(dir, options.module ?? MODULE, {
     services: async (network) => {
       if (options.vipService !== false) {
@@ -62,18 +63,25 @@ async function build(options: { vipService?: boolean; module?: string } = {}) {
         .connect({ source: { service: 'rfs', node: 'node1' } })
         .serve(subjects.rfsCmd('demo'), rpcs.rfsCommand, (req) => {
           rfsRequests.push(req.payload.role);
-          return new Promise((resolve) => rfsAnswers.push(() => resolve({ ok: true, message: 'mounted' })));
+          return new Promise((resolve) =>
+            rfsAnswers.push((ok) =>
+              resolve(ok ? { ok, message: 'mounted' } : { ok, message: 'mount failed' }),
+            ),
+          );
         });
     },
   });
-  last = { vip, settle: h.settle };
+  const drainRfs = () => {
+    while (rfsAnswers.length > 0) (rfsAnswers.shift() as (ok: boolean) => void)(false);
+  };
+  last = { vip, settle: h.settle, drainRfs };
   if (options.vipService !== false) {
     // At its start admin withdraws what an earlier run may have left.
     expect(await vip.requests.next()).toEqual({ module: 'demo', op: 'remove', addresses: ['198.18.0.10'] });
     vip.answer({ ok: true, addresses: [] });
     await h.settle();
   }
-  const rfsAnswer = () => (rfsAnswers.shift() as () => void)();
+  const rfsAnswer = (ok = true) => (rfsAnswers.shift() as (ok: boolean) => void)(ok);
   return { ...h, vip, rfsRequests, rfsAnswer };
 }
 
@@ -113,6 +121,43 @@ test("a new primary's VIP goes up while its directories mount; the start scripts
   await h.settle();
   expect(h.scripts()).toEqual(before);
   h.rfsAnswer();
+  await h.settle();
+  expect(h.scripts().slice(before.length)).toContain('start_prim WAIT ALONE start');
+});
+
+test('a replication that fails beside a placed VIP: no start script runs, the VIP is withdrawn, STOP', async () => {
+  const h = await build({ module: REPLICATED });
+  await prim(h);
+  await h.rfsRequests.next();
+  await h.vip.requests.next();
+  h.vip.answer({ ok: true, addresses: [PLACED] });
+  await h.settle();
+  h.rfsAnswer(false);
+  await h.settle();
+  expect(await h.vip.requests.next()).toMatchObject({ op: 'remove' });
+  h.vip.answer({ ok: true, addresses: [PLACED] });
+  await h.settle();
+  // The forcestop stops the replication too.
+  expect(await h.rfsRequests.next()).toBe('stopped');
+  h.rfsAnswer();
+  for (let i = 0; i < 40 && h.sut.state.state !== 'STOP'; i++) await h.pass(250);
+  expect(h.sut.state.state).toBe('STOP');
+  expect(h.scripts().some((s) => s.startsWith('start_prim') || s.startsWith('start_both'))).toBe(false);
+  expect(h.logText(true)).toContain(
+    'E Replication could not start: the module stops without running its start scripts',
+  );
+});
+
+test('the VIP answered after the replication: the start scripts still wait for it', async () => {
+  const h = await build({ module: REPLICATED });
+  await prim(h);
+  await h.rfsRequests.next();
+  await h.vip.requests.next();
+  const before = h.scripts();
+  h.rfsAnswer();
+  await h.settle();
+  expect(h.scripts()).toEqual(before);
+  h.vip.answer({ ok: true, addresses: [PLACED] });
   await h.settle();
   expect(h.scripts().slice(before.length)).toContain('start_prim WAIT ALONE start');
 });

@@ -23,3 +23,15 @@ test('an established connection is counted for its local address, both ends of i
   await new Promise((r) => client.once('connect', r));
   expect(await kernelConnections.established(ADDR)).toBe(2);
 });
+
+test('a dual-stack server (listening on ::) holds its IPv4 clients as ::ffff:<addr>: counted too', async () => {
+  const addr = '127.0.0.78';
+  server = createServer((s) => sockets.push(s));
+  await new Promise<void>((r) => server.listen({ port: 0, host: '::', ipv6Only: false }, r));
+  const port = (server.address() as { port: number }).port;
+  const client = connect({ port, host: addr, localAddress: addr });
+  sockets.push(client);
+  await new Promise((r) => client.once('connect', r));
+  // The client's end in /proc/net/tcp, the server's in /proc/net/tcp6.
+  expect(await kernelConnections.established(addr)).toBe(2);
+});

@@ -98,9 +98,14 @@ describe('vip service', () => {
       'connections.198.18.0.10=3 by vip',
       'connections.198.18.0.10=5 by vip',
     ]);
+    // Gone with the VIP: 0, and no count after.
     await ask('remove');
     await clock.advance(30_000);
-    expect(resources.filter((r) => r.startsWith('connections.'))).toHaveLength(2);
+    expect(resources.filter((r) => r.startsWith('connections.'))).toEqual([
+      'connections.198.18.0.10=3 by vip',
+      'connections.198.18.0.10=5 by vip',
+      'connections.198.18.0.10=0 by vip',
+    ]);
   });
 
   test('remove resets the VIP connections, withdraws it and stops announcing', async () => {

@@ -20,6 +20,7 @@ test.each([
   ['::', 'is the unspecified address'],
   ['ff02::1', 'is a multicast address'],
   ['::ffff:198.18.0.1', 'is an IPv4-mapped address: write the IPv4 address'],
+  ['2001:2::10%eth0', 'carries a zone (%): write the address alone, with <interface name>'],
 ])('%s %s', (addr, problem) => {
   expect(virtualIpProblem(addr)).toBe(problem);
 });

@@ -4,8 +4,9 @@
 // lowest-named member each time (it changes when the leader leaves):
 //  - every bucket is owned by exactly one member, and only members own buckets;
 //  - a leave moves only the leaver's buckets; a join moves buckets only to the joiner;
-//  - epochs grow with each view, across leaders; a member adopting the views in any order ends
-//    with the newest one.
+//  - epochs grow with each view, across leaders (each new leader computing from the view all
+//    hold, as the wire makes it do); a member adopting the views in any order ends with the
+//    newest one. Leaders that restarted or missed views are unit-tested in libs/engine.
 import fc from 'fast-check';
 import { isNewer, leaderOf, leaderView, type FarmView } from '@keel/engine';
 import { allocateBuckets, BUCKET_COUNT } from '../src';

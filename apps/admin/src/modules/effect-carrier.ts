@@ -101,7 +101,7 @@ export class EffectCarrier {
           const next = this.effects[0];
           const vip = next?.kind === 'vip' && next.op === 'set' ? (this.effects.shift(), true) : false;
           this.replicate(e, vip);
-        } else if (e.kind === 'vip') this.hold(this.placeVips(e.op)).then(() => this.carryQueued());
+        } else if (e.kind === 'vip') this.hold(this.placeVips(e.op));
         else this.carry(e);
       }
     } finally {
@@ -109,26 +109,39 @@ export class EffectCarrier {
     }
   }
 
-  /** Holds the effects behind a replication request (and a VIP set beside it) until answered. */
+  /**
+   * Holds the effects behind a replication request (and a VIP set beside it) until both are
+   * answered. A replication that failed abandons the transition before the hold ends, so nothing
+   * queued behind it (start_prim above all) can run in between; the VIP placed beside it goes with
+   * the forcestop that follows (leaving the primary role withdraws it).
+   */
   private replicate(e: Extract<Effect, { kind: 'replication' }>, vip: boolean): void {
     const replicated = this.host.replication.request(e.role, e.full);
-    void this.hold(Promise.all([replicated, vip ? this.placeVips('set') : undefined])).then(async () => {
-      const outcome = await replicated;
-      if (!outcome.ok && e.role !== 'stopped') return this.abandonTransition();
-      // A daemon that would not stop is left to the next start (it clears a dead mount); the
-      // stop itself goes on.
-      this.carryQueued();
-    });
+    const placed = vip ? this.placeVips('set') : Promise.resolve();
+    this.hold(
+      Promise.allSettled([replicated, placed]).then(([r]) => {
+        const ok = r.status === 'fulfilled' && r.value.ok;
+        // A daemon that would not stop is left to the next start (it clears a dead mount); the
+        // stop itself goes on.
+        if (!ok && e.role !== 'stopped') this.abandonTransition();
+      }),
+    );
   }
 
-  /** Holds every effect after the current one until `work` has ended, however it ends. */
-  private hold(work: Promise<unknown>): Promise<void> {
+  /**
+   * Holds every effect after the current one until `work` has ended, however it ends, then
+   * carries on with them.
+   */
+  private hold(work: Promise<unknown>): void {
     this.holding = true;
-    return work
-      .catch((err: Error) => this.host.write('E', `Effect failed: ${err.message}`))
-      .then(() => {
+    void work
+      .catch((err: Error) => err)
+      .then((err) => {
         this.holding = false;
-      });
+        if (err instanceof Error) this.host.write('E', `Effect failed: ${err.message}`);
+        this.carryQueued();
+      })
+      .catch((err: Error) => this.host.write('E', `Effects could not go on: ${err.message}`));
   }
 
   /**

@@ -57,7 +57,9 @@ export class VirtualIps {
 
   /** The VIPs cannot be asked for (no fence to hold them): said, and ip.<addr> goes down. */
   refuse(reason: string): void {
-    this.wanted = 'set';
+    if (!this.configured) return;
+    // Not wanted as placed: a restarted vip service must not be told to set what has no fence.
+    this.wanted = 'remove';
     this.host.write('E', `Virtual IPs not set: ${reason}`);
     this.markDown();
   }

@@ -13,20 +13,29 @@ import type { VipConnections } from '../ports/address.port';
 const SS = '/usr/bin/ss';
 
 export const kernelConnections: VipConnections = {
-  resetFrom(addr: string): Promise<void> {
-    if (isIP(addr) === 0) return Promise.reject(new Error(`not an address: ${addr}`));
-    const v4 = isIP(addr) === 4;
-    // ss reads an IPv6 address in a filter only between brackets.
-    const src = v4 ? addr : `[${addr}]`;
-    return new Promise((resolve, reject) =>
-      execFile(SS, ['-K', '-n', '-t', v4 ? '-4' : '-6', 'src', src], { timeout: 2_000 }, (err) =>
-        err ? reject(err) : resolve(),
-      ),
-    );
+  async resetFrom(addr: string): Promise<void> {
+    if (isIP(addr) === 0) throw new Error(`not an address: ${addr}`);
+    // ss reads an IPv6 address in a filter only between brackets. An IPv4 VIP's clients may be
+    // held by a dual-stack socket (a server listening on ::) as ::ffff:<addr>: both go.
+    if (isIP(addr) === 6) return destroy(['-6', 'src', `[${addr}]`]);
+    await destroy(['-4', 'src', addr]);
+    await destroy(['-6', 'src', `[::ffff:${addr}]`]);
   },
 
   async established(addr: string): Promise<number> {
-    const file = isIP(addr) === 6 ? '/proc/net/tcp6' : '/proc/net/tcp';
-    return establishedFrom(await readFile(file, 'utf8'), addr, endianness() === 'LE');
+    const le = endianness() === 'LE';
+    const tcp6 = await readFile('/proc/net/tcp6', 'utf8');
+    if (isIP(addr) === 6) return establishedFrom(tcp6, addr, le);
+    // An IPv4 VIP's clients held by dual-stack sockets are in tcp6, as ::ffff:<addr>.
+    return (
+      establishedFrom(await readFile('/proc/net/tcp', 'utf8'), addr, le) +
+      establishedFrom(tcp6, `::ffff:${addr}`, le)
+    );
   },
 };
+
+function destroy(filter: readonly string[]): Promise<void> {
+  return new Promise((resolve, reject) =>
+    execFile(SS, ['-K', '-n', '-t', ...filter], { timeout: 2_000 }, (err) => (err ? reject(err) : resolve())),
+  );
+}

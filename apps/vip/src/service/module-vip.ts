@@ -62,7 +62,7 @@ export class ModuleVip {
   private held: Held[] | undefined;
   private readonly timers = new Set<Timer>();
   private retry: Timer | undefined;
-  private readonly published = new Map<string, { value: 'up' | 'down' | 'init'; component: string }>();
+  private readonly published = new Map<string, { value: string; component: string }>();
   private readonly carriers = new Map<string, boolean | undefined>();
   /** Serialises the commands and the link reactions of this module. */
   private queue: Promise<unknown> = Promise.resolve();
@@ -231,22 +231,25 @@ export class ModuleVip {
     const all = await host.addresses.list();
     const removed: PlacedVip[] = [];
     const stayed: PlacedVip[] = [];
+    const held = this.held ?? [];
     for (const vip of host.plan.addresses) {
       const mine = all.filter((a) => a.keel && a.addr === vip.addr);
+      // Its connections go too when it had already left its interface (a dead link, or removed).
+      const wasHeld = held.some((h) => h.vip.addr === vip.addr);
       for (const a of mine) {
         const placed = { addr: a.addr, prefix: a.prefix, ifname: a.ifname };
         if (await this.withdraw(placed)) removed.push(placed);
         else if (await this.stillThere(placed)) stayed.push(placed);
       }
-      if (mine.length > 0 && host.plan.tcpreset) await this.resetConnections(vip.addr);
+      if ((mine.length > 0 || wasHeld) && host.plan.tcpreset) await this.resetConnections(vip.addr);
+      if (vip.connections && this.published.has(`connections.${vip.addr}`))
+        this.publish(`connections.${vip.addr}`, '0', 'vip');
       // A VIP that could not be placed is judged again at its next placement.
       if (vip.check && this.published.get(`ip.${vip.addr}`)?.value === 'down')
         this.publish(`ip.${vip.addr}`, 'init', 'ipcheck');
     }
     this.held =
-      stayed.length === 0
-        ? undefined
-        : (this.held ?? []).filter((h) => stayed.some((s) => s.addr === h.placed.addr));
+      stayed.length === 0 ? undefined : held.filter((h) => stayed.some((s) => s.addr === h.placed.addr));
     if (removed.length > 0) host.logger.info('virtual IPs removed', { module: this.name, removed });
     if (stayed.length > 0) {
       return {
@@ -356,7 +359,10 @@ export class ModuleVip {
     for (const h of counted) {
       this.host.reset
         .established(h.placed.addr)
-        .then((n) => this.host.setResource(`connections.${h.placed.addr}`, String(n), 'vip'))
+        // A count that arrives after the VIP left says nothing any more.
+        .then((n) => {
+          if (this.held?.includes(h)) this.publish(`connections.${h.placed.addr}`, String(n), 'vip');
+        })
         .catch((err: Error) =>
           this.host.logger.warn('cannot count the connections of a virtual IP', { addr: h.placed.addr, err }),
         );
@@ -385,6 +391,7 @@ export class ModuleVip {
   }
 
   private after(ms: number, fn: () => void): void {
+    if (this.closed) return;
     const t = this.host.clock.setTimer(ms, () => {
       this.timers.delete(t);
       fn();
@@ -399,7 +406,7 @@ export class ModuleVip {
     this.retry = undefined;
   }
 
-  private publish(name: string, value: 'up' | 'down' | 'init', component: string): void {
+  private publish(name: string, value: string, component: string): void {
     if (this.published.get(name)?.value === value) return;
     this.published.set(name, { value, component });
     this.host.setResource(name, value, component);

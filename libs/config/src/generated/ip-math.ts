@@ -72,6 +72,7 @@ export function canonicalAddress(addr: string): string | undefined {
  * same ranges keel-vip and keel-fence refuse).
  */
 export function virtualIpProblem(addr: string): string | undefined {
+  if (addr.includes('%')) return 'carries a zone (%): write the address alone, with <interface name>';
   const n = toNumeric(addr.toLowerCase());
   if (!n) return 'is a name: write the address (a failover must not wait on a name server)';
   const v = n.value;

@@ -38,18 +38,31 @@ export function leaderOf(ready: readonly string[]): string | undefined {
 
 /**
  * The view a leader makes for `members`, from the last view it adopted (or made). The same view
- * when nothing changed and it made the last one itself.
+ * when nothing changed and it made the last one itself. Its epoch is above every epoch the leader
+ * has seen (`seenEpoch`: every farm packet carries its sender's), so a leader that restarted or
+ * missed the last view never makes one its members would take for older. Before making one, a
+ * new leader adopts the newest view it hears (the wire's job), so that it computes from the same
+ * previous owners as everyone.
  */
 export function leaderView(input: {
   readonly leader: string;
   readonly members: readonly string[];
   readonly previous: FarmView | undefined;
+  readonly seenEpoch?: number;
   readonly groups: readonly FarmGroup[];
   readonly allocate: Allocate;
 }): FarmView {
   const { leader, previous, groups, allocate } = input;
   const members = [...new Set(input.members)].sort(byName);
-  if (previous && previous.leader === leader && sameList(previous.members, members)) return previous;
+  if (!members.includes(leader)) throw new RangeError(`the leader ${leader} is not one of the members`);
+  const seen = Math.max(previous?.epoch ?? 0, input.seenEpoch ?? 0);
+  if (
+    previous &&
+    previous.leader === leader &&
+    previous.epoch === seen &&
+    sameList(previous.members, members)
+  )
+    return previous;
   const owners: Record<string, BucketOwnersTable> = {};
   for (const g of groups) {
     const nodes = g.hosts
@@ -57,7 +70,7 @@ export function leaderView(input: {
       .map((h) => ({ id: h.name, power: h.power }));
     owners[g.name] = allocate(nodes, previous?.owners[g.name]);
   }
-  return { leader, epoch: (previous?.epoch ?? 0) + 1, members, owners };
+  return { leader, epoch: seen + 1, members, owners };
 }
 
 /** Whether `candidate` replaces `current`: a newer epoch, or the same from a lower-named leader. */

@@ -49,6 +49,42 @@ test('a leader makes a new view, with the next epoch, only when the members chan
   expect(v3).toMatchObject({ leader: 'node2', epoch: 3 });
 });
 
+test('a leader that restarted or missed views makes its next one above every epoch it has seen', () => {
+  const restarted = leaderView({
+    leader: 'node1',
+    members: ['node1', 'node2'],
+    previous: undefined,
+    seenEpoch: 9,
+    groups: [GROUP],
+    allocate: roundRobin,
+  });
+  expect(restarted.epoch).toBe(10);
+  // Holding epoch 9 from an older leader while epoch 10 was made elsewhere: it makes 11.
+  const stale: FarmView = { leader: 'node1', epoch: 9, members: ['node1', 'node2'], owners: {} };
+  const next = leaderView({
+    leader: 'node1',
+    members: ['node1', 'node2'],
+    previous: stale,
+    seenEpoch: 10,
+    groups: [GROUP],
+    allocate: roundRobin,
+  });
+  expect(next.epoch).toBe(11);
+  expect(isNewer(next, { ...stale, epoch: 10, leader: 'node0' })).toBe(true);
+});
+
+test('a leader must be a member of its view', () => {
+  expect(() =>
+    leaderView({
+      leader: 'node9',
+      members: ['node1'],
+      previous: undefined,
+      groups: [GROUP],
+      allocate: roundRobin,
+    }),
+  ).toThrow('the leader node9 is not one of the members');
+});
+
 test('a node outside the group is a member that serves none of its buckets', () => {
   const v = leaderView({
     leader: 'node1',

@@ -34,6 +34,14 @@ use std::os::fd::{AsRawFd, FromRawFd, OwnedFd, RawFd};
 
 const LAST_PID: &str = "/proc/sys/kernel/ns_last_pid";
 
+/// A line on stderr that can never stop the fence: once admin is dead nobody reads the pipe, and
+/// `eprintln!` would panic on the EPIPE before the application is killed and the VIPs withdrawn.
+macro_rules! say {
+    ($($arg:tt)*) => {{
+        let _ = writeln!(std::io::stderr(), $($arg)*);
+    }};
+}
+
 fn main() {
     let a = match args::parse(std::env::args().skip(1)) {
         Ok(a) => a,
@@ -42,7 +50,7 @@ fn main() {
     let mut first = None;
     let ended = run(&a, &mut first);
     if let Err(e) = &ended {
-        eprintln!("keel-fence: module {}: {e}", a.module);
+        say!("keel-fence: module {}: {e}", a.module);
     }
     // Whatever ended the fence: the application is killed first. No process can refuse SIGKILL,
     // and the kernel kills every other process of the namespace once its first one is gone.
@@ -53,7 +61,7 @@ fn main() {
     // Then the addresses, at once: not once every process inside is gone, which one stuck in the
     // kernel can put off for ever while the peer takes the address over.
     for why in vips::remove(&a.vips) {
-        eprintln!("keel-fence: module {}: {why}", a.module);
+        say!("keel-fence: module {}: {why}", a.module);
     }
     // Then the wait, as long as the namespace lasts: the kernel reports its first process's end
     // once every process in it is gone.
@@ -79,7 +87,7 @@ enum End {
 }
 
 fn fail(message: &str) -> ! {
-    eprintln!("keel-fence: {message}");
+    say!("keel-fence: {message}");
     std::process::exit(1);
 }
 
@@ -208,7 +216,7 @@ fn watch(child: libc::pid_t, alive: &OwnedFd, mask: &libc::sigset_t) -> Result<E
                 )
             };
             if n == size as isize && info.ssi_signo == libc::SIGTERM as u32 {
-                eprintln!("keel-fence: ended by SIGTERM (its parent died, or someone ended it): every process in it is killed");
+                say!("keel-fence: ended by SIGTERM (its parent died, or someone ended it): every process in it is killed");
                 return Ok(End::Terminated);
             }
             if exited(child) {
@@ -249,7 +257,7 @@ fn resolved(dir: &std::path::Path) -> Result<std::path::PathBuf, String> {
 }
 
 fn lost() -> End {
-    eprintln!("keel-fence: the namespace's first process died: every process in it is killed");
+    say!("keel-fence: the namespace's first process died: every process in it is killed");
     End::Lost
 }
 

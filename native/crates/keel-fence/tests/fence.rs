@@ -319,6 +319,19 @@ fn a_parent_killed_with_sigkill_takes_the_application_and_keels_virtual_ips() {
     })
 }
 
+#[test]
+fn a_parent_killed_while_nobody_reads_its_stderr_takes_the_application_and_keels_virtual_ips() {
+    // As admin dies: the read end of the fence's stderr goes with it, and the fence's own words
+    // about its end meet a pipe nobody reads (EPIPE). They must not stop it before its work.
+    in_netns(|| {
+        let (mut f, daemon) = fence_with_vips();
+        drop(f.parent.stderr.take());
+        f.parent.kill().unwrap();
+        vip_gone_and_application(daemon);
+        assert_eq!(addresses(), left());
+    })
+}
+
 /// A process of the namespace that cannot finish dying while this is held, as one stuck in the
 /// kernel on a dead disk: traced from this thread (PTRACE_SEIZE), once killed it stays a zombie
 /// until this thread reaps it, and the kernel's end of the PID namespace (the exit of its first

@@ -4,6 +4,15 @@
 //! Secondary: mounts each directory read-only and applies what its primary sends.
 //! Controlled by apps/rfs: arguments in, JSON events out (stdout), SIGTERM to unmount and stop.
 
+/// A diagnostic line on stderr that can never stop the daemon: if the rfs service that reads it is
+/// gone, `eprintln!` would panic on the EPIPE (in the middle of a replication, or of an unmount).
+macro_rules! say {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stderr(), $($arg)*);
+    }};
+}
+
 mod apply;
 mod args;
 mod at;
@@ -32,7 +41,7 @@ use under::Underlying;
 fn main() {
     let events = Events::default();
     if let Err(e) = run(&events) {
-        eprintln!("keel-rfsd: {e}");
+        say!("keel-rfsd: {e}");
         events.error(&e);
         std::process::exit(1);
     }
@@ -55,7 +64,7 @@ fn run(events: &Events) -> Result<(), String> {
         let cleared =
             mounts::clear_stale(&abs).map_err(|e| format!("replicated directory {}: {e}", abs.display()))?;
         if cleared > 0 {
-            eprintln!("keel-rfsd: cleared {cleared} stale mount(s) on {}", abs.display());
+            say!("keel-rfsd: cleared {cleared} stale mount(s) on {}", abs.display());
         }
         under.push(
             Underlying::open(&abs).map_err(|e| format!("replicated directory {}: {e}", abs.display()))?,
@@ -115,7 +124,7 @@ fn run(events: &Events) -> Result<(), String> {
     events.mounted(&dirs.iter().map(|d| d.display().to_string()).collect::<Vec<_>>());
 
     let sig = wait_for(&signals);
-    eprintln!("keel-rfsd: signal {sig}: unmounting");
+    say!("keel-rfsd: signal {sig}: unmounting");
     if let Some(r) = replicator {
         r.close();
     }

@@ -100,7 +100,7 @@ impl Refusals {
             0 => String::new(),
             n => format!(" ({n} more refused since the last report)"),
         };
-        eprintln!("keel-rfsd: refused a replication connection from {from}: {why}{more}");
+        say!("keel-rfsd: refused a replication connection from {from}: {why}{more}");
         self.last_logged = Some(now);
         self.unlogged = 0;
     }
@@ -196,7 +196,7 @@ impl Repl<'_> {
         self.drop_link_without_hold(reason);
         if was_up && !self.st.closed && !self.hold.is_zero() {
             self.st.held_until = Some(Instant::now() + self.hold);
-            eprintln!(
+            say!(
                 "keel-rfsd: changes wait up to {} ms for the secondary to rejoin or to know its copy is behind",
                 self.hold.as_millis()
             );
@@ -208,7 +208,7 @@ impl Repl<'_> {
             l.shutdown();
         }
         self.st.syncing = false;
-        eprintln!("keel-rfsd: replication link lost: {reason}");
+        say!("keel-rfsd: replication link lost: {reason}");
         self.events.link_lost(reason);
     }
 }

@@ -41,7 +41,7 @@ impl LeaverSlot {
     /// Tells the primary this secondary leaves, if a link is up.
     pub fn leave(&self) {
         if let Some(l) = self.0.lock().unwrap_or_else(|p| p.into_inner()).take() {
-            eprintln!("keel-rfsd: leaving: the primary goes on alone");
+            say!("keel-rfsd: leaving: the primary goes on alone");
             l.leave();
         }
     }
@@ -67,10 +67,10 @@ pub fn run(dirs: Arc<Vec<Underlying>>, o: SecondaryOptions, events: Events, leav
                 link.shutdown();
                 if reason.kind() == io::ErrorKind::ConnectionAborted {
                     // Everything the primary acknowledged is here: this copy is up to date.
-                    eprintln!("keel-rfsd: the primary stopped replicating");
+                    say!("keel-rfsd: the primary stopped replicating");
                     events.primary_stopped();
                 } else {
-                    eprintln!("keel-rfsd: replication link lost: {reason}");
+                    say!("keel-rfsd: replication link lost: {reason}");
                     events.link_lost(&reason.to_string());
                 }
                 // What the link did not bring is found by comparing files: no need to copy all.
@@ -79,7 +79,7 @@ pub fn run(dirs: Arc<Vec<Underlying>>, o: SecondaryOptions, events: Events, leav
             Err(e) => {
                 let msg = e.to_string();
                 if msg != last_error {
-                    eprintln!("keel-rfsd: cannot join the primary at {}: {msg}", o.primary);
+                    say!("keel-rfsd: cannot join the primary at {}: {msg}", o.primary);
                     last_error = msg;
                 }
             }
@@ -195,7 +195,7 @@ fn mark_reintegrating(state_dir: &std::path::Path, on: bool) {
     }
     .and_then(|_| std::fs::File::open(state_dir)?.sync_all());
     if let Err(e) = done {
-        eprintln!(
+        say!(
             "keel-rfsd: cannot {} {}: {e}",
             if on { "write" } else { "remove" },
             file.display()
@@ -220,7 +220,7 @@ fn record_sync(state_dir: &std::path::Path) {
         .and_then(|_| std::fs::rename(&tmp, state_dir.join("synctimestamp")))
         .and_then(|_| std::fs::File::open(state_dir)?.sync_all());
     if let Err(e) = done {
-        eprintln!(
+        say!(
             "keel-rfsd: cannot record the synchronisation time in {}: {e}",
             state_dir.display()
         );

@@ -215,7 +215,7 @@ impl<'a> Walk<'a> {
             let Ok(child) = path.join(&name) else {
                 // Made before keel mounted the directory (keel refuses such names): the secondary
                 // cannot hold it.
-                eprintln!(
+                say!(
                     "keel-rfsd: not replicated: {path}/{}: the path is longer than 4096 bytes",
                     String::from_utf8_lossy(&name)
                 );
