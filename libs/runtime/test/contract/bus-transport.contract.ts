@@ -208,7 +208,13 @@ export function describeBusTransportContract(name: string, factory: BusFactory):
       await start();
       await app!.close();
       app = undefined;
-      await expect(request(P.echo, 'late')).rejects.toMatchObject({ name: 'BusNoRespondersError' });
+      // Not answered: at once (no responders) or, when the server has not yet dropped the closed
+      // subscription under load, by the request's timeout. Never by the closed handler.
+      const outcome = await request(P.echo, 'late').then(
+        () => 'answered',
+        (err: Error) => err.name,
+      );
+      expect(['BusNoRespondersError', 'BusTimeoutError']).toContain(outcome);
     });
 
     it('refuses to start a handler declared without a codec, naming its pattern', async () => {
