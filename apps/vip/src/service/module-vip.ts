@@ -163,16 +163,9 @@ export class ModuleVip {
     const held: Held[] = [];
     for (const vip of host.plan.addresses) {
       const p = placeVip(vip, all);
-      const outcome = p.ok ? await this.place(p.placed, all) : p.reason;
-      if (typeof outcome === 'string') {
-        // Nothing half-set: what this request placed goes again.
-        for (const h of held) await this.withdraw(h.placed);
-        if (vip.check) this.publish(`ip.${vip.addr}`, 'down', 'ipcheck');
-        const message = `Virtual IP ${vip.addr} could not be set: ${outcome}`;
-        host.logger.error('virtual IP not set', { module: this.name, addr: vip.addr, reason: outcome });
-        return { ok: false, message, addresses: [] };
-      }
-      if (!p.ok) continue; // unreachable: a failed placement returned above
+      if (!p.ok) return this.notSet(vip, p.reason, held);
+      const outcome = await this.place(p.placed, all);
+      if (typeof outcome === 'string') return this.notSet(vip, outcome, held);
       held.push({
         vip,
         placed: outcome,
@@ -190,6 +183,18 @@ export class ModuleVip {
     this.countConnections();
     host.logger.info('virtual IPs set', { module: this.name, addresses: held.map((h) => h.placed) });
     return { ok: true, addresses: held.map((h) => h.placed) };
+  }
+
+  /** A placement that failed: nothing half-set, what this request placed goes again. */
+  private async notSet(
+    vip: VipAddressPlan,
+    reason: string,
+    placed: readonly Held[],
+  ): Promise<VipCommandResult> {
+    for (const h of placed) await this.withdraw(h.placed);
+    if (vip.check) this.publish(`ip.${vip.addr}`, 'down', 'ipcheck');
+    this.host.logger.error('virtual IP not set', { module: this.name, addr: vip.addr, reason });
+    return { ok: false, message: `Virtual IP ${vip.addr} could not be set: ${reason}`, addresses: [] };
   }
 
   /**
