@@ -10,6 +10,7 @@
 import type { PlacedVip, VipCommandResult, VipOp } from '@keel/bus';
 import type { Clock, Logger, Timer } from '@keel/runtime';
 import { placeVip } from '../core/placement';
+import { CarrierWatch } from './carrier-watch';
 import type { VipAddressPlan, VipModulePlan } from '../core/plan';
 import {
   AddressError,
@@ -63,11 +64,13 @@ export class ModuleVip {
   private readonly timers = new Set<Timer>();
   private retry: Timer | undefined;
   private readonly published = new Map<string, { value: string; component: string }>();
-  private readonly carriers = new Map<string, boolean | undefined>();
+  private readonly carriers: CarrierWatch;
   /** Serialises the commands and the link reactions of this module. */
   private queue: Promise<unknown> = Promise.resolve();
 
-  constructor(private readonly host: ModuleVipHost) {}
+  constructor(private readonly host: ModuleVipHost) {
+    this.carriers = new CarrierWatch(host.links);
+  }
 
   get name(): string {
     return this.host.plan.name;
@@ -114,14 +117,10 @@ export class ModuleVip {
 
   /** Reads the carriers; reacts to a change. Called on every poll of the links. */
   pollLinks(): void {
-    for (const ifname of this.interfaces()) {
-      const carrier = this.host.links.carrier(ifname);
-      if (this.carriers.get(ifname) === carrier) continue;
-      const known = this.carriers.has(ifname);
-      this.carriers.set(ifname, carrier);
-      this.publishInterfaces();
-      if (known && !this.closed) void this.serial(() => this.carrierChanged(ifname, carrier === true));
-    }
+    const changed = this.carriers.poll((this.held ?? []).map((h) => h.placed.ifname));
+    for (const r of this.carriers.resources()) this.publish(r.name, r.value, 'intfcheck');
+    if (this.closed) return;
+    for (const c of changed) void this.serial(() => this.carrierChanged(c.ifname, c.carrier));
   }
 
   /** Every resource this module's VIPs set, again (a restarted admin, or one that reset them at STOP). */
@@ -132,26 +131,13 @@ export class ModuleVip {
   /** Where this module's VIPs go (for the carrier watch), resolved against the node's addresses. */
   async resolve(): Promise<void> {
     const all = await this.host.addresses.list();
-    this.networks = this.host.plan.addresses.flatMap((vip) => {
-      const p = placeVip(vip, all);
-      return p.ok && vip.checkInterface ? [{ ifname: p.placed.ifname, network: p.network }] : [];
-    });
+    this.carriers.watch(
+      this.host.plan.addresses.flatMap((vip) => {
+        const p = placeVip(vip, all);
+        return p.ok && vip.checkInterface ? [{ ifname: p.placed.ifname, network: p.network }] : [];
+      }),
+    );
     this.pollLinks();
-  }
-
-  private networks: { ifname: string; network: string }[] = [];
-
-  private interfaces(): string[] {
-    const names = new Set(this.networks.map((n) => n.ifname));
-    for (const h of this.held ?? []) names.add(h.placed.ifname);
-    return [...names];
-  }
-
-  private publishInterfaces(): void {
-    for (const n of this.networks) {
-      const carrier = this.carriers.get(n.ifname);
-      this.publish(`intf.${n.network}`, carrier ? 'up' : 'down', 'intfcheck');
-    }
   }
 
   private async set(): Promise<VipCommandResult> {
