@@ -45,8 +45,8 @@ export class HeartbeatModule {
       // What the settings found worth saying (modules left out, ...).
       notes: [
         ...settings.notes,
-        ...(settings.plan.modules.length === 0
-          ? [{ level: 'warn' as const, message: 'no mirror module of this node to serve' }]
+        ...(settings.plan.modules.length === 0 && settings.plan.farms.length === 0
+          ? [{ level: 'warn' as const, message: 'no mirror or farm module of this node to serve' }]
           : []),
       ],
       options,

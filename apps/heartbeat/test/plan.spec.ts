@@ -42,6 +42,7 @@ describe('buildPlan', () => {
           ],
         },
       ],
+      farms: [],
     });
   });
 
@@ -77,7 +78,7 @@ describe('buildPlan', () => {
     });
   });
 
-  it('leaves out farm modules (info) and reports port clashes between modules (error)', () => {
+  it('plans farm modules apart and reports port clashes between modules (error)', () => {
     const { plan, notes } = buildPlan({
       node: 'node1',
       cluster: cluster(),
@@ -88,13 +89,13 @@ describe('buildPlan', () => {
       ],
     });
     expect(plan.modules.map((m) => m.name)).toEqual(['web']);
+    expect(plan.farms.map((f) => f.name)).toEqual(['lb']);
     expect(notes).toEqual([
       {
         level: 'error',
         module: 'db',
         message: expect.stringMatching(/10\.0\.1\.1:9000 is already used by module web/),
       },
-      { level: 'info', module: 'lb', message: 'farm module: no mirror heartbeat' },
     ]);
   });
 

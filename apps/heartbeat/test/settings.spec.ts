@@ -22,7 +22,7 @@ it("keeps its incarnation in the node's KEEL_VAR", () => {
   expect(heartbeatPaths({ KEEL_VAR: '/srv/keel' }).incarnationFile).toBe('/srv/keel/heartbeat/incarnation');
 });
 
-it('serves the mirror modules it finds, and says why it leaves the others out', () => {
+it('serves the mirror and farm modules it finds, and says why it leaves the others out', () => {
   dirs.writeModule('web', mirrorXml(), 2);
   dirs.writeModule('app', mirrorXml({ port: 9100 }));
   dirs.writeModule(
@@ -42,10 +42,12 @@ it('serves the mirror modules it finds, and says why it leaves the others out', 
     ['app', 1, 9100],
     ['web', 2, 8889],
   ]);
+  // The farm's membership port: 4803 + (id - 1) x 3 (reference §5.5).
+  expect(s.plan.farms.map((f) => [f.name, f.id, f.port])).toEqual([['lb', 7, 4821]]);
   const notes = Object.fromEntries(s.notes.map((n) => [n.module, `${n.level}: ${n.message}`]));
   expect(notes['broken']).toMatch(/^error: .*LAN 'nowhere' is not defined/);
   expect(notes['badid']).toMatch(/^error: .*id must hold a whole number/);
-  expect(notes['lb']).toBe('info: farm module: no mirror heartbeat');
+  expect(notes['lb']).toBeUndefined();
   expect(notes['app']).toMatch(/^warn: no .*app\/id: module id 1 derived/);
 });
 

@@ -3,6 +3,7 @@
 import { defineCodec, defineRpc, replySchema } from './envelope';
 import {
   CommandResultSchema,
+  FarmViewMessageSchema,
   HeartbeatViewSchema,
   LogLineSchema,
   ModuleCommandSchema,
@@ -34,6 +35,7 @@ export const codecs = {
   resourceChanged: defineCodec('resource.changed', ResourceChangedSchema),
   logLine: defineCodec('module.log', LogLineSchema),
   heartbeatView: defineCodec('heartbeat.view', HeartbeatViewSchema),
+  farmView: defineCodec('farm.view', FarmViewMessageSchema),
   servicePresence: defineCodec('node.service', ServicePresenceSchema),
   rfsCommand: rpcs.rfsCommand.request,
   rfsReply: rpcs.rfsCommand.reply,

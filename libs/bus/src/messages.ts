@@ -228,6 +228,30 @@ export const VipCommandResultSchema = z.object({
 });
 export type VipCommandResult = z.output<typeof VipCommandResultSchema>;
 
+/** A farm load-balancing group's share as a view gives it (docs/decisions/0017). */
+export const FarmGroupOwnersSchema = z.object({
+  /** `<group name>` of the module's `<loadbalancing_list>`. */
+  name: z.string().min(1).max(128),
+  /** The member serving each of the 256 buckets; null: no member of the group may serve it. */
+  owners: z.array(z.string().min(1).max(253).nullable()).length(256),
+});
+export type FarmGroupOwners = z.output<typeof FarmGroupOwnersSchema>;
+
+/**
+ * heartbeat -> admin, vip: the farm view this node follows now, published on every change (and
+ * again when admin or vip say they are ready). `members` are the UP (Ready) nodes; the leader
+ * answers ARP for the VIP.
+ */
+export const FarmViewMessageSchema = z.object({
+  module: ModuleName,
+  /** Absent while no node is UP (Ready): nobody serves. */
+  leader: z.string().min(1).max(253).optional(),
+  epoch: z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER),
+  members: z.array(z.string().min(1).max(253)).max(64),
+  groups: z.array(FarmGroupOwnersSchema).max(4),
+});
+export type FarmViewMessage = z.output<typeof FarmViewMessageSchema>;
+
 /** What a replication daemon reports, in its own words (keel-rfsd's stdout events, plus `exited`). */
 export const RFS_EVENTS = [
   'mounted',

@@ -17,6 +17,7 @@ export const MODULE_SUBJECT_KINDS = {
   resourceChanged: 'resource.changed',
   log: 'log',
   heartbeatView: 'heartbeat.view',
+  farmView: 'farm.view',
   rfsCmd: 'rfs.cmd',
   rfsEvent: 'rfs.event',
   vipCmd: 'vip.cmd',
@@ -66,6 +67,8 @@ export const subjects = {
   log: (module: string) => moduleSubject(module, 'log'),
   /** Events: heartbeat's view of the peers of a module. */
   heartbeatView: (module: string) => moduleSubject(module, 'heartbeatView'),
+  /** Events: the farm view (members, leader, bucket owners) heartbeat follows for a farm module. */
+  farmView: (module: string) => moduleSubject(module, 'farmView'),
   /** Request/reply: the replication role of a module on this node, served by rfs. */
   rfsCmd: (module: string) => moduleSubject(module, 'rfsCmd'),
   /** Events: what the module's replication daemon reports (synced, link lost, ...). */

@@ -34,6 +34,7 @@ const keyOf = (e: UdpEndpoint) => `${e.address}|${e.port}`;
 export class InMemoryUdpNetwork {
   private readonly sockets = new Map<string, Bound>();
   private readonly cut = new Set<string>();
+  private readonly isolated = new Set<string>();
   private readonly unbindable = new Set<string>();
   private readonly held = new Map<string, Array<() => void>>();
   private recording = false;
@@ -52,6 +53,15 @@ export class InMemoryUdpNetwork {
 
   heal(lan: string): void {
     this.cut.delete(lan);
+  }
+
+  /** Nothing sent from or to `address` arrives until rejoin(address): a node cut off from the others. */
+  isolate(address: string): void {
+    this.isolated.add(address);
+  }
+
+  rejoin(address: string): void {
+    this.isolated.delete(address);
   }
 
   /** Binding `address` fails (the interface is not up yet) until allowBind(address). */
@@ -126,7 +136,8 @@ export class InMemoryUdpNetwork {
         if (bound.closed) return;
         if (this.recording)
           this.sent.push({ lan: binding.lan, from: local, to: { ...to }, bytes: bytes.slice() });
-        if (this.cut.has(binding.lan)) return;
+        if (this.cut.has(binding.lan) || this.isolated.has(local.address) || this.isolated.has(to.address))
+          return;
         const target = this.sockets.get(keyOf(to));
         if (!target) return;
         const copy = bytes.slice();

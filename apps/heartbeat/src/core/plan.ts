@@ -1,5 +1,6 @@
 // What this node's heartbeat service does (pure): for every mirror module installed on this
-// node, its peer, port, and per heartbeat LAN the local and remote endpoints and the times.
+// node, its peer, port, and per heartbeat LAN the local and remote endpoints and the times; for
+// every farm module, its membership (farm-plan.ts).
 import {
   defaultPorts,
   heartbeatTimingAdvice,
@@ -11,6 +12,7 @@ import {
   type NodeNote,
 } from '@keel/config';
 import { MAX_LAN_NAME, MAX_NODE_NAME, MODULE_NAME } from '../wire/packet';
+import { planFarm, type FarmModulePlan } from './farm-plan';
 
 export interface HeartbeatLanPlan {
   /** cluster.xml LAN name. */
@@ -36,6 +38,7 @@ export interface ModulePlan {
 export interface HeartbeatPlan {
   readonly node: string;
   readonly modules: readonly ModulePlan[];
+  readonly farms: readonly FarmModulePlan[];
 }
 
 /** What the plan reports about a module (the same notes as module discovery). */
@@ -54,25 +57,48 @@ const MAX_IDENT = 118; // heartbeat.<ident> is a resource name of at most 128 ch
 export function buildPlan(input: PlanInput): { plan: HeartbeatPlan; notes: PlanNote[] } {
   const notes: PlanNote[] = [];
   const modules: ModulePlan[] = [];
+  const farms: FarmModulePlan[] = [];
   const bound = new Map<string, string>();
-  for (const m of [...input.modules].sort((a, b) => a.id - b.id)) {
-    const planned = planModule(input.node, input.cluster, m, notes);
-    if (!planned) continue;
-    const clash = planned.heartbeats
-      .map((h) => ({ key: `${h.local.address}|${h.local.port}`, h }))
-      .find(({ key }) => bound.has(key));
+  // The first module to claim a local UDP endpoint keeps it; a later one is left out, said.
+  const claim = (module: string, locals: readonly Endpoint[], element: string): boolean => {
+    const clash = locals.find((l) => bound.has(`${l.address}|${l.port}`));
     if (clash) {
       notes.push({
         level: 'error',
-        module: m.name,
-        message: `UDP ${clash.h.local.address}:${clash.h.local.port} is already used by module ${bound.get(clash.key)}; set a distinct <heart port> or module id`,
+        module,
+        message: `UDP ${clash.address}:${clash.port} is already used by module ${bound.get(`${clash.address}|${clash.port}`)}; set a distinct <${element} port> or module id`,
       });
+      return false;
+    }
+    for (const l of locals) bound.set(`${l.address}|${l.port}`, module);
+    return true;
+  };
+  for (const m of [...input.modules].sort((a, b) => a.id - b.id)) {
+    if (m.config.mode === 'farm') {
+      const farm = planFarm(input.node, input.cluster, m, notes);
+      if (
+        farm &&
+        claim(
+          m.name,
+          farm.lans.map((l) => l.local),
+          'farm',
+        )
+      )
+        farms.push(farm);
       continue;
     }
-    for (const h of planned.heartbeats) bound.set(`${h.local.address}|${h.local.port}`, m.name);
-    modules.push(planned);
+    const planned = planModule(input.node, input.cluster, m, notes);
+    if (
+      planned &&
+      claim(
+        m.name,
+        planned.heartbeats.map((h) => h.local),
+        'heart',
+      )
+    )
+      modules.push(planned);
   }
-  return { plan: { node: input.node, modules }, notes };
+  return { plan: { node: input.node, modules, farms }, notes };
 }
 
 function planModule(

@@ -37,7 +37,9 @@ import { PROCESS_WATCH, type ProcessWatch } from '../ports/process-watch.port';
 import { HEARTBEAT_KEY, HEARTBEAT_OPTIONS, HEARTBEAT_PLAN } from '../ports/tokens';
 import { UDP_TRANSPORT, type UdpTransport } from '../ports/udp.port';
 import type { HeartbeatKey } from '../wire/key';
+import { allocateBuckets } from '@keel/native';
 import { EngineWatch } from './engine-watch';
+import { FarmMembership } from './farm-membership';
 import { HeartbeatMetrics } from './heartbeat.metrics';
 import { LossDetector } from './loss-detector';
 import { PacketReceiver } from './packet-receiver';
@@ -72,6 +74,7 @@ export class HeartbeatService implements OnApplicationBootstrap, BeforeApplicati
   private readonly receiver: PacketReceiver;
   private readonly detector: LossDetector;
   private readonly engine: EngineWatch;
+  private readonly farms: FarmMembership;
   /**
    * admin died and no new admin has said it is ready: a state still on its way (sent by the dead
    * admin, read late) must not make this node speak for its modules again.
@@ -111,6 +114,17 @@ export class HeartbeatService implements OnApplicationBootstrap, BeforeApplicati
       options?.stallToleranceMs ?? 100,
     );
     this.receiver = new PacketReceiver(session, key, clock, this.metrics, this.reports, this.detector);
+    this.farms = new FarmMembership(
+      session,
+      plan.node,
+      key,
+      transport,
+      clock,
+      bus,
+      this.reports,
+      (nodes, previous) => allocateBuckets(nodes, previous),
+      options?.bindRetryMs ?? 5_000,
+    );
     this.engine = new EngineWatch(clock, processes, options?.engineCheckMs ?? 200, (pid) =>
       this.engineGone(pid),
     );
@@ -129,9 +143,19 @@ export class HeartbeatService implements OnApplicationBootstrap, BeforeApplicati
     return this.session.incarnation;
   }
 
-  /** Names of the modules served, in plan order. */
+  /** Names of the mirror modules served, in plan order. */
   get moduleNames(): string[] {
     return [...this.modules.keys()];
+  }
+
+  /** Names of the farm modules served, in plan order. */
+  get farmNames(): string[] {
+    return this.farms.moduleNames;
+  }
+
+  /** A farm module's membership as this node follows it. */
+  farmMember(module: string) {
+    return this.farms.member(module);
   }
 
   /** What the service currently knows of a module's peer (the heartbeat.view it would publish). */
@@ -158,6 +182,7 @@ export class HeartbeatService implements OnApplicationBootstrap, BeforeApplicati
     await Promise.all(
       [...this.modules.values()].flatMap((m) => m.lans.map((l) => this.sender.open(m, l, received))),
     );
+    await this.farms.start(this.plan.farms, this.logger);
     if (!session.started()) return; // stopped while starting
     for (const m of this.modules.values()) {
       this.detector.arm(m);
@@ -176,6 +201,13 @@ export class HeartbeatService implements OnApplicationBootstrap, BeforeApplicati
           timeoutMs: h.timeoutMs,
         })),
       })),
+      farms: this.plan.farms.map((f) => ({
+        module: f.name,
+        port: f.port,
+        pulseMs: f.pulseMs,
+        lans: f.lans.map((l) => l.lan),
+        nodes: f.nodes,
+      })),
     });
   }
 
@@ -183,7 +215,10 @@ export class HeartbeatService implements OnApplicationBootstrap, BeforeApplicati
     const { session } = this;
     if (!session.beginStop()) return;
     this.engine.stop();
-    await Promise.all([...this.modules.values()].flatMap((m) => this.sender.close(m)));
+    await Promise.all([
+      ...[...this.modules.values()].flatMap((m) => this.sender.close(m)),
+      this.farms.stop(),
+    ]);
     session.stopped();
     this.logger.info('heartbeat stopped');
   }
@@ -192,6 +227,7 @@ export class HeartbeatService implements OnApplicationBootstrap, BeforeApplicati
 
   /** A module's local state (keel.v1.<module>.state, from admin). */
   localState(change: StateChange): void {
+    if (this.engineLost || this.farms.localState(change)) return;
     const m = this.modules.get(change.module);
     if (!m || !this.session.active || this.engineLost) return;
     m.local = { state: change.state, readiness: change.readiness };
@@ -213,7 +249,10 @@ export class HeartbeatService implements OnApplicationBootstrap, BeforeApplicati
 
   /** A service of this node (keel.v1.node.services). */
   servicePresence(presence: ServicePresence): void {
-    if (presence.service !== 'admin' || presence.status !== 'ready' || !this.session.active) return;
+    if (presence.status !== 'ready' || !this.session.active) return;
+    // The farm views are for admin and vip: a restarted one has lost them.
+    if (presence.service === 'vip' || presence.service === 'admin') this.farms.retell();
+    if (presence.service !== 'admin') return;
     this.engineLost = false;
     this.follow(presence);
     // admin (re)started: it has lost what we told it, so tell it again.
@@ -252,6 +291,7 @@ export class HeartbeatService implements OnApplicationBootstrap, BeforeApplicati
       m.urgent?.cancel();
       m.urgent = undefined;
     }
+    this.farms.engineGone();
   }
 }
 

@@ -68,14 +68,25 @@ export class PeerReports {
   }
 
   publishLog(m: ServedModule, message: string): void {
-    this.safely(m, 'module.log', () =>
-      this.bus.publish(subjects.log(m.plan.name), codecs.logLine, {
-        module: m.plan.name,
-        level: 'E',
-        message,
-        component: COMPONENT,
-      }),
-    );
+    this.safely(m, 'module.log', () => this.publishModuleLog(m.plan.name, message));
+  }
+
+  /** An E line in a farm module's log (a refused membership packet). Dropped if the bus fails. */
+  publishFarmLog(module: string, message: string): void {
+    try {
+      this.publishModuleLog(module, message);
+    } catch {
+      // Already reported by the caller's throttle; the next refusal tries again.
+    }
+  }
+
+  private publishModuleLog(module: string, message: string): void {
+    this.bus.publish(subjects.log(module), codecs.logLine, {
+      module,
+      level: 'E',
+      message,
+      component: COMPONENT,
+    });
   }
 
   /** Tells everything known again (admin restarted and lost it). */

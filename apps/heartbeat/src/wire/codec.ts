@@ -8,7 +8,8 @@
 //
 // Decoding is total: any input gives a packet or a PacketRejection, never an exception. The
 // encoding is canonical: a packet that decodes re-encodes to exactly the same bytes.
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { timingSafeEqual } from 'node:crypto';
+import { isU53, mac, readStr8, readU53, validName, writeStr8, writeU53 } from './bytes';
 import {
   BadMac,
   MalformedPacket,
@@ -49,7 +50,6 @@ export class PacketEncodeError extends Error {
   override readonly name = 'PacketEncodeError';
 }
 
-const TWO_32 = 2 ** 32;
 // BadMac carries nothing packet-specific: one shared, frozen value keeps a flood of forged
 // packets from costing a stack capture each.
 const BAD_MAC = Object.freeze(new BadMac());
@@ -218,46 +218,6 @@ function validate(p: HeartbeatPacket): string | undefined {
     if (!RESOURCE_VALUE.test(value)) return `value of resource ${name}`;
   }
   return undefined;
-}
-
-const validName = (name: string, max: number) =>
-  name.length >= 1 && name.length <= max && CLUSTER_NAME.test(name);
-const isU53 = (n: number) => Number.isSafeInteger(n) && n >= 0;
-
-function mac(key: HeartbeatKey, data: Buffer): Buffer {
-  return createHmac('sha256', key.hmacKey).update(data).digest();
-}
-
-function writeU53(buf: Buffer, at: number, n: number): void {
-  buf.writeUInt32BE(Math.floor(n / TWO_32), at);
-  buf.writeUInt32BE(n % TWO_32, at + 4);
-}
-
-function readU53(buf: Buffer, at: number): number | undefined {
-  const hi = buf.readUInt32BE(at);
-  if (hi >= 2 ** 21) return undefined;
-  return hi * TWO_32 + buf.readUInt32BE(at + 4);
-}
-
-function writeStr8(buf: Buffer, at: number, s: string): number {
-  buf[at] = s.length;
-  buf.write(s, at + 1, 'latin1');
-  return at + 1 + s.length;
-}
-
-function readStr8(
-  buf: Buffer,
-  cursor: { at: number },
-  end: number,
-  pattern: RegExp,
-  max: number,
-): string | undefined {
-  if (cursor.at >= end) return undefined;
-  const n = buf[cursor.at];
-  if (n < 1 || n > max || cursor.at + 1 + n > end) return undefined;
-  const s = buf.toString('latin1', cursor.at + 1, cursor.at + 1 + n);
-  cursor.at += 1 + n;
-  return pattern.test(s) ? s : undefined;
 }
 
 function malformed(detail: string): { ok: false; error: MalformedPacket } {

@@ -38,6 +38,7 @@ export const ROLE_PERMISSIONS: Readonly<Record<BusRole, RolePermissions>> = {
     subscribe: [
       subjects.anyModuleCmd('*'),
       any('heartbeatView'),
+      any('farmView'),
       any('rfsEvent'),
       any('resourceSet'),
       any('log'),
@@ -49,7 +50,13 @@ export const ROLE_PERMISSIONS: Readonly<Record<BusRole, RolePermissions>> = {
   },
   // Heartbeats: tells admin what the peers say; hears the local states and resources.
   heartbeat: {
-    publish: [any('heartbeatView'), any('resourceSet'), any('log'), subjects.presence('heartbeat')],
+    publish: [
+      any('heartbeatView'),
+      any('farmView'),
+      any('resourceSet'),
+      any('log'),
+      subjects.presence('heartbeat'),
+    ],
     subscribe: [any('state'), any('resourceChanged'), subjects.anyPresence()],
     respond: false,
     reserved: false,
@@ -72,7 +79,7 @@ export const ROLE_PERMISSIONS: Readonly<Record<BusRole, RolePermissions>> = {
   // in the module log what it did on its own (an address withdrawn from a dead link).
   vip: {
     publish: [any('resourceSet'), any('log'), subjects.presence('vip')],
-    subscribe: [any('vipCmd'), any('state'), subjects.anyPresence()],
+    subscribe: [any('vipCmd'), any('state'), any('farmView'), subjects.anyPresence()],
     respond: true,
     reserved: false,
   },
@@ -96,6 +103,7 @@ export const ROLE_PERMISSIONS: Readonly<Record<BusRole, RolePermissions>> = {
       any('log'),
       any('resourceChanged'),
       any('heartbeatView'),
+      any('farmView'),
       any('rfsEvent'),
       subjects.anyPresence(),
       inbox('api'),

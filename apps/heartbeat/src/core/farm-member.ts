@@ -1,0 +1,136 @@
+// One farm module's membership as this node follows it (pure, time as input; docs/decisions/0017):
+// who is alive (libs/engine farm-liveness), the view this node follows, and — when this node is
+// the leader — the view it makes. Inputs: an accepted packet of a peer, this node's own readiness,
+// time passing. The service sends, publishes and arms timers from what it returns.
+import {
+  heard,
+  initialLiveness,
+  isNewer,
+  leaderView,
+  liveMembers,
+  selfReady,
+  tick,
+  type Allocate,
+  type FarmLiveness,
+  type FarmView,
+} from '@keel/engine';
+import type { FarmPacket } from '../wire/farm-packet';
+import type { FarmModulePlan } from './farm-plan';
+
+export interface FarmMember {
+  readonly liveness: FarmLiveness;
+  /** The view followed: made here while leading, else the newest heard from a leader. */
+  readonly view: FarmView | undefined;
+  /** The highest epoch seen in any packet: a view made here goes above it. */
+  readonly seenEpoch: number;
+}
+
+export interface FarmStep {
+  readonly member: FarmMember;
+  /** The followed view changed (members, owners or leader): publish it; a leader sends it at once. */
+  readonly changed: boolean;
+}
+
+export function initialMember(plan: FarmModulePlan, self: string): FarmMember {
+  return {
+    liveness: initialLiveness({
+      self,
+      pulseMs: plan.pulseMs,
+      mlostCount: plan.mlostCount,
+      slostCount: plan.slostCount,
+    }),
+    view: undefined,
+    seenEpoch: 0,
+  };
+}
+
+/** A peer's accepted packet. A view is taken only from the leader that made it. */
+export function packetHeard(
+  plan: FarmModulePlan,
+  m: FarmMember,
+  p: FarmPacket,
+  now: number,
+  allocate: Allocate,
+): FarmStep {
+  let view = m.view;
+  let seenEpoch = Math.max(m.seenEpoch, p.seenEpoch);
+  if (p.view && p.view.leader === p.sender) {
+    seenEpoch = Math.max(seenEpoch, p.view.epoch);
+    const candidate = fromWire(plan, p.view);
+    if (isNewer(candidate, view)) view = candidate;
+  }
+  return decide(
+    plan,
+    { liveness: heard(m.liveness, p.sender, p.ready, now), view, seenEpoch },
+    m,
+    now,
+    allocate,
+  );
+}
+
+/** This node became UP (Ready) or stopped being it. */
+export function ownReadiness(
+  plan: FarmModulePlan,
+  m: FarmMember,
+  ready: boolean,
+  now: number,
+  allocate: Allocate,
+): FarmStep {
+  return decide(plan, { ...m, liveness: selfReady(m.liveness, ready, now) }, m, now, allocate);
+}
+
+/** Time passed: silent peers are given up. */
+export function timePassed(plan: FarmModulePlan, m: FarmMember, now: number, allocate: Allocate): FarmStep {
+  return decide(plan, { ...m, liveness: tick(m.liveness, now) }, m, now, allocate);
+}
+
+/** Whether this node makes the views now. */
+export function leads(m: FarmMember): boolean {
+  return m.liveness.selfReady && m.liveness.leader === m.liveness.settings.self;
+}
+
+function decide(
+  plan: FarmModulePlan,
+  next: FarmMember,
+  before: FarmMember,
+  now: number,
+  allocate: Allocate,
+): FarmStep {
+  let member = next;
+  if (leads(next)) {
+    const view = leaderView({
+      leader: next.liveness.settings.self,
+      members: liveMembers(next.liveness, now),
+      previous: next.view,
+      seenEpoch: next.seenEpoch,
+      groups: plan.groups,
+      allocate,
+    });
+    member = { ...next, view, seenEpoch: Math.max(next.seenEpoch, view.epoch) };
+  } else if (next.liveness.leader === undefined && next.view !== undefined) {
+    // Nobody is UP (Ready), this node included: nothing is served, whatever the last view said.
+    member = { ...next, view: undefined };
+  }
+  return { member, changed: member.view !== before.view };
+}
+
+function fromWire(plan: FarmModulePlan, v: NonNullable<FarmPacket['view']>): FarmView {
+  // Groups travel by index; a leader with another group list (a configuration not yet applied
+  // everywhere) gives no owners for the groups it does not have.
+  const owners: Record<string, readonly (string | null)[]> = {};
+  plan.groups.forEach((g, i) => {
+    const table = v.owners[i];
+    if (table) owners[g.name] = table;
+  });
+  return { leader: v.leader, epoch: v.epoch, members: v.members, owners };
+}
+
+/** The view as the wire carries it (groups by configuration order). */
+export function toWire(plan: FarmModulePlan, v: FarmView): NonNullable<FarmPacket['view']> {
+  return {
+    leader: v.leader,
+    epoch: v.epoch,
+    members: v.members,
+    owners: plan.groups.map((g) => v.owners[g.name] ?? new Array<string | null>(256).fill(null)),
+  };
+}
