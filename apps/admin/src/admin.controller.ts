@@ -12,6 +12,7 @@ import {
   subjects,
   type CommandResult,
   type Envelope,
+  type FarmViewMessage,
   type HeartbeatView,
   type ModuleCommand,
   type ResourceSet,
@@ -54,6 +55,11 @@ export class AdminController {
   servicePresence(@Payload() msg: Envelope<ServicePresence>, @Ctx() ctx: BusContext): void {
     presenceServiceOf(ctx.getSubject(), msg.payload.service);
     this.admin.servicePresence(msg.payload);
+  }
+
+  @OnBusEvent(subjects.anyModule('farmView'), codecs.farmView)
+  farmView(@Payload() msg: Envelope<FarmViewMessage>): void {
+    this.admin.farmView(msg.payload);
   }
 
   @OnBusEvent(subjects.anyModule('rfsEvent'), codecs.rfsEvent)

@@ -4,6 +4,7 @@ import {
   BusPort,
   HandlerError,
   type CommandResult,
+  type FarmViewMessage,
   type HeartbeatView,
   type ModuleCommand,
   type ResourceSet,
@@ -129,6 +130,11 @@ export class AdminService implements OnModuleInit, BeforeApplicationShutdown {
       this.runtimes.forEach((rt) => rt.republish());
     if (presence.service === 'rfs') this.runtimes.forEach((rt) => rt.replicationServiceReady());
     if (presence.service === 'vip') this.runtimes.forEach((rt) => rt.vipServiceReady());
+  }
+
+  /** The farm view heartbeat follows for a farm module. */
+  farmView(view: FarmViewMessage): void {
+    this.runtimes.get(view.module)?.farmView(view);
   }
 
   rfsEvent(event: RfsEvent): void {

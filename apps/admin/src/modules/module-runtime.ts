@@ -9,7 +9,8 @@ import {
   PeerFacts,
   RemoteState,
 } from '@keel/engine';
-import { BusPort, codecs, RfsEvent, subjects } from '@keel/bus';
+import { BusPort, codecs, FarmViewMessage, RfsEvent, subjects } from '@keel/bus';
+import { FarmLoad } from './farm-load';
 import type { ModulePaths, NodePaths } from '@keel/config';
 import { ScriptRunner } from '../ports/script-runner.port';
 import type { Clock, Timer } from '../ports/clock.port';
@@ -75,6 +76,7 @@ export class ModuleRuntime {
   private remoteResources: Readonly<Record<string, string>> | undefined;
   private readonly replication: ReplicationControl;
   private readonly vips: VirtualIps;
+  private readonly farmLoad: FarmLoad;
   /** The node's keel is going down: the module stops but counts as running (launch.ts). */
   private shuttingDown = false;
 
@@ -96,6 +98,11 @@ export class ModuleRuntime {
       bus: deps.bus,
       config: deps.loaded.config,
       timeoutMs: VIP_COMMAND_TIMEOUT_MS,
+      write: (level, text) => this.write(level, text),
+      setResource: (name, value, by) => this.setResource(name, value, by),
+    });
+    this.farmLoad = new FarmLoad({
+      node: deps.node,
       write: (level, text) => this.write(level, text),
       setResource: (name, value, by) => this.setResource(name, value, by),
     });
@@ -283,6 +290,11 @@ export class ModuleRuntime {
   /** The node's rfs service announced itself ready: it may have restarted without its daemons. */
   replicationServiceReady(): void {
     this.replication.onServiceReady();
+  }
+
+  /** The farm view heartbeat follows (a farm module): membership and load lines, the share resources. */
+  farmView(view: FarmViewMessage): void {
+    this.farmLoad.view(view);
   }
 
   /** The node's vip service announced itself ready: it is told again what the engine wants. */

@@ -1,0 +1,40 @@
+// What a farm module's log and resources say of its membership (reference §4.3): on every change
+// of the view heartbeat follows, `farm membership: node1 node2 (group FarmProto_0)` and
+// `farm load: 128/256 (group FarmProto_0)` per load-balancing group, and the group's resource
+// `FarmProto_0` set to this node's share in percent. The suffix is the group's index in
+// `<loadbalancing_list>` (decision 0017).
+import type { FarmViewMessage } from '@keel/bus';
+import type { LogLevel } from '../ports/module-log.port';
+
+export interface FarmLoadHost {
+  readonly node: string;
+  write(level: LogLevel, text: string): void;
+  setResource(name: string, value: string, by: string): void;
+}
+
+/** The component SafeKit names for the share resources (its vipd). */
+const BY = 'farm';
+
+export class FarmLoad {
+  private said = new Map<string, string>();
+
+  constructor(private readonly host: FarmLoadHost) {}
+
+  view(v: FarmViewMessage): void {
+    v.groups.forEach((g, i) => {
+      const group = `${g.name}_${i}`;
+      const members = v.members.length > 0 ? `${v.members.join(' ')} ` : '';
+      const load = g.owners.filter((o) => o === this.host.node).length;
+      this.once(`${group}|members`, `farm membership: ${members}(group ${group})`);
+      this.once(`${group}|load`, `farm load: ${load}/${g.owners.length} (group ${group})`);
+      this.host.setResource(group, `${Math.round((100 * load) / g.owners.length)}%`, BY);
+    });
+  }
+
+  /** A line is written when it says something new for its key. */
+  private once(key: string, line: string): void {
+    if (this.said.get(key) === line) return;
+    this.said.set(key, line);
+    this.host.write('I', line);
+  }
+}
