@@ -6,6 +6,10 @@ import { CLOCK, nodeServiceModule, systemClock, type Clock, type ServiceModuleOp
 import { nativeAddresses } from './adapters/native-addresses';
 import { kernelConnections } from './adapters/kernel-connections';
 import { sysfsLinks } from './adapters/sysfs-links';
+import { nativeFarmLink } from './adapters/native-farm-link';
+import { nftFarmFilter } from './adapters/nft-farm-filter';
+import { FARM_FILTER, type FarmFilterPort } from './ports/farm-filter.port';
+import { FARM_LINK, type FarmLinkPort } from './ports/farm-link.port';
 import {
   ADDRESSES,
   VIP_CONNECTIONS,
@@ -26,6 +30,8 @@ export interface VipModuleOptions extends ServiceModuleOptions {
   readonly addresses?: AddressPort;
   readonly links?: LinkPort;
   readonly reset?: VipConnections;
+  readonly filter?: FarmFilterPort;
+  readonly link?: FarmLinkPort;
   readonly clock?: Clock;
   readonly service?: VipServiceOptions;
 }
@@ -52,6 +58,8 @@ export class VipModule {
         { provide: ADDRESSES, useValue: options.addresses ?? nativeAddresses },
         { provide: LINKS, useValue: options.links ?? sysfsLinks },
         { provide: VIP_CONNECTIONS, useValue: options.reset ?? kernelConnections },
+        { provide: FARM_FILTER, useValue: options.filter ?? nftFarmFilter() },
+        { provide: FARM_LINK, useValue: options.link ?? nativeFarmLink },
         { provide: CLOCK, useValue: options.clock ?? systemClock },
         VipService,
       ],

@@ -15,7 +15,7 @@ const mirror = (vip: string) =>
     { env: {} },
   ).config;
 
-test('a mirror module places its VIPs with their interface attributes; a farm module is refused, with the reason', () => {
+test("a mirror module places its VIPs with their interface attributes; a farm module its VIP with the virtual MAC and the groups' rules", () => {
   const web =
     mirror(`<vip tcpreset="off"><interface_list><interface name="eth1" arpreroute="on" arpinterval="10s" arpelapse="60s" check="off"><real_interface>
     <virtual_addr addr="198.18.1.10" where="one_side_alias" netmask="255.255.255.0" check="off" connections="on"/>
@@ -37,7 +37,32 @@ test('a mirror module places its VIPs with their interface attributes; a farm mo
       { name: 'plain', id: 3, config: mirror('') },
     ],
   });
-  expect(plan.modules).toEqual([
+  expect(plan.modules.map((m) => m.name)).toEqual(['web', 'farm1']);
+  expect(plan.modules[1]).toEqual({
+    name: 'farm1',
+    tcpreset: true,
+    farm: {
+      node: 'node1',
+      groups: [
+        { name: 'FarmProto', rules: [{ virtualAddr: '*', port: 80, proto: 'tcp', filter: 'on_port' }] },
+      ],
+    },
+    addresses: [
+      {
+        addr: '198.18.0.20',
+        family: 4,
+        prefix: undefined,
+        ifname: undefined,
+        check: true,
+        checkInterface: true,
+        connections: false,
+        reroute: undefined,
+        // SafeKit's default: 5a:fe and the VIP in hex (reference §5.6.3).
+        vmac: '5a:fe:c6:12:00:14',
+      },
+    ],
+  });
+  expect(plan.modules.slice(0, 1)).toEqual([
     {
       name: 'web',
       tcpreset: false,
@@ -65,8 +90,31 @@ test('a mirror module places its VIPs with their interface attributes; a farm mo
       ],
     },
   ]);
-  expect(plan.refused).toEqual([{ module: 'farm1', reason: expect.stringContaining('farm virtual IPs') }]);
-  expect(notes).toEqual([{ level: 'warn', module: 'farm1', message: plan.refused[0]?.reason }]);
+  expect(plan.refused).toEqual([]);
+  expect(notes).toEqual([]);
+});
+
+test('a farm module keel cannot serve is refused, with every reason and where it is written', () => {
+  const farm = parseModuleConfig(
+    `<safe><service mode="farm"><farm><lan name="default"/></farm><vip scriptcontrol="on"><interface_list><interface><virtual_interface type="vmac_directed">
+      <virtual_addr addr="2001:2::20" where="alias"/></virtual_interface></interface></interface_list>
+      <loadbalancing_list><group name="FarmProto"><rule proto="udp" filter="on_ipid"/></group></loadbalancing_list></vip></service></safe>`,
+    'userconfig.xml',
+    { env: {} },
+  ).config;
+  const { plan } = buildVipPlan({
+    node: 'node1',
+    cluster,
+    modules: [{ name: 'farm1', id: 2, config: farm }],
+  });
+  expect(plan.modules).toEqual([]);
+  const reason = plan.refused[0]?.reason ?? '';
+  expect(reason).toMatch(
+    /userconfig\.xml:\d+:\d+: .*virtual_interface @type: type="vmac_directed" is not supported/,
+  );
+  expect(reason).toMatch(/@filter: filter="on_ipid" is not supported/);
+  expect(reason).toMatch(/scriptcontrol="on" is not supported yet/);
+  expect(reason).toMatch(/farm virtual IP 2001:2::20: only IPv4 farm VIPs are supported/);
 });
 
 test('addresses are kept as the kernel writes them; a name is refused, with the reason', () => {

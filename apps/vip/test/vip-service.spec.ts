@@ -1,67 +1,11 @@
 // The vip service (its Nest module, on the bus transport) with the address twin, the in-memory
 // bus and a fake clock: how vip.cmd is answered, what reaches the kernel (the twin), the resources
 // and log lines it publishes, and how it reconciles at its start.
-import { codecs, rpcs, subjects, type BusPort, type LogLine, type ResourceSet, type VipOp } from '@keel/bus';
-import type { INestMicroservice } from '@nestjs/common';
-import { nodePaths, parseClusterConfig } from '@keel/config';
-import { createLogger, createMetrics, startOnBus } from '@keel/runtime';
-import { createCapturingSink, FakeClock, InMemoryBusNetwork } from '@keel/testing';
+import { rpcs, subjects } from '@keel/bus';
 import { AddressError } from '../src/ports/address.port';
-import type { VipPlan } from '../src/core/plan';
-import { VipModule } from '../src/vip.module';
 import { AddressTwin } from './support/address-twin';
 import { vipAddress, vipModule, vipPlan } from './support/plans';
-
-const open: INestMicroservice[] = [];
-afterEach(async () => {
-  await Promise.all(open.splice(0).map((app) => app.close()));
-});
-
-const CLUSTER = parseClusterConfig(
-  `<cluster><lans><lan name="default"><node name="node1" addr="198.18.0.1"/><node name="node2" addr="198.18.0.2"/></lan></lans></cluster>`,
-  'cluster.xml',
-);
-
-async function build(plan: VipPlan = vipPlan(), twin = new AddressTwin()) {
-  const network = new InMemoryBusNetwork();
-  const bus = network.connect({ source: { service: 'vip', node: 'node1' } });
-  const admin = network.connect({ source: { service: 'admin', node: 'node1' } });
-  const resources: string[] = [];
-  const logs: string[] = [];
-  await admin.subscribe(
-    subjects.anyModule('resourceSet'),
-    codecs.resourceSet,
-    (m: { payload: ResourceSet }) => {
-      resources.push(`${m.payload.name}=${m.payload.value} by ${m.payload.component}`);
-    },
-  );
-  await admin.subscribe(subjects.anyModule('log'), codecs.logLine, (m: { payload: LogLine }) => {
-    logs.push(`${m.payload.level} ${m.payload.message}`);
-  });
-  const clock = new FakeClock();
-  const module = VipModule.forRoot({
-    settings: {
-      paths: nodePaths({}),
-      natsUrl: 'nats://127.0.0.1:1',
-      cluster: CLUSTER,
-      node: 'node1',
-      plan,
-      notes: [],
-    },
-    bus: bus as BusPort,
-    addresses: twin,
-    links: twin,
-    reset: twin,
-    clock,
-    logger: createLogger({ service: 'vip', node: 'node1', sink: createCapturingSink() }),
-    metrics: createMetrics({ service: 'vip', node: 'node1' }),
-  });
-  const app = await startOnBus(module, { logger: false });
-  open.push(app);
-  const ask = (op: VipOp, module = 'web', subjectModule = module) =>
-    admin.request(subjects.vipCmd(subjectModule), rpcs.vipCommand, { module, op }, { timeoutMs: 2_000 });
-  return { sut: app, twin, clock, ask, admin, resources, logs };
-}
+import { build } from './support/vip-harness';
 
 describe('vip service', () => {
   test('set places the VIP on the interface of its network, announces it three times and says ip and intf are up', async () => {

@@ -16,6 +16,8 @@ export interface NativeAddon {
   vipRemoveAddress(ifname: string, addr: string, prefix: number): boolean;
   vipAnnounce(ifname: string, addr: string): void;
   vipConflict(ifname: string, addr: string, timeoutMs: number): Promise<string | null>;
+  vipAnnounceAs(ifname: string, addr: string, mac: string): void;
+  vipResponderStart(ifname: string, addresses: string[], vmac: string): { stop(): void; answered(): number };
 }
 
 /** The module-loading primitive, injectable so the failure path is testable without a filesystem. */
@@ -37,6 +39,8 @@ const REQUIRED_EXPORTS = [
   'vipRemoveAddress',
   'vipAnnounce',
   'vipConflict',
+  'vipAnnounceAs',
+  'vipResponderStart',
 ] as const;
 
 /** Returns a function that loads the addon on first call and caches it. */

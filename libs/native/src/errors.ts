@@ -19,7 +19,8 @@ export function isBucketErrorCode(value: unknown): value is BucketErrorCode {
 /**
  * Codes of virtual IP failures (see keel-vip `VipError::code`). EXISTS: the address is on the
  * interface already; NO_INTERFACE: no interface of that name; PERMISSION: keel is not root;
- * BAD_ADDRESS: not an address (or prefix) a node can hold; IO: anything else the kernel answered
+ * BAD_ADDRESS: not an address (or prefix) a node can hold, or not a MAC a farm can give as its
+ * virtual MAC; IO: anything else the kernel answered
  * (an interface without Ethernet among them).
  */
 export const VIP_ERROR_CODES = ['EXISTS', 'NO_INTERFACE', 'PERMISSION', 'BAD_ADDRESS', 'IO'] as const;

@@ -16,4 +16,14 @@ export {
   type BucketErrorCode,
   type VipErrorCode,
 } from './errors';
-export { addAddress, announce, conflict, keelAddresses, removeAddress, type NodeAddress } from './vip';
+export {
+  addAddress,
+  announce,
+  announceAs,
+  conflict,
+  keelAddresses,
+  removeAddress,
+  startResponder,
+  type NodeAddress,
+  type Responder,
+} from './vip';

@@ -78,6 +78,44 @@ export function announce(ifname: string, addr: string): void {
 }
 
 /**
+ * As `announce`, for a farm's virtual IP (decision 0017): tells `ifname`'s link that `addr` is at
+ * `senderMac` (the farm's virtual MAC, `aa:bb:cc:dd:ee:ff`), while the frame leaves from
+ * `ifname`'s own MAC so that switches never learn the virtual one at this node and keep flooding
+ * it to every node. What a new farm leader sends.
+ * @throws VipNativeError NO_INTERFACE, BAD_ADDRESS (a `senderMac` that is no MAC, a group or the
+ * zero MAC among them), PERMISSION, IO.
+ */
+export function announceAs(ifname: string, addr: string, senderMac: string): void {
+  mapped(() => loadAddon().vipAnnounceAs(ifname, addr, senderMac));
+}
+
+/** A farm leader's answers for its virtual IPs, running until `stop()`. */
+export interface Responder {
+  /** Stops answering; when it returns, no more replies leave. A second call does nothing. */
+  stop(): void;
+  /** Replies sent so far (ARP replies and neighbour advertisements). */
+  answered(): number;
+}
+
+/**
+ * Starts answering, on `ifname`, ARP requests and IPv6 neighbour solicitations for `addresses`
+ * with `vmac` as their link-layer address, from `ifname`'s own MAC (decision 0017: a farm's
+ * leader does, the kernel's own answers being dropped). The answers come from a native thread,
+ * off the event loop; call `stop()` when leadership ends (a responder that is only dropped stops
+ * when it is garbage collected, which may be much later).
+ * @throws VipNativeError BAD_ADDRESS (an address that cannot be a virtual IP; a `vmac` that is no
+ * MAC, a group or zero MAC, or `ifname`'s own), NO_INTERFACE, PERMISSION, IO (an interface
+ * without Ethernet among them).
+ */
+export function startResponder(ifname: string, addresses: readonly string[], vmac: string): Responder {
+  const native = mapped(() => loadAddon().vipResponderStart(ifname, [...addresses], vmac));
+  return Object.freeze({
+    stop: () => native.stop(),
+    answered: () => native.answered(),
+  });
+}
+
+/**
  * The MAC (`aa:bb:cc:dd:ee:ff`) of another node on `ifname`'s link holding `addr`, if one
  * answers within `timeoutMs`; null otherwise. Asks without changing any neighbour's cache (an
  * RFC 5227 ARP probe, or a duplicate address detection solicitation), off the event loop.

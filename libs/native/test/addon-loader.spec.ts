@@ -16,6 +16,8 @@ const fakeAddon = {
   vipRemoveAddress: () => false,
   vipAnnounce: () => undefined,
   vipConflict: () => Promise.resolve(null),
+  vipAnnounceAs: () => undefined,
+  vipResponderStart: () => ({ stop: () => undefined, answered: () => 0 }),
 };
 
 describe('createAddonLoader', () => {

@@ -6,9 +6,11 @@ import * as loader from '../src/addon-loader';
 import {
   addAddress,
   announce,
+  announceAs,
   conflict,
   keelAddresses,
   removeAddress,
+  startResponder,
   VipNativeError,
   type VipErrorCode,
 } from '../src';
@@ -49,6 +51,17 @@ describe('virtual IP errors from the addon', () => {
     expect(codeOf(() => addAddress('lo', '224.0.0.1', 32))).toBe('BAD_ADDRESS');
     expect(codeOf(() => removeAddress('lo', '198.18.0.1', 24.5))).toBe('BAD_ADDRESS');
     expect(codeOf(() => removeAddress('lo', '198.18.0.1', 33))).toBe('BAD_ADDRESS');
+  });
+
+  it('refuses a farm responder or announcement that names no interface, address or station MAC', () => {
+    const vmac = '02:4b:56:00:00:09';
+    expect(codeOf(() => startResponder('keel-none0', ['198.18.0.1'], vmac))).toBe('NO_INTERFACE');
+    expect(codeOf(() => startResponder('lo', ['198.18.0.1', 'nope'], vmac))).toBe('BAD_ADDRESS');
+    expect(codeOf(() => startResponder('lo', ['ff02::1'], vmac))).toBe('BAD_ADDRESS');
+    expect(codeOf(() => startResponder('lo', ['198.18.0.1'], '02:4b:56'))).toBe('BAD_ADDRESS');
+    expect(() => startResponder('lo', ['198.18.0.1'], 'ff:ff:ff:ff:ff:ff')).toThrow(/group/);
+    expect(codeOf(() => announceAs('keel-none0', '198.18.0.1', vmac))).toBe('NO_INTERFACE');
+    expect(codeOf(() => announceAs('lo', '198.18.0.1', '00:00:00:00:00:00'))).toBe('BAD_ADDRESS');
   });
 
   it('rejects a probe, never throws, with the same codes', async () => {
@@ -128,6 +141,21 @@ describe('virtual IP facade over a stand-in addon', () => {
     ];
     standIn({ vipAddresses: () => node });
     expect(keelAddresses()).toEqual(node);
+  });
+
+  it("hands the responder's stop and count through, and maps its refusals", () => {
+    const stop = jest.fn();
+    standIn({ vipResponderStart: () => ({ stop, answered: () => 3 }) });
+    const r = startResponder('eth0', ['198.18.0.10'], '02:4b:56:00:00:09');
+    expect(r.answered()).toBe(3);
+    r.stop();
+    expect(stop).toHaveBeenCalledTimes(1);
+    standIn({
+      vipResponderStart: () => {
+        throw Object.assign(new Error('no'), { code: 'PERMISSION' });
+      },
+    });
+    expect(codeOf(() => startResponder('eth0', ['198.18.0.10'], '02:4b:56:00:00:09'))).toBe('PERMISSION');
   });
 
   it("passes the probe's answer through", async () => {

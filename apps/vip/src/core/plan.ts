@@ -1,7 +1,7 @@
 // What this node's vip service places (pure): for every module of this node with a <vip>, its
-// virtual addresses and how each is announced (reference §5.6). Farm VIPs need the load-sharing
-// filter, which is not built yet: a farm module's VIPs are refused, with that reason, rather than
-// aliased on every node with nothing to share the traffic out.
+// virtual addresses and how each is announced (reference §5.6); for a farm module also the
+// virtual MAC of each address and the load-balancing rules of each group (decisions 0017, 0018).
+// What the farm filter cannot do is refused with the reason rather than half-served.
 import {
   canonicalAddress,
   moduleNodes,
@@ -12,6 +12,8 @@ import {
   type PlannedModule,
 } from '@keel/config';
 import { isIPv4 } from 'node:net';
+import type { FarmFilterRule } from './farm-filter';
+import { farmFilterProblems } from './farm-filter-problems';
 
 export interface VipAddressPlan {
   readonly addr: string;
@@ -28,6 +30,16 @@ export interface VipAddressPlan {
   readonly connections: boolean;
   /** `<interface arpreroute/arpinterval/arpelapse>`, in ms. */
   readonly reroute: { readonly intervalMs: number; readonly elapseMs: number } | undefined;
+  /** Farm only: the virtual MAC clients reach the VIP at (`<virtual_interface addr>` or its default). */
+  readonly vmac?: string;
+}
+
+/** A farm module's load sharing on this node. */
+export interface FarmVipPlan {
+  /** This node's cluster.xml name: the farm views name bucket owners by it. */
+  readonly node: string;
+  /** `<loadbalancing_list>` in order: group i is the views' group i and the filter's set g<i>. */
+  readonly groups: readonly { readonly name: string; readonly rules: readonly FarmFilterRule[] }[];
 }
 
 export interface VipModulePlan {
@@ -35,6 +47,8 @@ export interface VipModulePlan {
   readonly addresses: readonly VipAddressPlan[];
   /** `<vip tcpreset>`: reset the VIP's TCP connections before it leaves. */
   readonly tcpreset: boolean;
+  /** A farm module's: its VIP is on every UP node, its traffic shared out by the filter. */
+  readonly farm?: FarmVipPlan;
 }
 
 export interface VipRefusal {
@@ -61,19 +75,15 @@ export function buildVipPlan(input: {
   for (const m of input.modules) {
     const vip = m.config.vip;
     if (!vip || !moduleNodes(m.config, input.cluster).includes(input.node)) continue;
-    if (m.config.mode === 'farm') {
-      refused.push({
-        module: m.name,
-        reason: 'farm virtual IPs (load sharing) are not supported yet; only mirror modules place a VIP',
-      });
-      continue;
-    }
-    const problems = vip.interfaces.flatMap((i) =>
-      i.addresses.flatMap((a) => {
-        const problem = virtualIpProblem(a.addr);
-        return problem === undefined ? [] : [`virtual IP ${a.addr} ${problem}`];
-      }),
-    );
+    const farm = m.config.mode === 'farm';
+    const problems = farm
+      ? farmProblems(vip)
+      : vip.interfaces.flatMap((i) =>
+          i.addresses.flatMap((a) => {
+            const problem = virtualIpProblem(a.addr);
+            return problem === undefined ? [] : [`virtual IP ${a.addr} ${problem}`];
+          }),
+        );
     if (problems.length > 0) {
       refused.push({ module: m.name, reason: problems.join('; ') });
       continue;
@@ -81,6 +91,22 @@ export function buildVipPlan(input: {
     modules.push({
       name: m.name,
       tcpreset: vip.tcpreset,
+      ...(farm
+        ? {
+            farm: {
+              node: input.node,
+              groups: vip.groups.map((g) => ({
+                name: g.name,
+                rules: g.rules.map((r) => ({
+                  virtualAddr: r.virtualAddr,
+                  port: r.port,
+                  proto: r.proto,
+                  filter: r.filter,
+                })),
+              })),
+            },
+          }
+        : {}),
       addresses: vip.interfaces.flatMap((i) =>
         i.addresses.map((a) => ({
           // As the kernel reports it, so the VIP and the node's addresses compare as strings.
@@ -95,10 +121,33 @@ export function buildVipPlan(input: {
           reroute: i.arpreroute
             ? { intervalMs: i.arpinterval * 1000, elapseMs: i.arpelapse * 1000 }
             : undefined,
+          ...(farm
+            ? { vmac: i.virtualInterface?.mac ?? defaultVirtualMac(i.addresses[0]?.addr ?? a.addr) }
+            : {}),
         })),
       ),
     });
   }
   const notes: NodeNote[] = refused.map((r) => ({ level: 'warn', module: r.module, message: r.reason }));
   return { plan: { node: input.node, modules, refused, unreadable: input.unreadable ?? [] }, notes };
+}
+
+/** What keel's farm cannot serve in a farm module's <vip>, each with where it is written. */
+function farmProblems(vip: NonNullable<PlannedModule['config']['vip']>): string[] {
+  const problems = farmFilterProblems(vip).map((issue) => issue.toString());
+  if (vip.scriptcontrol)
+    problems.push('scriptcontrol="on" is not supported yet: keel opens the traffic itself before start_both');
+  for (const i of vip.interfaces)
+    for (const a of i.addresses)
+      if (!isIPv4(a.addr))
+        // The kernel may take an IPv6 VIP as the source of its own solicitations, which would teach
+        // clients a node's real MAC for it; arp_announce has no IPv6 counterpart (decision 0017).
+        problems.push(`farm virtual IP ${a.addr}: only IPv4 farm VIPs are supported`);
+  return problems;
+}
+
+/** SafeKit's default virtual MAC (reference §5.6.3): 5a:fe: and the first VIP's four bytes in hex. */
+export function defaultVirtualMac(addr: string): string {
+  const bytes = isIPv4(addr) ? addr.split('.').map(Number) : [0, 0, 0, 0];
+  return ['5a', 'fe', ...bytes.map((b) => b.toString(16).padStart(2, '0'))].join(':');
 }

@@ -11,6 +11,7 @@ import {
   rpcs,
   subjects,
   type Envelope,
+  type FarmViewMessage,
   type ServicePresence,
   type StateChange,
   type VipCommand,
@@ -40,6 +41,11 @@ export class VipController {
       req.payload.addresses,
       `${req.source.service}@${req.source.node}`,
     );
+  }
+
+  @OnBusEvent(subjects.anyModule('farmView'), codecs.farmView)
+  farmView(@Payload() msg: Envelope<FarmViewMessage>): void {
+    this.vip.farmView(msg.payload);
   }
 
   @OnBusEvent(subjects.anyModule('state'), codecs.stateChange)

@@ -1,4 +1,5 @@
-// The vip service: orchestration only. For every mirror module of this node with a <vip> it
+// The vip service: orchestration only. For every module of this node with a <vip> (a mirror's:
+// ModuleVip; a farm's: FarmVip, which also follows the farm view heartbeat publishes) it
 // answers keel.v1.<module>.vip.cmd (admin places or withdraws the module's virtual IPs; the
 // controller receives it), sets ip.* and intf.* through resource.set, and writes in the module log
 // what it did on its own. At its start it reconciles with the kernel: an address keel placed for a
@@ -18,13 +19,17 @@ import {
   HandlerError,
   subjects,
   type BusPort,
+  type FarmViewMessage,
   type ServicePresence,
   type StateChange,
   type VipCommandResult,
   type VipOp,
 } from '@keel/bus';
 import { CLOCK, Lifecycle, LOGGER, type Clock, type Logger, type Timer } from '@keel/runtime';
-import type { VipPlan } from '../core/plan';
+import type { FarmVipPlan, VipModulePlan, VipPlan } from '../core/plan';
+import { FARM_FILTER, type FarmFilterPort } from '../ports/farm-filter.port';
+import { FARM_LINK, type FarmLinkPort } from '../ports/farm-link.port';
+import { FarmVip } from './farm-vip';
 import {
   ADDRESSES,
   VIP_CONNECTIONS,
@@ -62,7 +67,7 @@ const PRESENCE_EVERY_POLLS = 10;
 @Injectable()
 export class VipService implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly lifecycle = new Lifecycle();
-  private readonly modules = new Map<string, ModuleVip>();
+  private readonly modules = new Map<string, ModuleVip | FarmVip>();
   private readonly states = new Map<string, string>();
   private readonly timing: VipTiming & { linkPollMs: number };
   private poll: Timer | undefined;
@@ -73,6 +78,8 @@ export class VipService implements OnApplicationBootstrap, BeforeApplicationShut
     @Inject(ADDRESSES) private readonly addresses: AddressPort,
     @Inject(LINKS) private readonly links: LinkPort,
     @Inject(VIP_CONNECTIONS) private readonly reset: VipConnections,
+    @Inject(FARM_FILTER) private readonly filter: FarmFilterPort,
+    @Inject(FARM_LINK) private readonly link: FarmLinkPort,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(LOGGER) private readonly logger: Logger,
     @Optional() @Inject(VIP_OPTIONS) options?: VipServiceOptions,
@@ -95,6 +102,10 @@ export class VipService implements OnApplicationBootstrap, BeforeApplicationShut
   async start(): Promise<void> {
     if (!this.lifecycle.beginStart()) return;
     for (const plan of this.plan.modules) {
+      if (isFarm(plan)) {
+        this.modules.set(plan.name, this.farmVip(plan));
+        continue;
+      }
       this.modules.set(
         plan.name,
         new ModuleVip({
@@ -111,7 +122,7 @@ export class VipService implements OnApplicationBootstrap, BeforeApplicationShut
       );
     }
     await this.reconcile();
-    for (const m of this.modules.values()) await m.resolve();
+    for (const m of this.modules.values()) if (m instanceof ModuleVip) await m.resolve();
     if (!this.lifecycle.started()) return; // stopped while starting
     this.schedulePoll();
     this.logger.info('vip started', {
@@ -156,6 +167,27 @@ export class VipService implements OnApplicationBootstrap, BeforeApplicationShut
     return vip.command(op);
   }
 
+  /** The farm view heartbeat follows for a farm module. */
+  farmView(view: FarmViewMessage): void {
+    const m = this.modules.get(view.module);
+    if (m instanceof FarmVip) m.farmView(view);
+  }
+
+  private farmVip(plan: VipModulePlan & { farm: FarmVipPlan }): FarmVip {
+    return new FarmVip({
+      plan,
+      addresses: this.addresses,
+      filter: this.filter,
+      link: this.link,
+      reset: this.reset,
+      clock: this.clock,
+      announceRepeatsMs: this.timing.announceRepeatsMs,
+      logger: this.logger.child({ module: plan.name }),
+      write: (level, text) => this.writeLog(plan.name, level, text),
+      setResource: (name, value, component) => this.setResource(plan.name, name, value, component),
+    });
+  }
+
   /** A module's state: one that starts again gets its resources again (admin reset them at STOP). */
   moduleState(s: StateChange): void {
     const before = this.states.get(s.module);
@@ -180,6 +212,7 @@ export class VipService implements OnApplicationBootstrap, BeforeApplicationShut
       });
       return;
     }
+    await this.reconcileFilters();
     const claimed = new Set(this.plan.modules.flatMap((m) => m.addresses.map((a) => a.addr)));
     for (const a of await this.addresses.list()) {
       if (!a.keel || claimed.has(a.addr)) continue;
@@ -197,11 +230,26 @@ export class VipService implements OnApplicationBootstrap, BeforeApplicationShut
     }
   }
 
+  /** The farm filters of modules that are no farm of this node any more go. */
+  private async reconcileFilters(): Promise<void> {
+    const farms = new Set(this.plan.modules.filter(isFarm).map((m) => m.name));
+    try {
+      const stale = new Set((await this.filter.tables()).map((t) => t.module).filter((m) => !farms.has(m)));
+      for (const module of stale) {
+        await this.filter.remove(module);
+        this.logger.warn('removed the farm filter of a module that is no farm of this node', { module });
+      }
+    } catch (err) {
+      this.logger.error('cannot read or remove the farm filters keel left', { err });
+    }
+  }
+
   private schedulePoll(): void {
     this.poll = this.clock.setTimer(this.timing.linkPollMs, () => {
-      for (const m of this.modules.values()) m.pollLinks();
+      const mirrors = [...this.modules.values()].filter((m): m is ModuleVip => m instanceof ModuleVip);
+      for (const m of mirrors) m.pollLinks();
       // The addresses are read less often than the carriers: a netlink dump, not a file.
-      if (++this.polls % PRESENCE_EVERY_POLLS === 0) for (const m of this.modules.values()) m.checkPresence();
+      if (++this.polls % PRESENCE_EVERY_POLLS === 0) for (const m of mirrors) m.checkPresence();
       if (this.lifecycle.phase === 'running') this.schedulePoll();
     });
   }
@@ -244,6 +292,10 @@ export class VipService implements OnApplicationBootstrap, BeforeApplicationShut
       this.logger.warn('cannot publish on the bus', { err });
     }
   }
+}
+
+function isFarm(plan: VipModulePlan): plan is VipModulePlan & { farm: FarmVipPlan } {
+  return plan.farm !== undefined;
 }
 
 function sameSet(a: readonly string[], b: readonly string[]): boolean {

@@ -1,8 +1,9 @@
 //! Virtual IPs (keel-vip): the node's addresses, keel's among them, their announcement and the
-//! probe for another holder. Addresses cross as strings, MACs as `aa:bb:cc:dd:ee:ff`.
+//! probe for another holder; for a farm, the leader's responder and announcement giving the
+//! virtual MAC. Addresses cross as strings, MACs as `aa:bb:cc:dd:ee:ff`.
 
 use crate::{Code, Result};
-use keel_vip::VipError;
+use keel_vip::{mac_text, VipError};
 use napi::bindgen_prelude::AsyncTask;
 use napi::{Env, Error, JsError, Task};
 use napi_derive::napi;
@@ -75,10 +76,6 @@ fn thrown<T>(r: std::result::Result<T, VipError>) -> Result<T> {
     r.map_err(|e| Refusal::from(e).into())
 }
 
-fn mac_text(mac: [u8; 6]) -> String {
-    mac.map(|b| format!("{b:02x}")).join(":")
-}
-
 /// An address of the node; `keel` when keel placed it (it carries keel's mark).
 #[napi(object)]
 pub struct VipAddress {
@@ -123,6 +120,59 @@ pub fn vip_remove_address(ifname: String, addr: String, prefix: f64) -> Result<b
 #[napi]
 pub fn vip_announce(ifname: String, addr: String) -> Result<()> {
     thrown(keel_vip::announce(&ifname, to_addr(&addr)?))
+}
+
+/// Tells `ifname`'s link that `addr` is at `mac` (a farm's virtual MAC), sending from
+/// `ifname`'s own MAC: a gratuitous ARP or unsolicited advertisement giving `mac`.
+#[napi]
+pub fn vip_announce_as(ifname: String, addr: String, mac: String) -> Result<()> {
+    let addr = to_addr(&addr)?;
+    let mac = thrown(keel_vip::parse_mac(&mac))?;
+    thrown(keel_vip::announce_as(&ifname, addr, mac))
+}
+
+/// A farm leader's answers for its virtual IPs on one interface, running on a thread of its
+/// own until `stop()`, or until the object is collected (do not rely on it: call `stop()`).
+#[napi]
+pub struct VipResponder {
+    inner: keel_vip::Responder,
+}
+
+#[napi]
+impl VipResponder {
+    /// Stops answering; when it returns, no more replies leave. A second call does nothing.
+    #[napi]
+    pub fn stop(&mut self) {
+        self.inner.stop();
+    }
+
+    /// Replies sent so far (ARP replies and neighbour advertisements).
+    #[napi]
+    pub fn answered(&self) -> f64 {
+        // Exact up to 2^53 replies.
+        self.inner.answered() as f64
+    }
+}
+
+fn to_responder(
+    ifname: &str,
+    addresses: &[String],
+    vmac: &str,
+) -> std::result::Result<keel_vip::Responder, Refusal> {
+    let addrs = addresses
+        .iter()
+        .map(|a| to_addr(a))
+        .collect::<std::result::Result<Vec<IpAddr>, Refusal>>()?;
+    let vmac = keel_vip::parse_mac(vmac)?;
+    Ok(keel_vip::Responder::start(ifname, addrs, vmac)?)
+}
+
+/// Starts answering, on `ifname`, ARP requests and neighbour solicitations for `addresses`
+/// with `vmac`, sending from `ifname`'s own MAC.
+#[napi]
+pub fn vip_responder_start(ifname: String, addresses: Vec<String>, vmac: String) -> Result<VipResponder> {
+    let inner = to_responder(&ifname, &addresses, &vmac)?;
+    Ok(VipResponder { inner })
 }
 
 /// The probe for another holder of an address, on the libuv pool: it waits up to its timeout.
@@ -180,6 +230,22 @@ mod tests {
     #[test]
     fn macs_read_as_lowercase_colon_separated_hex() {
         assert_eq!(mac_text([0x02, 0x4b, 0, 0xab, 0xcd, 0xef]), "02:4b:00:ab:cd:ef");
+    }
+
+    #[test]
+    fn a_responder_with_no_address_or_mac_is_refused_before_touching_the_node() {
+        let code = |r: std::result::Result<keel_vip::Responder, Refusal>| r.err().map(|r| r.code);
+        let good = ["198.18.0.10".to_string()];
+        assert_eq!(code(to_responder("lo", &good, "02:4b:56")), Some("BAD_ADDRESS"));
+        assert_eq!(
+            code(to_responder("lo", &good, "ff:ff:ff:ff:ff:ff")),
+            Some("BAD_ADDRESS")
+        );
+        let bad = ["198.18.0.10".to_string(), "nope".to_string()];
+        assert_eq!(
+            code(to_responder("lo", &bad, "02:4b:56:00:00:09")),
+            Some("BAD_ADDRESS")
+        );
     }
 
     #[test]

@@ -16,7 +16,8 @@ pub enum VipError {
     NoInterface { ifname: String },
     /// The kernel refused for lack of privilege (EPERM, EACCES): keel runs as root.
     Permission { action: String, reason: String },
-    /// Not an address (or prefix) a node can hold as a virtual IP.
+    /// Not an address (or prefix) a node can hold as a virtual IP; or not a MAC a farm can give
+    /// as its virtual MAC (no MAC, a group or zero MAC, the interface's own).
     BadAddress { addr: String, reason: String },
     /// Anything else the kernel or a socket answered.
     Io { action: String, reason: String },

@@ -1,12 +1,19 @@
 //! Link-layer frames of a virtual IP (pure): the announcement that moves the address's
-//! neighbours to this node's MAC, and the probe that asks whether another node holds it
-//! (ARP for IPv4, RFC 5227; neighbour discovery for IPv6, RFC 4861 and 4862).
+//! neighbours to this node's MAC (or to a farm's virtual MAC), the probe that asks whether
+//! another node holds it, and a farm leader's answers giving the virtual MAC ([`Answerer`])
+//! (ARP for IPv4, RFC 826 and 5227; neighbour discovery for IPv6, RFC 4861 and 4862).
 
+mod answer;
 mod arp;
 mod ndp;
 
-pub use arp::{arp_claimant, arp_probe, gratuitous_arp};
-pub use ndp::{na_claimant, ns_probe, unsolicited_na};
+pub use answer::Answerer;
+pub use arp::{arp_claimant, arp_probe, gratuitous_arp, gratuitous_arp_as};
+pub(crate) use ndp::solicited_node_mac;
+pub use ndp::{na_claimant, ns_probe, unsolicited_na, unsolicited_na_as};
+
+use arp::arp_answer;
+use ndp::na_answer;
 
 const ETHERTYPE_ARP: u16 = 0x0806;
 const ETHERTYPE_IPV6: u16 = 0x86dd;

@@ -1,6 +1,8 @@
 //! keel-vip: a module's virtual IP on a Linux node. keel places the address on an interface
 //! marked as its own ([`netlink`]), tells the link the address has moved here ([`announce`])
-//! and, before placing it, asks whether another node still holds it ([`conflict`]).
+//! and, before placing it, asks whether another node still holds it ([`conflict`]). For a farm,
+//! whose nodes all hold the address behind a virtual MAC (decision 0017), the leader answers
+//! for it with that MAC ([`Responder`]) and announces it ([`announce_as`]).
 //!
 //! Everything acts in the calling thread's network namespace and needs root (CAP_NET_ADMIN for
 //! addresses, CAP_NET_RAW for frames). Errors are [`VipError`]s with stable codes.
@@ -9,14 +11,18 @@ mod address;
 mod error;
 pub mod frames;
 mod interface;
+mod mac;
 pub mod netlink;
 pub mod packet;
+mod responder;
 
 pub use address::check_unicast;
 pub use error::VipError;
+pub use mac::{check_station_mac, mac_text, parse_mac};
 pub use netlink::{
     add_address, list_addresses, remove_address, remove_address_by_index, Address, KEEL_ADDR_PROTO,
 };
+pub use responder::{Responder, ResponderCounts};
 
 use std::net::IpAddr;
 use std::time::Duration;
@@ -30,6 +36,22 @@ pub fn announce(ifname: &str, addr: IpAddr) -> Result<(), VipError> {
     let frame = match addr {
         IpAddr::V4(ip) => frames::gratuitous_arp(mac, ip),
         IpAddr::V6(ip) => frames::unsolicited_na(mac, ip),
+    };
+    packet::send_frame(ifname, &frame)
+}
+
+/// As [`announce`], but telling the link that `addr` is at `sender_mac` (a farm's virtual
+/// MAC) while the frame leaves from `ifname`'s own MAC, so that switches never learn
+/// `sender_mac` at this node: a gratuitous ARP whose sender hardware address is `sender_mac`,
+/// or an unsolicited advertisement whose target link-layer address option is. Refused: a group
+/// or zero `sender_mac` (BAD_ADDRESS).
+pub fn announce_as(ifname: &str, addr: IpAddr, sender_mac: [u8; 6]) -> Result<(), VipError> {
+    address::check_unicast(addr)?;
+    mac::check_station_mac(sender_mac)?;
+    let mac = packet::interface_mac(ifname)?;
+    let frame = match addr {
+        IpAddr::V4(ip) => frames::gratuitous_arp_as(mac, sender_mac, ip),
+        IpAddr::V6(ip) => frames::unsolicited_na_as(mac, sender_mac, ip),
     };
     packet::send_frame(ifname, &frame)
 }

@@ -5,7 +5,7 @@ use std::os::fd::{AsRawFd, FromRawFd, OwnedFd};
 use std::time::{Duration, Instant};
 
 /// sll_pkttype of a frame this host sends, seen by a packet socket as the others.
-const PACKET_OUTGOING: u8 = 4;
+pub(crate) const PACKET_OUTGOING: u8 = 4;
 /// Room for any frame a probe waits for (ARP and neighbour discovery are short; longer frames
 /// are cut, which does not matter for reading their headers).
 const FRAME_BUFFER: usize = 4096;
@@ -119,7 +119,7 @@ fn short(ifname: &str, frame: &[u8]) -> VipError {
     }
 }
 
-fn socket(
+pub(crate) fn socket(
     domain: libc::c_int,
     kind: libc::c_int,
     protocol: libc::c_int,
@@ -135,8 +135,17 @@ fn socket(
 /// A packet socket on `ifname` alone, receiving frames of `ethertype` (0: none). It is opened
 /// receiving nothing and bound after, or it would queue other interfaces' frames meanwhile.
 fn bound(ifname: &str, ethertype: u16) -> Result<OwnedFd, VipError> {
-    let ifindex = interface::index(ifname)?;
+    // First, so that a missing interface is told as such rather than as a socket's failure.
+    interface::index(ifname)?;
     let fd = socket(libc::AF_PACKET, libc::SOCK_RAW, 0, ifname)?;
+    bind_to(&fd, ifname, ethertype)?;
+    Ok(fd)
+}
+
+/// Binds a packet socket to `ifname` alone, receiving frames of `ethertype` (0: none;
+/// `ETH_P_ALL`: every frame); sends then go out of `ifname`. Its index.
+pub(crate) fn bind_to(fd: &OwnedFd, ifname: &str, ethertype: u16) -> Result<u32, VipError> {
+    let ifindex = interface::index(ifname)?;
     let mut at: libc::sockaddr_ll = unsafe { std::mem::zeroed() };
     at.sll_family = libc::AF_PACKET as u16;
     at.sll_protocol = ethertype.to_be();
@@ -156,7 +165,7 @@ fn bound(ifname: &str, ethertype: u16) -> Result<OwnedFd, VipError> {
             _ => VipError::last_os(format!("binding a packet socket to {ifname}")),
         });
     }
-    Ok(fd)
+    Ok(ifindex)
 }
 
 fn send(fd: &OwnedFd, ifname: &str, frame: &[u8]) -> Result<(), VipError> {

@@ -6,13 +6,14 @@ mod support;
 use keel_vip::{add_address, announce, conflict, frames};
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 use std::time::Duration;
-use support::{in_netns, mac_of, veth, Capture, Neighbour};
+use support::{in_netns, mac_of, ready, veth, Capture, Neighbour};
 
 /// vip-a here, vip-b at a new neighbour; the neighbour and vip-b's MAC.
 fn linked() -> (Neighbour, [u8; 6]) {
     veth("vip-a", "vip-b");
     let n = Neighbour::new();
     n.take("vip-b");
+    ready("vip-a");
     let mac = n.run(|| mac_of("vip-b"));
     (n, mac)
 }

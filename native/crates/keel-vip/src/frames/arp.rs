@@ -1,5 +1,9 @@
 //! ARP frames of an IPv4 virtual IP (RFC 826, RFC 5227).
 
+mod answer;
+
+pub(crate) use answer::arp_answer;
+
 use super::{ethernet, payload, ETHERTYPE_ARP, MIN_FRAME};
 use std::net::Ipv4Addr;
 
@@ -10,23 +14,43 @@ const REQUEST: u16 = 1;
 const REPLY: u16 = 2;
 const ARP_LEN: usize = 28;
 
-fn frame(src_mac: [u8; 6], spa: Ipv4Addr, tpa: Ipv4Addr) -> Vec<u8> {
-    let mut f = ethernet(BROADCAST, src_mac, ETHERTYPE_ARP);
+/// An Ethernet frame carrying one ARP message of the Ethernet/IPv4 kind, padded to the minimum.
+fn arp(
+    eth_dst: [u8; 6],
+    eth_src: [u8; 6],
+    op: u16,
+    sha: [u8; 6],
+    spa: Ipv4Addr,
+    tha: [u8; 6],
+    tpa: Ipv4Addr,
+) -> Vec<u8> {
+    let mut f = ethernet(eth_dst, eth_src, ETHERTYPE_ARP);
     f.extend_from_slice(&ETHERNET_IPV4);
-    f.extend_from_slice(&REQUEST.to_be_bytes());
-    f.extend_from_slice(&src_mac);
+    f.extend_from_slice(&op.to_be_bytes());
+    f.extend_from_slice(&sha);
     f.extend_from_slice(&spa.octets());
-    // The target hardware address is what a request asks for: unknown, zero.
-    f.extend_from_slice(&[0; 6]);
+    f.extend_from_slice(&tha);
     f.extend_from_slice(&tpa.octets());
     f.resize(MIN_FRAME, 0);
     f
+}
+
+/// A broadcast request; the target hardware address is what a request asks for: unknown, zero.
+fn frame(src_mac: [u8; 6], spa: Ipv4Addr, tpa: Ipv4Addr) -> Vec<u8> {
+    arp(BROADCAST, src_mac, REQUEST, src_mac, spa, [0; 6], tpa)
 }
 
 /// A broadcast ARP request from `ip` for `ip`: every neighbour that has `ip` in its cache
 /// updates it to `src_mac`. A request rather than a reply, as more stacks update on it.
 pub fn gratuitous_arp(src_mac: [u8; 6], ip: Ipv4Addr) -> Vec<u8> {
     frame(src_mac, ip, ip)
+}
+
+/// As [`gratuitous_arp`], but neighbours update their cache to `sender_mac` while the frame
+/// leaves from `src_mac`: a farm's virtual MAC, announced by a node that must never send from
+/// it (a switch that learnt it would stop flooding it to every node, decision 0017).
+pub fn gratuitous_arp_as(src_mac: [u8; 6], sender_mac: [u8; 6], ip: Ipv4Addr) -> Vec<u8> {
+    arp(BROADCAST, src_mac, REQUEST, sender_mac, ip, [0; 6], ip)
 }
 
 /// An RFC 5227 probe: a broadcast request for `target` from the unspecified address, so that
@@ -68,6 +92,17 @@ mod tests {
         assert_eq!(f.len(), 60);
         assert_eq!(f[..42], GARP);
         assert!(f[42..].iter().all(|&b| b == 0));
+    }
+
+    #[test]
+    fn a_gratuitous_arp_as_another_mac_changes_only_the_sender_hardware_address() {
+        let vmac = [0x02, 0x4b, 0x56, 0, 0, 9];
+        let f = gratuitous_arp_as(MAC, vmac, IP);
+        let mut want = GARP;
+        want[22..28].copy_from_slice(&vmac);
+        assert_eq!(f[..42], want);
+        assert_eq!(f.len(), 60);
+        assert_eq!(gratuitous_arp_as(MAC, MAC, IP), gratuitous_arp(MAC, IP));
     }
 
     #[test]

@@ -1,6 +1,10 @@
 //! Neighbour discovery frames of an IPv6 virtual IP (RFC 4861; the probe is RFC 4862's
 //! duplicate address detection).
 
+mod answer;
+
+pub(crate) use answer::na_answer;
+
 use super::{ethernet, payload, ETHERTYPE_IPV6};
 use std::net::Ipv6Addr;
 
@@ -33,6 +37,11 @@ fn solicited_node(addr: Ipv6Addr) -> Ipv6Addr {
     g[11..13].copy_from_slice(&[0x01, 0xff]);
     g[13..].copy_from_slice(&o[13..]);
     Ipv6Addr::from(g)
+}
+
+/// The Ethernet group of `addr`'s solicited-node group, where solicitations for it arrive.
+pub(crate) fn solicited_node_mac(addr: Ipv6Addr) -> [u8; 6] {
+    multicast_mac(solicited_node(addr))
 }
 
 /// The Internet checksum of an ICMPv6 message (its checksum field zero) over the IPv6
@@ -78,10 +87,29 @@ fn message(kind: u8, flags: u8, target: Ipv6Addr) -> Vec<u8> {
 /// An unsolicited neighbour advertisement of `ip` at `src_mac` to all nodes, overriding their
 /// caches (RFC 4861 §7.2.6); neither solicited nor from a router.
 pub fn unsolicited_na(src_mac: [u8; 6], ip: Ipv6Addr) -> Vec<u8> {
-    let mut m = message(ADVERTISEMENT, OVERRIDE, ip);
+    unsolicited_na_as(src_mac, src_mac, ip)
+}
+
+/// As [`unsolicited_na`], but advertising `ip` at `link_mac` (the target link-layer address
+/// option) while the frame leaves from `src_mac`: a farm's virtual MAC, announced by a node
+/// that must never send from it (decision 0017).
+pub fn unsolicited_na_as(src_mac: [u8; 6], link_mac: [u8; 6], ip: Ipv6Addr) -> Vec<u8> {
+    frame(
+        src_mac,
+        multicast_mac(ALL_NODES),
+        ip,
+        ALL_NODES,
+        advertisement(OVERRIDE, ip, link_mac),
+    )
+}
+
+/// An advertisement of `target` at `link_mac` (its target link-layer address option), checksum
+/// still zero.
+fn advertisement(flags: u8, target: Ipv6Addr, link_mac: [u8; 6]) -> Vec<u8> {
+    let mut m = message(ADVERTISEMENT, flags, target);
     m.extend_from_slice(&[TARGET_LINK_LAYER, 1]);
-    m.extend_from_slice(&src_mac);
-    frame(src_mac, multicast_mac(ALL_NODES), ip, ALL_NODES, m)
+    m.extend_from_slice(&link_mac);
+    m
 }
 
 /// A duplicate address detection probe for `target`: a neighbour solicitation from the
@@ -128,7 +156,7 @@ mod tests {
 
     /// A second, independent Internet checksum: over a message that carries its checksum, the
     /// one's complement sum of the pseudo-header and the message is all ones (RFC 1071).
-    fn verifies(frame: &[u8]) -> bool {
+    pub(super) fn verifies(frame: &[u8]) -> bool {
         let ip = &frame[14..];
         let len = u16::from_be_bytes([ip[4], ip[5]]) as usize;
         let mut data = ip[8..40].to_vec();
@@ -168,6 +196,18 @@ mod tests {
     }
 
     #[test]
+    fn an_unsolicited_advertisement_as_another_mac_changes_only_the_option() {
+        let vmac = [0x02, 0x4b, 0x56, 0, 0, 9];
+        let f = unsolicited_na_as(MAC, vmac, IP);
+        let mut want = unsolicited_na(MAC, IP);
+        want[80..86].copy_from_slice(&vmac);
+        assert_eq!(f[..56], want[..56]);
+        assert_eq!(f[58..], want[58..]);
+        assert_eq!(f[6..12], MAC);
+        assert!(verifies(&f));
+    }
+
+    #[test]
     fn a_probe_solicits_the_target_from_the_unspecified_address() {
         let f = ns_probe(MAC, IP);
         assert_eq!(f.len(), 14 + 40 + 24);
@@ -176,6 +216,7 @@ mod tests {
         assert_eq!(f[22..38], [0; 16]);
         let group: Ipv6Addr = "ff02::1:ffab:cdef".parse().unwrap();
         assert_eq!(f[38..54], group.octets());
+        assert_eq!(solicited_node_mac(IP), f[..6]);
         assert_eq!(f[54..56], [135, 0]);
         assert_eq!(f[58..62], [0; 4]);
         assert_eq!(f[62..78], IP.octets());

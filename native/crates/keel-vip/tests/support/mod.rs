@@ -67,11 +67,15 @@ impl Neighbour {
             .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
     }
 
-    /// Moves `ifname` from the caller's namespace into the neighbour's, and brings it up.
+    /// Moves `ifname` from the caller's namespace into the neighbour's, and brings it up, ready
+    /// to carry frames.
     pub fn take(&self, ifname: &str) {
         ip(&format!("link set dev {ifname} netns {}", self.tid));
         let name = ifname.to_string();
-        self.run(move || ip(&format!("link set {name} up")));
+        self.run(move || {
+            ip(&format!("link set {name} up"));
+            ready(&name);
+        });
     }
 }
 
@@ -96,6 +100,20 @@ pub fn ip(args: &str) -> String {
         String::from_utf8_lossy(&out.stderr)
     );
     String::from_utf8(out.stdout).unwrap()
+}
+
+/// Waits, with bounded retries, until `ifname` carries frames: its carrier on and its queue
+/// attached. Until the kernel's link watch has done so (asynchronously, after the link or its
+/// peer came up or moved), the queue is `noop`, which drops every frame sent.
+pub fn ready(ifname: &str) {
+    for _ in 0..2000 {
+        let out = ip(&format!("link show dev {ifname}"));
+        if out.contains("LOWER_UP") && !out.contains("qdisc noop") {
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    panic!("{ifname} never became ready to carry frames");
 }
 
 /// A veth pair `a`–`b`, both up.
@@ -143,7 +161,12 @@ impl Capture {
 
     /// The first frame received for which `wanted` holds, within a generous bound.
     pub fn first(&self, wanted: impl Fn(&[u8]) -> bool) -> Option<Vec<u8>> {
-        let until = Instant::now() + Duration::from_secs(10);
+        self.within(Duration::from_secs(10), wanted)
+    }
+
+    /// The first frame received for which `wanted` holds, within `wait`.
+    pub fn within(&self, wait: Duration, wanted: impl Fn(&[u8]) -> bool) -> Option<Vec<u8>> {
+        let until = Instant::now() + wait;
         let mut buf = vec![0u8; 9000];
         while Instant::now() < until {
             let mut p = libc::pollfd {

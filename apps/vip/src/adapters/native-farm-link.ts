@@ -1,0 +1,27 @@
+// The farm's link side through keel-vip (bound by @keel/native) and the interface's sysctl.
+import { writeFile } from 'node:fs/promises';
+import { announceAs, startResponder, VipNativeError } from '@keel/native';
+import { AddressError } from '../ports/address.port';
+import type { FarmLinkPort } from '../ports/farm-link.port';
+
+// An interface name the kernel would accept, and nothing that walks out of /proc/sys.
+const IFNAME = /^[A-Za-z0-9_.@+-]{1,15}$/;
+
+function mapped<T>(fn: () => T): T {
+  try {
+    return fn();
+  } catch (err) {
+    if (err instanceof VipNativeError) throw new AddressError(err.code, err.message);
+    throw err;
+  }
+}
+
+export const nativeFarmLink: FarmLinkPort = {
+  startResponder: (ifname, addresses, vmac) => mapped(() => startResponder(ifname, addresses, vmac)),
+  announceAs: async (ifname, addr, vmac) => mapped(() => announceAs(ifname, addr, vmac)),
+  preferOwnSource: async (ifname) => {
+    if (!IFNAME.test(ifname) || ifname === '.' || ifname === '..')
+      throw new AddressError('NO_INTERFACE', `interface name ${JSON.stringify(ifname)} is not one`);
+    await writeFile(`/proc/sys/net/ipv4/conf/${ifname}/arp_announce`, '2\n');
+  },
+};

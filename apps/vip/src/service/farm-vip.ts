@@ -1,0 +1,267 @@
+// The virtual IP of one farm module on this node (decisions 0017, 0018). On admin's `set` (before
+// start_both) the module's filter goes in first — the kernel must never answer ARP for the VIP
+// with this node's MAC — then the VIP on its interface with `arp_announce = 2`; this node's
+// buckets in each group's set follow the farm view heartbeat publishes (none until this node is a
+// member: UP (Ready)); while this node leads the view, it answers ARP for the VIP with the
+// virtual MAC and announces it once it starts to. `remove` (after stop_both) withdraws the VIP,
+// then the filter. Every step is serialised with the others of the module.
+import type { FarmViewMessage, PlacedVip, VipCommandResult, VipOp } from '@keel/bus';
+import type { Clock, Logger } from '@keel/runtime';
+import { bucketUpdateScript, farmFilterScript, type FarmFilterInterface } from '../core/farm-filter';
+import { placeVip } from '../core/placement';
+import type { FarmVipPlan, VipModulePlan } from '../core/plan';
+import type { AddressPort, NodeAddress } from '../ports/address.port';
+import type { FarmFilterPort } from '../ports/farm-filter.port';
+import type { FarmLinkPort, FarmResponder } from '../ports/farm-link.port';
+import type { VipConnections } from '../ports/address.port';
+
+export interface FarmVipHost {
+  readonly plan: VipModulePlan & { readonly farm: FarmVipPlan };
+  readonly addresses: AddressPort;
+  readonly filter: FarmFilterPort;
+  readonly link: FarmLinkPort;
+  readonly reset: VipConnections;
+  readonly clock: Clock;
+  /** When a new leader announces the virtual MAC again, after the first announcement at once. */
+  readonly announceRepeatsMs: readonly number[];
+  readonly logger: Logger;
+  write(level: 'I' | 'E', text: string): void;
+  setResource(name: string, value: string, component: string): void;
+}
+
+interface Placed {
+  readonly placed: readonly PlacedVip[];
+  readonly interfaces: readonly FarmFilterInterface[];
+}
+
+export class FarmVip {
+  private held: Placed | undefined;
+  private view: FarmViewMessage | undefined;
+  /** The buckets each group's set holds now (keyed by group index). */
+  private readonly sets = new Map<number, string>();
+  private responders: FarmResponder[] = [];
+  private queue: Promise<unknown> = Promise.resolve();
+  private closed = false;
+
+  constructor(private readonly host: FarmVipHost) {}
+
+  get name(): string {
+    return this.host.plan.name;
+  }
+
+  get addresses(): string[] {
+    return this.host.plan.addresses.map((a) => a.addr);
+  }
+
+  command(op: VipOp): Promise<VipCommandResult> {
+    return this.serial(() => (op === 'set' ? this.set() : this.remove()));
+  }
+
+  /** The farm view heartbeat follows: this node's buckets and whether it answers ARP. */
+  farmView(view: FarmViewMessage): void {
+    this.view = view;
+    void this.serial(() => this.follow()).catch((err: Error) =>
+      this.host.logger.error('cannot follow the farm view', { module: this.name, err }),
+    );
+  }
+
+  close(): void {
+    this.closed = true;
+    this.stopAnswering();
+  }
+
+  private async set(): Promise<VipCommandResult> {
+    const { host } = this;
+    const all = await host.addresses.list();
+    const placed: PlacedVip[] = [];
+    const interfaces = new Map<string, { vmac: string; vips: { addr: string; family: 4 | 6 }[] }>();
+    for (const vip of host.plan.addresses) {
+      const p = placeVip(vip, all);
+      if (!p.ok) return this.notSet(vip.addr, p.reason, []);
+      const itf = interfaces.get(p.placed.ifname) ?? { vmac: vip.vmac as string, vips: [] };
+      if (itf.vmac !== vip.vmac)
+        return this.notSet(vip.addr, `interface ${p.placed.ifname} would need two virtual MACs`, []);
+      itf.vips.push({ addr: vip.addr, family: vip.family });
+      interfaces.set(p.placed.ifname, itf);
+      placed.push(p.placed);
+    }
+    const filterInterfaces = [...interfaces].map(([ifname, i]) => ({ ifname, vmac: i.vmac, vips: i.vips }));
+    this.sets.clear();
+    try {
+      // The filter first: from the moment the VIP is here, the kernel must not answer ARP for it.
+      await host.filter.apply(
+        farmFilterScript({
+          module: this.name,
+          interfaces: filterInterfaces,
+          groups: host.plan.farm.groups.map((g, i) => ({ rules: g.rules, buckets: this.ownBuckets(i) })),
+        }),
+      );
+      host.plan.farm.groups.forEach((_, i) => this.sets.set(i, this.ownBuckets(i).join(',')));
+      for (const ifname of interfaces.keys()) await host.link.preferOwnSource(ifname);
+    } catch (err) {
+      return this.notSet(placed[0]?.addr ?? '', (err as Error).message, []);
+    }
+    const added: PlacedVip[] = [];
+    for (const p of placed) {
+      const problem = await this.place(p, all);
+      if (problem) return this.notSet(p.addr, problem, added);
+      added.push(p);
+    }
+    this.held = { placed, interfaces: filterInterfaces };
+    for (const vip of host.plan.addresses) if (vip.check) this.publish(`ip.${vip.addr}`, 'up');
+    await this.follow();
+    host.logger.info('farm virtual IPs set', { module: this.name, addresses: placed });
+    return { ok: true, addresses: placed };
+  }
+
+  /** Adopts an address keel placed already (a restarted service), or adds it. */
+  private async place(p: PlacedVip, all: readonly NodeAddress[]): Promise<string | undefined> {
+    if (all.some((a) => a.addr === p.addr && a.ifname === p.ifname && a.keel)) return undefined;
+    const other = all.find((a) => a.addr === p.addr);
+    if (other) return `it is on interface ${other.ifname} of this node already, not placed by this module`;
+    try {
+      await this.host.addresses.add(p);
+      return undefined;
+    } catch (err) {
+      return (err as Error).message;
+    }
+  }
+
+  private async notSet(addr: string, reason: string, added: readonly PlacedVip[]): Promise<VipCommandResult> {
+    for (const p of added) await this.host.addresses.remove(p).catch(() => false);
+    await this.host.filter.remove(this.name).catch(() => undefined);
+    this.sets.clear();
+    for (const vip of this.host.plan.addresses) if (vip.check) this.publish(`ip.${vip.addr}`, 'down');
+    this.host.logger.error('farm virtual IP not set', { module: this.name, addr, reason });
+    return { ok: false, message: `Virtual IP ${addr} could not be set: ${reason}`, addresses: [] };
+  }
+
+  /**
+   * The VIP leaves before the filter: without the filter the kernel would answer ARP for an
+   * address it still holds, with this node's MAC.
+   */
+  private async remove(): Promise<VipCommandResult> {
+    const { host } = this;
+    this.stopAnswering();
+    const all = await host.addresses.list();
+    const removed: PlacedVip[] = [];
+    const stayed: string[] = [];
+    for (const a of all.filter((x) => x.keel && this.addresses.includes(x.addr))) {
+      const p = { addr: a.addr, prefix: a.prefix, ifname: a.ifname };
+      const gone = await host.addresses.remove(p).catch((err: Error) => {
+        host.write('E', `Virtual IP ${a.addr} could not be removed from ${a.ifname}: ${err.message}`);
+        return false;
+      });
+      if (gone) removed.push(p);
+      else stayed.push(`${a.addr} on ${a.ifname}`);
+    }
+    if (host.plan.tcpreset)
+      for (const addr of this.addresses)
+        await host.reset
+          .resetFrom(addr)
+          .catch((err: Error) =>
+            host.logger.warn('cannot reset the TCP connections of a virtual IP', { addr, err }),
+          );
+    this.held = undefined;
+    this.sets.clear();
+    if (stayed.length > 0)
+      return {
+        ok: false,
+        message: `Virtual IP ${stayed.join(', ')} could not be removed`,
+        addresses: removed,
+      };
+    try {
+      await host.filter.remove(this.name);
+    } catch (err) {
+      return {
+        ok: false,
+        message: `the farm filter of ${this.name} could not be removed: ${(err as Error).message}`,
+        addresses: removed,
+      };
+    }
+    for (const vip of host.plan.addresses) if (vip.check) this.publish(`ip.${vip.addr}`, 'init');
+    return { ok: true, addresses: removed };
+  }
+
+  /** Brings the sets and the ARP answers in line with the view (nothing while the VIP is not here). */
+  private async follow(): Promise<void> {
+    if (!this.held || this.closed) return;
+    const { host } = this;
+    for (let i = 0; i < host.plan.farm.groups.length; i++) {
+      const buckets = this.ownBuckets(i);
+      const key = buckets.join(',');
+      if (this.sets.get(i) === key) continue;
+      await host.filter.apply(bucketUpdateScript(this.name, i, buckets));
+      this.sets.set(i, key);
+      host.logger.info('farm buckets', {
+        module: this.name,
+        group: host.plan.farm.groups[i]?.name,
+        buckets: buckets.length,
+      });
+    }
+    const leads = this.view?.leader === host.plan.farm.node;
+    if (leads && this.responders.length === 0) this.startAnswering(this.held);
+    if (!leads) this.stopAnswering();
+  }
+
+  private ownBuckets(group: number): number[] {
+    const owners = this.view?.groups[group]?.owners ?? [];
+    const self = this.host.plan.farm.node;
+    return owners.flatMap((o, b) => (o === self ? [b] : []));
+  }
+
+  /** This node leads: it answers for the VIP, and tells the LAN the VIP is at the virtual MAC. */
+  private startAnswering(held: Placed): void {
+    const { host } = this;
+    for (const itf of held.interfaces) {
+      const addrs = itf.vips.map((v) => v.addr);
+      try {
+        this.responders.push(host.link.startResponder(itf.ifname, addrs, itf.vmac));
+      } catch (err) {
+        host.write(
+          'E',
+          `Farm virtual IP ${addrs.join(', ')}: cannot answer ARP on ${itf.ifname}: ${(err as Error).message}`,
+        );
+        continue;
+      }
+      const announce = () => {
+        if (this.responders.length === 0) return;
+        for (const a of addrs)
+          host.link
+            .announceAs(itf.ifname, a, itf.vmac)
+            .catch((err: Error) =>
+              host.logger.warn('cannot announce the farm virtual MAC', { addr: a, err }),
+            );
+      };
+      announce();
+      for (const ms of host.announceRepeatsMs) host.clock.setTimer(ms, announce);
+    }
+    host.logger.info('answers ARP for the farm virtual IPs', { module: this.name });
+  }
+
+  private stopAnswering(): void {
+    if (this.responders.length === 0) return;
+    for (const r of this.responders) r.stop();
+    this.responders = [];
+    this.host.logger.info('no longer answers ARP for the farm virtual IPs', { module: this.name });
+  }
+
+  private readonly published = new Map<string, string>();
+
+  private publish(name: string, value: string): void {
+    if (this.published.get(name) === value) return;
+    this.published.set(name, value);
+    this.host.setResource(name, value, 'ipcheck');
+  }
+
+  /** Every resource this module set, again (a restarted admin). */
+  republish(): void {
+    for (const [name, value] of this.published) this.host.setResource(name, value, 'ipcheck');
+  }
+
+  private serial<T>(fn: () => Promise<T>): Promise<T> {
+    const next = this.queue.then(fn, fn);
+    this.queue = next.catch(() => undefined);
+    return next;
+  }
+}

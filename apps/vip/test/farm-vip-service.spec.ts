@@ -1,0 +1,87 @@
+// A farm module's VIP in the vip service (decisions 0017, 0018), with the twins: `set` puts the
+// filter in before the VIP (the kernel never answers ARP for it with this node's MAC) and tells
+// the interface to prefer its own source; the buckets follow the farm views; the leader answers
+// ARP with the virtual MAC and announces it; `remove` withdraws the VIP before the filter.
+import type { FarmViewMessage } from '@keel/bus';
+import { vipAddress, vipPlan } from './support/plans';
+import { build } from './support/vip-harness';
+
+const VMAC = '5a:fe:c6:12:00:32';
+const farmPlan = () =>
+  vipPlan([
+    {
+      name: 'lb',
+      tcpreset: false,
+      addresses: [vipAddress('198.18.0.50', { vmac: VMAC })],
+      farm: {
+        node: 'node1',
+        groups: [
+          { name: 'FarmProto', rules: [{ virtualAddr: '*', port: 80, proto: 'tcp', filter: 'on_port' }] },
+        ],
+      },
+    },
+  ]);
+
+const view = (leader: string, owner: (b: number) => string | null): FarmViewMessage => ({
+  module: 'lb',
+  leader,
+  epoch: 1,
+  members: ['node1', 'node2'],
+  groups: [{ name: 'FarmProto', owners: Array.from({ length: 256 }, (_, b) => owner(b)) }],
+});
+
+async function settled<T>(fn: () => T | undefined): Promise<T> {
+  for (let i = 0; i < 100; i++) {
+    const v = fn();
+    if (v !== undefined) return v;
+    await new Promise((r) => setImmediate(r));
+  }
+  throw new Error('never settled');
+}
+
+test('set: the filter (closed) before the VIP, then its buckets and the ARP answers follow the views', async () => {
+  const { ask, twin, farm, view: publish, resources } = await build(farmPlan());
+  expect(await ask('set', 'lb')).toEqual({
+    ok: true,
+    addresses: [{ addr: '198.18.0.50', prefix: 24, ifname: 'eth0' }],
+  });
+  expect(farm.journal[0]).toBe('apply add table arp keel_lb [addresses: none]');
+  expect(farm.scripts[0]).toMatch(/set g0 \{\n\s+typeof meta length\n\s+\}/); // no element: closed
+  expect(farm.ownSource).toEqual(['eth0']);
+  expect(twin.keelAddresses()).toEqual(['eth0 198.18.0.50/24']);
+  expect(resources).toContain('ip.198.18.0.50=up by ipcheck');
+
+  // node1 serves the low half and leads.
+  publish(view('node1', (b) => (b < 128 ? 'node1' : 'node2')));
+  expect(await settled(() => farm.buckets('g0'))).toEqual(Array.from({ length: 128 }, (_, b) => b));
+  expect(await settled(() => (farm.responders.size > 0 ? [...farm.responders] : undefined))).toEqual([
+    `eth0 198.18.0.50 at ${VMAC}`,
+  ]);
+  expect(farm.announcedAs).toEqual([`eth0 198.18.0.50 at ${VMAC}`]);
+
+  // node2 leads and takes everything: node1's set empties, it stops answering.
+  publish(view('node2', () => 'node2'));
+  expect(await settled(() => (farm.buckets('g0')?.length === 0 ? [] : undefined))).toEqual([]);
+  expect(farm.responders.size).toBe(0);
+});
+
+test('remove: the VIP leaves before the filter, and the answers stop', async () => {
+  const { ask, twin, farm, view: publish } = await build(farmPlan());
+  await ask('set', 'lb');
+  publish(view('node1', () => 'node1'));
+  await settled(() => (farm.responders.size > 0 ? true : undefined));
+  expect(await ask('remove', 'lb')).toMatchObject({ ok: true, addresses: [{ addr: '198.18.0.50' }] });
+  expect(twin.keelAddresses()).toEqual([]);
+  expect(farm.responders.size).toBe(0);
+  expect(farm.journal.at(-1)).toBe('remove lb [addresses: none]');
+});
+
+test("a view before the VIP is set is kept: the set's first script holds the node's buckets", async () => {
+  const { ask, farm, view: publish } = await build(farmPlan());
+  publish(view('node2', (b) => (b % 2 === 0 ? 'node1' : 'node2')));
+  await new Promise((r) => setImmediate(r));
+  expect(farm.scripts).toEqual([]);
+  await ask('set', 'lb');
+  expect(farm.scripts[0]).toMatch(/elements = \{ 0, 2, 4,/);
+  expect(farm.responders.size).toBe(0);
+});
