@@ -1,6 +1,7 @@
-// A two-node keel cluster in a lab: each node runs its own nats-server, keel-heartbeat, keel-rfs,
-// keel-vip and keel-admin (compiled, from dist/), with the sample mirror module installed. Used by the
-// mirror scenarios; always destroyed in afterAll.
+// A keel cluster in a lab: each node runs its own nats-server, keel-heartbeat, keel-rfs, keel-vip
+// and keel-admin (compiled, from dist/), with one sample module installed — by default the
+// two-node mirror sample; the farm scenarios install the farm sample on three nodes. Always
+// destroyed in afterAll.
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -12,14 +13,15 @@ export const MODULE = 'mirror-demo';
 /** The sample module's replicated directory (private to each node, like /var/lib/keel). */
 export const DATA_DIR = '/var/lib/mirror-demo';
 export const NODES = ['node1', 'node2'] as const;
-export type Node = (typeof NODES)[number];
+/** A lab node's name (node1, node2, ... in the order the cluster was made with). */
+export type Node = string;
 
 const KEEL = join(ROOT, 'apps/cli/bin/keel');
 /** Where `keel bus init` writes the node's nats-server configuration (its KEEL_ETC is /etc/keel). */
 const BUS_CONFIG = '/etc/keel/bus/nats-server.conf';
 /** The keel services of a node, in start order (admin last: it asks the others at once). */
 export const KEEL_SERVICES = ['heartbeat', 'rfs', 'vip', 'admin'] as const;
-const SAMPLE = join(ROOT, 'deploy/samples', MODULE);
+const SAMPLES = join(ROOT, 'deploy/samples');
 /** A lab node's reboot: keel must never reboot the machine the lab runs on. */
 export const LAB_REBOOT = join(ROOT, 'tools/lab/bin/lab-node-reboot');
 
@@ -36,6 +38,12 @@ export const appFailureModule = (serviceAttrs = ''): string => `<safe><service m
 </service></safe>`;
 
 export interface KeelClusterOptions {
+  /** The sample module installed (a directory of deploy/samples); default mirror-demo. */
+  readonly sample?: string;
+  /** The lab's nodes; default node1 and node2. */
+  readonly nodes?: readonly string[];
+  /** Replaces deploy/samples/cluster.xml. */
+  readonly clusterXml?: string;
   /** Replaces the sample's userconfig.xml. */
   readonly userconfig?: string;
   /** Client hosts on every LAN (client j has address .(100+j)). */
@@ -45,8 +53,8 @@ export interface KeelClusterOptions {
 }
 
 /** The sample's userconfig.xml, with other macro values (e.g. VIRTUAL_IP). */
-export function sampleUserconfig(macros: Readonly<Record<string, string>> = {}): string {
-  let xml = readFileSync(join(SAMPLE, 'conf/userconfig.xml'), 'utf8');
+export function sampleUserconfig(macros: Readonly<Record<string, string>> = {}, sample = MODULE): string {
+  let xml = readFileSync(join(SAMPLES, sample, 'conf/userconfig.xml'), 'utf8');
   for (const [name, value] of Object.entries(macros)) {
     xml = xml.replace(new RegExp(`(<macro name="${name}" value=")[^"]*(")`), `$1${value}$2`);
   }
@@ -58,26 +66,34 @@ export const serviceLog = (lab: Lab, node: Node, service: string): string =>
   join(lab.plan.runDir, `${node}-${service}.log`);
 
 export class KeelCluster {
+  /** The sample module's name. */
+  readonly module: string;
+
   private constructor(
     readonly lab: Lab,
     private readonly key: string,
-  ) {}
+    readonly nodes: readonly string[],
+    private readonly options: KeelClusterOptions,
+  ) {
+    this.module = options.sample ?? MODULE;
+  }
 
   static async create(scenario: string, options: KeelClusterOptions = {}): Promise<KeelCluster> {
     await cleanupCrashedRuns();
+    const nodes = options.nodes ?? NODES;
     const lab = await Lab.create({
       name: labName(scenario),
-      nodes: [...NODES],
+      nodes: [...nodes],
       lans: ['default', 'private'],
       clients: options.clients ?? [],
       privateDirs: [DATA_DIR],
       ipv6: options.ipv6 ?? false,
     });
-    const cluster = new KeelCluster(lab, randomBytes(32).toString('hex'));
+    const cluster = new KeelCluster(lab, randomBytes(32).toString('hex'), nodes, options);
     try {
-      for (const node of NODES) await cluster.install(node, options.userconfig ?? sampleUserconfig());
-      for (const node of NODES) await cluster.startServices(node);
-      for (const node of NODES) await cluster.waitAdmin(node);
+      for (const node of nodes) await cluster.install(node);
+      for (const node of nodes) await cluster.startServices(node);
+      for (const node of nodes) await cluster.waitAdmin(node);
     } catch (e) {
       await lab.destroy();
       throw e;
@@ -91,13 +107,19 @@ export class KeelCluster {
     return r.stdout;
   }
 
-  private async install(node: Node, userconfig: string): Promise<void> {
-    const mod = `/etc/keel/modules/${MODULE}`;
+  private async install(node: Node): Promise<void> {
+    const mod = `/etc/keel/modules/${this.module}`;
+    const { userconfig, clusterXml } = this.options;
     await this.sh(
       node,
-      `mkdir -p /var/lib/keel/cluster ${mod}/conf && cp -r ${SAMPLE}/bin ${mod}/ && cp ${ROOT}/deploy/samples/cluster.xml /var/lib/keel/cluster/`,
+      `mkdir -p /var/lib/keel/cluster ${mod}/conf && cp -r ${SAMPLES}/${this.module}/bin ${mod}/`,
     );
-    await this.sh(node, `cat > ${mod}/conf/userconfig.xml`, userconfig);
+    await this.sh(
+      node,
+      'cat > /var/lib/keel/cluster/cluster.xml',
+      clusterXml ?? readFileSync(join(SAMPLES, 'cluster.xml'), 'utf8'),
+    );
+    await this.sh(node, `cat > ${mod}/conf/userconfig.xml`, userconfig ?? sampleUserconfig({}, this.module));
     await this.sh(node, 'umask 077 && cat > /var/lib/keel/cluster/cluster.key', this.key);
     // The node's bus configuration and one credential per keel service, root's only.
     await this.sh(node, `${KEEL} bus init >/dev/null`);
@@ -145,7 +167,7 @@ export class KeelCluster {
 
   /** Runs `keel <args>` on a node; `-m` is added. */
   async keel(node: Node, ...args: string[]): Promise<{ code: number; out: string; err: string }> {
-    const r = await this.lab.exec(node, [KEEL, ...args, '-m', MODULE], { timeoutMs: 60_000 });
+    const r = await this.lab.exec(node, [KEEL, ...args, '-m', this.module], { timeoutMs: 60_000 });
     return { code: r.code ?? -1, out: r.stdout.trim(), err: r.stderr.trim() };
   }
 
@@ -166,7 +188,10 @@ export class KeelCluster {
 
   /** The sample scripts' record of their calls, from this line on (see `mark`). */
   async scripts(node: Node, since = 0): Promise<string[]> {
-    const out = await this.sh(node, `cat /var/lib/keel/modules/${MODULE}/scripts.log 2>/dev/null || true`);
+    const out = await this.sh(
+      node,
+      `cat /var/lib/keel/modules/${this.module}/scripts.log 2>/dev/null || true`,
+    );
     return out.split('\n').filter(Boolean).slice(since);
   }
 

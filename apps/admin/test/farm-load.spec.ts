@@ -41,14 +41,22 @@ it('says the membership and the load of each group, once per change, and sets th
   expect(resources.at(-1)).toBe('FarmProto_0=100% by farm');
 });
 
-it('says an empty membership and a zero load when nobody serves', () => {
+it('says nothing of a farm nobody served yet, and an empty membership once the last node left', () => {
   const { sut, lines, resources } = build();
-  sut.view({
+  const nobody: FarmViewMessage = {
     module: 'farm',
     epoch: 0,
     members: [],
     groups: [{ name: 'web', owners: Array(256).fill(null) }],
+  };
+  sut.view(nobody);
+  expect(lines).toEqual([]);
+  expect(resources).toEqual([]);
+  sut.view({
+    ...view(['node1'], () => 'node1'),
+    groups: [{ name: 'web', owners: Array(256).fill('node1') }],
   });
-  expect(lines).toEqual(['I farm membership: (group web_0)', 'I farm load: 0/256 (group web_0)']);
-  expect(resources).toEqual(['web_0=0% by farm']);
+  sut.view(nobody);
+  expect(lines.slice(2)).toEqual(['I farm membership: (group web_0)', 'I farm load: 0/256 (group web_0)']);
+  expect(resources.at(-1)).toBe('web_0=0% by farm');
 });

@@ -21,6 +21,8 @@ export class FarmLoad {
   constructor(private readonly host: FarmLoadHost) {}
 
   view(v: FarmViewMessage): void {
+    // Nobody serves and nothing was said yet (the module has not run): nothing to say.
+    if (v.members.length === 0 && this.said.size === 0) return;
     v.groups.forEach((g, i) => {
       const group = `${g.name}_${i}`;
       const members = v.members.length > 0 ? `${v.members.join(' ')} ` : '';
