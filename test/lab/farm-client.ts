@@ -2,7 +2,7 @@
 // source port (and, when asked, from one of several source addresses the client holds), and which
 // node answered each — the farm sample says `hello from <node>`. The connections run on the client
 // host itself (a node program), so the test's own event loop does not pace them.
-import type { KeelCluster } from './keel-cluster';
+import { sampleUserconfig, type KeelCluster } from './keel-cluster';
 
 export const FARM_VIP = '198.18.0.20';
 export const FARM_PORT = 8080;
@@ -13,8 +13,8 @@ export interface Answers {
   /** Per source address: the nodes that answered it. */
   readonly bySource: Readonly<Record<string, readonly string[]>>;
   readonly failed: number;
-  /** Failures: ms since the run started, and why. */
-  readonly failures: readonly { readonly at: number; readonly error: string }[];
+  /** Failures: when the connection was opened and when it failed (epoch ms), and why. */
+  readonly failures: readonly { readonly start: number; readonly end: number; readonly error: string }[];
 }
 
 // Runs on the client: argv = count, concurrency, pauseMs, sources (comma list or '-').
@@ -23,10 +23,10 @@ const http = require('http');
 const [count, concurrency, pause] = process.argv.slice(1, 4).map(Number);
 const sources = process.argv[4] === '-' ? [undefined] : process.argv[4].split(',');
 const byNode = {}, bySource = {}, failures = [];
-const t0 = Date.now();
 let next = 0;
 function one(i) {
   return new Promise((done) => {
+    const start = Date.now();
     const localAddress = sources[i % sources.length];
     const req = http.get({ host: '${FARM_VIP}', port: ${FARM_PORT}, localAddress, agent: false, timeout: 2000 }, (res) => {
       let body = '';
@@ -40,7 +40,7 @@ function one(i) {
       });
     });
     req.on('timeout', () => req.destroy(new Error('timeout')));
-    req.on('error', (e) => { failures.push({ at: Date.now() - t0, error: e.message }); done(); });
+    req.on('error', (e) => { failures.push({ start, end: Date.now(), error: e.message }); done(); });
   });
 }
 async function worker() {
@@ -72,14 +72,6 @@ export async function connect(
   return JSON.parse(r.stdout) as Answers;
 }
 
-/** Starts connections in the background; `done` resolves with what they saw. */
-export function connectWhile(
-  c: KeelCluster,
-  options: { count: number; concurrency?: number; pauseMs?: number },
-): { done: Promise<Answers>; startedAt: number } {
-  return { done: connect(c, options), startedAt: Date.now() };
-}
-
 /** Extra addresses on the client's first-LAN interface, e.g. to show `on_addr` per source. */
 export async function addClientAddresses(c: KeelCluster, addresses: readonly string[]): Promise<void> {
   const ifname = c.lab.ifname('client1', 'default');
@@ -87,4 +79,19 @@ export async function addClientAddresses(c: KeelCluster, addresses: readonly str
     const r = await c.lab.exec('client1', ['ip', 'addr', 'add', `${a}/24`, 'dev', ifname]);
     if (r.code !== 0) throw new Error(`client1: cannot add ${a}: ${r.stderr}`);
   }
+}
+
+/** The farm sample's userconfig.xml with another filter and, if given, `<cluster>` host powers. */
+export function farmUserconfig(options: {
+  filter?: 'on_addr' | 'on_port';
+  powers?: Record<string, number>;
+}): string {
+  let xml = sampleUserconfig({ FILTER: options.filter ?? 'on_port' }, 'farm-demo');
+  if (options.powers) {
+    const hosts = Object.entries(options.powers)
+      .map(([name, power]) => `<host name="${name}" power="${power}"/>`)
+      .join('');
+    xml = xml.replace('<group name="FarmProto">', `<group name="FarmProto"><cluster>${hosts}</cluster>`);
+  }
+  return xml;
 }

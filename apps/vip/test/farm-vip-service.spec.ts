@@ -85,3 +85,31 @@ test("a view before the VIP is set is kept: the set's first script holds the nod
   expect(farm.scripts[0]).toMatch(/elements = \{ 0, 2, 4,/);
   expect(farm.responders.size).toBe(0);
 });
+
+test('drain answers once a view gives the buckets to the others, or says so after its timeout', async () => {
+  const { ask, farm, clock, view: publish } = await build(farmPlan());
+  await ask('set', 'lb');
+  publish(view('node1', (b) => (b < 128 ? 'node1' : 'node2')));
+  await settled(() => (farm.buckets('g0')?.length === 128 ? true : undefined));
+
+  let answer: unknown;
+  const draining = ask('drain', 'lb').then((a) => (answer = a));
+  await new Promise((r) => setImmediate(r));
+  expect(answer).toBeUndefined();
+  publish({ ...view('node2', () => 'node2'), members: ['node2'] });
+  await draining;
+  expect(answer).toEqual({ ok: true, addresses: [] });
+  expect(farm.buckets('g0')).toEqual([]);
+
+  // Nobody takes them (no view comes): the stop goes on after the timeout, and says why.
+  publish(view('node1', () => 'node1'));
+  await settled(() => (farm.buckets('g0')?.length === 256 ? true : undefined));
+  const late = ask('drain', 'lb');
+  await new Promise((r) => setImmediate(r));
+  await clock.advance(1_000);
+  expect(await late).toEqual({
+    ok: false,
+    message: 'Farm share not handed over within 1000 ms: this node still serves 256 buckets',
+    addresses: [],
+  });
+});

@@ -188,7 +188,8 @@ export const RfsCommandResultSchema = z.object({
 export type RfsCommandResult = z.output<typeof RfsCommandResultSchema>;
 
 /** What admin asks of the vip service: the module's virtual IPs placed on this node, or withdrawn. */
-export const VIP_OPS = ['set', 'remove'] as const;
+/** `drain`: a farm node hands its buckets to the others and answers once they serve them. */
+export const VIP_OPS = ['set', 'remove', 'drain'] as const;
 export const VipOpSchema = z.enum(VIP_OPS);
 export type VipOp = z.output<typeof VipOpSchema>;
 

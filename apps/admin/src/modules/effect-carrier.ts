@@ -3,6 +3,7 @@
 // answered, so a primary's start_prim never runs before its replicated directories are mounted
 // and its VIPs are placed, and a stop goes on only once the daemon and the addresses are gone. Only command replies pass ahead (they tell a caller its command was
 // accepted, nothing in the world depends on them).
+import type { VipOp } from '@keel/bus';
 import type { LoadedModule, ModulePaths, NodePaths } from '@keel/config';
 import type { Effect, MirrorInput, ModuleState, Readiness } from '@keel/engine';
 import type { Clock } from '../ports/clock.port';
@@ -149,8 +150,8 @@ export class EffectCarrier {
    * first: it withdraws the module's addresses if admin dies (docs/decisions/0016), so no VIP is
    * ever placed without one.
    */
-  private placeVips(op: 'set' | 'remove'): Promise<void> {
-    if (op === 'remove') return this.host.vips.request(op);
+  private placeVips(op: VipOp): Promise<void> {
+    if (op !== 'set') return this.host.vips.request(op);
     return this.fence.open().then(
       () => this.host.vips.request(op),
       (err: Error) => this.host.vips.refuse(`the application's fence could not be made: ${err.message}`),

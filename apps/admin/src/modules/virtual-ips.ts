@@ -64,9 +64,12 @@ export class VirtualIps {
     this.markDown();
   }
 
-  /** Places or withdraws the VIPs; resolves once the vip service answered (never rejects). */
+  /**
+   * Places or withdraws the VIPs, or drains a farm's share; resolves once the vip service
+   * answered (never rejects).
+   */
   async request(op: VipOp): Promise<void> {
-    this.wanted = op;
+    if (op !== 'drain') this.wanted = op;
     if (!this.configured) return;
     this.asking = true;
     const outcome = await this.ask(op);
@@ -108,6 +111,11 @@ export class VirtualIps {
 
   private report(op: VipOp, outcome: VipCommandResult): void {
     const { host } = this;
+    // A drain that could not wait for the others goes on with the stop: it only says so.
+    if (op === 'drain') {
+      if (!outcome.ok) host.write('E', outcome.message ?? 'Farm share not handed over: no reason given');
+      return;
+    }
     if (outcome.ok) {
       for (const a of outcome.addresses) {
         host.write('I', op === 'set' ? `Virtual IP ${a.addr} set` : `Virtual IP ${a.addr} removed`);
@@ -130,7 +138,8 @@ export class VirtualIps {
 }
 
 function describeFailure(op: VipOp, err: unknown): string {
-  const what = `Virtual IPs not ${op === 'set' ? 'set' : 'removed'}`;
+  const what =
+    op === 'drain' ? 'Farm share not handed over' : `Virtual IPs not ${op === 'set' ? 'set' : 'removed'}`;
   if (err instanceof BusNoRespondersError) return `${what}: the vip service of this node is not running`;
   if (err instanceof BusTimeoutError) return `${what}: no answer from the vip service (${err.message})`;
   if (err instanceof BusRemoteError) return `${what}: ${err.remoteMessage}`;

@@ -24,6 +24,8 @@ export interface FarmVipHost {
   readonly clock: Clock;
   /** When a new leader announces the virtual MAC again, after the first announcement at once. */
   readonly announceRepeatsMs: readonly number[];
+  /** How long a drain waits for the others to take this node's buckets. */
+  readonly drainTimeoutMs: number;
   readonly logger: Logger;
   write(level: 'I' | 'E', text: string): void;
   setResource(name: string, value: string, component: string): void;
@@ -42,6 +44,8 @@ export class FarmVip {
   private responders: FarmResponder[] = [];
   private queue: Promise<unknown> = Promise.resolve();
   private closed = false;
+  /** Drains waiting for this node's sets to empty. */
+  private drains: (() => void)[] = [];
 
   constructor(private readonly host: FarmVipHost) {}
 
@@ -54,7 +58,38 @@ export class FarmVip {
   }
 
   command(op: VipOp): Promise<VipCommandResult> {
+    if (op === 'drain') return this.drain();
     return this.serial(() => (op === 'set' ? this.set() : this.remove()));
+  }
+
+  /**
+   * Answers once this node serves no bucket any more — the view heartbeat made after this node
+   * stopped being UP (Ready) has reached its sets — or after drainTimeoutMs (the others then take
+   * them when they stop hearing it). Not in the serial queue: the views it waits for go through it.
+   */
+  private drain(): Promise<VipCommandResult> {
+    const drained = (): VipCommandResult => ({ ok: true, addresses: [] });
+    if (!this.held || this.serving() === 0) return Promise.resolve(drained());
+    return new Promise((resolve) => {
+      const timer = this.host.clock.setTimer(this.host.drainTimeoutMs, () => {
+        this.drains = this.drains.filter((d) => d !== done);
+        resolve({
+          ok: false,
+          message: `Farm share not handed over within ${this.host.drainTimeoutMs} ms: this node still serves ${this.serving()} buckets`,
+          addresses: [],
+        });
+      });
+      const done = () => {
+        timer.cancel();
+        resolve(drained());
+      };
+      this.drains.push(done);
+    });
+  }
+
+  /** Buckets this node's sets hold now, every group together. */
+  private serving(): number {
+    return [...this.sets.values()].reduce((n, key) => n + (key === '' ? 0 : key.split(',').length), 0);
   }
 
   /** The farm view heartbeat follows: this node's buckets and whether it answers ARP. */
@@ -164,6 +199,7 @@ export class FarmVip {
           );
     this.held = undefined;
     this.sets.clear();
+    for (const done of this.drains.splice(0)) done();
     if (stayed.length > 0)
       return {
         ok: false,
@@ -202,6 +238,7 @@ export class FarmVip {
     const leads = this.view?.leader === host.plan.farm.node;
     if (leads && this.responders.length === 0) this.startAnswering(this.held);
     if (!leads) this.stopAnswering();
+    if (this.serving() === 0) for (const done of this.drains.splice(0)) done();
   }
 
   private ownBuckets(group: number): number[] {

@@ -82,6 +82,8 @@ export class ModuleVip {
   }
 
   command(op: VipOp): Promise<VipCommandResult> {
+    // A mirror's VIP is on one node: it has no share to hand over.
+    if (op === 'drain') return Promise.resolve({ ok: true, addresses: [] });
     return this.serial(() => (op === 'set' ? this.set() : this.remove()));
   }
 

@@ -49,9 +49,11 @@ export const COMPONENT = 'vip';
 export interface VipServiceOptions extends Partial<VipTiming> {
   /** How often the interfaces' carriers are read. */
   readonly linkPollMs?: number;
+  /** How long a farm drain waits for the others to take this node's buckets. */
+  readonly drainTimeoutMs?: number;
 }
 
-export const DEFAULT_TIMING: VipTiming & { linkPollMs: number } = {
+export const DEFAULT_TIMING: VipTiming & { linkPollMs: number; drainTimeoutMs: number } = {
   // Two more announcements: one lost frame does not leave a client on the old primary.
   announceRepeatsMs: [100, 1_000],
   conflictProbeMs: 20,
@@ -59,6 +61,8 @@ export const DEFAULT_TIMING: VipTiming & { linkPollMs: number } = {
   comeBackProbes: 3,
   connectionsEveryMs: 10_000,
   linkPollMs: 100,
+  // Two farm pulses at SafeKit's default (100 ms) and room for the leader's new view.
+  drainTimeoutMs: 1_000,
 };
 
 /** Every how many link polls the held VIPs are looked for on their interfaces (1 s at 100 ms). */
@@ -69,7 +73,7 @@ export class VipService implements OnApplicationBootstrap, BeforeApplicationShut
   private readonly lifecycle = new Lifecycle();
   private readonly modules = new Map<string, ModuleVip | FarmVip>();
   private readonly states = new Map<string, string>();
-  private readonly timing: VipTiming & { linkPollMs: number };
+  private readonly timing: VipTiming & { linkPollMs: number; drainTimeoutMs: number };
   private poll: Timer | undefined;
 
   constructor(
@@ -182,6 +186,7 @@ export class VipService implements OnApplicationBootstrap, BeforeApplicationShut
       reset: this.reset,
       clock: this.clock,
       announceRepeatsMs: this.timing.announceRepeatsMs,
+      drainTimeoutMs: this.timing.drainTimeoutMs,
       logger: this.logger.child({ module: plan.name }),
       write: (level, text) => this.writeLog(plan.name, level, text),
       setResource: (name, value, component) => this.setResource(plan.name, name, value, component),

@@ -384,6 +384,7 @@ function beginStop(d: Draft, action: ScriptAction): void {
   if (from !== 'WAIT' && from !== 'STOP') {
     steps.push(
       enter(from, 'Transient'),
+      ...drain(d, from),
       ...scriptSteps(plan(from, 'WAIT'), from, 'WAIT', action, d.settings.scripts),
     );
     steps.push(...leaveRole(d, from));
@@ -434,6 +435,14 @@ function recordLeaving(d: Draft, from: ModuleState): void {
   d.swapRequest = false;
 }
 
+/**
+ * A farm node leaving UP first hands its share to the others (it is no longer UP Ready, so the
+ * membership moves its buckets) and waits until they serve them; then its stop scripts run.
+ */
+function drain(d: Draft, from: ModuleState): Step[] {
+  return from === 'UP' && d.settings.architecture === 'farm' ? [emit({ kind: 'vip', op: 'drain' })] : [];
+}
+
 /** Effects of leaving a role: the VIP and the replication go after the stop scripts. */
 function leaveRole(d: Draft, from: ModuleState): Step[] {
   const steps: Step[] = [];
@@ -451,6 +460,7 @@ function beginRestart(d: Draft): void {
   const s = d.state;
   startJob(d, [
     enter(s, 'Transient'),
+    ...drain(d, s),
     ...scriptSteps(p.stop, s, s, 'restart', d.settings.scripts),
     ...scriptSteps(p.start, s, s, 'restart', d.settings.scripts),
     enter(s, 'Ready'),

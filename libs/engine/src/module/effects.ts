@@ -17,7 +17,12 @@ export type Effect =
       readonly args: readonly string[];
       readonly token: number;
     }
-  | { readonly kind: 'vip'; readonly op: 'set' | 'remove' }
+  /**
+   * A farm's `drain` (keel, beyond SafeKit): this node gives its buckets to the others and waits
+   * until they serve them, before its stop scripts, so that no new client meets a stopping
+   * application (docs/decisions/0017).
+   */
+  | { readonly kind: 'vip'; readonly op: 'set' | 'remove' | 'drain' }
   | {
       readonly kind: 'replication';
       readonly role: 'primary' | 'secondary' | 'stopped';

@@ -61,7 +61,7 @@ test('mirror-only commands are refused', () => {
   expect(m.state).toBe('STOP NotReady');
 });
 
-test('a farm opens its VIP before start_both and closes it after stop_both', () => {
+test('a farm opens its VIP before start_both, gives its share away before stop_both and withdraws the VIP after it', () => {
   const m = new Single('farm').command('start').command('stop');
   const order = m.trace.filter(
     (t) => t.startsWith('vip') || t.startsWith('script start_both') || t.startsWith('script stop_both'),
@@ -69,6 +69,7 @@ test('a farm opens its VIP before start_both and closes it after stop_both', () 
   expect(order).toEqual([
     'vip set',
     'script start_both WAIT UP start',
+    'vip drain',
     'script stop_both UP WAIT stop',
     'vip remove',
     'script stop_both force WAIT STOP stop',
