@@ -76,4 +76,21 @@ it('does not make a view naming a non-member or a packet beyond one datagram', (
   expect(() => encodeFarmPacket(stray, TEST_KEY)).toThrow(/a bucket owned by a non-member/);
   const five = { ...leaderPacket, view: { ...leaderPacket.view!, owners: Array(5).fill(owners) } };
   expect(() => encodeFarmPacket(five, TEST_KEY)).toThrow(/5 groups/);
+  const long = Array.from({ length: 8 }, (_, i) => `node${i}-${'x'.repeat(200)}`);
+  const big = {
+    ...leaderPacket,
+    view: { leader: long[0], epoch: 4, members: long, owners: [owners.map(() => long[0])] },
+  };
+  expect(() => encodeFarmPacket(big, TEST_KEY)).toThrow(/would be \d+ bytes, more than 1232/);
+});
+
+it('refuses an epoch near 2^53: a leader above it could make no view any more', () => {
+  const high = encodeFarmPacket({ ...leaderPacket, seenEpoch: 2 ** 52 + 1 }, TEST_KEY);
+  const result = decodeFarmPacket(high, TEST_KEY);
+  expect(!result.ok && result.error.message).toMatch(/seen epoch 4503599627370497 above 4503599627370496/);
+  const view = encodeFarmPacket(
+    { ...leaderPacket, view: { ...leaderPacket.view!, epoch: 2 ** 52 + 1 } },
+    TEST_KEY,
+  );
+  expect(decodeFarmPacket(view, TEST_KEY)).toMatchObject({ ok: false, error: expect.any(MalformedPacket) });
 });

@@ -3,6 +3,7 @@
 // the interface to prefer its own source; the buckets follow the farm views; the leader answers
 // ARP with the virtual MAC and announces it; `remove` withdraws the VIP before the filter.
 import type { FarmViewMessage } from '@keel/bus';
+import { AddressTwin } from './support/address-twin';
 import { vipAddress, vipPlan } from './support/plans';
 import { build } from './support/vip-harness';
 
@@ -45,7 +46,10 @@ test('set: the filter (closed) before the VIP, then its buckets and the ARP answ
     ok: true,
     addresses: [{ addr: '198.18.0.50', prefix: 24, ifname: 'eth0' }],
   });
-  expect(farm.journal[0]).toBe('apply add table arp keel_lb [addresses: none]');
+  expect(farm.journal.slice(0, 2)).toEqual([
+    'apply add table arp keel_lb [addresses: none]',
+    'prefer own source on eth0 [addresses: none]',
+  ]);
   expect(farm.scripts[0]).toMatch(/set g0 \{\n\s+typeof meta length\n\s+\}/); // no element: closed
   expect(farm.ownSource).toEqual(['eth0']);
   expect(twin.keelAddresses()).toEqual(['eth0 198.18.0.50/24']);
@@ -112,4 +116,32 @@ test('drain answers once a view gives the buckets to the others, or says so afte
     message: 'Farm share not handed over within 1000 ms: this node still serves 256 buckets',
     addresses: [],
   });
+});
+
+test('a set nft refuses leaves nothing: an address an earlier run placed goes first, then the filter', async () => {
+  const twin = new AddressTwin();
+  await twin.add({ addr: '198.18.0.50', prefix: 24, ifname: 'eth0' }); // left by an earlier run
+  const { ask, farm, resources } = await build(farmPlan(), twin);
+  farm.refuse = 'Error: Could not process rule: No such file or directory';
+  expect(await ask('set', 'lb')).toEqual({
+    ok: false,
+    message:
+      'Virtual IP 198.18.0.50 could not be set: Error: Could not process rule: No such file or directory',
+    addresses: [],
+  });
+  expect(twin.keelAddresses()).toEqual([]);
+  expect(farm.journal.at(-1)).toBe('remove lb [addresses: none]');
+  expect(resources).toContain('ip.198.18.0.50=down by ipcheck');
+});
+
+test('a bucket update nft refuses is tried again while the view stays; the leader answers ARP meanwhile', async () => {
+  const { ask, farm, clock, view: publish } = await build(farmPlan());
+  await ask('set', 'lb');
+  farm.refuse = 'Error: busy';
+  publish(view('node1', () => 'node1'));
+  await settled(() => (farm.responders.size > 0 ? true : undefined));
+  expect(farm.buckets('g0')).toBeUndefined();
+  farm.refuse = undefined;
+  await clock.advance(500);
+  expect(await settled(() => farm.buckets('g0'))).toHaveLength(256);
 });

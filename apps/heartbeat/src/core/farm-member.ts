@@ -8,6 +8,7 @@ import {
   isNewer,
   leaderView,
   liveMembers,
+  nextDeadline,
   selfReady,
   tick,
   type Allocate,
@@ -23,6 +24,12 @@ export interface FarmMember {
   readonly view: FarmView | undefined;
   /** The highest epoch seen in any packet: a view made here goes above it. */
   readonly seenEpoch: number;
+  /**
+   * Until then (mlost_count pulses after this start) this node makes no view: it listens. A
+   * restarted heartbeat that led at once, alone, would take every bucket from nodes it has not
+   * heard yet, and its kernel would reset their clients' connections.
+   */
+  readonly quietUntil: number;
 }
 
 export interface FarmStep {
@@ -31,7 +38,7 @@ export interface FarmStep {
   readonly changed: boolean;
 }
 
-export function initialMember(plan: FarmModulePlan, self: string): FarmMember {
+export function initialMember(plan: FarmModulePlan, self: string, now: number): FarmMember {
   return {
     liveness: initialLiveness({
       self,
@@ -41,6 +48,7 @@ export function initialMember(plan: FarmModulePlan, self: string): FarmMember {
     }),
     view: undefined,
     seenEpoch: 0,
+    quietUntil: now + plan.mlostCount * plan.pulseMs,
   };
 }
 
@@ -61,7 +69,7 @@ export function packetHeard(
   }
   return decide(
     plan,
-    { liveness: heard(m.liveness, p.sender, p.ready, now), view, seenEpoch },
+    { ...m, liveness: heard(m.liveness, p.sender, p.ready, now), view, seenEpoch },
     m,
     now,
     allocate,
@@ -84,9 +92,16 @@ export function timePassed(plan: FarmModulePlan, m: FarmMember, now: number, all
   return decide(plan, { ...m, liveness: tick(m.liveness, now) }, m, now, allocate);
 }
 
+/** When this member must be looked at again if nothing is heard: a peer's silence, or the end of its quiet start. */
+export function memberDeadline(m: FarmMember, now: number): number | undefined {
+  const due = nextDeadline(m.liveness, now);
+  const quiet = now < m.quietUntil ? m.quietUntil : undefined;
+  return due === undefined ? quiet : quiet === undefined ? due : Math.min(due, quiet);
+}
+
 /** Whether this node makes the views now. */
-export function leads(m: FarmMember): boolean {
-  return m.liveness.selfReady && m.liveness.leader === m.liveness.settings.self;
+export function leads(m: FarmMember, now: number): boolean {
+  return m.liveness.selfReady && m.liveness.leader === m.liveness.settings.self && now >= m.quietUntil;
 }
 
 function decide(
@@ -97,7 +112,7 @@ function decide(
   allocate: Allocate,
 ): FarmStep {
   let member = next;
-  if (leads(next)) {
+  if (leads(next, now)) {
     const view = leaderView({
       leader: next.liveness.settings.self,
       members: liveMembers(next.liveness, now),
@@ -107,7 +122,7 @@ function decide(
       allocate,
     });
     member = { ...next, view, seenEpoch: Math.max(next.seenEpoch, view.epoch) };
-  } else if (next.liveness.leader === undefined && next.view !== undefined) {
+  } else if (next.liveness.leader === undefined && next.view !== undefined && now >= next.quietUntil) {
     // Nobody is UP (Ready), this node included: nothing is served, whatever the last view said.
     member = { ...next, view: undefined };
   }
@@ -117,7 +132,7 @@ function decide(
 function fromWire(plan: FarmModulePlan, v: NonNullable<FarmPacket['view']>): FarmView {
   // Groups travel by index; a leader with another group list (a configuration not yet applied
   // everywhere) gives no owners for the groups it does not have.
-  const owners: Record<string, readonly (string | null)[]> = {};
+  const owners: Record<string, readonly (string | null)[]> = Object.create(null);
   plan.groups.forEach((g, i) => {
     const table = v.owners[i];
     if (table) owners[g.name] = table;
@@ -131,6 +146,10 @@ export function toWire(plan: FarmModulePlan, v: FarmView): NonNullable<FarmPacke
     leader: v.leader,
     epoch: v.epoch,
     members: v.members,
-    owners: plan.groups.map((g) => v.owners[g.name] ?? new Array<string | null>(256).fill(null)),
+    owners: plan.groups.map(
+      (g) =>
+        (Object.hasOwn(v.owners, g.name) ? v.owners[g.name] : undefined) ??
+        new Array<string | null>(256).fill(null),
+    ),
   };
 }

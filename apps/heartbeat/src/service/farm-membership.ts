@@ -12,6 +12,7 @@ import { checkEcho, heardOf, noteHeard } from '../core/echo';
 import {
   initialMember,
   leads,
+  memberDeadline,
   ownReadiness,
   packetHeard,
   timePassed,
@@ -21,7 +22,6 @@ import {
 } from '../core/farm-member';
 import type { FarmLanPlan, FarmModulePlan } from '../core/farm-plan';
 import { admit, channelKey, emptyGuard, type ReplayGuard } from '../core/replay-guard';
-import { nextDeadline } from '@keel/engine';
 import type { UdpEndpoint, UdpSocket, UdpTransport } from '../ports/udp.port';
 import { encodeFarmPacket, openFarmPacket } from '../wire/farm-codec';
 import { BUCKETS } from '../wire/farm-packet';
@@ -78,7 +78,7 @@ export class FarmMembership {
         log: logger.child({ module: plan.name }),
         lans: plan.lans.map((l) => ({ plan: l, socket: undefined, retry: undefined })),
         senders: new Set(plan.nodes.filter((n) => n !== this.node)),
-        member: initialMember(plan, this.node),
+        member: initialMember(plan, this.node, this.clock.now()),
         guard: emptyGuard(),
         sequence: 0,
         pulse: undefined,
@@ -89,12 +89,23 @@ export class FarmMembership {
     for (const f of this.farms.values()) {
       this.schedulePulse(f);
       this.publish(f);
+      this.armDeadline(f);
     }
   }
 
+  /**
+   * A stopping heartbeat tells the others this node serves no more (they take its buckets at
+   * once rather than after slost_count pulses) and its own node that it has no view: the vip
+   * service empties its sets rather than serve beside the nodes that take them.
+   */
   async stop(): Promise<void> {
     const closing: Promise<void>[] = [];
     for (const f of this.farms.values()) {
+      if (f.member.liveness.selfReady) {
+        f.member = { ...f.member, liveness: { ...f.member.liveness, selfReady: false } };
+        this.sendAll(f);
+      }
+      this.publish(f, true);
       f.pulse?.cancel();
       f.deadline?.cancel();
       for (const l of f.lans) {
@@ -126,7 +137,7 @@ export class FarmMembership {
 
   private setReady(f: ServedFarm, ready: boolean): void {
     if (!this.session.active || f.member.liveness.selfReady === ready) return;
-    this.apply(f, ownReadiness(f.plan, f.member, ready, this.clock.now(), this.allocate), true);
+    this.step(f, (now) => ownReadiness(f.plan, f.member, ready, now, this.allocate), true);
   }
 
   private async open(f: ServedFarm, l: FarmLan): Promise<void> {
@@ -176,7 +187,7 @@ export class FarmMembership {
     const verdict = admit(f.guard, channelKey(f.plan.name, l.plan.lan, p.sender), p.sender, p);
     f.guard = verdict.guard;
     if (!verdict.accepted) return this.rejected(f, l, verdict.error.reason, verdict.error.message, from);
-    this.apply(f, packetHeard(f.plan, f.member, p, this.clock.now(), this.allocate), false);
+    this.step(f, (now) => packetHeard(f.plan, f.member, p, now, this.allocate), false);
   }
 
   private rejected(f: ServedFarm, l: FarmLan, reason: string, detail: string, from: UdpEndpoint): void {
@@ -190,29 +201,43 @@ export class FarmMembership {
     });
   }
 
-  /** A step of the membership: publish a changed view; a leader's view or a readiness change goes out at once. */
-  private apply(f: ServedFarm, step: FarmStep, selfChanged: boolean): void {
+  /**
+   * A step of the membership: publish a changed view; a leader's view or a readiness change goes
+   * out at once. A step that fails (an allocation refusing its input) keeps the membership as it
+   * was and is said, never thrown at a socket or a timer (that would end the process, and every
+   * mirror heartbeat of the node with it).
+   */
+  private step(f: ServedFarm, make: (now: number) => FarmStep, selfChanged: boolean): void {
+    let step: FarmStep;
+    try {
+      step = make(this.clock.now());
+    } catch (err) {
+      this.reports.report(`farm-step|${f.plan.name}`, (suppressed) =>
+        f.log.error('cannot make the farm view', { err, suppressed }),
+      );
+      return;
+    }
     f.member = step.member;
     if (step.changed) {
       const v = f.member.view;
       f.log.info('farm view', v ? { leader: v.leader, epoch: v.epoch, members: v.members } : { members: [] });
       this.publish(f);
     }
-    if ((step.changed && leads(f.member)) || selfChanged) this.sendAll(f);
+    if ((step.changed && leads(f.member, this.clock.now())) || selfChanged) this.sendAll(f);
     this.armDeadline(f);
   }
 
   private armDeadline(f: ServedFarm): void {
     f.deadline?.cancel();
     const now = this.clock.now();
-    const due = nextDeadline(f.member.liveness, now);
+    const due = memberDeadline(f.member, now);
     f.deadline =
       due === undefined
         ? undefined
         : this.clock.setTimer(Math.max(0, due - now), () => {
             f.deadline = undefined;
             if (this.session.active)
-              this.apply(f, timePassed(f.plan, f.member, this.clock.now(), this.allocate), false);
+              this.step(f, (at) => timePassed(f.plan, f.member, at, this.allocate), false);
           });
   }
 
@@ -226,7 +251,8 @@ export class FarmMembership {
   }
 
   private sendAll(f: ServedFarm): void {
-    const view = leads(f.member) && f.member.view ? toWire(f.plan, f.member.view) : undefined;
+    const view =
+      leads(f.member, this.clock.now()) && f.member.view ? toWire(f.plan, f.member.view) : undefined;
     for (const l of f.lans) {
       if (!l.socket) continue;
       for (const peer of l.plan.peers) {
@@ -256,8 +282,8 @@ export class FarmMembership {
     }
   }
 
-  private publish(f: ServedFarm): void {
-    const msg = viewMessage(f.plan, f.member);
+  private publish(f: ServedFarm, none = false): void {
+    const msg = viewMessage(f.plan, none ? { ...f.member, view: undefined } : f.member);
     try {
       this.bus.publish(subjects.farmView(f.plan.name), codecs.farmView, msg);
     } catch (err) {
@@ -277,6 +303,9 @@ export function viewMessage(plan: FarmModulePlan, m: FarmMember): FarmViewMessag
     ...(v ? { leader: v.leader } : {}),
     epoch: v?.epoch ?? m.seenEpoch,
     members: v ? [...v.members] : [],
-    groups: plan.groups.map((g) => ({ name: g.name, owners: [...(v?.owners[g.name] ?? none())] })),
+    groups: plan.groups.map((g) => ({
+      name: g.name,
+      owners: [...(v && Object.hasOwn(v.owners, g.name) ? v.owners[g.name] : none())],
+    })),
   };
 }

@@ -49,6 +49,8 @@ import {
 import type { PacketExpectation } from './codec';
 
 const BAD_MAC = Object.freeze(new BadMac());
+/** The highest epoch a packet may carry. */
+export const MAX_EPOCH = 2 ** 52;
 const MIN_BYTES = FARM_FIXED_HEADER_BYTES + 3 * 2 + MAC_BYTES;
 
 /** Bytes a packet takes on the wire, MAC included. */
@@ -143,6 +145,9 @@ function decodeUnguarded(bytes: unknown, key: HeartbeatKey): Result<FarmPacket, 
   const stamps = [7, 15, 23, 31].map((at) => readU53(buf, at));
   if (stamps.some((n) => n === undefined)) return malformed('a counter beyond 2^53');
   const [incarnation, sequence, echo, seenEpoch] = stamps as number[];
+  // Epochs grow by one per view: one near 2^53 is forged or broken, and a leader above it could
+  // not make a view any more.
+  if (seenEpoch > MAX_EPOCH) return malformed(`seen epoch ${seenEpoch} above ${MAX_EPOCH}`);
 
   const cursor = { at: FARM_FIXED_HEADER_BYTES };
   const module = readStr8(buf, cursor, end, MODULE_NAME, MAX_MODULE_NAME);
@@ -179,7 +184,7 @@ function readView(buf: Buffer, cursor: { at: number }, end: number): WireFarmVie
   if (leader === undefined) return 'bad view leader';
   if (cursor.at + 9 > end) return 'truncated view';
   const epoch = readU53(buf, cursor.at);
-  if (epoch === undefined) return 'view epoch beyond 2^53';
+  if (epoch === undefined || epoch > MAX_EPOCH) return `view epoch above ${MAX_EPOCH}`;
   cursor.at += 8;
   const count = buf[cursor.at++];
   if (count < 1 || count > MAX_FARM_MEMBERS) return `${count} members`;

@@ -148,10 +148,12 @@ export class FarmNodes {
     >;
   }
 
+  /** Three services started, and running for longer than their quiet start (mlost_count pulses). */
   static async start(xml = farmXml()): Promise<FarmNodes> {
     const f = new FarmNodes(xml);
     for (const n of Object.values(f.nodes)) await n.start();
     await settle();
+    await f.clock.advance(MLOST * FARM_PULSE_MS);
     return f;
   }
 

@@ -120,6 +120,14 @@ export function farmFilterScript(input: FarmFilterInput): string {
       '    type filter hook input priority filter; policy accept;',
       `    arp operation request arp daddr ip ${addrs(v4)} drop`,
       '  }',
+      // Nor tell the LAN about it with that MAC: arp_announce keeps the VIP out of the node's own
+      // requests, but a bond failover or a live migration (NETDEV_NOTIFY_PEERS) has the kernel
+      // announce every address of the device. The leader's answers leave from a packet socket,
+      // which this hook does not see.
+      '  chain output {',
+      '    type filter hook output priority filter; policy accept;',
+      `    arp saddr ip ${addrs(v4)} drop`,
+      '  }',
       '}',
     );
   }

@@ -6,7 +6,10 @@
 // virtual MAC and announces it once it starts to. `remove` (after stop_both) withdraws the VIP,
 // then the filter. Every step is serialised with the others of the module.
 import type { FarmViewMessage, PlacedVip, VipCommandResult, VipOp } from '@keel/bus';
-import type { Clock, Logger } from '@keel/runtime';
+import type { Clock, Logger, Timer } from '@keel/runtime';
+
+/** How soon a bucket update nft refused is tried again. */
+const RETRY_MS = 500;
 import { bucketUpdateScript, farmFilterScript, type FarmFilterInterface } from '../core/farm-filter';
 import { placeVip } from '../core/placement';
 import type { FarmVipPlan, VipModulePlan } from '../core/plan';
@@ -46,6 +49,7 @@ export class FarmVip {
   private closed = false;
   /** Drains waiting for this node's sets to empty. */
   private drains: (() => void)[] = [];
+  private retry: Timer | undefined;
 
   constructor(private readonly host: FarmVipHost) {}
 
@@ -102,6 +106,7 @@ export class FarmVip {
 
   close(): void {
     this.closed = true;
+    this.retry?.cancel();
     this.stopAnswering();
   }
 
@@ -112,10 +117,10 @@ export class FarmVip {
     const interfaces = new Map<string, { vmac: string; vips: { addr: string; family: 4 | 6 }[] }>();
     for (const vip of host.plan.addresses) {
       const p = placeVip(vip, all);
-      if (!p.ok) return this.notSet(vip.addr, p.reason, []);
+      if (!p.ok) return this.notSet(vip.addr, p.reason);
       const itf = interfaces.get(p.placed.ifname) ?? { vmac: vip.vmac as string, vips: [] };
       if (itf.vmac !== vip.vmac)
-        return this.notSet(vip.addr, `interface ${p.placed.ifname} would need two virtual MACs`, []);
+        return this.notSet(vip.addr, `interface ${p.placed.ifname} would need two virtual MACs`);
       itf.vips.push({ addr: vip.addr, family: vip.family });
       interfaces.set(p.placed.ifname, itf);
       placed.push(p.placed);
@@ -134,13 +139,11 @@ export class FarmVip {
       host.plan.farm.groups.forEach((_, i) => this.sets.set(i, this.ownBuckets(i).join(',')));
       for (const ifname of interfaces.keys()) await host.link.preferOwnSource(ifname);
     } catch (err) {
-      return this.notSet(placed[0]?.addr ?? '', (err as Error).message, []);
+      return this.notSet(placed[0]?.addr ?? '', (err as Error).message);
     }
-    const added: PlacedVip[] = [];
     for (const p of placed) {
       const problem = await this.place(p, all);
-      if (problem) return this.notSet(p.addr, problem, added);
-      added.push(p);
+      if (problem) return this.notSet(p.addr, problem);
     }
     this.held = { placed, interfaces: filterInterfaces };
     for (const vip of host.plan.addresses) if (vip.check) this.publish(`ip.${vip.addr}`, 'up');
@@ -162,9 +165,16 @@ export class FarmVip {
     }
   }
 
-  private async notSet(addr: string, reason: string, added: readonly PlacedVip[]): Promise<VipCommandResult> {
-    for (const p of added) await this.host.addresses.remove(p).catch(() => false);
-    await this.host.filter.remove(this.name).catch(() => undefined);
+  /**
+   * A placement that failed: nothing of the module stays — not the addresses this request added,
+   * nor those an earlier run left (a restarted service was asked again) — and the filter goes
+   * only once no address of the module is left, or the kernel would answer ARP for one.
+   */
+  private async notSet(addr: string, reason: string): Promise<VipCommandResult> {
+    this.stopAnswering();
+    this.held = undefined;
+    const left = await this.withdrawAll().catch(() => ['unknown']);
+    if (left.length === 0) await this.host.filter.remove(this.name).catch(() => undefined);
     this.sets.clear();
     for (const vip of this.host.plan.addresses) if (vip.check) this.publish(`ip.${vip.addr}`, 'down');
     this.host.logger.error('farm virtual IP not set', { module: this.name, addr, reason });
@@ -178,18 +188,8 @@ export class FarmVip {
   private async remove(): Promise<VipCommandResult> {
     const { host } = this;
     this.stopAnswering();
-    const all = await host.addresses.list();
     const removed: PlacedVip[] = [];
-    const stayed: string[] = [];
-    for (const a of all.filter((x) => x.keel && this.addresses.includes(x.addr))) {
-      const p = { addr: a.addr, prefix: a.prefix, ifname: a.ifname };
-      const gone = await host.addresses.remove(p).catch((err: Error) => {
-        host.write('E', `Virtual IP ${a.addr} could not be removed from ${a.ifname}: ${err.message}`);
-        return false;
-      });
-      if (gone) removed.push(p);
-      else stayed.push(`${a.addr} on ${a.ifname}`);
-    }
+    const stayed = await this.withdrawAll(removed);
     if (host.plan.tcpreset)
       for (const addr of this.addresses)
         await host.reset
@@ -219,9 +219,46 @@ export class FarmVip {
     return { ok: true, addresses: removed };
   }
 
+  /**
+   * Withdraws every address keel placed for this module's VIPs (held, or left by an earlier run);
+   * what was withdrawn goes to `removed`. Returns those that stayed.
+   */
+  private async withdrawAll(removed: PlacedVip[] = []): Promise<string[]> {
+    const { host } = this;
+    const stayed: string[] = [];
+    for (const a of (await host.addresses.list()).filter((x) => x.keel && this.addresses.includes(x.addr))) {
+      const p = { addr: a.addr, prefix: a.prefix, ifname: a.ifname };
+      const gone = await host.addresses.remove(p).catch((err: Error) => {
+        host.write('E', `Virtual IP ${a.addr} could not be removed from ${a.ifname}: ${err.message}`);
+        return false;
+      });
+      if (gone) removed.push(p);
+      else stayed.push(`${a.addr} on ${a.ifname}`);
+    }
+    return stayed;
+  }
+
   /** Brings the sets and the ARP answers in line with the view (nothing while the VIP is not here). */
   private async follow(): Promise<void> {
+    this.retry?.cancel();
+    this.retry = undefined;
     if (!this.held || this.closed) return;
+    const { host } = this;
+    // Who answers ARP first: a set that cannot be updated must not keep the leader silent.
+    const leads = this.view?.leader === host.plan.farm.node;
+    if (leads && this.responders.length === 0) this.startAnswering(this.held);
+    if (!leads) this.stopAnswering();
+    try {
+      await this.updateSets();
+    } catch (err) {
+      // nft failed (a timeout, a busy kernel): tried again while the view stays the same.
+      this.retry = host.clock.setTimer(RETRY_MS, () => void this.serial(() => this.follow()));
+      throw err;
+    }
+    if (this.serving() === 0) for (const done of this.drains.splice(0)) done();
+  }
+
+  private async updateSets(): Promise<void> {
     const { host } = this;
     for (let i = 0; i < host.plan.farm.groups.length; i++) {
       const buckets = this.ownBuckets(i);
@@ -235,10 +272,6 @@ export class FarmVip {
         buckets: buckets.length,
       });
     }
-    const leads = this.view?.leader === host.plan.farm.node;
-    if (leads && this.responders.length === 0) this.startAnswering(this.held);
-    if (!leads) this.stopAnswering();
-    if (this.serving() === 0) for (const done of this.drains.splice(0)) done();
   }
 
   private ownBuckets(group: number): number[] {

@@ -217,7 +217,6 @@ export class VipService implements OnApplicationBootstrap, BeforeApplicationShut
       });
       return;
     }
-    await this.reconcileFilters();
     const claimed = new Set(this.plan.modules.flatMap((m) => m.addresses.map((a) => a.addr)));
     for (const a of await this.addresses.list()) {
       if (!a.keel || claimed.has(a.addr)) continue;
@@ -233,6 +232,8 @@ export class VipService implements OnApplicationBootstrap, BeforeApplicationShut
         });
       }
     }
+    // After the addresses: a farm VIP without its filter would be answered for by this kernel.
+    await this.reconcileFilters();
   }
 
   /** The farm filters of modules that are no farm of this node any more go. */

@@ -2,7 +2,7 @@
 // held at that moment, so the order of filter and address shows), the responders running, the
 // announcements of the virtual MAC and the interfaces told to prefer their own source address.
 // The real kernel is tested by nft-farm-filter.medium.spec.ts, keel-vip and the lab.
-import type { FarmFilterPort, FarmFilterTable } from '../../src/ports/farm-filter.port';
+import { FarmFilterError, type FarmFilterPort, type FarmFilterTable } from '../../src/ports/farm-filter.port';
 import type { FarmLinkPort, FarmResponder } from '../../src/ports/farm-link.port';
 import type { AddressTwin } from './address-twin';
 
@@ -14,10 +14,13 @@ export class FarmTwin implements FarmFilterPort, FarmLinkPort {
   readonly announcedAs: string[] = [];
   readonly ownSource: string[] = [];
   readonly tablesLeft: FarmFilterTable[] = [];
+  /** The next scripts are refused by "nft" with this message. */
+  refuse: string | undefined;
 
   constructor(private readonly addresses: AddressTwin) {}
 
   async apply(script: string): Promise<void> {
+    if (this.refuse !== undefined) throw new FarmFilterError('FAILED', this.refuse);
     this.scripts.push(script);
     const first = script.split('\n').find((l) => l !== '' && !l.startsWith('#')) ?? '';
     this.journal.push(`apply ${first} [addresses: ${this.addresses.keelAddresses().join(', ') || 'none'}]`);
@@ -44,6 +47,9 @@ export class FarmTwin implements FarmFilterPort, FarmLinkPort {
 
   async preferOwnSource(ifname: string): Promise<void> {
     this.ownSource.push(ifname);
+    this.journal.push(
+      `prefer own source on ${ifname} [addresses: ${this.addresses.keelAddresses().join(', ') || 'none'}]`,
+    );
   }
 
   /** The buckets the last update script of group `set` put in (g0, g1, ...). */

@@ -120,6 +120,15 @@ function checkVip(vip: Vip, mode: ModuleConfig['mode'], sink: IssueSink): void {
     'name',
   );
   for (const g of vip.groups) {
+    // The group names the resource <name>_<index> and the farm log lines (reference §5.6.3).
+    if (!GROUP_NAME.test(g.name))
+      sink.add(
+        g.loc,
+        `group name '${g.name}' must be 1 to 60 of A-Z a-z 0-9 _ . - (it names the resource ${g.name}_<n>)`,
+        'name',
+      );
+    for (const h of g.hosts ?? [])
+      if (h.power > MAX_POWER) sink.add(h.loc, `power ${h.power} is above ${MAX_POWER}`, 'power');
     reportDuplicates(
       g.hosts ?? [],
       (h) => h.name,
@@ -279,3 +288,7 @@ function checkCheckers(m: ModuleConfig, sink: IssueSink): void {
       sink.add(sb.loc, `witness '${w}' is not an address or host name`, 'arg');
   }
 }
+
+const GROUP_NAME = /^[A-Za-z0-9_.-]{1,60}$/;
+/** The bucket allocation takes 32-bit powers (docs/decisions/0003). */
+const MAX_POWER = 2 ** 32 - 1;

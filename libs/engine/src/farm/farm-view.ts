@@ -63,7 +63,8 @@ export function leaderView(input: {
     sameList(previous.members, members)
   )
     return previous;
-  const owners: Record<string, BucketOwnersTable> = {};
+  // No prototype: a group named like an Object member must not find one.
+  const owners: Record<string, BucketOwnersTable> = Object.create(null);
   for (const g of groups) {
     const nodes = g.hosts
       .filter((h) => members.includes(h.name))
