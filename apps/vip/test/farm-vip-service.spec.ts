@@ -52,6 +52,7 @@ test('set: the filter (closed) before the VIP, then its buckets and the ARP answ
   ]);
   expect(farm.scripts[0]).toMatch(/set g0 \{\n\s+typeof meta length\n\s+\}/); // no element: closed
   expect(farm.ownSource).toEqual(['eth0']);
+  expect([...farm.holds]).toEqual([`eth0 ${VMAC}`]);
   expect(twin.keelAddresses()).toEqual(['eth0 198.18.0.50/24']);
   expect(resources).toContain('ip.198.18.0.50=up by ipcheck');
 
@@ -77,6 +78,7 @@ test('remove: the VIP leaves before the filter, and the answers stop', async () 
   expect(await ask('remove', 'lb')).toMatchObject({ ok: true, addresses: [{ addr: '198.18.0.50' }] });
   expect(twin.keelAddresses()).toEqual([]);
   expect(farm.responders.size).toBe(0);
+  expect(farm.holds.size).toBe(0);
   expect(farm.journal.at(-1)).toBe('remove lb [addresses: none]');
 });
 

@@ -18,6 +18,7 @@ export interface NativeAddon {
   vipConflict(ifname: string, addr: string, timeoutMs: number): Promise<string | null>;
   vipAnnounceAs(ifname: string, addr: string, mac: string): void;
   vipResponderStart(ifname: string, addresses: string[], vmac: string): { stop(): void; answered(): number };
+  vipHoldUnicast(ifname: string, mac: string): { release(): void; kind(): 'unicast' | 'promiscuous' };
 }
 
 /** The module-loading primitive, injectable so the failure path is testable without a filesystem. */
@@ -41,6 +42,7 @@ const REQUIRED_EXPORTS = [
   'vipConflict',
   'vipAnnounceAs',
   'vipResponderStart',
+  'vipHoldUnicast',
 ] as const;
 
 /** Returns a function that loads the addon on first call and caches it. */

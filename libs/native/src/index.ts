@@ -21,9 +21,12 @@ export {
   announce,
   announceAs,
   conflict,
+  holdUnicast,
   keelAddresses,
   removeAddress,
   startResponder,
   type NodeAddress,
   type Responder,
+  type UnicastHold,
+  type UnicastHoldKind,
 } from './vip';

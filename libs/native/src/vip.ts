@@ -115,6 +115,41 @@ export function startResponder(ifname: string, addresses: readonly string[], vma
   });
 }
 
+/** How a farm's virtual MAC is kept received by a card (see `holdUnicast`). */
+export type UnicastHoldKind = 'unicast' | 'promiscuous';
+
+/** A farm's virtual MAC kept received by one interface's card, until `release()`. */
+export interface UnicastHold {
+  /** Gives the MAC back; a second call does nothing. */
+  release(): void;
+  /**
+   * `unicast`: the MAC is in the card's unicast filter (a card without one is then made
+   * promiscuous by the kernel itself); `promiscuous`: the kernel refused the address and the
+   * card passes every frame up while held.
+   */
+  readonly kind: UnicastHoldKind;
+}
+
+/**
+ * Keeps frames to `mac` (a farm's virtual MAC, `aa:bb:cc:dd:ee:ff`) received by `ifname`'s card,
+ * for as long as a farm VIP is placed there (decision 0017): no node sends from that MAC, so a
+ * card's unicast filter would drop the frames the switch floods to it before the farm filter
+ * (decision 0018) keeps this node's share. Every node of the farm holds it, the leader as the
+ * others. A membership of a native socket: it ends on `release()`, and also when the process
+ * dies, never outliving keel. Call `release()` when the VIP leaves the interface (a hold that is
+ * only dropped ends when it is garbage collected, which may be much later); an interface removed
+ * loses it, and one created again must be held again.
+ * @throws VipNativeError BAD_ADDRESS (a `mac` that is no MAC, a group or zero MAC, or `ifname`'s
+ * own), NO_INTERFACE, PERMISSION, IO (an interface without Ethernet among them).
+ */
+export function holdUnicast(ifname: string, mac: string): UnicastHold {
+  const native = mapped(() => loadAddon().vipHoldUnicast(ifname, mac));
+  return Object.freeze({
+    release: () => native.release(),
+    kind: native.kind(),
+  });
+}
+
 /**
  * The MAC (`aa:bb:cc:dd:ee:ff`) of another node on `ifname`'s link holding `addr`, if one
  * answers within `timeoutMs`; null otherwise. Asks without changing any neighbour's cache (an

@@ -18,6 +18,7 @@ const fakeAddon = {
   vipConflict: () => Promise.resolve(null),
   vipAnnounceAs: () => undefined,
   vipResponderStart: () => ({ stop: () => undefined, answered: () => 0 }),
+  vipHoldUnicast: () => ({ release: () => undefined, kind: () => 'unicast' as const }),
 };
 
 describe('createAddonLoader', () => {

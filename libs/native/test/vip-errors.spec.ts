@@ -8,6 +8,7 @@ import {
   announce,
   announceAs,
   conflict,
+  holdUnicast,
   keelAddresses,
   removeAddress,
   startResponder,
@@ -62,6 +63,13 @@ describe('virtual IP errors from the addon', () => {
     expect(() => startResponder('lo', ['198.18.0.1'], 'ff:ff:ff:ff:ff:ff')).toThrow(/group/);
     expect(codeOf(() => announceAs('keel-none0', '198.18.0.1', vmac))).toBe('NO_INTERFACE');
     expect(codeOf(() => announceAs('lo', '198.18.0.1', '00:00:00:00:00:00'))).toBe('BAD_ADDRESS');
+  });
+
+  it('refuses to hold a MAC that is no station MAC, or on no interface', () => {
+    expect(codeOf(() => holdUnicast('keel-none0', '02:4b:56:00:00:09'))).toBe('NO_INTERFACE');
+    expect(codeOf(() => holdUnicast('lo', '02:4b:56'))).toBe('BAD_ADDRESS');
+    expect(codeOf(() => holdUnicast('lo', '00:00:00:00:00:00'))).toBe('BAD_ADDRESS');
+    expect(() => holdUnicast('lo', '01:00:5e:00:00:01')).toThrow(/group/);
   });
 
   it('rejects a probe, never throws, with the same codes', async () => {
@@ -156,6 +164,21 @@ describe('virtual IP facade over a stand-in addon', () => {
       },
     });
     expect(codeOf(() => startResponder('eth0', ['198.18.0.10'], '02:4b:56:00:00:09'))).toBe('PERMISSION');
+  });
+
+  it("hands the hold's release and kind through, and maps its refusals", () => {
+    const release = jest.fn();
+    standIn({ vipHoldUnicast: () => ({ release, kind: () => 'promiscuous' }) });
+    const held = holdUnicast('eth0', '02:4b:56:00:00:09');
+    expect(held.kind).toBe('promiscuous');
+    held.release();
+    expect(release).toHaveBeenCalledTimes(1);
+    standIn({
+      vipHoldUnicast: () => {
+        throw Object.assign(new Error('no'), { code: 'IO' });
+      },
+    });
+    expect(codeOf(() => holdUnicast('eth0', '02:4b:56:00:00:09'))).toBe('IO');
   });
 
   it("passes the probe's answer through", async () => {

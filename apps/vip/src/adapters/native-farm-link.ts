@@ -1,6 +1,6 @@
 // The farm's link side through keel-vip (bound by @keel/native) and the interface's sysctl.
 import { writeFile } from 'node:fs/promises';
-import { announceAs, startResponder, VipNativeError } from '@keel/native';
+import { announceAs, holdUnicast, startResponder, VipNativeError } from '@keel/native';
 import { AddressError } from '../ports/address.port';
 import type { FarmLinkPort } from '../ports/farm-link.port';
 
@@ -18,6 +18,7 @@ function mapped<T>(fn: () => T): T {
 
 export const nativeFarmLink: FarmLinkPort = {
   startResponder: (ifname, addresses, vmac) => mapped(() => startResponder(ifname, addresses, vmac)),
+  holdUnicast: (ifname, vmac) => mapped(() => holdUnicast(ifname, vmac)),
   announceAs: async (ifname, addr, vmac) => mapped(() => announceAs(ifname, addr, vmac)),
   preferOwnSource: async (ifname) => {
     if (!IFNAME.test(ifname) || ifname === '.' || ifname === '..')

@@ -15,7 +15,7 @@ import { placeVip } from '../core/placement';
 import type { FarmVipPlan, VipModulePlan } from '../core/plan';
 import type { AddressPort, NodeAddress } from '../ports/address.port';
 import type { FarmFilterPort } from '../ports/farm-filter.port';
-import type { FarmLinkPort, FarmResponder } from '../ports/farm-link.port';
+import type { FarmLinkPort, FarmResponder, UnicastHold } from '../ports/farm-link.port';
 import type { VipConnections } from '../ports/address.port';
 
 export interface FarmVipHost {
@@ -45,6 +45,8 @@ export class FarmVip {
   /** The buckets each group's set holds now (keyed by group index). */
   private readonly sets = new Map<number, string>();
   private responders: FarmResponder[] = [];
+  /** The virtual MACs the cards receive while the VIP is here. */
+  private holds: UnicastHold[] = [];
   private queue: Promise<unknown> = Promise.resolve();
   private closed = false;
   /** Drains waiting for this node's sets to empty. */
@@ -137,7 +139,12 @@ export class FarmVip {
         }),
       );
       host.plan.farm.groups.forEach((_, i) => this.sets.set(i, this.ownBuckets(i).join(',')));
-      for (const ifname of interfaces.keys()) await host.link.preferOwnSource(ifname);
+      // A set again (a restarted service asked anew) holds afresh.
+      this.releaseHolds();
+      for (const [ifname, itf] of interfaces) {
+        await host.link.preferOwnSource(ifname);
+        this.holds.push(host.link.holdUnicast(ifname, itf.vmac));
+      }
     } catch (err) {
       return this.notSet(placed[0]?.addr ?? '', (err as Error).message);
     }
@@ -172,6 +179,7 @@ export class FarmVip {
    */
   private async notSet(addr: string, reason: string): Promise<VipCommandResult> {
     this.stopAnswering();
+    this.releaseHolds();
     this.held = undefined;
     const left = await this.withdrawAll().catch(() => ['unknown']);
     if (left.length === 0) await this.host.filter.remove(this.name).catch(() => undefined);
@@ -198,6 +206,7 @@ export class FarmVip {
             host.logger.warn('cannot reset the TCP connections of a virtual IP', { addr, err }),
           );
     this.held = undefined;
+    this.releaseHolds();
     this.sets.clear();
     for (const done of this.drains.splice(0)) done();
     if (stayed.length > 0)
@@ -307,6 +316,10 @@ export class FarmVip {
       for (const ms of host.announceRepeatsMs) host.clock.setTimer(ms, announce);
     }
     host.logger.info('answers ARP for the farm virtual IPs', { module: this.name });
+  }
+
+  private releaseHolds(): void {
+    for (const h of this.holds.splice(0)) h.release();
   }
 
   private stopAnswering(): void {

@@ -41,6 +41,15 @@ export class FarmTwin implements FarmFilterPort, FarmLinkPort {
     return { stop: () => void (this.responders.delete(key) && this.journal.push(`stop ${key}`)) };
   }
 
+  /** Virtual MACs the cards are told to receive now. */
+  readonly holds = new Set<string>();
+
+  holdUnicast(ifname: string, vmac: string) {
+    const key = `${ifname} ${vmac}`;
+    this.holds.add(key);
+    return { release: () => void this.holds.delete(key) };
+  }
+
   async announceAs(ifname: string, addr: string, vmac: string): Promise<void> {
     this.announcedAs.push(`${ifname} ${addr} at ${vmac}`);
   }

@@ -1,6 +1,7 @@
 //! Virtual IPs (keel-vip): the node's addresses, keel's among them, their announcement and the
 //! probe for another holder; for a farm, the leader's responder and announcement giving the
-//! virtual MAC. Addresses cross as strings, MACs as `aa:bb:cc:dd:ee:ff`.
+//! virtual MAC, and every node's hold of that MAC in its card's filter. Addresses cross as
+//! strings, MACs as `aa:bb:cc:dd:ee:ff`.
 
 use crate::{Code, Result};
 use keel_vip::{mac_text, VipError};
@@ -175,6 +176,47 @@ pub fn vip_responder_start(ifname: String, addresses: Vec<String>, vmac: String)
     Ok(VipResponder { inner })
 }
 
+/// A farm's virtual MAC kept received by one interface's card, until `release()`, or until the
+/// object is collected or the process ends (do not rely on collection: call `release()`).
+#[napi]
+pub struct VipUnicastHold {
+    inner: Option<keel_vip::UnicastMembership>,
+    // Kept apart from the membership so that `kind()` still answers after `release()`.
+    kind: keel_vip::Held,
+}
+
+#[napi]
+impl VipUnicastHold {
+    /// Gives the MAC back to the card's filter (or its promiscuity). A second call does nothing.
+    #[napi]
+    pub fn release(&mut self) {
+        self.inner = None;
+    }
+
+    /// How the MAC is held: in the card's unicast filter, or by making the card promiscuous
+    /// (the kernel refused the address).
+    #[napi(ts_return_type = "'unicast' | 'promiscuous'")]
+    pub fn kind(&self) -> &'static str {
+        self.kind.as_str()
+    }
+}
+
+fn to_unicast_hold(ifname: &str, mac: &str) -> std::result::Result<keel_vip::UnicastMembership, Refusal> {
+    let mac = keel_vip::parse_mac(mac)?;
+    Ok(keel_vip::UnicastMembership::join(ifname, mac)?)
+}
+
+/// Keeps frames to `mac` (a farm's virtual MAC) received by `ifname`'s card while a farm VIP is
+/// placed there: its unicast filter would drop them before the farm filter sees them.
+#[napi]
+pub fn vip_hold_unicast(ifname: String, mac: String) -> Result<VipUnicastHold> {
+    let inner = to_unicast_hold(&ifname, &mac)?;
+    Ok(VipUnicastHold {
+        kind: inner.kind(),
+        inner: Some(inner),
+    })
+}
+
 /// The probe for another holder of an address, on the libuv pool: it waits up to its timeout.
 pub struct Conflict {
     ifname: String,
@@ -246,6 +288,14 @@ mod tests {
             code(to_responder("lo", &bad, "02:4b:56:00:00:09")),
             Some("BAD_ADDRESS")
         );
+    }
+
+    #[test]
+    fn a_hold_of_no_mac_or_a_group_mac_is_refused_before_touching_the_node() {
+        let code = |mac: &str| to_unicast_hold("lo", mac).err().map(|r| r.code);
+        assert_eq!(code("02:4b:56"), Some("BAD_ADDRESS"));
+        assert_eq!(code("01:00:5e:00:00:01"), Some("BAD_ADDRESS"));
+        assert_eq!(code("00:00:00:00:00:00"), Some("BAD_ADDRESS"));
     }
 
     #[test]

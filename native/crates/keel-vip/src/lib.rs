@@ -2,7 +2,8 @@
 //! marked as its own ([`netlink`]), tells the link the address has moved here ([`announce`])
 //! and, before placing it, asks whether another node still holds it ([`conflict`]). For a farm,
 //! whose nodes all hold the address behind a virtual MAC (decision 0017), the leader answers
-//! for it with that MAC ([`Responder`]) and announces it ([`announce_as`]).
+//! for it with that MAC ([`Responder`]) and announces it ([`announce_as`]); every node keeps
+//! frames to that MAC received by its card ([`UnicastMembership`]).
 //!
 //! Everything acts in the calling thread's network namespace and needs root (CAP_NET_ADMIN for
 //! addresses, CAP_NET_RAW for frames). Errors are [`VipError`]s with stable codes.
@@ -15,6 +16,7 @@ mod mac;
 pub mod netlink;
 pub mod packet;
 mod responder;
+mod unicast;
 
 pub use address::check_unicast;
 pub use error::VipError;
@@ -23,6 +25,7 @@ pub use netlink::{
     add_address, list_addresses, remove_address, remove_address_by_index, Address, KEEL_ADDR_PROTO,
 };
 pub use responder::{Responder, ResponderCounts};
+pub use unicast::{Held, UnicastMembership};
 
 use std::net::IpAddr;
 use std::time::Duration;

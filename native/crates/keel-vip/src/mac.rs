@@ -46,6 +46,20 @@ pub fn check_station_mac(mac: [u8; 6]) -> Result<(), VipError> {
     })
 }
 
+/// A MAC a farm can give as its virtual MAC on `ifname`, whose own MAC is `own`: a station's
+/// ([`check_station_mac`]) and not `own`, or a switch would learn it at this node and stop
+/// flooding frames for it to the other nodes (decision 0017).
+pub(crate) fn check_virtual_mac(ifname: &str, own: [u8; 6], vmac: [u8; 6]) -> Result<(), VipError> {
+    check_station_mac(vmac)?;
+    if vmac == own {
+        return Err(VipError::BadAddress {
+            addr: mac_text(vmac),
+            reason: format!("is {ifname}'s own MAC: a virtual MAC must be one that no node sends from"),
+        });
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -90,5 +104,18 @@ mod tests {
             assert_eq!(e.code(), "BAD_ADDRESS");
             assert!(e.to_string().contains(why), "{e}");
         }
+    }
+
+    #[test]
+    fn a_virtual_mac_is_a_station_mac_other_than_the_interface_s_own() {
+        let own = [0x0a, 0, 0, 0, 0, 1];
+        assert!(check_virtual_mac("eth0", own, [2, 0x4b, 0x56, 0, 0, 9]).is_ok());
+        let e = check_virtual_mac("eth0", own, own).unwrap_err();
+        assert_eq!(e.code(), "BAD_ADDRESS");
+        assert!(e.to_string().contains("eth0's own MAC"), "{e}");
+        assert!(check_virtual_mac("eth0", own, [0xff; 6])
+            .unwrap_err()
+            .to_string()
+            .contains("group"));
     }
 }

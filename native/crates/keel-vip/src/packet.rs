@@ -168,6 +168,53 @@ pub(crate) fn bind_to(fd: &OwnedFd, ifname: &str, ethertype: u16) -> Result<u32,
     Ok(ifindex)
 }
 
+/// setsockopt with `value` as the option; its errno on failure.
+pub(crate) fn set_option<T>(
+    fd: &OwnedFd,
+    level: libc::c_int,
+    name: libc::c_int,
+    value: &T,
+) -> Result<(), i32> {
+    let r = unsafe {
+        libc::setsockopt(
+            fd.as_raw_fd(),
+            level,
+            name,
+            (value as *const T).cast(),
+            std::mem::size_of::<T>() as libc::socklen_t,
+        )
+    };
+    if r < 0 {
+        return Err(std::io::Error::last_os_error().raw_os_error().unwrap_or(0));
+    }
+    Ok(())
+}
+
+/// The request a packet socket's membership is asked with: of kind `mr_type`
+/// (`PACKET_MR_MULTICAST`, `PACKET_MR_UNICAST`, `PACKET_MR_PROMISC`) on `ifindex`, for `mac`
+/// (which the kernel ignores for promiscuity).
+fn membership_request(ifindex: u32, mr_type: libc::c_int, mac: [u8; 6]) -> libc::packet_mreq {
+    let mut mreq: libc::packet_mreq = unsafe { std::mem::zeroed() };
+    mreq.mr_ifindex = ifindex as i32;
+    mreq.mr_type = mr_type as u16;
+    mreq.mr_alen = 6;
+    mreq.mr_address[..6].copy_from_slice(&mac);
+    mreq
+}
+
+/// Adds a membership of kind `mr_type` for `mac` on `ifindex` to the packet socket `fd`: the
+/// kernel counts it against the device (its address lists, or its promiscuity) and takes it
+/// back when the socket closes, also when the process dies. Its errno on failure.
+pub(crate) fn add_membership(
+    fd: &OwnedFd,
+    ifindex: u32,
+    mr_type: libc::c_int,
+    mac: [u8; 6],
+) -> Result<(), i32> {
+    let mreq = membership_request(ifindex, mr_type, mac);
+    set_option(fd, libc::SOL_PACKET, libc::PACKET_ADD_MEMBERSHIP, &mreq)
+}
+
 fn send(fd: &OwnedFd, ifname: &str, frame: &[u8]) -> Result<(), VipError> {
     if frames::ethertype(frame).is_none() {
         return Err(short(ifname, frame));
@@ -177,4 +224,20 @@ fn send(fd: &OwnedFd, ifname: &str, frame: &[u8]) -> Result<(), VipError> {
         return Err(VipError::last_os(format!("sending on {ifname}")));
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_membership_request_names_the_device_kind_and_six_byte_address() {
+        let mac = [0x02, 0x4b, 0x56, 0, 0, 9];
+        let m = membership_request(7, libc::PACKET_MR_UNICAST, mac);
+        assert_eq!(m.mr_ifindex, 7);
+        assert_eq!(i32::from(m.mr_type), libc::PACKET_MR_UNICAST);
+        assert_eq!(m.mr_alen, 6);
+        // The kernel compares mr_alen bytes only; the rest stays zero.
+        assert_eq!(m.mr_address, [0x02, 0x4b, 0x56, 0, 0, 9, 0, 0]);
+    }
 }

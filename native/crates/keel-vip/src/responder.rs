@@ -61,12 +61,7 @@ impl Responder {
         }
         mac::check_station_mac(vmac)?;
         let own = packet::interface_mac(ifname)?;
-        if vmac == own {
-            return Err(VipError::BadAddress {
-                addr: mac::mac_text(vmac),
-                reason: format!("is {ifname}'s own MAC: a virtual MAC must be one that no node sends from"),
-            });
-        }
+        mac::check_virtual_mac(ifname, own, vmac)?;
         let answerer = frames::Answerer::new(own, vmac, &addrs);
         let sock = socket::listening(ifname, answerer.ipv6())?;
         let wake = event_fd(ifname)?;

@@ -3,7 +3,7 @@
 
 use crate::{frames, packet, VipError};
 use std::net::Ipv6Addr;
-use std::os::fd::{AsRawFd, OwnedFd};
+use std::os::fd::OwnedFd;
 
 // Classic BPF opcodes (linux/filter.h).
 const LD_H_ABS: u16 = 0x28;
@@ -64,29 +64,12 @@ pub fn listening(ifname: &str, ipv6: &[Ipv6Addr]) -> Result<OwnedFd, VipError> {
 /// for). The kernel joins a VIP's solicited-node group itself when the VIP is on the interface;
 /// the responder does not rely on it. The membership ends with the socket.
 fn join(fd: &OwnedFd, ifindex: u32, group: [u8; 6]) -> Result<(), i32> {
-    let mut mreq: libc::packet_mreq = unsafe { std::mem::zeroed() };
-    mreq.mr_ifindex = ifindex as i32;
-    mreq.mr_type = libc::PACKET_MR_MULTICAST as u16;
-    mreq.mr_alen = 6;
-    mreq.mr_address[..6].copy_from_slice(&group);
-    set(fd, libc::SOL_PACKET, libc::PACKET_ADD_MEMBERSHIP, &mreq)
+    packet::add_membership(fd, ifindex, libc::PACKET_MR_MULTICAST, group)
 }
 
 /// setsockopt; its errno on failure.
 fn set<T>(fd: &OwnedFd, level: libc::c_int, name: libc::c_int, value: &T) -> Result<(), i32> {
-    let r = unsafe {
-        libc::setsockopt(
-            fd.as_raw_fd(),
-            level,
-            name,
-            (value as *const T).cast(),
-            std::mem::size_of::<T>() as libc::socklen_t,
-        )
-    };
-    if r < 0 {
-        return Err(std::io::Error::last_os_error().raw_os_error().unwrap_or(0));
-    }
-    Ok(())
+    packet::set_option(fd, level, name, value)
 }
 
 #[cfg(test)]
