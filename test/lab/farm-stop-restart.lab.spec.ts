@@ -49,3 +49,25 @@ farmScenario('farm stop restart', (c) => {
     expect((await c().log('node3')).match(/farm load: \d+\/256/g)?.at(-1)).toMatch(/farm load: 8[56]\/256/);
   });
 });
+
+// Reference §4.2 F5, acceptance 42: `restart` of one UP node runs stop_both and start_both on it
+// only (UP Transient -> UP Ready); the others stay UP (Ready) and run nothing.
+farmScenario('farm restart', (c) => {
+  test('restart of one node: its application restarts, the others stay UP with no script', async () => {
+    const marks = await Promise.all(FARM_NODES.map((n) => c().mark(n)));
+    await c().keel('node2', 'restart');
+    await c().waitState('node2', 'UP');
+    expect(await c().scripts('node2', marks[1])).toEqual([
+      'stop_both UP UP restart',
+      'stop_both force UP UP restart',
+      'start_both UP UP restart',
+    ]);
+    for (const n of ['node1', 'node3'] as const) {
+      expect(await c().scripts(n, marks[FARM_NODES.indexOf(n)])).toEqual([]);
+      expect(await c().state(n)).toMatch(/UP/);
+    }
+    const after = await connect(c(), { count: 600, concurrency: 10 });
+    expect(after.failed).toBe(0);
+    expect(Object.keys(after.byNode).sort()).toEqual([...FARM_NODES]);
+  });
+});
