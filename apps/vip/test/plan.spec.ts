@@ -113,7 +113,6 @@ test('a farm module keel cannot serve is refused, with every reason and where it
     /userconfig\.xml:\d+:\d+: .*virtual_interface @type: type="vmac_directed" is not supported/,
   );
   expect(reason).toMatch(/@filter: filter="on_ipid" is not supported/);
-  expect(reason).toMatch(/scriptcontrol="on" is not supported yet/);
   expect(reason).toMatch(/farm virtual IP 2001:2::20: only IPv4 farm VIPs are supported/);
 });
 

@@ -20,6 +20,7 @@ export const COMMAND_NAMES = [
   'printi',
   'printe',
   'log',
+  'farm',
 ] as const;
 export const CommandNameSchema = z.enum(COMMAND_NAMES);
 export type CommandName = z.output<typeof CommandNameSchema>;

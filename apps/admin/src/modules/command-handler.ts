@@ -48,6 +48,8 @@ export async function handleCommand(
     case 'errd':
     case 'checker':
       return setting(rt, c, caller);
+    case 'farm':
+      return { detail: rt.farmCommand(c.args[0] ?? '', c.identity ?? caller) };
     default:
       throw new HandlerError('UNKNOWN_COMMAND', `unknown module command ${c.name}`);
   }

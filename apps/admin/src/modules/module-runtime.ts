@@ -9,8 +9,8 @@ import {
   PeerFacts,
   RemoteState,
 } from '@keel/engine';
-import { BusPort, codecs, FarmViewMessage, RfsEvent, subjects } from '@keel/bus';
-import { FarmLoad } from './farm-load';
+import { BusPort, codecs, FarmViewMessage, HandlerError, RfsEvent, subjects } from '@keel/bus';
+import { FarmLoad, TRAFFIC_RESOURCE } from './farm-load';
 import type { ModulePaths, NodePaths } from '@keel/config';
 import { ScriptRunner } from '../ports/script-runner.port';
 import type { Clock, Timer } from '../ports/clock.port';
@@ -77,6 +77,8 @@ export class ModuleRuntime {
   private readonly replication: ReplicationControl;
   private readonly vips: VirtualIps;
   private readonly farmLoad: FarmLoad;
+  /** The state last published (a farm's traffic is decided when a run starts). */
+  private published = 'STOP';
   /** The node's keel is going down: the module stops but counts as running (launch.ts). */
   private shuttingDown = false;
 
@@ -297,6 +299,21 @@ export class ModuleRuntime {
     this.farmLoad.view(view);
   }
 
+  /** `keel farm bitmap|open|close`: every node's buckets, or this node's traffic opened or closed. */
+  farmCommand(what: string, caller: string): string {
+    if (this.deps.loaded.config.mode !== 'farm')
+      throw new HandlerError(
+        'REFUSED',
+        `farm ${what} applies to farm modules only; ${this.module} is a ${this.deps.loaded.config.mode} module`,
+      );
+    if (what === 'bitmap') return this.farmLoad.bitmaps().join('\n');
+    if (what !== 'open' && what !== 'close')
+      throw new HandlerError('BAD_ARGS', 'farm takes bitmap, open or close');
+    const value = what === 'open' ? 'open' : 'closed';
+    this.setResource(TRAFFIC_RESOURCE, value, caller);
+    return `farm traffic ${value}`;
+  }
+
   /** The node's vip service announced itself ready: it is told again what the engine wants. */
   vipServiceReady(): void {
     this.vips.onServiceReady();
@@ -352,6 +369,12 @@ export class ModuleRuntime {
   }
 
   private publishState(state: MirrorEngine['state'], readiness: MirrorEngine['readiness']): void {
+    // A farm's run starts with its traffic open, or closed for its scripts to open (scriptcontrol),
+    // before heartbeat hears the state that makes it a member.
+    const config = this.deps.loaded.config;
+    if (config.mode === 'farm' && state === 'WAIT' && this.published === 'STOP')
+      this.setResource(TRAFFIC_RESOURCE, config.vip?.scriptcontrol ? 'closed' : 'open', 'admin', true);
+    this.published = state;
     this.deps.bus.publish(subjects.state(this.module), codecs.stateChange, {
       module: this.module,
       state,

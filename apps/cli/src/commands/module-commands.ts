@@ -47,6 +47,7 @@ export const MODULE_COMMANDS = [
   'boot',
   'errd',
   'checker',
+  'farm',
 ];
 
 /** The modules installed on this node, as every node service finds them. */
@@ -198,6 +199,15 @@ async function dispatch(name: string, args: readonly string[], ctx: ModuleComman
       const p = parseArgs(args, ['-m'], [], usage);
       if (p.positional.length !== 1 || !values.includes(p.positional[0])) throw new UsageError(usage);
       io.out(await send(moduleOf(p.options, io, usage), name, [p.positional[0]]));
+      return EXIT.ok;
+    }
+    case 'farm': {
+      // SafeKit's `vip_if_ctrl -l` and `saferpc_send vipd SETGROUPS all|none` (reference §5.6).
+      const usage = 'usage: keel farm bitmap|open|close -m <module>';
+      const p = parseArgs(args, ['-m'], [], usage);
+      if (p.positional.length !== 1 || !['bitmap', 'open', 'close'].includes(p.positional[0]))
+        throw new UsageError(usage);
+      io.out(await send(moduleOf(p.options, io, usage), 'farm', [p.positional[0]]));
       return EXIT.ok;
     }
     default:

@@ -5,7 +5,17 @@
 // (keel.v1.<module>.farm.view) for admin (log lines, FarmProto_0) and vip (the bucket sets, the
 // ARP answers). Packets are authenticated and replay-protected like mirror heartbeats: the same
 // key, the same incarnation and echo (the session's), a replay guard per LAN and sender.
-import { codecs, subjects, type BusPort, type FarmViewMessage, type StateChange } from '@keel/bus';
+import {
+  codecs,
+  subjects,
+  type BusPort,
+  type FarmViewMessage,
+  type ResourceChanged,
+  type StateChange,
+} from '@keel/bus';
+
+/** The resource admin sets to `closed` when this node must give its share away (keel farm close). */
+export const TRAFFIC_RESOURCE = 'farm.traffic';
 import type { Allocate } from '@keel/engine';
 import type { Clock, Logger, Timer } from '@keel/runtime';
 import { checkEcho, heardOf, noteHeard } from '../core/echo';
@@ -41,6 +51,10 @@ interface ServedFarm {
   readonly lans: readonly FarmLan[];
   readonly senders: ReadonlySet<string>;
   member: FarmMember;
+  /** admin says UP (Ready). */
+  up: boolean;
+  /** `farm.traffic` is not `closed` (keel farm close, or scriptcontrol before the scripts open it). */
+  open: boolean;
   guard: ReplayGuard;
   sequence: number;
   pulse: Timer | undefined;
@@ -79,6 +93,8 @@ export class FarmMembership {
         lans: plan.lans.map((l) => ({ plan: l, socket: undefined, retry: undefined })),
         senders: new Set(plan.nodes.filter((n) => n !== this.node)),
         member: initialMember(plan, this.node, this.clock.now()),
+        up: false,
+        open: true,
         guard: emptyGuard(),
         sequence: 0,
         pulse: undefined,
@@ -121,13 +137,28 @@ export class FarmMembership {
   localState(change: StateChange): boolean {
     const f = this.farms.get(change.module);
     if (!f) return false;
-    this.setReady(f, change.state === 'UP' && change.readiness === 'Ready');
+    f.up = change.state === 'UP' && change.readiness === 'Ready';
+    this.setReady(f, f.up && f.open);
+    return true;
+  }
+
+  /** A resource of a farm module: `farm.traffic` closed gives this node's share away. */
+  resourceChanged(change: ResourceChanged): boolean {
+    const f = this.farms.get(change.module);
+    if (!f) return false;
+    if (change.name === TRAFFIC_RESOURCE) {
+      f.open = change.value !== 'closed';
+      this.setReady(f, f.up && f.open);
+    }
     return true;
   }
 
   /** admin died: its applications with it; this node serves nothing until a new admin says so. */
   engineGone(): void {
-    for (const f of this.farms.values()) this.setReady(f, false);
+    for (const f of this.farms.values()) {
+      f.up = false;
+      this.setReady(f, false);
+    }
   }
 
   /** admin or vip (re)started: they lost the view. */

@@ -238,6 +238,7 @@ export class HeartbeatService implements OnApplicationBootstrap, BeforeApplicati
 
   /** A module resource changed (keel.v1.<module>.resource.changed). */
   resourceChanged(change: ResourceChanged): void {
+    if (this.farms.resourceChanged(change)) return;
     const m = this.modules.get(change.module);
     if (!m || !this.session.active || !isAdvertisable(change.name)) return;
     if (m.resources.get(change.name) === change.value) return;

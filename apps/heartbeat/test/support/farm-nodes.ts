@@ -118,6 +118,16 @@ export class FarmNode {
     });
   }
 
+  /** What admin says of the module's `farm.traffic` (keel farm open|close). */
+  setTraffic(value: 'open' | 'closed'): void {
+    this.admin.publish(subjects.resourceChanged(FARM), codecs.resourceChanged, {
+      module: FARM,
+      name: 'farm.traffic',
+      value,
+      component: 'admin',
+    });
+  }
+
   /** The last view heartbeat published here. */
   view(): FarmViewMessage {
     const v = this.views.at(-1);

@@ -135,8 +135,6 @@ export function buildVipPlan(input: {
 /** What keel's farm cannot serve in a farm module's <vip>, each with where it is written. */
 function farmProblems(vip: NonNullable<PlannedModule['config']['vip']>): string[] {
   const problems = farmFilterProblems(vip).map((issue) => issue.toString());
-  if (vip.scriptcontrol)
-    problems.push('scriptcontrol="on" is not supported yet: keel opens the traffic itself before start_both');
   for (const i of vip.interfaces)
     for (const a of i.addresses)
       if (!isIPv4(a.addr))
