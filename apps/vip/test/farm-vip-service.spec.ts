@@ -54,7 +54,9 @@ test('set: the filter (closed) before the VIP, then its buckets and the ARP answ
   expect(farm.ownSource).toEqual(['eth0']);
   expect([...farm.holds]).toEqual([`eth0 ${VMAC}`]);
   expect(twin.keelAddresses()).toEqual(['eth0 198.18.0.50/24']);
-  expect(resources).toContain('ip.198.18.0.50=up by ipcheck');
+  expect(resources).toEqual(
+    expect.arrayContaining(['ip.198.18.0.50=up by ipcheck', 'intf.198.18.0.0=up by intfcheck']),
+  );
 
   // node1 serves the low half and leads.
   publish(view('node1', (b) => (b < 128 ? 'node1' : 'node2')));

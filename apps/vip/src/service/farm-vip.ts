@@ -13,7 +13,8 @@ const RETRY_MS = 500;
 import { bucketUpdateScript, farmFilterScript, type FarmFilterInterface } from '../core/farm-filter';
 import { placeVip } from '../core/placement';
 import type { FarmVipPlan, VipModulePlan } from '../core/plan';
-import type { AddressPort, NodeAddress } from '../ports/address.port';
+import type { AddressPort, LinkPort, NodeAddress } from '../ports/address.port';
+import { CarrierWatch } from './carrier-watch';
 import type { FarmFilterPort } from '../ports/farm-filter.port';
 import type { FarmLinkPort, FarmResponder, UnicastHold } from '../ports/farm-link.port';
 import type { VipConnections } from '../ports/address.port';
@@ -21,6 +22,7 @@ import type { VipConnections } from '../ports/address.port';
 export interface FarmVipHost {
   readonly plan: VipModulePlan & { readonly farm: FarmVipPlan };
   readonly addresses: AddressPort;
+  readonly links: LinkPort;
   readonly filter: FarmFilterPort;
   readonly link: FarmLinkPort;
   readonly reset: VipConnections;
@@ -53,7 +55,32 @@ export class FarmVip {
   private drains: (() => void)[] = [];
   private retry: Timer | undefined;
 
-  constructor(private readonly host: FarmVipHost) {}
+  private readonly carriers: CarrierWatch;
+
+  constructor(private readonly host: FarmVipHost) {
+    this.carriers = new CarrierWatch(host.links);
+  }
+
+  /**
+   * intf.<network> for the interfaces of `<interface check="on">` (SafeKit's interface checker,
+   * reference §5.14): its `down` has the failover rules take the node out of the farm (wait).
+   */
+  async resolve(): Promise<void> {
+    const all = await this.host.addresses.list();
+    this.carriers.watch(
+      this.host.plan.addresses.flatMap((vip) => {
+        const p = placeVip(vip, all);
+        return p.ok && vip.checkInterface ? [{ ifname: p.placed.ifname, network: p.network }] : [];
+      }),
+    );
+    this.pollLinks();
+  }
+
+  /** Reads the carriers; says intf.<network>. Called on every poll of the links. */
+  pollLinks(): void {
+    this.carriers.poll([]);
+    for (const r of this.carriers.resources()) this.publish(r.name, r.value, 'intfcheck');
+  }
 
   get name(): string {
     return this.host.plan.name;
@@ -153,7 +180,7 @@ export class FarmVip {
       if (problem) return this.notSet(p.addr, problem);
     }
     this.held = { placed, interfaces: filterInterfaces };
-    for (const vip of host.plan.addresses) if (vip.check) this.publish(`ip.${vip.addr}`, 'up');
+    for (const vip of host.plan.addresses) if (vip.check) this.publish(`ip.${vip.addr}`, 'up', 'ipcheck');
     await this.follow();
     host.logger.info('farm virtual IPs set', { module: this.name, addresses: placed });
     return { ok: true, addresses: placed };
@@ -184,7 +211,8 @@ export class FarmVip {
     const left = await this.withdrawAll().catch(() => ['unknown']);
     if (left.length === 0) await this.host.filter.remove(this.name).catch(() => undefined);
     this.sets.clear();
-    for (const vip of this.host.plan.addresses) if (vip.check) this.publish(`ip.${vip.addr}`, 'down');
+    for (const vip of this.host.plan.addresses)
+      if (vip.check) this.publish(`ip.${vip.addr}`, 'down', 'ipcheck');
     this.host.logger.error('farm virtual IP not set', { module: this.name, addr, reason });
     return { ok: false, message: `Virtual IP ${addr} could not be set: ${reason}`, addresses: [] };
   }
@@ -224,7 +252,7 @@ export class FarmVip {
         addresses: removed,
       };
     }
-    for (const vip of host.plan.addresses) if (vip.check) this.publish(`ip.${vip.addr}`, 'init');
+    for (const vip of host.plan.addresses) if (vip.check) this.publish(`ip.${vip.addr}`, 'init', 'ipcheck');
     return { ok: true, addresses: removed };
   }
 
@@ -329,17 +357,17 @@ export class FarmVip {
     this.host.logger.info('no longer answers ARP for the farm virtual IPs', { module: this.name });
   }
 
-  private readonly published = new Map<string, string>();
+  private readonly published = new Map<string, { value: string; component: string }>();
 
-  private publish(name: string, value: string): void {
-    if (this.published.get(name) === value) return;
-    this.published.set(name, value);
-    this.host.setResource(name, value, 'ipcheck');
+  private publish(name: string, value: string, component: string): void {
+    if (this.published.get(name)?.value === value) return;
+    this.published.set(name, { value, component });
+    this.host.setResource(name, value, component);
   }
 
   /** Every resource this module set, again (a restarted admin). */
   republish(): void {
-    for (const [name, value] of this.published) this.host.setResource(name, value, 'ipcheck');
+    for (const [name, r] of this.published) this.host.setResource(name, r.value, r.component);
   }
 
   private serial<T>(fn: () => Promise<T>): Promise<T> {

@@ -126,7 +126,7 @@ export class VipService implements OnApplicationBootstrap, BeforeApplicationShut
       );
     }
     await this.reconcile();
-    for (const m of this.modules.values()) if (m instanceof ModuleVip) await m.resolve();
+    for (const m of this.modules.values()) await m.resolve();
     if (!this.lifecycle.started()) return; // stopped while starting
     this.schedulePoll();
     this.logger.info('vip started', {
@@ -181,6 +181,7 @@ export class VipService implements OnApplicationBootstrap, BeforeApplicationShut
     return new FarmVip({
       plan,
       addresses: this.addresses,
+      links: this.links,
       filter: this.filter,
       link: this.link,
       reset: this.reset,
@@ -252,8 +253,8 @@ export class VipService implements OnApplicationBootstrap, BeforeApplicationShut
 
   private schedulePoll(): void {
     this.poll = this.clock.setTimer(this.timing.linkPollMs, () => {
+      for (const m of this.modules.values()) m.pollLinks();
       const mirrors = [...this.modules.values()].filter((m): m is ModuleVip => m instanceof ModuleVip);
-      for (const m of mirrors) m.pollLinks();
       // The addresses are read less often than the carriers: a netlink dump, not a file.
       if (++this.polls % PRESENCE_EVERY_POLLS === 0) for (const m of mirrors) m.checkPresence();
       if (this.lifecycle.phase === 'running') this.schedulePoll();
