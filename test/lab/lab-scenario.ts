@@ -3,6 +3,8 @@ import { join } from 'node:path';
 import { describeLab } from './helpers';
 import { KeelCluster, KeelClusterOptions, ROOT } from './keel-cluster';
 
+type ScenarioOptions = KeelClusterOptions & { running?: boolean };
+
 /**
  * One mirror scenario on a fresh two-node cluster already in PRIM (node1) / SECOND (node2),
  * destroyed afterwards whatever happens.
@@ -10,22 +12,9 @@ import { KeelCluster, KeelClusterOptions, ROOT } from './keel-cluster';
 export function mirrorScenario(
   name: string,
   body: (cluster: () => KeelCluster) => void,
-  options: KeelClusterOptions & { running?: boolean } = {},
+  options: ScenarioOptions = {},
 ): void {
-  describeLab(name, () => {
-    let c: KeelCluster | undefined;
-    beforeAll(async () => {
-      c = await KeelCluster.create(name.replace(/[^a-z]/g, '').slice(0, 6), options);
-      if (options.running !== false) await c.primSecond();
-    }, 90_000);
-    afterAll(async () => {
-      await c?.destroy();
-    });
-    body(() => {
-      if (!c) throw new Error('cluster not created');
-      return c;
-    });
-  });
+  clusterScenario(name, body, options, (c) => c.primSecond(), 90_000);
 }
 
 /** The farm sample's three nodes. */
@@ -39,22 +28,35 @@ export const FARM_NODES = ['node1', 'node2', 'node3'] as const;
 export function farmScenario(
   name: string,
   body: (cluster: () => KeelCluster) => void,
-  options: KeelClusterOptions & { running?: boolean } = {},
+  options: ScenarioOptions = {},
+): void {
+  const farm: KeelClusterOptions = {
+    sample: 'farm-demo',
+    nodes: FARM_NODES,
+    clusterXml: readFileSync(join(ROOT, 'deploy/samples/farm-demo/cluster.xml'), 'utf8'),
+    clients: ['client1'],
+  };
+  const start = async (c: KeelCluster) => {
+    for (const node of FARM_NODES) await c.keel(node, 'start');
+    for (const node of FARM_NODES) await c.waitState(node, 'UP');
+  };
+  clusterScenario(name, body, { ...farm, ...options }, start, 120_000);
+}
+
+/** The cluster made before the scenario's tests (and started, unless `running` is false), always destroyed after. */
+function clusterScenario(
+  name: string,
+  body: (cluster: () => KeelCluster) => void,
+  options: ScenarioOptions,
+  start: (c: KeelCluster) => Promise<void>,
+  timeoutMs: number,
 ): void {
   describeLab(name, () => {
     let c: KeelCluster | undefined;
     beforeAll(async () => {
-      c = await KeelCluster.create(name.replace(/[^a-z]/g, '').slice(0, 6), {
-        sample: 'farm-demo',
-        nodes: FARM_NODES,
-        clusterXml: readFileSync(join(ROOT, 'deploy/samples/farm-demo/cluster.xml'), 'utf8'),
-        clients: ['client1'],
-        ...options,
-      });
-      if (options.running === false) return;
-      for (const node of FARM_NODES) await c.keel(node, 'start');
-      for (const node of FARM_NODES) await c.waitState(node, 'UP');
-    }, 120_000);
+      c = await KeelCluster.create(name.replace(/[^a-z]/g, '').slice(0, 6), options);
+      if (options.running !== false) await start(c);
+    }, timeoutMs);
     afterAll(async () => {
       await c?.destroy();
     });

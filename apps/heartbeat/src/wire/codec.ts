@@ -131,7 +131,14 @@ export function openPacket(
   key: HeartbeatKey,
   expect: PacketExpectation,
 ): Result<HeartbeatPacket, PacketRejection> {
-  const decoded = decodePacket(bytes, key);
+  return checkExpectation(decodePacket(bytes, key), expect);
+}
+
+/** The receiving socket's checks of an authentic packet of either kind: module, sender, LAN. */
+export function checkExpectation<P extends { module: string; sender: string; lan: string }>(
+  decoded: Result<P, MalformedPacket | BadMac>,
+  expect: PacketExpectation,
+): Result<P, PacketRejection> {
   if (!decoded.ok) return decoded;
   const p = decoded.value;
   if (p.module !== expect.module) return { ok: false, error: new WrongModule(expect.module, p.module) };

@@ -12,16 +12,8 @@
 // is read before the MAC is checked.
 import { timingSafeEqual } from 'node:crypto';
 import { isU53, mac, readStr8, readU53, validName, writeStr8, writeU53 } from './bytes';
-import type { Result } from './codec';
-import { PacketEncodeError } from './codec';
-import {
-  BadMac,
-  MalformedPacket,
-  UnknownSender,
-  WrongLan,
-  WrongModule,
-  type PacketRejection,
-} from './errors';
+import { checkExpectation, PacketEncodeError, type PacketExpectation, type Result } from './codec';
+import { BadMac, MalformedPacket, type PacketRejection } from './errors';
 import {
   BUCKETS,
   FARM_FIXED_HEADER_BYTES,
@@ -46,7 +38,6 @@ import {
   MODULE_NAME,
   WIRE_VERSION,
 } from './packet';
-import type { PacketExpectation } from './codec';
 
 const BAD_MAC = Object.freeze(new BadMac());
 /** The highest epoch a packet may carry. */
@@ -105,13 +96,7 @@ export function openFarmPacket(
   key: HeartbeatKey,
   expect: PacketExpectation,
 ): Result<FarmPacket, PacketRejection> {
-  const decoded = decodeFarmPacket(bytes, key);
-  if (!decoded.ok) return decoded;
-  const p = decoded.value;
-  if (p.module !== expect.module) return { ok: false, error: new WrongModule(expect.module, p.module) };
-  if (!expect.senders.has(p.sender)) return { ok: false, error: new UnknownSender(p.sender) };
-  if (p.lan !== expect.lan) return { ok: false, error: new WrongLan(expect.lan, p.lan) };
-  return decoded;
+  return checkExpectation(decodeFarmPacket(bytes, key), expect);
 }
 
 export function decodeFarmPacket(

@@ -5,7 +5,8 @@
 import { addAddress, announce, conflict, keelAddresses, removeAddress, VipNativeError } from '@keel/native';
 import { AddressError, type AddressPort } from '../ports/address.port';
 
-function mapped<T>(fn: () => T): T {
+/** Runs a native call; its VipNativeError becomes the port's AddressError (same code). */
+export function mapped<T>(fn: () => T): T {
   try {
     return fn();
   } catch (err) {

@@ -1,20 +1,12 @@
 // The farm's link side through keel-vip (bound by @keel/native) and the interface's sysctl.
 import { writeFile } from 'node:fs/promises';
-import { announceAs, holdUnicast, startResponder, VipNativeError } from '@keel/native';
+import { announceAs, holdUnicast, startResponder } from '@keel/native';
+import { mapped } from './native-addresses';
 import { AddressError } from '../ports/address.port';
 import type { FarmLinkPort } from '../ports/farm-link.port';
 
 // An interface name the kernel would accept, and nothing that walks out of /proc/sys.
 const IFNAME = /^[A-Za-z0-9_.@+-]{1,15}$/;
-
-function mapped<T>(fn: () => T): T {
-  try {
-    return fn();
-  } catch (err) {
-    if (err instanceof VipNativeError) throw new AddressError(err.code, err.message);
-    throw err;
-  }
-}
 
 export const nativeFarmLink: FarmLinkPort = {
   startResponder: (ifname, addresses, vmac) => mapped(() => startResponder(ifname, addresses, vmac)),

@@ -33,6 +33,17 @@ export function placeVip(vip: VipAddressPlan, addresses: readonly NodeAddress[])
   };
 }
 
+/** The interfaces and networks whose carrier says intf.<network>: those of `<interface check="on">`. */
+export function checkedNetworks(
+  vips: readonly VipAddressPlan[],
+  addresses: readonly NodeAddress[],
+): { ifname: string; network: string }[] {
+  return vips.flatMap((vip) => {
+    const p = placeVip(vip, addresses);
+    return p.ok && vip.checkInterface ? [{ ifname: p.placed.ifname, network: p.network }] : [];
+  });
+}
+
 export function familyOf(addr: string): 4 | 6 {
   return addr.includes(':') ? 6 : 4;
 }

@@ -11,7 +11,7 @@ import type { Clock, Logger, Timer } from '@keel/runtime';
 /** How soon a bucket update nft refused is tried again. */
 const RETRY_MS = 500;
 import { bucketUpdateScript, farmFilterScript, type FarmFilterInterface } from '../core/farm-filter';
-import { placeVip } from '../core/placement';
+import { checkedNetworks, placeVip } from '../core/placement';
 import type { FarmVipPlan, VipModulePlan } from '../core/plan';
 import type { AddressPort, LinkPort, NodeAddress } from '../ports/address.port';
 import { CarrierWatch } from './carrier-watch';
@@ -67,12 +67,7 @@ export class FarmVip {
    */
   async resolve(): Promise<void> {
     const all = await this.host.addresses.list();
-    this.carriers.watch(
-      this.host.plan.addresses.flatMap((vip) => {
-        const p = placeVip(vip, all);
-        return p.ok && vip.checkInterface ? [{ ifname: p.placed.ifname, network: p.network }] : [];
-      }),
-    );
+    this.carriers.watch(checkedNetworks(this.host.plan.addresses, all));
     this.pollLinks();
   }
 

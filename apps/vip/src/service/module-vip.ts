@@ -9,7 +9,7 @@
 // A request that cannot place every address withdraws those it placed: nothing is left half-set.
 import type { PlacedVip, VipCommandResult, VipOp } from '@keel/bus';
 import type { Clock, Logger, Timer } from '@keel/runtime';
-import { placeVip } from '../core/placement';
+import { checkedNetworks, placeVip } from '../core/placement';
 import { CarrierWatch } from './carrier-watch';
 import type { VipAddressPlan, VipModulePlan } from '../core/plan';
 import {
@@ -133,12 +133,7 @@ export class ModuleVip {
   /** Where this module's VIPs go (for the carrier watch), resolved against the node's addresses. */
   async resolve(): Promise<void> {
     const all = await this.host.addresses.list();
-    this.carriers.watch(
-      this.host.plan.addresses.flatMap((vip) => {
-        const p = placeVip(vip, all);
-        return p.ok && vip.checkInterface ? [{ ifname: p.placed.ifname, network: p.network }] : [];
-      }),
-    );
+    this.carriers.watch(checkedNetworks(this.host.plan.addresses, all));
     this.pollLinks();
   }
 

@@ -84,32 +84,45 @@ pub fn probe(
         if p.revents == 0 {
             continue;
         }
-        let mut from: libc::sockaddr_ll = unsafe { std::mem::zeroed() };
-        let mut from_len = std::mem::size_of::<libc::sockaddr_ll>() as libc::socklen_t;
-        let n = unsafe {
-            libc::recvfrom(
-                fd.as_raw_fd(),
-                buf.as_mut_ptr().cast(),
-                buf.len(),
-                libc::MSG_DONTWAIT,
-                (&mut from as *mut libc::sockaddr_ll).cast(),
-                &mut from_len,
-            )
-        };
-        if n < 0 {
-            match std::io::Error::last_os_error().kind() {
+        let (n, pkttype) = match receive(&fd, &mut buf) {
+            Ok(got) => got,
+            Err(e) => match e.kind() {
                 std::io::ErrorKind::Interrupted | std::io::ErrorKind::WouldBlock => continue,
                 _ => return Err(VipError::last_os(format!("reading frames on {ifname}"))),
-            }
-        }
-        let got = &buf[..n as usize];
-        if from.sll_pkttype == PACKET_OUTGOING || frames::source_mac(got) == Some(own) {
+            },
+        };
+        let got = &buf[..n];
+        if pkttype == PACKET_OUTGOING || frames::source_mac(got) == Some(own) {
             continue;
         }
         if let Some(mac) = claimant(got) {
             return Ok(Some(mac));
         }
     }
+}
+
+/**
+ * One frame from a packet socket without waiting: its length and packet type (PACKET_OUTGOING
+ * for one this host sent), or the error of `recvfrom` (WouldBlock when none is queued).
+ */
+pub(crate) fn receive(fd: &impl AsRawFd, buf: &mut [u8]) -> std::io::Result<(usize, u8)> {
+    let mut from: libc::sockaddr_ll = unsafe { std::mem::zeroed() };
+    let mut from_len = std::mem::size_of::<libc::sockaddr_ll>() as libc::socklen_t;
+    // SAFETY: buf and from are valid for the lengths given; the kernel writes at most those.
+    let n = unsafe {
+        libc::recvfrom(
+            fd.as_raw_fd(),
+            buf.as_mut_ptr().cast(),
+            buf.len(),
+            libc::MSG_DONTWAIT,
+            (&mut from as *mut libc::sockaddr_ll).cast(),
+            &mut from_len,
+        )
+    };
+    if n < 0 {
+        return Err(std::io::Error::last_os_error());
+    }
+    Ok((n as usize, from.sll_pkttype))
 }
 
 fn short(ifname: &str, frame: &[u8]) -> VipError {

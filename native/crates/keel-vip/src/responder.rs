@@ -161,33 +161,24 @@ fn answer(sock: &OwnedFd, wake: &OwnedFd, answerer: &frames::Answerer, counters:
             continue;
         }
         for _ in 0..BATCH {
-            let mut from: libc::sockaddr_ll = unsafe { std::mem::zeroed() };
-            let mut from_len = std::mem::size_of::<libc::sockaddr_ll>() as libc::socklen_t;
-            let n = unsafe {
-                libc::recvfrom(
-                    sock.as_raw_fd(),
-                    buf.as_mut_ptr().cast(),
-                    buf.len(),
-                    libc::MSG_DONTWAIT,
-                    (&mut from as *mut libc::sockaddr_ll).cast(),
-                    &mut from_len,
-                )
-            };
-            if n < 0 {
-                match std::io::Error::last_os_error().kind() {
-                    std::io::ErrorKind::WouldBlock => {}
-                    std::io::ErrorKind::Interrupted => continue,
-                    // A pending socket error (ENETDOWN): read, and so cleared.
-                    _ => {
-                        counters.receive_failures.fetch_add(1, Ordering::Relaxed);
+            let (n, pkttype) = match packet::receive(sock, &mut buf) {
+                Ok(got) => got,
+                Err(e) => {
+                    match e.kind() {
+                        std::io::ErrorKind::WouldBlock => {}
+                        std::io::ErrorKind::Interrupted => continue,
+                        // A pending socket error (ENETDOWN): read, and so cleared.
+                        _ => {
+                            counters.receive_failures.fetch_add(1, Ordering::Relaxed);
+                        }
                     }
+                    break;
                 }
-                break;
-            }
-            if from.sll_pkttype == packet::PACKET_OUTGOING {
+            };
+            if pkttype == packet::PACKET_OUTGOING {
                 continue;
             }
-            let Some(reply) = answerer.reply(&buf[..n as usize]) else {
+            let Some(reply) = answerer.reply(&buf[..n]) else {
                 continue;
             };
             // Never blocks: a full queue is a failed reply, counted, rather than a stalled thread.
