@@ -1,13 +1,15 @@
 // keel's benchmarks against their anchors, in one run (docs/bench/README.md):
-//   tools/bench/bin/bench [--runs N] [--short] [--out docs/bench]
-// --short: one repetition of each case, report to a temporary directory: checks the harness runs.
-// Needs root (namespace labs), a build (npm run build, node tools/dev/build-native.mjs); installs
-// its anchors (keepalived) from Debian's packages if they are missing.
+//   tools/bench/bin/bench [mirror-failover] [farm] [--runs N] [--short] [--out docs/bench]
+// No bench named: every one. --short: one repetition of each case (and short loads), report to a
+// temporary directory: checks the harness runs. Needs root (namespace labs), a build (npm run
+// build, node tools/dev/build-native.mjs); installs its anchors (keepalived, wrk, haproxy) from
+// Debian's packages if they are missing.
 import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ensureProgram, packageVersion } from './anchors';
+import { farmBench } from './farm-bench';
 import {
   applicationStartMs,
   FAILOVER_CASES,
@@ -19,8 +21,11 @@ import {
 } from './mirror-failover';
 import { mirrorFailoverReport } from './report';
 
+const BENCHES = ['mirror-failover', 'farm'] as const;
+
 async function main(): Promise<number> {
-  const { values: o } = parseArgs({
+  const { values: o, positionals } = parseArgs({
+    allowPositionals: true,
     options: {
       runs: { type: 'string' },
       short: { type: 'boolean' },
@@ -29,15 +34,32 @@ async function main(): Promise<number> {
     },
   });
   if (o.help) {
-    process.stdout.write('usage: bench [--runs N (default 5)] [--short] [--out DIR (default docs/bench)]\n');
+    process.stdout.write(
+      `usage: bench [${BENCHES.join('|')} ...] [--runs N (default 5)] [--short] [--out DIR (default docs/bench)]\n`,
+    );
     return 0;
   }
+  const unknown = positionals.filter((p) => !(BENCHES as readonly string[]).includes(p));
+  if (unknown.length > 0)
+    throw new Error(`unknown bench ${unknown.join(', ')}; benches: ${BENCHES.join(', ')}`);
+  const selected = positionals.length === 0 ? BENCHES : BENCHES.filter((b) => positionals.includes(b));
   const runs = o.short ? 1 : Number(o.runs ?? 5);
   if (!Number.isInteger(runs) || runs < 1)
     throw new Error(`--runs must be a positive integer, not ${o.runs}`);
   const out =
     o.out ??
     (o.short ? mkdtempSync(join(tmpdir(), 'keel-bench-')) : resolve(__dirname, '../../../docs/bench'));
+  mkdirSync(out, { recursive: true });
+  if (selected.includes('mirror-failover')) await mirrorFailoverBench(runs, out);
+  if (selected.includes('farm')) {
+    const command = ['tools/bench/bin/bench', ...process.argv.slice(2)].join(' ');
+    await farmBench({ runs, short: o.short === true, out, command });
+  }
+  process.stdout.write(`written to ${out}\n`);
+  return 0;
+}
+
+async function mirrorFailoverBench(runs: number, out: string): Promise<void> {
   const keepalived = ensureProgram('keepalived', 'keepalived');
 
   const keel: Record<string, Measure[]> = {};
@@ -63,11 +85,9 @@ async function main(): Promise<number> {
     keel,
     anchor,
   });
-  mkdirSync(out, { recursive: true });
   writeFileSync(join(out, 'mirror-failover.json'), JSON.stringify(report.json, null, 2) + '\n');
   writeFileSync(join(out, 'mirror-failover.md'), report.markdown);
-  process.stdout.write(`\n${report.markdown}\nwritten to ${out}\n`);
-  return 0;
+  process.stdout.write(`\n${report.markdown}\n`);
 }
 
 main().then(
