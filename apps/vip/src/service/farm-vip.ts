@@ -7,17 +7,16 @@
 // then the filter. Every step is serialised with the others of the module.
 import type { FarmViewMessage, PlacedVip, VipCommandResult, VipOp } from '@keel/bus';
 import type { Clock, Logger, Timer } from '@keel/runtime';
-
-/** How soon a bucket update nft refused is tried again. */
-const RETRY_MS = 500;
 import { bucketUpdateScript, farmFilterScript, type FarmFilterInterface } from '../core/farm-filter';
 import { checkedNetworks, placeVip } from '../core/placement';
 import type { FarmVipPlan, VipModulePlan } from '../core/plan';
-import type { AddressPort, LinkPort, NodeAddress } from '../ports/address.port';
-import { CarrierWatch } from './carrier-watch';
+import type { AddressPort, LinkPort, NodeAddress, VipConnections } from '../ports/address.port';
 import type { FarmFilterPort } from '../ports/farm-filter.port';
 import type { FarmLinkPort, FarmResponder, UnicastHold } from '../ports/farm-link.port';
-import type { VipConnections } from '../ports/address.port';
+import { CarrierWatch } from './carrier-watch';
+
+/** How soon a bucket update nft refused is tried again. */
+const RETRY_MS = 500;
 
 export interface FarmVipHost {
   readonly plan: VipModulePlan & { readonly farm: FarmVipPlan };
@@ -36,13 +35,9 @@ export interface FarmVipHost {
   setResource(name: string, value: string, component: string): void;
 }
 
-interface Placed {
-  readonly placed: readonly PlacedVip[];
-  readonly interfaces: readonly FarmFilterInterface[];
-}
-
 export class FarmVip {
-  private held: Placed | undefined;
+  /** The interfaces (virtual MAC, VIPs) of the placed VIP, between `set` and `remove`. */
+  private held: readonly FarmFilterInterface[] | undefined;
   private view: FarmViewMessage | undefined;
   /** The buckets each group's set holds now (keyed by group index). */
   private readonly sets = new Map<number, string>();
@@ -174,7 +169,7 @@ export class FarmVip {
       const problem = await this.place(p, all);
       if (problem) return this.notSet(p.addr, problem);
     }
-    this.held = { placed, interfaces: filterInterfaces };
+    this.held = filterInterfaces;
     for (const vip of host.plan.addresses) if (vip.check) this.publish(`ip.${vip.addr}`, 'up', 'ipcheck');
     await this.follow();
     host.logger.info('farm virtual IPs set', { module: this.name, addresses: placed });
@@ -313,9 +308,9 @@ export class FarmVip {
   }
 
   /** This node leads: it answers for the VIP, and tells the LAN the VIP is at the virtual MAC. */
-  private startAnswering(held: Placed): void {
+  private startAnswering(held: readonly FarmFilterInterface[]): void {
     const { host } = this;
-    for (const itf of held.interfaces) {
+    for (const itf of held) {
       const addrs = itf.vips.map((v) => v.addr);
       try {
         this.responders.push(host.link.startResponder(itf.ifname, addrs, itf.vmac));
