@@ -149,3 +149,22 @@ test('a bucket update nft refuses is tried again while the view stays; the leade
   await clock.advance(500);
   expect(await settled(() => farm.buckets('g0'))).toHaveLength(256);
 });
+
+test('a view not renewed within its lease (heartbeat killed): this node serves nothing and stops answering ARP', async () => {
+  const { ask, farm, clock, view: publish, logs } = await build(farmPlan());
+  await ask('set', 'lb');
+  publish({ ...view('node1', (b) => (b < 128 ? 'node1' : 'node2')), leaseMs: 1_000 });
+  await settled(() => (farm.buckets('g0')?.length === 128 && farm.responders.size > 0 ? true : undefined));
+  // Renewed in time: nothing changes.
+  await clock.advance(900);
+  publish({ ...view('node1', (b) => (b < 128 ? 'node1' : 'node2')), leaseMs: 1_000 });
+  await clock.advance(900);
+  expect(farm.buckets('g0')).toHaveLength(128);
+  // Silent for a whole lease.
+  await clock.advance(100);
+  expect(await settled(() => (farm.buckets('g0')?.length === 0 ? true : undefined))).toBe(true);
+  expect(farm.responders.size).toBe(0);
+  expect(logs).toContain(
+    'E Farm view not renewed for 1000 ms (heartbeat silent): this node serves no bucket until it is back',
+  );
+});

@@ -251,6 +251,12 @@ export const FarmViewMessageSchema = z.object({
   epoch: z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER),
   members: z.array(z.string().min(1).max(253)).max(64),
   groups: z.array(FarmGroupOwnersSchema).max(4),
+  /**
+   * How long the view holds without a newer publication (heartbeat publishes it again well within
+   * it): a vip service that hears nothing for that long stops serving, as the other nodes, no
+   * longer hearing this node, take its buckets (slost_count x pulse).
+   */
+  leaseMs: z.number().int().positive().max(3_600_000).optional(),
 });
 export type FarmViewMessage = z.output<typeof FarmViewMessageSchema>;
 

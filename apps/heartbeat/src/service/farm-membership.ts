@@ -59,6 +59,8 @@ interface ServedFarm {
   sequence: number;
   pulse: Timer | undefined;
   deadline: Timer | undefined;
+  /** Pulses since the view was last published (it is published again within its lease). */
+  sincePublished: number;
 }
 
 export class FarmMembership {
@@ -99,6 +101,7 @@ export class FarmMembership {
         sequence: 0,
         pulse: undefined,
         deadline: undefined,
+        sincePublished: 0,
       });
     }
     await Promise.all([...this.farms.values()].flatMap((f) => f.lans.map((l) => this.open(f, l))));
@@ -277,6 +280,8 @@ export class FarmMembership {
       f.pulse = undefined;
       if (!this.session.active) return;
       this.sendAll(f);
+      // Three times a lease: the vip service drops its buckets only if heartbeat falls silent.
+      if (++f.sincePublished >= Math.max(1, Math.floor(f.plan.slostCount / 3))) this.publish(f);
       this.schedulePulse(f);
     });
   }
@@ -314,6 +319,7 @@ export class FarmMembership {
   }
 
   private publish(f: ServedFarm, none = false): void {
+    f.sincePublished = 0;
     const msg = viewMessage(f.plan, none ? { ...f.member, view: undefined } : f.member);
     try {
       this.bus.publish(subjects.farmView(f.plan.name), codecs.farmView, msg);
@@ -338,5 +344,7 @@ export function viewMessage(plan: FarmModulePlan, m: FarmMember): FarmViewMessag
       name: g.name,
       owners: [...(v && Object.hasOwn(v.owners, g.name) ? v.owners[g.name] : none())],
     })),
+    // As long as the others wait before they take this node's buckets when it falls silent.
+    leaseMs: plan.slostCount * plan.pulseMs,
   };
 }

@@ -49,6 +49,8 @@ export class FarmVip {
   /** Drains waiting for this node's sets to empty. */
   private drains: (() => void)[] = [];
   private retry: Timer | undefined;
+  /** Ends the view's lease: heartbeat fell silent (killed), the others take the buckets. */
+  private lease: Timer | undefined;
 
   private readonly carriers: CarrierWatch;
 
@@ -118,14 +120,39 @@ export class FarmVip {
   /** The farm view heartbeat follows: this node's buckets and whether it answers ARP. */
   farmView(view: FarmViewMessage): void {
     this.view = view;
+    this.lease?.cancel();
+    this.lease =
+      view.leaseMs === undefined || view.members.length === 0
+        ? undefined
+        : this.host.clock.setTimer(view.leaseMs, () => this.leaseEnded(view));
     void this.serial(() => this.follow()).catch((err: Error) =>
       this.host.logger.error('cannot follow the farm view', { module: this.name, err }),
     );
   }
 
+  /**
+   * No view for a lease: this node's heartbeat is gone, and the others, no longer hearing it,
+   * serve its buckets now. Serving them too would have two nodes answer the same clients.
+   */
+  private leaseEnded(view: FarmViewMessage): void {
+    this.lease = undefined;
+    if (this.closed) return;
+    this.host.write(
+      'E',
+      `Farm view not renewed for ${view.leaseMs} ms (heartbeat silent): this node serves no bucket until it is back`,
+    );
+    this.farmView({
+      module: view.module,
+      epoch: view.epoch,
+      members: [],
+      groups: view.groups.map((g) => ({ name: g.name, owners: g.owners.map(() => null) })),
+    });
+  }
+
   close(): void {
     this.closed = true;
     this.retry?.cancel();
+    this.lease?.cancel();
     this.stopAnswering();
   }
 
