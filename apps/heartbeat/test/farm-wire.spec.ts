@@ -24,6 +24,7 @@ const leaderPacket: FarmPacket = {
   view: {
     leader: 'node1',
     epoch: 4,
+    groupsDigest: 0xfeedf00d,
     members: ['node1', 'node2'],
     owners: [owners, owners.slice().reverse()],
   },
@@ -79,7 +80,7 @@ it('does not make a view naming a non-member or a packet beyond one datagram', (
   const long = Array.from({ length: 8 }, (_, i) => `node${i}-${'x'.repeat(200)}`);
   const big = {
     ...leaderPacket,
-    view: { leader: long[0], epoch: 4, members: long, owners: [owners.map(() => long[0])] },
+    view: { leader: long[0], epoch: 4, groupsDigest: 1, members: long, owners: [owners.map(() => long[0])] },
   };
   expect(() => encodeFarmPacket(big, TEST_KEY)).toThrow(/would be \d+ bytes, more than 1232/);
 });

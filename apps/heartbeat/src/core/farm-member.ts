@@ -30,12 +30,20 @@ export interface FarmMember {
    * heard yet, and its kernel would reset their clients' connections.
    */
   readonly quietUntil: number;
+  /**
+   * The leader whose load-balancing groups differ from this node's, while they do: this node
+   * takes no share (the service steps out of the membership) rather than read another
+   * configuration's tables as its own.
+   */
+  readonly groupsRefusedBy?: string;
 }
 
 export interface FarmStep {
   readonly member: FarmMember;
   /** The followed view changed (members, owners or leader): publish it; a leader sends it at once. */
   readonly changed: boolean;
+  /** A leader's view this node refused, and why (to be said). */
+  readonly refused?: string;
 }
 
 export function initialMember(plan: FarmModulePlan, self: string, now: number): FarmMember {
@@ -62,18 +70,27 @@ export function packetHeard(
 ): FarmStep {
   let view = m.view;
   let seenEpoch = Math.max(m.seenEpoch, p.seenEpoch);
-  if (p.view && p.view.leader === p.sender) {
+  let refused: string | undefined;
+  let groupsRefusedBy = m.groupsRefusedBy;
+  if (p.view && p.view.leader === p.sender && p.view.groupsDigest !== plan.groupsDigest) {
+    // Its tables are for other groups: this node serves nothing rather than guess.
+    refused = `${p.sender}'s load-balancing groups differ from this node's (a configuration not applied everywhere)`;
+    groupsRefusedBy = p.sender;
+    view = undefined;
+  } else if (p.view && p.view.leader === p.sender) {
+    groupsRefusedBy = undefined;
     seenEpoch = Math.max(seenEpoch, p.view.epoch);
     const candidate = fromWire(plan, p.view);
     if (isNewer(candidate, view)) view = candidate;
   }
-  return decide(
+  const step = decide(
     plan,
-    { ...m, liveness: heard(m.liveness, p.sender, p.ready, now), view, seenEpoch },
+    { ...m, liveness: heard(m.liveness, p.sender, p.ready, now), view, seenEpoch, groupsRefusedBy },
     m,
     now,
     allocate,
   );
+  return refused === undefined ? step : { ...step, refused };
 }
 
 /** This node became UP (Ready) or stopped being it. */
@@ -112,19 +129,22 @@ function decide(
   allocate: Allocate,
 ): FarmStep {
   let member = next;
-  if (leads(next, now)) {
+  // The leader whose groups differed is gone: this node may ask for a share again.
+  if (member.groupsRefusedBy !== undefined && member.liveness.leader !== member.groupsRefusedBy)
+    member = { ...member, groupsRefusedBy: undefined };
+  if (leads(member, now)) {
     const view = leaderView({
       leader: next.liveness.settings.self,
-      members: liveMembers(next.liveness, now),
-      previous: next.view,
-      seenEpoch: next.seenEpoch,
+      members: liveMembers(member.liveness, now),
+      previous: member.view,
+      seenEpoch: member.seenEpoch,
       groups: plan.groups,
       allocate,
     });
-    member = { ...next, view, seenEpoch: Math.max(next.seenEpoch, view.epoch) };
-  } else if (next.liveness.leader === undefined && next.view !== undefined && now >= next.quietUntil) {
+    member = { ...member, view, seenEpoch: Math.max(member.seenEpoch, view.epoch) };
+  } else if (member.liveness.leader === undefined && member.view !== undefined && now >= member.quietUntil) {
     // Nobody is UP (Ready), this node included: nothing is served, whatever the last view said.
-    member = { ...next, view: undefined };
+    member = { ...member, view: undefined };
   }
   return { member, changed: member.view !== before.view };
 }
@@ -145,6 +165,7 @@ export function toWire(plan: FarmModulePlan, v: FarmView): NonNullable<FarmPacke
   return {
     leader: v.leader,
     epoch: v.epoch,
+    groupsDigest: plan.groupsDigest,
     members: v.members,
     owners: plan.groups.map(
       (g) =>

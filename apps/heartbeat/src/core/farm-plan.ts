@@ -2,6 +2,7 @@
 // membership port, pulse and loss counts, and per `<farm><lan>` where this node listens and where
 // every other node of the module listens; and the load-balancing groups whose bucket owners the
 // views carry (docs/decisions/0017, reference §5.5 and §5.6).
+import { createHash } from 'node:crypto';
 import {
   defaultPorts,
   lanEndpoints,
@@ -36,6 +37,8 @@ export interface FarmModulePlan {
   readonly lans: readonly FarmLanPlan[];
   /** `<loadbalancing_list>` in order; hosts default to every node with power 1. */
   readonly groups: readonly FarmGroup[];
+  /** The groups hashed to 32 bits: every node of the farm must have the same. */
+  readonly groupsDigest: number;
 }
 
 export function planFarm(
@@ -97,7 +100,13 @@ export function planFarm(
     module: m.name,
     sender: node,
     lan: longestLan,
-    view: { leader: node, epoch: 0, members: nodes, owners: groups.map(() => new Array(BUCKETS).fill(null)) },
+    view: {
+      leader: node,
+      epoch: 0,
+      groupsDigest: 0,
+      members: nodes,
+      owners: groups.map(() => new Array(BUCKETS).fill(null)),
+    },
   });
   if (worst > MAX_PACKET_BYTES)
     return note(
@@ -114,5 +123,6 @@ export function planFarm(
     nodes,
     lans,
     groups,
+    groupsDigest: createHash('sha256').update(JSON.stringify(groups)).digest().readUInt32BE(0),
   };
 }

@@ -141,7 +141,7 @@ export class FarmMembership {
     const f = this.farms.get(change.module);
     if (!f) return false;
     f.up = change.state === 'UP' && change.readiness === 'Ready';
-    this.setReady(f, f.up && f.open);
+    this.sync(f);
     return true;
   }
 
@@ -151,7 +151,7 @@ export class FarmMembership {
     if (!f) return false;
     if (change.name === TRAFFIC_RESOURCE) {
       f.open = change.value !== 'closed';
-      this.setReady(f, f.up && f.open);
+      this.sync(f);
     }
     return true;
   }
@@ -160,7 +160,7 @@ export class FarmMembership {
   engineGone(): void {
     for (const f of this.farms.values()) {
       f.up = false;
-      this.setReady(f, false);
+      this.sync(f);
     }
   }
 
@@ -169,7 +169,12 @@ export class FarmMembership {
     for (const f of this.farms.values()) this.publish(f);
   }
 
-  private setReady(f: ServedFarm, ready: boolean): void {
+  /**
+   * This node asks for a share while admin says UP (Ready), its traffic is open, and the leader's
+   * groups are this node's (a node whose configuration differs steps out: the others serve).
+   */
+  private sync(f: ServedFarm): void {
+    const ready = f.up && f.open && f.member.groupsRefusedBy === undefined;
     if (!this.session.active || f.member.liveness.selfReady === ready) return;
     this.step(f, (now) => ownReadiness(f.plan, f.member, ready, now, this.allocate), true);
   }
@@ -252,6 +257,13 @@ export class FarmMembership {
       return;
     }
     f.member = step.member;
+    if (step.refused !== undefined) {
+      const why = step.refused;
+      this.reports.report(`farm-groups|${f.plan.name}`, (suppressed) => {
+        f.log.error('farm view refused', { reason: why, suppressed });
+        this.reports.publishFarmLog(f.plan.name, `Farm view refused: ${why}`);
+      });
+    }
     if (step.changed) {
       const v = f.member.view;
       f.log.info('farm view', v ? { leader: v.leader, epoch: v.epoch, members: v.members } : { members: [] });
@@ -259,6 +271,8 @@ export class FarmMembership {
     }
     if ((step.changed && leads(f.member, this.clock.now())) || selfChanged) this.sendAll(f);
     this.armDeadline(f);
+    // A leader's groups refused or gone again changes whether this node asks for a share.
+    this.sync(f);
   }
 
   private armDeadline(f: ServedFarm): void {

@@ -4,7 +4,8 @@
 //   magic "KHBT" 4 | version 1 | kind 1 (2) | flags 1 (ready 0x01, view 0x02)
 //   incarnation 8 | sequence 8 | echo 8 | seen epoch 8               (unsigned, < 2^53)
 //   module: len 1 + ASCII | sender: len 1 + ASCII | lan: len 1 + ASCII
-//   when flags has view: leader: len 1 + ASCII | epoch 8 | member count 1 | members (len 1 + ASCII)
+//   when flags has view: leader: len 1 + ASCII | epoch 8 | groups digest 4
+//                        | member count 1 | members (len 1 + ASCII)
 //                        | group count 1 | per group 256 bytes: owner's member index, 0xff none
 //   HMAC-SHA256 32, over every byte before it
 //
@@ -48,7 +49,7 @@ const MIN_BYTES = FARM_FIXED_HEADER_BYTES + 3 * 2 + MAC_BYTES;
 export function farmPacketSize(p: Pick<FarmPacket, 'module' | 'sender' | 'lan' | 'view'>): number {
   let size = FARM_FIXED_HEADER_BYTES + 3 + p.module.length + p.sender.length + p.lan.length + MAC_BYTES;
   if (p.view) {
-    size += 1 + p.view.leader.length + 8 + 1 + 1;
+    size += 1 + p.view.leader.length + 8 + 4 + 1 + 1;
     for (const m of p.view.members) size += 1 + m.length;
     size += p.view.owners.length * BUCKETS;
   }
@@ -79,6 +80,8 @@ export function encodeFarmPacket(p: FarmPacket, key: HeartbeatKey): Uint8Array {
     at = writeStr8(buf, at, view.leader);
     writeU53(buf, at, view.epoch);
     at += 8;
+    buf.writeUInt32BE(view.groupsDigest, at);
+    at += 4;
     buf[at++] = view.members.length;
     for (const m of view.members) at = writeStr8(buf, at, m);
     buf[at++] = view.owners.length;
@@ -167,10 +170,12 @@ function decodeUnguarded(bytes: unknown, key: HeartbeatKey): Result<FarmPacket, 
 function readView(buf: Buffer, cursor: { at: number }, end: number): WireFarmView | string {
   const leader = readStr8(buf, cursor, end, CLUSTER_NAME, MAX_NODE_NAME);
   if (leader === undefined) return 'bad view leader';
-  if (cursor.at + 9 > end) return 'truncated view';
+  if (cursor.at + 13 > end) return 'truncated view';
   const epoch = readU53(buf, cursor.at);
   if (epoch === undefined || epoch > MAX_EPOCH) return `view epoch above ${MAX_EPOCH}`;
   cursor.at += 8;
+  const groupsDigest = buf.readUInt32BE(cursor.at);
+  cursor.at += 4;
   const count = buf[cursor.at++];
   if (count < 1 || count > MAX_FARM_MEMBERS) return `${count} members`;
   const members: string[] = [];
@@ -196,7 +201,7 @@ function readView(buf: Buffer, cursor: { at: number }, end: number): WireFarmVie
     }
     owners.push(table);
   }
-  return { leader, epoch, members, owners };
+  return { leader, epoch, groupsDigest, members, owners };
 }
 
 function validate(p: FarmPacket): string | undefined {
@@ -207,6 +212,8 @@ function validate(p: FarmPacket): string | undefined {
   const v = p.view;
   if (!v) return undefined;
   if (!isU53(v.epoch)) return `epoch ${v.epoch}`;
+  if (!Number.isInteger(v.groupsDigest) || v.groupsDigest < 0 || v.groupsDigest >= 2 ** 32)
+    return `groups digest ${v.groupsDigest}`;
   if (v.members.length < 1 || v.members.length > MAX_FARM_MEMBERS) return `${v.members.length} members`;
   if (!v.members.every((m, i) => validName(m, MAX_NODE_NAME) && (i === 0 || v.members[i - 1] < m)))
     return 'members must be valid names, sorted, without repeats';

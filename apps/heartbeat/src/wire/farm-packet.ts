@@ -22,6 +22,12 @@ export const BUCKETS = 256;
 export interface WireFarmView {
   readonly leader: string;
   readonly epoch: number;
+  /**
+   * The leader's load-balancing groups (names, hosts, powers) hashed to 32 bits: a follower
+   * whose configuration differs (a change applied on some nodes only) refuses the view rather
+   * than read its tables as its own groups.
+   */
+  readonly groupsDigest: number;
   /** Sorted; the leader among them. */
   readonly members: readonly string[];
   /** Per group (configuration order), the owner of each bucket, one of `members` or null. */

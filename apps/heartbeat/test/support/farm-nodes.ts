@@ -48,6 +48,8 @@ export function farmXml(hosts?: Record<string, number>): string {
 
 export class FarmNode {
   readonly views: FarmViewMessage[] = [];
+  /** The module log lines heartbeat wrote here. */
+  readonly logs: string[] = [];
   service!: HeartbeatService;
   private app: INestMicroservice | undefined;
   private bus: InMemoryBus | undefined;
@@ -67,10 +69,15 @@ export class FarmNode {
     await this.admin.subscribe(subjects.farmView(FARM), codecs.farmView, (m) => {
       this.views.push(m.payload);
     });
+    await this.admin.subscribe(subjects.log(FARM), codecs.logLine, (m) => {
+      this.logs.push(m.payload.message);
+    });
     const { plan, notes } = buildPlan({
       node: this.name,
       cluster: CLUSTER,
-      modules: [{ name: FARM, id: 1, config: parseModuleConfig(this.farm.xml, 'userconfig.xml').config }],
+      modules: [
+        { name: FARM, id: 1, config: parseModuleConfig(this.farm.xmlOf(this.name), 'userconfig.xml').config },
+      ],
     });
     if (notes.some((n) => n.level === 'error')) throw new Error(JSON.stringify(notes));
     this.bus = this.network.connect({ source: { service: 'heartbeat', node: this.name } });
@@ -151,7 +158,10 @@ export class FarmNodes {
   readonly udp = new InMemoryUdpNetwork();
   readonly nodes: Record<FarmNodeName, FarmNode>;
 
-  private constructor(readonly xml: string) {
+  private constructor(
+    private readonly xml: string,
+    private readonly own: Partial<Record<FarmNodeName, string>>,
+  ) {
     this.nodes = Object.fromEntries(NODES.map((n) => [n, new FarmNode(n, this)])) as Record<
       FarmNodeName,
       FarmNode
@@ -159,12 +169,17 @@ export class FarmNodes {
   }
 
   /** Three services started, and running for longer than their quiet start (mlost_count pulses). */
-  static async start(xml = farmXml()): Promise<FarmNodes> {
-    const f = new FarmNodes(xml);
+  static async start(xml = farmXml(), own: Partial<Record<FarmNodeName, string>> = {}): Promise<FarmNodes> {
+    const f = new FarmNodes(xml, own);
     for (const n of Object.values(f.nodes)) await n.start();
     await settle();
     await f.clock.advance(MLOST * FARM_PULSE_MS);
     return f;
+  }
+
+  /** The module's userconfig.xml on `node` (a node may have its own, as after a partial change). */
+  xmlOf(node: FarmNodeName): string {
+    return this.own[node] ?? this.xml;
   }
 
   /** Every node UP (Ready), and a few pulses for the views to settle. */
