@@ -14,6 +14,7 @@ import {
   type Envelope,
   type FarmViewMessage,
   type HeartbeatView,
+  type LogLine,
   type ModuleCommand,
   type ResourceSet,
   type RfsEvent,
@@ -65,6 +66,16 @@ export class AdminController {
   @OnBusEvent(subjects.anyModule('rfsEvent'), codecs.rfsEvent)
   rfsEvent(@Payload() msg: Envelope<RfsEvent>): void {
     this.admin.rfsEvent(msg.payload);
+  }
+
+  /**
+   * A line another keel service says in a module's log (heartbeat, vip: they name their
+   * component; admin's own lines, published for the API, name none). The module is the subject's.
+   */
+  @OnBusEvent(subjects.anyModule('log'), codecs.logLine)
+  log(@Payload() msg: Envelope<LogLine>, @Ctx() ctx: BusContext): void {
+    if (msg.payload.component === undefined) return;
+    this.admin.componentLog(moduleOf(ctx), msg.payload);
   }
 
   /** The module is the subject's, never the message's. */

@@ -6,6 +6,7 @@ import {
   type CommandResult,
   type FarmViewMessage,
   type HeartbeatView,
+  type LogLine,
   type ModuleCommand,
   type ResourceSet,
   type RfsEvent,
@@ -130,6 +131,11 @@ export class AdminService implements OnModuleInit, BeforeApplicationShutdown {
       this.runtimes.forEach((rt) => rt.republish());
     if (presence.service === 'rfs') this.runtimes.forEach((rt) => rt.replicationServiceReady());
     if (presence.service === 'vip') this.runtimes.forEach((rt) => rt.vipServiceReady());
+  }
+
+  /** A line another keel service says in the module's log. */
+  componentLog(module: string, line: LogLine): void {
+    this.runtimes.get(module)?.record(line.level, line.message);
   }
 
   /** The farm view heartbeat follows for a farm module. */

@@ -341,12 +341,17 @@ export class ModuleRuntime {
   }
 
   write(level: LogLevel, text: string): void {
-    this.deps.log.write({ at: new Date(this.deps.clock.now()), level, text });
+    this.record(level, text);
     this.deps.bus.publish(subjects.log(this.module), codecs.logLine, {
       module: this.module,
       level,
       message: text.slice(0, 8192),
     });
+  }
+
+  /** Into the module log only (a line another service already published). */
+  record(level: LogLevel, text: string): void {
+    this.deps.log.write({ at: new Date(this.deps.clock.now()), level, text });
   }
 
   private persist(): void {
