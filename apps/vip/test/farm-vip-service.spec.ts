@@ -168,3 +168,21 @@ test('a view not renewed within its lease (heartbeat killed): this node serves n
     'E Farm view not renewed for 1000 ms (heartbeat silent): this node serves no bucket until it is back',
   );
 });
+
+test('an interface whose link comes back is held again: the virtual MAC membership and the leader socket', async () => {
+  const { ask, twin, farm, clock, view: publish } = await build(farmPlan());
+  await ask('set', 'lb');
+  publish(view('node1', () => 'node1'));
+  await settled(() => (farm.responders.size > 0 ? true : undefined));
+  expect(farm.holdsTaken).toBe(1);
+  twin.links.set('eth0', false); // the interface goes (a bond re-created, a driver reloaded)
+  await clock.advance(100);
+  twin.links.set('eth0', true);
+  await clock.advance(100);
+  await settled(() => (farm.holdsTaken === 2 ? true : undefined));
+  expect([...farm.holds]).toEqual([`eth0 ${VMAC}`]);
+  expect(farm.journal.slice(-2)).toEqual([
+    `stop eth0 198.18.0.50 at ${VMAC}`,
+    `answer eth0 198.18.0.50 at ${VMAC}`,
+  ]);
+});

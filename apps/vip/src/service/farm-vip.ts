@@ -68,10 +68,41 @@ export class FarmVip {
     this.pollLinks();
   }
 
-  /** Reads the carriers; says intf.<network>. Called on every poll of the links. */
+  /**
+   * Reads the carriers; says intf.<network>. Called on every poll of the links. An interface of
+   * the VIP whose link comes back may be a new one (re-created: a bond, a driver reload) that has
+   * lost the virtual MAC's membership and the leader's packet socket: both are taken again.
+   */
   pollLinks(): void {
-    this.carriers.poll([]);
+    const changed = this.carriers.poll((this.held ?? []).map((i) => i.ifname));
     for (const r of this.carriers.resources()) this.publish(r.name, r.value, 'intfcheck');
+    if (this.closed || !this.held || !changed.some((c) => c.carrier)) return;
+    void this.serial(async () => this.holdAgain()).catch((err: Error) =>
+      this.host.logger.error('cannot hold the farm virtual MAC again', { module: this.name, err }),
+    );
+  }
+
+  private async holdAgain(): Promise<void> {
+    if (!this.held) return;
+    this.releaseHolds();
+    this.holdUnicast(this.held);
+    if (this.responders.length === 0) return;
+    this.stopAnswering();
+    this.startAnswering(this.held);
+  }
+
+  /** The cards keep receiving the virtual MACs; one that cannot is said, the others still held. */
+  private holdUnicast(held: readonly FarmFilterInterface[]): void {
+    for (const itf of held) {
+      try {
+        this.holds.push(this.host.link.holdUnicast(itf.ifname, itf.vmac));
+      } catch (err) {
+        this.host.write(
+          'E',
+          `Farm virtual MAC ${itf.vmac} not received on ${itf.ifname}: ${(err as Error).message}`,
+        );
+      }
+    }
   }
 
   get name(): string {
@@ -183,12 +214,10 @@ export class FarmVip {
         }),
       );
       host.plan.farm.groups.forEach((_, i) => this.sets.set(i, this.ownBuckets(i).join(',')));
+      for (const ifname of interfaces.keys()) await host.link.preferOwnSource(ifname);
       // A set again (a restarted service asked anew) holds afresh.
       this.releaseHolds();
-      for (const [ifname, itf] of interfaces) {
-        await host.link.preferOwnSource(ifname);
-        this.holds.push(host.link.holdUnicast(ifname, itf.vmac));
-      }
+      this.holdUnicast(filterInterfaces);
     } catch (err) {
       return this.notSet(placed[0]?.addr ?? '', (err as Error).message);
     }

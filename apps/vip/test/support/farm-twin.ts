@@ -44,8 +44,12 @@ export class FarmTwin implements FarmFilterPort, FarmLinkPort {
   /** Virtual MACs the cards are told to receive now. */
   readonly holds = new Set<string>();
 
+  /** Every hold taken, released or not. */
+  holdsTaken = 0;
+
   holdUnicast(ifname: string, vmac: string) {
     const key = `${ifname} ${vmac}`;
+    this.holdsTaken += 1;
     this.holds.add(key);
     return { release: () => void this.holds.delete(key) };
   }
