@@ -3,13 +3,12 @@
 // needed, as for the keel-vip crate's own namespace tests), so the host's links are never
 // touched and the namespace ends with the process. The prober is keel's own `conflict`: an
 // answer tells which MAC the VIP is at, which must be the virtual one.
-import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { VIP_ERROR_CODES } from '../src';
+import { runInNetns } from './support/run-in-netns';
 
 jest.setTimeout(60_000);
 
-const root = join(__dirname, '..', '..', '..');
 const script = join(__dirname, 'support', 'responder-in-netns.ts');
 
 interface Seen {
@@ -22,16 +21,7 @@ interface Seen {
   ownMacRefusal: unknown;
 }
 
-function inNetns(): Promise<Seen> {
-  const args = ['--net', '--', process.execPath, '--require', 'ts-node/register/transpile-only', script];
-  const env = { ...process.env, TS_NODE_PROJECT: join(root, 'tsconfig.spec.json') };
-  return new Promise((resolve, reject) => {
-    execFile('unshare', args, { cwd: root, env, encoding: 'utf8' }, (err, stdout, stderr) => {
-      if (err) reject(new Error(`${err.message}\n${stderr}`));
-      else resolve(JSON.parse(stdout) as Seen);
-    });
-  });
-}
+const inNetns = () => runInNetns<Seen>(script);
 
 describe('the farm responder in a private network namespace', () => {
   let seen: Seen;

@@ -5,13 +5,12 @@
 // unicast list `bridge fdb show` lists and which the kernel makes promiscuous while that list
 // is not empty; that frames to the MAC are then received is the keel-vip crate's test
 // (tests/unicast.rs), which can send raw frames.
-import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { VIP_ERROR_CODES } from '../src';
+import { runInNetns } from './support/run-in-netns';
 
 jest.setTimeout(60_000);
 
-const root = join(__dirname, '..', '..', '..');
 const script = join(__dirname, 'support', 'unicast-hold-in-netns.ts');
 
 interface Observed {
@@ -28,16 +27,7 @@ interface Seen {
   killed: { kind: string; whileAlive: boolean; afterKill: boolean };
 }
 
-function inNetns(): Promise<Seen> {
-  const args = ['--net', '--', process.execPath, '--require', 'ts-node/register/transpile-only', script];
-  const env = { ...process.env, TS_NODE_PROJECT: join(root, 'tsconfig.spec.json') };
-  return new Promise((resolve, reject) => {
-    execFile('unshare', args, { cwd: root, env, encoding: 'utf8' }, (err, stdout, stderr) => {
-      if (err) reject(new Error(`${err.message}\n${stderr}`));
-      else resolve(JSON.parse(stdout) as Seen);
-    });
-  });
-}
+const inNetns = () => runInNetns<Seen>(script);
 
 describe("the farm's virtual MAC held in a card's filter, in a private network namespace", () => {
   let seen: Seen;
