@@ -151,20 +151,15 @@ function decodeUnguarded(
   bytes: unknown,
   key: HeartbeatKey,
 ): Result<HeartbeatPacket, MalformedPacket | BadMac> {
-  if (!(bytes instanceof Uint8Array)) return malformed('not a byte array');
-  const len = bytes.byteLength;
-  if (len < MIN_PACKET_BYTES) return malformed(`${len} bytes is too short`);
-  if (len > MAX_PACKET_BYTES) return malformed(`${len} bytes is too long`);
-  const buf = Buffer.from(bytes.buffer, bytes.byteOffset, len);
-  for (let i = 0; i < MAGIC.length; i++)
-    if (buf[i] !== MAGIC[i]) return malformed('not a keel heartbeat (magic)');
-  if (buf[4] !== WIRE_VERSION) return malformed(`unsupported version ${buf[4]}`);
-  if (buf[5] !== KIND_MIRROR_HEARTBEAT) return malformed(`unknown packet kind ${buf[5]}`);
-
-  // Nothing past the framing is read before the MAC says the sender holds the cluster key.
-  const end = len - MAC_BYTES;
-  const expected = mac(key, buf.subarray(0, end));
-  if (!timingSafeEqual(expected, buf.subarray(end))) return { ok: false, error: BAD_MAC };
+  const frame = openFrame(
+    bytes,
+    key,
+    MIN_PACKET_BYTES,
+    KIND_MIRROR_HEARTBEAT,
+    (k) => `unknown packet kind ${k}`,
+  );
+  if (!frame.ok) return frame;
+  const { buf, end } = frame.value;
 
   if (buf[6] !== 0) return malformed(`unknown flags ${buf[6]}`);
   const state = WIRE_STATES[buf[7]];
@@ -208,6 +203,33 @@ function decodeUnguarded(
     ok: true,
     value: { module, sender, lan, incarnation, sequence, echo, state, readiness, resources },
   };
+}
+
+/**
+ * The framing both packet kinds share — length, magic, version, kind — then the MAC: nothing past
+ * the framing is read before the MAC says the sender holds the cluster key. `end` is where the
+ * MAC starts.
+ */
+export function openFrame(
+  bytes: unknown,
+  key: HeartbeatKey,
+  minBytes: number,
+  kind: number,
+  wrongKind: (kind: number) => string,
+): Result<{ buf: Buffer; end: number }, MalformedPacket | BadMac> {
+  if (!(bytes instanceof Uint8Array)) return malformed('not a byte array');
+  const len = bytes.byteLength;
+  if (len < minBytes) return malformed(`${len} bytes is too short`);
+  if (len > MAX_PACKET_BYTES) return malformed(`${len} bytes is too long`);
+  const buf = Buffer.from(bytes.buffer, bytes.byteOffset, len);
+  for (let i = 0; i < MAGIC.length; i++)
+    if (buf[i] !== MAGIC[i]) return malformed('not a keel heartbeat (magic)');
+  if (buf[4] !== WIRE_VERSION) return malformed(`unsupported version ${buf[4]}`);
+  if (buf[5] !== kind) return malformed(wrongKind(buf[5]));
+  const end = len - MAC_BYTES;
+  if (!timingSafeEqual(mac(key, buf.subarray(0, end)), buf.subarray(end)))
+    return { ok: false, error: BAD_MAC };
+  return { ok: true, value: { buf, end } };
 }
 
 function validate(p: HeartbeatPacket): string | undefined {

@@ -11,9 +11,8 @@
 //
 // Decoding is total (a packet or a rejection, never an exception) and nothing past the framing
 // is read before the MAC is checked.
-import { timingSafeEqual } from 'node:crypto';
 import { isU53, mac, readStr8, readU53, validName, writeStr8, writeU53 } from './bytes';
-import { checkExpectation, PacketEncodeError, type PacketExpectation, type Result } from './codec';
+import { checkExpectation, openFrame, PacketEncodeError, type PacketExpectation, type Result } from './codec';
 import { BadMac, MalformedPacket, type PacketRejection } from './errors';
 import {
   BUCKETS,
@@ -40,7 +39,6 @@ import {
   WIRE_VERSION,
 } from './packet';
 
-const BAD_MAC = Object.freeze(new BadMac());
 /** The highest epoch a packet may carry. */
 export const MAX_EPOCH = 2 ** 52;
 const MIN_BYTES = FARM_FIXED_HEADER_BYTES + 3 * 2 + MAC_BYTES;
@@ -114,19 +112,15 @@ export function decodeFarmPacket(
 }
 
 function decodeUnguarded(bytes: unknown, key: HeartbeatKey): Result<FarmPacket, MalformedPacket | BadMac> {
-  if (!(bytes instanceof Uint8Array)) return malformed('not a byte array');
-  const len = bytes.byteLength;
-  if (len < MIN_BYTES) return malformed(`${len} bytes is too short`);
-  if (len > MAX_PACKET_BYTES) return malformed(`${len} bytes is too long`);
-  const buf = Buffer.from(bytes.buffer, bytes.byteOffset, len);
-  for (let i = 0; i < MAGIC.length; i++)
-    if (buf[i] !== MAGIC[i]) return malformed('not a keel heartbeat (magic)');
-  if (buf[4] !== WIRE_VERSION) return malformed(`unsupported version ${buf[4]}`);
-  if (buf[5] !== KIND_FARM_MEMBERSHIP) return malformed(`not a farm packet (kind ${buf[5]})`);
-
-  const end = len - MAC_BYTES;
-  if (!timingSafeEqual(mac(key, buf.subarray(0, end)), buf.subarray(end)))
-    return { ok: false, error: BAD_MAC };
+  const frame = openFrame(
+    bytes,
+    key,
+    MIN_BYTES,
+    KIND_FARM_MEMBERSHIP,
+    (k) => `not a farm packet (kind ${k})`,
+  );
+  if (!frame.ok) return frame;
+  const { buf, end } = frame.value;
 
   const flags = buf[6];
   if ((flags & ~(FLAG_READY | FLAG_VIEW)) !== 0) return malformed(`unknown flags ${flags}`);
