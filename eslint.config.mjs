@@ -73,4 +73,23 @@ export default [
       ],
     },
   },
+  {
+    // The lease keeper decides from the times it is given, like libs/engine: its timing argument
+    // (docs/decisions/0019) must be testable with any clock.
+    files: ['libs/arbiter/src/core/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ioPatterns, message: 'libs/arbiter/src/core is pure: no I/O imports.' }] },
+      ],
+      'no-restricted-globals': [
+        'error',
+        { name: 'Date', message: 'libs/arbiter/src/core takes time as input.' },
+        'setTimeout',
+        'setInterval',
+        'process',
+        'fetch',
+      ],
+    },
+  },
 ];
