@@ -1,6 +1,7 @@
 import { connect } from './farm-client';
 import { farmScenario } from './lab-scenario';
 import { logTime } from './node-application';
+import { KEEL_PROCESSES } from './keel-cluster';
 
 // Issue 10 (Done when 3, P8) / reference §4.1: kill -9 of every keel process of a farm node while a
 // client keeps opening connections through the VIP. The node's fence ends its application and
@@ -15,11 +16,7 @@ farmScenario('farm node loss', (c) => {
     const running = connect(c(), { count: 3_000, concurrency: 10, pauseMs: 5 });
     await new Promise((r) => setTimeout(r, 1_000));
     const killedAt = Date.now();
-    const killed = c().lab.kill(
-      'node2',
-      'keel-admin|keel-heartbeat|keel-rfs|keel-vip|keel-rfsd|nats-server',
-      'SIGKILL',
-    );
+    const killed = c().lab.kill('node2', KEEL_PROCESSES, 'SIGKILL');
     expect(killed.length).toBeGreaterThanOrEqual(5);
     const answers = await running;
     const lastFailure = Math.max(killedAt, ...answers.failures.map((f) => f.start));

@@ -1,5 +1,5 @@
-// A keel cluster in a lab: each node runs its own nats-server, keel-heartbeat, keel-rfs, keel-vip
-// and keel-admin (compiled, from dist/), with one sample module installed — by default the
+// A keel cluster in a lab: each node runs its own nats-server, keel-heartbeat, keel-rfs, keel-vip,
+// keel-checkers and keel-admin (compiled, from dist/), with one sample module installed — by default the
 // two-node mirror sample; the farm scenarios install the farm sample on three nodes. Always
 // destroyed in afterAll.
 import { randomBytes } from 'node:crypto';
@@ -20,7 +20,10 @@ const KEEL = join(ROOT, 'apps/cli/bin/keel');
 /** Where `keel bus init` writes the node's nats-server configuration (its KEEL_ETC is /etc/keel). */
 const BUS_CONFIG = '/etc/keel/bus/nats-server.conf';
 /** The keel services of a node, in start order (admin last: it asks the others at once). */
-export const KEEL_SERVICES = ['heartbeat', 'rfs', 'vip', 'admin'] as const;
+export const KEEL_SERVICES = ['heartbeat', 'rfs', 'vip', 'checkers', 'admin'] as const;
+/** Every process of a node's keel, for a kill of the whole of it (`lab.kill` pattern). */
+export const KEEL_PROCESSES =
+  'keel-admin|keel-heartbeat|keel-rfs|keel-vip|keel-checkers|keel-rfsd|nats-server';
 const SAMPLES = join(ROOT, 'deploy/samples');
 /** A lab node's reboot: keel must never reboot the machine the lab runs on. */
 export const LAB_REBOOT = join(ROOT, 'tools/lab/bin/lab-node-reboot');

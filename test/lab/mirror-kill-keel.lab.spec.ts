@@ -1,6 +1,7 @@
 import { mirrorScenario } from './lab-scenario';
 import { logTime, sampleApplication } from './node-application';
 import { SECOND_TO_ALONE } from './script-orders';
+import { KEEL_PROCESSES } from './keel-cluster';
 
 // Issue 3 / reference §3.10, acceptance 8.2.18: kill -9 of every keel process on the PRIM (its
 // services, the replication daemon and its bus) -> the SECOND goes ALONE once the heartbeat
@@ -13,11 +14,7 @@ mirrorScenario('mirror kill keel', (c) => {
     const app = sampleApplication('node1');
     expect(app.pids.length).toBeGreaterThan(0);
     const killedAt = Date.now();
-    const killed = c().lab.kill(
-      'node1',
-      'keel-admin|keel-heartbeat|keel-rfs|keel-vip|keel-rfsd|nats-server',
-      'SIGKILL',
-    );
+    const killed = c().lab.kill('node1', KEEL_PROCESSES, 'SIGKILL');
     // heartbeat, rfs, admin, keel-rfsd and nats-server.
     expect(killed.length).toBeGreaterThanOrEqual(5);
     // Gone once their parents have reaped them (a bounded wait): none of them survived.

@@ -4,7 +4,7 @@
 // answered again, by the new primary, whose module log says `Virtual IP <addr> set`, and whose MAC
 // the client's neighbour entry now holds. Sampled every 10 ms on both nodes: never two holders.
 // The outages are printed (P1/P2 are measured by tools/bench, not asserted here).
-import { sampleUserconfig, type Node } from './keel-cluster';
+import { sampleUserconfig, type Node, KEEL_PROCESSES } from './keel-cluster';
 import { mirrorScenario } from './lab-scenario';
 import { readFileSync } from 'node:fs';
 import { VipWatch } from '../../tools/lab/src';
@@ -90,11 +90,7 @@ export function vipFollowsThePrimary(name: string, VIP: string): void {
 
       test('kill -9 of every keel process of the primary: its fence withdraws the VIP, node2 takes it', async () => {
         const from = Date.now();
-        const killed = c().lab.kill(
-          'node1',
-          'keel-admin|keel-heartbeat|keel-rfs|keel-vip|keel-rfsd|nats-server',
-          'SIGKILL',
-        );
+        const killed = c().lab.kill('node1', KEEL_PROCESSES, 'SIGKILL');
         expect(killed.length).toBeGreaterThanOrEqual(6);
         await c().waitState('node2', 'ALONE', 30);
         await followed('kill -9 of keel', 'node2', from);

@@ -20,7 +20,7 @@ import { SCRIPT_RUNNER, ScriptRunner } from './ports/script-runner.port';
 import type { Clock, Timer } from './ports/clock.port';
 import { FENCE, FencePort } from './ports/fence.port';
 import { NODE_REBOOT, NodeReboot } from './ports/node-reboot.port';
-import { commandCallerName } from './modules/command-caller';
+import { assertCallerMayAsk, commandCallerName } from './modules/command-caller';
 import { handleCommand } from './modules/command-handler';
 import { ModuleRuntime } from './modules/module-runtime';
 import type { AdminSettings } from './settings';
@@ -94,7 +94,11 @@ export class AdminService implements OnModuleInit, BeforeApplicationShutdown {
   /** A module command (keel.v1.<module>.cmd.<caller>): who asked comes from the subject. */
   command(module: string, subject: string, command: ModuleCommand): Promise<CommandResult> {
     const rt = this.runtimes.get(module);
-    if (rt) return handleCommand(rt, command, commandCallerName(subject, command));
+    if (rt) {
+      const caller = commandCallerName(subject, command);
+      assertCallerMayAsk(subject, command, rt.errdOn);
+      return handleCommand(rt, command, caller);
+    }
     // Each is also an error note of the start-up report.
     const failed = this.options.settings.failed.find((f) => f.name === module);
     if (failed) throw new HandlerError('INVALID_CONFIG', `module ${module} cannot run: ${failed.error}`);
@@ -127,7 +131,8 @@ export class AdminService implements OnModuleInit, BeforeApplicationShutdown {
   servicePresence(presence: ServicePresence): void {
     if (presence.status !== 'ready') return;
     if (presence.service === 'heartbeat') this.presence.announce('ready');
-    if (presence.service === 'heartbeat' || presence.service === 'admin')
+    // A (re)started checkers service learns the windows and switches from the resources.
+    if (presence.service === 'heartbeat' || presence.service === 'admin' || presence.service === 'checkers')
       this.runtimes.forEach((rt) => rt.republish());
     if (presence.service === 'rfs') this.runtimes.forEach((rt) => rt.replicationServiceReady());
     if (presence.service === 'vip') this.runtimes.forEach((rt) => rt.vipServiceReady());

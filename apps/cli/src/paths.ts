@@ -1,5 +1,5 @@
 import { existsSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { nodePaths, type NodeEnv } from '@keel/config';
 
 /**
@@ -12,6 +12,17 @@ export function userconfigOf(target: string): string {
     return existsSync(packaged) ? packaged : join(target, 'userconfig.xml');
   }
   return target;
+}
+
+/**
+ * Where a module's programs are (SAFEUSERBIN): bin/ of a packaged module, the directory of a flat
+ * one, bin/ beside the conf/ directory a userconfig.xml is in.
+ */
+export function binDirOf(target: string): string {
+  if (existsSync(target) && statSync(target).isDirectory())
+    return existsSync(join(target, 'conf', 'userconfig.xml')) ? join(target, 'bin') : target;
+  const dir = dirname(target);
+  return basename(dir) === 'conf' ? join(dirname(dir), 'bin') : dir;
 }
 
 /** A file keel ships (e.g. deploy/nats/nats-server.conf), in keel's home (KEEL_HOME, node-paths.ts). */

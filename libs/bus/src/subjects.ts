@@ -29,7 +29,7 @@ export type ModuleSubjectKind = keyof typeof MODULE_SUBJECT_KINDS;
  * keel.v1.<module>.cmd.<caller>, which only its credential may publish to, so admin learns who
  * asked from the subject a command arrived on, never from the message (docs/decisions/0010).
  */
-export const COMMAND_CALLERS = ['cli', 'api'] as const;
+export const COMMAND_CALLERS = ['cli', 'api', 'checkers'] as const;
 export type CommandCaller = (typeof COMMAND_CALLERS)[number];
 
 /** Prefix of the reply subjects (inboxes) of one bus role: _INBOX.<role>. */

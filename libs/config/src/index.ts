@@ -15,6 +15,7 @@ export {
 export { HEART_PROFILES } from './schema/heart';
 export { checkModuleAgainstCluster, moduleNodes, type Placement } from './relations/module-cluster';
 export { lanEndpoints, type Endpoint } from './relations/lan-endpoints';
+export { checkModuleExecutables, moduleExecutable, ERRD_ACTIONS } from './relations/module-executables';
 export {
   builtinRules,
   moduleRuleSources,
@@ -65,6 +66,7 @@ export {
   type NodePaths,
 } from './node/node-paths';
 export { busFiles, SHIPPED_NATS_SERVER_CONFIG, type BusFiles } from './node/bus-files';
+export { scriptEnv, userlogFile, type ScriptPlace } from './node/script-env';
 export {
   installBusFiles,
   localBusFiles,

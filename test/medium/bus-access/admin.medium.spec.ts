@@ -15,6 +15,7 @@ describeRoleAccess('admin', {
   subscribe: [
     'keel.v1.m.cmd.cli',
     'keel.v1.m.cmd.api',
+    'keel.v1.m.cmd.checkers',
     'keel.v1.m.heartbeat.view',
     'keel.v1.m.rfs.event',
     'keel.v1.m.resource.set',
@@ -30,6 +31,6 @@ describeRoleAccess('admin', {
     'keel.v1.*.resource.set',
     'keel.v1.*.log',
   ],
-  serves: ['keel.v1.m.cmd.cli', 'keel.v1.m.cmd.api'],
+  serves: ['keel.v1.m.cmd.cli', 'keel.v1.m.cmd.api', 'keel.v1.m.cmd.checkers'],
   requests: ['keel.v1.m.rfs.cmd', 'keel.v1.m.vip.cmd'],
 });

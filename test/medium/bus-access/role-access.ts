@@ -26,6 +26,7 @@ export const CONCRETE_SUBJECTS: readonly string[] = [
   'keel.v1.m.cmd',
   'keel.v1.m.cmd.cli',
   'keel.v1.m.cmd.api',
+  'keel.v1.m.cmd.checkers',
   'keel.v1.m.state',
   'keel.v1.m.resource.set',
   'keel.v1.m.resource.changed',

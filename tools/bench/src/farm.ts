@@ -9,7 +9,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { connect } from '../../../test/lab/farm-client';
-import { KeelCluster, ROOT } from '../../../test/lab/keel-cluster';
+import { KeelCluster, ROOT, KEEL_PROCESSES } from '../../../test/lab/keel-cluster';
 import { logTime } from '../../../test/lab/node-application';
 import { FARM_NODES, FARM_PORT, FARM_VIP, wrk, type Load } from './farm-load';
 
@@ -20,7 +20,6 @@ export const MLOST_COUNT = 20;
 /** P8's bar: the detection time plus this. */
 export const P8_MARGIN_MS = 100;
 
-const KEEL_PROCESSES = 'keel-admin|keel-heartbeat|keel-rfs|keel-vip|keel-rfsd|nats-server';
 const GROUP = 'FarmProto_0';
 
 export interface NodeLoss {

@@ -8,7 +8,7 @@
 //    running on both nodes (VRRP moves only the address).
 import { join } from 'node:path';
 import { Lab, VipWatch, type ProbeKind } from '../../lab/src';
-import { KeelCluster, sampleUserconfig } from '../../../test/lab/keel-cluster';
+import { KeelCluster, sampleUserconfig, KEEL_PROCESSES } from '../../../test/lab/keel-cluster';
 import { labName } from '../../../test/lab/lab-names';
 
 export const FAILOVER_CASES = ['links-down', 'kill-9', 'clean-stop'] as const;
@@ -69,7 +69,7 @@ export async function keelFailover(which: FailoverCase): Promise<Measure> {
     if (which === 'links-down') {
       await Promise.all([c.lab.linkDown('node1', 'default'), c.lab.linkDown('node1', 'private')]);
     } else if (which === 'kill-9') {
-      c.lab.kill('node1', 'keel-admin|keel-heartbeat|keel-rfs|keel-vip|keel-rfsd|nats-server', 'SIGKILL');
+      c.lab.kill('node1', KEEL_PROCESSES, 'SIGKILL');
     } else {
       await c.keel('node1', 'stop');
     }

@@ -11,6 +11,9 @@ const CALLER_NAMES: Readonly<Record<CommandCaller, (command: ModuleCommand) => s
   cli: () => 'root',
   // The API (reserved): the administrator it authenticated, which it names in the message.
   api: (command) => command.caller ?? 'api',
+  // errd and the module checker act on their own: the identity they give (errd, modulecheck) names
+  // them in the log, as SafeKit's `Action restart called by errd`.
+  checkers: (command) => command.identity ?? 'checkers',
 };
 
 /** The name of the caller; throws HandlerError(FORBIDDEN) off the per-caller command subjects. */
@@ -23,4 +26,29 @@ export function commandCallerName(subject: string, command: ModuleCommand): stri
     );
   }
   return CALLER_NAMES[caller](command);
+}
+
+/** What errd and the module checker may ask: an action on the module, in their own name. */
+const CHECKERS_MAY = new Set(['restart', 'stopstart', 'stop']);
+const CHECKERS_ARE = new Set(['errd', 'modulecheck']);
+
+/**
+ * The checkers service acts on a module only as SafeKit's errd and module checker do; anything
+ * else on its subject (a prim, a setting, a resource) is refused, so its credential cannot drive a
+ * module the way an administrator can.
+ */
+export function assertCallerMayAsk(subject: string, command: ModuleCommand, errdOn: boolean): void {
+  if (commandCallerOf(subject) !== 'checkers') return;
+  // `errd off` holds here too: an action errd decided just before the switch is not taken.
+  if (command.identity === 'errd' && !errdOn)
+    throw new HandlerError(
+      'REFUSED',
+      `errd is off in module ${command.module}: its action ${command.name} is not taken`,
+    );
+  if (!CHECKERS_MAY.has(command.name) || !CHECKERS_ARE.has(command.identity ?? '')) {
+    throw new HandlerError(
+      'FORBIDDEN',
+      `the checkers service may only ask restart, stopstart or stop as errd or modulecheck, not ${command.name}${command.identity ? ` as ${command.identity}` : ''}`,
+    );
+  }
 }

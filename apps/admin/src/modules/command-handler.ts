@@ -56,16 +56,64 @@ export async function handleCommand(
 }
 
 function setting(rt: ModuleRuntime, c: ModuleCommand, caller: string): CommandResult {
-  const [value] = c.args;
+  const [value, cls] = c.args;
   if (c.name === 'boot' && value === 'status') return { detail: `boot ${rt.settings.boot ?? 'off'}` };
+  if (c.name === 'errd' && value === 'list') return { detail: errdList(rt) };
+  if (c.name === 'errd' && (value === 'enable' || value === 'disable'))
+    return errdClass(rt, value, cls, c, caller);
   if (value !== 'on' && value !== 'off') {
-    throw new HandlerError('BAD_ARGS', `${c.name} takes on or off${c.name === 'boot' ? ' or status' : ''}`);
+    const more =
+      c.name === 'boot' ? ' or status' : c.name === 'errd' ? ', list, enable <class> or disable <class>' : '';
+    throw new HandlerError('BAD_ARGS', `${c.name} takes on or off${more}`);
   }
   if (c.name === 'boot') rt.saveSettings({ boot: value });
-  else rt.saveSettings({ [c.name]: value === 'on' });
+  else {
+    rt.saveSettings({ [c.name]: value === 'on' });
+    rt.switchDetections(c.name as 'checker' | 'errd', value === 'on');
+  }
   rt.setResource(`usersetting.${c.name}`, value, 'admin');
   rt.write('I', `Action ${c.name} ${value} called by ${c.identity ?? caller}`);
   return { detail: `${c.name} ${value}` };
+}
+
+/**
+ * `errd enable|disable <class>` (reference §5.10): a custom class is monitored only once enabled
+ * (by the module's scripts, usually); a standard one can be suspended too. Kept across stops.
+ */
+function errdClass(
+  rt: ModuleRuntime,
+  op: 'enable' | 'disable',
+  cls: string | undefined,
+  c: ModuleCommand,
+  caller: string,
+): CommandResult {
+  const classes = [...new Set((rt.config.errd?.procs ?? []).map((p) => p.class))];
+  if (cls === undefined || !classes.includes(cls))
+    throw new HandlerError(
+      'BAD_ARGS',
+      `errd ${op} takes a class of the module's <proc> elements (${classes.join(', ') || 'none configured'})${cls === undefined ? '' : `, not ${cls}`}`,
+    );
+  const state = op === 'enable' ? 'enabled' : 'disabled';
+  rt.saveSettings({ errdClasses: { ...rt.settings.errdClasses, [cls]: state } });
+  rt.setResource(`errdclass.${cls}`, state, 'admin', true);
+  rt.write('I', `Action errd ${op} ${cls} called by ${c.identity ?? caller}`);
+  return { detail: `errd class ${cls} ${state}` };
+}
+
+/** `errd list`: each monitored process, its class and criteria, and what errd last saw. */
+function errdList(rt: ModuleRuntime): string {
+  const procs = rt.config.errd?.procs ?? [];
+  if (procs.length === 0) return `no process monitored in module ${rt.module}`;
+  return procs
+    .map((p) => {
+      const seen = rt.resources.get(`proc.${p.name}`)?.value ?? 'init';
+      const what = p.service ? 'service' : 'process';
+      const match = [p.nameregex && `nameregex=${p.nameregex}`, p.argregex && `argregex=${p.argregex}`]
+        .filter(Boolean)
+        .join(' ');
+      return `${what} ${p.name} class=${p.class} atleast=${p.atleast} atmax=${p.atmax} action=${p.action}${match ? ` ${match}` : ''} proc.${p.name}=${seen}`;
+    })
+    .join('\n');
 }
 
 export function stateReport(rt: ModuleRuntime): StateReport {

@@ -4,7 +4,7 @@
 // and its VIPs are placed, and a stop goes on only once the daemon and the addresses are gone. Only command replies pass ahead (they tell a caller its command was
 // accepted, nothing in the world depends on them).
 import type { VipOp } from '@keel/bus';
-import type { LoadedModule, ModulePaths, NodePaths } from '@keel/config';
+import { scriptEnv, userlogFile, type LoadedModule, type ModulePaths, type NodePaths } from '@keel/config';
 import type { Effect, MirrorInput, ModuleState, Readiness } from '@keel/engine';
 import type { Clock } from '../ports/clock.port';
 import type { FencePort } from '../ports/fence.port';
@@ -13,7 +13,6 @@ import type { NodeReboot } from '../ports/node-reboot.port';
 import type { ScriptRunner } from '../ports/script-runner.port';
 import { ModuleFence } from './module-fence';
 import type { ReplicationControl } from './replication';
-import { scriptEnv, userlogFile } from './script-env';
 import type { VirtualIps } from './virtual-ips';
 
 export interface CommandOutcome {
@@ -40,6 +39,8 @@ export interface EffectHost {
   publishState(state: ModuleState, readiness: Readiness): void;
   /** The module reached STOP: its checker resources go back to `init`. */
   stopped(): void;
+  /** A checker and errd window closes: the resources of what ran in it go back to `init`. */
+  windowClosed(window: string): void;
   /** Gives the automaton an input (a script's end, a failed reboot). */
   submit(input: MirrorInput): void;
   /** A replication could not start: the module is to stop at once. */
@@ -195,6 +196,9 @@ export class EffectCarrier {
         // Carried by placeVips() and replicate(); never reach here.
         return;
       case 'window':
+        // A detection of the run that ends must not carry into the next one: a rule still true
+        // from it would stay answered (latched) and never fire again.
+        if (!e.open) host.windowClosed(e.window);
         return host.setResource(`window.${e.window}`, e.open ? 'up' : 'down', 'admin', true);
       case 'reboot':
         return this.reboot(e.identity);

@@ -1,4 +1,4 @@
-import { allCheckers, ClusterConfig, LoadedModule, moduleNodes } from '@keel/config';
+import { ClusterConfig, LoadedModule, moduleNodes } from '@keel/config';
 import {
   advertisedFacts,
   initialMirror,
@@ -21,6 +21,7 @@ import type { ModuleStateStore, StoredModule } from '../ports/state-store.port';
 import { EffectCarrier, type CommandOutcome } from './effect-carrier';
 import { EngineStepper } from './engine-stepper';
 import { ResourceTable } from './resources';
+import { CHECKER_CLASSES, DetectionSwitch, ERRD_CLASSES, type SwitchedSet } from './detection-switch';
 import { RulesDriver } from './rules-driver';
 import { launchDecision } from './launch';
 import { ReplicationControl, RFS_COMMAND_TIMEOUT_MS } from './replication';
@@ -47,6 +48,9 @@ export interface RuntimeDeps {
   /** How long a replication request may wait for the rfs service (default RFS_COMMAND_TIMEOUT_MS). */
   readonly rfsTimeoutMs?: number;
 }
+
+/** The splitbrain checker's verdict on an isolation (reference §5.18). */
+const SPLITBRAIN_VERDICT = 'splitbrain.uptodate';
 
 /** Facts the peer advertises, carried as resources by the heartbeats. */
 const FACT_RESOURCES: Record<keyof PeerFacts, string> = {
@@ -81,6 +85,11 @@ export class ModuleRuntime {
   private published = 'STOP';
   /** The node's keel is going down: the module stops but counts as running (launch.ts). */
   private shuttingDown = false;
+  /** `checker on|off` and `errd on|off`, kept and enforced here (detection-switch.ts). */
+  private readonly switches = {
+    checker: new DetectionSwitch(CHECKER_CLASSES, true),
+    errd: new DetectionSwitch(ERRD_CLASSES, true),
+  };
 
   constructor(private readonly deps: RuntimeDeps) {
     this.rules = new RulesDriver(deps.loaded.config);
@@ -117,6 +126,7 @@ export class ModuleRuntime {
       setResource: (name, value, by, quiet) => this.setResource(name, value, by, quiet),
       publishState: (state, readiness) => this.publishState(state, readiness),
       stopped: () => this.resetCheckerResources(),
+      windowClosed: (window) => this.resetCheckerResources(window),
       submit: (input) => this.submit(input),
       // forcestop by rfs, which also ends the transition in the automaton.
       replicationFailed: () => void this.command('forcestop', [], 'rfs', 'rfs'),
@@ -137,6 +147,10 @@ export class ModuleRuntime {
       },
     );
     this.resetCheckerResources();
+    if (stored.settings.checker === false) this.switchDetections('checker', false);
+    if (stored.settings.errd === false) this.switchDetections('errd', false);
+    for (const [cls, state] of Object.entries(stored.settings.errdClasses ?? {}))
+      this.setResource(`errdclass.${cls}`, state, 'admin', true);
     this.publishFacts();
     // Before any start of this run can ask for them (the vip service serves a module's requests in order).
     void this.vips.reconcile();
@@ -165,6 +179,10 @@ export class ModuleRuntime {
 
   get state(): { state: string; readiness: string; remote: RemoteState } {
     return { state: this.engine.state, readiness: this.engine.readiness, remote: this.engine.remote };
+  }
+
+  get config(): LoadedModule['config'] {
+    return this.deps.loaded.config;
   }
 
   get settings(): StoredModule['settings'] {
@@ -199,6 +217,15 @@ export class ModuleRuntime {
 
   /** The peer as the heartbeats see it. */
   peer(remote: RemoteState, resources: Readonly<Record<string, string>>): void {
+    // A new isolation needs a new verdict: the checker's last `up` was for a peer still heard.
+    if (
+      remote === 'UNKNOWN' &&
+      this.remoteResources !== undefined &&
+      this.deps.loaded.config.check.splitbrain
+    ) {
+      this.setResource(SPLITBRAIN_VERDICT, 'init', 'admin', true);
+      this.submit({ kind: 'isolation', verdict: 'init' });
+    }
     this.remoteResources = remote === 'UNKNOWN' ? undefined : resources;
     const facts = Object.fromEntries(
       Object.entries(FACT_RESOURCES).map(([key, res]) => [
@@ -209,9 +236,32 @@ export class ModuleRuntime {
     this.submit({ kind: 'peer', remote, facts });
   }
 
+  /**
+   * A component (or admin) sets a resource. While `checker off` or `errd off`, a report of theirs
+   * is kept aside until the switch is on again.
+   */
   setResource(name: string, value: string, by: string, quiet = false): void {
+    const set = { name, value, by };
+    if (this.switches.checker.absorb(set) || this.switches.errd.absorb(set)) return;
+    this.applyResource(set, quiet);
+  }
+
+  /** `checker on|off`, `errd on|off`: detections of that kind act no more, or again. */
+  switchDetections(kind: 'checker' | 'errd', on: boolean): void {
+    const current = this.resources.entries().map(([name, r]) => ({ name, value: r.value, by: r.by }));
+    const sets = on ? this.switches[kind].turnOn() : this.switches[kind].turnOff(current);
+    for (const s of sets) this.applyResource(s, !on);
+  }
+
+  /** Whether `errd on|off` has errd act (its commands are refused while off). */
+  get errdOn(): boolean {
+    return this.switches.errd.isOn;
+  }
+
+  private applyResource({ name, value, by }: SwitchedSet, quiet = false): void {
     const change = this.resources.set(name, value, by, this.deps.clock.now());
     if (!change) return;
+    if (name === SPLITBRAIN_VERDICT) this.submit({ kind: 'isolation', verdict: value });
     if (!quiet) this.write('I', `Resource ${name} set to ${value} by ${by}`);
     this.deps.bus.publish(subjects.resourceChanged(this.module), codecs.resourceChanged, {
       module: this.module,
@@ -236,14 +286,29 @@ export class ModuleRuntime {
   }
 
   /**
-   * Every configured checker's resource starts as `init` (reference §5.11): a wait rule on it
-   * holds the start in WAIT (Transient) until the checker has spoken. Back to `init` at STOP.
+   * Every configured checker's and errd's resource starts as `init` (reference §5.11): a wait rule
+   * on it holds the start in WAIT (Transient) until the checker has spoken. Back to `init` at STOP,
+   * and when the window it runs in closes (only its resources then).
    */
-  private resetCheckerResources(): void {
-    const c = this.deps.loaded.config.check;
-    const names = allCheckers(c).map((x) => `${x.kind}.${x.ident}`);
-    if (c.splitbrain) names.push('splitbrain.uptodate');
-    for (const name of names) this.setResource(name, 'init', 'admin', true);
+  private resetCheckerResources(window?: string): void {
+    const m = this.deps.loaded.config;
+    const c = m.check;
+    const watched: { name: string; when: string }[] = [
+      ...[...c.tcp, ...c.ping, ...c.intf, ...c.ip, ...c.custom].map((x) => ({
+        name: `${x.kind}.${x.ident}`,
+        when: x.when,
+      })),
+      ...c.module.map((x) => ({ name: `module.${x.ident}`, when: 'pre' })),
+      ...(c.splitbrain
+        ? [
+            { name: `splitbrain.${c.splitbrain.ident}`, when: 'pre' },
+            { name: SPLITBRAIN_VERDICT, when: 'pre' },
+          ]
+        : []),
+      ...(m.errd?.procs ?? []).map((p) => ({ name: `proc.${p.name}`, when: p.class })),
+    ];
+    for (const w of watched)
+      if (window === undefined || w.when === window) this.setResource(w.name, 'init', 'admin', true);
   }
 
   /**
@@ -406,5 +471,6 @@ function settingsFor(deps: RuntimeDeps): MirrorSettings {
     scripts: m.user !== undefined,
     peerSilenceMs: timeouts.length > 0 ? Math.max(...timeouts) : 0,
     gateAtStart: true,
+    isolationArbiter: m.check.splitbrain !== undefined,
   };
 }

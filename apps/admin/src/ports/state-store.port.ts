@@ -7,8 +7,16 @@ export interface StoredModule {
   readonly running: boolean;
   /** When it was written (ms since the epoch), to tell a restart of keel from a reboot. */
   readonly savedAt?: number;
-  /** `boot`, `errd`, `checker` (failover on|off lives in the facts, where the automaton reads it). */
-  readonly settings: { readonly boot?: 'on' | 'off'; readonly errd?: boolean; readonly checker?: boolean };
+  /**
+   * `boot`, `errd`, `checker`, and the errd classes enabled or disabled by `errd enable|disable`
+   * (failover on|off lives in the facts, where the automaton reads it).
+   */
+  readonly settings: {
+    readonly boot?: 'on' | 'off';
+    readonly errd?: boolean;
+    readonly checker?: boolean;
+    readonly errdClasses?: Readonly<Record<string, 'enabled' | 'disabled'>>;
+  };
 }
 
 /**

@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import {
   builtinRules,
   checkModuleAgainstCluster,
+  checkModuleExecutables,
   IssueSink,
   loadClusterConfig,
   loadModuleConfig,
@@ -9,7 +10,7 @@ import {
 } from '@keel/config';
 import { CliIo, EXIT, UsageError } from '../io';
 import { reportConfigError } from './report-config-error';
-import { userconfigOf } from '../paths';
+import { binDirOf, userconfigOf } from '../paths';
 import { describeModule } from './describe-module';
 
 const USAGE = 'usage: keel confcheck <module dir | userconfig.xml> [--cluster <cluster.xml>]';
@@ -24,11 +25,11 @@ export function confcheck(args: readonly string[], io: CliIo): number {
   try {
     const { config, warnings } = loadModuleConfig(userconfigOf(target), { env: io.env });
     const clusterFile = cluster ?? nodePaths(io.env).clusterFile;
-    if (cluster !== undefined || existsSync(clusterFile)) {
-      const sink = new IssueSink();
+    const sink = new IssueSink();
+    checkModuleExecutables(config, binDirOf(target), sink);
+    if (cluster !== undefined || existsSync(clusterFile))
       checkModuleAgainstCluster(config, loadClusterConfig(clusterFile), sink);
-      sink.throwIfAny();
-    }
+    sink.throwIfAny();
     describeModule(config, builtinRules(config)).forEach((l) => io.out(l));
     if (cluster === undefined && !existsSync(clusterFile))
       io.out(`  (not checked against a cluster: ${clusterFile} does not exist; use --cluster)`);

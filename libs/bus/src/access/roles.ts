@@ -4,7 +4,7 @@
 // check every role against a real server (docs/decisions/0010-bus-security.md).
 import { inboxPrefix, subjects } from '../subjects';
 
-/** Every keel bus role; checkers, notifier and api are reserved for services to come. */
+/** Every keel bus role; notifier and api are reserved for services to come. */
 export const BUS_ROLES = ['admin', 'heartbeat', 'rfs', 'cli', 'vip', 'checkers', 'notifier', 'api'] as const;
 export type BusRole = (typeof BUS_ROLES)[number];
 
@@ -83,11 +83,18 @@ export const ROLE_PERMISSIONS: Readonly<Record<BusRole, RolePermissions>> = {
     respond: true,
     reserved: false,
   },
+  // Checkers and errd: set the checker and process resources, say why in the module log, and ask
+  // admin for errd's and the module checker's actions on their own command subject.
   checkers: {
-    publish: [any('resourceSet'), any('log'), subjects.presence('checkers')],
-    subscribe: [any('state'), subjects.anyPresence()],
+    publish: [
+      any('resourceSet'),
+      any('log'),
+      subjects.anyModuleCmd('checkers'),
+      subjects.presence('checkers'),
+    ],
+    subscribe: [any('state'), any('resourceChanged'), subjects.anyPresence(), inbox('checkers')],
     respond: false,
-    reserved: true,
+    reserved: false,
   },
   notifier: {
     publish: [subjects.presence('notifier')],

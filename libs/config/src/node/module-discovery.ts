@@ -11,6 +11,7 @@ import type { ClusterConfig } from '../model/cluster';
 import type { ModuleConfig } from '../model/module';
 import type { ConfigIssue } from '../errors';
 import { checkModuleAgainstCluster } from '../relations/module-cluster';
+import { checkModuleExecutables } from '../relations/module-executables';
 import { parseModuleId } from './module-ids';
 import type { NodeEnv } from './node-paths';
 
@@ -82,6 +83,7 @@ export function discoverModules(modulesDir: string, cluster: ClusterConfig, env:
       const loaded = loadModuleConfig(file, { env });
       const sink = new IssueSink();
       checkModuleAgainstCluster(loaded.config, cluster, sink);
+      checkModuleExecutables(loaded.config, join(modulesDir, name, 'bin'), sink);
       sink.throwIfAny();
       modules.push({ name, id, config: loaded.config, warnings: loaded.warnings });
     } catch (err) {

@@ -55,6 +55,8 @@ export function initialMirror(
     scriptSeq: 0,
     splitBrainLogged: false,
     exitingAlone: false,
+    isolationVerdict: 'init',
+    isolationHeld: false,
   };
 }
 
@@ -78,6 +80,7 @@ export function stepMirror(engine: MirrorEngine, input: MirrorInput, now: number
       d.peer = input.remote === 'UNKNOWN' ? NO_PEER : { ...d.peer, ...input.facts };
       // Losing the peer opens a new possible split brain, to be logged when it heals.
       if (input.remote === 'UNKNOWN') d.splitBrainLogged = false;
+      d.isolationHeld = false;
       logRemote(engine.remote, input.remote, out);
       abandonOrphanReintegration(d, out, now);
       break;
@@ -101,6 +104,9 @@ export function stepMirror(engine: MirrorEngine, input: MirrorInput, now: number
       break;
     case 'gate':
       d.gateOpen = input.open;
+      break;
+    case 'isolation':
+      d.isolationVerdict = input.verdict;
       break;
     case 'tick':
       break;
@@ -703,6 +709,14 @@ function reactToPeer(d: Draft, out: Effect[]): boolean {
         return true;
       }
       if (noPrimary) {
+        if (r === 'UNKNOWN' && d.settings.isolationArbiter && d.isolationVerdict !== 'up') {
+          // The primary may be alive behind a cut: only the splitbrain checker's `up` (this node
+          // reaches a witness) lets the secondary take over; its `down` has the rules hold it in WAIT.
+          if (!d.isolationHeld)
+            out.push(log('Every heartbeat lost: waiting for the splitbrain checker before taking over'));
+          d.isolationHeld = true;
+          return false;
+        }
         if (failoverOn(d)) {
           out.push(log(`Action alone called by heart: ${cause}`));
           beginTransition(d, 'SECOND', 'ALONE', 'start');

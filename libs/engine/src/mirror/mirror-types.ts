@@ -29,6 +29,11 @@ export interface MirrorSettings {
    * gates (the pure scenario tests).
    */
   readonly gateAtStart?: boolean;
+  /**
+   * The module has a splitbrain checker: a secondary that loses every heartbeat takes over only
+   * once the checker said it may (`isolation` input up), not before (docs/decisions/0020).
+   */
+  readonly isolationArbiter?: boolean;
 }
 
 /** What a node remembers across restarts of keel and of the machine. */
@@ -133,6 +138,8 @@ export type MirrorInput =
   /** The node could not reboot for automatic_reboot="on": the stopstart goes on as stop + start. */
   | { readonly kind: 'rebootFailed'; readonly reason: string }
   | { readonly kind: 'gate'; readonly open: boolean }
+  /** The splitbrain checker's verdict (splitbrain.uptodate): `up` lets an isolated secondary take over. */
+  | { readonly kind: 'isolation'; readonly verdict: string }
   | { readonly kind: 'tick' };
 
 export interface MirrorEngine {
@@ -161,6 +168,10 @@ export interface MirrorEngine {
   readonly splitBrainLogged: boolean;
   /** This node is leaving the primary role after an isolation, until it is SECOND again. */
   readonly exitingAlone: boolean;
+  /** The splitbrain checker's last verdict (splitbrain.uptodate); `init` until it spoke. */
+  readonly isolationVerdict: string;
+  /** An isolated secondary waits for that verdict (logged once per isolation). */
+  readonly isolationHeld: boolean;
 }
 
 export const NO_PEER: PeerFacts = {

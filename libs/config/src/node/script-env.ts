@@ -1,6 +1,6 @@
 import { join } from 'node:path';
-import { UserScripts } from '@keel/config';
-import type { ModulePaths, NodePaths } from '@keel/config';
+import type { UserScripts } from '../model/module';
+import type { ModulePaths, NodePaths } from './node-paths';
 
 /** Where a module's scripts run: the node's places, the module's, and this node's name. */
 export interface ScriptPlace {
@@ -10,7 +10,8 @@ export interface ScriptPlace {
 }
 
 /**
- * The environment of every module script (reference §6.3): SafeKit's variable names, keel's own
+ * The environment of every module script (reference §6.3), also given to custom checkers and errd
+ * handlers: SafeKit's variable names, keel's own
  * (KEEL_NODE: this node's cluster.xml name, as admin found it), the module's `<var>`s, and a PATH
  * that finds the `keel` command (also as `safekit`).
  */

@@ -1,0 +1,2 @@
+export const CHECKERS_PLAN = Symbol.for('keel.checkers.plan');
+export const CHECKERS_PLACES = Symbol.for('keel.checkers.places');

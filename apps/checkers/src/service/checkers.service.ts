@@ -1,0 +1,141 @@
+// The checkers service: orchestration only. For every module of this node with checkers or errd
+// it keeps a ModuleChecks fed with the module's resources and the node's module states (the
+// controller receives them), publishes what the checkers find as resource.set, writes why in the
+// module log, and asks admin for the actions SafeKit's components take themselves (errd's, the
+// module checker's stopstart) on its own command subject (docs/decisions/0020).
+import {
+  Inject,
+  Injectable,
+  type BeforeApplicationShutdown,
+  type OnApplicationBootstrap,
+} from '@nestjs/common';
+import {
+  BUS,
+  codecs,
+  rpcs,
+  subjects,
+  type BusPort,
+  type ResourceChanged,
+  type ServicePresence,
+  type StateChange,
+} from '@keel/bus';
+import { modulePaths, scriptEnv, type NodePaths } from '@keel/config';
+import { CLOCK, Lifecycle, LOGGER, type Clock, type Logger } from '@keel/runtime';
+import type { CheckersPlan, ModuleCheckPlan } from '../core/plan';
+import { CUSTOM_PROCESSES, type CustomProcessPort } from '../ports/custom-process.port';
+import { PROBES, type ProbePort } from '../ports/probe.port';
+import { CHECKERS_PLACES, CHECKERS_PLAN } from '../ports/tokens';
+import { ModuleChecks, type ModuleChecksHost } from './module-checks';
+
+export const SERVICE_NAME = 'checkers';
+/** The component named in the module log lines this service writes. */
+export const COMPONENT = 'checkers';
+/** An action asked of admin is answered once the automaton accepted it. */
+const ACTION_TIMEOUT_MS = 10_000;
+
+/** Where the modules' programs run: the node's places and the environment keel was started with. */
+export interface CheckersPlaces {
+  readonly dirs: NodePaths;
+  readonly env: Readonly<Record<string, string | undefined>>;
+}
+
+@Injectable()
+export class CheckersService implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly lifecycle = new Lifecycle();
+  private readonly modules = new Map<string, ModuleChecks>();
+
+  constructor(
+    @Inject(CHECKERS_PLAN) private readonly plan: CheckersPlan,
+    @Inject(CHECKERS_PLACES) private readonly places: CheckersPlaces,
+    @Inject(BUS) private readonly bus: BusPort,
+    @Inject(PROBES) private readonly probes: ProbePort,
+    @Inject(CUSTOM_PROCESSES) private readonly customs: CustomProcessPort,
+    @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(LOGGER) private readonly logger: Logger,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    if (!this.lifecycle.beginStart()) return;
+    for (const m of this.plan.modules) this.modules.set(m.name, new ModuleChecks(m, this.host(m)));
+    this.logger.info('checkers ready', { modules: [...this.modules.keys()] });
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    await Promise.all([...this.modules.values()].map((m) => m.close()));
+  }
+
+  get moduleNames(): string[] {
+    return [...this.modules.keys()];
+  }
+
+  resourceChanged(change: ResourceChanged): void {
+    this.modules.get(change.module)?.resource(change.name, change.value);
+  }
+
+  moduleState(change: StateChange): void {
+    for (const m of this.modules.values()) m.moduleState(change.module, change.state, change.readiness);
+  }
+
+  /** A restarted admin forgot what the checkers said: say it again. */
+  servicePresence(presence: ServicePresence): void {
+    if (presence.service === 'admin' && presence.status === 'ready')
+      this.modules.forEach((m) => m.republish());
+  }
+
+  private host(m: ModuleCheckPlan): ModuleChecksHost {
+    const paths = modulePaths(this.places.dirs, m.name);
+    return {
+      probes: this.probes,
+      customs: this.customs,
+      clock: this.clock,
+      logger: this.logger,
+      launch: () => ({
+        cwd: paths.bin,
+        env: scriptEnv({ dirs: this.places.dirs, paths, node: this.plan.node }, m.user, this.places.env),
+        logFile: undefined,
+      }),
+      set: (name, value, component) => this.publish(m.name, name, value, component),
+      log: (level, text) => this.moduleLog(m.name, level, text),
+      act: (action, identity) => void this.act(m.name, action, identity),
+    };
+  }
+
+  private publish(module: string, name: string, value: string, component: string): void {
+    try {
+      this.bus.publish(subjects.resourceSet(module), codecs.resourceSet, { module, name, value, component });
+    } catch (err) {
+      this.logger.error('cannot publish a resource', { module, name, value, err });
+    }
+  }
+
+  private moduleLog(module: string, level: 'I' | 'E', message: string): void {
+    try {
+      this.bus.publish(subjects.log(module), codecs.logLine, {
+        module,
+        level,
+        message,
+        component: COMPONENT,
+      });
+    } catch (err) {
+      this.logger.warn('cannot publish a module log line', { module, err });
+    }
+  }
+
+  private async act(module: string, name: 'stopstart' | 'restart' | 'stop', identity: string): Promise<void> {
+    try {
+      await this.bus.request(
+        subjects.cmd(module, 'checkers'),
+        rpcs.moduleCommand,
+        { module, name, args: [], identity },
+        { timeoutMs: ACTION_TIMEOUT_MS },
+      );
+    } catch (err) {
+      this.logger.warn('admin did not take an action', { module, action: name, identity, err });
+      this.moduleLog(
+        module,
+        'E',
+        `Action ${name} asked by ${identity} was not taken: ${(err as Error).message}`,
+      );
+    }
+  }
+}

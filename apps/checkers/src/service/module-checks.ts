@@ -1,0 +1,242 @@
+// The checkers of one module on this node: each runs while its window is open and `checker on`
+// holds, sets its resource (up/down) under its component's name, and says in the module log why
+// it went down. Admin turns the resources into actions through the failover rules (reference
+// §5.11); what this class does itself is SafeKit's: the splitbrain verdict on an isolation and
+// the module checker's stopstart when the module it follows restarts.
+import type { Clock, Logger, Timer } from '@keel/runtime';
+import { COMPONENTS, type ModuleCheckPlan, type ProbeCheck, type SplitbrainCheck } from '../core/plan';
+import { ModuleView } from '../core/module-view';
+import { followModule, type FollowedModule } from '../core/module-follow';
+import type { ProbePort, ProbeResult } from '../ports/probe.port';
+import type { CustomLaunch, CustomProcess, CustomProcessPort } from '../ports/custom-process.port';
+
+export interface ModuleChecksHost {
+  readonly probes: ProbePort;
+  readonly customs: CustomProcessPort;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  /** Where a custom checker runs and what it is given (the module scripts' environment). */
+  launch(file: string, args: readonly string[]): Omit<CustomLaunch, 'file' | 'args'>;
+  set(resource: string, value: 'up' | 'down', component: string): void;
+  log(level: 'I' | 'E', text: string): void;
+  /** Asks admin for an action on this module, in the checker's name. */
+  act(action: 'restart' | 'stopstart' | 'stop', identity: string): void;
+}
+
+interface Running {
+  readonly stop: () => void;
+}
+
+export class ModuleChecks {
+  readonly view = new ModuleView();
+  /** What each running checker last set: published on change only, and all again on demand. */
+  private readonly published = new Map<string, { value: 'up' | 'down'; component: string }>();
+  private readonly running = new Map<string, Running>();
+  private readonly followed = new Map<string, FollowedModule>();
+  /** Custom checkers being stopped: the service's own stop waits for them. */
+  private readonly customStops = new Set<Promise<void>>();
+  /** This module's own state, from the bus. */
+  private own = { state: 'STOP', readiness: 'NotReady' };
+  /** The witnesses' last answer; undefined before the first probe. */
+  private witnessUp: boolean | undefined;
+  private closed = false;
+
+  constructor(
+    readonly plan: ModuleCheckPlan,
+    private readonly host: ModuleChecksHost,
+  ) {}
+
+  /** A resource of this module changed (admin's resource.changed): windows, switches, peer. */
+  resource(name: string, value: string): void {
+    if (!this.view.update(name, value)) return;
+    if (name.startsWith('heartbeat.') || name === 'splitbrain.uptodate') this.splitbrainVerdict();
+    this.reconcile();
+  }
+
+  /** The state of a module of this node (keel.v1.<module>.state): its own, or one a module checker follows. */
+  moduleState(module: string, state: string, readiness: string): void {
+    if (module === this.plan.name) this.own = { state, readiness };
+    for (const w of this.plan.watches.filter((x) => x.local && x.module === module)) {
+      const waiting = this.own.state === 'WAIT' || this.own.state === 'STOP';
+      const next = followModule(this.followed.get(w.resource), { state, readiness }, waiting);
+      this.followed.set(w.resource, next);
+      if (!this.active('pre')) continue;
+      this.setResource(w.resource, next.ready ? 'up' : 'down', COMPONENTS.module);
+      if (next.restarted) {
+        this.host.log('I', `Module ${module} restarted`);
+        this.host.act('stopstart', COMPONENTS.module);
+      }
+    }
+  }
+
+  /** Publishes every value again (a restarted admin forgot them). */
+  republish(): void {
+    for (const [resource, p] of this.published) this.host.set(resource, p.value, p.component);
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    for (const r of this.running.values()) r.stop();
+    this.running.clear();
+    await Promise.all([...this.customStops]);
+  }
+
+  private active(when: string): boolean {
+    return !this.closed && this.view.checkersOn && this.view.windowOpen(when);
+  }
+
+  /** Starts what must run and stops what must not, after any change of the view. */
+  private reconcile(): void {
+    const wanted = new Map<string, () => Running>();
+    for (const p of this.plan.probes) if (this.active(p.when)) wanted.set(p.resource, () => this.loop(p));
+    for (const c of this.plan.customs)
+      if (this.active(c.when)) wanted.set(c.resource, () => this.custom(c.resource, c.file, c.args));
+    const sb = this.plan.splitbrain;
+    if (sb && this.active('pre')) wanted.set(sb.resource, () => this.witnessLoop(sb));
+    for (const [resource, r] of this.running) {
+      if (wanted.has(resource)) continue;
+      r.stop();
+      this.running.delete(resource);
+      this.published.delete(resource);
+    }
+    for (const [resource, start] of wanted)
+      if (!this.running.has(resource)) this.running.set(resource, start());
+    // Local module checkers are fed by the states on the bus; their resource follows the window.
+    if (this.active('pre'))
+      for (const w of this.plan.watches.filter((x) => x.local)) {
+        const f = this.followed.get(w.resource);
+        if (f) this.setResource(w.resource, f.ready ? 'up' : 'down', COMPONENTS.module);
+      }
+  }
+
+  /** A probe every interval: the first at once, the next `intervalMs` after the last answer. */
+  private loop(p: ProbeCheck): Running {
+    let timer: Timer | undefined;
+    let stopped = false;
+    const round = async () => {
+      const r = await this.safeProbe(p);
+      if (stopped) return;
+      if (!r.ok && this.published.get(p.resource)?.value !== 'down')
+        this.host.log('E', `${p.resource}: ${r.reason}`);
+      this.setResource(p.resource, r.ok ? 'up' : 'down', p.component);
+      timer = this.host.clock.setTimer(p.intervalMs, () => void round());
+    };
+    void round();
+    return {
+      stop: () => {
+        stopped = true;
+        timer?.cancel();
+      },
+    };
+  }
+
+  private async safeProbe(p: Pick<ProbeCheck, 'target' | 'timeoutMs'>): Promise<ProbeResult> {
+    try {
+      return await this.host.probes.probe(p.target, p.timeoutMs);
+    } catch (err) {
+      return { ok: false, reason: `the probe failed: ${(err as Error).message}` };
+    }
+  }
+
+  /** The custom program runs for as long as its window is open; if it dies its resource goes down. */
+  private custom(resource: string, file: string, args: readonly string[]): Running {
+    let proc: CustomProcess | undefined;
+    try {
+      proc = this.host.customs.start({ file, args, ...this.host.launch(file, args) }, (how) => {
+        this.host.log('E', `Custom checker ${file} for ${resource} ${how}`);
+        this.setResource(resource, 'down', COMPONENTS.custom);
+      });
+    } catch (err) {
+      this.host.log('E', `Custom checker ${file} for ${resource} cannot start: ${(err as Error).message}`);
+      this.setResource(resource, 'down', COMPONENTS.custom);
+    }
+    return {
+      stop: () => {
+        if (!proc) return;
+        const done = proc
+          .stop()
+          .catch((err: Error) => this.host.logger.warn('custom checker did not stop', { resource, err }));
+        this.customStops.add(done);
+        void done.finally(() => this.customStops.delete(done));
+      },
+    };
+  }
+
+  /**
+   * The witnesses, probed every interval: `splitbrain.<ident>` is up when one of them answers
+   * (reference §5.18). The first round's answer goes to `first` when given (a fresh verdict),
+   * every other round's to the verdict as usual.
+   */
+  private witnessLoop(sb: SplitbrainCheck, first?: (up: boolean) => void): Running {
+    let timer: Timer | undefined;
+    let stopped = false;
+    let then = first;
+    const round = async () => {
+      const answers = await Promise.all(
+        sb.witnesses.map((addr) =>
+          this.safeProbe({ target: { kind: 'ping', addr }, timeoutMs: sb.timeoutMs }),
+        ),
+      );
+      if (stopped) return;
+      const up = answers.some((a) => a.ok);
+      this.witnessUp = up;
+      if (!up && this.published.get(sb.resource)?.value !== 'down')
+        this.host.log('E', `${sb.resource}: no witness answers (${sb.witnesses.join(', ')})`);
+      this.setResource(sb.resource, up ? 'up' : 'down', COMPONENTS.splitbrain);
+      if (then) {
+        const f = then;
+        then = undefined;
+        f(up);
+      } else this.splitbrainVerdict();
+      timer = this.host.clock.setTimer(sb.intervalMs, () => void round());
+    };
+    void round();
+    return {
+      stop: () => {
+        stopped = true;
+        timer?.cancel();
+        this.witnessUp = undefined;
+      },
+    };
+  }
+
+  /**
+   * splitbrain.uptodate (reference §5.18): up while the peer is heard; once every heartbeat is
+   * lost, up only if this node reaches a witness. Admin resets it to `init` at each isolation
+   * and holds an isolated secondary until it is up (docs/decisions/0020); a fresh probe of the
+   * witnesses decides, not one from before the isolation.
+   */
+  private splitbrainVerdict(): void {
+    const sb = this.plan.splitbrain;
+    if (!sb || !this.active('pre')) return;
+    const peer = this.view.peer;
+    if (peer === 'unknown') return;
+    const current = this.view.get('splitbrain.uptodate');
+    if (peer === 'heard') {
+      if (current !== 'up') this.publishVerdict('up');
+      return;
+    }
+    if (current === 'init') {
+      // A new isolation: probe now rather than trust an answer from before it.
+      this.running.get(sb.resource)?.stop();
+      this.running.set(
+        sb.resource,
+        this.witnessLoop(sb, (up) => this.publishVerdict(up ? 'up' : 'down')),
+      );
+      return;
+    }
+    if (this.witnessUp !== undefined && current !== (this.witnessUp ? 'up' : 'down'))
+      this.publishVerdict(this.witnessUp ? 'up' : 'down');
+  }
+
+  private publishVerdict(value: 'up' | 'down'): void {
+    this.view.update('splitbrain.uptodate', value);
+    this.host.set('splitbrain.uptodate', value, COMPONENTS.splitbrain);
+  }
+
+  private setResource(resource: string, value: 'up' | 'down', component: string): void {
+    if (this.published.get(resource)?.value === value) return;
+    this.published.set(resource, { value, component });
+    this.host.set(resource, value, component);
+  }
+}

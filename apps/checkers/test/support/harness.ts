@@ -1,0 +1,109 @@
+// The checkers service (its Nest module, on the bus transport) with probe and custom-process
+// twins, the in-memory bus and a fake clock; `admin` plays admin: it publishes the module's
+// resources and states and records what the service sets, logs and asks.
+import {
+  codecs,
+  rpcs,
+  subjects,
+  type BusPort,
+  type LogLine,
+  type ModuleCommand,
+  type ResourceSet,
+} from '@keel/bus';
+import type { INestMicroservice } from '@nestjs/common';
+import { nodePaths, parseClusterConfig, parseModuleConfig } from '@keel/config';
+import { createLogger, createMetrics, startOnBus } from '@keel/runtime';
+import { createCapturingSink, FakeClock, InMemoryBusNetwork } from '@keel/testing';
+import { buildCheckersPlan } from '../../src/core/plan';
+import { CheckersModule } from '../../src/checkers.module';
+import { CustomTwin, ProbeTwin } from './twins';
+
+const open: INestMicroservice[] = [];
+afterEach(async () => {
+  await Promise.all(open.splice(0).map((app) => app.close()));
+});
+
+export const CLUSTER = parseClusterConfig(
+  `<cluster><lans><lan name="default"><node name="node1" addr="198.18.0.1"/><node name="node2" addr="198.18.0.2"/></lan></lans></cluster>`,
+  'cluster.xml',
+);
+
+/** A mirror module `app` whose <service> holds `inside` (checkers, errd…). */
+export const mirrorModule = (inside: string) =>
+  parseModuleConfig(
+    `<safe><service mode="mirror"><heart><heartbeat name="default"/></heart>${inside}</service></safe>`,
+    'userconfig.xml',
+  ).config;
+
+export async function build(inside: string) {
+  const config = mirrorModule(inside);
+  const plan = buildCheckersPlan({
+    node: 'node1',
+    cluster: CLUSTER,
+    modules: [{ name: 'app', id: 1, config }],
+    bin: () => '/opt/app/bin',
+    localAddrs: ['198.18.0.1'],
+  });
+  const network = new InMemoryBusNetwork();
+  const bus = network.connect({ source: { service: 'checkers', node: 'node1' } });
+  const admin = network.connect({ source: { service: 'admin', node: 'node1' } });
+  const probes = new ProbeTwin();
+  const customs = new CustomTwin();
+  const sets: string[] = [];
+  const logs: string[] = [];
+  const commands: string[] = [];
+  await admin.subscribe(
+    subjects.anyModule('resourceSet'),
+    codecs.resourceSet,
+    (m: { payload: ResourceSet }) => {
+      sets.push(`${m.payload.name}=${m.payload.value} by ${m.payload.component}`);
+    },
+  );
+  await admin.subscribe(subjects.anyModule('log'), codecs.logLine, (m: { payload: LogLine }) => {
+    logs.push(`${m.payload.level} ${m.payload.message}`);
+  });
+  await admin.serve(subjects.cmd('app', 'checkers'), rpcs.moduleCommand, (m: { payload: ModuleCommand }) => {
+    commands.push(`${m.payload.name} -i ${m.payload.identity ?? ''}`);
+    return {};
+  });
+  const clock = new FakeClock();
+  const module = CheckersModule.forRoot({
+    settings: {
+      paths: nodePaths({}),
+      natsUrl: 'nats://127.0.0.1:1',
+      cluster: CLUSTER,
+      node: 'node1',
+      plan,
+      notes: [],
+      env: {},
+    },
+    bus: bus as BusPort,
+    probes,
+    customs,
+    clock,
+    logger: createLogger({ service: 'checkers', node: 'node1', sink: createCapturingSink() }),
+    metrics: createMetrics({ service: 'checkers', node: 'node1' }),
+  });
+  const app = await startOnBus(module, { logger: false });
+  open.push(app);
+  /** Admin publishes a resource of module app, as it does on every change. */
+  const resource = async (name: string, value: string) => {
+    admin.publish(subjects.resourceChanged('app'), codecs.resourceChanged, {
+      module: 'app',
+      name,
+      value,
+      component: 'admin',
+    });
+    await clock.advance(0);
+  };
+  const state = async (module: string, state: string, readiness: string) => {
+    admin.publish(subjects.state(module), codecs.stateChange, {
+      module,
+      state: state as never,
+      readiness: readiness as never,
+      since: new Date(clock.now()).toISOString(),
+    });
+    await clock.advance(0);
+  };
+  return { sut: app, plan, probes, customs, clock, sets, logs, commands, resource, state };
+}
