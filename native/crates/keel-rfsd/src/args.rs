@@ -7,7 +7,7 @@ use std::time::Duration;
 pub const USAGE: &str = "usage: keel-rfsd --role primary|secondary --module <name> --node <name> \
 --peer <name> --dir <path>... (--listen <addr:port> [--peer-addr <ip>] | --connect <addr:port>) \
 --key-file <path> --state-dir <path> [--full] [--async second|none] [--timeout-ms <n>] \
-[--hold-ms <n>] [--rei-kbps <n>]";
+[--hold-ms <n>] [--rei-kbps <n>] [--write-deadline-stdin]";
 
 #[derive(Debug, PartialEq)]
 pub enum Role {
@@ -42,6 +42,9 @@ pub struct Args {
     /// A primary's changes wait this long after a link that was up broke, unless a secondary
     /// joins again or said it leaves (0: they do not wait).
     pub hold: Duration,
+    /// A primary under the lease arbiter: changes only before the deadline read on stdin
+    /// (crate::deadline).
+    pub deadline_on_stdin: bool,
 }
 
 pub fn parse(argv: impl IntoIterator<Item = String>) -> Result<Args, String> {
@@ -54,6 +57,7 @@ pub fn parse(argv: impl IntoIterator<Item = String>) -> Result<Args, String> {
     let mut timeout = Duration::from_secs(10);
     let mut hold = Duration::ZERO;
     let mut rei_kbps = None;
+    let mut deadline_on_stdin = false;
     let mut it = argv.into_iter();
     while let Some(flag) = it.next() {
         let mut value = || it.next().ok_or_else(|| format!("{flag} needs a value; {USAGE}"));
@@ -75,6 +79,7 @@ pub fn parse(argv: impl IntoIterator<Item = String>) -> Result<Args, String> {
             "--key-file" => key_file = Some(PathBuf::from(value()?)),
             "--state-dir" => state_dir = Some(PathBuf::from(value()?)),
             "--full" => full = true,
+            "--write-deadline-stdin" => deadline_on_stdin = true,
             "--async" => {
                 ack_on_receipt = match value()?.as_str() {
                     "second" => true,
@@ -123,11 +128,13 @@ pub fn parse(argv: impl IntoIterator<Item = String>) -> Result<Args, String> {
             return Err("--full is for a secondary (it asks its primary)".into())
         }
         (Some("primary"), _, _) => return Err("a primary needs --listen and no --connect".into()),
-        (Some("secondary"), None, Some(connect)) if peer_ip.is_none() && rei_kbps.is_none() => {
+        (Some("secondary"), None, Some(connect))
+            if peer_ip.is_none() && rei_kbps.is_none() && !deadline_on_stdin =>
+        {
             Role::Secondary { connect, full }
         }
         (Some("secondary"), None, Some(_)) => {
-            return Err("--peer-addr and --rei-kbps are for a primary".into())
+            return Err("--peer-addr, --rei-kbps and --write-deadline-stdin are for a primary".into())
         }
         (Some("secondary"), _, _) => return Err("a secondary needs --connect and no --listen".into()),
         (Some(other), _, _) => return Err(format!("--role must be primary or secondary, not '{other}'")),
@@ -151,6 +158,7 @@ pub fn parse(argv: impl IntoIterator<Item = String>) -> Result<Args, String> {
         ack_on_receipt,
         timeout,
         hold,
+        deadline_on_stdin,
     })
 }
 
@@ -203,6 +211,13 @@ mod tests {
                 rei_kbps: Some(2048)
             }
         );
+        assert!(!a.deadline_on_stdin);
+    }
+
+    #[test]
+    fn reads_a_primary_under_the_lease_arbiter() {
+        let a = parse(argv("--role primary --module m --node n1 --peer n2 --dir /a --listen 0.0.0.0:5600 --key-file k --state-dir s --write-deadline-stdin")).unwrap();
+        assert!(a.deadline_on_stdin);
     }
 
     #[test]
@@ -217,6 +232,7 @@ mod tests {
         assert!(err("--role secondary --connect 1.2.3.4:5 --bogus").contains("unknown argument '--bogus'"));
         assert!(err("--role secondary --connect 1.2.3.4:5 --rei-kbps 100").contains("for a primary"));
         assert!(err("--role primary --listen 1.2.3.4:5 --rei-kbps 0").contains("at least 1"));
+        assert!(err("--role secondary --connect 1.2.3.4:5 --write-deadline-stdin").contains("for a primary"));
         assert!(err("--role primary --listen 1.2.3.4:5 --rei-kbps fast").contains("'fast'"));
         assert!(parse(argv(
             "--role secondary --module m --node a --peer b --connect 1.2.3.4:5 --key-file k --state-dir s"

@@ -17,6 +17,7 @@ mod apply;
 mod args;
 mod at;
 mod copies;
+mod deadline;
 mod events;
 mod inodes;
 mod key;
@@ -89,6 +90,15 @@ fn run(events: &Events) -> Result<(), String> {
         } => {
             let listener =
                 TcpListener::bind(listen).map_err(|e| format!("cannot listen on {listen}: {e}"))?;
+            let deadline = Arc::new(if a.deadline_on_stdin {
+                deadline::WriteDeadline::closed()
+            } else {
+                deadline::WriteDeadline::unbounded()
+            });
+            if a.deadline_on_stdin {
+                let d = deadline.clone();
+                std::thread::spawn(move || deadline::follow(std::io::stdin().lock(), &d));
+            }
             let o = primary::PrimaryOptions {
                 key,
                 binding,
@@ -96,6 +106,7 @@ fn run(events: &Events) -> Result<(), String> {
                 hold: a.hold,
                 peer_ip,
                 rei_kbps,
+                deadline,
             };
             let repl = Arc::new(primary::Replicator::new(under.clone(), events.clone(), o));
             let sessions = mount_all(&dirs, &under, Some(&repl), false)?;

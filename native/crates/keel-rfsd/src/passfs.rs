@@ -119,12 +119,17 @@ impl PassFs {
     /// and the sending of the operations it yields happen under the replication lock. `local`
     /// records each operation as soon as its effect happened here, and what it recorded is sent
     /// even when a later step fails: the secondary gets every effect the primary's disk got.
+    ///
+    /// Under the lease arbiter, a change is refused once the write deadline has passed: checked
+    /// once the lock is held (a change may have waited for it, or for a hold), before anything
+    /// happens here, and again before the change is reported done, so that no change is
+    /// acknowledged after the deadline, when another node may be primary (docs/decisions/0019).
     fn change<T>(&self, local: impl FnOnce(&mut Vec<Op>) -> io::Result<T>) -> Res<T> {
         let Some(repl) = &self.repl else {
             return Err(Errno::EROFS);
         };
         let mut l = repl.lock_for_change();
-        if l.closed() {
+        if l.closed() || !repl.may_write() {
             return Err(Errno::EROFS);
         }
         let mut ops = Vec::new();
@@ -139,7 +144,13 @@ impl PassFs {
             // waits like the changes after it (a secondary that joins again gets it by the walk).
             drop(repl.lock_for_change());
         }
-        out.map_err(errno)
+        let out = out.map_err(errno)?;
+        if !repl.may_write() {
+            // Done here (and sent), but too late to be reported done: the caller must take it as
+            // not done.
+            return Err(Errno::EROFS);
+        }
+        Ok(out)
     }
 
     /// The path `parent/name` will have on the secondary: None when the parent is a directory no

@@ -6,6 +6,7 @@
 //! reads and sends. So the secondary receives changes in exactly the order they happened here,
 //! and a reintegration step never overtakes an application write or is overtaken by one.
 
+use crate::deadline::WriteDeadline;
 use crate::events::Events;
 use crate::link::Link;
 use crate::under::Underlying;
@@ -67,6 +68,8 @@ pub struct Replicator {
     pub(crate) rei_kbps: Option<u64>,
     handshakes: Mutex<HashMap<IpAddr, usize>>,
     refusals: Mutex<Refusals>,
+    /// Changes only before it, under the lease arbiter (crate::deadline).
+    deadline: Arc<WriteDeadline>,
 }
 
 /// How a primary serves its secondary (from the command line, crate::args).
@@ -77,6 +80,7 @@ pub struct PrimaryOptions {
     pub hold: Duration,
     pub peer_ip: Option<IpAddr>,
     pub rei_kbps: Option<u64>,
+    pub deadline: Arc<WriteDeadline>,
 }
 
 /// Refused connections, logged at most once per [`REFUSAL_LOG_EVERY`].
@@ -228,7 +232,13 @@ impl Replicator {
             rei_kbps: o.rei_kbps,
             handshakes: Mutex::new(HashMap::new()),
             refusals: Mutex::new(Refusals::default()),
+            deadline: o.deadline,
         }
+    }
+
+    /// Whether the application may change anything now (the write deadline, if any, is ahead).
+    pub fn may_write(&self) -> bool {
+        self.deadline.allows_now()
     }
 
     fn refused(&self, from: &str, why: &str) {

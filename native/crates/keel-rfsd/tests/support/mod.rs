@@ -52,8 +52,17 @@ impl Scratch {
         self.primary_with(port, &[])
     }
 
+    /// A primary under the lease arbiter: its write deadlines come on its stdin ([`Daemon::tell`]).
+    pub fn primary_under_lease(&self, port: u16) -> Daemon {
+        self.primary_args(port, &["--write-deadline-stdin"], true)
+    }
+
     /// A primary with more arguments (e.g. `--hold-ms`).
     pub fn primary_with(&self, port: u16, more: &[&str]) -> Daemon {
+        self.primary_args(port, more, false)
+    }
+
+    fn primary_args(&self, port: u16, more: &[&str], control: bool) -> Daemon {
         let (dir, key, state) = (self.p(), self.key(), self.root.join("p-state"));
         let listen = format!("127.0.0.1:{port}");
         let mut args = vec![
@@ -80,7 +89,7 @@ impl Scratch {
             TIMEOUT_MS,
         ];
         args.extend_from_slice(more);
-        Daemon::start(&args)
+        Daemon::spawn_with(env!("CARGO_BIN_EXE_keel-rfsd"), &args, control)
     }
     /// A secondary as on its own node: in a mount namespace of its own, where its directory (the
     /// scratch "s") is at the primary's path, since the link binds the directory set. Outside that
@@ -190,6 +199,8 @@ pub fn free_port() -> u16 {
 
 pub struct Daemon {
     child: Child,
+    /// The daemon's control pipe, for a primary under the lease arbiter.
+    control: Option<std::process::ChildStdin>,
     events: Receiver<Value>,
     seen: Vec<Value>,
     stderr: Arc<Mutex<String>>,
@@ -201,8 +212,14 @@ impl Daemon {
     }
 
     pub fn spawn(program: &str, args: &[&str]) -> Daemon {
+        Daemon::spawn_with(program, args, false)
+    }
+
+    /// `control`: the daemon's stdin is a pipe the test writes to ([`Daemon::tell`]).
+    pub fn spawn_with(program: &str, args: &[&str], control: bool) -> Daemon {
         let mut child = Command::new(program)
             .args(args)
+            .stdin(if control { Stdio::piped() } else { Stdio::inherit() })
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
             .spawn()
@@ -230,6 +247,7 @@ impl Daemon {
             }
         });
         Daemon {
+            control: child.stdin.take(),
             child,
             events,
             seen: Vec::new(),
@@ -271,6 +289,16 @@ impl Daemon {
 
     pub fn stderr(&self) -> String {
         self.stderr.lock().unwrap().clone()
+    }
+
+    /// Writes one line on the daemon's control pipe.
+    pub fn tell(&mut self, line: &str) {
+        use std::io::Write;
+        let pipe = self
+            .control
+            .as_mut()
+            .expect("a daemon started with a control pipe");
+        writeln!(pipe, "{line}").expect("the control pipe takes the line");
     }
 
     /// `path` as this daemon's mount namespace shows it.
