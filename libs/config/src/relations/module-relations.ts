@@ -1,6 +1,7 @@
 import { IssueSink, SourceLocation } from '../errors';
 import { CheckerAction, CheckerWhen, Located, ModuleConfig, Rfs, Vip } from '../model/module';
 import { checkFailoverRules } from './failover-rules';
+import { procNameProblem, systemdUnitProblem } from '../values/proc-names';
 
 const BUILTIN_ACTIONS = new Set(['restart', 'stopstart', 'stop', 'noaction']);
 const BUILTIN_CLASSES = new Set(['prim', 'both', 'pre', 'second', 'sec']);
@@ -237,6 +238,8 @@ function checkScripts(m: ModuleConfig, sink: IssueSink): void {
     if (p.restartServices !== undefined && !(p.service && p.action === 'restart')) {
       sink.add(p.loc, 'restart_services needs service="yes" and action="restart"', 'restart_services');
     }
+    const nameProblem = p.service ? systemdUnitProblem(p.name) : procNameProblem(p.name);
+    if (nameProblem) sink.add(p.loc, nameProblem, 'name');
     if (p.nameregex !== undefined && p.service)
       sink.add(p.loc, 'nameregex selects processes and cannot be used with service="yes"', 'nameregex');
     if (p.atleast === -1 && p.atmax === -1)

@@ -1,4 +1,4 @@
-import { duration, identifier, int, nonEmpty, oneOf, regex, text, yesNo } from '../values/attr';
+import { duration, ere, identifier, int, nonEmpty, oneOf, text, yesNo } from '../values/attr';
 import { Errd, ProcMonitor, UserScripts, VirtualHost } from '../model/module';
 import { element, many, one } from './element';
 import { camel } from './camel';
@@ -38,8 +38,8 @@ const proc = element('proc', {
   attrs: {
     name: nonEmpty().required(),
     service: yesNo().default('no'),
-    nameregex: regex().optional(),
-    argregex: regex().optional(),
+    nameregex: ere().optional(),
+    argregex: ere().optional(),
     atleast: int(-1).default('1'),
     atmax: int(-1).default('-1'),
     action: identifier().default('stopstart'),

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { parseDuration, TimeUnit } from './duration';
+import { compileEre } from './ere';
 
 export type ReadResult<T> = { ok: true; value: T } | { ok: false; message: string };
 type Reader<T> = (raw: string, attribute: string) => ReadResult<T>;
@@ -168,6 +169,20 @@ export const regex = () =>
   new AttrType<string>('a regular expression', (raw, attribute) => {
     try {
       new RegExp(raw);
+      return { ok: true, value: raw };
+    } catch (e) {
+      return {
+        ok: false,
+        message: `invalid regular expression '${raw}' for the attribute ${attribute}: ${(e as Error).message}`,
+      };
+    }
+  });
+
+/** A POSIX extended regular expression, judged as errd and `keel kill` will compile it (values/ere.ts). */
+export const ere = () =>
+  new AttrType<string>('a POSIX extended regular expression', (raw, attribute) => {
+    try {
+      compileEre(raw);
       return { ok: true, value: raw };
     } catch (e) {
       return {

@@ -1,0 +1,90 @@
+// POSIX extended regular expressions (errd's nameregex and argregex, reference §5.10) as
+// JavaScript RegExps. The two syntaxes agree on everything but bracket expressions, where an ERE
+// has character classes ([[:digit:]]), takes a leading `]` and a backslash literally, and GNU's
+// word edges \< and \>; JavaScript would read those silently as something else (`[[:digit:]]` is
+// a class of `[`, `:`, `d`... followed by a literal `]`). They are rewritten here, so that what
+// confcheck accepts is exactly what errd and `keel kill` match with.
+
+/** An expression that is not a POSIX ERE keel can match with; the message says why. */
+export class EreError extends Error {
+  override readonly name = 'EreError';
+}
+
+const CLASSES: Readonly<Record<string, string>> = {
+  alpha: 'A-Za-z',
+  digit: '0-9',
+  alnum: '0-9A-Za-z',
+  upper: 'A-Z',
+  lower: 'a-z',
+  xdigit: '0-9A-Fa-f',
+  space: ' \\t\\n\\r\\f\\v',
+  blank: ' \\t',
+  punct: '!-\\/:-@\\[-`{-~',
+  print: ' -~',
+  graph: '!-~',
+  cntrl: '\\x00-\\x1f\\x7f',
+};
+
+/** Compiles an ERE (unanchored, case-sensitive, as regexec matches); throws EreError. */
+export function compileEre(source: string): RegExp {
+  const translated = translate(source);
+  try {
+    return new RegExp(translated);
+  } catch (e) {
+    throw new EreError((e as Error).message.replace(translated, source));
+  }
+}
+
+function translate(src: string): string {
+  let out = '';
+  for (let i = 0; i < src.length;) {
+    const c = src[i];
+    if (c === '\\') {
+      const next = src[i + 1];
+      if (next === undefined) throw new EreError(`'${src}' ends with a backslash`);
+      out += next === '<' ? '\\b(?=\\w)' : next === '>' ? '\\b(?<=\\w)' : c + next;
+      i += 2;
+    } else if (c === '[') {
+      const bracket = readBracket(src, i);
+      out += bracket.text;
+      i = bracket.end;
+    } else {
+      out += c;
+      i++;
+    }
+  }
+  return out;
+}
+
+/** The bracket expression opening at `start`, as a JavaScript class, and where it ends. */
+function readBracket(src: string, start: number): { text: string; end: number } {
+  let j = start + 1;
+  const negate = src[j] === '^';
+  if (negate) j++;
+  let items = '';
+  for (let first = true; ; first = false) {
+    const ch = src[j];
+    if (ch === undefined) throw new EreError(`unclosed bracket expression at ${start + 1} in '${src}'`);
+    if (ch === ']' && !first) break;
+    if (ch === '[' && (src[j + 1] === ':' || src[j + 1] === '=' || src[j + 1] === '.')) {
+      const kind = src[j + 1];
+      const close = src.indexOf(`${kind}]`, j + 2);
+      if (close < 0) throw new EreError(`unclosed [${kind} at ${j + 1} in '${src}'`);
+      const name = src.slice(j + 2, close);
+      if (kind !== ':')
+        throw new EreError(
+          `[${kind}${name}${kind}] (collating elements and equivalence classes) is not supported`,
+        );
+      const cls = CLASSES[name];
+      if (cls === undefined)
+        throw new EreError(`unknown character class [:${name}:] (known: ${Object.keys(CLASSES).join(', ')})`);
+      items += cls;
+      j = close + 2;
+      continue;
+    }
+    // Literal inside an ERE bracket, special in a JavaScript class.
+    items += ch === '\\' || ch === ']' || ch === '[' || (ch === '^' && !first) ? `\\${ch}` : ch;
+    j++;
+  }
+  return { text: `[${negate ? '^' : ''}${items}]`, end: j + 1 };
+}
