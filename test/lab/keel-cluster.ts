@@ -221,6 +221,20 @@ export class KeelCluster {
     return (await this.keel(node, 'log', '-v', '-s', '1000000')).out;
   }
 
+  /** Waits until the node's module log matches `pattern`; fails with the log otherwise. */
+  async waitLog(node: Node, pattern: RegExp, seconds = 20): Promise<string> {
+    const deadline = Date.now() + seconds * 1000;
+    for (;;) {
+      const log = await this.log(node);
+      if (pattern.test(log)) return log;
+      if (Date.now() > deadline)
+        throw new Error(
+          `${node}: no ${pattern} in the module log after ${seconds}s\n--- module log ---\n${log}`,
+        );
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  }
+
   /** The documented first start: node1 PRIM (Ready), node2 SECOND (Ready). */
   async primSecond(): Promise<void> {
     await this.keel('node1', 'prim');

@@ -351,6 +351,14 @@ function onRule(d: Draft, out: Effect[], action: 'wait' | 'wakeup', rule: string
     else d.queue = [...d.queue, { id: `maxloop:${rule}`, name: 'stop', args: [], caller: 'maxloop' }];
     return;
   }
+  // A primary that the splitbrain checker refuses while isolated leaves its data behind the side
+  // that may now serve (reference §5.18: "files not up to date due to split-brain"): it must
+  // resynchronise from that side, and says so in its facts, so that the peer stays primary when
+  // they meet again even if it still sees this node on its way out.
+  if (isPrimary(d.state) && d.remote === 'UNKNOWN' && d.isolationVerdict === 'down' && d.facts.uptodate) {
+    out.push(log('Local data not up to date: the other node may serve since the isolation'));
+    d.facts = { ...d.facts, uptodate: false };
+  }
   // A primary or secondary leaves its role for WAIT; the peer takes over (reference §5.11). Once
   // woken up, the module resumes a normal start from WAIT.
   if (d.state !== 'WAIT' && !d.job) {
@@ -748,12 +756,15 @@ function reactToPeer(d: Draft, out: Effect[]): boolean {
  * it went ALONE exits; if both or neither were, the node with the smaller name stays.
  */
 function splitBrainRecovery(d: Draft, out: Effect[]): boolean {
-  // A peer already on its way out settles it; otherwise the former secondary exits.
+  // A peer already on its way out settles it, then data a node itself knows to be behind (a
+  // primary the splitbrain checker refused); otherwise the former secondary exits.
   const iExit = d.peer.exitingAlone
     ? false
-    : d.aloneFromSecond !== d.peer.aloneFromSecond
-      ? d.aloneFromSecond
-      : d.settings.node > d.settings.peer;
+    : d.facts.uptodate !== d.peer.uptodate
+      ? !d.facts.uptodate
+      : d.aloneFromSecond !== d.peer.aloneFromSecond
+        ? d.aloneFromSecond
+        : d.settings.node > d.settings.peer;
   if (!iExit) {
     if (!d.splitBrainLogged) out.push(log('Split brain recovery: staying alone'));
     d.splitBrainLogged = true;
