@@ -147,8 +147,11 @@ export class ModuleRuntime {
       },
     );
     this.resetCheckerResources();
-    if (stored.settings.checker === false) this.switchDetections('checker', false);
-    if (stored.settings.errd === false) this.switchDetections('errd', false);
+    for (const kind of ['checker', 'errd'] as const) {
+      const on = stored.settings[kind] !== false;
+      if (!on) this.switchDetections(kind, false);
+      this.setResource(`usersetting.${kind}`, on ? 'on' : 'off', 'admin', true);
+    }
     for (const [cls, state] of Object.entries(stored.settings.errdClasses ?? {}))
       this.setResource(`errdclass.${cls}`, state, 'admin', true);
     this.publishFacts();
