@@ -8,10 +8,10 @@ import {
   moduleNodes,
   type CheckerWhen,
   type ClusterConfig,
-  type Errd,
   type PlannedModule,
   type UserScripts,
 } from '@keel/config';
+import { planErrd, type ErrdPlan } from './errd-plan';
 
 /** The name a checker sets its resource under, as the module log shows it (reference §2.4). */
 export const COMPONENTS = {
@@ -81,7 +81,8 @@ export interface ModuleCheckPlan {
   readonly customs: readonly CustomCheck[];
   readonly watches: readonly ModuleWatch[];
   readonly splitbrain: SplitbrainCheck | undefined;
-  readonly errd: Errd | undefined;
+  /** Its `<proc>`s, their selectors compiled once here. */
+  readonly errd: ErrdPlan | undefined;
   /** The module's bin directory (SAFEUSERBIN): errd handlers' relative names are its. */
   readonly bin: string;
   /** Its `<user>`: the `<var>`s its programs are given, as its scripts are. */
@@ -174,7 +175,7 @@ export function buildCheckersPlan(input: {
           ...SPLITBRAIN_TIMING,
         }
       : undefined;
-    const errd = m.config.errd && m.config.errd.procs.length > 0 ? m.config.errd : undefined;
+    const errd = m.config.errd && m.config.errd.procs.length > 0 ? planErrd(m.config.errd, bin) : undefined;
     if (probes.length + customs.length + watches.length === 0 && !splitbrain && !errd) continue;
     modules.push({
       name: m.name,
