@@ -3,6 +3,7 @@
 // resources and states and records what the service sets, logs and asks.
 import {
   codecs,
+  HandlerError,
   rpcs,
   subjects,
   type BusPort,
@@ -17,6 +18,7 @@ import { createCapturingSink, FakeClock, InMemoryBusNetwork } from '@keel/testin
 import { buildCheckersPlan } from '../../src/core/plan';
 import { CheckersModule } from '../../src/checkers.module';
 import { CustomTwin, ProbeTwin } from './twins';
+import { HandlerTwin, ProcessTableTwin, UnitsTwin } from './errd-twins';
 
 const open: INestMicroservice[] = [];
 afterEach(async () => {
@@ -35,12 +37,16 @@ export const mirrorModule = (inside: string) =>
     'userconfig.xml',
   ).config;
 
-export async function build(inside: string) {
+/** `others`: more modules of the node (name -> what their <service> holds); admin serves app's commands only. */
+export async function build(inside: string, others: Readonly<Record<string, string>> = {}) {
   const config = mirrorModule(inside);
   const plan = buildCheckersPlan({
     node: 'node1',
     cluster: CLUSTER,
-    modules: [{ name: 'app', id: 1, config }],
+    modules: [
+      { name: 'app', id: 1, config },
+      ...Object.entries(others).map(([name, x], i) => ({ name, id: i + 2, config: mirrorModule(x) })),
+    ],
     bin: () => '/opt/app/bin',
     localAddrs: ['198.18.0.1'],
   });
@@ -49,6 +55,11 @@ export async function build(inside: string) {
   const admin = network.connect({ source: { service: 'admin', node: 'node1' } });
   const probes = new ProbeTwin();
   const customs = new CustomTwin();
+  const processes = new ProcessTableTwin();
+  const units = new UnitsTwin();
+  const handlers = new HandlerTwin();
+  /** Commands admin refuses, with why. */
+  const refusing = new Map<string, string>();
   const sets: string[] = [];
   const logs: string[] = [];
   const commands: string[] = [];
@@ -63,7 +74,9 @@ export async function build(inside: string) {
     logs.push(`${m.payload.level} ${m.payload.message}`);
   });
   await admin.serve(subjects.cmd('app', 'checkers'), rpcs.moduleCommand, (m: { payload: ModuleCommand }) => {
-    commands.push(`${m.payload.name} -i ${m.payload.identity ?? ''}`);
+    commands.push([m.payload.name, ...m.payload.args, '-i', m.payload.identity ?? ''].join(' '));
+    const why = refusing.get(m.payload.name);
+    if (why) throw new HandlerError('REFUSED', why);
     return {};
   });
   const clock = new FakeClock();
@@ -80,16 +93,19 @@ export async function build(inside: string) {
     bus: bus as BusPort,
     probes,
     customs,
+    processes,
+    units,
+    handlers,
     clock,
     logger: createLogger({ service: 'checkers', node: 'node1', sink: createCapturingSink() }),
     metrics: createMetrics({ service: 'checkers', node: 'node1' }),
   });
   const app = await startOnBus(module, { logger: false });
   open.push(app);
-  /** Admin publishes a resource of module app, as it does on every change. */
-  const resource = async (name: string, value: string) => {
-    admin.publish(subjects.resourceChanged('app'), codecs.resourceChanged, {
-      module: 'app',
+  /** Admin publishes a resource of module app (or another), as it does on every change. */
+  const resource = async (name: string, value: string, module = 'app') => {
+    admin.publish(subjects.resourceChanged(module), codecs.resourceChanged, {
+      module,
       name,
       value,
       component: 'admin',
@@ -105,5 +121,20 @@ export async function build(inside: string) {
     });
     await clock.advance(0);
   };
-  return { sut: app, plan, probes, customs, clock, sets, logs, commands, resource, state };
+  return {
+    sut: app,
+    plan,
+    probes,
+    customs,
+    processes,
+    units,
+    handlers,
+    refusing,
+    clock,
+    sets,
+    logs,
+    commands,
+    resource,
+    state,
+  };
 }
