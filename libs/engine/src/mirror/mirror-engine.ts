@@ -1,6 +1,6 @@
 import { Effect, log } from '../module/effects';
 import { emit, enter, Job, scriptSteps, Step } from '../module/job';
-import { countAutomaticAction, freshLoop } from '../module/maxloop';
+import { countAutomaticAction, freshLoop, loopStatus } from '../module/maxloop';
 import { restartPlan, scriptPlan } from '../module/script-plan';
 import { isPrimary, ModuleState, RemoteState, ScriptAction } from '../module/states';
 import {
@@ -107,6 +107,9 @@ export function stepMirror(engine: MirrorEngine, input: MirrorInput, now: number
       break;
     case 'isolation':
       d.isolationVerdict = input.verdict;
+      break;
+    case 'loop':
+      onLoop(d, out, input.op, input.by, now);
       break;
     case 'tick':
       break;
@@ -231,6 +234,8 @@ function refuse(d: Draft, c: MirrorCommand): string | undefined {
     case 'shutdown':
       return d.state === 'STOP' ? 'the module is already stopped' : undefined;
     case 'restart':
+      if (restartServices(c.args) === undefined)
+        return `restart takes no argument but -Services "<services>", not ${c.args.join(' ')}`;
       return d.readiness === 'Ready' && d.state !== 'STOP'
         ? undefined
         : `restart needs a Ready state, not ${here}`;
@@ -272,6 +277,22 @@ function loopAllows(d: Draft, out: Effect[], c: MirrorCommand, now: number): boo
   return false;
 }
 
+/**
+ * A handler counts its own recovery (`incloop`), as restart and stopstart are counted, or starts
+ * the count again (`resetloop`). It only counts: stopping the module when the count has reached
+ * maxloop is the handler's to decide (reference §6.6, ops §15.4).
+ */
+function onLoop(d: Draft, out: Effect[], op: 'increment' | 'reset', by: string, now: number): void {
+  if (op === 'reset') {
+    d.facts = { ...d.facts, loop: freshLoop(now) };
+    out.push(log(`Action resetloop called by ${by}`));
+    return;
+  }
+  d.facts = { ...d.facts, loop: countAutomaticAction(d.facts.loop, now, d.settings).counter };
+  const s = loopStatus(d.facts.loop, now, d.settings);
+  out.push(log(`Action incloop called by ${by} (maxloop count ${s.count} of ${s.maxloop})`));
+}
+
 function execute(d: Draft, out: Effect[], c: MirrorCommand, now: number): void {
   const refusal = refuse(d, c);
   if (refusal) {
@@ -306,7 +327,7 @@ function execute(d: Draft, out: Effect[], c: MirrorCommand, now: number): void {
       d.thenStart = 'start';
       return beginStop(d, 'stopstart');
     case 'restart':
-      return beginRestart(d);
+      return beginRestart(d, restartServices(c.args) ?? []);
     case 'swap':
       if (d.state !== 'PRIM') {
         d.swapRequest = true;
@@ -468,15 +489,25 @@ function leaveRole(d: Draft, from: ModuleState): Step[] {
   return steps;
 }
 
-function beginRestart(d: Draft): void {
+/**
+ * A restart's arguments: none, or `-Services "<S1, S2>"` (errd's restart_services, reference
+ * §5.10), which every script of the restart gets after its usual ones; undefined for anything else.
+ */
+function restartServices(args: readonly string[]): readonly string[] | undefined {
+  if (args.length === 0) return [];
+  const [flag, services, ...rest] = args;
+  return flag === '-Services' && services?.trim() && rest.length === 0 ? args : undefined;
+}
+
+function beginRestart(d: Draft, extra: readonly string[]): void {
   const p = restartPlan(d.state);
   if (!p) return;
   const s = d.state;
   startJob(d, [
     enter(s, 'Transient'),
     ...drain(d, s),
-    ...scriptSteps(p.stop, s, s, 'restart', d.settings.scripts),
-    ...scriptSteps(p.start, s, s, 'restart', d.settings.scripts),
+    ...scriptSteps(p.stop, s, s, 'restart', d.settings.scripts, extra),
+    ...scriptSteps(p.start, s, s, 'restart', d.settings.scripts, extra),
     enter(s, 'Ready'),
   ]);
 }

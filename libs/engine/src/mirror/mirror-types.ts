@@ -140,6 +140,11 @@ export type MirrorInput =
   | { readonly kind: 'gate'; readonly open: boolean }
   /** The splitbrain checker's verdict (splitbrain.uptodate): `up` lets an isolated secondary take over. */
   | { readonly kind: 'isolation'; readonly verdict: string }
+  /**
+   * `incloop -i <by>` / `resetloop` (reference §6.6): the maxloop counter counted or reset at once,
+   * never queued behind a transition (the handler or script asking may be part of it).
+   */
+  | { readonly kind: 'loop'; readonly op: 'increment' | 'reset'; readonly by: string }
   | { readonly kind: 'tick' };
 
 export interface MirrorEngine {

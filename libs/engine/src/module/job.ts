@@ -46,6 +46,8 @@ export function scriptSteps(
   to: ModuleState,
   action: ScriptAction,
   runScripts: boolean,
+  /** After the usual arguments (a restart's `-Services "S1, S2"`). */
+  extra: readonly string[] = [],
 ): Step[] {
   const steps: Step[] = [];
   for (const c of plan) {
@@ -53,7 +55,8 @@ export function scriptSteps(
     const closes = window !== undefined && !c.force && (c.name.startsWith('stop_') || c.name === 'poststop');
     const opens = window !== undefined && (c.name.startsWith('start_') || c.name === 'prestart');
     if (closes) steps.push({ kind: 'emit', effect: { kind: 'window', window, open: false } });
-    if (runScripts) steps.push({ kind: 'script', name: c.name, args: scriptArgs(c, from, to, action) });
+    if (runScripts)
+      steps.push({ kind: 'script', name: c.name, args: [...scriptArgs(c, from, to, action), ...extra] });
     if (opens) steps.push({ kind: 'emit', effect: { kind: 'window', window, open: true } });
   }
   return steps;
