@@ -15,6 +15,14 @@ describe('keel cluster confcheck', () => {
     ]);
   });
 
+  it("names the lease arbiter's etcd members (docs/decisions/0019)", async () => {
+    const io = recorder();
+    expect(await runCli(['cluster', 'confcheck', join(fixtures, 'valid/cluster-arbiter.xml')], io)).toBe(0);
+    expect(io.stdout.at(-1)).toBe(
+      '  arbiter: http://10.2.0.1:2379 http://[2001:db8::3]:2379 http://witness.example:2379',
+    );
+  });
+
   it('prints the located errors of an invalid cluster and exits 1', async () => {
     const io = recorder();
     expect(

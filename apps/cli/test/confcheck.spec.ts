@@ -27,6 +27,16 @@ describe('keel confcheck', () => {
     expect(io.stderr).toEqual([]);
   });
 
+  it('shows the lease arbiter a module takes, checked against the cluster (docs/decisions/0019)', async () => {
+    const io = recorder();
+    const args = [join(valid('arbiter'), 'userconfig.xml'), '--cluster'];
+    expect(await runCli(['confcheck', ...args, join(fixtures, 'valid/cluster-arbiter.xml')], io)).toBe(0);
+    expect(io.stdout).toContain('  arbiter arbiter.lease: lease ttl 4000ms fence 500ms');
+    const without = recorder();
+    expect(await runCli(['confcheck', ...args, join(fixtures, 'valid/cluster-2lans.xml')], without)).toBe(1);
+    expect(without.stderr[0]).toMatch(/<arbiter> needs the cluster's <arbiter endpoints="\.\.\."> in /);
+  });
+
   it('finds conf/userconfig.xml in a SafeKit-style module directory', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'keel-confcheck-'));
     try {

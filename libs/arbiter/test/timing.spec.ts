@@ -2,6 +2,8 @@
 import {
   checkLeaseTiming,
   DEFAULT_LEASE_TIMING,
+  leaseTakeoverBoundMs,
+  leaseTimingFor,
   LeaseTimingError,
   MAX_CLOCK_RATE_ERROR,
   writeDeadlineLine,
@@ -33,4 +35,22 @@ it('writes the deadline for keel-rfsd in monotonic nanoseconds, rounded down', (
   expect(writeDeadlineLine(51_131_499.9)).toBe('deadline 51131499000000\n');
   expect(writeDeadlineLine(-5)).toBe('deadline 0\n');
   expect(() => writeDeadlineLine(Number.NaN)).toThrow(RangeError);
+});
+
+it('derives the renewal, retry and request times from the TTL; 10 s gives the defaults', () => {
+  expect(leaseTimingFor(10_000, 1_000)).toEqual(DEFAULT_LEASE_TIMING);
+  expect(checkLeaseTiming(leaseTimingFor(4_000, 500))).toEqual({
+    ttlMs: 4_000,
+    fenceMs: 500,
+    renewEveryMs: 800,
+    requestTimeoutMs: 1_000,
+    retryEveryMs: 200,
+  });
+  // The shortest TTL leaves no room for a whole second of fence.
+  expect(() => checkLeaseTiming(leaseTimingFor(2_000, 1_000))).toThrow(/renewEveryMs/);
+  expect(checkLeaseTiming(leaseTimingFor(2_000, 400)).ttlMs).toBe(2_000);
+});
+
+it('bounds the time a takeover may take: the TTL, a retry and two request timeouts', () => {
+  expect(leaseTakeoverBoundMs(DEFAULT_LEASE_TIMING)).toBe(10_000 + 500 + 3_000);
 });

@@ -155,6 +155,7 @@ export function parseClusterConfig(text: string, file: string): ClusterConfig {
       lans: lans.lans,
       commandLan: (lans.lans.find((l) => l.command) ?? lans.lans[0]).name,
       nodes,
+      ...(lans.arbiter ? { arbiter: lans.arbiter } : {}),
     };
     checkClusterRelations(config, sink);
     sink.throwIfAny();

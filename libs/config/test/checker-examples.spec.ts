@@ -45,6 +45,12 @@ describe('checker examples', () => {
     );
   });
 
+  it('the lease arbiter (keel, docs/decisions/0019) reads its ident and times, in milliseconds', () => {
+    const { config: m } = loadValid('arbiter', 'cluster-arbiter.xml');
+    expect(m.check.arbiter).toMatchObject({ kind: 'arbiter', ident: 'lease', ttl: 4_000, fence: 500 });
+    expect(loadValid('splitbrain').config.check.arbiter).toBeUndefined();
+  });
+
   it('a module checker without ident is named <name>_<addr>', () => {
     const { config: m } = loadValid('module-farm-on-mirror', 'cluster-3nodes.xml');
     expect(m.check.module[0]).toMatchObject({

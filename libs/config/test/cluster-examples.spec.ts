@@ -26,3 +26,18 @@ describe('cluster.xml examples', () => {
     ]);
   });
 });
+
+// docs/decisions/0019: the lease arbiter's store, keel beyond SafeKit.
+describe('cluster.xml <arbiter>', () => {
+  it('reads the etcd members in order, IPv6 in brackets and names included', () => {
+    expect(loadValidCluster('cluster-arbiter.xml').arbiter?.endpoints).toEqual([
+      'http://10.2.0.1:2379',
+      'http://[2001:db8::3]:2379',
+      'http://witness.example:2379',
+    ]);
+  });
+
+  it('is absent from a cluster without one', () => {
+    expect(loadValidCluster('cluster-2lans.xml').arbiter).toBeUndefined();
+  });
+});

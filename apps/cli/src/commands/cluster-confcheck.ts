@@ -19,6 +19,7 @@ export function clusterConfcheck(args: readonly string[], io: CliIo): number {
     io.out(
       `  membership: port ${c.port} pulse ${c.pulse}ms mlost_count ${c.mlostCount} slost_count ${c.slostCount}`,
     );
+    if (c.arbiter) io.out(`  arbiter: ${c.arbiter.endpoints.join(' ')}`);
     return EXIT.ok;
   } catch (e) {
     return reportConfigError(e, io);

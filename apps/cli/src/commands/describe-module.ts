@@ -23,6 +23,8 @@ export function describeModule(m: ModuleConfig, rules: readonly BuiltinRule[]): 
   const checkers = allCheckers(m.check);
   if (checkers.length > 0)
     lines.push(`  checkers: ${checkers.map((c) => `${c.kind}.${c.ident}`).join(', ')}`);
+  const a = m.check.arbiter;
+  if (a) lines.push(`  arbiter arbiter.${a.ident}: lease ttl ${a.ttl}ms fence ${a.fence}ms`);
   if (m.errd) lines.push(`  errd: ${m.errd.procs.map((p) => `proc.${p.name}`).join(', ') || 'no process'}`);
   lines.push(
     `  rules: ${rules.map((r) => r.label).join(', ') || 'none'}${m.failover.sections.length ? ` + ${m.failover.sections.length} user section(s)` : ''}`,

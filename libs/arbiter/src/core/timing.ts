@@ -85,3 +85,30 @@ export function checkLeaseTiming(timing: LeaseTiming): LeaseTiming {
   }
   return timing;
 }
+
+/**
+ * The timing keel runs a module's lease with, from its `<arbiter ttl fence>` (docs/decisions/0019):
+ * renew five times per TTL, give a request up after a quarter of it (1.5 s at most) and retry after
+ * a twentieth (0.5 s at most). A TTL of 10 s gives DEFAULT_LEASE_TIMING. Not checked here: pass it
+ * to checkLeaseTiming.
+ */
+export function leaseTimingFor(ttlMs: number, fenceMs: number): LeaseTiming {
+  return {
+    ttlMs,
+    fenceMs,
+    renewEveryMs: Math.max(1, Math.floor(ttlMs / 5)),
+    requestTimeoutMs: Math.max(1, Math.min(1_500, Math.floor(ttlMs / 4))),
+    retryEveryMs: Math.max(1, Math.min(500, Math.floor(ttlMs / 20))),
+  };
+}
+
+/**
+ * How long after a node started contending it may still acquire the lease and be sure its peer did
+ * not renew meanwhile: a holder that stopped renewing at that moment loses the lease in the store
+ * within the TTL, and the contender's next attempt (after a retry, or after one in flight timed
+ * out) is answered within a request timeout. A lease acquired later may have been renewed by the
+ * peer after it was last heard of: the peer may have written alone meanwhile.
+ */
+export function leaseTakeoverBoundMs(timing: LeaseTiming): number {
+  return timing.ttlMs + timing.retryEveryMs + 2 * timing.requestTimeoutMs;
+}

@@ -14,6 +14,15 @@ export interface ClusterLan extends Located {
   readonly nodes: readonly ClusterNode[];
 }
 
+/**
+ * keel beyond SafeKit (docs/decisions/0019): the consensus store whose lease a module with
+ * `<check><arbiter>` must hold to be primary: the client URLs of its etcd members.
+ */
+export interface ClusterArbiter extends Located {
+  /** http://host:port, each member once, in the order given. */
+  readonly endpoints: readonly string[];
+}
+
 /** cluster.xml: the nodes and their address on every LAN. */
 export interface ClusterConfig {
   readonly file: string;
@@ -28,4 +37,6 @@ export interface ClusterConfig {
   readonly commandLan: string;
   /** Every node name, in first-seen order. */
   readonly nodes: readonly string[];
+  /** `<arbiter>`, when the site has a lease arbiter. */
+  readonly arbiter?: ClusterArbiter;
 }

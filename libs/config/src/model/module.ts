@@ -272,6 +272,19 @@ export interface SplitbrainChecker extends Located {
   readonly witnesses: readonly string[];
 }
 
+/**
+ * keel beyond SafeKit (docs/decisions/0019): the module is primary only while this node holds its
+ * lease in the cluster's arbiter (cluster.xml `<arbiter>`). Resource `arbiter.<ident>`.
+ */
+export interface ArbiterUse extends Located {
+  readonly kind: 'arbiter';
+  readonly ident: string;
+  /** The lease's time to live, milliseconds. */
+  readonly ttl: number;
+  /** Time to kill the application and withdraw the VIP once writes stopped, milliseconds. */
+  readonly fence: number;
+}
+
 export interface Checkers {
   readonly tcp: readonly TcpChecker[];
   readonly ping: readonly PingChecker[];
@@ -280,6 +293,7 @@ export interface Checkers {
   readonly custom: readonly CustomChecker[];
   readonly module: readonly ModuleChecker[];
   readonly splitbrain: SplitbrainChecker | undefined;
+  readonly arbiter?: ArbiterUse;
 }
 
 export interface RuleSection {

@@ -1,6 +1,7 @@
 import { IssueSink } from '../errors';
 import { ClusterConfig } from '../model/cluster';
 import { ModuleConfig } from '../model/module';
+import { checkArbiterAgainstCluster } from './arbiter';
 
 export interface Placement {
   /** The nodes the module is installed on; defaults to every node of the LANs it uses. */
@@ -33,6 +34,7 @@ export function checkModuleAgainstCluster(
   sink: IssueSink,
   placement: Placement = {},
 ): void {
+  checkArbiterAgainstCluster(m, cluster, sink);
   const lans = new Map(cluster.lans.map((l) => [l.name, l]));
   const known = cluster.lans.map((l) => l.name).join(', ');
   const nodes = moduleNodes(m, cluster, placement);

@@ -1,5 +1,6 @@
 import { IssueSink, SourceLocation } from '../errors';
 import { CheckerAction, CheckerWhen, Located, ModuleConfig, Rfs, Vip } from '../model/module';
+import { checkArbiterUse } from './arbiter';
 import { checkFailoverRules } from './failover-rules';
 import { procNameProblem, systemdUnitProblem } from '../values/proc-names';
 
@@ -32,6 +33,7 @@ export function checkModuleRelations(m: ModuleConfig, sink: IssueSink): void {
   if (m.rfs) checkRfs(m.rfs, sink);
   checkScripts(m, sink);
   checkCheckers(m, sink);
+  checkArbiterUse(m, sink);
   if (m.failover.handleTime % m.failover.period !== 0) {
     sink.add(
       m.failover.loc,

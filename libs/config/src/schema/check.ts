@@ -1,5 +1,6 @@
 import { address, AttrSpec, duration, identifier, ip, nonEmpty, oneOf, onOff, port } from '../values/attr';
 import {
+  ArbiterUse,
   CheckerAction,
   Checkers,
   ModuleMode,
@@ -141,6 +142,25 @@ const splitbrain = element('splitbrain', {
   }),
 });
 
+/**
+ * keel beyond SafeKit (docs/decisions/0019): the module's lease in the cluster's arbiter. Times are
+ * milliseconds without a unit.
+ */
+const arbiter = element('arbiter', {
+  attrs: {
+    ident: identifier().required(),
+    ttl: duration('ms').default('10s'),
+    fence: duration('ms').default('1s'),
+  },
+  build: (a, _c, ctx): ArbiterUse => ({
+    kind: 'arbiter',
+    ident: a.ident,
+    ttl: a.ttl,
+    fence: a.fence,
+    loc: ctx.location,
+  }),
+});
+
 export const check = (mode: ModuleMode) =>
   element('check', {
     attrs: {},
@@ -152,6 +172,7 @@ export const check = (mode: ModuleMode) =>
       custom: many(custom),
       module: many(moduleChecker),
       splitbrain: optional(splitbrain),
+      arbiter: optional(arbiter),
     },
     build: (_a, c): Checkers => c,
   });

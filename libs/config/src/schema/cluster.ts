@@ -1,6 +1,7 @@
 import { duration, host, identifier, int, ip, onOff, port, text } from '../values/attr';
-import { ClusterLan, ClusterNode } from '../model/cluster';
-import { element, many, one } from './element';
+import { ClusterArbiter, ClusterLan, ClusterNode } from '../model/cluster';
+import { endpointList } from '../values/endpoints';
+import { element, many, one, optional } from './element';
 
 const node = element('node', {
   attrs: { name: identifier().required(), addr: host().required(), laddr: ip().optional() },
@@ -36,8 +37,14 @@ const lans = element('lans', {
   build: (a, c) => ({ ...a, lans: c.lan }),
 });
 
+/** keel beyond SafeKit (docs/decisions/0019): the etcd members holding the modules' leases. */
+const arbiter = element('arbiter', {
+  attrs: { endpoints: endpointList().required() },
+  build: (a, _c, ctx): ClusterArbiter => ({ endpoints: a.endpoints, loc: ctx.location }),
+});
+
 export const cluster = element('cluster', {
   attrs: {},
-  children: { lans: one(lans) },
-  build: (_a, c) => c.lans,
+  children: { lans: one(lans), arbiter: optional(arbiter) },
+  build: (_a, c) => ({ ...c.lans, arbiter: c.arbiter }),
 });
