@@ -1,5 +1,5 @@
 // A keel cluster in a lab: each node runs its own nats-server, keel-heartbeat, keel-rfs, keel-vip,
-// keel-checkers and keel-admin (compiled, from dist/), with one sample module installed — by default the
+// keel-checkers, keel-api and keel-admin (compiled, from dist/), with one sample module installed — by default the
 // two-node mirror sample; the farm scenarios install the farm sample on three nodes. Always
 // destroyed in afterAll.
 import { randomBytes } from 'node:crypto';
@@ -20,7 +20,7 @@ const KEEL = join(ROOT, 'apps/cli/bin/keel');
 /** Where `keel bus init` writes the node's nats-server configuration (its KEEL_ETC is /etc/keel). */
 const BUS_CONFIG = '/etc/keel/bus/nats-server.conf';
 /** The keel services of a node, in start order (admin last: it asks the others at once). */
-export const KEEL_SERVICES = ['heartbeat', 'rfs', 'vip', 'checkers', 'admin'] as const;
+export const KEEL_SERVICES = ['heartbeat', 'rfs', 'vip', 'checkers', 'api', 'admin'] as const;
 /** Every process of a node's keel, for a kill of the whole of it (`lab.kill` pattern). */
 export const KEEL_PROCESSES =
   'keel-admin|keel-heartbeat|keel-rfs|keel-vip|keel-checkers|keel-rfsd|nats-server';
@@ -53,6 +53,8 @@ export interface KeelClusterOptions {
   readonly clients?: readonly string[];
   /** IPv6 addresses on the LANs too (LabSpec.ipv6). */
   readonly ipv6?: boolean;
+  /** More modules installed on every node beside the sample, with the sample's scripts. */
+  readonly extraModules?: readonly { readonly name: string; readonly userconfig: string }[];
 }
 
 /** The sample's userconfig.xml, with other macro values (e.g. VIRTUAL_IP). */
@@ -123,6 +125,11 @@ export class KeelCluster {
       clusterXml ?? readFileSync(join(SAMPLES, 'cluster.xml'), 'utf8'),
     );
     await this.sh(node, `cat > ${mod}/conf/userconfig.xml`, userconfig ?? sampleUserconfig({}, this.module));
+    for (const extra of this.options.extraModules ?? []) {
+      const dir = `/etc/keel/modules/${extra.name}`;
+      await this.sh(node, `mkdir -p ${dir}/conf && cp -r ${SAMPLES}/${this.module}/bin ${dir}/`);
+      await this.sh(node, `cat > ${dir}/conf/userconfig.xml`, extra.userconfig);
+    }
     await this.sh(node, 'umask 077 && cat > /var/lib/keel/cluster/cluster.key', this.key);
     // The node's bus configuration and one credential per keel service, root's only.
     await this.sh(node, `${KEEL} bus init >/dev/null`);
@@ -219,6 +226,11 @@ export class KeelCluster {
   async log(node: Node): Promise<string> {
     // The whole verbose log: `keel log` prints the last 300 entries without -s (docs/decisions/0011).
     return (await this.keel(node, 'log', '-v', '-s', '1000000')).out;
+  }
+
+  /** The same cluster, its commands, states and logs aimed at another installed module. */
+  forModule(module: string): KeelCluster {
+    return Object.assign(Object.create(KeelCluster.prototype) as KeelCluster, this, { module });
   }
 
   /** Waits until the node's module log matches `pattern`; fails with the log otherwise. */

@@ -15,11 +15,11 @@ other=$([ "$prim" = node1 ] && echo node2 || echo node1)
 echo "== $prim is PRIM; the application counts its hits in the replicated $DATA, through the VIP $VIP:"
 hit_vip
 echo; echo "== client1 asks through the VIP every 100 ms; 1 s in, kill -9 of $prim's keel processes"
-echo "   (admin, heartbeat, rfs, vip, checkers, keel-rfsd, nats-server): its fence stops the application and withdraws the VIP"
+echo "   (admin, heartbeat, rfs, vip, checkers, api, keel-rfsd, nats-server): its fence stops the application and withdraws the VIP"
 watch_vip 5 &
 watcher=$!
 sleep 1
-lab kill "$LAB" "$prim" 'keel-admin|keel-heartbeat|keel-rfs|keel-vip|keel-checkers|nats-server' >/dev/null
+lab kill "$LAB" "$prim" 'keel-admin|keel-heartbeat|keel-rfs|keel-vip|keel-checkers|keel-api|nats-server' >/dev/null
 wait "$watcher"
 keel_on "$other" waitstate ALONE -t 30
 keel_on "$other" state

@@ -14,7 +14,7 @@ state_of() { keel_on "$1" state -lq 2>/dev/null || true; }
 # The keel services of a node after its nats-server, admin last (it asks the others at once). A
 # reboot (automatic_reboot) is the lab's: it takes the node's processes down, never this machine.
 # Each service names its node by the node's hostname.
-SERVICES="heartbeat rfs vip checkers admin"
+SERVICES="heartbeat rfs vip checkers api admin"
 start_keel() {
   local node=$1 service
   for service in $SERVICES; do

@@ -131,8 +131,9 @@ export class AdminService implements OnModuleInit, BeforeApplicationShutdown {
   servicePresence(presence: ServicePresence): void {
     if (presence.status !== 'ready') return;
     if (presence.service === 'heartbeat') this.presence.announce('ready');
-    // A (re)started checkers service learns the windows and switches from the resources.
-    if (presence.service === 'heartbeat' || presence.service === 'admin' || presence.service === 'checkers')
+    // A (re)started checkers service learns the windows and switches from the resources, the api
+    // service the states its health probes answer with.
+    if (['heartbeat', 'admin', 'checkers', 'api'].includes(presence.service))
       this.runtimes.forEach((rt) => rt.republish());
     if (presence.service === 'rfs') this.runtimes.forEach((rt) => rt.replicationServiceReady());
     if (presence.service === 'vip') this.runtimes.forEach((rt) => rt.vipServiceReady());

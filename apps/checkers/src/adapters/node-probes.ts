@@ -1,4 +1,4 @@
-// The probes on the real node: a TCP connection, an ICMP echo by iputils' ping (by its absolute
+// The probes on the real node: a TCP connection, a module's health probe over HTTP, an ICMP echo by iputils' ping (by its absolute
 // path, never looked up in a PATH), an interface's carrier from sysfs, an address among this
 // network namespace's (rtnetlink, through keel-vip: Node's own list leaves out the addresses of
 // an interface without carrier, which is what the interface checker must tell apart).
@@ -27,6 +27,8 @@ export const nodeProbes: ProbePort = {
         return Promise.resolve(
           interfaceOf(target.addr) ? OK : fail(`${target.addr} is not configured on this node`),
         );
+      case 'ready':
+        return ready(target.url, timeoutMs);
     }
   },
 };
@@ -48,6 +50,18 @@ function tcpConnect(host: string, port: number, timeoutMs: number): Promise<Prob
       done(fail(`connection to ${host}:${port} failed: ${err.code ?? err.message}`)),
     );
   });
+}
+
+/** A health probe: 200 is ready, anything else (404 NOT FOUND, no answer) is not. */
+async function ready(url: string, timeoutMs: number): Promise<ProbeResult> {
+  try {
+    const r = await fetch(url, { signal: AbortSignal.timeout(timeoutMs), redirect: 'manual' });
+    await r.body?.cancel();
+    return r.status === 200 ? OK : fail(`${url} answered ${r.status}`);
+  } catch (err) {
+    const cause = (err as { cause?: { code?: string } }).cause?.code;
+    return fail(`${url} did not answer: ${cause ?? (err as Error).message}`);
+  }
 }
 
 function ping(addr: string, timeoutMs: number): Promise<ProbeResult> {

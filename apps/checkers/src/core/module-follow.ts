@@ -14,12 +14,15 @@ export interface FollowedModule {
 
 const SERVING = new Set(['ALONE', 'PRIM', 'UP']);
 
+/** Whether a module in this state serves (its web service's ready.txt answers 200). */
+export const serving = (state: string, readiness: string): boolean =>
+  SERVING.has(state) && readiness === 'Ready';
+
 export function followModule(
   before: FollowedModule | undefined,
-  seen: { readonly state: string; readonly readiness: string },
+  ready: boolean,
   followerWaiting: boolean,
 ): FollowedModule {
-  const ready = SERVING.has(seen.state) && seen.readiness === 'Ready';
   if (!ready) return { ready, wasDown: before !== undefined, restarted: false };
   const restarted = before !== undefined && before.wasDown && !followerWaiting;
   return { ready, wasDown: false, restarted };

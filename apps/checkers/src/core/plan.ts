@@ -11,6 +11,7 @@ import {
   type PlannedModule,
   type UserScripts,
 } from '@keel/config';
+import { isIPv6 } from 'node:net';
 import { planErrd, type ErrdPlan } from './errd-plan';
 
 /** The name a checker sets its resource under, as the module log shows it (reference §2.4). */
@@ -33,7 +34,9 @@ export type ProbeTarget =
   /** The link of the interface holding `localAddr` has its carrier. */
   | { readonly kind: 'intf'; readonly localAddr: string }
   /** `addr` is configured on this node. */
-  | { readonly kind: 'ip'; readonly addr: string };
+  | { readonly kind: 'ip'; readonly addr: string }
+  /** A module's health probe on a node's web service answers 200 (safekit-ops §16). */
+  | { readonly kind: 'ready'; readonly url: string };
 
 export interface ProbeCheck {
   readonly resource: string;
@@ -62,6 +65,8 @@ export interface ModuleWatch {
   readonly port: number;
   readonly secure: boolean;
   readonly local: boolean;
+  /** Its health probe on the node's web service (for a module of another node). */
+  readonly url: string;
   readonly intervalMs: number;
   readonly timeoutMs: number;
 }
@@ -165,6 +170,7 @@ export function buildCheckersPlan(input: {
       port: w.to.port,
       secure: w.to.secure,
       local: LOCAL_HOSTS.has(w.to.addr) || input.localAddrs.includes(w.to.addr),
+      url: `${w.to.secure ? 'https' : 'http'}://${isIPv6(w.to.addr) ? `[${w.to.addr}]` : w.to.addr}:${w.to.port}/var/modules/${w.name}/ready.txt`,
       intervalMs: ms(w.to.interval),
       timeoutMs: ms(w.to.timeout),
     }));

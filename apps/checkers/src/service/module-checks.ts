@@ -4,9 +4,15 @@
 // §5.11); what this class does itself is SafeKit's: the splitbrain verdict on an isolation and
 // the module checker's stopstart when the module it follows restarts.
 import type { Clock, Logger, Timer } from '@keel/runtime';
-import { COMPONENTS, type ModuleCheckPlan, type ProbeCheck, type SplitbrainCheck } from '../core/plan';
+import {
+  COMPONENTS,
+  type ModuleCheckPlan,
+  type ModuleWatch,
+  type ProbeCheck,
+  type SplitbrainCheck,
+} from '../core/plan';
 import { ModuleView } from '../core/module-view';
-import { followModule, type FollowedModule } from '../core/module-follow';
+import { followModule, serving, type FollowedModule } from '../core/module-follow';
 import type { ProbePort, ProbeResult } from '../ports/probe.port';
 import type { CustomLaunch, CustomProcess, CustomProcessPort } from '../ports/custom-process.port';
 
@@ -57,15 +63,20 @@ export class ModuleChecks {
   moduleState(module: string, state: string, readiness: string): void {
     if (module === this.plan.name) this.own = { state, readiness };
     for (const w of this.plan.watches.filter((x) => x.local && x.module === module)) {
-      const waiting = this.own.state === 'WAIT' || this.own.state === 'STOP';
-      const next = followModule(this.followed.get(w.resource), { state, readiness }, waiting);
-      this.followed.set(w.resource, next);
-      if (!this.active('pre')) continue;
-      this.setResource(w.resource, next.ready ? 'up' : 'down', COMPONENTS.module);
-      if (next.restarted) {
-        this.host.log('I', `Module ${module} restarted`);
-        this.host.act('stopstart', COMPONENTS.module);
-      }
+      this.follow(w, serving(state, readiness));
+    }
+  }
+
+  /** What a module checker learnt of the module it follows: its resource, and a restart acted on. */
+  private follow(w: ModuleWatch, ready: boolean): void {
+    const waiting = this.own.state === 'WAIT' || this.own.state === 'STOP';
+    const next = followModule(this.followed.get(w.resource), ready, waiting);
+    this.followed.set(w.resource, next);
+    if (!this.active('pre')) return;
+    this.setResource(w.resource, next.ready ? 'up' : 'down', COMPONENTS.module);
+    if (next.restarted) {
+      this.host.log('I', `Module ${w.module} restarted`);
+      this.host.act('stopstart', COMPONENTS.module);
     }
   }
 
@@ -93,6 +104,9 @@ export class ModuleChecks {
       if (this.active(c.when)) wanted.set(c.resource, () => this.custom(c.resource, c.file, c.args));
     const sb = this.plan.splitbrain;
     if (sb && this.active('pre')) wanted.set(sb.resource, () => this.witnessLoop(sb));
+    if (this.active('pre'))
+      for (const w of this.plan.watches.filter((x) => !x.local))
+        wanted.set(w.resource, () => this.watchLoop(w));
     for (const [resource, r] of this.running) {
       if (wanted.has(resource)) continue;
       r.stop();
@@ -109,25 +123,49 @@ export class ModuleChecks {
       }
   }
 
-  /** A probe every interval: the first at once, the next `intervalMs` after the last answer. */
-  private loop(p: ProbeCheck): Running {
+  /** Runs `round` at once, then `intervalMs` after each answer, until stopped. */
+  private every(
+    intervalMs: number,
+    round: (live: () => boolean) => Promise<void>,
+    onStop?: () => void,
+  ): Running {
     let timer: Timer | undefined;
     let stopped = false;
-    const round = async () => {
-      const r = await this.safeProbe(p);
-      if (stopped) return;
-      if (!r.ok && this.published.get(p.resource)?.value !== 'down')
-        this.host.log('E', `${p.resource}: ${r.reason}`);
-      this.setResource(p.resource, r.ok ? 'up' : 'down', p.component);
-      timer = this.host.clock.setTimer(p.intervalMs, () => void round());
+    const live = () => !stopped;
+    const run = async () => {
+      await round(live);
+      if (!stopped) timer = this.host.clock.setTimer(intervalMs, () => void run());
     };
-    void round();
+    void run();
     return {
       stop: () => {
         stopped = true;
         timer?.cancel();
+        onStop?.();
       },
     };
+  }
+
+  /** A probe every interval; the first `down` of an outage says why. */
+  private loop(p: ProbeCheck): Running {
+    return this.every(p.intervalMs, async (live) => {
+      const r = await this.safeProbe(p);
+      if (!live()) return;
+      if (!r.ok && this.published.get(p.resource)?.value !== 'down')
+        this.host.log('E', `${p.resource}: ${r.reason}`);
+      this.setResource(p.resource, r.ok ? 'up' : 'down', p.component);
+    });
+  }
+
+  /** A module of another node, through its health probe every interval (reference §5.17). */
+  private watchLoop(w: ModuleWatch): Running {
+    return this.every(w.intervalMs, async (live) => {
+      const r = await this.safeProbe({ target: { kind: 'ready', url: w.url }, timeoutMs: w.timeoutMs });
+      if (!live()) return;
+      if (!r.ok && this.published.get(w.resource)?.value !== 'down')
+        this.host.log('E', `${w.resource}: ${r.reason}`);
+      this.follow(w, r.ok);
+    });
   }
 
   private async safeProbe(p: Pick<ProbeCheck, 'target' | 'timeoutMs'>): Promise<ProbeResult> {
@@ -168,36 +206,29 @@ export class ModuleChecks {
    * every other round's to the verdict as usual.
    */
   private witnessLoop(sb: SplitbrainCheck, first?: (up: boolean) => void): Running {
-    let timer: Timer | undefined;
-    let stopped = false;
     let then = first;
-    const round = async () => {
-      const answers = await Promise.all(
-        sb.witnesses.map((addr) =>
-          this.safeProbe({ target: { kind: 'ping', addr }, timeoutMs: sb.timeoutMs }),
-        ),
-      );
-      if (stopped) return;
-      const up = answers.some((a) => a.ok);
-      this.witnessUp = up;
-      if (!up && this.published.get(sb.resource)?.value !== 'down')
-        this.host.log('E', `${sb.resource}: no witness answers (${sb.witnesses.join(', ')})`);
-      this.setResource(sb.resource, up ? 'up' : 'down', COMPONENTS.splitbrain);
-      if (then) {
-        const f = then;
-        then = undefined;
-        f(up);
-      } else this.splitbrainVerdict();
-      timer = this.host.clock.setTimer(sb.intervalMs, () => void round());
-    };
-    void round();
-    return {
-      stop: () => {
-        stopped = true;
-        timer?.cancel();
-        this.witnessUp = undefined;
+    return this.every(
+      sb.intervalMs,
+      async (live) => {
+        const answers = await Promise.all(
+          sb.witnesses.map((addr) =>
+            this.safeProbe({ target: { kind: 'ping', addr }, timeoutMs: sb.timeoutMs }),
+          ),
+        );
+        if (!live()) return;
+        const up = answers.some((a) => a.ok);
+        this.witnessUp = up;
+        if (!up && this.published.get(sb.resource)?.value !== 'down')
+          this.host.log('E', `${sb.resource}: no witness answers (${sb.witnesses.join(', ')})`);
+        this.setResource(sb.resource, up ? 'up' : 'down', COMPONENTS.splitbrain);
+        if (then) {
+          const f = then;
+          then = undefined;
+          f(up);
+        } else this.splitbrainVerdict();
       },
-    };
+      () => (this.witnessUp = undefined),
+    );
   }
 
   /**

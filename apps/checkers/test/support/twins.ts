@@ -4,12 +4,18 @@ import type { ProbeTarget } from '../../src/core/plan';
 import type { ProbePort, ProbeResult } from '../../src/ports/probe.port';
 import type { CustomLaunch, CustomProcess, CustomProcessPort } from '../../src/ports/custom-process.port';
 
-const key = (t: ProbeTarget) =>
-  t.kind === 'tcp'
-    ? `tcp ${t.addr}:${t.port}`
-    : t.kind === 'intf'
-      ? `intf ${t.localAddr}`
-      : `${t.kind} ${t.addr}`;
+const key = (t: ProbeTarget) => {
+  switch (t.kind) {
+    case 'tcp':
+      return `tcp ${t.addr}:${t.port}`;
+    case 'intf':
+      return `intf ${t.localAddr}`;
+    case 'ready':
+      return `ready ${t.url}`;
+    default:
+      return `${t.kind} ${t.addr}`;
+  }
+};
 
 export class ProbeTwin implements ProbePort {
   /** Targets that fail, with the reason; every other target answers. */

@@ -4,7 +4,7 @@
 // check every role against a real server (docs/decisions/0010-bus-security.md).
 import { inboxPrefix, subjects } from '../subjects';
 
-/** Every keel bus role; notifier and api are reserved for services to come. */
+/** Every keel bus role; notifier is reserved for a service to come. */
 export const BUS_ROLES = ['admin', 'heartbeat', 'rfs', 'cli', 'vip', 'checkers', 'notifier', 'api'] as const;
 export type BusRole = (typeof BUS_ROLES)[number];
 
@@ -102,7 +102,8 @@ export const ROLE_PERMISSIONS: Readonly<Record<BusRole, RolePermissions>> = {
     respond: false,
     reserved: true,
   },
-  // The REST API sends commands for the administrators it authenticated, on its own subject.
+  // The node's web service: today the modules' health probes (states in); the REST API (issue 13)
+  // will send commands for the administrators it authenticated, on its own subject.
   api: {
     publish: [subjects.anyModuleCmd('api'), subjects.presence('api')],
     subscribe: [
@@ -116,7 +117,7 @@ export const ROLE_PERMISSIONS: Readonly<Record<BusRole, RolePermissions>> = {
       inbox('api'),
     ],
     respond: false,
-    reserved: true,
+    reserved: false,
   },
 };
 
