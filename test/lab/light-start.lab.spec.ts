@@ -2,8 +2,7 @@ import { mirrorScenario } from './lab-scenario';
 
 // Issue 10, Done when 4 / reference §1.7, §4.2, §6.5: a light module (one node, no heartbeat, no
 // replication, no VIP) starts with its scripts in SafeKit's order and answers `state` as UP
-// (Ready); stop runs its stop scripts and leaves it STOP. Checkers arrive with their issue; the
-// module's rules run as for any module.
+// (Ready); stop runs its stop scripts and leaves it STOP. Its checkers: light-checkers.lab.spec.ts.
 const LIGHT = `<safe><service mode="light"><user/></service></safe>`;
 
 mirrorScenario(

@@ -21,6 +21,10 @@ export const COMMAND_NAMES = [
   'printe',
   'log',
   'farm',
+  // maxloop's counter, for handlers and scripts (reference §6.6).
+  'incloop',
+  'resetloop',
+  'checkloop',
 ] as const;
 export const CommandNameSchema = z.enum(COMMAND_NAMES);
 export type CommandName = z.output<typeof CommandNameSchema>;
@@ -306,6 +310,20 @@ export const RfsEventSchema = z.object({
   requested: z.boolean().optional(),
 });
 export type RfsEvent = z.output<typeof RfsEventSchema>;
+
+/** The detail of an `incloop`, `resetloop` or `checkloop` reply (JSON): maxloop's counter after it. */
+export interface LoopReport {
+  readonly module: string;
+  /** Automatic actions counted in the current loop_interval. */
+  readonly count: number;
+  readonly maxloop: number;
+  /** 0: the counter is off. */
+  readonly loopIntervalHours: number;
+  /** When the current loop_interval began (ISO 8601). */
+  readonly since: string;
+  /** The count has reached maxloop within loop_interval: the next automatic action stops the module. */
+  readonly reached: boolean;
+}
 
 /** The detail of a `state` command reply (JSON): what `keel state` prints. */
 export interface StateReport {
