@@ -50,6 +50,15 @@ export async function handleCommand(
       return setting(rt, c, caller);
     case 'farm':
       return { detail: rt.farmCommand(c.args[0] ?? '', c.identity ?? caller) };
+    case 'incloop':
+      // A handler counts its own recovery, in its own name (reference §6.6).
+      if (c.identity === undefined)
+        throw new HandlerError('BAD_ARGS', 'incloop needs -i <identity>: the handler whose recovery it counts');
+      return { detail: JSON.stringify(rt.loop('increment', c.identity)) };
+    case 'resetloop':
+      return { detail: JSON.stringify(rt.loop('reset', c.identity ?? caller)) };
+    case 'checkloop':
+      return { detail: JSON.stringify(rt.loopReport()) };
     default:
       throw new HandlerError('UNKNOWN_COMMAND', `unknown module command ${c.name}`);
   }

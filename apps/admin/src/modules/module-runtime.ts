@@ -2,6 +2,7 @@ import { ClusterConfig, LoadedModule, moduleNodes } from '@keel/config';
 import {
   advertisedFacts,
   initialMirror,
+  loopStatus,
   MirrorCommand,
   MirrorEngine,
   MirrorInput,
@@ -9,7 +10,7 @@ import {
   PeerFacts,
   RemoteState,
 } from '@keel/engine';
-import { BusPort, codecs, FarmViewMessage, HandlerError, RfsEvent, subjects } from '@keel/bus';
+import { BusPort, codecs, FarmViewMessage, HandlerError, LoopReport, RfsEvent, subjects } from '@keel/bus';
 import { FarmLoad, TRAFFIC_RESOURCE } from './farm-load';
 import type { ModulePaths, NodePaths } from '@keel/config';
 import { ScriptRunner } from '../ports/script-runner.port';
@@ -254,6 +255,27 @@ export class ModuleRuntime {
     const current = this.resources.entries().map(([name, r]) => ({ name, value: r.value, by: r.by }));
     const sets = on ? this.switches[kind].turnOn() : this.switches[kind].turnOff(current);
     for (const s of sets) this.applyResource(s, !on);
+  }
+
+  /** `incloop -i <by>` / `resetloop`: maxloop's counter counted or reset at once; what it is after. */
+  loop(op: 'increment' | 'reset', by: string): LoopReport {
+    // A command from the bus is never handled inside a step: the input is stepped before submit returns.
+    this.submit({ kind: 'loop', op, by });
+    return this.loopReport();
+  }
+
+  /** `checkloop`: maxloop's counter, and whether the next automatic action would stop the module. */
+  loopReport(): LoopReport {
+    const { settings, facts } = this.engine;
+    const s = loopStatus(facts.loop, this.deps.clock.now(), settings);
+    return {
+      module: this.module,
+      count: s.count,
+      maxloop: s.maxloop,
+      loopIntervalHours: s.loopIntervalMs / 3600_000,
+      since: new Date(s.since).toISOString(),
+      reached: s.reached,
+    };
   }
 
   /** Whether `errd on|off` has errd act (its commands are refused while off). */
