@@ -11,6 +11,7 @@ import { CliIo, EXIT, UsageError } from './io';
 import { confcheck } from './commands/confcheck';
 import { busInit } from './commands/bus-init';
 import { clusterConfcheck } from './commands/cluster-confcheck';
+import { kill } from './commands/kill';
 import {
   EXIT_UNREACHABLE,
   installedModules,
@@ -39,7 +40,7 @@ export const natsBusFactory: BusFactory = async (io) =>
     maxReconnectAttempts: 0,
   });
 
-const allowed = () => [...Object.keys(LOCAL), 'cluster', ...MODULE_COMMANDS, 'bus'].join(', ');
+const allowed = () => [...Object.keys(LOCAL), 'cluster', ...MODULE_COMMANDS, 'bus', 'kill'].join(', ');
 
 /** Runs one `keel` command line and returns the exit code; never exits the process itself. */
 export async function runCli(
@@ -71,6 +72,8 @@ export async function runCli(
     }
     const local = LOCAL[name];
     if (local) return local(args, io);
+    // The node's processes, read here: no keel service needs to answer.
+    if (name === 'kill') return await kill(args, io);
     if (!MODULE_COMMANDS.includes(name))
       throw new UsageError(`unknown command '${name}' (allowed: ${allowed()})`);
     return await withBus(io, busFactory, (bus) =>

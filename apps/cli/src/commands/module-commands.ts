@@ -1,4 +1,4 @@
-import { CommandName, ModuleCommand, StateReport } from '@keel/bus';
+import { CommandName, LoopReport, ModuleCommand, StateReport } from '@keel/bus';
 import { installedModuleNames, nodePaths, type NodeEnv } from '@keel/config';
 import { STATE_EXIT_CODE } from '@keel/engine';
 import { parseArgs } from '../args';
@@ -48,6 +48,9 @@ export const MODULE_COMMANDS = [
   'errd',
   'checker',
   'farm',
+  'incloop',
+  'resetloop',
+  'checkloop',
 ];
 
 /** The modules installed on this node, as every node service finds them. */
@@ -192,7 +195,6 @@ async function dispatch(name: string, args: readonly string[], ctx: ModuleComman
     }
     case 'failover':
     case 'boot':
-    case 'errd':
     case 'checker': {
       const values = name === 'boot' ? ['on', 'off', 'status'] : ['on', 'off'];
       const usage = `usage: keel ${name} ${values.join('|')} -m <module>`;
@@ -200,6 +202,33 @@ async function dispatch(name: string, args: readonly string[], ctx: ModuleComman
       if (p.positional.length !== 1 || !values.includes(p.positional[0])) throw new UsageError(usage);
       io.out(await send(moduleOf(p.options, io, usage), name, [p.positional[0]]));
       return EXIT.ok;
+    }
+    case 'errd': {
+      // enable|disable <class> come from the module's scripts, for its custom classes (reference §5.10).
+      const usage = 'usage: keel errd on|off|list|enable <class>|disable <class> -m <module>';
+      const p = parseArgs(args, ['-m', '-i'], [], usage);
+      const [what, cls, ...rest] = p.positional;
+      const withClass = what === 'enable' || what === 'disable';
+      const ok = ['on', 'off', 'list'].includes(what ?? '')
+        ? cls === undefined
+        : withClass && !!cls && rest.length === 0;
+      if (!ok) throw new UsageError(usage);
+      io.out(await send(moduleOf(p.options, io, usage), 'errd', [...p.positional], str(p.options['-i'])));
+      return EXIT.ok;
+    }
+    case 'incloop':
+    case 'resetloop':
+    case 'checkloop': {
+      const usage = LOOP_USAGE[name];
+      const p = parseArgs(args, name === 'checkloop' ? ['-m'] : ['-m', '-i'], [], usage);
+      if (p.positional.length > 0) throw new UsageError(usage);
+      if (name === 'incloop' && typeof p.options['-i'] !== 'string')
+        throw new UsageError(`incloop needs -i <identity>: the handler whose recovery it counts\n${usage}`);
+      const module = moduleOf(p.options, io, usage);
+      const r = JSON.parse(await send(module, name, [], str(p.options['-i']))) as LoopReport;
+      io.out(loopLine(r));
+      // incloop and checkloop exit 1 once maxloop is reached (reference §6.6): a handler stops then.
+      return name !== 'resetloop' && r.reached ? EXIT.invalid : EXIT.ok;
     }
     case 'farm': {
       // SafeKit's `vip_if_ctrl -l` and `saferpc_send vipd SETGROUPS all|none` (reference §5.6).
@@ -216,6 +245,19 @@ async function dispatch(name: string, args: readonly string[], ctx: ModuleComman
 }
 
 const str = (v: string | true | undefined) => (typeof v === 'string' ? v : undefined);
+
+const LOOP_USAGE: Record<string, string> = {
+  incloop: 'usage: keel incloop -i <identity> [-m <module>]',
+  resetloop: 'usage: keel resetloop [-i <identity>] [-m <module>]',
+  checkloop: 'usage: keel checkloop [-m <module>]',
+};
+
+/** `demo: maxloop 2 of 3 since <time> (loop_interval 24h): not reached`. */
+export function loopLine(r: LoopReport): string {
+  if (r.loopIntervalHours === 0) return `${r.module}: maxloop off (loop_interval 0)`;
+  const verdict = r.reached ? 'reached: the next automatic action stops the module' : 'not reached';
+  return `${r.module}: maxloop ${r.count} of ${r.maxloop} since ${r.since} (loop_interval ${r.loopIntervalHours}h): ${verdict}`;
+}
 
 /** Polls the module's state until the wait is over or the deadline passes (exit 1 then). */
 async function waitFor(
