@@ -20,6 +20,7 @@ describe('buildRfsPlan', () => {
       linkTimeoutMs: 30_000,
       // Noticed (30 s), judged (30 s), and the margin.
       holdMs: 63_000,
+      writeDeadline: false,
       reiKbps: undefined,
       stateDir: '/var/lib/keel/modules/web/rfs',
       keyFile: '/var/lib/keel/cluster/cluster.key',
@@ -39,6 +40,16 @@ describe('buildRfsPlan', () => {
       });
     expect(modulePlan(heart('8s', '12s')).linkTimeoutMs).toBe(12_000);
     expect(modulePlan(heart('1s', '1s')).linkTimeoutMs).toBe(LINK_TIMEOUT_FLOOR_MS);
+  });
+
+  it('under a lease arbiter, bounds the primary by a write deadline and holds its changes until the secondary knows', () => {
+    const arbitrated = modulePlan(mirrorXml({ check: '<arbiter ident="lease" ttl="4s" fence="500ms"/>' }));
+    expect(arbitrated.writeDeadline).toBe(true);
+    // 63 s as above, and a heartbeat timeout (30 s) plus the takeover bound (4 s + 200 ms + 2 x 1 s).
+    expect(arbitrated.holdMs).toBe(63_000 + 30_000 + 6_200);
+    expect(daemonArgs(arbitrated, 'primary', false)).toContain('--write-deadline-stdin');
+    expect(daemonArgs(arbitrated, 'secondary', false)).not.toContain('--write-deadline-stdin');
+    expect(daemonArgs(modulePlan(), 'primary', false)).not.toContain('--write-deadline-stdin');
   });
 
   it('keeps <replicated> in document order and carries <rfs async>', () => {

@@ -22,12 +22,12 @@ function behave(behaviour: object): void {
   writeFileSync(join(stateDir(), 'behaviour.json'), JSON.stringify(behaviour));
 }
 
-function run(args: string[], binary = FAKE) {
+function run(args: string[], binary = FAKE, control = false) {
   const events = createInbox<DaemonEvent>();
   const logs = createInbox<string>();
   const exits = createInbox<DaemonExit>();
   const process = new ProcessDaemons().spawn(
-    { module: 'web', binary, args: [...args, '--state-dir', stateDir()], stateDir: stateDir() },
+    { module: 'web', binary, args: [...args, '--state-dir', stateDir()], stateDir: stateDir(), control },
     { event: (e) => events.push(e), log: (l) => logs.push(l), exit: (e) => exits.push(e) },
   );
   return { process, events, logs, exits };
@@ -48,6 +48,25 @@ test('events from stdout, log lines from stderr, and SIGTERM ends it with 0', as
   d.process.signal('SIGTERM');
   expect(await d.exits.next()).toEqual({ code: 0, signal: null });
   expect(await d.logs.next()).toBe('fake keel-rfsd: unmounting /srv/a');
+});
+
+test("a control pipe on the daemon's stdin carries lines to it; none without one, nor after its exit", async () => {
+  const d = run(['--role', 'primary', '--dir', '/srv/a', '--write-deadline-stdin'], FAKE, true);
+  await d.events.next();
+  expect(d.process.control('deadline 51131499000000\n')).toBe(true);
+  expect(await d.logs.take(2)).toEqual([
+    'fake keel-rfsd: primary of /srv/a',
+    'fake keel-rfsd: control deadline 51131499000000',
+  ]);
+  d.process.signal('SIGKILL');
+  await d.exits.next();
+  expect(d.process.control('deadline 1\n')).toBe(false);
+
+  const without = run(['--role', 'primary', '--dir', '/srv/a']);
+  await without.events.next();
+  expect(without.process.control('deadline 1\n')).toBe(false);
+  without.process.signal('SIGKILL');
+  await without.exits.next();
 });
 
 test('an error event comes before the exit it explains', async () => {

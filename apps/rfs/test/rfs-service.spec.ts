@@ -20,7 +20,7 @@ import { createCapturingSink, createInbox, InMemoryBusNetwork } from '@keel/test
 import { RfsModule } from '../src/rfs.module';
 import { RfsService, type RfsServiceOptions } from '../src/service/rfs.service';
 import { FakeDaemons } from './support/fake-daemons';
-import { cluster, planFor } from './support/fixtures';
+import { cluster, mirrorXml, planFor } from './support/fixtures';
 
 const TIMEOUT = { timeoutMs: 2_000 };
 const open: INestMicroservice[] = [];
@@ -303,4 +303,46 @@ test('a role request naming another module than its subject is refused and chang
     remoteMessage: 'a role for db sent on the subject of web',
   });
   expect(daemons.spawned).toEqual([]);
+});
+
+describe('write deadlines under the lease arbiter (docs/decisions/0019)', () => {
+  const arbitrated = () => planFor(mirrorXml({ check: '<arbiter ident="lease" ttl="4s" fence="500ms"/>' }));
+  const window = (admin: BusPort, deadlineMs: number, module = 'web') =>
+    admin.request(subjects.rfsWindow(module), rpcs.rfsWindow, { module, deadlineMs }, TIMEOUT);
+
+  test('a deadline given before the primary starts opens it as it starts; later ones reach it at once', async () => {
+    const { admin, daemons, ask } = await build({}, arbitrated());
+    expect(await window(admin, 51_131_499.9)).toEqual({ ok: true, message: 'kept for the next primary' });
+    expect(await ask('primary')).toMatchObject({ ok: true });
+    const d = daemons.last;
+    expect(d.spec).toMatchObject({ control: true, args: expect.arrayContaining(['--write-deadline-stdin']) });
+    expect(d.controlLines).toEqual(['deadline 51131499000000\n']);
+    expect(await window(admin, 51_133_000)).toEqual({ ok: true, message: 'written to the primary' });
+    // A past time closes writes: it is written as it is.
+    expect(await window(admin, 0)).toEqual({ ok: true, message: 'written to the primary' });
+    expect(d.controlLines.slice(1)).toEqual(['deadline 51133000000000\n', 'deadline 0\n']);
+  });
+
+  test('a secondary reads no deadline: it has no control pipe', async () => {
+    const { admin, daemons, ask } = await build({}, arbitrated());
+    expect(await ask('secondary')).toMatchObject({ ok: true });
+    expect(await window(admin, 51_133_000)).toEqual({ ok: true, message: 'kept for the next primary' });
+    expect(daemons.last.spec.control).toBeUndefined();
+    expect(daemons.last.controlLines).toEqual([]);
+  });
+
+  test('a module without an arbiter refuses deadlines: its primary would not be bounded by them', async () => {
+    const { admin, daemons, ask } = await build();
+    expect(await ask('primary')).toMatchObject({ ok: true });
+    await expect(window(admin, 51_133_000)).rejects.toMatchObject({ code: 'NOT_ARBITRATED' });
+    expect(daemons.last.spec.args).not.toContain('--write-deadline-stdin');
+  });
+
+  test('a deadline for a module of another subject, or an unknown module, is refused', async () => {
+    const { admin } = await build({}, arbitrated());
+    await expect(
+      admin.request(subjects.rfsWindow('web'), rpcs.rfsWindow, { module: 'db', deadlineMs: 1 }, TIMEOUT),
+    ).rejects.toBeInstanceOf(BusRemoteError);
+    await expect(window(admin, 1, 'db')).rejects.toMatchObject({ code: 'NOT_REPLICATED' });
+  });
 });

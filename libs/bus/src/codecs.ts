@@ -12,6 +12,7 @@ import {
   RfsCommandResultSchema,
   RfsCommandSchema,
   RfsEventSchema,
+  RfsWindowSchema,
   ServicePresenceSchema,
   StateChangeSchema,
   VipCommandResultSchema,
@@ -24,6 +25,7 @@ export const CommandReplySchema = replySchema(CommandResultSchema);
 export const rpcs = {
   moduleCommand: defineRpc('module.command', ModuleCommandSchema, CommandResultSchema),
   rfsCommand: defineRpc('rfs.command', RfsCommandSchema, RfsCommandResultSchema),
+  rfsWindow: defineRpc('rfs.window', RfsWindowSchema, RfsCommandResultSchema),
   vipCommand: defineRpc('vip.command', VipCommandSchema, VipCommandResultSchema),
 } as const;
 
@@ -40,6 +42,7 @@ export const codecs = {
   rfsCommand: rpcs.rfsCommand.request,
   rfsReply: rpcs.rfsCommand.reply,
   rfsEvent: defineCodec('rfs.event', RfsEventSchema),
+  rfsWindow: rpcs.rfsWindow.request,
   vipCommand: rpcs.vipCommand.request,
   vipReply: rpcs.vipCommand.reply,
 } as const;

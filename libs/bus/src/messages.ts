@@ -192,6 +192,18 @@ export const RfsCommandResultSchema = z.object({
 });
 export type RfsCommandResult = z.output<typeof RfsCommandResultSchema>;
 
+/**
+ * admin -> rfs, under the lease arbiter (docs/decisions/0019): the module's primary may accept
+ * writes until `deadlineMs`, a CLOCK_MONOTONIC time of this node in milliseconds; a time not after
+ * now closes them. rfs writes it to the primary keel-rfsd's control pipe, and to every primary it
+ * starts for the module later; answered once it is there or kept for the next primary.
+ */
+export const RfsWindowSchema = z.object({
+  module: ModuleName,
+  deadlineMs: z.number().nonnegative().max(Number.MAX_SAFE_INTEGER),
+});
+export type RfsWindow = z.output<typeof RfsWindowSchema>;
+
 /** What admin asks of the vip service: the module's virtual IPs placed on this node, or withdrawn. */
 /** `drain`: a farm node hands its buckets to the others and answers once they serve them. */
 export const VIP_OPS = ['set', 'remove', 'drain'] as const;

@@ -20,6 +20,7 @@ export const MODULE_SUBJECT_KINDS = {
   farmView: 'farm.view',
   rfsCmd: 'rfs.cmd',
   rfsEvent: 'rfs.event',
+  rfsWindow: 'rfs.window',
   vipCmd: 'vip.cmd',
 } as const;
 export type ModuleSubjectKind = keyof typeof MODULE_SUBJECT_KINDS;
@@ -73,6 +74,8 @@ export const subjects = {
   rfsCmd: (module: string) => moduleSubject(module, 'rfsCmd'),
   /** Events: what the module's replication daemon reports (synced, link lost, ...). */
   rfsEvent: (module: string) => moduleSubject(module, 'rfsEvent'),
+  /** Request/reply: the write deadline of the module's primary under the lease arbiter, served by rfs. */
+  rfsWindow: (module: string) => moduleSubject(module, 'rfsWindow'),
   /** Request/reply: place or withdraw the module's virtual IPs on this node, served by vip. */
   vipCmd: (module: string) => moduleSubject(module, 'vipCmd'),
   /**

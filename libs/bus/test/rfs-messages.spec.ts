@@ -62,6 +62,26 @@ describe('rfs command', () => {
   });
 });
 
+describe('rfs window (the lease arbiter, docs/decisions/0019)', () => {
+  it('has a subject of its own beside rfs.cmd', () => {
+    expect(subjects.rfsWindow('web')).toBe('keel.v1.web.rfs.window');
+    expect(parseModuleSubject('keel.v1.web.rfs.window')).toEqual({ module: 'web', kind: 'rfsWindow' });
+  });
+
+  it('carries a monotonic time in milliseconds, fractions kept', () => {
+    expect(codecs.rfsWindow.decode(bytesOf(examples.rfsWindow)).payload.deadlineMs).toBe(51_131_499.5);
+  });
+
+  it.each([
+    ['a negative time', -1],
+    ['a time past what a double holds exactly', 2 ** 60],
+    ['a time given as text', '51131499'],
+  ])('rejects %s by path', (_what, deadlineMs) => {
+    const msg = withPayload(examples.rfsWindow, { deadlineMs });
+    expect(rejectedPaths((b) => codecs.rfsWindow.decode(b), msg)).toEqual([['payload', 'deadlineMs']]);
+  });
+});
+
 describe('rfs event', () => {
   it.each([
     [{ event: 'mounted' }],

@@ -1,4 +1,5 @@
-// The admin credential: the module engine serves commands from every caller, drives rfs and vip, hears
+// The admin credential: the module engine serves commands from every caller, drives rfs (roles and
+// the lease arbiter's write deadlines) and vip, hears
 // heartbeat views, rfs events, resource requests, log lines and presence; publishes states,
 // resource changes, log lines and its own presence (which has heartbeat publish again all it knows). It can neither fake rfs events nor heartbeat views.
 import { describeRoleAccess, PRESENCE_SUBJECTS } from './role-access';
@@ -9,6 +10,7 @@ describeRoleAccess('admin', {
     'keel.v1.m.resource.changed',
     'keel.v1.m.log',
     'keel.v1.m.rfs.cmd',
+    'keel.v1.m.rfs.window',
     'keel.v1.m.vip.cmd',
     'keel.v1.node.services.admin',
   ],
@@ -32,5 +34,5 @@ describeRoleAccess('admin', {
     'keel.v1.*.log',
   ],
   serves: ['keel.v1.m.cmd.cli', 'keel.v1.m.cmd.api', 'keel.v1.m.cmd.checkers'],
-  requests: ['keel.v1.m.rfs.cmd', 'keel.v1.m.vip.cmd'],
+  requests: ['keel.v1.m.rfs.cmd', 'keel.v1.m.rfs.window', 'keel.v1.m.vip.cmd'],
 });

@@ -34,6 +34,7 @@ export const CONCRETE_SUBJECTS: readonly string[] = [
   'keel.v1.m.heartbeat.view',
   'keel.v1.m.rfs.cmd',
   'keel.v1.m.rfs.event',
+  'keel.v1.m.rfs.window',
   'keel.v1.m.vip.cmd',
   ...PRESENCE_SUBJECTS,
   ...[...BUS_ROLES, HARNESS_USER].map((r) => `${inboxPrefix(r)}.x`),

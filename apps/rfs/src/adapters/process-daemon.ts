@@ -34,7 +34,11 @@ export class ProcessDaemons implements RfsDaemonPort {
         `cannot create the state directory ${spec.stateDir} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`,
       );
     }
-    const child = spawn(spec.binary, [...spec.args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(spec.binary, [...spec.args], { stdio: ['pipe', 'pipe', 'pipe'] });
+    // A daemon that exits closes the pipe under a pending write: EPIPE is its exit's news, not ours.
+    child.stdin.on('error', () => undefined);
+    // Without a control pipe its stdin ends at once, as /dev/null would.
+    if (!spec.control) child.stdin.end();
     let open = 2;
     let ended: { code: number | null; signal: string | null; error?: string } | undefined;
     let reported = false;
@@ -75,6 +79,12 @@ export class ProcessDaemons implements RfsDaemonPort {
       },
       signal: (sig) => {
         if (child.exitCode === null && child.signalCode === null) child.kill(sig);
+      },
+      control: (line) => {
+        const pipe = child.stdin;
+        if (!spec.control || pipe.destroyed || !pipe.writable) return false;
+        pipe.write(line);
+        return true;
       },
     };
   }

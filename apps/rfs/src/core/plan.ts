@@ -12,6 +12,7 @@ import {
   type ModuleConfig,
   type NodeNote,
 } from '@keel/config';
+import { leaseTakeoverBoundMs, leaseTimingFor } from '@keel/arbiter';
 import { join } from 'node:path';
 
 export interface RfsModulePlan {
@@ -41,6 +42,11 @@ export interface RfsModulePlan {
    * heartbeat timeout, then admin's margin) that its copy is behind, plus HOLD_MARGIN_MS.
    */
   readonly holdMs: number;
+  /**
+   * The module has a lease arbiter (`<check><arbiter>`, docs/decisions/0019): a primary's daemon
+   * accepts changes only until the write deadline rfs writes on its control pipe.
+   */
+  readonly writeDeadline: boolean;
   /** `<rfs reiallowedbw>`: the most a reintegration sends, in KB/s; undefined: no limit. */
   readonly reiKbps: number | undefined;
   /** $KEEL_VAR/modules/<module>/rfs: the daemon's bitmaps and bookkeeping. */
@@ -103,6 +109,17 @@ export const LINK_TIMEOUT_FLOOR_MS = 5_000;
 /** Beyond admin's own margin after a lost link (1 s) and its tick: time to spare. */
 export const HOLD_MARGIN_MS = 3_000;
 
+/**
+ * With a lease arbiter, a secondary cut from its primary (both LANs) does not learn that its copy
+ * fell behind from the heartbeats: it learns it from the lease, which the primary keeps renewing,
+ * once it has contended for longer than the takeover bound (docs/decisions/0019). The primary's
+ * changes wait that much longer after a break, plus one heartbeat timeout more for a LAN cut
+ * after the other, so that the secondary knows before anything is acknowledged without it.
+ */
+function arbiterHoldMs(heartbeatTimeoutMs: number, ttlMs: number, fenceMs: number): number {
+  return heartbeatTimeoutMs + leaseTakeoverBoundMs(leaseTimingFor(ttlMs, fenceMs));
+}
+
 /** The plan, a reason to refuse the module, or undefined when it is not a module of this node. */
 function planModule(
   input: RfsPlanInput,
@@ -124,6 +141,9 @@ function planModule(
   const ends = lanEndpoints(cluster, lanName, node, peer, port);
   if (!ends) return `replication LAN ${lanName} does not reach both ${node} and ${peer} in ${cluster.file}`;
   const heartbeatTimeouts = (m.config.heart?.heartbeats ?? []).map((h) => h.timeout);
+  const linkTimeoutMs = Math.max(LINK_TIMEOUT_FLOOR_MS, ...heartbeatTimeouts);
+  const heartbeatTimeoutMs = Math.max(0, ...heartbeatTimeouts);
+  const arbiter = m.config.check.arbiter;
   return {
     name: m.name,
     id: m.id,
@@ -134,11 +154,13 @@ function planModule(
     listen: ends.local,
     connect: ends.remote,
     async: rfs.async,
-    linkTimeoutMs: Math.max(LINK_TIMEOUT_FLOOR_MS, ...heartbeatTimeouts),
+    linkTimeoutMs,
     holdMs:
-      Math.max(LINK_TIMEOUT_FLOOR_MS, ...heartbeatTimeouts) +
-      Math.max(0, ...heartbeatTimeouts) +
-      HOLD_MARGIN_MS,
+      linkTimeoutMs +
+      heartbeatTimeoutMs +
+      HOLD_MARGIN_MS +
+      (arbiter ? arbiterHoldMs(heartbeatTimeoutMs, arbiter.ttl, arbiter.fence) : 0),
+    writeDeadline: arbiter !== undefined,
     reiKbps: rfs.reiallowedbw,
     stateDir: join(input.varDir, 'modules', m.name, 'rfs'),
     keyFile: input.keyFile,

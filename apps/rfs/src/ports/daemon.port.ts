@@ -10,6 +10,11 @@ export interface DaemonSpec {
   readonly args: readonly string[];
   /** Created (with parents) before the daemon starts. */
   readonly stateDir: string;
+  /**
+   * Give the daemon a control pipe on its stdin (a primary under the lease arbiter reads its write
+   * deadlines there, docs/decisions/0019); its write end stays in this process only.
+   */
+  readonly control?: boolean;
 }
 
 export interface DaemonExit {
@@ -34,6 +39,11 @@ export interface DaemonProcess {
    * primary that it leaves; SIGKILL ends it at once.
    */
   signal(sig: 'SIGTERM' | 'SIGUSR1' | 'SIGKILL'): void;
+  /**
+   * Writes one line on the control pipe; false when the daemon has none, or it is closed (the
+   * daemon exited): what was not written never gives the daemon time.
+   */
+  control(line: string): boolean;
 }
 
 export interface RfsDaemonPort {

@@ -2,6 +2,7 @@
 // last asked for. Commands are handled one after the other (a role change stops the old daemon
 // before the new one starts), and each is answered only when the world matches it: the
 // directories mounted, or the daemon gone.
+import { writeDeadlineLine } from '@keel/arbiter';
 import type { RfsCommandResult, RfsEvent } from '@keel/bus';
 import type { Logger } from '@keel/runtime';
 import { daemonArgs, type DaemonRole } from '../core/daemon-args';
@@ -52,6 +53,11 @@ export class ModuleReplication {
   private current: Running | undefined;
   private chain: Promise<unknown> = Promise.resolve();
   private closed = false;
+  /**
+   * The last write deadline admin gave under the lease arbiter (monotonic ms): the running
+   * primary has it, and so does every primary started after, which otherwise starts closed.
+   */
+  private deadlineMs: number | undefined;
 
   constructor(private readonly deps: ReplicationDeps) {}
 
@@ -83,6 +89,19 @@ export class ModuleReplication {
     return this.current ? this.stop() : outcome;
   }
 
+  /**
+   * A write deadline of the lease arbiter (docs/decisions/0019): written at once to the primary's
+   * control pipe, not queued behind a command (a deadline must never wait for a mount), and kept
+   * for the next primary. Deadlines are absolute: one that arrives late only gives less time.
+   */
+  window(deadlineMs: number): RfsCommandResult {
+    this.deadlineMs = deadlineMs;
+    const run = this.current;
+    if (run?.role === 'primary' && run.process.control(writeDeadlineLine(deadlineMs)))
+      return { ok: true, message: 'written to the primary' };
+    return { ok: true, message: 'kept for the next primary' };
+  }
+
   private serialise(task: () => Promise<RfsCommandResult>): Promise<RfsCommandResult> {
     const run = this.chain.then(task, task);
     this.chain = run.catch(() => undefined);
@@ -108,13 +127,14 @@ export class ModuleReplication {
     if (this.closed) return Promise.resolve({ ok: false, message: 'the rfs service is stopping' });
     const { plan, binary, daemons, logger } = this.deps;
     const args = daemonArgs(plan, role, full);
+    const control = role === 'primary' && plan.writeDeadline;
     let settleExit: (e: DaemonExit) => void = () => undefined;
     const exited = new Promise<DaemonExit>((resolve) => (settleExit = resolve));
     const mounted = new Promise<RfsCommandResult>((resolve) => {
       let run: Running | undefined;
       try {
         const process = daemons.spawn(
-          { module: plan.name, binary, args, stateDir: plan.stateDir },
+          { module: plan.name, binary, args, stateDir: plan.stateDir, ...(control ? { control } : {}) },
           {
             event: (e) => run && this.onEvent(run, e),
             log: (line, level) =>
@@ -135,6 +155,8 @@ export class ModuleReplication {
           onMount: resolve,
         };
         this.current = run;
+        // It starts closed: the deadline admin gave before asking for this primary opens it.
+        if (control && this.deadlineMs !== undefined) process.control(writeDeadlineLine(this.deadlineMs));
       } catch (err) {
         const message =
           err instanceof DaemonSpawnError ? err.message : `cannot start keel-rfsd: ${(err as Error).message}`;

@@ -9,6 +9,7 @@ import {
   type Envelope,
   type RfsCommand,
   type RfsCommandResult,
+  type RfsWindow,
 } from '@keel/bus';
 import { BusContext, OnBusRequest } from '@keel/runtime';
 import { RfsService } from './rfs.service';
@@ -30,5 +31,19 @@ export class RfsController {
     }
     const { role, full } = req.payload;
     return this.rfs.command(target.module, role, full, `${req.source.service}@${req.source.node}`);
+  }
+
+  /** keel.v1.<module>.rfs.window: a write deadline under the lease arbiter, from admin only (0010). */
+  @OnBusRequest(subjects.anyModule('rfsWindow'), rpcs.rfsWindow)
+  window(@Payload() req: Envelope<RfsWindow>, @Ctx() ctx: BusContext): RfsCommandResult {
+    const target = parseModuleSubject(ctx.getSubject());
+    if (!target) throw new HandlerError('BAD_SUBJECT', `${ctx.getSubject()} names no module`);
+    if (req.payload.module !== target.module) {
+      throw new HandlerError(
+        'BAD_REQUEST',
+        `a write deadline for ${req.payload.module} sent on the subject of ${target.module}`,
+      );
+    }
+    return this.rfs.window(target.module, req.payload.deadlineMs);
   }
 }

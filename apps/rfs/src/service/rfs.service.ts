@@ -126,6 +126,24 @@ export class RfsService implements OnApplicationBootstrap, BeforeApplicationShut
     return outcome;
   }
 
+  /** The write deadline of the module's primary under the lease arbiter (admin's rfs.window). */
+  window(module: string, deadlineMs: number): RfsCommandResult {
+    if (this.lifecycle.phase !== 'running') {
+      throw new HandlerError('NOT_RUNNING', `the rfs service of this node is ${this.lifecycle.phase}`);
+    }
+    const replication = this.modules.get(module);
+    if (!replication) throw this.unknown(module);
+    // A daemon started without --write-deadline-stdin does not read deadlines: admin must know
+    // its writes are not bounded by the lease (the two services read different configurations).
+    if (!this.plan.modules.find((m) => m.name === module)?.writeDeadline) {
+      throw new HandlerError(
+        'NOT_ARBITRATED',
+        `module ${module} has no <arbiter> in the configuration the rfs service read: its primary has no write deadline`,
+      );
+    }
+    return replication.window(deadlineMs);
+  }
+
   private unknown(module: string): HandlerError {
     const refusal = this.plan.refused.find((r) => r.module === module);
     if (refusal) {

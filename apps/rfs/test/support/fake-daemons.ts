@@ -11,6 +11,8 @@ import {
 
 export class FakeDaemon implements DaemonProcess {
   readonly signals: string[] = [];
+  /** What was written on its control pipe (spawned with one), in order. */
+  readonly controlLines: string[] = [];
   private exited = false;
   /** What the daemon does on SIGTERM: exit 0 (default), or nothing (a hung daemon). */
   onTerm: 'exit' | 'ignore' = 'exit';
@@ -27,6 +29,12 @@ export class FakeDaemon implements DaemonProcess {
     this.signals.push(sig);
     if ((sig === 'SIGTERM' || sig === 'SIGUSR1') && this.onTerm === 'exit') setImmediate(() => this.exit(0));
     if (sig === 'SIGKILL' && this.onKill === 'exit') setImmediate(() => this.exit(null, 'SIGKILL'));
+  }
+
+  control(line: string): boolean {
+    if (!this.spec.control || this.exited) return false;
+    this.controlLines.push(line);
+    return true;
   }
 
   emit(e: DaemonEvent): void {

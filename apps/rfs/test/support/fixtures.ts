@@ -7,11 +7,13 @@ export const CLUSTER_XML = `<cluster><lans>
   <lan name="lan2"><node name="node1" addr="10.0.2.1" laddr="192.168.2.1"/><node name="node2" addr="10.0.2.2"/></lan>
 </lans></cluster>`;
 
-export function mirrorXml(options: { heart?: string; rfs?: string; dirs?: string[] } = {}): string {
+export function mirrorXml(
+  options: { heart?: string; rfs?: string; dirs?: string[]; check?: string } = {},
+): string {
   const dirs = (options.dirs ?? ['/srv/data', '/srv/logs']).map((d) => `<replicated dir="${d}"/>`).join('');
   return `<safe><service mode="mirror">
     <heart>${options.heart ?? '<heartbeat name="lan1"/><heartbeat name="lan2" ident="flow"/>'}</heart>
-    <rfs${options.rfs ?? ''}>${dirs}</rfs>
+    <rfs${options.rfs ?? ''}>${dirs}</rfs>${options.check ? `<check>${options.check}</check>` : ''}
   </service></safe>`;
 }
 

@@ -32,6 +32,7 @@ export const ROLE_PERMISSIONS: Readonly<Record<BusRole, RolePermissions>> = {
       any('resourceChanged'),
       any('log'),
       any('rfsCmd'),
+      any('rfsWindow'),
       any('vipCmd'),
       subjects.presence('admin'),
     ],
@@ -61,10 +62,10 @@ export const ROLE_PERMISSIONS: Readonly<Record<BusRole, RolePermissions>> = {
     respond: false,
     reserved: false,
   },
-  // Replication: serves admin's role requests, reports what the daemons say.
+  // Replication: serves admin's role requests and write deadlines, reports what the daemons say.
   rfs: {
     publish: [any('rfsEvent'), any('resourceSet'), subjects.presence('rfs')],
-    subscribe: [any('rfsCmd')],
+    subscribe: [any('rfsCmd'), any('rfsWindow')],
     respond: true,
     reserved: false,
   },
