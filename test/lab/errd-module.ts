@@ -1,0 +1,46 @@
+// The errd scenarios' module: the sample mirror module (deploy/samples/mirror-demo) with errd
+// watching its application, the `node` process that runs createServer, in class prim and polled
+// every second; and what those scenarios do to it and wait for.
+import { type KeelCluster, type Node, sampleUserconfig } from './keel-cluster';
+import { sampleApplication } from './node-application';
+
+export const errdUserconfig = (action: string): string =>
+  sampleUserconfig().replace(
+    '</service>',
+    `  <errd polltimer="1s"><proc name="node" argregex="createServer" action="${action}" class="prim"/></errd>\n  </service>`,
+  );
+
+/** kill -9 of the sample application on `node`, as a crash would; resolves once it is gone. */
+export async function killApplication(node: Node): Promise<void> {
+  const app = sampleApplication(node);
+  if (app.pids.length === 0) throw new Error(`${node}: no sample application to kill`);
+  for (const pid of app.pids) process.kill(Number(pid), 'SIGKILL');
+  await app.gone;
+}
+
+/** Waits (bounded) until the sample application runs on `node` again. */
+export async function applicationBack(node: Node, seconds = 20): Promise<void> {
+  for (const deadline = Date.now() + seconds * 1000; Date.now() < deadline;) {
+    if (sampleApplication(node).pids.length > 0) return;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`${node}: the sample application did not come back in ${seconds}s`);
+}
+
+/** Waits (bounded) until `node`'s module log holds `count` lines matching `line`; returns the log. */
+export async function waitLines(
+  c: KeelCluster,
+  node: Node,
+  line: RegExp,
+  count = 1,
+  seconds = 30,
+): Promise<string> {
+  const deadline = Date.now() + seconds * 1000;
+  for (;;) {
+    const log = await c.log(node);
+    if (log.split('\n').filter((l) => line.test(l)).length >= count) return log;
+    if (Date.now() > deadline)
+      throw new Error(`${node}: fewer than ${count} ${line} in the module log after ${seconds}s\n${log}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
