@@ -3,7 +3,7 @@
 // than `atleast` matching processes is a detection, so is reaching `atmax` (with 0: every process
 // that starts); judging begins (start_after - 1) polls after the class became active. Once a
 // detection has been acted on, nothing more is judged until that action has run its course
-// (docs/decisions/0021).
+// (docs/decisions/0020, errd).
 import { selects, type ProcessEntry } from '@keel/procs';
 import type { ErrdAction, ProcWatch } from './errd-plan';
 

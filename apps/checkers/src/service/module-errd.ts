@@ -3,7 +3,7 @@
 // modules) or asks systemd about a unit, sets `proc.<name>` up or down by errd, and on a detection
 // says why in the module log and acts: restart, stopstart or stop asked of admin in errd's name
 // (admin writes `Action restart called by errd` and counts it towards maxloop), nothing for
-// noaction, or the module's handler run, whose failure is a stopstart (docs/decisions/0021).
+// noaction, or the module's handler run, whose failure is a stopstart (docs/decisions/0020, errd).
 import { basename } from 'node:path';
 import type { Clock, Logger, Timer } from '@keel/runtime';
 import {
