@@ -23,7 +23,7 @@ const BUS_CONFIG = '/etc/keel/bus/nats-server.conf';
 export const KEEL_SERVICES = ['heartbeat', 'rfs', 'vip', 'checkers', 'api', 'admin'] as const;
 /** Every process of a node's keel, for a kill of the whole of it (`lab.kill` pattern). */
 export const KEEL_PROCESSES =
-  'keel-admin|keel-heartbeat|keel-rfs|keel-vip|keel-checkers|keel-rfsd|nats-server';
+  'keel-admin|keel-heartbeat|keel-rfs|keel-vip|keel-checkers|keel-api|keel-rfsd|nats-server';
 const SAMPLES = join(ROOT, 'deploy/samples');
 /** A lab node's reboot: keel must never reboot the machine the lab runs on. */
 export const LAB_REBOOT = join(ROOT, 'tools/lab/bin/lab-node-reboot');
