@@ -5,6 +5,7 @@ import { restartPlan, scriptPlan } from '../module/script-plan';
 import { isPrimary, ModuleState, RemoteState, ScriptAction } from '../module/states';
 import {
   MirrorCommand,
+  MirrorDraft,
   MirrorEngine,
   MirrorFacts,
   MirrorInput,
@@ -12,6 +13,17 @@ import {
   NO_PEER,
   StartMode,
 } from './mirror-types';
+import {
+  dropLeaseWait,
+  judgeLeaseWait,
+  LeaseHooks,
+  leaseWaitMeetsPrimary,
+  leaseWaitRefuses,
+  onLeaseInput,
+  primaryFacts,
+  releaseLease,
+  startLeaseWait,
+} from './lease';
 import { chooseRole } from './role';
 
 export interface MirrorStep {
@@ -60,7 +72,14 @@ export function initialMirror(
   };
 }
 
-type Draft = { -readonly [K in keyof MirrorEngine]: MirrorEngine[K] };
+type Draft = MirrorDraft;
+
+/** What the lease arbiter's part of the automaton (lease.ts) does through this file. */
+const leaseHooks: LeaseHooks = {
+  beginStop: (d, action) => beginStop(d, action),
+  setState: (d, out, state, readiness) => setState(d, out, state, readiness),
+  resyncSecondary: (d, out) => onReplicationLost(d, out),
+};
 
 /**
  * The mirror automaton of one node (reference §3, scripts §6.5) as a pure reducer: the current
@@ -71,7 +90,7 @@ export function stepMirror(engine: MirrorEngine, input: MirrorInput, now: number
   const out: Effect[] = [];
   switch (input.kind) {
     case 'command':
-      onCommand(d, out, input.command);
+      onCommand(d, out, input.command, now);
       break;
     case 'peer':
       if (d.state === 'SECOND' && !remoteIs(d.remote, 'ALONE') && remoteIs(input.remote, 'ALONE'))
@@ -80,9 +99,11 @@ export function stepMirror(engine: MirrorEngine, input: MirrorInput, now: number
       d.peer = input.remote === 'UNKNOWN' ? NO_PEER : { ...d.peer, ...input.facts };
       // Losing the peer opens a new possible split brain, to be logged when it heals.
       if (input.remote === 'UNKNOWN') d.splitBrainLogged = false;
+      if (input.remote === 'UNKNOWN' && engine.remote !== 'UNKNOWN') d.peerLostAt = now;
       d.isolationHeld = false;
       logRemote(engine.remote, input.remote, out);
       abandonOrphanReintegration(d, out, now);
+      leaseWaitMeetsPrimary(d, out, now, leaseHooks);
       break;
     case 'scriptDone':
       // Only the script the job waits for moves it on; a late end of an abandoned one does not.
@@ -110,6 +131,9 @@ export function stepMirror(engine: MirrorEngine, input: MirrorInput, now: number
       break;
     case 'loop':
       onLoop(d, out, input.op, input.by, now);
+      break;
+    case 'lease':
+      onLeaseInput(d, out, input, now, leaseHooks);
       break;
     case 'tick':
       break;
@@ -184,7 +208,7 @@ function reply(out: Effect[], c: MirrorCommand, ok: boolean, message: string): v
   out.push({ kind: 'reply', id: c.id, ok, message });
 }
 
-function onCommand(d: Draft, out: Effect[], c: MirrorCommand): void {
+function onCommand(d: Draft, out: Effect[], c: MirrorCommand, now: number): void {
   if (c.name === 'failover') {
     const on = c.args[0];
     if (on !== 'on' && on !== 'off') return reply(out, c, false, 'failover takes on or off');
@@ -192,6 +216,9 @@ function onCommand(d: Draft, out: Effect[], c: MirrorCommand): void {
     out.push(log(`Action failover ${on} called by ${who(c)}`));
     return reply(out, c, true, `failover ${on}`);
   }
+  // Nothing may queue behind a lease that may never come: a stop ends the wait, others are refused.
+  const leaseWait = leaseWaitRefuses(d, out, c.name, now);
+  if (leaseWait) return reply(out, c, false, leaseWait);
   if (c.name === 'forcestop') {
     out.push(log(`Action forcestop called by ${who(c)}`));
     d.queue = [];
@@ -363,6 +390,8 @@ function onRule(d: Draft, out: Effect[], action: 'wait' | 'wakeup', rule: string
   if (d.holds.includes(rule)) return;
   d.holds = [...d.holds, rule];
   if (d.state === 'STOP') return;
+  // A node a wait rule holds does not become primary: it stops contending for the lease.
+  dropLeaseWait(d, out, now);
   out.push(log(`Action wait from failover rule ${rule}`));
   const counted = countAutomaticAction(d.facts.loop, now, d.settings);
   d.facts = { ...d.facts, loop: counted.counter };
@@ -486,6 +515,8 @@ function leaveRole(d: Draft, from: ModuleState): Step[] {
   if (d.settings.replication && (isPrimary(from) || from === 'SECOND')) {
     steps.push(emit({ kind: 'replication', role: 'stopped', full: false }));
   }
+  // The arbiter's lease goes last: the peer may take it once nothing of the primary is left here.
+  if (d.settings.leaseArbiter && isPrimary(from)) steps.push(releaseLease);
   return steps;
 }
 
@@ -518,6 +549,7 @@ function beginTransition(d: Draft, from: ModuleState, to: ModuleState, action: S
   const scripts = scriptSteps(plan(from, to), from, to, action, d.settings.scripts);
   const becomesPrimary = isPrimary(to) && !isPrimary(from);
   const leavesPrimary = isPrimary(from) && !isPrimary(to);
+  const leased = becomesPrimary && d.settings.leaseArbiter !== undefined;
   if (leavesPrimary) {
     // Stop the application before the address and the data leave this node.
     const stopCount = scripts.findIndex((s) => s.kind === 'script' && s.name === 'transition');
@@ -529,6 +561,8 @@ function beginTransition(d: Draft, from: ModuleState, to: ModuleState, action: S
     if (d.settings.architecture === 'farm') steps.push(emit({ kind: 'vip', op: 'set' }));
     steps.push(...scripts);
   } else if (becomesPrimary) {
+    // Under an arbiter, nothing of a primary before the lease is held (lease.ts).
+    if (leased) steps.push({ kind: 'awaitLease' }, { kind: 'tookPrimary', from, to });
     steps.push(enter(to, 'Transient'));
     if (d.settings.replication)
       steps.push(emit({ kind: 'replication', role: 'primary', full: d.facts.fullsyncPeer }));
@@ -539,11 +573,7 @@ function beginTransition(d: Draft, from: ModuleState, to: ModuleState, action: S
     steps.push(enter(to, 'Transient'), ...scripts);
   }
   steps.push(enter(to, 'Ready'));
-  if (to === 'ALONE') d.aloneFromSecond = from === 'SECOND';
-  if (to !== 'ALONE') d.aloneFromSecond = false;
-  if (isPrimary(to)) d.facts = { ...d.facts, uptodate: true, lastPrim: true };
-  if (to === 'ALONE')
-    d.facts = { ...d.facts, generation: Math.max(d.facts.generation, d.peer.generation) + 1 };
+  if (!leased) primaryFacts(d, from, to);
   d.intent = undefined;
   d.swapRequest = false;
   startJob(d, steps, leavesPrimary && action === 'swap');
@@ -570,9 +600,10 @@ function plan(from: ModuleState, to: ModuleState) {
 
 /** Runs the current job as far as it can go, then lets the automaton decide what comes next. */
 function advance(d: Draft, out: Effect[], now: number): void {
+  judgeLeaseWait(d, out, now, leaseHooks);
   for (let guard = 0; guard < 1000; guard++) {
     if (d.job) {
-      if (!runJob(d, out)) return;
+      if (!runJob(d, out, now)) return;
       continue;
     }
     if (!decide(d, out, now)) return;
@@ -581,7 +612,7 @@ function advance(d: Draft, out: Effect[], now: number): void {
 }
 
 /** Returns true when the job finished (so the caller decides again), false when it waits. */
-function runJob(d: Draft, out: Effect[]): boolean {
+function runJob(d: Draft, out: Effect[], now: number): boolean {
   let job: Job = d.job as Job;
   while (job.steps.length > 0 && job.waiting === undefined) {
     const [step, ...rest] = job.steps;
@@ -622,6 +653,12 @@ function runJob(d: Draft, out: Effect[]): boolean {
         break;
       case 'awaitReplication':
         job = { ...job, waiting: 'replication' };
+        break;
+      case 'awaitLease':
+        job = startLeaseWait(d, out, job, now);
+        break;
+      case 'tookPrimary':
+        primaryFacts(d, step.from, step.to);
         break;
     }
   }
@@ -787,6 +824,9 @@ function reactToPeer(d: Draft, out: Effect[]): boolean {
  * it went ALONE exits; if both or neither were, the node with the smaller name stays.
  */
 function splitBrainRecovery(d: Draft, out: Effect[]): boolean {
+  // Under an arbiter only the lease's holder is primary: the other is about to lose it and leave
+  // by itself (docs/decisions/0019); which one ran alone longer decides nothing.
+  if (d.settings.leaseArbiter) return false;
   // A peer already on its way out settles it, then data a node itself knows to be behind (a
   // primary the splitbrain checker refused); otherwise the former secondary exits.
   const iExit = d.peer.exitingAlone

@@ -34,6 +34,14 @@ export interface MirrorSettings {
    * once the checker said it may (`isolation` input up), not before (docs/decisions/0020).
    */
   readonly isolationArbiter?: boolean;
+  /**
+   * The module has a lease arbiter (`<check><arbiter>`, docs/decisions/0019): a node becomes
+   * primary only once it holds the lease (the `lease` input `held`), and leaves the role when it
+   * is lost. `takeoverWithinMs`: a node that has not got the lease this long after it started
+   * contending, while its peer is out of sight, takes it that the peer renewed it meanwhile and
+   * may have written alone: its copy is no longer up to date (arbiter's leaseTakeoverBoundMs).
+   */
+  readonly leaseArbiter?: { readonly takeoverWithinMs: number };
 }
 
 /** What a node remembers across restarts of keel and of the machine. */
@@ -145,6 +153,13 @@ export type MirrorInput =
    * never queued behind a transition (the handler or script asking may be part of it).
    */
   | { readonly kind: 'loop'; readonly op: 'increment' | 'reset'; readonly by: string }
+  /**
+   * The lease arbiter (docs/decisions/0019): the lease asked for by the `acquire` of `token` is
+   * held, or is held by another node or cannot be had yet (`waiting`); or the lease this node
+   * held is lost (its writes are already refused, its application fenced).
+   */
+  | { readonly kind: 'lease'; readonly event: 'held' | 'waiting'; readonly token: number }
+  | { readonly kind: 'lease'; readonly event: 'lost'; readonly reason: string }
   | { readonly kind: 'tick' };
 
 export interface MirrorEngine {
@@ -177,7 +192,12 @@ export interface MirrorEngine {
   readonly isolationVerdict: string;
   /** An isolated secondary waits for that verdict (logged once per isolation). */
   readonly isolationHeld: boolean;
+  /** When every heartbeat of the peer was last lost (the lease arbiter's takeover bound). */
+  readonly peerLostAt?: number;
 }
+
+/** An engine while a step changes it (mirror-engine.ts and its helpers). */
+export type MirrorDraft = { -readonly [K in keyof MirrorEngine]: MirrorEngine[K] };
 
 export const NO_PEER: PeerFacts = {
   generation: 0,

@@ -31,6 +31,13 @@ export type Effect =
   | { readonly kind: 'window'; readonly window: Window; readonly open: boolean }
   | { readonly kind: 'log'; readonly level: 'I' | 'E' | 'V'; readonly text: string }
   | { readonly kind: 'reply'; readonly id: string; readonly ok: boolean; readonly message: string }
+  /**
+   * The lease arbiter (docs/decisions/0019): `acquire` contends for the module's lease, answered by
+   * the `lease` input `held` with the same token; `release` gives it up (or stops contending) once
+   * the application, the VIP and the replication are gone.
+   */
+  | { readonly kind: 'lease'; readonly op: 'acquire'; readonly token: number }
+  | { readonly kind: 'lease'; readonly op: 'release' }
   /** Reboot the node instead of a stopstart (automatic_reboot); `identity` is the stopstart's. */
   | { readonly kind: 'reboot'; readonly identity: string };
 

@@ -7,14 +7,20 @@ export type Step =
   | { readonly kind: 'script'; readonly name: string; readonly args: readonly string[] }
   | { readonly kind: 'emit'; readonly effect: Effect }
   | { readonly kind: 'enter'; readonly state: ModuleState; readonly readiness: Readiness }
-  | { readonly kind: 'awaitReplication' };
+  | { readonly kind: 'awaitReplication' }
+  /** Contend for the arbiter's lease (an `acquire` effect) and wait until it is held. */
+  | { readonly kind: 'awaitLease' }
+  /** The lease is held: the facts of a node that becomes primary (its data now leads). */
+  | { readonly kind: 'tookPrimary'; readonly from: ModuleState; readonly to: ModuleState };
 
 /** A transition under way: what is left to do and whether it waits for the outside world. */
 export interface Job {
   readonly steps: readonly Step[];
-  readonly waiting: 'script' | 'replication' | undefined;
-  /** The token of the script being waited for. */
+  readonly waiting: 'script' | 'replication' | 'lease' | undefined;
+  /** The token of the script, or of the lease acquisition, being waited for. */
   readonly token?: number;
+  /** When the wait for the lease began. */
+  readonly leaseSince?: number;
   /**
    * A primary handing its role over (swap): while it resynchronises as secondary, the peer shows
    * SECOND on its way to PRIM, which is no orphaned reintegration.

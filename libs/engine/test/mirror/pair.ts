@@ -85,6 +85,14 @@ export class Pair {
     return this.settle();
   }
 
+  /** Queues an input without settling (for a model answering an effect as it is recorded). */
+  post(n: NodeName, input: MirrorInput): void {
+    this.inbox.push({ node: n, input });
+  }
+
+  /** Who answers the nodes' `lease` effects (lease-arbiter.ts); unanswered without one. */
+  onLease: ((n: NodeName, e: Extract<Effect, { kind: 'lease' }>) => void) | undefined;
+
   /** Lets time pass: both nodes tick, and a cut link turns each peer UNKNOWN (heartbeat timeout). */
   advance(ms: number): this {
     this.now += ms;
@@ -179,6 +187,10 @@ export class Pair {
         break;
       case 'reboot':
         this.trace[n].push(`reboot ${e.identity}`);
+        break;
+      case 'lease':
+        this.trace[n].push(`lease ${e.op}`);
+        this.onLease?.(n, e);
         break;
     }
   }
