@@ -53,7 +53,10 @@ export async function handleCommand(
     case 'incloop':
       // A handler counts its own recovery, in its own name (reference §6.6).
       if (c.identity === undefined)
-        throw new HandlerError('BAD_ARGS', 'incloop needs -i <identity>: the handler whose recovery it counts');
+        throw new HandlerError(
+          'BAD_ARGS',
+          'incloop needs -i <identity>: the handler whose recovery it counts',
+        );
       return { detail: JSON.stringify(rt.loop('increment', c.identity)) };
     case 'resetloop':
       return { detail: JSON.stringify(rt.loop('reset', c.identity ?? caller)) };
