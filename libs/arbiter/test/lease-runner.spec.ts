@@ -23,11 +23,12 @@ interface Heard {
   holding: number[];
   lost: { at: number; loss: LeaseLoss }[];
   notes: string[];
+  contended: (string | undefined)[];
 }
 
 function node(name: string, clock: FakeClock, store: MemoryLeaseStore) {
   const client: MemoryLeaseClient = store.client(`${name}->store`);
-  const heard: Heard = { windows: [], holding: [], lost: [], notes: [] };
+  const heard: Heard = { windows: [], holding: [], lost: [], notes: [], contended: [] };
   const runner = new LeaseRunner({
     store: client,
     key: KEY,
@@ -39,6 +40,7 @@ function node(name: string, clock: FakeClock, store: MemoryLeaseStore) {
       holding: () => heard.holding.push(clock.now()),
       lost: (loss) => heard.lost.push({ at: clock.now(), loss }),
       note: (text) => heard.notes.push(text),
+      contended: (holder) => heard.contended.push(holder),
     },
   });
   return { client, heard, runner };
@@ -136,4 +138,27 @@ it('a closed runner sends and tells nothing more', async () => {
   await clock.advance(10_000);
   expect(JSON.stringify(n1.heard)).toBe(heard);
   expect(clock.pendingTimers).toBe(0);
+});
+
+it('tells who holds the lease, or that the store could not be asked, at each attempt that did not get it', async () => {
+  const { clock, n1, n2 } = pair();
+  n1.runner.contend();
+  await clock.advance(10);
+  n2.runner.contend();
+  await clock.advance(timing.retryEveryMs + 10);
+  n2.client.setLink('refuse');
+  await clock.advance(timing.retryEveryMs);
+  expect(n2.heard.contended).toEqual(['node1', 'node1', undefined]);
+  expect(n1.heard.contended).toEqual([]);
+});
+
+it('poll: a holder frozen past its deadline learns the loss at once, before its own timer runs', async () => {
+  const { clock, n1 } = pair();
+  n1.runner.contend();
+  await clock.advance(10);
+  // Stopped (SIGSTOP): its clock runs on, its timers do not.
+  clock.jump(timing.ttlMs);
+  n1.runner.poll();
+  expect(n1.heard.lost.map((l) => l.loss.kind)).toEqual(['deadline-passed']);
+  expect(n1.runner.mayWrite()).toBe(false);
 });

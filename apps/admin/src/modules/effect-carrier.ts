@@ -49,6 +49,8 @@ export interface EffectHost {
   fenceLost(): void;
   /** Writes the module state to disk now. */
   persist(): void;
+  /** The lease arbiter's effects (docs/decisions/0019), carried in their order like the others. */
+  lease(effect: Extract<Effect, { kind: 'lease' }>): void;
 }
 
 export class EffectCarrier {
@@ -84,6 +86,14 @@ export class EffectCarrier {
 
   close(): void {
     this.fence.dispose();
+  }
+
+  /**
+   * Ends the application's fence at once, out of the effects' order: the lease arbiter's lease is
+   * lost, and nothing of the application may outlive the fence time (docs/decisions/0019).
+   */
+  fenceNow(): void {
+    this.fence.close();
   }
 
   /** Carries out the queued effects in order, up to the first replication or VIP request. */
@@ -202,6 +212,8 @@ export class EffectCarrier {
         return host.setResource(`window.${e.window}`, e.open ? 'up' : 'down', 'admin', true);
       case 'reboot':
         return this.reboot(e.identity);
+      case 'lease':
+        return host.lease(e);
     }
   }
 

@@ -27,6 +27,9 @@ import { RulesDriver } from './rules-driver';
 import { launchDecision } from './launch';
 import { ReplicationControl, RFS_COMMAND_TIMEOUT_MS } from './replication';
 import { VIP_COMMAND_TIMEOUT_MS, VirtualIps } from './virtual-ips';
+import { leaseTakeoverBoundMs, leaseTimingFor } from '@keel/arbiter';
+import { etcdArbiter, type ArbiterDeps } from '../adapters/etcd-arbiter';
+import { ArbiterControl } from './arbiter';
 
 export type { CommandOutcome } from './effect-carrier';
 
@@ -48,6 +51,8 @@ export interface RuntimeDeps {
   readonly bootedAt: number;
   /** How long a replication request may wait for the rfs service (default RFS_COMMAND_TIMEOUT_MS). */
   readonly rfsTimeoutMs?: number;
+  /** The lease arbiter's store and monotonic clock (default: etcd at the cluster's endpoints). */
+  readonly arbiter?: ArbiterDeps;
 }
 
 /** The splitbrain checker's verdict on an isolation (reference §5.18). */
@@ -81,6 +86,8 @@ export class ModuleRuntime {
   private remoteResources: Readonly<Record<string, string>> | undefined;
   private readonly replication: ReplicationControl;
   private readonly vips: VirtualIps;
+  /** The lease arbiter, when the module has `<check><arbiter>` (docs/decisions/0019). */
+  private readonly arbiter: ArbiterControl | undefined;
   private readonly farmLoad: FarmLoad;
   /** The state last published (a farm's traffic is decided when a run starts). */
   private published = 'STOP';
@@ -135,7 +142,9 @@ export class ModuleRuntime {
         if (this.engine.state !== 'STOP') void this.command('stopstart', [], 'fence', 'admin');
       },
       persist: () => this.persist(),
+      lease: (e) => this.arbiter?.carry(e),
     });
+    this.arbiter = this.leaseArbiter();
     const stored = deps.store.load();
     this.settingsStored = stored.settings;
     this.stepper = new EngineStepper(
@@ -221,6 +230,8 @@ export class ModuleRuntime {
 
   /** The peer as the heartbeats see it. */
   peer(remote: RemoteState, resources: Readonly<Record<string, string>>): void {
+    // A deadline that passed while admin was stopped is lost before the peer is looked at.
+    this.arbiter?.poll();
     // A new isolation needs a new verdict: the checker's last `up` was for a peer still heard.
     if (
       remote === 'UNKNOWN' &&
@@ -330,6 +341,7 @@ export class ModuleRuntime {
             { name: SPLITBRAIN_VERDICT, when: 'pre' },
           ]
         : []),
+      ...(c.arbiter ? [{ name: `arbiter.${c.arbiter.ident}`, when: 'pre' }] : []),
       ...(m.errd?.procs ?? []).map((p) => ({ name: `proc.${p.name}`, when: p.class })),
     ];
     for (const w of watched)
@@ -364,6 +376,7 @@ export class ModuleRuntime {
   close(): void {
     this.carrier.close();
     this.launchTimer?.cancel();
+    this.arbiter?.close();
   }
 
   logPage(request: LogPageRequest) {
@@ -381,6 +394,8 @@ export class ModuleRuntime {
 
   /** The node's rfs service announced itself ready: it may have restarted without its daemons. */
   replicationServiceReady(): void {
+    // The write deadline first: the primary daemon asked for again starts closed without it.
+    this.arbiter?.onRfsReady();
     this.replication.onServiceReady();
   }
 
@@ -411,6 +426,7 @@ export class ModuleRuntime {
 
   /** Lets time act: peer-silence and maxloop windows, and the failover rules when an evaluation is due. */
   tick(): void {
+    this.arbiter?.poll();
     this.submit({ kind: 'tick' });
     this.replication.tick();
     const outcome = this.rules.step({
@@ -442,6 +458,31 @@ export class ModuleRuntime {
   /** Into the module log only (a line another service already published). */
   record(level: LogLevel, text: string): void {
     this.deps.log.write({ at: new Date(this.deps.clock.now()), level, text });
+  }
+
+  /** The lease arbiter of a module with `<check><arbiter>` (docs/decisions/0019). */
+  private leaseArbiter(): ArbiterControl | undefined {
+    const { deps } = this;
+    const use = deps.loaded.config.check.arbiter;
+    const endpoints = deps.cluster.arbiter?.endpoints;
+    // A module with <arbiter> in a cluster without one is refused before it gets here (confcheck).
+    if (!use || !endpoints) return undefined;
+    const { store, clock } = deps.arbiter ?? etcdArbiter(endpoints);
+    return new ArbiterControl({
+      module: this.module,
+      node: deps.node,
+      ident: use.ident,
+      ttlMs: use.ttl,
+      fenceMs: use.fence,
+      store,
+      storeName: endpoints.join(' '),
+      clock,
+      write: (level, text) => this.write(level, text),
+      setResource: (name, value, by) => this.setResource(name, value, by),
+      submit: (input) => this.submit(input),
+      window: (deadline) => (deps.loaded.config.rfs ? this.replication.window(deadline) : Promise.resolve()),
+      fence: () => this.carrier.fenceNow(),
+    });
   }
 
   private persist(): void {
@@ -497,5 +538,15 @@ function settingsFor(deps: RuntimeDeps): MirrorSettings {
     peerSilenceMs: timeouts.length > 0 ? Math.max(...timeouts) : 0,
     gateAtStart: true,
     isolationArbiter: m.check.splitbrain !== undefined,
+    // Without the cluster's <arbiter> the module is refused at start: no lease to wait for.
+    ...(m.check.arbiter && deps.cluster.arbiter
+      ? {
+          leaseArbiter: {
+            takeoverWithinMs: leaseTakeoverBoundMs(
+              leaseTimingFor(m.check.arbiter.ttl, m.check.arbiter.fence),
+            ),
+          },
+        }
+      : {}),
   };
 }

@@ -23,6 +23,8 @@ import type { LogLevel } from '../ports/module-log.port';
 
 /** Longer than rfs's own bounds: stopping an old daemon (20 s + 5 s) then mounting (60 s). */
 export const RFS_COMMAND_TIMEOUT_MS = 120_000;
+/** rfs answers a write deadline at once: it only writes a line on a pipe. */
+export const WINDOW_TIMEOUT_MS = 2_000;
 /** Beyond the heartbeat timeout, the time for the heartbeat view to reach admin. */
 export const LINK_LOSS_MARGIN_MS = 1_000;
 
@@ -47,6 +49,8 @@ export class ReplicationControl {
   private asking: ReplicationRole | undefined;
   /** When this secondary's replication was lost (link or daemon); judged at the next ticks. */
   private lostSince: number | undefined;
+  /** A write deadline could not be given to rfs (said once until one is given again). */
+  private windowFailed = false;
 
   constructor(private readonly host: ReplicationHost) {}
 
@@ -75,6 +79,30 @@ export class ReplicationControl {
       host.write('E', `Replication ${role} failed: ${outcome.message ?? 'no reason given'}`);
     }
     return outcome;
+  }
+
+  /**
+   * Gives rfs the primary's write deadline under the lease arbiter (docs/decisions/0019), a
+   * monotonic time in ms; resolves once answered or failed, never rejects. One that does not
+   * arrive only leaves the daemon closed sooner (the deadlines are absolute).
+   */
+  async window(deadlineMs: number): Promise<void> {
+    const { host } = this;
+    try {
+      await host.bus.request(
+        subjects.rfsWindow(host.module),
+        rpcs.rfsWindow,
+        { module: host.module, deadlineMs },
+        { timeoutMs: WINDOW_TIMEOUT_MS },
+      );
+      this.windowFailed = false;
+    } catch (err) {
+      host.write(
+        this.windowFailed ? 'V' : 'E',
+        `The write deadline could not be given to the replication: ${describeFailure(err)}`,
+      );
+      this.windowFailed = true;
+    }
   }
 
   /** What the daemon of this module reported. */

@@ -7,12 +7,13 @@ import { InMemoryBusNetwork } from '@keel/testing';
 import { FileModuleLog } from '../../src/adapters/module-log';
 import { StateStore } from '../../src/adapters/state-store';
 import { systemClock } from '../../src/adapters/system-clock';
+import type { ArbiterDeps } from '../../src/adapters/etcd-arbiter';
 import { ModuleRuntime } from '../../src/modules/module-runtime';
 import { CountingFence } from './counting-fence';
 import { RecordingReboot } from './recording-reboot';
 import { RecordingRunner } from './recording-runner';
 
-const CLUSTER = `<cluster><lans><lan name="default"><node name="node1" addr="198.18.0.1"/><node name="node2" addr="198.18.0.2"/></lan></lans></cluster>`;
+export const CLUSTER = `<cluster><lans><lan name="default"><node name="node1" addr="198.18.0.1"/><node name="node2" addr="198.18.0.2"/></lan></lans></cluster>`;
 
 /**
  * Module `demo` of node1, configured by `userconfig`, its files under `dir`. `services` serves the
@@ -21,7 +22,14 @@ const CLUSTER = `<cluster><lans><lan name="default"><node name="node1" addr="198
 export async function runtimeHarness(
   dir: string,
   userconfig: string,
-  options: { rfsTimeoutMs?: number; services?: (network: InMemoryBusNetwork) => Promise<void> } = {},
+  options: {
+    rfsTimeoutMs?: number;
+    services?: (network: InMemoryBusNetwork) => Promise<void>;
+    /** Replaces the two-node cluster.xml (e.g. with an <arbiter>). */
+    cluster?: string;
+    /** The lease arbiter's store and clock (an in-memory twin). */
+    arbiter?: ArbiterDeps;
+  } = {},
 ) {
   const clock = { now: 1_000_000 };
   const dirs = nodePaths({ KEEL_ETC: join(dir, 'etc'), KEEL_VAR: join(dir, 'var'), KEEL_HOME: '/opt/keel' });
@@ -36,7 +44,7 @@ export async function runtimeHarness(
     dirs,
     paths,
     node: 'node1',
-    cluster: parseClusterConfig(CLUSTER, 'cluster.xml'),
+    cluster: parseClusterConfig(options.cluster ?? CLUSTER, 'cluster.xml'),
     loaded: parseModuleConfig(userconfig, 'userconfig.xml', { env: {} }),
     runner,
     fences,
@@ -49,6 +57,7 @@ export async function runtimeHarness(
     env: { PATH: '/usr/bin' },
     bootedAt: 0,
     ...(options.rfsTimeoutMs === undefined ? {} : { rfsTimeoutMs: options.rfsTimeoutMs }),
+    ...(options.arbiter ? { arbiter: options.arbiter } : {}),
   });
   const settle = async () => {
     for (let i = 0; i < 20; i++) await new Promise((r) => setImmediate(r));

@@ -26,6 +26,11 @@ export interface LeaseListener {
   lost(loss: LeaseLoss, lease: LeaseId): void;
   /** Something for the log: failed or late answers. */
   note(text: string): void;
+  /**
+   * An attempt to acquire did not get the lease: another holds it (`holder`, the value it wrote),
+   * or the store could not be asked (`holder` undefined, `why`). The runner tries again by itself.
+   */
+  contended?(holder: string | undefined, why: string): void;
 }
 
 export interface LeaseRunnerOptions {
@@ -59,6 +64,14 @@ export class LeaseRunner {
   /** Gives the lease up: call once the application and writes are stopped. */
   resign(): void {
     this.submit({ type: 'resign', now: this.o.clock.now() });
+  }
+
+  /**
+   * Lets the keeper look at the time now, between its own timers: a holder whose deadline passed
+   * while the process was stopped learns it before anything else it is about to act on.
+   */
+  poll(): void {
+    this.submit({ type: 'tick', now: this.o.clock.now() });
   }
 
   /** Stops the runner: no request or callback after this (a held lease is left to expire). */
@@ -113,10 +126,13 @@ export class LeaseRunner {
         return this.ask(
           c.id,
           (signal) => store.acquire(key, holder, c.ttlMs, signal),
-          (a, now) =>
-            a.kind === 'acquired'
-              ? { type: 'acquired', now, id: c.id, lease: a.lease, ttlMs: a.ttlMs }
-              : { type: 'held', now, id: c.id, holder: a.holder },
+          (a, now) => {
+            if (a.kind === 'acquired')
+              return { type: 'acquired', now, id: c.id, lease: a.lease, ttlMs: a.ttlMs };
+            listener.contended?.(a.holder, `held by ${a.holder}`);
+            return { type: 'held', now, id: c.id, holder: a.holder };
+          },
+          (error) => listener.contended?.(undefined, error),
         );
       case 'renew':
         return this.ask(
@@ -156,12 +172,19 @@ export class LeaseRunner {
     id: number,
     request: (signal: AbortSignal) => Promise<A>,
     answer: (a: A, now: number) => KeeperEvent,
+    failed?: (error: string) => void,
   ): void {
     const { signal, done } = this.bounded(this.o.timing.requestTimeoutMs);
     request(signal)
       .then(
-        (a) => this.submit(answer(a, this.o.clock.now())),
-        (err: Error) => this.submit({ type: 'failed', now: this.o.clock.now(), id, error: err.message }),
+        (a) => {
+          if (!this.closed) this.submit(answer(a, this.o.clock.now()));
+        },
+        (err: Error) => {
+          if (this.closed) return;
+          failed?.(err.message);
+          this.submit({ type: 'failed', now: this.o.clock.now(), id, error: err.message });
+        },
       )
       .finally(done);
   }
