@@ -96,7 +96,7 @@ export class AdminService implements OnModuleInit, BeforeApplicationShutdown {
     const rt = this.runtimes.get(module);
     if (rt) {
       const caller = commandCallerName(subject, command);
-      assertCallerMayAsk(subject, command, rt.errdOn);
+      assertCallerMayAsk(subject, command, rt.detectionsOn);
       return handleCommand(rt, command, caller);
     }
     // Each is also an error note of the start-up report.
@@ -155,7 +155,7 @@ export class AdminService implements OnModuleInit, BeforeApplicationShutdown {
 
   /** A component sets a resource of the module the subject names. */
   resourceSet(module: string, set: ResourceSet): void {
-    this.runtimes.get(module)?.setResource(set.name, set.value, set.component);
+    this.runtimes.get(module)?.componentResource(set.name, set.value, set.component, set.isolation);
   }
 
   /**

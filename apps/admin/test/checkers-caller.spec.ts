@@ -14,13 +14,15 @@ const code = (f: () => void) => {
   }
 };
 
+const ON = { errd: true, checker: true };
+
 it.each([
   ['restart', 'errd'],
   ['stopstart', 'errd'],
   ['stop', 'errd'],
   ['stopstart', 'modulecheck'],
 ])('takes %s as %s', (name, identity) => {
-  expect(code(() => assertCallerMayAsk(on, cmd(name, identity), true))).toBe('allowed');
+  expect(code(() => assertCallerMayAsk(on, cmd(name, identity), ON))).toBe('allowed');
 });
 
 it.each([
@@ -29,15 +31,22 @@ it.each([
   ['checker', 'errd'],
   ['restart', undefined],
   ['restart', 'root'],
+  ['restart', 'modulecheck'],
+  ['stop', 'modulecheck'],
 ])('refuses %s as %s', (name, identity) => {
-  expect(code(() => assertCallerMayAsk(on, cmd(name, identity), true))).toBe('FORBIDDEN');
+  expect(code(() => assertCallerMayAsk(on, cmd(name, identity), ON))).toBe('FORBIDDEN');
 });
 
-it('refuses errd actions while errd is off', () => {
-  expect(code(() => assertCallerMayAsk(on, cmd('restart', 'errd'), false))).toBe('REFUSED');
-  expect(code(() => assertCallerMayAsk(on, cmd('stopstart', 'modulecheck'), false))).toBe('allowed');
+it('refuses errd actions while errd is off, the module checker actions while checker is off', () => {
+  const errdOff = { errd: false, checker: true };
+  const checkerOff = { errd: true, checker: false };
+  expect(code(() => assertCallerMayAsk(on, cmd('restart', 'errd'), errdOff))).toBe('REFUSED');
+  expect(code(() => assertCallerMayAsk(on, cmd('stopstart', 'modulecheck'), errdOff))).toBe('allowed');
+  expect(code(() => assertCallerMayAsk(on, cmd('stopstart', 'modulecheck'), checkerOff))).toBe('REFUSED');
+  expect(code(() => assertCallerMayAsk(on, cmd('restart', 'errd'), checkerOff))).toBe('allowed');
 });
 
 it('leaves the other callers alone', () => {
-  expect(code(() => assertCallerMayAsk('keel.v1.web.cmd.cli', cmd('prim'), false))).toBe('allowed');
+  const off = { errd: false, checker: false };
+  expect(code(() => assertCallerMayAsk('keel.v1.web.cmd.cli', cmd('prim'), off))).toBe('allowed');
 });

@@ -19,5 +19,5 @@ export interface ApiSettings {
 /** Throws NodeStartupError. */
 export function resolveApiSettings(env: NodeEnv, machine?: Machine): ApiSettings {
   const { paths, node } = nodeBasics(env, machine);
-  return { paths, natsUrl: nodeBusUrl(env), node, listen: { host: '::', port: WEB_SERVICE_PORT } };
+  return { paths, natsUrl: nodeBusUrl(env), node, listen: { port: WEB_SERVICE_PORT } };
 }

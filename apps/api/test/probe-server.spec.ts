@@ -45,12 +45,26 @@ async function build() {
     });
     await new Promise((r) => setImmediate(r));
   };
-  return { get, state };
+  const adminReady = async () => {
+    admin.publish(subjects.presence('admin'), codecs.servicePresence, {
+      service: 'admin',
+      status: 'ready',
+      pid: 1,
+    });
+    await new Promise((r) => setImmediate(r));
+  };
+  return { get, state, adminReady };
 }
 
-it('answers 404 until the module serves, 200 while it does, 404 again when it stops', async () => {
-  const { get, state } = await build();
+it('answers 503 until it heard admin, then 404 for a module that does not serve', async () => {
+  const { get, adminReady } = await build();
+  expect(await get('web')).toBe('503 NOT READY');
+  await adminReady();
   expect(await get('web')).toBe('404 NOT FOUND');
+});
+
+it('answers 200 while the module serves, 404 again when it stops', async () => {
+  const { get, state } = await build();
   await state('web', 'ALONE', 'Ready');
   expect(await get('web')).toBe('200 OK');
   await state('web', 'STOP', 'NotReady');

@@ -30,3 +30,7 @@ it('ignores a query string, and answers HEAD like GET, other methods 405', () =>
   expect(probe('/var/modules/mirror/ready.txt', 'HEAD')).toBe(200);
   expect(probe('/var/modules/mirror/ready.txt', 'POST')).toBe(405);
 });
+
+it('answers 503 before admin was heard, whatever the path', () => {
+  expect(readyProbe('GET', '/var/modules/mirror/ready.txt', (m) => states[m], false).status).toBe(503);
+});

@@ -1,66 +1,81 @@
 import { build } from './support/harness';
 
+// The splitbrain checker answers admin's question (docs/decisions/0020): once every heartbeat is
+// lost, admin numbers the isolation and resets splitbrain.uptodate to init; a fresh round of the
+// witnesses answers it with that number. Admin alone says up when the peer is heard.
 const SPLITBRAIN = `<check><splitbrain ident="witness" arg="198.18.0.254 198.18.0.253"/></check>`;
+const W1 = 'ping 198.18.0.254';
+const W2 = 'ping 198.18.0.253';
+const verdicts = (sets: string[]) => sets.filter((s) => s.startsWith('splitbrain.uptodate'));
 
 async function started(witnessesUp: boolean) {
   const h = await build(SPLITBRAIN);
   if (!witnessesUp) {
-    h.probes.fail('ping 198.18.0.254');
-    h.probes.fail('ping 198.18.0.253');
+    h.probes.fail(W1);
+    h.probes.fail(W2);
   }
   await h.resource('window.pre', 'up');
-  await h.resource('splitbrain.uptodate', 'init');
   return h;
 }
 
+/** Every heartbeat lost: admin asks question `n`. */
+async function isolated(h: Awaited<ReturnType<typeof started>>, n: number) {
+  await h.resource('heartbeat.default', 'down');
+  await h.resource('splitbrain.isolation', String(n));
+  await h.resource('splitbrain.uptodate', 'init');
+  await h.clock.advance(0);
+}
+
 describe('the splitbrain checker', () => {
-  it('says up while the peer is heard, whatever the witnesses say', async () => {
-    const { resource, sets } = await started(false);
-    await resource('heartbeat.default', 'up');
-    expect(sets).toContain('splitbrain.uptodate=up by splitbraincheck');
-    expect(sets).toContain('splitbrain.witness=down by splitbraincheck');
+  it('sets splitbrain.<ident> up when one witness of several answers, down when none does', async () => {
+    const h = await started(false);
+    expect(h.sets).toEqual(['splitbrain.witness=down by splitbraincheck']);
+    h.probes.heal(W2);
+    await h.clock.advance(5_000);
+    expect(h.sets.at(-1)).toBe('splitbrain.witness=up by splitbraincheck');
   });
 
-  it('is up when one witness of several answers', async () => {
-    const { sets, probes, resource } = await started(false);
-    probes.heal('ping 198.18.0.253');
-    await resource('window.pre', 'down');
-    await resource('window.pre', 'up');
-    expect(sets.at(-1)).toBe('splitbrain.witness=up by splitbraincheck');
+  it('never answers while the peer is heard, even with the verdict at init', async () => {
+    const h = await started(true);
+    await h.resource('heartbeat.default', 'up');
+    await h.resource('splitbrain.isolation', '3');
+    await h.resource('splitbrain.uptodate', 'init');
+    await h.clock.advance(20_000);
+    expect(verdicts(h.sets)).toEqual([]);
   });
 
-  it('decides nothing before every heartbeat LAN was judged', async () => {
-    const { sets } = await started(true);
-    expect(sets.filter((s) => s.startsWith('splitbrain.uptodate'))).toEqual([]);
+  it('answers an isolation with its number, from a round begun after the question', async () => {
+    const h = await started(false);
+    const before = h.probes.asked.length;
+    await isolated(h, 7);
+    expect(h.probes.asked.length).toBe(before + 2);
+    expect(verdicts(h.sets)).toEqual(['splitbrain.uptodate=down by splitbraincheck #7']);
   });
 
-  it('on an isolation, asks the witnesses afresh: down when none answers', async () => {
-    const { resource, probes, sets, clock } = await started(true);
-    await resource('heartbeat.default', 'up');
-    await resource('splitbrain.uptodate', 'up');
-    probes.fail('ping 198.18.0.254');
-    probes.fail('ping 198.18.0.253');
-    // Admin resets the verdict when every heartbeat is lost.
-    await resource('heartbeat.default', 'down');
-    await resource('splitbrain.uptodate', 'init');
-    await clock.advance(0);
-    expect(sets.at(-1)).toBe('splitbrain.uptodate=down by splitbraincheck');
+  it('answers up for a node that reaches a witness', async () => {
+    const h = await started(true);
+    await isolated(h, 8);
+    expect(verdicts(h.sets)).toEqual(['splitbrain.uptodate=up by splitbraincheck #8']);
   });
 
-  it('on an isolation with a witness answering, lets this node be primary', async () => {
-    const { resource, sets, clock } = await started(true);
-    await resource('heartbeat.default', 'down');
-    await clock.advance(0);
-    expect(sets.at(-1)).toBe('splitbrain.uptodate=up by splitbraincheck');
+  it('answers again at the next round while admin did not take the answer', async () => {
+    const h = await started(false);
+    await isolated(h, 9);
+    await h.clock.advance(5_000);
+    expect(verdicts(h.sets)).toEqual([
+      'splitbrain.uptodate=down by splitbraincheck #9',
+      'splitbrain.uptodate=down by splitbraincheck #9',
+    ]);
+    await h.resource('splitbrain.uptodate', 'down');
+    await h.clock.advance(10_000);
+    expect(verdicts(h.sets)).toHaveLength(2);
   });
 
-  it('gives up again when the heartbeats return', async () => {
-    const { resource, sets, clock } = await started(false);
-    await resource('heartbeat.default', 'down');
-    await clock.advance(0);
-    expect(sets.at(-1)).toBe('splitbrain.uptodate=down by splitbraincheck');
-    await resource('splitbrain.uptodate', 'down');
-    await resource('heartbeat.default', 'up');
-    expect(sets.at(-1)).toBe('splitbrain.uptodate=up by splitbraincheck');
+  it('stops answering once the peer is heard again', async () => {
+    const h = await started(false);
+    await isolated(h, 10);
+    await h.resource('heartbeat.default', 'up');
+    await h.clock.advance(10_000);
+    expect(verdicts(h.sets)).toHaveLength(1);
   });
 });

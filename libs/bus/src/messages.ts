@@ -102,6 +102,16 @@ export const ResourceSetSchema = z.object({
   value: ResourceValueSchema,
   /** Component asking for the change, e.g. "checkers" or "heartbeat". */
   component: ComponentName,
+  /**
+   * The splitbrain verdict's answer names the isolation it was asked for (admin's resource
+   * splitbrain.isolation): admin takes no answer to another question (docs/decisions/0020).
+   */
+  isolation: z
+    .number()
+    .int()
+    .min(1)
+    .max(2 ** 31 - 1)
+    .optional(),
 });
 export type ResourceSet = z.output<typeof ResourceSetSchema>;
 

@@ -28,27 +28,37 @@ export function commandCallerName(subject: string, command: ModuleCommand): stri
   return CALLER_NAMES[caller](command);
 }
 
-/** What errd and the module checker may ask: an action on the module, in their own name. */
-const CHECKERS_MAY = new Set(['restart', 'stopstart', 'stop']);
-const CHECKERS_ARE = new Set(['errd', 'modulecheck']);
+/** What errd and the module checker may ask: errd restart, stopstart or stop, modulecheck a stopstart. */
+const CHECKERS_MAY: Readonly<Record<string, ReadonlySet<string>>> = {
+  errd: new Set(['restart', 'stopstart', 'stop']),
+  modulecheck: new Set(['stopstart']),
+};
+
+/** Whether `errd on` and `checker on` hold, for the actions of errd and of the module checker. */
+export interface DetectionsOn {
+  readonly errd: boolean;
+  readonly checker: boolean;
+}
 
 /**
  * The checkers service acts on a module only as SafeKit's errd and module checker do; anything
  * else on its subject (a prim, a setting, a resource) is refused, so its credential cannot drive a
- * module the way an administrator can.
+ * module the way an administrator can. `errd off` and `checker off` hold here too: an action
+ * decided just before the switch is not taken.
  */
-export function assertCallerMayAsk(subject: string, command: ModuleCommand, errdOn: boolean): void {
+export function assertCallerMayAsk(subject: string, command: ModuleCommand, on: DetectionsOn): void {
   if (commandCallerOf(subject) !== 'checkers') return;
-  // `errd off` holds here too: an action errd decided just before the switch is not taken.
-  if (command.identity === 'errd' && !errdOn)
-    throw new HandlerError(
-      'REFUSED',
-      `errd is off in module ${command.module}: its action ${command.name} is not taken`,
-    );
-  if (!CHECKERS_MAY.has(command.name) || !CHECKERS_ARE.has(command.identity ?? '')) {
+  const identity = command.identity ?? '';
+  if (!CHECKERS_MAY[identity]?.has(command.name)) {
     throw new HandlerError(
       'FORBIDDEN',
-      `the checkers service may only ask restart, stopstart or stop as errd or modulecheck, not ${command.name}${command.identity ? ` as ${command.identity}` : ''}`,
+      `the checkers service may only ask restart, stopstart or stop as errd, or stopstart as modulecheck, not ${command.name}${command.identity ? ` as ${command.identity}` : ''}`,
     );
   }
+  const off = identity === 'errd' ? !on.errd : !on.checker;
+  if (off)
+    throw new HandlerError(
+      'REFUSED',
+      `${identity === 'errd' ? 'errd' : 'checker'} is off in module ${command.module}: the action ${command.name} by ${identity} is not taken`,
+    );
 }

@@ -23,6 +23,7 @@ import { EffectCarrier, type CommandOutcome } from './effect-carrier';
 import { EngineStepper } from './engine-stepper';
 import { ResourceTable } from './resources';
 import { CHECKER_CLASSES, DetectionSwitch, ERRD_CLASSES, type SwitchedSet } from './detection-switch';
+import { SPLITBRAIN_VERDICT, SplitbrainVerdict } from './splitbrain-verdict';
 import { RulesDriver } from './rules-driver';
 import { launchDecision } from './launch';
 import { ReplicationControl, RFS_COMMAND_TIMEOUT_MS } from './replication';
@@ -54,9 +55,6 @@ export interface RuntimeDeps {
   /** The lease arbiter's store and monotonic clock (default: etcd at the cluster's endpoints). */
   readonly arbiter?: ArbiterDeps;
 }
-
-/** The splitbrain checker's verdict on an isolation (reference §5.18). */
-const SPLITBRAIN_VERDICT = 'splitbrain.uptodate';
 
 /** Facts the peer advertises, carried as resources by the heartbeats. */
 const FACT_RESOURCES: Record<keyof PeerFacts, string> = {
@@ -93,6 +91,8 @@ export class ModuleRuntime {
   private published = 'STOP';
   /** The node's keel is going down: the module stops but counts as running (launch.ts). */
   private shuttingDown = false;
+  /** The splitbrain checker's verdict, asked once per isolation (splitbrain-verdict.ts). */
+  private readonly verdict: SplitbrainVerdict;
   /** `checker on|off` and `errd on|off`, kept and enforced here (detection-switch.ts). */
   private readonly switches = {
     checker: new DetectionSwitch(CHECKER_CLASSES, true),
@@ -101,6 +101,15 @@ export class ModuleRuntime {
 
   constructor(private readonly deps: RuntimeDeps) {
     this.rules = new RulesDriver(deps.loaded.config);
+    this.verdict = new SplitbrainVerdict(
+      {
+        setResource: (name, value, by, quiet) => this.setResource(name, value, by, quiet),
+        resource: (name) => this.resources.get(name)?.value,
+        submit: (input) => this.submit(input),
+        checkerOn: () => this.switches.checker.isOn,
+      },
+      deps.loaded.config.check.splitbrain !== undefined,
+    );
     this.replication = new ReplicationControl({
       module: deps.paths.module,
       bus: deps.bus,
@@ -232,15 +241,8 @@ export class ModuleRuntime {
   peer(remote: RemoteState, resources: Readonly<Record<string, string>>): void {
     // A deadline that passed while admin was stopped is lost before the peer is looked at.
     this.arbiter?.poll();
-    // A new isolation needs a new verdict: the checker's last `up` was for a peer still heard.
-    if (
-      remote === 'UNKNOWN' &&
-      this.remoteResources !== undefined &&
-      this.deps.loaded.config.check.splitbrain
-    ) {
-      this.setResource(SPLITBRAIN_VERDICT, 'init', 'admin', true);
-      this.submit({ kind: 'isolation', verdict: 'init' });
-    }
+    // A new isolation asks the splitbrain checker anew; a reunion answers up.
+    this.verdict.peer(remote !== 'UNKNOWN');
     this.remoteResources = remote === 'UNKNOWN' ? undefined : resources;
     const facts = Object.fromEntries(
       Object.entries(FACT_RESOURCES).map(([key, res]) => [
@@ -265,7 +267,16 @@ export class ModuleRuntime {
   switchDetections(kind: 'checker' | 'errd', on: boolean): void {
     const current = this.resources.entries().map(([name, r]) => ({ name, value: r.value, by: r.by }));
     const sets = on ? this.switches[kind].turnOn() : this.switches[kind].turnOff(current);
-    for (const s of sets) this.applyResource(s, !on);
+    // A verdict from before the switch answered another isolation: it is asked again.
+    for (const s of sets) if (s.name !== SPLITBRAIN_VERDICT) this.applyResource(s, !on);
+    if (kind === 'checker' && on) this.verdict.reset();
+    else if (kind === 'checker') this.submit(this.verdict.told('off'));
+  }
+
+  /** A resource a component of this node reports (resource.set); the splitbrain verdict is an answer. */
+  componentResource(name: string, value: string, by: string, isolation: number | undefined): void {
+    if (name === SPLITBRAIN_VERDICT) this.verdict.answer(value, by, isolation);
+    else this.setResource(name, value, by);
   }
 
   /** `incloop -i <by>` / `resetloop`: maxloop's counter counted or reset at once; what it is after. */
@@ -289,15 +300,15 @@ export class ModuleRuntime {
     };
   }
 
-  /** Whether `errd on|off` has errd act (its commands are refused while off). */
-  get errdOn(): boolean {
-    return this.switches.errd.isOn;
+  /** Whether `errd on` and `checker on` hold (errd's and the module checker's commands are refused while off). */
+  get detectionsOn(): { errd: boolean; checker: boolean } {
+    return { errd: this.switches.errd.isOn, checker: this.switches.checker.isOn };
   }
 
   private applyResource({ name, value, by }: SwitchedSet, quiet = false): void {
     const change = this.resources.set(name, value, by, this.deps.clock.now());
     if (!change) return;
-    if (name === SPLITBRAIN_VERDICT) this.submit({ kind: 'isolation', verdict: value });
+    if (name === SPLITBRAIN_VERDICT) this.submit(this.verdict.told(value));
     if (!quiet) this.write('I', `Resource ${name} set to ${value} by ${by}`);
     this.deps.bus.publish(subjects.resourceChanged(this.module), codecs.resourceChanged, {
       module: this.module,
@@ -335,17 +346,13 @@ export class ModuleRuntime {
         when: x.when,
       })),
       ...c.module.map((x) => ({ name: `module.${x.ident}`, when: 'pre' })),
-      ...(c.splitbrain
-        ? [
-            { name: `splitbrain.${c.splitbrain.ident}`, when: 'pre' },
-            { name: SPLITBRAIN_VERDICT, when: 'pre' },
-          ]
-        : []),
+      ...(c.splitbrain ? [{ name: `splitbrain.${c.splitbrain.ident}`, when: 'pre' }] : []),
       ...(c.arbiter ? [{ name: `arbiter.${c.arbiter.ident}`, when: 'pre' }] : []),
       ...(m.errd?.procs ?? []).map((p) => ({ name: `proc.${p.name}`, when: p.class })),
     ];
     for (const w of watched)
       if (window === undefined || w.when === window) this.setResource(w.name, 'init', 'admin', true);
+    if (window === undefined || window === 'pre') this.verdict.reset();
   }
 
   /**

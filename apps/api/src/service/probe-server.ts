@@ -15,9 +15,13 @@ import { readyProbe } from '../core/ready-probe';
 export const PROBE_LISTEN = Symbol.for('keel.api.probeListen');
 
 export interface ProbeListen {
-  readonly host: string;
+  /** Undefined: every address of the node. */
+  readonly host?: string;
   readonly port: number;
 }
+
+/** Beyond this many open connections the server takes no more (health checks are short-lived). */
+const MAX_CONNECTIONS = 256;
 
 @Injectable()
 export class ProbeServer implements OnApplicationBootstrap, BeforeApplicationShutdown {
@@ -36,25 +40,43 @@ export class ProbeServer implements OnApplicationBootstrap, BeforeApplicationShu
   }
 
   async onApplicationBootstrap(): Promise<void> {
-    const server = createServer((req, res) => {
-      const answer = readyProbe(req.method ?? '', req.url ?? '', (m) => this.states.get(m));
-      res.writeHead(answer.status, { 'content-type': 'text/plain', 'cache-control': 'no-store' });
-      res.end(req.method === 'HEAD' ? undefined : answer.body);
-    });
-    // Slow or idle clients cannot hold the service's sockets.
-    server.requestTimeout = 5_000;
-    server.headersTimeout = 5_000;
+    const server = createServer(
+      // Slow or idle clients cannot hold the service's sockets: Node checks these every second.
+      { connectionsCheckingInterval: 1_000, headersTimeout: 2_000, requestTimeout: 5_000 },
+      (req, res) => {
+        const answer = readyProbe(
+          req.method ?? '',
+          req.url ?? '',
+          (m) => this.states.get(m),
+          this.states.known,
+        );
+        res.writeHead(answer.status, { 'content-type': 'text/plain', 'cache-control': 'no-store' });
+        res.end(req.method === 'HEAD' ? undefined : answer.body);
+      },
+    );
     server.keepAliveTimeout = 1_000;
+    server.maxConnections = MAX_CONNECTIONS;
+    // No address: every address of the node, IPv6 and IPv4 where IPv6 is available, IPv4 alone
+    // where it is not (Node's default).
+    const host = this.listen.host;
     await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(this.listen.port, this.listen.host, () => {
-        server.off('error', reject);
+      server.once('error', (err: NodeJS.ErrnoException) =>
+        reject(
+          err.code === 'EADDRINUSE'
+            ? new Error(
+                `port ${this.listen.port} is taken by another program: the health probes cannot be served`,
+              )
+            : err,
+        ),
+      );
+      server.listen({ port: this.listen.port, ...(host === undefined ? {} : { host }) }, () => {
+        server.removeAllListeners('error');
         resolve();
       });
     });
     server.on('error', (err) => this.logger.error('health probe server error', { err }));
     this.server = server;
-    this.logger.info('health probes served', { host: this.listen.host, port: this.port });
+    this.logger.info('health probes served', { port: this.port });
   }
 
   async beforeApplicationShutdown(): Promise<void> {

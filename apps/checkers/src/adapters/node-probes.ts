@@ -57,10 +57,16 @@ async function ready(url: string, timeoutMs: number): Promise<ProbeResult> {
   try {
     const r = await fetch(url, { signal: AbortSignal.timeout(timeoutMs), redirect: 'manual' });
     await r.body?.cancel();
-    return r.status === 200 ? OK : fail(`${url} answered ${r.status}`);
+    if (r.status === 200) return OK;
+    // 503: the web service there does not know yet (it has just started).
+    return { ok: false, reason: `${url} answered ${r.status}`, definite: r.status !== 503 };
   } catch (err) {
     const cause = (err as { cause?: { code?: string } }).cause?.code;
-    return fail(`${url} did not answer: ${cause ?? (err as Error).message}`);
+    return {
+      ok: false,
+      reason: `${url} did not answer: ${cause ?? (err as Error).message}`,
+      definite: false,
+    };
   }
 }
 

@@ -20,12 +20,18 @@ export const spawnedCustom: CustomProcessPort = {
     });
     if (typeof out === 'number') closeSync(out);
     let stopping = false;
+    // Once the program is gone its group is signalled no more: its number may be anyone's by then.
+    let over = false;
     const gone = new Promise<void>((resolve) => {
       child.once('error', (err) => {
+        over = true;
         if (!stopping) exited(`cannot start: ${err.message}`);
         resolve();
       });
       child.once('exit', (code, signal) => {
+        // What it started and left behind goes with it, now, while its group still holds the number.
+        signalGroup(child.pid, 'SIGKILL');
+        over = true;
         if (!stopping) exited(signal ? `killed by ${signal}` : `exited with code ${code}`);
         resolve();
       });
@@ -33,12 +39,11 @@ export const spawnedCustom: CustomProcessPort = {
     return {
       async stop() {
         stopping = true;
+        if (over) return;
         signalGroup(child.pid, 'SIGTERM');
-        const timer = setTimeout(() => signalGroup(child.pid, 'SIGKILL'), GRACE_MS);
+        const timer = setTimeout(() => !over && signalGroup(child.pid, 'SIGKILL'), GRACE_MS);
         await gone;
         clearTimeout(timer);
-        // Whatever it started and left behind goes with it.
-        signalGroup(child.pid, 'SIGKILL');
       },
     };
   },

@@ -121,7 +121,7 @@ export class CheckersService implements OnApplicationBootstrap, BeforeApplicatio
         env: scriptEnv({ dirs: this.places.dirs, paths, node: this.plan.node }, m.user, this.places.env),
         logFile: undefined,
       }),
-      set: (name, value, component) => this.publish(m.name, name, value, component),
+      set: (name, value, component, isolation) => this.publish(m.name, name, value, component, isolation),
       log: (level, text) => this.moduleLog(m.name, level, text),
       act: (action, identity) => void this.act(m.name, action, identity),
     };
@@ -147,9 +147,15 @@ export class CheckersService implements OnApplicationBootstrap, BeforeApplicatio
     };
   }
 
-  private publish(module: string, name: string, value: string, component: string): void {
+  private publish(module: string, name: string, value: string, component: string, isolation?: number): void {
     try {
-      this.bus.publish(subjects.resourceSet(module), codecs.resourceSet, { module, name, value, component });
+      this.bus.publish(subjects.resourceSet(module), codecs.resourceSet, {
+        module,
+        name,
+        value,
+        component,
+        ...(isolation === undefined ? {} : { isolation }),
+      });
     } catch (err) {
       this.logger.error('cannot publish a resource', { module, name, value, err });
     }

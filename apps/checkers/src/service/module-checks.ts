@@ -23,11 +23,15 @@ export interface ModuleChecksHost {
   readonly logger: Logger;
   /** Where a custom checker runs and what it is given (the module scripts' environment). */
   launch(file: string, args: readonly string[]): Omit<CustomLaunch, 'file' | 'args'>;
-  set(resource: string, value: 'up' | 'down', component: string): void;
+  /** `isolation`: the question a splitbrain verdict answers. */
+  set(resource: string, value: 'up' | 'down', component: string, isolation?: number): void;
   log(level: 'I' | 'E', text: string): void;
   /** Asks admin for an action on this module, in the checker's name. */
   act(action: 'restart' | 'stopstart' | 'stop', identity: string): void;
 }
+
+/** Health probes in a row that nobody answers before a followed module counts as gone. */
+const UNANSWERED_PROBES = 3;
 
 interface Running {
   readonly stop: () => void;
@@ -43,8 +47,8 @@ export class ModuleChecks {
   private readonly customStops = new Set<Promise<void>>();
   /** This module's own state, from the bus. */
   private own = { state: 'STOP', readiness: 'NotReady' };
-  /** The witnesses' last answer; undefined before the first probe. */
-  private witnessUp: boolean | undefined;
+  /** The isolation whose verdict a witness round under way will answer (questionChanged). */
+  private asked: string | undefined;
   private closed = false;
 
   constructor(
@@ -55,7 +59,7 @@ export class ModuleChecks {
   /** A resource of this module changed (admin's resource.changed): windows, switches, peer. */
   resource(name: string, value: string): void {
     if (!this.view.update(name, value)) return;
-    if (name.startsWith('heartbeat.') || name === 'splitbrain.uptodate') this.splitbrainVerdict();
+    if (name.startsWith('heartbeat.') || name.startsWith('splitbrain.')) this.questionChanged();
     this.reconcile();
   }
 
@@ -133,7 +137,12 @@ export class ModuleChecks {
     let stopped = false;
     const live = () => !stopped;
     const run = async () => {
-      await round(live);
+      try {
+        await round(live);
+      } catch (err) {
+        // A round that throws is a bug; it is said, and the checker goes on.
+        this.host.logger.error('checker round failed', { module: this.plan.name, err });
+      }
       if (!stopped) timer = this.host.clock.setTimer(intervalMs, () => void run());
     };
     void run();
@@ -159,9 +168,14 @@ export class ModuleChecks {
 
   /** A module of another node, through its health probe every interval (reference §5.17). */
   private watchLoop(w: ModuleWatch): Running {
+    let unanswered = 0;
     return this.every(w.intervalMs, async (live) => {
       const r = await this.safeProbe({ target: { kind: 'ready', url: w.url }, timeoutMs: w.timeoutMs });
       if (!live()) return;
+      // One probe lost, or the web service there restarting, is not the module's outage (which
+      // would read as a restart when it answers again): only a few in a row are.
+      unanswered = !r.ok && r.definite === false ? unanswered + 1 : 0;
+      if (unanswered > 0 && unanswered < UNANSWERED_PROBES) return;
       if (!r.ok && this.published.get(w.resource)?.value !== 'down')
         this.host.log('E', `${w.resource}: ${r.reason}`);
       this.follow(w, r.ok);
@@ -202,67 +216,47 @@ export class ModuleChecks {
 
   /**
    * The witnesses, probed every interval: `splitbrain.<ident>` is up when one of them answers
-   * (reference §5.18). The first round's answer goes to `first` when given (a fresh verdict),
-   * every other round's to the verdict as usual.
+   * (reference §5.18). Each round also answers admin's open question, if any, with what it found.
    */
-  private witnessLoop(sb: SplitbrainCheck, first?: (up: boolean) => void): Running {
-    let then = first;
-    return this.every(
-      sb.intervalMs,
-      async (live) => {
-        const answers = await Promise.all(
-          sb.witnesses.map((addr) =>
-            this.safeProbe({ target: { kind: 'ping', addr }, timeoutMs: sb.timeoutMs }),
-          ),
-        );
-        if (!live()) return;
-        const up = answers.some((a) => a.ok);
-        this.witnessUp = up;
-        if (!up && this.published.get(sb.resource)?.value !== 'down')
-          this.host.log('E', `${sb.resource}: no witness answers (${sb.witnesses.join(', ')})`);
-        this.setResource(sb.resource, up ? 'up' : 'down', COMPONENTS.splitbrain);
-        if (then) {
-          const f = then;
-          then = undefined;
-          f(up);
-        } else this.splitbrainVerdict();
-      },
-      () => (this.witnessUp = undefined),
-    );
+  private witnessLoop(sb: SplitbrainCheck): Running {
+    return this.every(sb.intervalMs, async (live) => {
+      const question = this.openQuestion();
+      const answers = await Promise.all(
+        sb.witnesses.map((addr) =>
+          this.safeProbe({ target: { kind: 'ping', addr }, timeoutMs: sb.timeoutMs }),
+        ),
+      );
+      if (!live()) return;
+      const up = answers.some((a) => a.ok);
+      if (!up && this.published.get(sb.resource)?.value !== 'down')
+        this.host.log('E', `${sb.resource}: no witness answers (${sb.witnesses.join(', ')})`);
+      this.setResource(sb.resource, up ? 'up' : 'down', COMPONENTS.splitbrain);
+      // Only a round begun after the question was asked answers it, and only while it is open.
+      if (question !== undefined && question === this.openQuestion())
+        this.host.set('splitbrain.uptodate', up ? 'up' : 'down', COMPONENTS.splitbrain, Number(question));
+    });
   }
 
   /**
-   * splitbrain.uptodate (reference §5.18): up while the peer is heard; once every heartbeat is
-   * lost, up only if this node reaches a witness. Admin resets it to `init` at each isolation
-   * and holds an isolated secondary until it is up (docs/decisions/0020); a fresh probe of the
-   * witnesses decides, not one from before the isolation.
+   * Admin's question (docs/decisions/0020): once every heartbeat is lost it numbers the isolation
+   * (splitbrain.isolation) and resets splitbrain.uptodate to `init`; the question is open while
+   * the peer is lost and nobody answered. Admin answers `up` itself when the peer is heard again.
    */
-  private splitbrainVerdict(): void {
-    const sb = this.plan.splitbrain;
-    if (!sb || !this.active('pre')) return;
-    const peer = this.view.peer;
-    if (peer === 'unknown') return;
-    const current = this.view.get('splitbrain.uptodate');
-    if (peer === 'heard') {
-      if (current !== 'up') this.publishVerdict('up');
-      return;
-    }
-    if (current === 'init') {
-      // A new isolation: probe now rather than trust an answer from before it.
-      this.running.get(sb.resource)?.stop();
-      this.running.set(
-        sb.resource,
-        this.witnessLoop(sb, (up) => this.publishVerdict(up ? 'up' : 'down')),
-      );
-      return;
-    }
-    if (this.witnessUp !== undefined && current !== (this.witnessUp ? 'up' : 'down'))
-      this.publishVerdict(this.witnessUp ? 'up' : 'down');
+  private openQuestion(): string | undefined {
+    const isolation = this.view.get('splitbrain.isolation');
+    const open = this.view.peer === 'lost' && this.view.get('splitbrain.uptodate') === 'init';
+    return open && isolation !== undefined ? isolation : undefined;
   }
 
-  private publishVerdict(value: 'up' | 'down'): void {
-    this.view.update('splitbrain.uptodate', value);
-    this.host.set('splitbrain.uptodate', value, COMPONENTS.splitbrain);
+  /** A question newly open is answered by a fresh round of the witnesses, at once. */
+  private questionChanged(): void {
+    const sb = this.plan.splitbrain;
+    const question = this.openQuestion();
+    if (!sb || question === this.asked) return;
+    this.asked = question;
+    if (question === undefined || !this.running.has(sb.resource)) return;
+    this.running.get(sb.resource)?.stop();
+    this.running.set(sb.resource, this.witnessLoop(sb));
   }
 
   private setResource(resource: string, value: 'up' | 'down', component: string): void {

@@ -67,7 +67,9 @@ export async function build(inside: string, others: Readonly<Record<string, stri
     subjects.anyModule('resourceSet'),
     codecs.resourceSet,
     (m: { payload: ResourceSet }) => {
-      sets.push(`${m.payload.name}=${m.payload.value} by ${m.payload.component}`);
+      sets.push(
+        `${m.payload.name}=${m.payload.value} by ${m.payload.component}${m.payload.isolation ? ` #${m.payload.isolation}` : ''}`,
+      );
     },
   );
   await admin.subscribe(subjects.anyModule('log'), codecs.logLine, (m: { payload: LogLine }) => {

@@ -103,20 +103,12 @@ export const ROLE_PERMISSIONS: Readonly<Record<BusRole, RolePermissions>> = {
     respond: false,
     reserved: true,
   },
-  // The node's web service: today the modules' health probes (states in); the REST API (issue 13)
-  // will send commands for the administrators it authenticated, on its own subject.
+  // The node's web service. Today it serves only the modules' health probes, without a
+  // credential (safekit-ops §16): it hears the states and the services' presence, and may not send
+  // a command or read anything else until the API's authentication exists (issue 13).
   api: {
-    publish: [subjects.anyModuleCmd('api'), subjects.presence('api')],
-    subscribe: [
-      any('state'),
-      any('log'),
-      any('resourceChanged'),
-      any('heartbeatView'),
-      any('farmView'),
-      any('rfsEvent'),
-      subjects.anyPresence(),
-      inbox('api'),
-    ],
+    publish: [subjects.presence('api')],
+    subscribe: [any('state'), subjects.anyPresence()],
     respond: false,
     reserved: false,
   },

@@ -2,9 +2,11 @@
 // (reference §5.10, §5.16). A relative name is the module's bin directory's (SAFEUSERBIN). Both
 // are run by keel as root with execve, so one that is missing or not executable is a
 // configuration error naming its element, found when the module is checked, not when the checker
-// or the handler is first needed.
-import { accessSync, constants, statSync } from 'node:fs';
-import { isAbsolute, join, normalize } from 'node:path';
+// or the handler is first needed; and so is one that a user other than root could change (the
+// file, through a link or not, or a directory above it): root would run that user's program.
+import { accessSync, constants, realpathSync, statSync } from 'node:fs';
+import { dirname, isAbsolute, join, normalize } from 'node:path';
+import { onlyRootCanChange } from '../node/node-paths';
 import type { IssueSink } from '../errors';
 import type { ModuleConfig } from '../model/module';
 
@@ -34,8 +36,13 @@ function executableProblem(name: string, binDir: string): string | undefined {
     return `${name} must stay in the module's bin directory (no "..")`;
   const file = moduleExecutable(name, binDir);
   try {
-    if (!statSync(file).isFile()) return `${file} is not a file`;
+    const st = statSync(file);
+    if (!st.isFile()) return `${file} is not a file`;
     accessSync(file, constants.X_OK);
+    const real = realpathSync(file);
+    const uid = process.geteuid?.() ?? 0;
+    if ((st.uid !== 0 && st.uid !== uid) || (st.mode & 0o022) !== 0 || !onlyRootCanChange(dirname(real)))
+      return `${file} is refused: it, or a directory above it, can be changed by users other than root`;
     return undefined;
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;

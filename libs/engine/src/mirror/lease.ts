@@ -8,7 +8,7 @@
 // its peer, a node that does not get it within the takeover bound takes it that the peer kept it
 // and may have written alone: its copy is no longer up to date.
 import { Effect, log } from '../module/effects';
-import { Job, Step } from '../module/job';
+import { emit, enter, Job, Step } from '../module/job';
 import { isPrimary, ModuleState, Readiness, ScriptAction } from '../module/states';
 import { MirrorCommandName, MirrorDraft, MirrorInput } from './mirror-types';
 
@@ -16,8 +16,6 @@ import { MirrorCommandName, MirrorDraft, MirrorInput } from './mirror-types';
 export interface LeaseHooks {
   beginStop(d: MirrorDraft, action: ScriptAction): void;
   setState(d: MirrorDraft, out: Effect[], state: ModuleState, readiness: Readiness): void;
-  /** A secondary whose copy may be behind resynchronises (SECOND Transient). */
-  resyncSecondary(d: MirrorDraft, out: Effect[]): void;
 }
 
 /** Gives the lease up: the last step of leaving the primary role. */
@@ -111,15 +109,30 @@ export function judgeLeaseWait(d: MirrorDraft, out: Effect[], now: number, hooks
 
 /**
  * The peer shows up as primary while this node waits for the lease: the peer holds it, so this
- * node stops contending; a secondary resynchronises (its link may have broken meanwhile), a node
- * in WAIT chooses its role again (SECOND).
+ * node stops contending; a node in WAIT chooses its role again (SECOND). A secondary whose copy
+ * nothing has found behind is SECOND (Ready) again: a link that broke meanwhile is judged as
+ * without an arbiter (admin, 0009), and its daemon rejoins by itself. One found behind (the
+ * primary was heard going on alone) gets a new secondary daemon, which reintegrates whether or not
+ * the old link broke: waiting for the old one to say `synced` could be waiting for ever.
  */
 export function leaseWaitMeetsPrimary(d: MirrorDraft, out: Effect[], now: number, hooks: LeaseHooks): void {
   const r = d.remote;
   if (d.job?.waiting !== 'lease' || r === 'UNKNOWN' || !isPrimary(r.state)) return;
   out.push(log("The other node is primary: this node no longer contends for the arbiter's lease"));
   dropLeaseWait(d, out, now);
-  if (d.state === 'SECOND') hooks.resyncSecondary(d, out);
+  if (d.state !== 'SECOND') return;
+  if (d.facts.uptodate) return hooks.setState(d, out, 'SECOND', 'Ready');
+  out.push(log('Replication interrupted: resynchronizing from the primary', 'E'));
+  d.facts = { ...d.facts, uptodate: false, interrupted: true };
+  d.job = {
+    steps: [
+      emit({ kind: 'replication', role: 'stopped', full: false }),
+      emit({ kind: 'replication', role: 'secondary', full: false }),
+      { kind: 'awaitReplication' },
+      enter('SECOND', 'Ready'),
+    ],
+    waiting: undefined,
+  };
 }
 
 /**

@@ -68,7 +68,8 @@ export function initialMirror(
     splitBrainLogged: false,
     exitingAlone: false,
     isolationVerdict: 'init',
-    isolationHeld: false,
+    isolationHoldLogged: false,
+    peerAtLoss: undefined,
   };
 }
 
@@ -78,7 +79,6 @@ type Draft = MirrorDraft;
 const leaseHooks: LeaseHooks = {
   beginStop: (d, action) => beginStop(d, action),
   setState: (d, out, state, readiness) => setState(d, out, state, readiness),
-  resyncSecondary: (d, out) => onReplicationLost(d, out),
 };
 
 /**
@@ -99,8 +99,11 @@ export function stepMirror(engine: MirrorEngine, input: MirrorInput, now: number
       d.peer = input.remote === 'UNKNOWN' ? NO_PEER : { ...d.peer, ...input.facts };
       // Losing the peer opens a new possible split brain, to be logged when it heals.
       if (input.remote === 'UNKNOWN') d.splitBrainLogged = false;
-      if (input.remote === 'UNKNOWN' && engine.remote !== 'UNKNOWN') d.peerLostAt = now;
-      d.isolationHeld = false;
+      if (input.remote === 'UNKNOWN' && engine.remote !== 'UNKNOWN') {
+        d.peerLostAt = now;
+        d.peerAtLoss = engine.remote.state;
+      }
+      d.isolationHoldLogged = false;
       logRemote(engine.remote, input.remote, out);
       abandonOrphanReintegration(d, out, now);
       leaseWaitMeetsPrimary(d, out, now, leaseHooks);
@@ -127,7 +130,7 @@ export function stepMirror(engine: MirrorEngine, input: MirrorInput, now: number
       d.gateOpen = input.open;
       break;
     case 'isolation':
-      d.isolationVerdict = input.verdict;
+      onIsolationVerdict(d, out, input.verdict);
       break;
     case 'loop':
       onLoop(d, out, input.op, input.by, now);
@@ -400,14 +403,6 @@ function onRule(d: Draft, out: Effect[], action: 'wait' | 'wakeup', rule: string
     if (!d.job) beginStop(d, 'stop');
     else d.queue = [...d.queue, { id: `maxloop:${rule}`, name: 'stop', args: [], caller: 'maxloop' }];
     return;
-  }
-  // A primary that the splitbrain checker refuses while isolated leaves its data behind the side
-  // that may now serve (reference §5.18: "files not up to date due to split-brain"): it must
-  // resynchronise from that side, and says so in its facts, so that the peer stays primary when
-  // they meet again even if it still sees this node on its way out.
-  if (isPrimary(d.state) && d.remote === 'UNKNOWN' && d.isolationVerdict === 'down' && d.facts.uptodate) {
-    out.push(log('Local data not up to date: the other node may serve since the isolation'));
-    d.facts = { ...d.facts, uptodate: false };
   }
   // A primary or secondary leaves its role for WAIT; the peer takes over (reference §5.11). Once
   // woken up, the module resumes a normal start from WAIT.
@@ -785,12 +780,12 @@ function reactToPeer(d: Draft, out: Effect[]): boolean {
         return true;
       }
       if (noPrimary) {
-        if (r === 'UNKNOWN' && d.settings.isolationArbiter && d.isolationVerdict !== 'up') {
+        if (r === 'UNKNOWN' && isolationHolds(d)) {
           // The primary may be alive behind a cut: only the splitbrain checker's `up` (this node
           // reaches a witness) lets the secondary take over; its `down` has the rules hold it in WAIT.
-          if (!d.isolationHeld)
+          if (!d.isolationHoldLogged)
             out.push(log('Every heartbeat lost: waiting for the splitbrain checker before taking over'));
-          d.isolationHeld = true;
+          d.isolationHoldLogged = true;
           return false;
         }
         if (failoverOn(d)) {
@@ -820,6 +815,42 @@ function reactToPeer(d: Draft, out: Effect[]): boolean {
 }
 
 /**
+ * A secondary with a splitbrain checker waits for its verdict once every heartbeat is lost; not
+ * while `checker off` holds (`off`: SafeKit's checker off disables the splitbrain checker).
+ */
+const isolationHolds = (d: Draft) =>
+  d.settings.isolationArbiter === true && d.isolationVerdict !== 'up' && d.isolationVerdict !== 'off';
+
+/**
+ * The splitbrain checker's verdict for the current isolation (admin asks once per isolation). A
+ * primary it refuses while its peer, a secondary (or starting) when last heard, may take over
+ * yields: it leaves the primary role as soon as the rules say so, and says so in its facts
+ * (exitingAlone), so that the two meeting again keep the peer's data, even before this node's
+ * wait rule fired (reference §5.18: the refused node resynchronises and becomes SECOND).
+ */
+function onIsolationVerdict(d: Draft, out: Effect[], verdict: string): void {
+  const fresh = d.isolationVerdict === 'init';
+  d.isolationVerdict = verdict;
+  const peerMayServe = d.peerAtLoss === 'SECOND' || d.peerAtLoss === 'WAIT';
+  if (
+    fresh &&
+    verdict === 'down' &&
+    isPrimary(d.state) &&
+    d.remote === 'UNKNOWN' &&
+    peerMayServe &&
+    !d.exitingAlone
+  ) {
+    out.push(
+      log(
+        'Split brain: no witness answers this node; its peer may serve, this node will resynchronise from it',
+        'E',
+      ),
+    );
+    d.exitingAlone = true;
+  }
+}
+
+/**
  * Both nodes are primary after an isolation (reference §3.10): the node that was secondary before
  * it went ALONE exits; if both or neither were, the node with the smaller name stays.
  */
@@ -827,12 +858,12 @@ function splitBrainRecovery(d: Draft, out: Effect[]): boolean {
   // Under an arbiter only the lease's holder is primary: the other is about to lose it and leave
   // by itself (docs/decisions/0019); which one ran alone longer decides nothing.
   if (d.settings.leaseArbiter) return false;
-  // A peer already on its way out settles it, then data a node itself knows to be behind (a
-  // primary the splitbrain checker refused); otherwise the former secondary exits.
-  const iExit = d.peer.exitingAlone
-    ? false
-    : d.facts.uptodate !== d.peer.uptodate
-      ? !d.facts.uptodate
+  // A node already on its way out (this one, refused by the splitbrain checker, or the peer)
+  // settles it; otherwise the former secondary exits.
+  const iExit = d.exitingAlone
+    ? true
+    : d.peer.exitingAlone
+      ? false
       : d.aloneFromSecond !== d.peer.aloneFromSecond
         ? d.aloneFromSecond
         : d.settings.node > d.settings.peer;

@@ -146,7 +146,11 @@ export type MirrorInput =
   /** The node could not reboot for automatic_reboot="on": the stopstart goes on as stop + start. */
   | { readonly kind: 'rebootFailed'; readonly reason: string }
   | { readonly kind: 'gate'; readonly open: boolean }
-  /** The splitbrain checker's verdict (splitbrain.uptodate): `up` lets an isolated secondary take over. */
+  /**
+   * The splitbrain checker's verdict (splitbrain.uptodate) for the current isolation: `init`
+   * until it answered, `up` lets an isolated secondary take over, `down` holds it; `off` while
+   * `checker off` holds (no splitbrain checker: nothing held).
+   */
   | { readonly kind: 'isolation'; readonly verdict: string }
   /**
    * `incloop -i <by>` / `resetloop` (reference §6.6): the maxloop counter counted or reset at once,
@@ -190,8 +194,10 @@ export interface MirrorEngine {
   readonly exitingAlone: boolean;
   /** The splitbrain checker's last verdict (splitbrain.uptodate); `init` until it spoke. */
   readonly isolationVerdict: string;
-  /** An isolated secondary waits for that verdict (logged once per isolation). */
-  readonly isolationHeld: boolean;
+  /** An isolated secondary's wait for that verdict was logged (once per isolation). */
+  readonly isolationHoldLogged: boolean;
+  /** What the peer was when it was last heard, before it was lost. */
+  readonly peerAtLoss: ModuleState | undefined;
   /** When every heartbeat of the peer was last lost (the lease arbiter's takeover bound). */
   readonly peerLostAt?: number;
 }

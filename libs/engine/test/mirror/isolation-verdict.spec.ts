@@ -51,18 +51,38 @@ test('without a splitbrain checker nothing changes: the secondary goes ALONE on 
   expect(p.state('node2')).toBe('ALONE Ready');
 });
 
-test('a primary refused by the verdict marks its data behind; at the reunion the other side stays primary', () => {
+const YIELD =
+  'E Split brain: no witness answers this node; its peer may serve, this node will resynchronise from it';
+
+/** Every heartbeat lost; node2 (the SECOND) reaches a witness, node1 (the PRIM) does not. */
+function refused() {
   const p = arbitrated();
   p.input('node2', { kind: 'isolation', verdict: 'init' });
   p.cut();
   p.input('node2', { kind: 'isolation', verdict: 'up' });
   p.input('node1', { kind: 'isolation', verdict: 'down' });
+  return p;
+}
+
+test('a primary refused at the start of an isolation yields, and says so', () => {
+  const p = refused();
+  expect(p.logs('node1')).toContain(YIELD);
+  expect(p.engines.node1.exitingAlone).toBe(true);
+  expect([p.state('node1'), p.state('node2')]).toEqual(['ALONE Ready', 'ALONE Ready']);
+});
+
+test('met again before its wait rule fired, the refused primary exits and the other side stays', () => {
+  const p = refused();
+  p.clearTrace().heal();
+  expect(p.logs('node1')).toContain('I Split brain recovery: exiting alone');
+  expect(p.logs('node2')).not.toContain('I Split brain recovery: exiting alone');
+  expect([p.state('node1'), p.state('node2')]).toEqual(['SECOND Ready', 'PRIM Ready']);
+});
+
+test('held in WAIT by its rule, woken at the reunion, the refused primary becomes SECOND', () => {
+  const p = refused();
   p.input('node1', { kind: 'rule', action: 'wait', rule: 'splitbrain_failure' });
-  expect(p.engines.node1.facts.uptodate).toBe(false);
-  expect(p.logs('node1')).toContain(
-    'I Local data not up to date: the other node may serve since the isolation',
-  );
-  expect([p.state('node1'), p.state('node2')]).toEqual(['WAIT NotReady', 'ALONE Ready']);
+  expect(p.state('node1')).toBe('WAIT NotReady');
   p.clearTrace().heal();
   p.input('node1', { kind: 'rule', action: 'wakeup', rule: 'Implicit_wakeup' });
   p.advance(10_000);
@@ -70,17 +90,29 @@ test('a primary refused by the verdict marks its data behind; at the reunion the
   expect([p.state('node1'), p.state('node2')]).toEqual(['SECOND Ready', 'PRIM Ready']);
 });
 
-test('met while the refused primary is still stopping, the side that took over stays', () => {
+test('a later down in the same isolation (the witness lost afterwards) yields nothing', () => {
   const p = arbitrated();
-  p.input('node2', { kind: 'isolation', verdict: 'init' });
   p.cut();
-  p.input('node2', { kind: 'isolation', verdict: 'up' });
-  p.clearTrace();
-  p.input('node2', {
-    kind: 'peer',
-    remote: { state: 'ALONE', readiness: 'Transient' },
-    facts: { uptodate: false, aloneFromSecond: false },
-  });
-  expect(p.logs('node2')).toContain('I Split brain recovery: staying alone');
+  p.input('node1', { kind: 'isolation', verdict: 'init' });
+  p.input('node1', { kind: 'isolation', verdict: 'up' });
+  p.input('node1', { kind: 'isolation', verdict: 'down' });
+  expect(p.logs('node1')).not.toContain(YIELD);
+  expect(p.engines.node1.exitingAlone).toBe(false);
+});
+
+test('a peer that was stopped when it was lost could not serve: the refused primary keeps its data', () => {
+  const p = arbitrated();
+  p.command('node2', 'stop').advance(0);
+  expect(p.state('node1')).toBe('ALONE Ready');
+  p.cut();
+  p.input('node1', { kind: 'isolation', verdict: 'down' });
+  expect(p.logs('node1')).not.toContain(YIELD);
+  expect(p.engines.node1.exitingAlone).toBe(false);
+});
+
+test('checker off: the isolated secondary takes over as without a splitbrain checker', () => {
+  const p = arbitrated();
+  p.input('node2', { kind: 'isolation', verdict: 'off' });
+  p.cut();
   expect(p.state('node2')).toBe('ALONE Ready');
 });
