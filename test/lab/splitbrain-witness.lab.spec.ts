@@ -18,6 +18,7 @@ mirrorScenario(
       const log1 = await c().log('node1');
       expect(log1).toMatch(/ I Resource splitbrain\.uptodate set to down by splitbraincheck/);
       expect(log1).toMatch(/ I Action wait from failover rule splitbrain_failure/);
+      expect(log1).toMatch(/ E Split brain: no witness answers this node; its peer may serve/);
       expect(await c().log('node2')).toMatch(/ I Resource splitbrain\.uptodate set to up by splitbraincheck/);
       expect(c().lab.pids('node1', 'createServer')).toEqual([]);
       expect(await c().hit('node2')).toMatch(/^hello from node2/);
@@ -28,7 +29,9 @@ mirrorScenario(
       await c().lab.heal('private');
       await c().waitState('node1', 'SECOND', 40);
       await c().waitState('node2', 'PRIM', 20);
-      expect(await c().log('node1')).toMatch(/ I Action wakeup from failover rule Implicit_wakeup/);
+      const log1 = await c().log('node1');
+      expect(log1).toMatch(/ I Resource splitbrain\.uptodate set to up by heart/);
+      expect(log1).toMatch(/ I Action wakeup from failover rule Implicit_wakeup/);
       const hits = await c().hits('node2');
       expect(hits.some((l) => l.startsWith('node2 '))).toBe(true);
       expect(await c().hits('node1')).toEqual(hits);
