@@ -1,4 +1,4 @@
-import { applicationBack, errdUserconfig, killApplication, waitLines } from './errd-module';
+import { applicationBack, errdUserconfig, killApplication } from './errd-module';
 import { mirrorScenario } from './lab-scenario';
 
 // Reference §8.4 case 45: the 4th errd restart within loop_interval (24 h by default) is one too
@@ -9,14 +9,14 @@ mirrorScenario(
     test('three restarts by errd, then the 4th detection stops node1 and node2 goes ALONE', async () => {
       for (let round = 1; round <= 3; round++) {
         await killApplication('node1');
-        await waitLines(c(), 'node1', / I Action restart called by errd$/, round);
+        await c().waitLog('node1', / I Action restart called by errd$/, 30, round);
         await c().waitState('node1', 'PRIM');
         await applicationBack('node1');
         // errd has judged the new application (up) before the next kill.
-        await waitLines(c(), 'node1', / I Resource proc\.node set to up by errd$/, round + 1);
+        await c().waitLog('node1', / I Resource proc\.node set to up by errd$/, 30, round + 1);
       }
       await killApplication('node1');
-      const log = await waitLines(c(), 'node1', / I Action stop called by maxloop$/);
+      const log = await c().waitLog('node1', / I Action stop called by maxloop$/);
       expect(log.split('\n').filter((l) => / I Action restart called by errd$/.test(l))).toHaveLength(4);
       await c().waitState('node1', 'STOP', 30);
       await c().waitState('node2', 'ALONE', 30);

@@ -1,7 +1,7 @@
 // The errd scenarios' module: the sample mirror module (deploy/samples/mirror-demo) with errd
 // watching its application, the `node` process that runs createServer, in class prim and polled
 // every second; and what those scenarios do to it and wait for.
-import { type KeelCluster, type Node, sampleUserconfig } from './keel-cluster';
+import { type Node, sampleUserconfig } from './keel-cluster';
 import { sampleApplication } from './node-application';
 
 export const errdUserconfig = (action: string): string =>
@@ -25,22 +25,4 @@ export async function applicationBack(node: Node, seconds = 20): Promise<void> {
     await new Promise((r) => setTimeout(r, 200));
   }
   throw new Error(`${node}: the sample application did not come back in ${seconds}s`);
-}
-
-/** Waits (bounded) until `node`'s module log holds `count` lines matching `line`; returns the log. */
-export async function waitLines(
-  c: KeelCluster,
-  node: Node,
-  line: RegExp,
-  count = 1,
-  seconds = 30,
-): Promise<string> {
-  const deadline = Date.now() + seconds * 1000;
-  for (;;) {
-    const log = await c.log(node);
-    if (log.split('\n').filter((l) => line.test(l)).length >= count) return log;
-    if (Date.now() > deadline)
-      throw new Error(`${node}: fewer than ${count} ${line} in the module log after ${seconds}s\n${log}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
 }

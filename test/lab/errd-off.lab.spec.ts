@@ -1,4 +1,4 @@
-import { applicationBack, errdUserconfig, killApplication, waitLines } from './errd-module';
+import { applicationBack, errdUserconfig, killApplication } from './errd-module';
 import { mirrorScenario } from './lab-scenario';
 
 // Issue 12, Done when 4 / reference §5.10: `errd off` persists across a restart of keel's admin
@@ -29,7 +29,7 @@ mirrorScenario(
 
     test('errd on: the dead application is detected and restarted', async () => {
       expect((await c().keel('node2', 'errd', 'on')).code).toBe(0);
-      await waitLines(c(), 'node2', / I Action restart called by errd$/);
+      await c().waitLog('node2', / I Action restart called by errd$/);
       await applicationBack('node2');
       await c().waitState('node2', 'PRIM');
     });
@@ -45,7 +45,7 @@ mirrorScenario(
       await idle();
       expect((await c().log('node2')).match(/Action restart called by errd/g)).toHaveLength(1);
       expect((await c().keel('node2', 'errd', 'enable', 'prim')).code).toBe(0);
-      await waitLines(c(), 'node2', / I Action restart called by errd$/, 2);
+      await c().waitLog('node2', / I Action restart called by errd$/, 30, 2);
       await applicationBack('node2');
     });
   },

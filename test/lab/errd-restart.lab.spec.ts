@@ -1,4 +1,4 @@
-import { applicationBack, errdUserconfig, killApplication, waitLines } from './errd-module';
+import { applicationBack, errdUserconfig, killApplication } from './errd-module';
 import { mirrorScenario } from './lab-scenario';
 
 // Reference §8.4 case 43: errd watches the PRIM's application; killed, it is restarted in place
@@ -9,7 +9,7 @@ mirrorScenario(
     test('the application killed on the PRIM: errd restarts it, node1 stays PRIM and serves again', async () => {
       const before = await c().mark('node1');
       await killApplication('node1');
-      const log = await waitLines(c(), 'node1', / I Action restart called by errd$/);
+      const log = await c().waitLog('node1', / I Action restart called by errd$/);
       expect(log).toMatch(/ E Process node not running\n/);
       expect(log).toMatch(/ I Resource proc\.node set to down by errd\n/);
       await c().waitState('node1', 'PRIM');
@@ -25,7 +25,7 @@ mirrorScenario(
       expect(await c().hit('node1')).toMatch(/^hello from node1 \(hit \d+\)$/);
       expect(await c().state('node2')).toBe('SECOND (Ready)');
       // Judged again after the restart: the new application is seen running.
-      await waitLines(c(), 'node1', / I Resource proc\.node set to up by errd$/, 2);
+      await c().waitLog('node1', / I Resource proc\.node set to up by errd$/, 30, 2);
     });
   },
   { userconfig: errdUserconfig('restart') },

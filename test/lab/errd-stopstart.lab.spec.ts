@@ -1,4 +1,4 @@
-import { errdUserconfig, killApplication, waitLines } from './errd-module';
+import { errdUserconfig, killApplication } from './errd-module';
 import { mirrorScenario } from './lab-scenario';
 
 // Reference §8.4 case 44: with action="stopstart", the PRIM whose application dies stops and
@@ -8,7 +8,7 @@ mirrorScenario(
   (c) => {
     test('the application killed on the PRIM: node2 becomes primary, node1 comes back SECOND', async () => {
       await killApplication('node1');
-      await waitLines(c(), 'node1', / I Action stopstart called by errd$/);
+      await c().waitLog('node1', / I Action stopstart called by errd$/);
       await c().waitState('node2', 'PRIM', 40);
       await c().waitState('node1', 'SECOND', 40);
       const log = await c().log('node1');

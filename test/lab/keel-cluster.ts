@@ -233,15 +233,19 @@ export class KeelCluster {
     return Object.assign(Object.create(KeelCluster.prototype) as KeelCluster, this, { module });
   }
 
-  /** Waits until the node's module log matches `pattern`; fails with the log otherwise. */
-  async waitLog(node: Node, pattern: RegExp, seconds = 20): Promise<string> {
+  /**
+   * Waits until the node's module log holds `count` matches of `pattern` (`$` and `^` at line
+   * ends); returns the log, or fails with it.
+   */
+  async waitLog(node: Node, pattern: RegExp, seconds = 30, count = 1): Promise<string> {
+    const every = new RegExp(pattern.source, 'gm');
     const deadline = Date.now() + seconds * 1000;
     for (;;) {
       const log = await this.log(node);
-      if (pattern.test(log)) return log;
+      if ((log.match(every) ?? []).length >= count) return log;
       if (Date.now() > deadline)
         throw new Error(
-          `${node}: no ${pattern} in the module log after ${seconds}s\n--- module log ---\n${log}`,
+          `${node}: fewer than ${count} ${pattern} in the module log after ${seconds}s\n--- module log ---\n${log}`,
         );
       await new Promise((r) => setTimeout(r, 250));
     }
