@@ -24,6 +24,9 @@ const USAGE = `usage: lab <command> ...   (as root; state in $KEEL_LAB_RUN_DIR o
   nats <lab> <host> [--port 4222] [--log FILE] [--config FILE]
                                                   start nats-server on the host's 127.0.0.1
                                                   (--config: e.g. keel's /etc/keel/bus/nats-server.conf)
+  etcd <lab> <host> [--lan LAN] [--port 2379] [--log FILE]
+                                                  start one etcd member on the host's address (a
+                                                  lease arbiter's witness); prints its client URL
   pids <lab> <host> [<pattern>]                   pids inside the host (pattern: regex on cmdline)
   kill <lab> <host> <pattern> [--signal SIGKILL]  signal matching processes of that host only
   freeze <lab> <host> [<pattern>]                 SIGSTOP (all processes without pattern)
@@ -187,6 +190,18 @@ async function main(argv: string[]): Promise<number> {
         ...(o.config ? { config: o.config } : {}),
       });
       process.stdout.write(`${proc.pid}\n`);
+      return 0;
+    }
+    case 'etcd': {
+      const [, host] = need(p, 2, 'host') as [string, string];
+      const port = num(o.port, 'port');
+      const member = await open().startEtcd(host, {
+        detached: true,
+        ...(port !== undefined ? { port } : {}),
+        ...(o.lan ? { lan: o.lan } : {}),
+        ...(o.log ? { logFile: o.log } : {}),
+      });
+      process.stdout.write(`${member.endpoint}\n`);
       return 0;
     }
     case 'pids':

@@ -11,3 +11,4 @@ export {
 } from './teardown';
 export { LabCommandError, type ExecResult } from './system';
 export { VipWatch, type ProbeKind } from './vip-watch';
+export type { EtcdMember, EtcdOptions } from './lab-etcd';

@@ -14,6 +14,7 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { join } from 'node:path';
+import { startEtcd, type EtcdMember, type EtcdOptions } from './lab-etcd';
 import { LabHosts, type InitInfo } from './lab-hosts';
 import { PROBE_SCRIPT, SETUP_SCRIPT } from './lab-scripts';
 import { LabSwitch } from './lab-switch';
@@ -344,6 +345,23 @@ export class Lab {
       throw new LabError(`${host}: nats-server did not accept connections on 127.0.0.1:${port}\n${log}`);
     }
     return proc;
+  }
+
+  /**
+   * Starts one etcd member on a host (a lease arbiter's witness, docs/decisions/0019), serving on
+   * the host's address, and waits until it is healthy; its data is the host's, gone with the lab.
+   */
+  startEtcd(host: string, options: EtcdOptions = {}): Promise<EtcdMember> {
+    return startEtcd(
+      {
+        address: (h, lan) => this.address(h, lan),
+        hostDir: (h) => this.host(h).dir,
+        spawn: (h, argv, o) => this.spawn(h, argv, o),
+        exec: (h, argv, o) => this.exec(h, argv, o),
+      },
+      host,
+      options,
+    );
   }
 
   /**
