@@ -51,6 +51,10 @@ export interface KeelClusterOptions {
   readonly userconfig?: string;
   /** Client hosts on every LAN (client j has address .(100+j)). */
   readonly clients?: readonly string[];
+  /** The lab's LANs; default default and private (cluster.xml's). */
+  readonly lans?: readonly string[];
+  /** The LANs the clients are on; default every LAN. */
+  readonly clientLans?: readonly string[];
   /** IPv6 addresses on the LANs too (LabSpec.ipv6). */
   readonly ipv6?: boolean;
   /** More modules installed on every node beside the sample, with the sample's scripts. */
@@ -89,8 +93,9 @@ export class KeelCluster {
     const lab = await Lab.create({
       name: labName(scenario),
       nodes: [...nodes],
-      lans: ['default', 'private'],
+      lans: [...(options.lans ?? ['default', 'private'])],
       clients: options.clients ?? [],
+      ...(options.clientLans ? { clientLans: [...options.clientLans] } : {}),
       privateDirs: [DATA_DIR],
       ipv6: options.ipv6 ?? false,
     });
