@@ -11,3 +11,13 @@ export function withCheckers(elements: string, macros: Readonly<Record<string, s
 
 /** The lab's witness / external host: client1 on the first LAN (KeelClusterOptions.clients). */
 export const CLIENT1 = '198.18.0.101';
+
+/**
+ * A light module with a custom checker on an external dependency (the sample's flagcheck, before
+ * the application, action wait), and the flag file that makes it say down.
+ */
+export const LIGHT_WITH_FLAGCHECK = `<safe><service mode="light"><user/>
+  <check><custom ident="dep" when="pre" exec="flagcheck" arg="1" action="wait"/></check>
+  ${FAST_RULES}
+</service></safe>`;
+export const DEP_FLAG = '/var/lib/keel/modules/mirror-demo/flag.custom.dep';

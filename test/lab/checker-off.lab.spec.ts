@@ -1,21 +1,16 @@
-import { FAST_RULES } from './checker-modules';
+import { DEP_FLAG, LIGHT_WITH_FLAGCHECK } from './checker-modules';
 import { mirrorScenario } from './lab-scenario';
 
 // Issue 12, Done when 4 / reference §8.4 case 58: `checker off` persists across a restart of
 // keel's admin and the module's start, and detections act no more: with the dependency down the
 // module stays UP (Ready); `checker on` makes the same detection act at once.
-const LIGHT = `<safe><service mode="light"><user/>
-  <check><custom ident="dep" when="pre" exec="flagcheck" arg="1" action="wait"/></check>
-  ${FAST_RULES}
-</service></safe>`;
-const flag = '/var/lib/keel/modules/mirror-demo/flag.custom.dep';
 
 mirrorScenario(
   'checker off',
   (c) => {
     test('checker off, a restart of admin, then a start: no checker runs and nothing acts', async () => {
       expect((await c().keel('node1', 'checker', 'off')).code).toBe(0);
-      await c().lab.exec('node1', ['sh', '-c', `echo down > ${flag}`]);
+      await c().lab.exec('node1', ['sh', '-c', `echo down > ${DEP_FLAG}`]);
       c().lab.kill('node1', 'keel-admin', 'SIGTERM');
       await c().startService('node1', 'admin');
       await c().waitAdmin('node1');
@@ -35,5 +30,5 @@ mirrorScenario(
       expect(await c().log('node1')).toMatch(/ I Action checker on called by root/);
     });
   },
-  { userconfig: LIGHT, running: false },
+  { userconfig: LIGHT_WITH_FLAGCHECK, running: false },
 );

@@ -1,14 +1,9 @@
-import { FAST_RULES } from './checker-modules';
+import { DEP_FLAG, LIGHT_WITH_FLAGCHECK } from './checker-modules';
 import { mirrorScenario } from './lab-scenario';
 
 // Issue 10, Done when 4 and issue 12: a light module runs its checkers. A custom checker on an
 // external dependency (the sample's flagcheck, `when="pre"`, action wait) says down: the module
 // goes WAIT (NotReady) by its generated rule c_dep; it says up again: Implicit_wakeup, UP (Ready).
-const LIGHT = `<safe><service mode="light"><user/>
-  <check><custom ident="dep" when="pre" exec="flagcheck" arg="1" action="wait"/></check>
-  ${FAST_RULES}
-</service></safe>`;
-const flag = '/var/lib/keel/modules/mirror-demo/flag.custom.dep';
 
 mirrorScenario(
   'light checkers',
@@ -23,11 +18,11 @@ mirrorScenario(
     });
 
     test('the dependency down: WAIT (NotReady) by c_dep; back: Implicit_wakeup and UP (Ready)', async () => {
-      await c().lab.exec('node1', ['sh', '-c', `echo down > ${flag}`]);
+      await c().lab.exec('node1', ['sh', '-c', `echo down > ${DEP_FLAG}`]);
       await c().waitLog('node1', / I Action wait from failover rule c_dep/);
       await c().waitState('node1', 'WAIT');
       expect(await c().state('node1')).toBe('WAIT (NotReady)');
-      await c().lab.exec('node1', ['sh', '-c', `echo up > ${flag}`]);
+      await c().lab.exec('node1', ['sh', '-c', `echo up > ${DEP_FLAG}`]);
       await c().waitLog('node1', / I Action wakeup from failover rule Implicit_wakeup/);
       await c().waitState('node1', 'UP');
     });
@@ -38,5 +33,5 @@ mirrorScenario(
       expect((await c().lab.exec('node1', ['pgrep', '-af', 'flagcheck'])).stdout).toBe('');
     });
   },
-  { userconfig: LIGHT, running: false },
+  { userconfig: LIGHT_WITH_FLAGCHECK, running: false },
 );
