@@ -20,6 +20,7 @@ import {
   type KeelCluster,
   type Node,
 } from './keel-cluster';
+import { seededRandom, sleep, until } from './run-support';
 
 const LEASE_IO = join(ROOT, 'test/fixtures/faults/lease-io.js');
 const FILE = join(DATA_DIR, 'records');
@@ -50,7 +51,7 @@ export interface RunResult {
 
 export async function randomPartitions(c: KeelCluster, count: number, seed: number): Promise<RunResult> {
   const started = Date.now();
-  const random = rng(seed);
+  const random = seededRandom(seed);
   const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)] as T;
   const between = (lo: number, hi: number) => Math.round(lo + random() * (hi - lo));
   const logOf = (node: Node, what: string) => join(c.lab.plan.runDir, `${node}-${what}.log`);
@@ -257,28 +258,9 @@ function readIfAny(file: string): string {
   }
 }
 
-async function until(ok: () => boolean | Promise<boolean>, ms: number, what: string): Promise<void> {
-  for (const limit = Date.now() + ms; !(await ok()); await sleep(100))
-    if (Date.now() > limit) throw new Error(`timed out waiting until ${what}`);
-}
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
 /** `p`, or nothing after `ms`; the timer does not outlive it. */
 async function within(p: Promise<unknown>, ms: number): Promise<void> {
   let timer: NodeJS.Timeout | undefined;
   await Promise.race([p, new Promise((r) => (timer = setTimeout(r, ms)))]);
   clearTimeout(timer);
-}
-
-/** mulberry32: a run's choices replay from its seed. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }

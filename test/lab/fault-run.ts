@@ -18,6 +18,7 @@ import { join } from 'node:path';
 import type { LabProcess } from '../../tools/lab/src';
 import { describeLab } from './helpers';
 import { DATA_DIR, KEEL_SERVICES, KeelCluster, NODES, ROOT, serviceLog, type Node } from './keel-cluster';
+import { seededRandom, sleep, until } from './run-support';
 
 const RECORDS = join(ROOT, 'test/fixtures/faults/records.js');
 const FILE = join(DATA_DIR, 'records');
@@ -73,7 +74,7 @@ export function faultMatrix(name: string, fault: Fault): void {
 
 async function oneRun(name: string, fault: Fault, run: number, seed: number): Promise<RunReport> {
   const started = Date.now();
-  const random = rng(seed);
+  const random = seededRandom(seed);
   const between = ([lo, hi]: readonly [number, number]) => Math.round(lo + random() * (hi - lo));
   const dir = mkdtempSync(join(tmpdir(), 'keel-fault-'));
   const acks = join(dir, 'acks');
@@ -224,23 +225,4 @@ async function stop(writer: LabProcess): Promise<void> {
   let timer: NodeJS.Timeout | undefined;
   await Promise.race([writer.exited, new Promise((r) => (timer = setTimeout(r, 5_000)))]);
   clearTimeout(timer);
-}
-
-async function until(ok: () => boolean | Promise<boolean>, ms: number, what: string): Promise<void> {
-  for (const limit = Date.now() + ms; !(await ok()); await sleep(100))
-    if (Date.now() > limit) throw new Error(`timed out waiting until ${what}`);
-}
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/** mulberry32: the run's choices replay from its seed. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
