@@ -2,7 +2,7 @@
 // watching its application, the `node` process that runs createServer, in class prim and polled
 // every second; and what those scenarios do to it and wait for.
 import { type Node, sampleUserconfig } from './keel-cluster';
-import { sampleApplication } from './node-application';
+import { applicationPids, sampleApplication } from './node-application';
 
 export const errdUserconfig = (action: string): string =>
   sampleUserconfig().replace(
@@ -21,7 +21,7 @@ export async function killApplication(node: Node): Promise<void> {
 /** Waits (bounded) until the sample application runs on `node` again. */
 export async function applicationBack(node: Node, seconds = 20): Promise<void> {
   for (const deadline = Date.now() + seconds * 1000; Date.now() < deadline;) {
-    if (sampleApplication(node).pids.length > 0) return;
+    if (applicationPids(node).length > 0) return;
     await new Promise((r) => setTimeout(r, 200));
   }
   throw new Error(`${node}: the sample application did not come back in ${seconds}s`);

@@ -1,12 +1,13 @@
 import { mirrorScenario } from './lab-scenario';
 
 // Acceptance 8.4.51 on real nodes: a wait rule whose resource is still `init` holds the start in
-// WAIT (Transient); once a checker sets it up, the start goes on. No checker process runs here:
-// the test sets the resource as a custom checker would (`keel set -r custom.dep -v up`).
+// WAIT (Transient); once a checker sets it up, the start goes on. The checker (the sample's
+// never_sets) never speaks: the test sets the resource as a custom checker would
+// (`keel set -r custom.dep -v up`).
 const userconfig = `<safe><service mode="mirror">
   <heart pulse="100ms" timeout="1s"><heartbeat name="default"/><heartbeat name="private"/></heart>
   <user/>
-  <check><custom ident="dep" when="pre" exec="dep-check" action="wait"/></check>
+  <check><custom ident="dep" when="pre" exec="never_sets" action="wait"/></check>
   <failover period="200ms" handle_time="400ms"/>
 </service></safe>`;
 

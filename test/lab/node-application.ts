@@ -1,30 +1,42 @@
 // What the lab scenarios read of a node's sample application and of module log lines.
 import { readdirSync, readFileSync } from 'node:fs';
-import { Worker } from 'node:worker_threads';
+import { spawn } from 'node:child_process';
 
-/**
- * The sample application of a lab node (its web server: node with createServer, started with the
- * node's KEEL_NODE), as the machine numbers it; `gone` resolves with the time of the first 10 ms
- * sample that finds none of them alive (a zombie is not alive). The samples are taken on a worker
- * thread: the lab's synchronous calls (kill, exec) block the test's own event loop for hundreds of
- * milliseconds on a loaded machine, which made a sample taken there late by as much (CI).
- */
-export function sampleApplication(node: string): { pids: string[]; gone: Promise<number> } {
-  const pids = readdirSync('/proc').filter(
+/** The host pids of the sample application of a lab node (its web server started with KEEL_NODE). */
+export function applicationPids(node: string): string[] {
+  return readdirSync('/proc').filter(
     (p) =>
       /^\d+$/.test(p) &&
       readProc(`/proc/${p}/cmdline`).includes('createServer') &&
       readProc(`/proc/${p}/environ`).split('\0').includes(`KEEL_NODE=${node}`),
   );
-  const worker = new Worker(SAMPLER, { eval: true, workerData: { pids, limitMs: 20_000 } });
-  worker.unref();
+}
+
+/**
+ * The sample application of a lab node, as the machine numbers it; `gone` resolves with the time
+ * of the first 10 ms sample that finds none of them alive (a zombie is not alive). The samples are
+ * taken by a process of their own at a real-time priority (chrt): on a loaded machine a sampler
+ * sharing the test's process, even on a worker thread, was seen to run over a second late (CI).
+ */
+export function sampleApplication(node: string): { pids: string[]; gone: Promise<number> } {
+  const pids = applicationPids(node);
+  const sampler = spawn(
+    CHRT,
+    ['--fifo', '20', process.execPath, '-e', SAMPLER, JSON.stringify(pids), '20000'],
+    {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
+  sampler.unref();
+  let out = '';
   const gone = new Promise<number>((resolve, reject) => {
-    worker.once('message', (m: { goneAt?: number }) =>
-      m.goneAt !== undefined
-        ? resolve(m.goneAt)
-        : reject(new Error(`${node}'s application (${pids.join(', ')}) still runs`)),
-    );
-    worker.once('error', reject);
+    sampler.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    sampler.once('error', reject);
+    sampler.once('exit', () => {
+      const m = /^gone (\d+)$/m.exec(out);
+      if (m) resolve(Number(m[1]));
+      else reject(new Error(`${node}'s application (${pids.join(', ')}) still runs`));
+    });
   });
   gone.catch(() => undefined); // awaited later; a rejection before then is not unhandled
   return { pids, gone };
@@ -38,16 +50,19 @@ function readProc(file: string): string {
   }
 }
 
-// The worker's whole program (plain JS: it is not compiled by the test's transformer).
+const CHRT = '/usr/bin/chrt';
+
+// The sampler's whole program (plain JS: it is not compiled by the test's transformer). argv: the
+// pids as JSON, the time limit in ms. It prints `gone <ms>` when none is alive, nothing otherwise.
 const SAMPLER = `
 const { readFileSync } = require('node:fs');
-const { parentPort, workerData } = require('node:worker_threads');
+const pids = JSON.parse(process.argv[1]);
+const until = Date.now() + Number(process.argv[2]);
 const read = (f) => { try { return readFileSync(f, 'utf8'); } catch { return ''; } };
 const alive = (pid) => !/^[ZX]/.test(read('/proc/' + pid + '/stat').split(') ')[1] ?? 'X');
-const until = Date.now() + workerData.limitMs;
 const timer = setInterval(() => {
-  if (!workerData.pids.some(alive)) { clearInterval(timer); parentPort.postMessage({ goneAt: Date.now() }); }
-  else if (Date.now() > until) { clearInterval(timer); parentPort.postMessage({}); }
+  if (!pids.some(alive)) { clearInterval(timer); process.stdout.write('gone ' + Date.now() + '\\n'); }
+  else if (Date.now() > until) clearInterval(timer);
 }, 10);
 `;
 
