@@ -18,6 +18,7 @@ export { HEART_PROFILES } from './schema/heart';
 export { checkModuleAgainstCluster, moduleNodes, type Placement } from './relations/module-cluster';
 export { lanEndpoints, type Endpoint } from './relations/lan-endpoints';
 export { checkModuleExecutables, moduleExecutable, ERRD_ACTIONS } from './relations/module-executables';
+export { checkLocalModuleWatches } from './relations/module-watches';
 export {
   builtinRules,
   moduleRuleSources,

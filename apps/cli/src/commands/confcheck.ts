@@ -1,8 +1,10 @@
 import { existsSync } from 'node:fs';
 import {
   builtinRules,
+  checkLocalModuleWatches,
   checkModuleAgainstCluster,
   checkModuleExecutables,
+  installedModuleNames,
   IssueSink,
   loadClusterConfig,
   loadModuleConfig,
@@ -27,6 +29,10 @@ export function confcheck(args: readonly string[], io: CliIo): number {
     const clusterFile = cluster ?? nodePaths(io.env).clusterFile;
     const sink = new IssueSink();
     checkModuleExecutables(config, binDirOf(target), sink);
+    // Module checkers on this node follow modules installed here; with none installed (the
+    // module is being written elsewhere) there is nothing to check them against.
+    const installed = installedModuleNames(nodePaths(io.env).modulesDir).names;
+    if (installed.length > 0) checkLocalModuleWatches(config, installed, sink);
     if (cluster !== undefined || existsSync(clusterFile))
       checkModuleAgainstCluster(config, loadClusterConfig(clusterFile), sink);
     sink.throwIfAny();

@@ -12,6 +12,7 @@ import type { ModuleConfig } from '../model/module';
 import type { ConfigIssue } from '../errors';
 import { checkModuleAgainstCluster } from '../relations/module-cluster';
 import { checkModuleExecutables } from '../relations/module-executables';
+import { checkLocalModuleWatches } from '../relations/module-watches';
 import { parseModuleId } from './module-ids';
 import type { NodeEnv } from './node-paths';
 
@@ -84,6 +85,7 @@ export function discoverModules(modulesDir: string, cluster: ClusterConfig, env:
       const sink = new IssueSink();
       checkModuleAgainstCluster(loaded.config, cluster, sink);
       checkModuleExecutables(loaded.config, join(modulesDir, name, 'bin'), sink);
+      checkLocalModuleWatches(loaded.config, names, sink);
       sink.throwIfAny();
       modules.push({ name, id, config: loaded.config, warnings: loaded.warnings });
     } catch (err) {
