@@ -39,6 +39,9 @@ export function farmScenario(
   const start = async (c: KeelCluster) => {
     for (const node of FARM_NODES) await c.keel(node, 'start');
     for (const node of FARM_NODES) await c.waitState(node, 'UP');
+    // UP (Ready) comes before the view that gives every node its share has reached all of them:
+    // a client that starts earlier meets buckets nobody serves yet (seen on a loaded CI machine).
+    for (const node of FARM_NODES) await c.waitLog(node, /farm membership: node1 node2 node3 /);
   };
   clusterScenario(name, body, { ...farm, ...options }, start, 120_000);
 }
