@@ -26,19 +26,8 @@ sed "s#</cluster>#  <arbiter endpoints=\"$ETCD\"/>\n</cluster>#" deploy/samples/
 sed "s#</service>#  $LEASE\n  </service>#" "deploy/samples/$MODULE/conf/userconfig.xml" >"$tmp/userconfig.xml"
 chmod 755 "$tmp" && chmod 644 "$tmp"/*.xml
 key=$(node -e 'process.stdout.write(require("crypto").randomBytes(32).toString("hex"))')
-for n in node1 node2; do
-  lab exec "$LAB" "$n" -- sh -c "mkdir -p /var/lib/keel/cluster /etc/keel/modules/$MODULE/conf \
-    && cp -r '$ROOT/deploy/samples/$MODULE/bin' /etc/keel/modules/$MODULE/ \
-    && cp '$tmp/cluster.xml' /var/lib/keel/cluster/cluster.xml \
-    && cp '$tmp/userconfig.xml' /etc/keel/modules/$MODULE/conf/userconfig.xml \
-    && (umask 077 && echo $key > /var/lib/keel/cluster/cluster.key)"
-  lab exec "$LAB" "$n" -- "$ROOT/apps/cli/bin/keel" bus init >/dev/null
-  lab nats "$LAB" "$n" --config /etc/keel/bus/nats-server.conf --log "$(logs_of "$n" nats)" >/dev/null
-  start_keel "$n"
-done
-for n in node1 node2; do
-  for _ in $(seq 1 100); do keel_on "$n" state >/dev/null 2>&1 && break; sleep 0.2; done
-done
+for n in node1 node2; do install_node "$n" "$tmp/cluster.xml" "$tmp/userconfig.xml" "$key"; done
+for n in node1 node2; do wait_admin "$n"; done
 lab exec "$LAB" node1 -- "$ROOT/apps/cli/bin/keel" confcheck "/etc/keel/modules/$MODULE" | grep -E 'valid|arbiter'
 
 echo; echo "== prim on node1 (it takes the lease), second on node2"

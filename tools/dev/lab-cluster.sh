@@ -21,6 +21,23 @@ start_keel() {
     lab spawn "$LAB" "$node" --log "$(logs_of "$node" "$service")" -- env KEEL_REBOOT_COMMAND="$ROOT/tools/lab/bin/lab-node-reboot" "$ROOT/apps/$service/bin/keel-$service" >/dev/null
   done
 }
+# A node of the demo lab made a keel node: cluster.xml ($2), the sample module with its
+# userconfig.xml ($3), the cluster key ($4), the bus configuration and credentials, nats-server
+# and keel's services.
+install_node() {
+  local node=$1 cluster=$2 userconfig=$3 key=$4
+  lab exec "$LAB" "$node" -- sh -c "mkdir -p /var/lib/keel/cluster /etc/keel/modules/$MODULE/conf \
+    && cp -r '$ROOT/deploy/samples/$MODULE/bin' /etc/keel/modules/$MODULE/ \
+    && cp '$cluster' /var/lib/keel/cluster/cluster.xml \
+    && cp '$userconfig' /etc/keel/modules/$MODULE/conf/userconfig.xml \
+    && (umask 077 && echo $key > /var/lib/keel/cluster/cluster.key)"
+  # The node's bus: keel's nats-server configuration and one credential per service (root only).
+  lab exec "$LAB" "$node" -- "$ROOT/apps/cli/bin/keel" bus init >/dev/null
+  lab nats "$LAB" "$node" --config /etc/keel/bus/nats-server.conf --log "$(logs_of "$node" nats)" >/dev/null
+  start_keel "$node"
+}
+# Waits (bounded) until the node's admin answers.
+wait_admin() { local _; for _ in $(seq 1 100); do keel_on "$1" state >/dev/null 2>&1 && return; sleep 0.2; done; }
 # The sample module's virtual IP (its userconfig.xml), on the primary only.
 VIP=198.18.0.10
 # One request from client1 to the sample application, through the VIP or on a node's own address.

@@ -15,18 +15,9 @@ lab down "$LAB" >/dev/null 2>&1 || true
 lab up "$LAB" --nodes node1,node2 --lans default,private --clients client1 --private-dir "$DATA"
 key=$(node -e 'process.stdout.write(require("crypto").randomBytes(32).toString("hex"))')
 for n in node1 node2; do
-  lab exec "$LAB" "$n" -- sh -c "mkdir -p /var/lib/keel/cluster /etc/keel/modules \
-    && cp -r '$ROOT/deploy/samples/$MODULE' /etc/keel/modules/ \
-    && cp '$ROOT/deploy/samples/cluster.xml' /var/lib/keel/cluster/ \
-    && (umask 077 && echo $key > /var/lib/keel/cluster/cluster.key)"
-  # The node's bus: keel's nats-server configuration and one credential per service (root only).
-  lab exec "$LAB" "$n" -- "$ROOT/apps/cli/bin/keel" bus init >/dev/null
-  lab nats "$LAB" "$n" --config /etc/keel/bus/nats-server.conf --log "$(logs_of "$n" nats)" >/dev/null
-  start_keel "$n"
+  install_node "$n" "$ROOT/deploy/samples/cluster.xml" "$ROOT/deploy/samples/$MODULE/conf/userconfig.xml" "$key"
 done
-for n in node1 node2; do
-  for _ in $(seq 1 100); do keel_on "$n" state >/dev/null 2>&1 && break; sleep 0.2; done
-done
+for n in node1 node2; do wait_admin "$n"; done
 
 echo; echo "== keel start on both nodes: a fresh replicated module waits for a primary with valid data"
 keel_on node1 start & keel_on node2 start & wait
