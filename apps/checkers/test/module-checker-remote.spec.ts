@@ -42,23 +42,3 @@ describe('a module checker on a module of another node', () => {
     expect(commands).toEqual(['stopstart -i modulecheck']);
   });
 });
-
-describe('a module checker whose health probe goes unanswered', () => {
-  it('keeps what it said for two probes nobody answered, and counts the third as an outage', async () => {
-    const { probes, clock, sets, commands } = await following();
-    probes.failing.set(PROBE, 'no answer');
-    const twin = probes.probe.bind(probes);
-    probes.probe = async (t) => {
-      const r = await twin(t);
-      return r.ok ? r : { ...r, definite: false };
-    };
-    await clock.advance(4_000);
-    expect(sets).toEqual(['module.db_198.18.0.2=up by modulecheck']);
-    probes.heal(PROBE);
-    await clock.advance(2_000);
-    expect(commands).toEqual([]);
-    probes.fail(PROBE);
-    await clock.advance(6_000);
-    expect(sets.at(-1)).toBe('module.db_198.18.0.2=down by modulecheck');
-  });
-});

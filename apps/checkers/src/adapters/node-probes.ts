@@ -57,16 +57,10 @@ async function ready(url: string, timeoutMs: number): Promise<ProbeResult> {
   try {
     const r = await fetch(url, { signal: AbortSignal.timeout(timeoutMs), redirect: 'manual' });
     await r.body?.cancel();
-    if (r.status === 200) return OK;
-    // 503: the web service there does not know yet (it has just started).
-    return { ok: false, reason: `${url} answered ${r.status}`, definite: r.status !== 503 };
+    return r.status === 200 ? OK : fail(`${url} answered ${r.status}`);
   } catch (err) {
     const cause = (err as { cause?: { code?: string } }).cause?.code;
-    return {
-      ok: false,
-      reason: `${url} did not answer: ${cause ?? (err as Error).message}`,
-      definite: false,
-    };
+    return fail(`${url} did not answer: ${cause ?? (err as Error).message}`);
   }
 }
 

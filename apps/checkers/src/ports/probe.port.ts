@@ -1,13 +1,8 @@
 // What a checker asks of the node, behind a port so the service's tests run without a network.
 import type { ProbeTarget } from '../core/plan';
 
-/**
- * A probe's answer: `ok`, or why not (said in the module log when the resource goes down).
- * `definite: false`: nothing answered (a health probe that timed out, a refused connection, a
- * 503), as opposed to an answer that says no (a 404): a module checker waits for a few of those.
- */
-export type ProbeResult =
-  { readonly ok: true } | { readonly ok: false; readonly reason: string; readonly definite?: boolean };
+/** A probe's answer: `ok`, or why not (said in the module log when the resource goes down). */
+export type ProbeResult = { readonly ok: true } | { readonly ok: false; readonly reason: string };
 
 export interface ProbePort {
   /** Runs one probe, answering within about `timeoutMs`; never throws. */

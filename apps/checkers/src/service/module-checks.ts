@@ -30,9 +30,6 @@ export interface ModuleChecksHost {
   act(action: 'restart' | 'stopstart' | 'stop', identity: string): void;
 }
 
-/** Health probes in a row that nobody answers before a followed module counts as gone. */
-const UNANSWERED_PROBES = 3;
-
 interface Running {
   readonly stop: () => void;
 }
@@ -168,14 +165,11 @@ export class ModuleChecks {
 
   /** A module of another node, through its health probe every interval (reference §5.17). */
   private watchLoop(w: ModuleWatch): Running {
-    let unanswered = 0;
+    // A probe nobody answers counts as an outage: a failover of a module followed through its VIP
+    // shows as nothing answering for a while (docs/decisions/0020, "Not done").
     return this.every(w.intervalMs, async (live) => {
       const r = await this.safeProbe({ target: { kind: 'ready', url: w.url }, timeoutMs: w.timeoutMs });
       if (!live()) return;
-      // One probe lost, or the web service there restarting, is not the module's outage (which
-      // would read as a restart when it answers again): only a few in a row are.
-      unanswered = !r.ok && r.definite === false ? unanswered + 1 : 0;
-      if (unanswered > 0 && unanswered < UNANSWERED_PROBES) return;
       if (!r.ok && this.published.get(w.resource)?.value !== 'down')
         this.host.log('E', `${w.resource}: ${r.reason}`);
       this.follow(w, r.ok);
