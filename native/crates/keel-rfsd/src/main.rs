@@ -19,6 +19,7 @@ mod at;
 mod copies;
 mod deadline;
 mod events;
+mod handover;
 mod inodes;
 mod key;
 mod link;
@@ -52,26 +53,42 @@ fn run(events: &Events) -> Result<(), String> {
     let a = args::parse(std::env::args().skip(1))?;
     // Stop (and unmount) with the service that started us, and handle stop signals in one place:
     // block them before any thread exists so every thread inherits the mask.
-    unsafe { libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGTERM) };
+    // SIGUSR2 rather than SIGTERM: a primary then keeps its mounts (crate::handover).
+    unsafe { libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGUSR2) };
     let signals = block_stop_signals();
     let key = key::load(&a.key_file)?;
     std::fs::create_dir_all(&a.state_dir)
         .map_err(|e| format!("state directory {}: {e}", a.state_dir.display()))?;
 
     let mut dirs: Vec<PathBuf> = Vec::new();
-    let mut under = Vec::new();
     for d in &a.dirs {
-        let abs = mounts::absolute(d).map_err(|e| format!("replicated directory {}: {e}", d.display()))?;
-        let cleared =
-            mounts::clear_stale(&abs).map_err(|e| format!("replicated directory {}: {e}", abs.display()))?;
-        if cleared > 0 {
-            say!("keel-rfsd: cleared {cleared} stale mount(s) on {}", abs.display());
-        }
-        under.push(
-            Underlying::open(&abs).map_err(|e| format!("replicated directory {}: {e}", abs.display()))?,
-        );
-        dirs.push(abs);
+        dirs.push(mounts::absolute(d).map_err(|e| format!("replicated directory {}: {e}", d.display()))?);
     }
+    // A primary takes its directories over from a live predecessor (its rfs service died), with
+    // no moment of a bare directory; any other start retires it first.
+    let primary = matches!(a.role, Role::Primary { .. });
+    let mut predecessor = handover::find(&a.state_dir, &dirs, primary)?;
+    let under = match predecessor.as_mut() {
+        Some(p) if !p.under.is_empty() => std::mem::take(&mut p.under),
+        _ => {
+            if let Some(p) = predecessor.take() {
+                p.retire()?;
+            }
+            let mut under = Vec::new();
+            for abs in &dirs {
+                let cleared = mounts::clear_stale(abs)
+                    .map_err(|e| format!("replicated directory {}: {e}", abs.display()))?;
+                if cleared > 0 {
+                    say!("keel-rfsd: cleared {cleared} stale mount(s) on {}", abs.display());
+                }
+                under.push(
+                    Underlying::open(abs)
+                        .map_err(|e| format!("replicated directory {}: {e}", abs.display()))?,
+                );
+            }
+            under
+        }
+    };
     let under = Arc::new(under);
     raise_open_file_limit();
 
@@ -88,8 +105,13 @@ fn run(events: &Events) -> Result<(), String> {
             peer_ip,
             rei_kbps,
         } => {
-            let listener =
-                TcpListener::bind(listen).map_err(|e| format!("cannot listen on {listen}: {e}"))?;
+            // A predecessor holds the port until it is retired, after the mounts (below).
+            let listener = match predecessor {
+                Some(_) => None,
+                None => {
+                    Some(TcpListener::bind(listen).map_err(|e| format!("cannot listen on {listen}: {e}"))?)
+                }
+            };
             let deadline = Arc::new(if a.deadline_on_stdin {
                 deadline::WriteDeadline::closed()
             } else {
@@ -109,7 +131,18 @@ fn run(events: &Events) -> Result<(), String> {
                 deadline,
             };
             let repl = Arc::new(primary::Replicator::new(under.clone(), events.clone(), o));
+            if predecessor.is_some() {
+                repl.hold_changes();
+            }
             let sessions = mount_all(&dirs, &under, Some(&repl), false)?;
+            let listener = match (listener, predecessor.take()) {
+                (Some(l), _) => l,
+                (None, p) => {
+                    p.map(|p| p.retire()).transpose()?;
+                    TcpListener::bind(listen).map_err(|e| format!("cannot listen on {listen}: {e}"))?
+                }
+            };
+            handover::record(&a.state_dir, &dirs, &under)?;
             replicator = Some(repl.clone());
             let pinger = repl.clone();
             std::thread::spawn(move || pinger.keepalive());
@@ -134,7 +167,20 @@ fn run(events: &Events) -> Result<(), String> {
     };
     events.mounted(&dirs.iter().map(|d| d.display().to_string()).collect::<Vec<_>>());
 
-    let sig = wait_for(&signals);
+    let sig = loop {
+        match wait_for(&signals) {
+            // The rfs service died: a primary keeps its mounts, refusing changes, for the next
+            // daemon to take over (crate::handover); a secondary just stops.
+            libc::SIGUSR2 if replicator.is_some() => replicator.as_ref().unwrap().orphan(),
+            sig => break sig,
+        }
+    };
+    if replicator.as_ref().is_some_and(|r| r.is_orphaned()) {
+        // A successor may already be mounted over ours: an unmount by path would take its mount
+        // away. Ours dies with us; the next start clears it.
+        say!("keel-rfsd: signal {sig}: exiting without unmounting (the rfs service is gone)");
+        std::process::exit(0);
+    }
     say!("keel-rfsd: signal {sig}: unmounting");
     if let Some(r) = replicator {
         r.close();
@@ -145,6 +191,13 @@ fn run(events: &Events) -> Result<(), String> {
     }
     for s in sessions {
         let _ = s.umount_and_join();
+    }
+    if primary {
+        handover::forget(&a.state_dir);
+        // Mounts of a predecessor taken over lie beneath ours: dead, cleared now.
+        for d in &dirs {
+            let _ = mounts::clear_stale(d);
+        }
     }
     Ok(())
 }
@@ -194,7 +247,13 @@ fn block_stop_signals() -> libc::sigset_t {
     unsafe {
         let mut set: libc::sigset_t = std::mem::zeroed();
         libc::sigemptyset(&mut set);
-        for s in [libc::SIGTERM, libc::SIGINT, libc::SIGHUP, libc::SIGUSR1] {
+        for s in [
+            libc::SIGTERM,
+            libc::SIGINT,
+            libc::SIGHUP,
+            libc::SIGUSR1,
+            libc::SIGUSR2,
+        ] {
             libc::sigaddset(&mut set, s);
         }
         libc::pthread_sigmask(libc::SIG_BLOCK, &set, std::ptr::null_mut());

@@ -15,6 +15,7 @@ use keel_repl::{Binding, Op};
 use std::collections::HashMap;
 use std::net::IpAddr;
 use std::net::{TcpListener, TcpStream};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
@@ -70,6 +71,9 @@ pub struct Replicator {
     refusals: Mutex<Refusals>,
     /// Changes only before it, under the lease arbiter (crate::deadline).
     deadline: Arc<WriteDeadline>,
+    /// The rfs service that started this daemon is gone: every change is refused until the next
+    /// daemon takes the directories over (crate::handover).
+    orphaned: AtomicBool,
 }
 
 /// How a primary serves its secondary (from the command line, crate::args).
@@ -233,12 +237,32 @@ impl Replicator {
             handshakes: Mutex::new(HashMap::new()),
             refusals: Mutex::new(Refusals::default()),
             deadline: o.deadline,
+            orphaned: AtomicBool::new(false),
+        }
+    }
+
+    /// Refuses every change from now on, and keeps the link: the secondary's copy stays complete
+    /// (crate::handover).
+    pub fn orphan(&self) {
+        self.orphaned.store(true, Ordering::SeqCst);
+        say!("keel-rfsd: the rfs service is gone: changes are refused (EROFS) until a new daemon takes over");
+    }
+
+    pub fn is_orphaned(&self) -> bool {
+        self.orphaned.load(Ordering::SeqCst)
+    }
+
+    /// Changes wait as after a broken link (up to the hold) until a secondary joins: a daemon that
+    /// took over from one whose link was up has a secondary that may still count as up to date.
+    pub fn hold_changes(&self) {
+        if !self.hold.is_zero() {
+            self.lock().st.held_until = Some(Instant::now() + self.hold);
         }
     }
 
     /// Whether the application may change anything now (the write deadline, if any, is ahead).
     pub fn may_write(&self) -> bool {
-        self.deadline.allows_now()
+        !self.orphaned.load(Ordering::SeqCst) && self.deadline.allows_now()
     }
 
     fn refused(&self, from: &str, why: &str) {

@@ -36,6 +36,12 @@ impl Underlying {
         Ok(Underlying { dir })
     }
 
+    /// A directory already open, e.g. reached through another daemon's descriptor
+    /// (crate::handover).
+    pub fn from_fd(dir: OwnedFd) -> Underlying {
+        Underlying { dir }
+    }
+
     pub fn fd(&self) -> BorrowedFd<'_> {
         self.dir.as_fd_ref()
     }

@@ -63,9 +63,27 @@ impl Scratch {
     }
 
     fn primary_args(&self, port: u16, more: &[&str], control: bool) -> Daemon {
-        let (dir, key, state) = (self.p(), self.key(), self.root.join("p-state"));
-        let listen = format!("127.0.0.1:{port}");
+        let args = self.primary_argv(port, more);
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        Daemon::spawn_with(env!("CARGO_BIN_EXE_keel-rfsd"), &args, control)
+    }
+
+    /// A primary whose parent is a shell ([`Daemon::pid`]) the test can kill, as the rfs service
+    /// dies: the daemon itself is the shell's child, its events still reach the test.
+    pub fn primary_under_shell(&self, port: u16) -> Daemon {
         let mut args = vec![
+            "-c".to_string(),
+            "\"$0\" \"$@\" & wait".into(),
+            env!("CARGO_BIN_EXE_keel-rfsd").into(),
+        ];
+        args.extend(self.primary_argv(port, &[]));
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        Daemon::spawn("sh", &args)
+    }
+
+    fn primary_argv(&self, port: u16, more: &[&str]) -> Vec<String> {
+        let (dir, key, state) = (self.p(), self.key(), self.root.join("p-state"));
+        let mut args: Vec<String> = [
             "--role",
             "primary",
             "--module",
@@ -77,7 +95,7 @@ impl Scratch {
             "--dir",
             s(&dir),
             "--listen",
-            &listen,
+            &format!("127.0.0.1:{port}"),
             // The secondary connects from 127.0.0.1; other clients of the tests from elsewhere.
             "--peer-addr",
             "127.0.0.1",
@@ -87,10 +105,14 @@ impl Scratch {
             s(&state),
             "--timeout-ms",
             TIMEOUT_MS,
-        ];
-        args.extend_from_slice(more);
-        Daemon::spawn_with(env!("CARGO_BIN_EXE_keel-rfsd"), &args, control)
+        ]
+        .iter()
+        .map(|a| a.to_string())
+        .collect();
+        args.extend(more.iter().map(|a| a.to_string()));
+        args
     }
+
     /// A secondary as on its own node: in a mount namespace of its own, where its directory (the
     /// scratch "s") is at the primary's path, since the link binds the directory set. Outside that
     /// namespace, "s" is its bare copy; [`Daemon::view`] shows its mount.
