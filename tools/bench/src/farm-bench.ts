@@ -2,22 +2,17 @@
 // run; the report into docs/bench/farm.{md,json}.
 import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
-import { cpus, release, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { ensureProgram, packageVersion } from './anchors';
 import { farmAnchors, HAPROXY_MAXCONN } from './farm-anchors';
 import { FARM_PULSE_MS, keelFarm, MLOST_COUNT, P8_MARGIN_MS, SLOST_COUNT, type KeelFarmRun } from './farm';
 import type { Load } from './farm-load';
 import { farmReport } from './farm-report';
+import { machine } from './machine';
 
 /** wrk's measured run and its warm-up, in seconds (short: the harness check). */
 const LOAD_S = { full: 10, short: 3 };
 const WARMUP_S = { full: 2, short: 1 };
-
-function machine(): string {
-  const cpu = cpus()[0]?.model.trim() ?? 'unknown CPU';
-  return `${cpus().length} x ${cpu}, ${Math.round(totalmem() / 2 ** 30)} GiB, Linux ${release()}`;
-}
 
 const line = (l: Load) =>
   `${l.reqPerSec} req/s (${Object.values(l.byNode).join('/')}${l.errors ? `, ${l.errors} errors` : ''})`;
