@@ -10,40 +10,67 @@
 //! predecessor's own descriptors (`/proc/<pid>/fd/<n>`: the directory beneath the mount, which no
 //! path reaches any more), mounts over the predecessor's mounts, and only then kills it. At every
 //! instant the path is a keel mount: the frozen one, then the new one. The predecessor's mounts
-//! stay beneath, dead and out of reach, until the module's next stop clears them.
+//! stay beneath, dead and out of reach, until the primary's next clean stop clears them.
 //!
-//! Any daemon that starts also retires a live predecessor it does not take over from (a
-//! secondary start, a changed directory set): nothing old keeps serving beside it.
+//! Starts are serialised by a lock in the state directory, held from the look for a predecessor
+//! until this daemon is mounted and recorded: a daemon is never found half started. Any start
+//! other than a primary's takeover retires a live predecessor first, and only a dead mount is
+//! ever cleared (crate::mounts).
 
 use crate::under::Underlying;
 use std::fs;
 use std::io::Write;
-use std::os::fd::{AsRawFd, OwnedFd};
+use std::os::fd::{AsRawFd, FromRawFd, OwnedFd};
 use std::os::unix::ffi::OsStrExt;
 use std::os::unix::fs::{MetadataExt, OpenOptionsExt};
 use std::path::{Path, PathBuf};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 const RECORD: &str = "primary";
+const LOCK: &str = "start.lock";
 /// `statfs` type of FUSE file systems: a descriptor that leads into one is not a real directory.
-const FUSE_SUPER_MAGIC: i64 = 0x6573_5546;
+pub const FUSE_SUPER_MAGIC: i64 = 0x6573_5546;
 /// How long a killed predecessor may take to be gone.
 const RETIRE_WAIT: Duration = Duration::from_secs(10);
 
-/// A live daemon that served this module's directories as primary.
+/// What a start found in the state directory.
+pub struct Found {
+    /// A live predecessor; with `under` filled when this primary takes its directories over.
+    pub predecessor: Option<Predecessor>,
+    /// The last primary here did not stop cleanly (its record is still there): its secondary may
+    /// count as up to date though it missed what comes now, so a primary holds its changes.
+    pub unclean: bool,
+}
+
+/// A live daemon that served this module's directories as primary, pinned by a pidfd so that a
+/// signal can only reach that very process.
 pub struct Predecessor {
     pid: i32,
-    /// Its directories, opened through its descriptors; empty when it is only to be retired.
+    pidfd: OwnedFd,
     pub under: Vec<Underlying>,
+}
+
+/// Held while a daemon starts (see the module's comment); released when dropped.
+pub struct StartLock(#[allow(dead_code)] fs::File);
+
+pub fn lock_start(state_dir: &Path) -> Result<StartLock, String> {
+    let f = fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .mode(0o600)
+        .custom_flags(libc::O_NOFOLLOW | libc::O_CLOEXEC)
+        .open(state_dir.join(LOCK))
+        .map_err(|e| format!("cannot open the start lock in {}: {e}", state_dir.display()))?;
+    crate::at::check(unsafe { libc::flock(f.as_raw_fd(), libc::LOCK_EX) })
+        .map_err(|e| format!("cannot take the start lock in {}: {e}", state_dir.display()))?;
+    Ok(StartLock(f))
 }
 
 /// Writes the record of this primary (atomically: a new file renamed over the old one).
 pub fn record(state_dir: &Path, dirs: &[PathBuf], under: &[Underlying]) -> Result<(), String> {
-    let mut text = format!(
-        "pid {} {}\n",
-        std::process::id(),
-        start_time(std::process::id() as i32)?
-    );
+    let me = std::process::id() as i32;
+    let mut text = format!("pid {me} {} {}\n", start_time(me)?, boot_id()?);
     for (d, u) in dirs.iter().zip(under) {
         let st = crate::at::stat_fd(u.fd()).map_err(|e| format!("{}: {e}", d.display()))?;
         text += &format!(
@@ -56,7 +83,13 @@ pub fn record(state_dir: &Path, dirs: &[PathBuf], under: &[Underlying]) -> Resul
     }
     let tmp = state_dir.join(format!("{RECORD}.new"));
     let write = || -> std::io::Result<()> {
-        let mut f = fs::File::create(&tmp)?;
+        let mut f = fs::OpenOptions::new()
+            .create(true)
+            .truncate(true)
+            .write(true)
+            .mode(0o600)
+            .custom_flags(libc::O_NOFOLLOW)
+            .open(&tmp)?;
         f.write_all(text.as_bytes())?;
         f.sync_all()?;
         fs::rename(&tmp, state_dir.join(RECORD))
@@ -69,66 +102,90 @@ pub fn forget(state_dir: &Path) {
     let _ = fs::remove_file(state_dir.join(RECORD));
 }
 
-/// The live predecessor the record names, if any. With `take` (a primary serving the same
-/// directories), its directories are opened for this daemon; a record whose process is gone,
-/// or is another process by now, is stale and ignored.
-pub fn find(state_dir: &Path, dirs: &[PathBuf], take: bool) -> Result<Option<Predecessor>, String> {
+/// What the record says of the last primary. With `take` (a primary), the directories of a live
+/// predecessor that served the same directory set are opened for this daemon. A record of another
+/// boot, or whose process is gone or is another process by now, names no predecessor.
+pub fn find(state_dir: &Path, dirs: &[PathBuf], take: bool) -> Result<Found, String> {
     let Ok(text) = fs::read_to_string(state_dir.join(RECORD)) else {
-        return Ok(None);
+        return Ok(Found {
+            predecessor: None,
+            unclean: false,
+        });
+    };
+    let none = Found {
+        predecessor: None,
+        unclean: true,
     };
     let Some(rec) = parse(&text) else {
         say!(
             "keel-rfsd: ignored an unreadable primary record in {}",
             state_dir.display()
         );
-        return Ok(None);
+        return Ok(none);
     };
-    if start_time(rec.pid).ok() != Some(rec.start) || comm(rec.pid).as_deref() != Some("keel-rfsd") {
-        return Ok(None);
+    if boot_id().ok().as_deref() != Some(rec.boot.as_str()) {
+        return Ok(none);
     }
+    let Some(pidfd) = pin(rec.pid, rec.start) else {
+        return Ok(none);
+    };
     let same_dirs = rec.dirs.len() == dirs.len()
         && rec
             .dirs
             .iter()
             .zip(dirs)
             .all(|(r, d)| r.path == d.as_os_str().as_bytes());
-    if !take || !same_dirs {
-        return Ok(Some(Predecessor {
-            pid: rec.pid,
-            under: Vec::new(),
-        }));
+    let mut p = Predecessor {
+        pid: rec.pid,
+        pidfd,
+        under: Vec::new(),
+    };
+    if take && same_dirs {
+        for (r, d) in rec.dirs.iter().zip(dirs) {
+            p.under.push(open_through(rec.pid, r).map_err(|e| {
+                format!(
+                    "cannot take {} over from the daemon {} that served it: {e}",
+                    d.display(),
+                    rec.pid
+                )
+            })?);
+        }
     }
-    let mut under = Vec::new();
-    for (r, d) in rec.dirs.iter().zip(dirs) {
-        under.push(open_through(rec.pid, r).map_err(|e| {
-            format!(
-                "cannot take {} over from the daemon {} that served it: {e}",
-                d.display(),
-                rec.pid
-            )
-        })?);
-    }
-    Ok(Some(Predecessor { pid: rec.pid, under }))
+    Ok(Found {
+        predecessor: Some(p),
+        unclean: true,
+    })
 }
 
 impl Predecessor {
     /// Kills it (it refuses changes and holds no acknowledgment: nothing is lost) and waits until
-    /// it is gone, so its port and its link are free.
+    /// the whole process is gone, so its port, its link and its mounts' connections are free.
     pub fn retire(&self) -> Result<(), String> {
         say!(
             "keel-rfsd: retiring the daemon {} of the previous rfs service",
             self.pid
         );
-        unsafe { libc::kill(self.pid, libc::SIGKILL) };
-        let until = Instant::now() + RETIRE_WAIT;
-        while alive(self.pid) {
-            if Instant::now() > until {
-                return Err(format!(
-                    "the daemon {} of the previous rfs service did not exit",
-                    self.pid
-                ));
-            }
-            std::thread::sleep(Duration::from_millis(10));
+        let fd = self.pidfd.as_raw_fd();
+        let rc = unsafe { libc::syscall(libc::SYS_pidfd_send_signal, fd, libc::SIGKILL, 0, 0) };
+        if rc < 0 && std::io::Error::last_os_error().raw_os_error() != Some(libc::ESRCH) {
+            return Err(format!(
+                "cannot stop the daemon {} of the previous rfs service: {}",
+                self.pid,
+                std::io::Error::last_os_error()
+            ));
+        }
+        // A pidfd is readable once every thread of the process has exited.
+        let mut p = libc::pollfd {
+            fd,
+            events: libc::POLLIN,
+            revents: 0,
+        };
+        let ms = RETIRE_WAIT.as_millis() as i32;
+        if unsafe { libc::poll(&mut p, 1, ms) } != 1 {
+            return Err(format!(
+                "the daemon {} of the previous rfs service did not exit",
+                self.pid
+            ));
         }
         Ok(())
     }
@@ -137,6 +194,7 @@ impl Predecessor {
 struct Recorded {
     pid: i32,
     start: u64,
+    boot: String,
     dirs: Vec<RecordedDir>,
 }
 
@@ -150,8 +208,10 @@ struct RecordedDir {
 fn parse(text: &str) -> Option<Recorded> {
     let mut lines = text.lines();
     let head: Vec<&str> = lines.next()?.split(' ').collect();
-    let (pid, start) = match head[..] {
-        ["pid", pid, start] => (pid.parse().ok()?, start.parse().ok()?),
+    let (pid, start, boot) = match head[..] {
+        ["pid", pid, start, boot] if !boot.is_empty() => {
+            (pid.parse().ok()?, start.parse().ok()?, boot.into())
+        }
         _ => return None,
     };
     let mut dirs = Vec::new();
@@ -166,7 +226,33 @@ fn parse(text: &str) -> Option<Recorded> {
             _ => return None,
         }
     }
-    Some(Recorded { pid, start, dirs })
+    Some(Recorded {
+        pid,
+        start,
+        boot,
+        dirs,
+    })
+}
+
+/// A pidfd of `pid` if it is still the recorded keel-rfsd: same start time, run by root (a user's
+/// process may call itself keel-rfsd, not be root). Checked after the pidfd is open, so the
+/// pidfd is of the process checked.
+fn pin(pid: i32, start: u64) -> Option<OwnedFd> {
+    let rc = unsafe { libc::syscall(libc::SYS_pidfd_open, pid, 0) };
+    if rc < 0 {
+        return None;
+    }
+    let pidfd = unsafe { OwnedFd::from_raw_fd(rc as i32) };
+    let status = fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    let root = status
+        .lines()
+        .find_map(|l| l.strip_prefix("Uid:"))
+        .is_some_and(|ids| ids.split_whitespace().all(|id| id == "0"));
+    let name = status
+        .lines()
+        .find_map(|l| l.strip_prefix("Name:"))
+        .map(str::trim);
+    (root && name == Some("keel-rfsd") && start_time(pid).ok() == Some(start)).then_some(pidfd)
 }
 
 /// The predecessor's directory through its descriptor, checked to be the recorded directory on a
@@ -201,21 +287,11 @@ fn start_time(pid: i32) -> Result<u64, String> {
         .ok_or_else(|| "unreadable stat".into())
 }
 
-fn comm(pid: i32) -> Option<String> {
-    fs::read_to_string(format!("/proc/{pid}/comm"))
-        .ok()
-        .map(|c| c.trim_end().to_string())
-}
-
-/// Alive and not a zombie waiting for its new parent to reap it.
-fn alive(pid: i32) -> bool {
-    match fs::read_to_string(format!("/proc/{pid}/stat")) {
-        Ok(stat) => stat
-            .rsplit_once(')')
-            .and_then(|(_, rest)| rest.split_whitespace().next())
-            .is_some_and(|state| state != "Z" && state != "X"),
-        Err(_) => false,
-    }
+/// This boot of the machine: a record of another boot names no live process.
+fn boot_id() -> Result<String, String> {
+    fs::read_to_string("/proc/sys/kernel/random/boot_id")
+        .map(|s| s.trim().to_string())
+        .map_err(|e| format!("boot id: {e}"))
 }
 
 fn hex(b: &[u8]) -> String {
@@ -238,28 +314,33 @@ mod tests {
 
     #[test]
     fn a_record_reads_back_and_anything_else_is_refused() {
-        let r = parse("pid 42 123456\ndir 3 2049 77 2f7372762f64617461\n").unwrap();
-        assert_eq!((r.pid, r.start, r.dirs.len()), (42, 123456, 1));
+        let r = parse("pid 42 123456 b00t\ndir 3 2049 77 2f7372762f64617461\n").unwrap();
+        assert_eq!(
+            (r.pid, r.start, r.boot.as_str(), r.dirs.len()),
+            (42, 123456, "b00t", 1)
+        );
         assert_eq!((r.dirs[0].fd, r.dirs[0].dev, r.dirs[0].ino), (3, 2049, 77));
         assert_eq!(r.dirs[0].path, b"/srv/data");
         for bad in [
             "",
-            "pid 42\n",
-            "pid x 1\n",
-            "pid 42 1\ndir 3 1 2\n",
-            "pid 42 1\ndir 3 1 2 2f7\n",
-            "pid 42 1\ndir 3 1 2 zz\n",
-            "pid 42 1\nextra\n",
+            "pid 42 1\n",
+            "pid x 1 b\n",
+            "pid 42 1 b\ndir 3 1 2\n",
+            "pid 42 1 b\ndir 3 1 2 2f7\n",
+            "pid 42 1 b\ndir 3 1 2 zz\n",
+            "pid 42 1 b\nextra\n",
         ] {
             assert!(parse(bad).is_none(), "{bad:?}");
         }
     }
 
     #[test]
-    fn this_process_has_a_start_time_and_is_alive() {
+    fn only_a_root_keel_rfsd_with_the_recorded_start_is_pinned() {
         let me = std::process::id() as i32;
-        assert!(start_time(me).unwrap() > 0);
-        assert!(alive(me));
-        assert!(!alive(i32::MAX));
+        let start = start_time(me).unwrap();
+        // This test process is not called keel-rfsd.
+        assert!(pin(me, start).is_none());
+        assert!(pin(me, start + 1).is_none());
+        assert!(pin(i32::MAX, start).is_none());
     }
 }

@@ -53,8 +53,13 @@ fn run(events: &Events) -> Result<(), String> {
     let a = args::parse(std::env::args().skip(1))?;
     // Stop (and unmount) with the service that started us, and handle stop signals in one place:
     // block them before any thread exists so every thread inherits the mask.
-    // SIGUSR2 rather than SIGTERM: a primary then keeps its mounts (crate::handover).
+    // SIGUSR2 rather than SIGTERM: a primary then keeps its mounts (crate::handover). A parent that
+    // died before the request was made would never send it: then stop here, before any mount.
+    let parent = unsafe { libc::getppid() };
     unsafe { libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGUSR2) };
+    if unsafe { libc::getppid() } != parent {
+        return Err("the rfs service that started this daemon is gone".into());
+    }
     let signals = block_stop_signals();
     let key = key::load(&a.key_file)?;
     std::fs::create_dir_all(&a.state_dir)
@@ -65,9 +70,11 @@ fn run(events: &Events) -> Result<(), String> {
         dirs.push(mounts::absolute(d).map_err(|e| format!("replicated directory {}: {e}", d.display()))?);
     }
     // A primary takes its directories over from a live predecessor (its rfs service died), with
-    // no moment of a bare directory; any other start retires it first.
+    // no moment of a bare directory; any other start retires it first (crate::handover).
     let primary = matches!(a.role, Role::Primary { .. });
-    let mut predecessor = handover::find(&a.state_dir, &dirs, primary)?;
+    let start_lock = handover::lock_start(&a.state_dir)?;
+    let found = handover::find(&a.state_dir, &dirs, primary)?;
+    let (mut predecessor, unclean) = (found.predecessor, found.unclean);
     let under = match predecessor.as_mut() {
         Some(p) if !p.under.is_empty() => std::mem::take(&mut p.under),
         _ => {
@@ -131,7 +138,8 @@ fn run(events: &Events) -> Result<(), String> {
                 deadline,
             };
             let repl = Arc::new(primary::Replicator::new(under.clone(), events.clone(), o));
-            if predecessor.is_some() {
+            // The last primary did not stop cleanly: its secondary may still count as up to date.
+            if unclean {
                 repl.hold_changes();
             }
             let sessions = mount_all(&dirs, &under, Some(&repl), false)?;
@@ -139,6 +147,8 @@ fn run(events: &Events) -> Result<(), String> {
                 (Some(l), _) => l,
                 (None, p) => {
                     p.map(|p| p.retire()).transpose()?;
+                    // The hold runs from the moment the predecessor's link is gone.
+                    repl.hold_changes();
                     TcpListener::bind(listen).map_err(|e| format!("cannot listen on {listen}: {e}"))?
                 }
             };
@@ -165,6 +175,7 @@ fn run(events: &Events) -> Result<(), String> {
             sessions
         }
     };
+    drop(start_lock);
     events.mounted(&dirs.iter().map(|d| d.display().to_string()).collect::<Vec<_>>());
 
     let sig = loop {
@@ -189,12 +200,13 @@ fn run(events: &Events) -> Result<(), String> {
     if sig == libc::SIGUSR1 {
         leaver.leave();
     }
+    let mut unmounted = true;
     for s in sessions {
-        let _ = s.umount_and_join();
+        unmounted &= s.umount_and_join().is_ok();
     }
-    if primary {
+    if primary && unmounted {
         handover::forget(&a.state_dir);
-        // Mounts of a predecessor taken over lie beneath ours: dead, cleared now.
+        // Mounts of a predecessor taken over lie beneath ours: dead, cleared now (only dead ones).
         for d in &dirs {
             let _ = mounts::clear_stale(d);
         }

@@ -28,7 +28,13 @@ pub fn fuse_mounts_at(mountinfo: &str, dir: &Path) -> usize {
         .count()
 }
 
-/// Detaches FUSE mounts left on `dir` by a daemon that was killed (its mount is dead).
+/// How long a mount may take to answer before it counts as alive (a frozen daemon may never
+/// answer; a dead one answers at once).
+const PROBE_WAIT: std::time::Duration = std::time::Duration::from_secs(2);
+
+/// Detaches the dead FUSE mounts on `dir`, left by a daemon that was killed. A live one (its
+/// daemon answers, or may still) is never detached: that would leave the application the bare
+/// directory while another daemon still serves it, so it is an error.
 pub fn clear_stale(dir: &Path) -> io::Result<usize> {
     let mut cleared = 0;
     loop {
@@ -36,10 +42,30 @@ pub fn clear_stale(dir: &Path) -> io::Result<usize> {
         if fuse_mounts_at(&info, dir) == 0 {
             return Ok(cleared);
         }
+        if !dead(dir) {
+            return Err(io::Error::other(format!(
+                "a live replication mount is on {} and no daemon of this module can take it over",
+                dir.display()
+            )));
+        }
         let c = std::ffi::CString::new(dir.as_os_str().as_encoded_bytes()).map_err(io::Error::other)?;
         crate::at::check(unsafe { libc::umount2(c.as_ptr(), libc::MNT_DETACH) })?;
         cleared += 1;
     }
+}
+
+/// Whether the mount on top of `dir` is a FUSE mount whose daemon is gone (ENOTCONN), asked in a
+/// thread of its own so that a daemon that does not answer cannot hold this one.
+fn dead(dir: &Path) -> bool {
+    let (tx, rx) = std::sync::mpsc::channel();
+    let path = dir.to_path_buf();
+    std::thread::spawn(move || {
+        let c = std::ffi::CString::new(path.as_os_str().as_encoded_bytes()).ok();
+        let mut sfs: libc::statfs = unsafe { std::mem::zeroed() };
+        let rc = c.map_or(0, |c| unsafe { libc::statfs(c.as_ptr(), &mut sfs) });
+        let _ = tx.send(rc < 0 && io::Error::last_os_error().raw_os_error() == Some(libc::ENOTCONN));
+    });
+    rx.recv_timeout(PROBE_WAIT).unwrap_or(false)
 }
 
 #[cfg(test)]

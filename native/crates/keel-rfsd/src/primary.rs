@@ -245,6 +245,8 @@ impl Replicator {
     /// (crate::handover).
     pub fn orphan(&self) {
         self.orphaned.store(true, Ordering::SeqCst);
+        // Changes waiting for a hold or a pause are refused now, not when it ends.
+        self.resumed.notify_all();
         say!("keel-rfsd: the rfs service is gone: changes are refused (EROFS) until a new daemon takes over");
     }
 
@@ -291,7 +293,9 @@ impl Replicator {
                 }
                 _ => None,
             };
-            if st.paused {
+            if self.is_orphaned() {
+                break;
+            } else if st.paused {
                 st = self.resumed.wait(st).unwrap_or_else(|p| p.into_inner());
             } else if let Some(left) = held {
                 st = self

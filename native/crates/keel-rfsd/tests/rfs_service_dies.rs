@@ -9,11 +9,15 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use support::*;
 
+const HOLD: &[&str] = &["--hold-ms", "3000"];
+const FUSE_SUPER_MAGIC: i64 = 0x6573_5546;
+
 #[test]
 fn a_primary_whose_service_died_is_taken_over_and_no_acknowledged_write_is_lost() {
     let t = Scratch::new("service-dies");
     let port = free_port();
-    let mut shell = t.primary_under_shell(port);
+    // Changes wait after a lost link as apps/rfs has them do (the hold): a taken-over primary too.
+    let mut shell = t.primary_under_shell(port, HOLD);
     shell.wait("mounted");
     let mut s = t.secondary(port, true);
     s.wait("synced");
@@ -40,6 +44,23 @@ fn a_primary_whose_service_died_is_taken_over_and_no_acknowledged_write_is_lost(
             unreachable!()
         })
     };
+    // Watches the directory throughout: it must be a FUSE mount at every look, never bare.
+    let bare = {
+        let (dir, stop) = (t.p(), stop.clone());
+        std::thread::spawn(move || {
+            let c = std::ffi::CString::new(dir.as_os_str().as_encoded_bytes()).unwrap();
+            let mut looks = 0u64;
+            while !stop.load(Ordering::SeqCst) {
+                let mut sfs: libc::statfs = unsafe { std::mem::zeroed() };
+                if unsafe { libc::statfs(c.as_ptr(), &mut sfs) } == 0 && sfs.f_type as i64 != FUSE_SUPER_MAGIC
+                {
+                    return Err(format!("the directory was bare after {looks} looks"));
+                }
+                looks += 1;
+            }
+            Ok(looks)
+        })
+    };
     let written = || done.lock().unwrap().len();
     until(|| written() >= 20);
 
@@ -57,7 +78,7 @@ fn a_primary_whose_service_died_is_taken_over_and_no_acknowledged_write_is_lost(
     );
 
     // The restarted service's daemon takes over: writes go on, the old daemon is gone.
-    let mut p = t.primary(port);
+    let mut p = t.primary_with(port, HOLD);
     p.wait("mounted");
     assert!(!alive(first), "the predecessor still runs");
     assert_eq!(recorded_pid(&t), p.pid());
@@ -66,6 +87,7 @@ fn a_primary_whose_service_died_is_taken_over_and_no_acknowledged_write_is_lost(
 
     stop.store(true, Ordering::SeqCst);
     let refusals = writer.join().unwrap();
+    assert!(bare.join().unwrap().unwrap() > 0);
     assert!(refusals > 0, "the application never met the frozen directory");
     assert_eq!(p.stop(), Some(0));
     s.wait("primary-stopped");

@@ -70,13 +70,13 @@ impl Scratch {
 
     /// A primary whose parent is a shell ([`Daemon::pid`]) the test can kill, as the rfs service
     /// dies: the daemon itself is the shell's child, its events still reach the test.
-    pub fn primary_under_shell(&self, port: u16) -> Daemon {
+    pub fn primary_under_shell(&self, port: u16, more: &[&str]) -> Daemon {
         let mut args = vec![
             "-c".to_string(),
             "\"$0\" \"$@\" & wait".into(),
             env!("CARGO_BIN_EXE_keel-rfsd").into(),
         ];
-        args.extend(self.primary_argv(port, &[]));
+        args.extend(self.primary_argv(port, more));
         let args: Vec<&str> = args.iter().map(String::as_str).collect();
         Daemon::spawn("sh", &args)
     }
