@@ -27,8 +27,10 @@ mod pace;
 mod passfs;
 mod primary;
 mod secondary;
+mod state;
 mod sync;
 mod under;
+mod zones;
 
 use args::Role;
 use events::Events;
@@ -99,7 +101,10 @@ fn run(events: &Events) -> Result<(), String> {
                 let d = deadline.clone();
                 std::thread::spawn(move || deadline::follow(std::io::stdin().lock(), &d));
             }
+            let zones = zones::Zones::start(&a.state_dir, a.zone_bytes)?;
             let o = primary::PrimaryOptions {
+                zones,
+                state_dir: a.state_dir.clone(),
                 key,
                 binding,
                 ack_timeout: a.timeout,
@@ -126,6 +131,7 @@ fn run(events: &Events) -> Result<(), String> {
                 ack_on_receipt: a.ack_on_receipt,
                 timeout: a.timeout,
                 state_dir: a.state_dir.clone(),
+                since_s: a.since_s,
             };
             let (u, ev, slot) = (under.clone(), events.clone(), leaver.clone());
             std::thread::spawn(move || secondary::run(u, o, ev, slot));
@@ -136,7 +142,7 @@ fn run(events: &Events) -> Result<(), String> {
 
     let sig = wait_for(&signals);
     say!("keel-rfsd: signal {sig}: unmounting");
-    if let Some(r) = replicator {
+    if let Some(r) = &replicator {
         r.close();
     }
     // SIGUSR1: a secondary stopped by its module's stop, which recorded its copy as behind.
@@ -145,6 +151,12 @@ fn run(events: &Events) -> Result<(), String> {
     }
     for s in sessions {
         let _ = s.umount_and_join();
+    }
+    // A clean stop (docs/decisions/0009, "Zone bitmaps"): the primary's record of what its
+    // secondary lacks, the secondary's copy made durable; each then marked clean.
+    match &replicator {
+        Some(r) => r.zones.save(),
+        None => leaver.stop_cleanly(&under, &a.state_dir),
     }
     Ok(())
 }
