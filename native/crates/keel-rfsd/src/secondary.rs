@@ -115,9 +115,14 @@ pub fn run(dirs: Arc<Vec<Underlying>>, o: SecondaryOptions, events: Events, leav
                 standing.full = full;
                 let reason = serve(&mut link, &mut applier, &o, &events, &leaver, &mut standing).unwrap_err();
                 if reason.kind() == io::ErrorKind::PermissionDenied {
-                    // The 90 s guard: nothing is retried; the module stops (crate::main).
+                    // The 90 s guard: nothing is retried; the module stops (crate::main). Nothing
+                    // was changed here: the next start is not made full behind the
+                    // administrator's back (`second fullsync` is theirs to choose).
                     leaver.set(None);
                     link.shutdown();
+                    if !unfinished {
+                        mark_reintegrating(&o.state_dir, false);
+                    }
                     say!("keel-rfsd: {}", keel_zones::plan::GUARD_MESSAGE);
                     events.error(keel_zones::plan::GUARD_MESSAGE);
                     unsafe { libc::kill(libc::getpid(), libc::SIGTERM) };

@@ -154,9 +154,10 @@ pub fn reintegrate(r: &Replicator, generation: u64, mode: Mode) {
         let Ok(mut l) = w.step() else { return };
         if l.st.resweep {
             l.st.resweep = false;
-            // The next pass copies what still differs (or is still recorded dirty).
+            // The next pass copies what still differs (or is still recorded dirty): no file
+            // counts as recent any more.
             if w.mode != Mode::Zones {
-                w.mode = Mode::Compare { since_ms: i64::MIN };
+                w.mode = Mode::Compare { since_ms: i64::MAX };
             }
             if passes >= GIVE_UP_AFTER {
                 l.drop_link(&format!(

@@ -67,7 +67,8 @@ pub enum Mode {
     Zones,
     /// The record cannot be used (a crash of either node, another sync point): files whose size,
     /// modification time or link count differ, and every file modified since `since_ms`
-    /// (the last sync point minus the grace delay), are copied.
+    /// (the last sync point minus the grace delay), are copied. (`i64::MAX`: only those that
+    /// differ, as in a reintegration's later passes.)
     Compare { since_ms: i64 },
     /// `secondforce -d`: files modified since the date (or of another size) are copied.
     Since { since_ms: i64 },
@@ -275,6 +276,10 @@ mod tests {
         assert_eq!(plan_file(cmp, 4096, None, &p, Some(&live)), FilePlan::Whole);
         let recent = Mode::Compare { since_ms: 100_000 };
         assert_eq!(plan_file(recent, 4096, None, &p, Some(&p)), FilePlan::Whole);
+        // A later pass of the same reintegration: only what differs.
+        let later = Mode::Compare { since_ms: i64::MAX };
+        assert_eq!(plan_file(later, 4096, None, &p, Some(&p)), FilePlan::Keep);
+        assert_eq!(plan_file(later, 4096, None, &p, Some(&live)), FilePlan::Whole);
         let since = Mode::Since { since_ms: 100_000 };
         assert_eq!(
             plan_file(since, 4096, None, &facts(1, 99, 1), Some(&facts(1, 5, 1))),
