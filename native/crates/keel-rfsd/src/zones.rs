@@ -160,3 +160,88 @@ pub fn id(dirs: &[Underlying], d: u8, path: &RelPath) -> Option<keel_zones::File
     let st = dirs.get(d as usize)?.stat(path).ok()?;
     (st.st_mode & libc::S_IFMT == libc::S_IFREG).then_some((d, st.st_dev, st.st_ino))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use keel_zones::persist;
+
+    fn scratch(name: &str) -> PathBuf {
+        let d = std::env::temp_dir().join(format!("keel-zones-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&d);
+        std::fs::create_dir_all(&d).unwrap();
+        d
+    }
+
+    fn record() -> Store {
+        let mut s = Store::new(4096);
+        s.synced(99);
+        s.changed((0, 1, 2), 0, 4096);
+        s
+    }
+
+    /// As a clean stop leaves the state directory, cut short after `bytes` of the record.
+    fn stopped(dir: &Path, bytes: &[u8], clean: bool) {
+        std::fs::write(dir.join(state::ZONES), bytes).unwrap();
+        if clean {
+            state::mark_clean(dir).unwrap();
+        } else {
+            let _ = std::fs::remove_file(dir.join(state::CLEAN));
+        }
+    }
+
+    #[test]
+    fn the_record_is_trusted_only_after_a_clean_stop() {
+        let dir = scratch("trust");
+        let bytes = persist::encode(&record());
+        stopped(&dir, &bytes, true);
+        let z = Zones::start(&dir, 4096).unwrap();
+        assert_eq!(*z.lock(), record());
+        // The mark and the record are gone once read: a crash from now on leaves nothing trusted.
+        assert!(!dir.join(state::CLEAN).exists() && !dir.join(state::ZONES).exists());
+        z.save();
+        assert_eq!(*Zones::start(&dir, 4096).unwrap().lock(), record());
+
+        // Killed before the mark was written: the record, complete or not, is not used.
+        stopped(&dir, &bytes, false);
+        assert!(!Zones::start(&dir, 4096).unwrap().lock().usable());
+        // Another zone size: not used.
+        stopped(&dir, &bytes, true);
+        assert!(!Zones::start(&dir, 8192).unwrap().lock().usable());
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    /// Whatever part of the record reached the disk, a record that is not whole is refused, even
+    /// with the mark (a disk that lost the file's end).
+    #[test]
+    fn a_record_cut_anywhere_is_refused_at_start() {
+        let dir = scratch("cut");
+        let bytes = persist::encode(&record());
+        for cut in 0..bytes.len() {
+            stopped(&dir, &bytes[..cut], true);
+            assert!(!Zones::start(&dir, 4096).unwrap().lock().usable(), "cut at {cut}");
+        }
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    /// A node whose copy was complete as of a sync point when it stopped cleanly (a secondary, or
+    /// a primary that owed nothing) starts an empty record from that point; its own sync point
+    /// goes, since its copy changes from now on.
+    #[test]
+    fn a_complete_copy_starts_an_empty_record_from_its_sync_point() {
+        let dir = scratch("epoch");
+        state::write_number(&dir, state::SYNCEPOCH, 77).unwrap();
+        state::mark_clean(&dir).unwrap();
+        let z = Zones::start(&dir, 4096).unwrap();
+        assert!(z.lock().usable() && z.lock().is_clean() && z.lock().epoch == 77);
+        assert!(!dir.join(state::SYNCEPOCH).exists());
+        // Not after a crash, nor with a reintegration left unfinished.
+        state::write_number(&dir, state::SYNCEPOCH, 77).unwrap();
+        assert!(!Zones::start(&dir, 4096).unwrap().lock().usable());
+        state::write_number(&dir, state::SYNCEPOCH, 77).unwrap();
+        state::mark_clean(&dir).unwrap();
+        std::fs::write(dir.join(crate::secondary::REINTEGRATING), b"").unwrap();
+        assert!(!Zones::start(&dir, 4096).unwrap().lock().usable());
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+}

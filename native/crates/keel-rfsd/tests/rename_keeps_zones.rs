@@ -36,6 +36,9 @@ fn a_renamed_file_keeps_its_zones() {
 
     let mut s = t.secondary(port, false);
     let synced = s.wait("synced");
-    assert_eq!(synced["bytes"], 4096, "only the changed block of the renamed file: {synced}");
+    assert_eq!(
+        synced["bytes"], 4096,
+        "only the changed block of the renamed file: {synced}"
+    );
     assert_eq!(tree_with_mtimes(&t.s()), tree_with_mtimes(&t.p()));
 }

@@ -25,7 +25,11 @@ fn a_secondary_synchronised_long_before_its_primary_needs_a_full_copy() {
         .trim()
         .parse()
         .unwrap();
-    fs::write(state.join("synctimestamp"), format!("{}\n", primary_ms - 3_600_000)).unwrap();
+    fs::write(
+        state.join("synctimestamp"),
+        format!("{}\n", primary_ms - 3_600_000),
+    )
+    .unwrap();
 
     let mut s = t.secondary(port, false);
     let error = s.wait("error");

@@ -20,7 +20,10 @@ fn a_clean_restart_of_the_primary_keeps_the_zones() {
     assert_eq!(s.stop(), Some(0));
 
     for i in [1u64, 4] {
-        let f = fs::OpenOptions::new().write(true).open(t.p().join(format!("f{i}"))).unwrap();
+        let f = fs::OpenOptions::new()
+            .write(true)
+            .open(t.p().join(format!("f{i}")))
+            .unwrap();
         f.write_all_at(&[0x5a; 4096], 8192 * i).unwrap();
     }
     p.wait("link-lost");
