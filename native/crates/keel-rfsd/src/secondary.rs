@@ -327,6 +327,8 @@ fn sync_point(
         return match done {
             Ok(()) => {
                 standing.clean = true;
+                // `secondforce -d` holds until a reintegration by that date ends.
+                standing.since_s = None;
                 keel_repl::Ack::ok(seq)
             }
             Err(e) => {
@@ -346,7 +348,7 @@ fn sync_point(
         epoch: state::read_number(dir, state::SYNCEPOCH).unwrap_or(0),
         sync_ms: mine,
         clean: standing.clean,
-        since_s: standing.since_s.take(),
+        since_s: standing.since_s,
     }
     .to_ack(seq)
 }
