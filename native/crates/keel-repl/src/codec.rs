@@ -49,6 +49,8 @@ mod tag {
     pub const SYNC_END: u8 = 17;
     pub const BYE: u8 = 18;
     pub const PING: u8 = 19;
+    /// Far from the others: helpers adding operations in parallel number theirs from 20.
+    pub const SYNC_POINT: u8 = 40;
     pub const ACK: u8 = 64;
     pub const LEAVE: u8 = 65;
 }
@@ -189,6 +191,16 @@ fn encode_op(w: &mut Writer, op: &Op) {
         }
         Op::Bye => w.u8(tag::BYE),
         Op::Ping => w.u8(tag::PING),
+        Op::SyncPoint {
+            epoch,
+            primary_ms,
+            record,
+        } => {
+            w.u8(tag::SYNC_POINT);
+            w.u64(*epoch);
+            w.u64(*primary_ms);
+            w.u8(*record as u8);
+        }
     }
 }
 
@@ -215,6 +227,11 @@ pub fn decode(buf: &[u8]) -> Result<Message, DecodeError> {
         }),
         tag::BYE => Message::Op(Op::Bye),
         tag::PING => Message::Op(Op::Ping),
+        tag::SYNC_POINT => Message::Op(Op::SyncPoint {
+            epoch: r.u64()?,
+            primary_ms: r.u64()?,
+            record: r.u8()? != 0,
+        }),
         _ => Message::Op(decode_op(t, &mut r)?),
     };
     if !r.0.is_empty() {
@@ -504,6 +521,11 @@ mod tests {
             Message::Op(Op::SyncEnd { files: 3, bytes: 4 }),
             Message::Op(Op::Bye),
             Message::Op(Op::Ping),
+            Message::Op(Op::SyncPoint {
+                epoch: u64::MAX - 1,
+                primary_ms: 1_700_000_000_000,
+                record: true,
+            }),
             Message::Ack(Ack {
                 seq: 9,
                 errno: 2,

@@ -133,6 +133,26 @@ pub enum Op {
     Bye,
     /// Nothing to replicate for a while: proves the link is alive to both sides.
     Ping,
+    /// The sync point (docs/decisions/0009, "Zone bitmaps"). `record: false` asks the secondary
+    /// where its copy stands, given the primary's own last synchronisation time (`primary_ms`,
+    /// milliseconds since the epoch, 0 if none); the ack answers with [`SyncAnswer`]'s fields.
+    /// `record: true` tells the secondary its copy is complete as of the sync point `epoch`: it
+    /// records the epoch and its own time as its `synctimestamp`.
+    SyncPoint {
+        epoch: u64,
+        primary_ms: u64,
+        record: bool,
+    },
+}
+
+/// A secondary's answer to a `SyncPoint` question, carried in the ack: `size` = the epoch of its
+/// last complete copy (0: none), `ino` = its synctimestamp in ms (0: none), `nlink` = the flags
+/// below, `mtime.sec` = the date (seconds) of a `secondforce -d` start.
+pub mod sync_answer {
+    /// Its daemon stopped cleanly since the sync point: it holds every change it acknowledged.
+    pub const CLEAN: u64 = 1;
+    /// Started by `secondforce -d <date>`: copy the files modified after `mtime.sec`.
+    pub const SINCE: u64 = 2;
 }
 
 /// The secondary's answer to one operation.

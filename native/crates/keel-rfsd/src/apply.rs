@@ -285,7 +285,8 @@ impl Applier {
                 self.copies.sync_began();
                 ok()
             }
-            Op::Bye | Op::Ping => ok(),
+            // Answered by the link's owner (crate::secondary), never applied.
+            Op::Bye | Op::Ping | Op::SyncPoint { .. } => ok(),
             Op::SyncEnd { .. } => {
                 self.copies.sync_ended();
                 self.make_durable()?;
@@ -320,7 +321,8 @@ impl Applier {
             | Op::SyncBegin { .. }
             | Op::SyncEnd { .. }
             | Op::Bye
-            | Op::Ping => {}
+            | Op::Ping
+            | Op::SyncPoint { .. } => {}
             _ => self.dirty = None,
         }
     }

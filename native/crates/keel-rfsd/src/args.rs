@@ -7,7 +7,7 @@ use std::time::Duration;
 pub const USAGE: &str = "usage: keel-rfsd --role primary|secondary --module <name> --node <name> \
 --peer <name> --dir <path>... (--listen <addr:port> [--peer-addr <ip>] | --connect <addr:port>) \
 --key-file <path> --state-dir <path> [--full] [--async second|none] [--timeout-ms <n>] \
-[--hold-ms <n>] [--rei-kbps <n>] [--write-deadline-stdin]";
+[--hold-ms <n>] [--rei-kbps <n>] [--zone-bytes <n>] [--since <unix seconds>] [--write-deadline-stdin]";
 
 #[derive(Debug, PartialEq)]
 pub enum Role {
@@ -45,6 +45,10 @@ pub struct Args {
     /// A primary under the lease arbiter: changes only before the deadline read on stdin
     /// (crate::deadline).
     pub deadline_on_stdin: bool,
+    /// `<rfs ruzone_blocksize>`: the size of one zone of the primary's record (keel-zones).
+    pub zone_bytes: u64,
+    /// `secondforce -d <date>` (a secondary): the files modified since this date are copied.
+    pub since_s: Option<i64>,
 }
 
 pub fn parse(argv: impl IntoIterator<Item = String>) -> Result<Args, String> {
@@ -58,6 +62,8 @@ pub fn parse(argv: impl IntoIterator<Item = String>) -> Result<Args, String> {
     let mut hold = Duration::ZERO;
     let mut rei_kbps = None;
     let mut deadline_on_stdin = false;
+    let mut zone_bytes = keel_zones::DEFAULT_ZONE_BYTES;
+    let mut since_s = None;
     let mut it = argv.into_iter();
     while let Some(flag) = it.next() {
         let mut value = || it.next().ok_or_else(|| format!("{flag} needs a value; {USAGE}"));
@@ -115,10 +121,31 @@ pub fn parse(argv: impl IntoIterator<Item = String>) -> Result<Args, String> {
                     }
                 }
             }
+            "--zone-bytes" => {
+                let v = value()?;
+                match v.parse::<u64>() {
+                    Ok(n) if (4096..=1 << 30).contains(&n) && n % 4096 == 0 => zone_bytes = n,
+                    _ => {
+                        return Err(format!(
+                            "--zone-bytes must be a multiple of 4096 from 4096 to 1073741824, not '{v}'"
+                        ))
+                    }
+                }
+            }
+            "--since" => {
+                let v = value()?;
+                since_s =
+                    Some(v.parse::<i64>().map_err(|_| {
+                        format!("--since must be a date in seconds since the epoch, not '{v}'")
+                    })?);
+            }
             other => return Err(format!("unknown argument '{other}'; {USAGE}")),
         }
     }
     let role = match (role.as_deref(), listen, connect) {
+        (Some("primary"), _, _) if since_s.is_some() => {
+            return Err("--since is for a secondary (secondforce -d)".into())
+        }
         (Some("primary"), Some(listen), None) if !full => Role::Primary {
             listen,
             peer_ip,
@@ -159,6 +186,8 @@ pub fn parse(argv: impl IntoIterator<Item = String>) -> Result<Args, String> {
         timeout,
         hold,
         deadline_on_stdin,
+        zone_bytes,
+        since_s,
     })
 }
 
@@ -218,6 +247,15 @@ mod tests {
     fn reads_a_primary_under_the_lease_arbiter() {
         let a = parse(argv("--role primary --module m --node n1 --peer n2 --dir /a --listen 0.0.0.0:5600 --key-file k --state-dir s --write-deadline-stdin")).unwrap();
         assert!(a.deadline_on_stdin);
+        assert_eq!(a.zone_bytes, keel_zones::DEFAULT_ZONE_BYTES);
+    }
+
+    #[test]
+    fn reads_a_zone_size_and_a_date() {
+        let a = parse(argv("--role primary --module m --node n1 --peer n2 --dir /a --listen 0.0.0.0:5600 --key-file k --state-dir s --zone-bytes 65536")).unwrap();
+        assert_eq!(a.zone_bytes, 65536);
+        let a = parse(argv("--role secondary --module m --node n2 --peer n1 --dir /a --connect 1.2.3.4:5 --key-file k --state-dir s --since 1700000000")).unwrap();
+        assert_eq!(a.since_s, Some(1_700_000_000));
     }
 
     #[test]
@@ -234,6 +272,9 @@ mod tests {
         assert!(err("--role primary --listen 1.2.3.4:5 --rei-kbps 0").contains("at least 1"));
         assert!(err("--role secondary --connect 1.2.3.4:5 --write-deadline-stdin").contains("for a primary"));
         assert!(err("--role primary --listen 1.2.3.4:5 --rei-kbps fast").contains("'fast'"));
+        assert!(err("--role primary --listen 1.2.3.4:5 --zone-bytes 1000").contains("multiple of 4096"));
+        assert!(err("--role primary --listen 1.2.3.4:5 --since 5").contains("for a secondary"));
+        assert!(err("--role secondary --connect 1.2.3.4:5 --since May").contains("'May'"));
         assert!(parse(argv(
             "--role secondary --module m --node a --peer b --connect 1.2.3.4:5 --key-file k --state-dir s"
         ))

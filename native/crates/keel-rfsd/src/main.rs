@@ -28,8 +28,10 @@ mod pace;
 mod passfs;
 mod primary;
 mod secondary;
+mod state;
 mod sync;
 mod under;
+mod zones;
 
 use args::Role;
 use events::Events;
@@ -128,7 +130,10 @@ fn run(events: &Events) -> Result<(), String> {
                 let d = deadline.clone();
                 std::thread::spawn(move || deadline::follow(std::io::stdin().lock(), &d));
             }
+            let zones = zones::Zones::start(&a.state_dir, a.zone_bytes)?;
             let o = primary::PrimaryOptions {
+                zones,
+                state_dir: a.state_dir.clone(),
                 key,
                 binding,
                 ack_timeout: a.timeout,
@@ -169,6 +174,7 @@ fn run(events: &Events) -> Result<(), String> {
                 ack_on_receipt: a.ack_on_receipt,
                 timeout: a.timeout,
                 state_dir: a.state_dir.clone(),
+                since_s: a.since_s,
             };
             let (u, ev, slot) = (under.clone(), events.clone(), leaver.clone());
             std::thread::spawn(move || secondary::run(u, o, ev, slot));
@@ -193,7 +199,7 @@ fn run(events: &Events) -> Result<(), String> {
         std::process::exit(0);
     }
     say!("keel-rfsd: signal {sig}: unmounting");
-    if let Some(r) = replicator {
+    if let Some(r) = &replicator {
         r.close();
     }
     // SIGUSR1: a secondary stopped by its module's stop, which recorded its copy as behind.
@@ -210,6 +216,12 @@ fn run(events: &Events) -> Result<(), String> {
         for d in &dirs {
             let _ = mounts::clear_stale(d);
         }
+    }
+    // A clean stop (docs/decisions/0009, "Zone bitmaps"): the primary's record of what its
+    // secondary lacks, the secondary's copy made durable; each then marked clean.
+    match &replicator {
+        Some(r) => r.zones.save(),
+        None => leaver.stop_cleanly(&under, &a.state_dir),
     }
     Ok(())
 }

@@ -135,7 +135,7 @@ impl PassFs {
         let mut ops = Vec::new();
         let out = local(&mut ops);
         for op in ops {
-            l.send(op);
+            repl.send_recorded(&mut l, op);
         }
         let broke = l.held();
         drop(l);

@@ -74,6 +74,9 @@ pub struct Replicator {
     /// The rfs service that started this daemon is gone: every change is refused until the next
     /// daemon takes the directories over (crate::handover).
     orphaned: AtomicBool,
+    /// What the secondary lacks (crate::zones), and where it is kept.
+    pub(crate) zones: crate::zones::Zones,
+    pub(crate) state_dir: std::path::PathBuf,
 }
 
 /// How a primary serves its secondary (from the command line, crate::args).
@@ -85,6 +88,8 @@ pub struct PrimaryOptions {
     pub peer_ip: Option<IpAddr>,
     pub rei_kbps: Option<u64>,
     pub deadline: Arc<WriteDeadline>,
+    pub zones: crate::zones::Zones,
+    pub state_dir: std::path::PathBuf,
 }
 
 /// Refused connections, logged at most once per [`REFUSAL_LOG_EVERY`].
@@ -238,6 +243,8 @@ impl Replicator {
             refusals: Mutex::new(Refusals::default()),
             deadline: o.deadline,
             orphaned: AtomicBool::new(false),
+            zones: o.zones,
+            state_dir: o.state_dir,
         }
     }
 
@@ -334,6 +341,7 @@ impl Replicator {
     /// notices a secondary that went away even when the application writes nothing.
     pub fn keepalive(self: Arc<Self>) {
         let every = self.ack_timeout / 3;
+        let mut recorded = Instant::now();
         loop {
             std::thread::sleep(every);
             let mut r = self.lock();
@@ -343,6 +351,13 @@ impl Replicator {
             let idle = r.st.last_sent.map_or(true, |t| t.elapsed() >= every);
             if r.connected() && idle {
                 r.send(Op::Ping);
+            }
+            // synctimestamp is kept up to date while the pair is in sync (guide §3.4).
+            let in_sync = r.connected() && !r.st.syncing;
+            drop(r);
+            if in_sync && recorded.elapsed() >= crate::state::SYNC_REFRESH {
+                crate::state::record_sync(&self.state_dir);
+                recorded = Instant::now();
             }
         }
     }
@@ -389,10 +404,16 @@ impl Replicator {
             r.st.syncing = true;
             r.st.resweep = false;
             r.st.generation += 1;
-            r.st.generation
+            // Before any live change reaches it: where its copy stands, and the names moved
+            // while it was away (crate::sync::begin).
+            let Some(mode) = crate::sync::begin(self, &mut r, full) else {
+                return;
+            };
+            (r.st.generation, mode)
         };
+        let (generation, mode) = generation;
         self.events.connected(&peer);
-        crate::sync::reintegrate(self, generation, full);
+        crate::sync::reintegrate(self, generation, mode);
     }
 
     fn start_handshake(&self, ip: IpAddr) -> Result<(), &'static str> {

@@ -25,13 +25,29 @@ pub struct SecondaryOptions {
     pub full: bool,
     pub ack_on_receipt: bool,
     pub timeout: Duration,
-    /// Where `synctimestamp` records when this copy was last brought up to date.
+    /// Where `synctimestamp` records when this copy was last brought up to date (crate::state).
     pub state_dir: std::path::PathBuf,
+    /// `secondforce -d <date>`: the files modified since this date (seconds) are copied.
+    pub since_s: Option<i64>,
 }
 
-/// Where the current link's [`Leaver`] is, for the thread that handles signals.
+/// Where this copy stands, as answered to the primary's `SyncPoint` (keel-zones `plan`).
+struct Standing {
+    /// It holds every change it acknowledged since its sync point: the last stop was clean (no
+    /// reintegration left unfinished) and nothing failed since.
+    clean: bool,
+    /// This link asked for a full copy (`second fullsync`): no guard.
+    full: bool,
+    since_s: Option<i64>,
+    /// When synctimestamp was last written while in sync.
+    recorded: Instant,
+}
+
+/// Where the current link's [`Leaver`] is, for the thread that handles signals; and the lock an
+/// operation is acknowledged and applied under, which a clean stop takes so that it never marks
+/// a copy complete in the middle of an operation.
 #[derive(Clone, Default)]
-pub struct LeaverSlot(Arc<Mutex<Option<Leaver>>>);
+pub struct LeaverSlot(Arc<Mutex<Option<Leaver>>>, Arc<Mutex<bool>>);
 
 impl LeaverSlot {
     fn set(&self, l: Option<Leaver>) {
@@ -45,6 +61,26 @@ impl LeaverSlot {
             l.leave();
         }
     }
+
+    fn applying(&self) -> std::sync::MutexGuard<'_, bool> {
+        self.1.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// A clean stop: no operation is applied from now on; what was applied is made durable and
+    /// the stop marked clean (crate::state), so the next start may count this copy complete.
+    pub fn stop_cleanly(&self, dirs: &[Underlying], state_dir: &std::path::Path) {
+        *self.applying() = true;
+        let done = dirs
+            .iter()
+            .try_for_each(|d| d.syncfs())
+            .and_then(|_| crate::state::mark_clean(state_dir));
+        if let Err(e) = done {
+            say!(
+                "keel-rfsd: cannot mark the stop clean in {}: {e}",
+                state_dir.display()
+            );
+        }
+    }
 }
 
 /// Joins the primary for ever: after a lost link it joins again and reintegrates what changed.
@@ -52,7 +88,21 @@ pub fn run(dirs: Arc<Vec<Underlying>>, o: SecondaryOptions, events: Events, leav
     let mut applier = Applier::new(dirs);
     // A reintegration this daemon's predecessor did not finish: which files it had found
     // incomplete went with it, so every file is copied (crate::copies).
-    let mut full = o.full || o.state_dir.join(REINTEGRATING).exists();
+    let unfinished = o.state_dir.join(REINTEGRATING).exists();
+    let mut full = o.full || unfinished;
+    // This node is a secondary: it has nothing to record for anyone.
+    let was_clean = crate::state::take_clean(&o.state_dir)
+        .and_then(|c| crate::state::remove(&o.state_dir, crate::state::ZONES).map(|_| c))
+        .unwrap_or_else(|e| {
+            say!("keel-rfsd: state directory {}: {e}", o.state_dir.display());
+            false
+        });
+    let mut standing = Standing {
+        clean: was_clean && !unfinished,
+        full,
+        since_s: o.since_s,
+        recorded: Instant::now(),
+    };
     let mut last_error = String::new();
     loop {
         let joined = TcpStream::connect_timeout(&o.primary, o.timeout)
@@ -62,7 +112,24 @@ pub fn run(dirs: Arc<Vec<Underlying>>, o: SecondaryOptions, events: Events, leav
                 last_error.clear();
                 events.connected(&link.peer());
                 leaver.set(Some(link.leaver()));
-                let reason = serve(&mut link, &mut applier, &o, &events).unwrap_err();
+                standing.full = full;
+                let reason = serve(&mut link, &mut applier, &o, &events, &leaver, &mut standing).unwrap_err();
+                if reason.kind() == io::ErrorKind::PermissionDenied {
+                    // The 90 s guard: nothing is retried; the module stops (crate::main). Nothing
+                    // was changed here: the next start is not made full behind the
+                    // administrator's back (`second fullsync` is theirs to choose).
+                    leaver.set(None);
+                    link.shutdown();
+                    if !unfinished {
+                        mark_reintegrating(&o.state_dir, false);
+                    }
+                    say!("keel-rfsd: {}", keel_zones::plan::GUARD_MESSAGE);
+                    events.error(keel_zones::plan::GUARD_MESSAGE);
+                    unsafe { libc::kill(libc::getpid(), libc::SIGTERM) };
+                    loop {
+                        std::thread::park();
+                    }
+                }
                 leaver.set(None);
                 link.shutdown();
                 if reason.kind() == io::ErrorKind::ConnectionAborted {
@@ -88,7 +155,14 @@ pub fn run(dirs: Arc<Vec<Underlying>>, o: SecondaryOptions, events: Events, leav
     }
 }
 
-fn serve(link: &mut Link, applier: &mut Applier, o: &SecondaryOptions, events: &Events) -> io::Result<()> {
+fn serve(
+    link: &mut Link,
+    applier: &mut Applier,
+    o: &SecondaryOptions,
+    events: &Events,
+    slot: &LeaverSlot,
+    standing: &mut Standing,
+) -> io::Result<()> {
     // A link always begins with a reintegration, and the application's changes may come before
     // its SyncBegin: they are applied before their ack, a failure being one more pass for the
     // primary, not a broken link.
@@ -104,6 +178,32 @@ fn serve(link: &mut Link, applier: &mut Applier, o: &SecondaryOptions, events: &
                 "the primary sent something else than an operation",
             ));
         };
+        let stopped = slot.applying();
+        if *stopped {
+            return Err(io::Error::other("stopping"));
+        }
+        if let Op::SyncPoint {
+            epoch,
+            primary_ms,
+            record,
+        } = op
+        {
+            let answer = sync_point(seq, o, standing, epoch, primary_ms, record);
+            let refused = answer.errno == libc::ESTALE;
+            link.send(&Message::Ack(answer))?;
+            if refused {
+                return Err(io::Error::new(
+                    io::ErrorKind::PermissionDenied,
+                    keel_zones::plan::GUARD_MESSAGE,
+                ));
+            }
+            continue;
+        }
+        if matches!(op, Op::Ping) && !syncing && standing.recorded.elapsed() >= crate::state::SYNC_REFRESH {
+            // synctimestamp is kept up to date while the pair is in sync (guide §3.4).
+            crate::state::record_sync(&o.state_dir);
+            standing.recorded = Instant::now();
+        }
         match &op {
             Op::SyncBegin { full } => {
                 syncing = true;
@@ -124,6 +224,7 @@ fn serve(link: &mut Link, applier: &mut Applier, o: &SecondaryOptions, events: &
                 // was replicated. Say it before anything else.
                 let why = format!("could not apply {} it had acknowledged: {e}", name(&op));
                 mark_reintegrating(&o.state_dir, true);
+                standing.clean = false;
                 events.behind(&why);
                 return Err(io::Error::new(e.kind(), why));
             }
@@ -135,14 +236,17 @@ fn serve(link: &mut Link, applier: &mut Applier, o: &SecondaryOptions, events: &
                     // The primary drops the link on this answer and goes on: this copy is behind.
                     let why = format!("could not apply {}: {e}", name(&op));
                     mark_reintegrating(&o.state_dir, true);
+                    standing.clean = false;
                     events.behind(&why);
                     return Err(io::Error::other(why));
                 }
                 _ => {}
             }
         }
+        drop(stopped);
         if let Op::SyncEnd { files, bytes } = op {
-            record_sync(&o.state_dir);
+            crate::state::record_sync(&o.state_dir);
+            standing.recorded = Instant::now();
             mark_reintegrating(&o.state_dir, false);
             events.synced(files, bytes, started.elapsed().as_millis());
         }
@@ -173,6 +277,7 @@ fn name(op: &Op) -> &'static str {
         Op::SyncBegin { .. } | Op::SyncEnd { .. } => "the reintegration",
         Op::Bye => "the primary's goodbye",
         Op::Ping => "a ping",
+        Op::SyncPoint { .. } => "the sync point",
         Op::Listing { .. } => "a directory listing",
         Op::StatFile { .. } => "a stat",
     }
@@ -180,7 +285,7 @@ fn name(op: &Op) -> &'static str {
 
 /// Present in the state directory from a link's start to its reintegration's end, and after a
 /// change that failed: what this daemon knew of its incomplete files dies with it.
-const REINTEGRATING: &str = "reintegrating";
+pub(crate) const REINTEGRATING: &str = "reintegrating";
 
 /// Sets or clears the mark durably (the file, then its directory, flushed).
 fn mark_reintegrating(state_dir: &std::path::Path, on: bool) {
@@ -203,26 +308,47 @@ fn mark_reintegrating(state_dir: &std::path::Path, on: bool) {
     }
 }
 
-/// SafeKit's synctimestamp: when this copy was last complete (milliseconds since the epoch).
-/// Written to a new file, flushed, renamed over the old one, and the directory flushed: after a
-/// crash it holds either the old time or the new one, never nothing.
-fn record_sync(state_dir: &std::path::Path) {
-    let now = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap_or_default();
-    let tmp = state_dir.join("synctimestamp.tmp");
-    let done = std::fs::File::create(&tmp)
-        .and_then(|mut f| {
-            use std::io::Write;
-            writeln!(f, "{}", now.as_millis())?;
-            f.sync_all()
-        })
-        .and_then(|_| std::fs::rename(&tmp, state_dir.join("synctimestamp")))
-        .and_then(|_| std::fs::File::open(state_dir)?.sync_all());
-    if let Err(e) = done {
-        say!(
-            "keel-rfsd: cannot record the synchronisation time in {}: {e}",
-            state_dir.display()
-        );
+/// Answers the primary's `SyncPoint`: where this copy stands (refused by the 90 s guard unless
+/// the link asked for a full copy or a copy by date), or records a new sync point.
+fn sync_point(
+    seq: u64,
+    o: &SecondaryOptions,
+    standing: &mut Standing,
+    epoch: u64,
+    primary_ms: u64,
+    record: bool,
+) -> keel_repl::Ack {
+    use crate::state;
+    use keel_zones::plan;
+    let dir = &o.state_dir;
+    if record {
+        // The copy is complete as of `epoch`.
+        let done = state::write_number(dir, state::SYNCEPOCH, epoch);
+        return match done {
+            Ok(()) => {
+                standing.clean = true;
+                // `secondforce -d` holds until a reintegration by that date ends.
+                standing.since_s = None;
+                keel_repl::Ack::ok(seq)
+            }
+            Err(e) => {
+                say!(
+                    "keel-rfsd: cannot record the sync point in {}: {e}",
+                    dir.display()
+                );
+                keel_repl::Ack::failed(seq, e.raw_os_error().unwrap_or(libc::EIO))
+            }
+        };
     }
+    let mine = state::read_number(dir, state::SYNCTIMESTAMP).unwrap_or(0);
+    if !standing.full && standing.since_s.is_none() && !plan::within_guard(primary_ms, mine) {
+        return keel_repl::Ack::failed(seq, libc::ESTALE);
+    }
+    plan::SecondaryState {
+        epoch: state::read_number(dir, state::SYNCEPOCH).unwrap_or(0),
+        sync_ms: mine,
+        clean: standing.clean,
+        since_s: standing.since_s,
+    }
+    .to_ack(seq)
 }

@@ -14,6 +14,12 @@
 //! copies only what still differs); a secondary that still fails to apply what it is sent after
 //! more passes is given up (its link dropped, with the reason), rather than retried for ever.
 //!
+//! What is copied depends on the mode decided when the secondary joins ([`begin`], keel-zones
+//! `plan`): with a usable zone record, the names moved while the secondary was away are replayed
+//! first and then only the dirty zones of changed files travel (whole files it lacks); after a
+//! crash, files that differ or were modified since the last sync point minus the grace delay are
+//! copied whole; `second fullsync` copies everything (docs/decisions/0009, "Zone bitmaps").
+//!
 //! The tree is the application's: any name may become a symbolic link or another file between two
 //! steps. Every step resolves its path again beneath the directory without following links
 //! (crate::under), checks the kind on the descriptor, and a file whose name now stands for another
@@ -22,9 +28,11 @@
 use crate::at::{self, FdRef};
 use crate::pace::Pace;
 use crate::primary::{Repl, Replicator};
+use crate::state;
 use crate::under::Underlying;
 use keel_repl::op::Time;
 use keel_repl::{EntryKind, Op, RelPath};
+use keel_zones::plan::{self, Facts, FilePlan, Mode, SecondaryState};
 use std::collections::HashMap;
 use std::os::unix::fs::FileExt;
 use std::time::Instant;
@@ -58,28 +66,80 @@ struct Copied {
 struct Walk<'a> {
     r: &'a Replicator,
     generation: u64,
-    full: bool,
+    mode: Mode,
     stats: Stats,
     linked: HashMap<(u8, u64, u64), Copied>,
     /// `<rfs reiallowedbw>`, and when the reintegration began.
     pace: Option<(Pace, Instant)>,
 }
 
-pub fn reintegrate(r: &Replicator, generation: u64, full: bool) {
+/// The first step of a reintegration, under the lock that installed the link (so no live change
+/// reaches the secondary before it): asks where the secondary's copy stands, applies SafeKit's
+/// 90 s guard (guide §3.4), decides the mode, and with a usable zone record replays the names
+/// moved while it was away; a replay that does not apply exactly gives the record up (files are
+/// then compared). None: the link is gone, or the guard refused it.
+pub fn begin(r: &Replicator, l: &mut Repl<'_>, full: bool) -> Option<Mode> {
+    let primary_ms = state::read_number(&r.state_dir, state::SYNCTIMESTAMP).unwrap_or(0);
+    let answer = l.copy(Op::SyncPoint {
+        epoch: 0,
+        primary_ms,
+        record: false,
+    })?;
+    if answer.errno == libc::ESTALE {
+        say!("keel-rfsd: {}", plan::GUARD_MESSAGE);
+        l.drop_link(plan::GUARD_MESSAGE);
+        return None;
+    }
+    let theirs = if answer.errno == 0 {
+        SecondaryState::from_ack(&answer)
+    } else {
+        SecondaryState::default()
+    };
+    let mut store = r.zones.lock();
+    let mut mode = plan::mode(&store, primary_ms, &theirs, full);
+    if mode == Mode::Zones {
+        let journal: Vec<Op> = store.journal().cloned().collect();
+        for op in journal {
+            if applied(&l.copy(op)) {
+                store.replayed_first();
+            } else {
+                say!("keel-rfsd: the names moved while the secondary was away do not replay there: files will be compared");
+                store.lose();
+                mode = plan::mode(&store, primary_ms, &theirs, full);
+                break;
+            }
+        }
+    }
+    drop(store);
+    say!("keel-rfsd: reintegration: {}", describe(mode));
+    l.copy(Op::SyncBegin {
+        full: mode == Mode::Full,
+    });
+    l.connected().then_some(mode)
+}
+
+fn describe(m: Mode) -> String {
+    match m {
+        Mode::Full => "every file copied".into(),
+        Mode::Zones => "the dirty zones of changed files".into(),
+        Mode::Compare { since_ms } => {
+            format!("files that differ or were modified since {since_ms} ms (the last sync point minus the grace delay)")
+        }
+        Mode::Since { since_ms } => format!("files modified since {since_ms} ms (secondforce)"),
+    }
+}
+
+pub fn reintegrate(r: &Replicator, generation: u64, mode: Mode) {
     let started = Instant::now();
     let mut w = Walk {
         r,
         generation,
-        full,
+        mode,
         stats: Stats::default(),
         linked: HashMap::new(),
         pace: r.rei_kbps.map(|k| (Pace::new(k), started)),
     };
-    {
-        let Ok(mut l) = w.step() else { return };
-        l.copy(Op::SyncBegin { full });
-    }
-    r.events.reintegration(full);
+    r.events.reintegration(mode == Mode::Full);
     let mut passes = 0;
     loop {
         passes += 1;
@@ -94,7 +154,11 @@ pub fn reintegrate(r: &Replicator, generation: u64, full: bool) {
         let Ok(mut l) = w.step() else { return };
         if l.st.resweep {
             l.st.resweep = false;
-            w.full = false;
+            // The next pass copies what still differs (or is still recorded dirty): no file
+            // counts as recent any more.
+            if w.mode != Mode::Zones {
+                w.mode = Mode::Compare { since_ms: i64::MAX };
+            }
             if passes >= GIVE_UP_AFTER {
                 l.drop_link(&format!(
                     "the reintegration did not converge in {passes} passes (the secondary keeps failing to apply what it is sent)"
@@ -102,6 +166,16 @@ pub fn reintegrate(r: &Replicator, generation: u64, full: bool) {
                 return;
             }
             continue;
+        }
+        // A new sync point: the secondary records it, and the record starts from it, empty.
+        let epoch = state::new_epoch();
+        if applied(&l.copy(Op::SyncPoint {
+            epoch,
+            primary_ms: state::now_ms(),
+            record: true,
+        })) {
+            r.zones.lock().synced(epoch);
+            state::record_sync(&r.state_dir);
         }
         l.st.syncing = false;
         l.copy(Op::SyncEnd {
@@ -142,6 +216,14 @@ fn mtime(st: &libc::stat) -> Time {
     Time {
         sec: st.st_mtime,
         nsec: st.st_mtime_nsec as u32,
+    }
+}
+
+fn facts(st: &libc::stat) -> Facts {
+    Facts {
+        size: st.st_size as u64,
+        mtime: mtime(st),
+        nlink: st.st_nlink,
     }
 }
 
@@ -292,7 +374,7 @@ impl<'a> Walk<'a> {
     }
 
     fn file(&mut self, d: u8, path: &RelPath) -> Result<(), Aborted> {
-        let (file, key, several) = {
+        let (file, key, several, ranges, id, version) = {
             let mut l = self.step()?;
             let opened = self
                 .under(d)
@@ -310,83 +392,109 @@ impl<'a> Walk<'a> {
             if several && self.link_again(&mut l, d, path, key) {
                 return Ok(());
             }
-            if !self.full {
-                if let Some(a) = l.copy(Op::StatFile {
+            let id = (d, st.st_dev, st.st_ino);
+            let (entry, version) = {
+                let z = self.r.zones.lock();
+                (z.entry(id).map(|e| e.dirty.clone()), z.version(id))
+            };
+            let plan = if self.mode == Mode::Full {
+                FilePlan::Whole
+            } else {
+                let there = l.copy(Op::StatFile {
                     dir: d,
                     path: path.clone(),
-                }) {
-                    if a.errno == 0
-                        && a.size == st.st_size as u64
-                        && a.mtime == mtime(&st)
-                        && a.nlink == st.st_nlink
-                    {
-                        // Same data; a chmod or chown made while the secondary was away changes
-                        // no modification time: send those alone.
-                        if (a.uid, a.gid) != (st.st_uid, st.st_gid) {
-                            l.copy(Op::Chown {
-                                dir: d,
-                                path: path.clone(),
-                                uid: Some(st.st_uid),
-                                gid: Some(st.st_gid),
-                            });
-                        }
-                        if a.mode != st.st_mode || (a.uid, a.gid) != (st.st_uid, st.st_gid) {
-                            l.copy(Op::Chmod {
-                                dir: d,
-                                path: path.clone(),
-                                mode: st.st_mode,
-                            });
-                        }
-                        if several {
-                            self.remember(d, key, path, a.ino);
-                        }
+                });
+                let there = there.filter(|a| a.errno == 0 && a.mode & libc::S_IFMT == libc::S_IFREG);
+                let theirs = there.as_ref().map(|a| Facts {
+                    size: a.size,
+                    mtime: a.mtime,
+                    nlink: a.nlink,
+                });
+                let zone = self.r.zones.lock().zone;
+                let plan = plan::plan_file(self.mode, zone, entry.as_ref(), &facts(&st), theirs.as_ref());
+                if let (FilePlan::Keep, Some(a)) = (&plan, &there) {
+                    // Same data; a chmod or chown made while the secondary was away changes no
+                    // modification time: send those alone, and the times if they differ (a
+                    // write applied live there took that node's time).
+                    if (a.uid, a.gid) != (st.st_uid, st.st_gid) {
+                        l.copy(Op::Chown {
+                            dir: d,
+                            path: path.clone(),
+                            uid: Some(st.st_uid),
+                            gid: Some(st.st_gid),
+                        });
+                    }
+                    if a.mode != st.st_mode || (a.uid, a.gid) != (st.st_uid, st.st_gid) {
+                        l.copy(Op::Chmod {
+                            dir: d,
+                            path: path.clone(),
+                            mode: st.st_mode,
+                        });
+                    }
+                    if a.mtime != mtime(&st) {
+                        l.copy(times(d, path, &st));
+                    }
+                    if several {
+                        self.remember(d, key, path, a.ino);
+                    }
+                    self.r.zones.lock().copied(id, version);
+                    return Ok(());
+                }
+                plan
+            };
+            let ranges = match plan {
+                FilePlan::Zones(ranges) => ranges,
+                _ => {
+                    let created = l.copy(Op::Create {
+                        dir: d,
+                        path: path.clone(),
+                        mode: st.st_mode,
+                        uid: st.st_uid,
+                        gid: st.st_gid,
+                    });
+                    if !applied(&created) {
                         return Ok(());
                     }
+                    vec![(0, u64::MAX)]
                 }
-            }
-            let created = l.copy(Op::Create {
-                dir: d,
-                path: path.clone(),
-                mode: st.st_mode,
-                uid: st.st_uid,
-                gid: st.st_gid,
-            });
-            if !applied(&created) {
-                return Ok(());
-            }
-            (at::file(fd), key, several)
+            };
+            (at::file(fd), key, several, ranges, id, version)
         };
         let mut buf = vec![0u8; CHUNK];
-        let mut offset = 0u64;
-        loop {
-            let mut l = self.step()?;
-            // The name may meanwhile belong to another file (unlinked and created again, renamed,
-            // replaced by a link): stop copying the old one there, and look again next pass.
-            if !self.names(d, path, key) {
-                Self::resweep(&mut l);
-                return Ok(());
-            }
-            let n = match file.read_at(&mut buf, offset) {
-                Ok(0) | Err(_) => break,
-                Ok(n) => n,
-            };
-            let wrote = l.copy(Op::Write {
-                dir: d,
-                path: path.clone(),
-                offset,
-                data: buf[..n].to_vec(),
-            });
-            // Not finished with the size and times of the original: a copy that lacks data must
-            // not look complete to the next pass's comparison.
-            if !applied(&wrote) {
-                return Ok(());
-            }
-            offset += n as u64;
-            self.stats.bytes += n as u64;
-            // Waits without the lock: the application's changes flow meanwhile.
-            drop(l);
-            if let Some((pace, began)) = &mut self.pace {
-                std::thread::sleep(pace.sent(n as u64, began.elapsed()));
+        for (from, to) in ranges {
+            let mut offset = from;
+            while offset < to {
+                let mut l = self.step()?;
+                // The name may meanwhile belong to another file (unlinked and created again,
+                // renamed, replaced by a link): stop copying the old one there, and look again
+                // next pass.
+                if !self.names(d, path, key) {
+                    Self::resweep(&mut l);
+                    return Ok(());
+                }
+                let want = (to - offset).min(CHUNK as u64) as usize;
+                let n = match file.read_at(&mut buf[..want], offset) {
+                    Ok(0) | Err(_) => break,
+                    Ok(n) => n,
+                };
+                let wrote = l.copy(Op::Write {
+                    dir: d,
+                    path: path.clone(),
+                    offset,
+                    data: buf[..n].to_vec(),
+                });
+                // Not finished with the size and times of the original: a copy that lacks data
+                // must not look complete to the next pass's comparison.
+                if !applied(&wrote) {
+                    return Ok(());
+                }
+                offset += n as u64;
+                self.stats.bytes += n as u64;
+                // Waits without the lock: the application's changes flow meanwhile.
+                drop(l);
+                if let Some((pace, began)) = &mut self.pace {
+                    std::thread::sleep(pace.sent(n as u64, began.elapsed()));
+                }
             }
         }
         let mut l = self.step()?;
@@ -405,6 +513,7 @@ impl<'a> Walk<'a> {
         if several {
             self.learn(&mut l, d, key, path);
         }
+        self.r.zones.lock().copied(id, version);
         self.stats.files += 1;
         Ok(())
     }
