@@ -9,7 +9,8 @@
 use crate::at::{self, FdRef, SetTime};
 use crate::copies::{Copies, FileKey};
 use crate::under::Underlying;
-use keel_repl::op::{Ack, Time};
+use crate::xattr;
+use keel_repl::op::{Ack, Time, FALLOCATE_MODES};
 use keel_repl::{EntryKind, Op, RelPath};
 use std::collections::{HashMap, HashSet};
 use std::ffi::{CStr, CString};
@@ -262,9 +263,84 @@ impl Applier {
                 }
                 ok()
             }
+            Op::Mknod {
+                dir,
+                path,
+                mode,
+                uid,
+                gid,
+            } => {
+                let kind = mode & libc::S_IFMT;
+                if kind != libc::S_IFIFO && kind != libc::S_IFSOCK {
+                    // Never a device: docs/decisions/0009-replication.md, "Every file operation".
+                    return Err(io::Error::from_raw_os_error(libc::EPERM));
+                }
+                let (parent, name) = self.dir(*dir)?.parent(path)?;
+                match at::stat_at(parent.as_fd_ref(), &name) {
+                    Ok(st) if st.st_mode & libc::S_IFMT == kind => {}
+                    _ => {
+                        at::remove_at(parent.as_fd_ref(), &name)?;
+                        at::mknod_at(parent.as_fd_ref(), &name, *mode)?;
+                    }
+                }
+                // O_PATH: a fifo is never opened for reading or writing here (it would block).
+                let fd = at::open_at(parent.as_fd_ref(), &name, libc::O_PATH, 0)?;
+                if at::stat_fd(fd.as_fd_ref())?.st_mode & libc::S_IFMT != kind {
+                    return Err(io::Error::from_raw_os_error(libc::EEXIST));
+                }
+                at::chown_fd(fd.as_fd_ref(), Some(*uid), Some(*gid))?;
+                at::chmod_fd(fd.as_fd_ref(), *mode)?;
+                ok()
+            }
+            Op::Fallocate {
+                dir,
+                path,
+                mode,
+                offset,
+                len,
+            } => {
+                if !FALLOCATE_MODES.contains(mode) {
+                    return Err(io::Error::from_raw_os_error(libc::EOPNOTSUPP));
+                }
+                let key = self.file(*dir, path)?;
+                self.copies.may_change(key)?;
+                let done = at::fallocate(&self.open[&(*dir, path.clone())].0, *mode, *offset, *len);
+                self.copies.changed(key, done)?;
+                ok()
+            }
+            Op::SetXattr {
+                dir,
+                path,
+                name,
+                value,
+            } => {
+                let fd = self.attributes_of(*dir, path, name)?;
+                xattr::set(fd.as_fd_ref(), name, value, 0)?;
+                ok()
+            }
+            Op::RemoveXattr { dir, path, name } => {
+                let fd = self.attributes_of(*dir, path, name)?;
+                match xattr::remove(fd.as_fd_ref(), name) {
+                    // Already without it: the outcome the primary has.
+                    Err(e) if e.raw_os_error() == Some(libc::ENODATA) => ok(),
+                    other => other.and_then(|_| ok()),
+                }
+            }
+            Op::Xattrs {
+                dir,
+                path,
+                attrs,
+                acls,
+            } => {
+                let fd = self.dir(*dir)?.open_at(path, libc::O_PATH, 0)?;
+                xattr::make_exactly(fd.as_fd_ref(), attrs, *acls)?;
+                ok()
+            }
             Op::StatFile { dir, path } => {
                 // Any kind: the mode's type bits tell the primary what is there.
-                let st = self.dir(*dir)?.stat(path)?;
+                let fd = self.dir(*dir)?.open_at(path, libc::O_PATH, 0)?;
+                let st = at::stat_fd(fd.as_fd_ref())?;
+                let attrs = xattr::replicated(fd.as_fd_ref(), true)?;
                 let comparable = at::kind(&st) != EntryKind::File || self.copies.asked(key_of(&st));
                 Ok(Ack {
                     // A size no file has: the walk copies it.
@@ -278,6 +354,7 @@ impl Applier {
                     mode: st.st_mode,
                     uid: st.st_uid,
                     gid: st.st_gid,
+                    xattrs: keel_repl::xattr::digest(&attrs),
                     ..Ack::ok(0)
                 })
             }
@@ -292,6 +369,15 @@ impl Applier {
                 ok()
             }
         }
+    }
+
+    /// The entry whose attribute `name` changes (itself, never what a link points to), refusing a
+    /// name outside the replicated namespaces.
+    fn attributes_of(&self, dir: u8, path: &RelPath, name: &[u8]) -> io::Result<OwnedFd> {
+        if !keel_repl::xattr::replicated(name, true) {
+            return Err(io::Error::from_raw_os_error(libc::EOPNOTSUPP));
+        }
+        self.dir(dir)?.open_at(path, libc::O_PATH, 0)
     }
 
     /// Links `dir/name` under a fresh temporary name in `to_dir`; returns that name.
@@ -310,7 +396,9 @@ impl Applier {
     /// Keeps track of what a later fsync must make durable.
     fn note_dirty(&mut self, op: &Op) {
         match op {
-            Op::Write { dir, path, .. } | Op::Truncate { dir, path, .. } => {
+            Op::Write { dir, path, .. }
+            | Op::Truncate { dir, path, .. }
+            | Op::Fallocate { dir, path, .. } => {
                 if let Some(files) = &mut self.dirty {
                     files.insert((*dir, path.clone()));
                 }

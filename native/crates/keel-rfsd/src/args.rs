@@ -7,7 +7,7 @@ use std::time::Duration;
 pub const USAGE: &str = "usage: keel-rfsd --role primary|secondary --module <name> --node <name> \
 --peer <name> --dir <path>... (--listen <addr:port> [--peer-addr <ip>] | --connect <addr:port>) \
 --key-file <path> --state-dir <path> [--full] [--async second|none] [--timeout-ms <n>] \
-[--hold-ms <n>] [--rei-kbps <n>] [--write-deadline-stdin]";
+[--hold-ms <n>] [--rei-kbps <n>] [--write-deadline-stdin] [--acl]";
 
 #[derive(Debug, PartialEq)]
 pub enum Role {
@@ -45,6 +45,8 @@ pub struct Args {
     /// A primary under the lease arbiter: changes only before the deadline read on stdin
     /// (crate::deadline).
     pub deadline_on_stdin: bool,
+    /// `<rfs acl="on">`: POSIX ACLs are replicated and enforced on the mount (crate::xattr).
+    pub acl: bool,
 }
 
 pub fn parse(argv: impl IntoIterator<Item = String>) -> Result<Args, String> {
@@ -58,6 +60,7 @@ pub fn parse(argv: impl IntoIterator<Item = String>) -> Result<Args, String> {
     let mut hold = Duration::ZERO;
     let mut rei_kbps = None;
     let mut deadline_on_stdin = false;
+    let mut acl = false;
     let mut it = argv.into_iter();
     while let Some(flag) = it.next() {
         let mut value = || it.next().ok_or_else(|| format!("{flag} needs a value; {USAGE}"));
@@ -80,6 +83,7 @@ pub fn parse(argv: impl IntoIterator<Item = String>) -> Result<Args, String> {
             "--state-dir" => state_dir = Some(PathBuf::from(value()?)),
             "--full" => full = true,
             "--write-deadline-stdin" => deadline_on_stdin = true,
+            "--acl" => acl = true,
             "--async" => {
                 ack_on_receipt = match value()?.as_str() {
                     "second" => true,
@@ -159,6 +163,7 @@ pub fn parse(argv: impl IntoIterator<Item = String>) -> Result<Args, String> {
         timeout,
         hold,
         deadline_on_stdin,
+        acl,
     })
 }
 
@@ -198,6 +203,18 @@ mod tests {
         );
         assert_eq!(a.dirs.len(), 2);
         assert!(!a.ack_on_receipt);
+        assert!(!a.acl);
+    }
+
+    #[test]
+    fn reads_acl_replication_on_either_role() {
+        for role in ["primary --listen 1.2.3.4:5", "secondary --connect 1.2.3.4:5"] {
+            let a = parse(argv(&format!(
+                "--role {role} --module m --node a --peer b --dir /a --key-file k --state-dir s --acl"
+            )))
+            .unwrap();
+            assert!(a.acl, "{role}");
+        }
     }
 
     #[test]

@@ -29,6 +29,7 @@ mod primary;
 mod secondary;
 mod sync;
 mod under;
+mod xattr;
 
 use args::Role;
 use events::Events;
@@ -50,6 +51,7 @@ fn main() {
 
 fn run(events: &Events) -> Result<(), String> {
     let a = args::parse(std::env::args().skip(1))?;
+    xattr::replicate_acls(a.acl);
     // Stop (and unmount) with the service that started us, and handle stop signals in one place:
     // block them before any thread exists so every thread inherits the mask.
     unsafe { libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGTERM) };
