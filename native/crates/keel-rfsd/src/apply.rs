@@ -762,6 +762,87 @@ mod tests {
         assert!(outside.join("dir").is_dir());
     }
 
+    /// The operations of issue 11 through planted links: an attribute lands on the link itself
+    /// or nowhere, a fifo is made beside it or not at all, a device never, fallocate refuses it.
+    #[test]
+    fn attributes_fifos_and_fallocate_never_reach_through_a_link() {
+        let t = tmp("new-ops-nofollow");
+        let (inside, outside) = (t.0.join("inside"), t.0.join("outside"));
+        fs::create_dir_all(&inside).unwrap();
+        fs::create_dir_all(outside.join("dir")).unwrap();
+        fs::write(outside.join("file"), b"precious").unwrap();
+        std::os::unix::fs::symlink(outside.join("file"), inside.join("f")).unwrap();
+        std::os::unix::fs::symlink(outside.join("dir"), inside.join("d")).unwrap();
+        let ctime = |p: &std::path::Path| {
+            let m = fs::symlink_metadata(p).unwrap();
+            (m.ctime(), m.ctime_nsec())
+        };
+        let before = (ctime(&outside.join("file")), ctime(&outside.join("dir")));
+        let mut a = Applier::new(Arc::new(vec![Underlying::open(&inside).unwrap()]));
+        a.apply(&Op::SetXattr {
+            dir: 0,
+            path: p("f"),
+            name: b"trusted.k".to_vec(),
+            value: b"v".to_vec(),
+        })
+        .unwrap();
+        let refused = [
+            Op::Xattrs {
+                dir: 0,
+                path: p("d/x"),
+                attrs: vec![],
+                acls: false,
+            },
+            Op::Mknod {
+                dir: 0,
+                path: p("d/fifo"),
+                mode: libc::S_IFIFO | 0o644,
+                uid: 0,
+                gid: 0,
+            },
+            Op::Mknod {
+                dir: 0,
+                path: p("null"),
+                mode: libc::S_IFCHR | 0o666,
+                uid: 0,
+                gid: 0,
+            },
+            Op::Fallocate {
+                dir: 0,
+                path: p("f"),
+                mode: 0,
+                offset: 0,
+                len: 4096,
+            },
+            Op::SetXattr {
+                dir: 0,
+                path: p("f"),
+                name: b"system.posix_acl_default".to_vec(),
+                value: vec![],
+            },
+        ];
+        for op in &refused {
+            assert!(a.apply(op).is_err(), "{op:?} was applied");
+        }
+        assert!(!inside.join("null").exists());
+        assert_eq!(fs::read_dir(outside.join("dir")).unwrap().count(), 0);
+        assert_eq!(fs::read(outside.join("file")).unwrap(), b"precious");
+        assert_eq!(
+            (ctime(&outside.join("file")), ctime(&outside.join("dir"))),
+            before
+        );
+        assert_eq!(
+            xattr::replicated(
+                at::open_at(Underlying::open(&inside).unwrap().fd(), c"f", libc::O_PATH, 0)
+                    .unwrap()
+                    .as_fd_ref(),
+                false
+            )
+            .unwrap(),
+            vec![(b"trusted.k".to_vec(), b"v".to_vec())]
+        );
+    }
+
     #[test]
     fn a_create_over_a_hard_link_leaves_the_other_name_alone() {
         let t = tmp("create-link");
