@@ -22,6 +22,7 @@ describe('buildRfsPlan', () => {
       holdMs: 63_000,
       writeDeadline: false,
       reiKbps: undefined,
+      acl: false,
       stateDir: '/var/lib/keel/modules/web/rfs',
       keyFile: '/var/lib/keel/cluster/cluster.key',
     });
@@ -164,6 +165,14 @@ describe('daemonArgs', () => {
     ]);
     expect(daemonArgs(capped, 'secondary', false)).not.toContain('--rei-kbps');
     expect(daemonArgs(plan, 'primary', false)).not.toContain('--rei-kbps');
+  });
+
+  it('replicates and enforces ACLs on both roles with <rfs acl="on">, not by default', () => {
+    const acl = modulePlan(mirrorXml({ rfs: ' acl="on"' }));
+    expect(acl.acl).toBe(true);
+    expect(daemonArgs(acl, 'primary', false)).toContain('--acl');
+    expect(daemonArgs(acl, 'secondary', false)).toContain('--acl');
+    expect(daemonArgs(plan, 'primary', false)).not.toContain('--acl');
   });
 
   it('writes IPv6 endpoints in brackets', () => {

@@ -2,7 +2,7 @@
 //   keel-rfsd --role primary|secondary --module <name> --node <name> --peer <name>
 //             --dir <path>... (--listen <addr:port> --peer-addr <ip> | --connect <addr:port>)
 //             --key-file <path> --state-dir <path> [--full] --async second|none --timeout-ms <n>
-//             [--hold-ms <n> --rei-kbps <n> --write-deadline-stdin (primary)]
+//             [--hold-ms <n> --rei-kbps <n> --write-deadline-stdin (primary)] [--acl]
 import { formatEndpoint, type RfsModulePlan } from './plan';
 
 export type DaemonRole = 'primary' | 'secondary';
@@ -30,5 +30,7 @@ export function daemonArgs(plan: RfsModulePlan, role: DaemonRole, full: boolean)
   // the heartbeats carry (the engine turns it into the secondary's own full request).
   if (role === 'secondary' && full) args.push('--full');
   args.push('--async', plan.async, '--timeout-ms', String(plan.linkTimeoutMs));
+  // Both roles: the primary replicates ACLs, and each node's mount enforces them.
+  if (plan.acl) args.push('--acl');
   return args;
 }

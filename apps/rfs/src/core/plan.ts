@@ -49,6 +49,11 @@ export interface RfsModulePlan {
   readonly writeDeadline: boolean;
   /** `<rfs reiallowedbw>`: the most a reintegration sends, in KB/s; undefined: no limit. */
   readonly reiKbps: number | undefined;
+  /**
+   * `<rfs acl="on">` (reference §5.7): POSIX ACLs are replicated and enforced on the mounts
+   * (extended attributes are replicated either way; docs/decisions/0009).
+   */
+  readonly acl: boolean;
   /** $KEEL_VAR/modules/<module>/rfs: the daemon's bitmaps and bookkeeping. */
   readonly stateDir: string;
   readonly keyFile: string;
@@ -162,6 +167,7 @@ function planModule(
       (arbiter ? arbiterHoldMs(heartbeatTimeoutMs, arbiter.ttl, arbiter.fence) : 0),
     writeDeadline: arbiter !== undefined,
     reiKbps: rfs.reiallowedbw,
+    acl: rfs.acl,
     stateDir: join(input.varDir, 'modules', m.name, 'rfs'),
     keyFile: input.keyFile,
   };

@@ -4,6 +4,7 @@
 
 use crate::op::{Ack, EntryKind, Message, Op, Time};
 use crate::relpath::{RelPath, RelPathError};
+use crate::xattr;
 use std::fmt;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -12,6 +13,8 @@ pub enum DecodeError {
     UnknownTag(u8),
     BadKind(u8),
     BadPath(RelPathError),
+    /// An extended attribute name outside the replicated namespaces, or a value too large.
+    BadXattr,
     TrailingBytes(usize),
 }
 
@@ -22,6 +25,7 @@ impl fmt::Display for DecodeError {
             DecodeError::UnknownTag(t) => write!(f, "unknown message tag {t}"),
             DecodeError::BadKind(k) => write!(f, "unknown directory entry kind {k}"),
             DecodeError::BadPath(e) => write!(f, "bad path: {e}"),
+            DecodeError::BadXattr => f.write_str("bad extended attribute name or value"),
             DecodeError::TrailingBytes(n) => write!(f, "{n} bytes after the end of the message"),
         }
     }
@@ -49,7 +53,12 @@ mod tag {
     pub const SYNC_END: u8 = 17;
     pub const BYE: u8 = 18;
     pub const PING: u8 = 19;
-    /// Far from the others: helpers adding operations in parallel number theirs from 20.
+    pub const MKNOD: u8 = 20;
+    pub const FALLOCATE: u8 = 21;
+    pub const SET_XATTR: u8 = 22;
+    pub const REMOVE_XATTR: u8 = 23;
+    pub const XATTRS: u8 = 24;
+    /// Far from the others (numbered when operations were added in parallel).
     pub const SYNC_POINT: u8 = 40;
     pub const ACK: u8 = 64;
     pub const LEAVE: u8 = 65;
@@ -72,6 +81,7 @@ pub fn encode(m: &Message) -> Vec<u8> {
             w.u32(a.mode);
             w.u32(a.uid);
             w.u32(a.gid);
+            w.u64(a.xattrs);
         }
         Message::Leave => w.u8(tag::LEAVE),
         Message::Op(op) => encode_op(&mut w, op),
@@ -165,6 +175,58 @@ fn encode_op(w: &mut Writer, op: &Op) {
             w.head(tag::FSYNC, *dir, path);
             w.u8(*datasync as u8);
         }
+        Op::Mknod {
+            dir,
+            path,
+            mode,
+            uid,
+            gid,
+        } => {
+            w.head(tag::MKNOD, *dir, path);
+            w.u32(*mode);
+            w.u32(*uid);
+            w.u32(*gid);
+        }
+        Op::Fallocate {
+            dir,
+            path,
+            mode,
+            offset,
+            len,
+        } => {
+            w.head(tag::FALLOCATE, *dir, path);
+            w.u32(*mode);
+            w.u64(*offset);
+            w.u64(*len);
+        }
+        Op::SetXattr {
+            dir,
+            path,
+            name,
+            value,
+        } => {
+            w.head(tag::SET_XATTR, *dir, path);
+            w.bytes(name);
+            w.bytes(value);
+        }
+        Op::RemoveXattr { dir, path, name } => {
+            w.head(tag::REMOVE_XATTR, *dir, path);
+            w.bytes(name);
+        }
+        Op::Xattrs {
+            dir,
+            path,
+            attrs,
+            acls,
+        } => {
+            w.head(tag::XATTRS, *dir, path);
+            w.u8(*acls as u8);
+            w.u32(attrs.len() as u32);
+            for (name, value) in attrs {
+                w.bytes(name);
+                w.bytes(value);
+            }
+        }
         Op::SyncBegin { full } => {
             w.u8(tag::SYNC_BEGIN);
             w.u8(*full as u8);
@@ -218,6 +280,7 @@ pub fn decode(buf: &[u8]) -> Result<Message, DecodeError> {
             mode: r.u32()?,
             uid: r.u32()?,
             gid: r.u32()?,
+            xattrs: r.u64()?,
         }),
         tag::LEAVE => Message::Leave,
         tag::SYNC_BEGIN => Message::Op(Op::SyncBegin { full: r.u8()? != 0 }),
@@ -335,6 +398,49 @@ fn decode_op(t: u8, r: &mut Reader) -> Result<Op, DecodeError> {
             }
         }
         tag::STAT_FILE => Op::StatFile { dir, path },
+        tag::MKNOD => Op::Mknod {
+            dir,
+            path,
+            mode: r.u32()?,
+            uid: r.u32()?,
+            gid: r.u32()?,
+        },
+        tag::FALLOCATE => Op::Fallocate {
+            dir,
+            path,
+            mode: r.u32()?,
+            offset: r.u64()?,
+            len: r.u64()?,
+        },
+        tag::SET_XATTR => Op::SetXattr {
+            dir,
+            path,
+            name: r.xattr_name()?,
+            value: r.xattr_value()?,
+        },
+        tag::REMOVE_XATTR => Op::RemoveXattr {
+            dir,
+            path,
+            name: r.xattr_name()?,
+        },
+        tag::XATTRS => {
+            let acls = r.u8()? != 0;
+            let n = r.u32()? as usize;
+            // Each attribute takes at least 8 bytes: refuse counts the payload cannot hold.
+            if n > r.0.len() / 8 {
+                return Err(DecodeError::Truncated);
+            }
+            let mut attrs = Vec::with_capacity(n);
+            for _ in 0..n {
+                attrs.push((r.xattr_name()?, r.xattr_value()?));
+            }
+            Op::Xattrs {
+                dir,
+                path,
+                attrs,
+                acls,
+            }
+        }
         other => return Err(DecodeError::UnknownTag(other)),
     })
 }
@@ -415,6 +521,21 @@ impl<'a> Reader<'a> {
     }
     fn path(&mut self) -> Result<RelPath, DecodeError> {
         RelPath::parse(self.bytes()?).map_err(DecodeError::BadPath)
+    }
+    /// A name in a replicated namespace (crate::xattr), ACLs included.
+    fn xattr_name(&mut self) -> Result<Vec<u8>, DecodeError> {
+        let name = self.bytes()?;
+        if !xattr::replicated(name, true) {
+            return Err(DecodeError::BadXattr);
+        }
+        Ok(name.to_vec())
+    }
+    fn xattr_value(&mut self) -> Result<Vec<u8>, DecodeError> {
+        let value = self.bytes()?;
+        if value.len() > xattr::VALUE_MAX {
+            return Err(DecodeError::BadXattr);
+        }
+        Ok(value.to_vec())
     }
     fn time(&mut self) -> Result<Time, DecodeError> {
         Ok(Time {
@@ -510,6 +631,40 @@ mod tests {
                 path: p("f"),
                 datasync: true,
             }),
+            Message::Op(Op::Mknod {
+                dir: 0,
+                path: p("fifo"),
+                mode: 0o10640,
+                uid: 3,
+                gid: 4,
+            }),
+            Message::Op(Op::Fallocate {
+                dir: 0,
+                path: p("f"),
+                mode: 3,
+                offset: 1 << 33,
+                len: 4096,
+            }),
+            Message::Op(Op::SetXattr {
+                dir: 0,
+                path: p("f"),
+                name: b"user.k".to_vec(),
+                value: vec![0, 255],
+            }),
+            Message::Op(Op::RemoveXattr {
+                dir: 0,
+                path: p("f"),
+                name: b"trusted.k".to_vec(),
+            }),
+            Message::Op(Op::Xattrs {
+                dir: 0,
+                path: p("d"),
+                attrs: vec![
+                    (b"security.x".to_vec(), vec![]),
+                    (b"system.posix_acl_access".to_vec(), vec![2, 0, 0, 0]),
+                ],
+                acls: true,
+            }),
             Message::Op(Op::SyncBegin { full: true }),
             Message::Op(Op::Listing {
                 dir: 2,
@@ -536,6 +691,7 @@ mod tests {
                 mode: 0o104755,
                 uid: 1000,
                 gid: 100,
+                xattrs: u64::MAX - 1,
             }),
             Message::Leave,
         ]
@@ -580,6 +736,32 @@ mod tests {
         let at = bytes.len() - 3;
         bytes[at..at + 2].copy_from_slice(b"..");
         assert!(decode(&bytes).is_err());
+    }
+
+    #[test]
+    fn refuses_attribute_names_outside_the_namespaces_and_huge_values() {
+        let set = |name: &[u8], value: Vec<u8>| {
+            encode(&Message::Op(Op::SetXattr {
+                dir: 0,
+                path: p("f"),
+                name: name.to_vec(),
+                value,
+            }))
+        };
+        for bad in [
+            &b"system.sockprotoname"[..],
+            b"user.",
+            b"user.a\0b",
+            b"",
+            b"os2.x",
+        ] {
+            assert_eq!(decode(&set(bad, vec![])), Err(DecodeError::BadXattr), "{bad:?}");
+        }
+        assert_eq!(
+            decode(&set(b"user.big", vec![0; xattr::VALUE_MAX + 1])),
+            Err(DecodeError::BadXattr)
+        );
+        assert!(decode(&set(b"user.big", vec![0; xattr::VALUE_MAX])).is_ok());
     }
 
     #[test]

@@ -26,7 +26,8 @@ pub const MAC_LEN: usize = 32;
 /// Largest frame body accepted: a 1 MiB write with its headers, with room to spare.
 pub const MAX_FRAME: usize = 4 << 20;
 const MAGIC: &[u8; 4] = b"KRFS";
-const VERSION: u8 = 2;
+/// 3: extended attributes, fifos and fallocate on the link (and the attributes' digest in acks).
+const VERSION: u8 = 3;
 pub const NONCE_LEN: usize = 16;
 
 #[derive(Debug, Clone, PartialEq, Eq)]

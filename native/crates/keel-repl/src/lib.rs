@@ -8,6 +8,7 @@ pub mod codec;
 pub mod frame;
 pub mod op;
 pub mod relpath;
+pub mod xattr;
 
 pub use codec::DecodeError;
 pub use frame::{Binding, FrameError, Handshake, LinkKeys, Opener, Sealer, HELLO_BODY_LEN, MAX_FRAME};

@@ -104,6 +104,45 @@ pub enum Op {
         path: RelPath,
         datasync: bool,
     },
+    /// Make a fifo or a socket with this mode and owner: the only special files keel makes
+    /// (docs/decisions/0009-replication.md, "Every file operation").
+    Mknod {
+        dir: u8,
+        path: RelPath,
+        mode: u32,
+        uid: u32,
+        gid: u32,
+    },
+    /// fallocate(2) of a regular file, with one of the [`FALLOCATE_MODES`].
+    Fallocate {
+        dir: u8,
+        path: RelPath,
+        mode: u32,
+        offset: u64,
+        len: u64,
+    },
+    /// Set one extended attribute of the entry itself (never of what a symbolic link points to).
+    /// The application's XATTR_CREATE or XATTR_REPLACE was checked on the primary: the secondary
+    /// gets the outcome, the value set.
+    SetXattr {
+        dir: u8,
+        path: RelPath,
+        name: Vec<u8>,
+        value: Vec<u8>,
+    },
+    RemoveXattr {
+        dir: u8,
+        path: RelPath,
+        name: Vec<u8>,
+    },
+    /// The complete extended attributes of an entry (a reintegration): the secondary sets these
+    /// and removes any other it holds, ACLs (`system.posix_acl_*`) included only when `acls`.
+    Xattrs {
+        dir: u8,
+        path: RelPath,
+        attrs: Vec<(Vec<u8>, Vec<u8>)>,
+        acls: bool,
+    },
     /// A reintegration starts; `full` = every file is copied whatever the secondary holds.
     SyncBegin {
         full: bool,
@@ -172,6 +211,8 @@ pub struct Ack {
     pub mode: u32,
     pub uid: u32,
     pub gid: u32,
+    /// For `StatFile`: [`crate::xattr::digest`] of the copy's extended attributes (0: none).
+    pub xattrs: u64,
 }
 
 impl Ack {
@@ -191,9 +232,24 @@ impl Ack {
             mode: 0,
             uid: 0,
             gid: 0,
+            xattrs: 0,
         }
     }
 }
+
+/// The fallocate(2) modes replicated: plain allocation, allocation past the end that keeps the
+/// size, punching a hole, zeroing a range (with or without keeping the size). Collapse and
+/// insert (which move data) and unshare are refused.
+pub const FALLOCATE_MODES: [u32; 5] = [
+    0,
+    FALLOC_FL_KEEP_SIZE,
+    FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE,
+    FALLOC_FL_ZERO_RANGE,
+    FALLOC_FL_ZERO_RANGE | FALLOC_FL_KEEP_SIZE,
+];
+pub const FALLOC_FL_KEEP_SIZE: u32 = 0x01;
+pub const FALLOC_FL_PUNCH_HOLE: u32 = 0x02;
+pub const FALLOC_FL_ZERO_RANGE: u32 = 0x10;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Message {
@@ -219,6 +275,7 @@ impl Op {
                 | Op::Link { .. }
                 | Op::Symlink { .. }
                 | Op::Mkdir { .. }
+                | Op::Mknod { .. }
         )
     }
 }

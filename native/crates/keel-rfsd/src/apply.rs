@@ -9,7 +9,8 @@
 use crate::at::{self, FdRef, SetTime};
 use crate::copies::{Copies, FileKey};
 use crate::under::Underlying;
-use keel_repl::op::{Ack, Time};
+use crate::xattr;
+use keel_repl::op::{Ack, Time, FALLOCATE_MODES};
 use keel_repl::{EntryKind, Op, RelPath};
 use std::collections::{HashMap, HashSet};
 use std::ffi::{CStr, CString};
@@ -262,9 +263,84 @@ impl Applier {
                 }
                 ok()
             }
+            Op::Mknod {
+                dir,
+                path,
+                mode,
+                uid,
+                gid,
+            } => {
+                let kind = mode & libc::S_IFMT;
+                if kind != libc::S_IFIFO && kind != libc::S_IFSOCK {
+                    // Never a device: docs/decisions/0009-replication.md, "Every file operation".
+                    return Err(io::Error::from_raw_os_error(libc::EPERM));
+                }
+                let (parent, name) = self.dir(*dir)?.parent(path)?;
+                match at::stat_at(parent.as_fd_ref(), &name) {
+                    Ok(st) if st.st_mode & libc::S_IFMT == kind => {}
+                    _ => {
+                        at::remove_at(parent.as_fd_ref(), &name)?;
+                        at::mknod_at(parent.as_fd_ref(), &name, *mode)?;
+                    }
+                }
+                // O_PATH: a fifo is never opened for reading or writing here (it would block).
+                let fd = at::open_at(parent.as_fd_ref(), &name, libc::O_PATH, 0)?;
+                if at::stat_fd(fd.as_fd_ref())?.st_mode & libc::S_IFMT != kind {
+                    return Err(io::Error::from_raw_os_error(libc::EEXIST));
+                }
+                at::chown_fd(fd.as_fd_ref(), Some(*uid), Some(*gid))?;
+                at::chmod_fd(fd.as_fd_ref(), *mode)?;
+                ok()
+            }
+            Op::Fallocate {
+                dir,
+                path,
+                mode,
+                offset,
+                len,
+            } => {
+                if !FALLOCATE_MODES.contains(mode) {
+                    return Err(io::Error::from_raw_os_error(libc::EOPNOTSUPP));
+                }
+                let key = self.file(*dir, path)?;
+                self.copies.may_change(key)?;
+                let done = at::fallocate(&self.open[&(*dir, path.clone())].0, *mode, *offset, *len);
+                self.copies.changed(key, done)?;
+                ok()
+            }
+            Op::SetXattr {
+                dir,
+                path,
+                name,
+                value,
+            } => {
+                let fd = self.attributes_of(*dir, path, name)?;
+                xattr::set(fd.as_fd_ref(), name, value, 0)?;
+                ok()
+            }
+            Op::RemoveXattr { dir, path, name } => {
+                let fd = self.attributes_of(*dir, path, name)?;
+                match xattr::remove(fd.as_fd_ref(), name) {
+                    // Already without it: the outcome the primary has.
+                    Err(e) if e.raw_os_error() == Some(libc::ENODATA) => ok(),
+                    other => other.and_then(|_| ok()),
+                }
+            }
+            Op::Xattrs {
+                dir,
+                path,
+                attrs,
+                acls,
+            } => {
+                let fd = self.dir(*dir)?.open_at(path, libc::O_PATH, 0)?;
+                xattr::make_exactly(fd.as_fd_ref(), attrs, *acls)?;
+                ok()
+            }
             Op::StatFile { dir, path } => {
                 // Any kind: the mode's type bits tell the primary what is there.
-                let st = self.dir(*dir)?.stat(path)?;
+                let fd = self.dir(*dir)?.open_at(path, libc::O_PATH, 0)?;
+                let st = at::stat_fd(fd.as_fd_ref())?;
+                let attrs = xattr::replicated(fd.as_fd_ref(), true)?;
                 let comparable = at::kind(&st) != EntryKind::File || self.copies.asked(key_of(&st));
                 Ok(Ack {
                     // A size no file has: the walk copies it.
@@ -278,6 +354,7 @@ impl Applier {
                     mode: st.st_mode,
                     uid: st.st_uid,
                     gid: st.st_gid,
+                    xattrs: keel_repl::xattr::digest(&attrs),
                     ..Ack::ok(0)
                 })
             }
@@ -293,6 +370,15 @@ impl Applier {
                 ok()
             }
         }
+    }
+
+    /// The entry whose attribute `name` changes (itself, never what a link points to), refusing a
+    /// name outside the replicated namespaces.
+    fn attributes_of(&self, dir: u8, path: &RelPath, name: &[u8]) -> io::Result<OwnedFd> {
+        if !keel_repl::xattr::replicated(name, true) {
+            return Err(io::Error::from_raw_os_error(libc::EOPNOTSUPP));
+        }
+        self.dir(dir)?.open_at(path, libc::O_PATH, 0)
     }
 
     /// Links `dir/name` under a fresh temporary name in `to_dir`; returns that name.
@@ -311,7 +397,9 @@ impl Applier {
     /// Keeps track of what a later fsync must make durable.
     fn note_dirty(&mut self, op: &Op) {
         match op {
-            Op::Write { dir, path, .. } | Op::Truncate { dir, path, .. } => {
+            Op::Write { dir, path, .. }
+            | Op::Truncate { dir, path, .. }
+            | Op::Fallocate { dir, path, .. } => {
                 if let Some(files) = &mut self.dirty {
                     files.insert((*dir, path.clone()));
                 }
@@ -674,6 +762,87 @@ mod tests {
         assert_eq!(fs::read_dir(&inside).unwrap().count(), 0);
         assert_eq!(fs::read(outside.join("file")).unwrap(), b"precious");
         assert!(outside.join("dir").is_dir());
+    }
+
+    /// The operations of issue 11 through planted links: an attribute lands on the link itself
+    /// or nowhere, a fifo is made beside it or not at all, a device never, fallocate refuses it.
+    #[test]
+    fn attributes_fifos_and_fallocate_never_reach_through_a_link() {
+        let t = tmp("new-ops-nofollow");
+        let (inside, outside) = (t.0.join("inside"), t.0.join("outside"));
+        fs::create_dir_all(&inside).unwrap();
+        fs::create_dir_all(outside.join("dir")).unwrap();
+        fs::write(outside.join("file"), b"precious").unwrap();
+        std::os::unix::fs::symlink(outside.join("file"), inside.join("f")).unwrap();
+        std::os::unix::fs::symlink(outside.join("dir"), inside.join("d")).unwrap();
+        let ctime = |p: &std::path::Path| {
+            let m = fs::symlink_metadata(p).unwrap();
+            (m.ctime(), m.ctime_nsec())
+        };
+        let before = (ctime(&outside.join("file")), ctime(&outside.join("dir")));
+        let mut a = Applier::new(Arc::new(vec![Underlying::open(&inside).unwrap()]));
+        a.apply(&Op::SetXattr {
+            dir: 0,
+            path: p("f"),
+            name: b"trusted.k".to_vec(),
+            value: b"v".to_vec(),
+        })
+        .unwrap();
+        let refused = [
+            Op::Xattrs {
+                dir: 0,
+                path: p("d/x"),
+                attrs: vec![],
+                acls: false,
+            },
+            Op::Mknod {
+                dir: 0,
+                path: p("d/fifo"),
+                mode: libc::S_IFIFO | 0o644,
+                uid: 0,
+                gid: 0,
+            },
+            Op::Mknod {
+                dir: 0,
+                path: p("null"),
+                mode: libc::S_IFCHR | 0o666,
+                uid: 0,
+                gid: 0,
+            },
+            Op::Fallocate {
+                dir: 0,
+                path: p("f"),
+                mode: 0,
+                offset: 0,
+                len: 4096,
+            },
+            Op::SetXattr {
+                dir: 0,
+                path: p("f"),
+                name: b"system.posix_acl_default".to_vec(),
+                value: vec![],
+            },
+        ];
+        for op in &refused {
+            assert!(a.apply(op).is_err(), "{op:?} was applied");
+        }
+        assert!(!inside.join("null").exists());
+        assert_eq!(fs::read_dir(outside.join("dir")).unwrap().count(), 0);
+        assert_eq!(fs::read(outside.join("file")).unwrap(), b"precious");
+        assert_eq!(
+            (ctime(&outside.join("file")), ctime(&outside.join("dir"))),
+            before
+        );
+        assert_eq!(
+            xattr::replicated(
+                at::open_at(Underlying::open(&inside).unwrap().fd(), c"f", libc::O_PATH, 0)
+                    .unwrap()
+                    .as_fd_ref(),
+                false
+            )
+            .unwrap(),
+            vec![(b"trusted.k".to_vec(), b"v".to_vec())]
+        );
     }
 
     #[test]

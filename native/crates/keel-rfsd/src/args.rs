@@ -7,7 +7,7 @@ use std::time::Duration;
 pub const USAGE: &str = "usage: keel-rfsd --role primary|secondary --module <name> --node <name> \
 --peer <name> --dir <path>... (--listen <addr:port> [--peer-addr <ip>] | --connect <addr:port>) \
 --key-file <path> --state-dir <path> [--full] [--async second|none] [--timeout-ms <n>] \
-[--hold-ms <n>] [--rei-kbps <n>] [--zone-bytes <n>] [--since <unix seconds>] [--write-deadline-stdin]";
+[--hold-ms <n>] [--rei-kbps <n>] [--zone-bytes <n>] [--since <unix seconds>] [--write-deadline-stdin] [--acl]";
 
 #[derive(Debug, PartialEq)]
 pub enum Role {
@@ -49,6 +49,8 @@ pub struct Args {
     pub zone_bytes: u64,
     /// `secondforce -d <date>` (a secondary): the files modified since this date are copied.
     pub since_s: Option<i64>,
+    /// `<rfs acl="on">`: POSIX ACLs are replicated and enforced on the mount (crate::xattr).
+    pub acl: bool,
 }
 
 pub fn parse(argv: impl IntoIterator<Item = String>) -> Result<Args, String> {
@@ -64,6 +66,7 @@ pub fn parse(argv: impl IntoIterator<Item = String>) -> Result<Args, String> {
     let mut deadline_on_stdin = false;
     let mut zone_bytes = keel_zones::DEFAULT_ZONE_BYTES;
     let mut since_s = None;
+    let mut acl = false;
     let mut it = argv.into_iter();
     while let Some(flag) = it.next() {
         let mut value = || it.next().ok_or_else(|| format!("{flag} needs a value; {USAGE}"));
@@ -86,6 +89,7 @@ pub fn parse(argv: impl IntoIterator<Item = String>) -> Result<Args, String> {
             "--state-dir" => state_dir = Some(PathBuf::from(value()?)),
             "--full" => full = true,
             "--write-deadline-stdin" => deadline_on_stdin = true,
+            "--acl" => acl = true,
             "--async" => {
                 ack_on_receipt = match value()?.as_str() {
                     "second" => true,
@@ -188,6 +192,7 @@ pub fn parse(argv: impl IntoIterator<Item = String>) -> Result<Args, String> {
         deadline_on_stdin,
         zone_bytes,
         since_s,
+        acl,
     })
 }
 
@@ -227,6 +232,18 @@ mod tests {
         );
         assert_eq!(a.dirs.len(), 2);
         assert!(!a.ack_on_receipt);
+        assert!(!a.acl);
+    }
+
+    #[test]
+    fn reads_acl_replication_on_either_role() {
+        for role in ["primary --listen 1.2.3.4:5", "secondary --connect 1.2.3.4:5"] {
+            let a = parse(argv(&format!(
+                "--role {role} --module m --node a --peer b --dir /a --key-file k --state-dir s --acl"
+            )))
+            .unwrap();
+            assert!(a.acl, "{role}");
+        }
     }
 
     #[test]

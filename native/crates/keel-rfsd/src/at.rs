@@ -322,3 +322,58 @@ pub fn remove_at(dir: BorrowedFd, name: &CStr) -> io::Result<()> {
         unlink_at(dir, name, false)
     }
 }
+
+/// Makes a fifo or a socket named `name` in `dir` (`mode` carries the type); never a device.
+pub fn mknod_at(dir: BorrowedFd, name: &CStr, mode: u32) -> io::Result<()> {
+    let kind = mode & libc::S_IFMT;
+    if kind != libc::S_IFIFO && kind != libc::S_IFSOCK {
+        return Err(io::Error::from_raw_os_error(libc::EPERM));
+    }
+    check(unsafe { libc::mknodat(dir.as_raw_fd(), name.as_ptr(), kind | (mode & 0o7777), 0) })
+}
+
+/// fallocate(2) of an open regular file.
+pub fn fallocate(f: &File, mode: u32, offset: u64, len: u64) -> io::Result<()> {
+    let (Ok(offset), Ok(len)) = (i64::try_from(offset), i64::try_from(len)) else {
+        return Err(io::Error::from_raw_os_error(libc::EFBIG));
+    };
+    check(unsafe { libc::fallocate(f.as_raw_fd(), mode as i32, offset, len) })
+}
+
+/// lseek(2) with SEEK_DATA or SEEK_HOLE on an open file: where the next data (or hole) at or
+/// after `offset` begins; None past the last data (ENXIO).
+pub fn seek(f: &File, offset: u64, whence: i32) -> io::Result<Option<u64>> {
+    let Ok(offset) = i64::try_from(offset) else {
+        return Ok(None);
+    };
+    let rc = unsafe { libc::lseek(f.as_raw_fd(), offset, whence) };
+    if rc < 0 {
+        let e = io::Error::last_os_error();
+        return match e.raw_os_error() {
+            Some(libc::ENXIO) => Ok(None),
+            _ => Err(e),
+        };
+    }
+    Ok(Some(rc as u64))
+}
+
+/// copy_file_range(2) between two open files, at explicit offsets: how much it copied.
+pub fn copy_range(from: &File, from_at: u64, to: &File, to_at: u64, len: u64) -> io::Result<u64> {
+    let (Ok(mut off_in), Ok(mut off_out)) = (i64::try_from(from_at), i64::try_from(to_at)) else {
+        return Err(io::Error::from_raw_os_error(libc::EFBIG));
+    };
+    let n = unsafe {
+        libc::copy_file_range(
+            from.as_raw_fd(),
+            &mut off_in,
+            to.as_raw_fd(),
+            &mut off_out,
+            len as usize,
+            0,
+        )
+    };
+    if n < 0 {
+        return Err(io::Error::last_os_error());
+    }
+    Ok(n as u64)
+}

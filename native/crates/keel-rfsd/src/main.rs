@@ -31,6 +31,7 @@ mod secondary;
 mod state;
 mod sync;
 mod under;
+mod xattr;
 mod zones;
 
 use args::Role;
@@ -53,6 +54,7 @@ fn main() {
 
 fn run(events: &Events) -> Result<(), String> {
     let a = args::parse(std::env::args().skip(1))?;
+    xattr::replicate_acls(a.acl);
     // Stop (and unmount) with the service that started us, and handle stop signals in one place:
     // block them before any thread exists so every thread inherits the mask.
     // SIGUSR2 rather than SIGTERM: a primary then keeps its mounts (crate::handover). A parent that

@@ -12,6 +12,8 @@ use crate::at::{self, FdRef, SetTime};
 use crate::inodes::{Inodes, Key, ROOT};
 use crate::primary::Replicator;
 use crate::under::Underlying;
+use crate::xattr;
+use fuser::{CopyFileRangeFlags, InitFlags, KernelConfig, ReplyLseek, ReplyXattr};
 use fuser::{
     Errno, FileAttr, FileHandle, FileType, Filesystem, FopenFlags, Generation, INodeNo, OpenFlags,
     RenameFlags, ReplyAttr, ReplyCreate, ReplyData, ReplyDirectory, ReplyEmpty, ReplyEntry, ReplyOpen,
@@ -863,6 +865,286 @@ impl Filesystem for PassFs {
             }
             Err(e) => reply.error(e),
         }
+    }
+    // The operations below are docs/decisions/0009-replication.md, "Every file operation".
+
+    fn init(&mut self, _req: &Request, config: &mut KernelConfig) -> io::Result<()> {
+        // <rfs acl="on">: the kernel enforces POSIX ACLs on the mount (with default_permissions
+        // alone it checks the mode bits only) and reads them through getxattr.
+        if xattr::acls() {
+            config.add_capabilities(InitFlags::FUSE_POSIX_ACL).map_err(|_| {
+                io::Error::other("the kernel's FUSE lacks POSIX ACLs, which <rfs acl=\"on\"> needs")
+            })?;
+        }
+        Ok(())
+    }
+
+    fn getxattr(&self, _req: &Request, ino: INodeNo, name: &OsStr, size: u32, reply: ReplyXattr) {
+        let r = self
+            .handle(ino)
+            .and_then(|h| xattr::get(h.as_fd_ref(), name.as_bytes()).map_err(errno));
+        sized(reply, size, r);
+    }
+
+    fn listxattr(&self, req: &Request, ino: INodeNo, size: u32, reply: ReplyXattr) {
+        // `trusted.` names are listed to root only, as local file systems do (the kernel refuses
+        // their values to others; their names are not the others' business either).
+        let trusted = req.uid() == 0;
+        let r = self.handle(ino).and_then(|h| {
+            let names = xattr::names(h.as_fd_ref()).map_err(errno)?;
+            let shown = names
+                .into_iter()
+                .filter(move |n| trusted || !n.starts_with(b"trusted."));
+            Ok(shown.flat_map(|mut n| {
+                n.push(0);
+                n
+            }))
+        });
+        sized(reply, size, r.map(Iterator::collect));
+    }
+
+    fn setxattr(
+        &self,
+        _req: &Request,
+        ino: INodeNo,
+        name: &OsStr,
+        value: &[u8],
+        flags: i32,
+        position: u32,
+        reply: ReplyEmpty,
+    ) {
+        let name = name.as_bytes();
+        let r = (|| {
+            if position != 0 {
+                return Err(Errno::EINVAL);
+            }
+            let h = self.attributes_of(ino, name)?;
+            self.change(|ops| {
+                xattr::set(h.as_fd_ref(), name, value, flags)?;
+                ops.extend(
+                    self.op_for(self.replicated_path(ino.0), |dir, path| Op::SetXattr {
+                        dir,
+                        path,
+                        name: name.to_vec(),
+                        value: value.to_vec(),
+                    }),
+                );
+                Ok(())
+            })
+        })();
+        ok_or(reply, r);
+    }
+
+    fn removexattr(&self, _req: &Request, ino: INodeNo, name: &OsStr, reply: ReplyEmpty) {
+        let name = name.as_bytes();
+        let r = self.attributes_of(ino, name).and_then(|h| {
+            self.change(|ops| {
+                xattr::remove(h.as_fd_ref(), name)?;
+                ops.extend(
+                    self.op_for(self.replicated_path(ino.0), |dir, path| Op::RemoveXattr {
+                        dir,
+                        path,
+                        name: name.to_vec(),
+                    }),
+                );
+                Ok(())
+            })
+        });
+        ok_or(reply, r);
+    }
+
+    fn mknod(
+        &self,
+        req: &Request,
+        parent: INodeNo,
+        name: &OsStr,
+        mode: u32,
+        umask: u32,
+        _rdev: u32,
+        reply: ReplyEntry,
+    ) {
+        let kind = mode & libc::S_IFMT;
+        let perm = mode & !umask & 0o7777;
+        let r = match kind {
+            // mknod(2) of a regular file: an empty file, replicated as a create.
+            libc::S_IFREG | 0 => self.make(
+                req,
+                parent,
+                name,
+                |pfd, cname| {
+                    let o = libc::O_WRONLY | libc::O_CREAT | libc::O_EXCL | libc::O_NONBLOCK;
+                    drop(at::open_at(pfd.as_fd_ref(), cname, o, perm)?);
+                    let fd = at::open_at(pfd.as_fd_ref(), cname, libc::O_PATH, 0)?;
+                    at::chmod_fd(fd.as_fd_ref(), perm)?;
+                    Ok(fd)
+                },
+                |dir, path, st| Op::Create {
+                    dir,
+                    path,
+                    mode: st.st_mode,
+                    uid: st.st_uid,
+                    gid: st.st_gid,
+                },
+            ),
+            // Fifos and sockets; made, then reached by O_PATH only: a fifo is never opened here.
+            libc::S_IFIFO | libc::S_IFSOCK => self.make(
+                req,
+                parent,
+                name,
+                |pfd, cname| {
+                    at::mknod_at(pfd.as_fd_ref(), cname, kind | perm)?;
+                    let fd = at::open_at(pfd.as_fd_ref(), cname, libc::O_PATH, 0)?;
+                    at::chmod_fd(fd.as_fd_ref(), perm)?;
+                    Ok(fd)
+                },
+                |dir, path, st| Op::Mknod {
+                    dir,
+                    path,
+                    mode: st.st_mode,
+                    uid: st.st_uid,
+                    gid: st.st_gid,
+                },
+            ),
+            // Devices: never made through keel, whoever asks (the daemon is root).
+            _ => Err(Errno::EPERM),
+        };
+        match r {
+            Ok(a) => reply.entry(&self.ttl, &a, GEN),
+            Err(e) => reply.error(e),
+        }
+    }
+
+    fn fallocate(
+        &self,
+        _req: &Request,
+        ino: INodeNo,
+        fh: FileHandle,
+        offset: u64,
+        length: u64,
+        mode: i32,
+        reply: ReplyEmpty,
+    ) {
+        let mode = mode as u32;
+        let r = (|| {
+            if !keel_repl::op::FALLOCATE_MODES.contains(&mode) {
+                return Err(Errno::EOPNOTSUPP);
+            }
+            let f = self.file(fh)?;
+            self.change(|ops| {
+                at::fallocate(&f, mode, offset, length)?;
+                ops.extend(
+                    self.op_for(self.replicated_path(ino.0), |dir, path| Op::Fallocate {
+                        dir,
+                        path,
+                        mode,
+                        offset,
+                        len: length,
+                    }),
+                );
+                Ok(())
+            })
+        })();
+        ok_or(reply, r);
+    }
+
+    fn lseek(
+        &self,
+        _req: &Request,
+        _ino: INodeNo,
+        fh: FileHandle,
+        offset: i64,
+        whence: i32,
+        reply: ReplyLseek,
+    ) {
+        // The kernel asks only for SEEK_DATA and SEEK_HOLE (it resolves the others itself).
+        let r = self.file(fh).and_then(|f| {
+            let offset = u64::try_from(offset).map_err(|_| Errno::EINVAL)?;
+            match at::seek(&f, offset, whence).map_err(errno)? {
+                Some(at) => Ok(at as i64),
+                None => Err(Errno::ENXIO),
+            }
+        });
+        match r {
+            Ok(at) => reply.offset(at),
+            Err(e) => reply.error(e),
+        }
+    }
+
+    fn copy_file_range(
+        &self,
+        _req: &Request,
+        _ino_in: INodeNo,
+        fh_in: FileHandle,
+        offset_in: u64,
+        ino_out: INodeNo,
+        fh_out: FileHandle,
+        offset_out: u64,
+        len: u64,
+        flags: CopyFileRangeFlags,
+        reply: ReplyWrite,
+    ) {
+        let r = (|| {
+            if flags.bits() != 0 {
+                return Err(Errno::EINVAL);
+            }
+            let (from, to) = (self.file(fh_in)?, self.file(fh_out)?);
+            self.change(|ops| {
+                // Copied here by the kernel (a reflink where the file system has them); the
+                // secondary gets the bytes the destination now holds, read back from it, as
+                // writes: the same bytes whatever its file system.
+                let n = at::copy_range(&from, offset_in, &to, offset_out, len.min(COPY_MAX))?;
+                let back = at::file(at::reopen(std::os::fd::AsFd::as_fd(&*to), libc::O_RDONLY)?);
+                let path = self.replicated_path(ino_out.0);
+                let mut done = 0u64;
+                while done < n {
+                    let mut buf = vec![0u8; (n - done).min(COPY_CHUNK) as usize];
+                    let got = back.read_at(&mut buf, offset_out + done)?;
+                    if got == 0 {
+                        break;
+                    }
+                    buf.truncate(got);
+                    ops.extend(self.op_for(path.clone(), |dir, path| Op::Write {
+                        dir,
+                        path,
+                        offset: offset_out + done,
+                        data: buf,
+                    }));
+                    done += got as u64;
+                }
+                Ok(n)
+            })
+        })();
+        match r {
+            Ok(n) => reply.written(n as u32),
+            Err(e) => reply.error(e),
+        }
+    }
+}
+
+/// The most one copy_file_range request copies (the application's call loops for the rest), and
+/// the size of each write that replicates it.
+const COPY_MAX: u64 = 16 << 20;
+const COPY_CHUNK: u64 = 1 << 20;
+
+/// Answers a getxattr or listxattr: the size when asked for it, ERANGE when it does not fit.
+fn sized(reply: ReplyXattr, size: u32, r: Res<Vec<u8>>) {
+    match r {
+        Ok(v) if size == 0 => reply.size(v.len() as u32),
+        Ok(v) if v.len() > size as usize => reply.error(Errno::ERANGE),
+        Ok(v) => reply.data(&v),
+        Err(e) => reply.error(e),
+    }
+}
+
+impl PassFs {
+    /// The entry whose attribute `name` changes: only names keel replicates may change (ACLs
+    /// only with `<rfs acl="on">`); any other, like an ACL on a file system mounted `noacl`, is
+    /// not supported here.
+    fn attributes_of(&self, ino: INodeNo, name: &[u8]) -> Res<Handle> {
+        if !keel_repl::xattr::replicated(name, xattr::acls()) {
+            return Err(Errno::EOPNOTSUPP);
+        }
+        self.handle(ino)
     }
 }
 

@@ -280,6 +280,9 @@ fn name(op: &Op) -> &'static str {
         Op::SyncPoint { .. } => "the sync point",
         Op::Listing { .. } => "a directory listing",
         Op::StatFile { .. } => "a stat",
+        Op::Mknod { .. } => "a mknod",
+        Op::Fallocate { .. } => "an fallocate",
+        Op::SetXattr { .. } | Op::RemoveXattr { .. } | Op::Xattrs { .. } => "an extended attribute change",
     }
 }
 

@@ -30,6 +30,7 @@ use crate::pace::Pace;
 use crate::primary::{Repl, Replicator};
 use crate::state;
 use crate::under::Underlying;
+use crate::xattr;
 use keel_repl::op::Time;
 use keel_repl::{EntryKind, Op, RelPath};
 use keel_zones::plan::{self, Facts, FilePlan, Mode, SecondaryState};
@@ -191,6 +192,21 @@ pub fn reintegrate(r: &Replicator, generation: u64, mode: Mode) {
     }
 }
 
+/// The next data of a file at or after `offset`, and where it ends (the next hole); None past
+/// the last data. A file system that cannot tell says all is data.
+fn data_at(f: &std::fs::File, offset: u64) -> Option<(u64, u64)> {
+    let start = match at::seek(f, offset, libc::SEEK_DATA) {
+        Ok(Some(start)) => start,
+        Ok(None) => return None,
+        Err(_) => return Some((offset, u64::MAX)),
+    };
+    let end = at::seek(f, start, libc::SEEK_HOLE)
+        .ok()
+        .flatten()
+        .unwrap_or(u64::MAX);
+    Some((start, end.max(start + 1)))
+}
+
 /// Whether the secondary applied an operation (a failure already asked for another pass).
 fn applied(ack: &Option<keel_repl::Ack>) -> bool {
     matches!(ack, Some(a) if a.errno == 0)
@@ -270,6 +286,10 @@ impl<'a> Walk<'a> {
                 Self::resweep(&mut l);
                 return Ok(());
             };
+            if path.is_root() {
+                // The replicated directory's own attributes (its subdirectories' come with them).
+                self.attributes(&mut l, d, path, true);
+            }
             let entries: Vec<(Vec<u8>, EntryKind)> = listed.into_iter().map(|e| (e.name, e.kind)).collect();
             let mut parts = Vec::new();
             let (mut part, mut size) = (Vec::new(), 0);
@@ -308,13 +328,18 @@ impl<'a> Walk<'a> {
                     {
                         let mut l = self.step()?;
                         match self.under(d).stat(&child) {
-                            Ok(st) if at::kind(&st) == EntryKind::Dir => l.copy(Op::Mkdir {
-                                dir: d,
-                                path: child.clone(),
-                                mode: st.st_mode,
-                                uid: st.st_uid,
-                                gid: st.st_gid,
-                            }),
+                            Ok(st) if at::kind(&st) == EntryKind::Dir => {
+                                l.copy(Op::Mkdir {
+                                    dir: d,
+                                    path: child.clone(),
+                                    mode: st.st_mode,
+                                    uid: st.st_uid,
+                                    gid: st.st_gid,
+                                });
+                                // The secondary's directory may be an old one: its attributes
+                                // are made exactly the primary's, none included.
+                                self.attributes(&mut l, d, &child, true)
+                            }
                             _ => {
                                 Self::resweep(&mut l);
                                 continue;
@@ -351,6 +376,8 @@ impl<'a> Walk<'a> {
                                 gid: st.st_gid,
                             });
                             l.copy(times(d, &child, &st));
+                            // A new link there: only attributes to add.
+                            self.attributes(&mut l, d, &child, false);
                             if st.st_nlink > 1 {
                                 self.learn(&mut l, d, key, &child);
                             }
@@ -359,7 +386,10 @@ impl<'a> Walk<'a> {
                     }
                 }
                 EntryKind::File => self.file(d, &child)?,
-                EntryKind::Other => {}
+                EntryKind::Other => {
+                    let mut l = self.step()?;
+                    self.special(&mut l, d, &child);
+                }
             }
         }
         Ok(())
@@ -374,7 +404,7 @@ impl<'a> Walk<'a> {
     }
 
     fn file(&mut self, d: u8, path: &RelPath) -> Result<(), Aborted> {
-        let (file, key, several, ranges, id, version) = {
+        let (file, key, several, ranges, fresh, id, version) = {
             let mut l = self.step()?;
             let opened = self
                 .under(d)
@@ -434,6 +464,10 @@ impl<'a> Walk<'a> {
                     if a.mtime != mtime(&st) {
                         l.copy(times(d, path, &st));
                     }
+                    let ours = xattr::replicated(fd.as_fd_ref(), true).unwrap_or_default();
+                    if a.xattrs != keel_repl::xattr::digest(&ours) {
+                        self.attributes(&mut l, d, path, true);
+                    }
                     if several {
                         self.remember(d, key, path, a.ino);
                     }
@@ -442,8 +476,12 @@ impl<'a> Walk<'a> {
                 }
                 plan
             };
-            let ranges = match plan {
-                FilePlan::Zones(ranges) => ranges,
+            let (ranges, fresh) = match plan {
+                FilePlan::Zones(ranges) => {
+                    // The zones record data only: the attributes are sent whole.
+                    self.attributes(&mut l, d, path, true);
+                    (ranges, false)
+                }
                 _ => {
                     let created = l.copy(Op::Create {
                         dir: d,
@@ -455,10 +493,14 @@ impl<'a> Walk<'a> {
                     if !applied(&created) {
                         return Ok(());
                     }
-                    vec![(0, u64::MAX)]
+                    // A new file there: only attributes to add, or ACLs to take back that the
+                    // secondary's file system gave it from a default ACL the primary's file no
+                    // longer follows.
+                    self.attributes(&mut l, d, path, xattr::acls());
+                    (vec![(0, u64::MAX)], true)
                 }
             };
-            (at::file(fd), key, several, ranges, id, version)
+            (at::file(fd), key, several, ranges, fresh, id, version)
         };
         let mut buf = vec![0u8; CHUNK];
         for (from, to) in ranges {
@@ -472,7 +514,21 @@ impl<'a> Walk<'a> {
                     Self::resweep(&mut l);
                     return Ok(());
                 }
-                let want = (to - offset).min(CHUNK as u64) as usize;
+                // Holes of a file copied afresh are not sent: the new file there has them where
+                // nothing is written, up to the size the truncate below gives it. A zone is sent
+                // whole: a hole punched there while the secondary was away must replace its data.
+                let upto = if fresh {
+                    match data_at(&file, offset) {
+                        Some((at, end)) if at < to => {
+                            offset = at;
+                            end.min(to)
+                        }
+                        _ => break,
+                    }
+                } else {
+                    to
+                };
+                let want = (upto - offset).min(CHUNK as u64) as usize;
                 let n = match file.read_at(&mut buf[..want], offset) {
                     Ok(0) | Err(_) => break,
                     Ok(n) => n,
@@ -516,6 +572,54 @@ impl<'a> Walk<'a> {
         self.r.zones.lock().copied(id, version);
         self.stats.files += 1;
         Ok(())
+    }
+
+    /// Sends the replicated extended attributes of `path` (ACLs with `<rfs acl="on">`): always
+    /// when `exact` (the secondary's entry may hold others), else only when there are some.
+    fn attributes(&self, l: &mut Repl<'_>, d: u8, path: &RelPath, exact: bool) {
+        let attrs = self
+            .under(d)
+            .open_at(path, libc::O_PATH, 0)
+            .and_then(|fd| xattr::replicated(fd.as_fd_ref(), xattr::acls()));
+        match attrs {
+            Ok(attrs) if exact || !attrs.is_empty() => {
+                l.copy(Op::Xattrs {
+                    dir: d,
+                    path: path.clone(),
+                    attrs,
+                    acls: xattr::acls(),
+                });
+            }
+            Ok(_) => {}
+            Err(_) => Self::resweep(l),
+        }
+    }
+
+    /// A fifo or a socket: made on the secondary with its mode, owner, times and attributes.
+    /// Devices are not copied (docs/decisions/0009-replication.md, "Every file operation").
+    fn special(&self, l: &mut Repl<'_>, d: u8, path: &RelPath) {
+        let st = match self.under(d).stat(path) {
+            Ok(st) => st,
+            Err(_) => return Self::resweep(l),
+        };
+        let kind = st.st_mode & libc::S_IFMT;
+        if at::kind(&st) != EntryKind::Other {
+            return Self::resweep(l);
+        }
+        if kind != libc::S_IFIFO && kind != libc::S_IFSOCK {
+            return;
+        }
+        let made = l.copy(Op::Mknod {
+            dir: d,
+            path: path.clone(),
+            mode: st.st_mode,
+            uid: st.st_uid,
+            gid: st.st_gid,
+        });
+        if applied(&made) {
+            l.copy(times(d, path, &st));
+            self.attributes(l, d, path, true);
+        }
     }
 
     /// Another name of a file (or link) already copied in this pass: made a hard link of the

@@ -20,8 +20,9 @@ pub enum Note<'a> {
     New { dir: u8, path: &'a RelPath },
     /// Names changed: replayed on the secondary before the walk (the operation itself).
     Names,
-    /// Nothing a reintegration's comparison does not find by itself (modes, owners, times are
-    /// compared for every file; an fsync changes no content).
+    /// Nothing a reintegration's comparison does not find by itself (modes, owners, times and a
+    /// digest of the extended attributes are compared for every file; an fsync changes no
+    /// content).
     Nothing,
 }
 
@@ -44,9 +45,24 @@ pub fn note(op: &Op) -> Note<'_> {
             path,
             from: *len,
         },
+        // fallocate's range may now read differently (zeros, a hole); a size it changed is sent
+        // after the zones as for any file.
+        Op::Fallocate {
+            dir,
+            path,
+            offset,
+            len,
+            ..
+        } => Note::Range {
+            dir: *dir,
+            path,
+            offset: *offset,
+            len: *len,
+        },
         // A Create also names the file: it is replayed, and the file is copied whole.
         Op::Create { dir, path, .. } => Note::New { dir: *dir, path },
         Op::Mkdir { .. }
+        | Op::Mknod { .. }
         | Op::Symlink { .. }
         | Op::Link { .. }
         | Op::Unlink { .. }
@@ -55,6 +71,9 @@ pub fn note(op: &Op) -> Note<'_> {
         Op::Chmod { .. }
         | Op::Chown { .. }
         | Op::SetTimes { .. }
+        | Op::SetXattr { .. }
+        | Op::RemoveXattr { .. }
+        | Op::Xattrs { .. }
         | Op::Fsync { .. }
         | Op::SyncBegin { .. }
         | Op::Listing { .. }

@@ -639,3 +639,94 @@ pub fn assert_records(primary: &Path, copy: &Path, count: usize, size: usize) {
         expected.len()
     );
 }
+
+/// The extended attributes of an entry itself (a symbolic link's own: l*xattr), by name.
+pub fn xattrs(p: &Path) -> BTreeMap<Vec<u8>, Vec<u8>> {
+    let c = std::ffi::CString::new(p.as_os_str().as_encoded_bytes()).unwrap();
+    let size = unsafe { libc::llistxattr(c.as_ptr(), std::ptr::null_mut(), 0) };
+    assert!(size >= 0, "llistxattr {}", p.display());
+    let mut names = vec![0u8; size as usize];
+    let got = unsafe { libc::llistxattr(c.as_ptr(), names.as_mut_ptr() as *mut libc::c_char, names.len()) };
+    assert!(got >= 0, "llistxattr {}", p.display());
+    names.truncate(got as usize);
+    let mut out = BTreeMap::new();
+    for name in names.split(|b| *b == 0).filter(|n| !n.is_empty()) {
+        out.insert(name.to_vec(), get_xattr(p, name).unwrap());
+    }
+    out
+}
+
+/// lgetxattr.
+pub fn get_xattr(p: &Path, name: &[u8]) -> std::io::Result<Vec<u8>> {
+    let c = std::ffi::CString::new(p.as_os_str().as_encoded_bytes()).unwrap();
+    let n = std::ffi::CString::new(name).unwrap();
+    let mut buf = vec![0u8; 65536];
+    let got = unsafe {
+        libc::lgetxattr(
+            c.as_ptr(),
+            n.as_ptr(),
+            buf.as_mut_ptr() as *mut libc::c_void,
+            buf.len(),
+        )
+    };
+    if got < 0 {
+        return Err(std::io::Error::last_os_error());
+    }
+    buf.truncate(got as usize);
+    Ok(buf)
+}
+
+/// lsetxattr (flags: 0, XATTR_CREATE or XATTR_REPLACE).
+pub fn set_xattr(p: &Path, name: &[u8], value: &[u8], flags: i32) -> std::io::Result<()> {
+    let c = std::ffi::CString::new(p.as_os_str().as_encoded_bytes()).unwrap();
+    let n = std::ffi::CString::new(name).unwrap();
+    let rc = unsafe {
+        libc::lsetxattr(
+            c.as_ptr(),
+            n.as_ptr(),
+            value.as_ptr() as *const libc::c_void,
+            value.len(),
+            flags,
+        )
+    };
+    if rc < 0 {
+        return Err(std::io::Error::last_os_error());
+    }
+    Ok(())
+}
+
+/// lremovexattr.
+pub fn remove_xattr(p: &Path, name: &[u8]) -> std::io::Result<()> {
+    let c = std::ffi::CString::new(p.as_os_str().as_encoded_bytes()).unwrap();
+    let n = std::ffi::CString::new(name).unwrap();
+    if unsafe { libc::lremovexattr(c.as_ptr(), n.as_ptr()) } < 0 {
+        return Err(std::io::Error::last_os_error());
+    }
+    Ok(())
+}
+
+/// Every entry's extended attributes under a directory (the directory's own included, as "").
+pub fn xattr_tree(root: &Path) -> BTreeMap<String, BTreeMap<Vec<u8>, Vec<u8>>> {
+    let mut paths = vec![String::new()];
+    collect(root, root, &mut paths);
+    paths
+        .into_iter()
+        .map(|rel| {
+            let x = xattrs(&root.join(&rel));
+            (rel, x)
+        })
+        .collect()
+}
+
+/// Asserts both copies hold the same extended attributes on every entry.
+pub fn assert_same_xattrs(primary: &Path, secondary: &Path) {
+    let (p, s) = (xattr_tree(primary), xattr_tree(secondary));
+    for (path, attrs) in &p {
+        assert_eq!(
+            Some(attrs),
+            s.get(path),
+            "the extended attributes of '{path}' differ"
+        );
+    }
+    assert_eq!(p.len(), s.len(), "the two trees hold different paths");
+}
