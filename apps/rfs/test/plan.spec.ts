@@ -22,6 +22,7 @@ describe('buildRfsPlan', () => {
       holdMs: 63_000,
       writeDeadline: false,
       reiKbps: undefined,
+      zoneBytes: 4096,
       acl: false,
       stateDir: '/var/lib/keel/modules/web/rfs',
       keyFile: '/var/lib/keel/cluster/cluster.key',
@@ -122,6 +123,8 @@ describe('daemonArgs', () => {
       '10.0.2.2',
       '--hold-ms',
       String(plan.holdMs),
+      '--zone-bytes',
+      '4096',
       '--key-file',
       '/var/lib/keel/cluster/cluster.key',
       '--state-dir',
@@ -153,6 +156,17 @@ describe('daemonArgs', () => {
     ]);
     expect(args).toContain('--full');
     expect(daemonArgs(plan, 'secondary', false)).not.toContain('--full');
+  });
+
+  it('gives a primary the zone of <rfs ruzone_blocksize>, else reipacketsize, else a page', () => {
+    const zone = (rfs: string) => {
+      const args = daemonArgs(modulePlan(mirrorXml({ rfs })), 'primary', false);
+      return args[args.indexOf('--zone-bytes') + 1];
+    };
+    expect(zone(' ruzone_blocksize="65536"')).toBe('65536');
+    expect(zone(' reipacketsize="1048576"')).toBe('1048576');
+    expect(zone('')).toBe('4096');
+    expect(daemonArgs(plan, 'secondary', false)).not.toContain('--zone-bytes');
   });
 
   it("caps a primary's reintegration at <rfs reiallowedbw> KB/s; a secondary sends none", () => {

@@ -43,12 +43,12 @@ describe('mirror.safe', () => {
     expect(m.vip!.tcpreset).toBe(true);
   });
 
-  it('applies the rfs defaults', () => {
+  it('applies the rfs defaults (keel zones a page: docs/decisions/0009)', () => {
     expect(m.rfs).toMatchObject({
       async: 'second',
       nbrei: 6,
       reipacketsize: 8388608,
-      ruzoneBlocksize: 8388608,
+      ruzoneBlocksize: 4096,
       namespacepolicy: 4,
       locktimeout: 100,
       sendtimeout: 30,

@@ -2,7 +2,7 @@
 //   keel-rfsd --role primary|secondary --module <name> --node <name> --peer <name>
 //             --dir <path>... (--listen <addr:port> --peer-addr <ip> | --connect <addr:port>)
 //             --key-file <path> --state-dir <path> [--full] --async second|none --timeout-ms <n>
-//             [--hold-ms <n> --rei-kbps <n> --write-deadline-stdin (primary)] [--acl]
+//             [--hold-ms <n> --rei-kbps <n> --zone-bytes <n> --write-deadline-stdin (primary)] [--acl]
 import { formatEndpoint, type RfsModulePlan } from './plan';
 
 export type DaemonRole = 'primary' | 'secondary';
@@ -22,6 +22,8 @@ export function daemonArgs(plan: RfsModulePlan, role: DaemonRole, full: boolean)
     );
     // The primary sends the reintegration, so it keeps to <rfs reiallowedbw>.
     if (plan.reiKbps !== undefined) args.push('--rei-kbps', String(plan.reiKbps));
+    // It records what the secondary lacks in zones of <rfs ruzone_blocksize>.
+    args.push('--zone-bytes', String(plan.zoneBytes));
     // Under a lease arbiter, it accepts changes only until the deadlines rfs writes on its stdin.
     if (plan.writeDeadline) args.push('--write-deadline-stdin');
   } else args.push('--connect', formatEndpoint(plan.connect));

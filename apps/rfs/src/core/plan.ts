@@ -49,6 +49,8 @@ export interface RfsModulePlan {
   readonly writeDeadline: boolean;
   /** `<rfs reiallowedbw>`: the most a reintegration sends, in KB/s; undefined: no limit. */
   readonly reiKbps: number | undefined;
+  /** `<rfs ruzone_blocksize>`: one zone of the primary's record of what its secondary lacks. */
+  readonly zoneBytes: number;
   /**
    * `<rfs acl="on">` (reference §5.7): POSIX ACLs are replicated and enforced on the mounts
    * (extended attributes are replicated either way; docs/decisions/0009).
@@ -167,6 +169,7 @@ function planModule(
       (arbiter ? arbiterHoldMs(heartbeatTimeoutMs, arbiter.ttl, arbiter.fence) : 0),
     writeDeadline: arbiter !== undefined,
     reiKbps: rfs.reiallowedbw,
+    zoneBytes: rfs.ruzoneBlocksize,
     acl: rfs.acl,
     stateDir: join(input.varDir, 'modules', m.name, 'rfs'),
     keyFile: input.keyFile,

@@ -163,7 +163,17 @@ function checkVip(vip: Vip, mode: ModuleConfig['mode'], sink: IssueSink): void {
 }
 
 function checkRfs(rfs: Rfs, sink: IssueSink): void {
-  if (rfs.ruzoneBlocksize % rfs.reipacketsize !== 0) {
+  // keel-rfsd keeps zones as byte ranges of whole pages (docs/decisions/0009, "Zone bitmaps").
+  if (rfs.ruzoneBlocksize % 4096 !== 0 || rfs.ruzoneBlocksize > 1 << 30) {
+    sink.add(
+      rfs.loc,
+      `ruzone_blocksize (${rfs.ruzoneBlocksize}) must be a multiple of 4096, at most 1073741824`,
+      'ruzone_blocksize',
+    );
+  }
+  // SafeKit's rule, for zones of a packet or more; keel's smaller default zone sends whole
+  // packets of several zones.
+  if (rfs.ruzoneBlocksize >= rfs.reipacketsize && rfs.ruzoneBlocksize % rfs.reipacketsize !== 0) {
     sink.add(
       rfs.loc,
       `ruzone_blocksize (${rfs.ruzoneBlocksize}) must be a multiple of reipacketsize (${rfs.reipacketsize})`,

@@ -37,6 +37,8 @@ const replicated = element('replicated', {
 });
 
 const DEFAULT_PACKET = '8388608';
+/** keel-rfsd's zone when neither ruzone_blocksize nor reipacketsize is set (native keel-zones). */
+const DEFAULT_ZONE_BYTES = 4096;
 
 export const rfs = element('rfs', {
   attrs: {
@@ -76,7 +78,8 @@ export const rfs = element('rfs', {
     return {
       ...camel(a),
       reipacketsize,
-      ruzoneBlocksize: a.ruzone_blocksize ?? a.reipacketsize ?? Number(DEFAULT_PACKET),
+      // keel's zones are ranges: a page when nothing sets them (docs/decisions/0009, "Zone bitmaps").
+      ruzoneBlocksize: a.ruzone_blocksize ?? a.reipacketsize ?? DEFAULT_ZONE_BYTES,
       namespacepolicy: Number(a.namespacepolicy) as Rfs['namespacepolicy'],
       flow: c.flow,
       replicated: c.replicated,

@@ -19,5 +19,8 @@ pub use plan::{FilePlan, Mode, SecondaryState};
 pub use store::{Dirty, FileId, Store};
 pub use zoneset::ZoneSet;
 
-/// SafeKit's default `ruzone_blocksize` (guide §5.7.3: `reipacketsize` if set, else 8388608).
-pub const DEFAULT_ZONE_BYTES: u64 = 8 << 20;
+/// keel's zone when the configuration sets neither `ruzone_blocksize` nor `reipacketsize` (a
+/// page; SafeKit's is 8388608, guide §5.7.3): zones are kept as ranges, so a small zone costs
+/// memory only for scattered writes (bounded by [`zoneset::MAX_RANGES`]), and a file smaller than
+/// SafeKit's zone is not sent whole for a one-byte change (docs/decisions/0009, "Zone bitmaps").
+pub const DEFAULT_ZONE_BYTES: u64 = 4096;

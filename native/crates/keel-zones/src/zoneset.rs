@@ -2,6 +2,11 @@
 //! non-adjacent half-open ranges, and optionally every zone from one on (a truncate: whatever the
 //! file later grows into there must travel, since the secondary may hold old bytes there).
 
+/// The most ranges one file keeps. Beyond, the closest ranges merge (their gaps count as marked):
+/// a file written all over at scattered places costs at most this much memory (16 bytes a range)
+/// and is copied a little more than it changed, never less.
+pub const MAX_RANGES: usize = 1 << 16;
+
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ZoneSet {
     ranges: Vec<(u64, u64)>,
@@ -66,6 +71,26 @@ impl ZoneSet {
         }
         self.ranges.splice(start..end, [(a, b)]);
         self.absorb_tail();
+        if self.ranges.len() > MAX_RANGES {
+            self.coarsen(MAX_RANGES / 2);
+        }
+    }
+
+    /// Merges neighbouring ranges whose gap is at most `gap`, doubling it from one zone, until at
+    /// most `keep` ranges are left. Only ever adds zones.
+    fn coarsen(&mut self, keep: usize) {
+        let mut gap = 1u64;
+        while self.ranges.len() > keep {
+            let mut merged: Vec<(u64, u64)> = Vec::with_capacity(self.ranges.len());
+            for &(a, b) in &self.ranges {
+                match merged.last_mut() {
+                    Some(last) if a - last.1 <= gap => last.1 = b,
+                    _ => merged.push((a, b)),
+                }
+            }
+            self.ranges = merged;
+            gap = gap.saturating_mul(2);
+        }
     }
 
     /// Marks every zone from `first` on.
@@ -136,6 +161,30 @@ mod tests {
         assert_eq!(z.ranges(), &[(1, 4)]);
         assert_eq!(z.byte_ranges(45, 4), vec![(4, 16), (40, 45)]);
         assert_eq!(z.byte_ranges(10, 4), vec![(4, 10)]);
+    }
+
+    #[test]
+    fn a_file_written_all_over_keeps_a_bounded_number_of_ranges_covering_every_write() {
+        let mut z = ZoneSet::default();
+        let writes: Vec<u64> = (0..(MAX_RANGES as u64 + 10)).map(|i| i * 3).collect();
+        for &w in &writes {
+            z.mark(w, w + 1);
+        }
+        assert!(z.ranges().len() <= MAX_RANGES);
+        assert!(writes.iter().all(|&w| z.contains(w)));
+        assert!(ZoneSet::from_parts(z.ranges().to_vec(), z.tail()).is_some());
+    }
+
+    #[test]
+    fn coarsening_only_adds_zones() {
+        let mut z = ZoneSet::default();
+        for w in [0, 2, 10, 11, 40, 100] {
+            z.mark(w, w + 1);
+        }
+        let before: Vec<u64> = (0..200).filter(|&n| z.contains(n)).collect();
+        z.coarsen(2);
+        assert!(z.ranges().len() <= 2);
+        assert!(before.iter().all(|&n| z.contains(n)));
     }
 
     #[derive(Debug, Clone)]
