@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { codecs, rpcs, subjects, type RfsCommand, type RfsCommandResult, type RfsEvent } from '@keel/bus';
 import { createInbox, type InMemoryBusNetwork, type Inbox } from '@keel/testing';
-import { copiedStatistics } from '../src/modules/replication';
+import { copiedStatistics, SYNC_GUARD_MESSAGE } from '../src/modules/replication';
 import { runtimeHarness } from './support/runtime-harness';
 
 // A module with replicated directories: the runtime asks the node's rfs service (a fake served
@@ -267,6 +267,24 @@ async function secondReady(h: Awaited<ReturnType<typeof build>>) {
   expect(h.sut.state).toMatchObject({ state: 'SECOND', readiness: 'Ready' });
   h.rfs.auto = { ok: true, message: 'done' };
 }
+
+test("a secondary whose daemon refuses to reintegrate (the 90 s guard) logs SafeKit's line and stops", async () => {
+  const h = await build();
+  await secondUntilReplication(h);
+  h.daemonSays({ event: 'mounted', role: 'secondary', pid: 7 });
+  h.rfs.answer();
+  await h.settle();
+  h.rfs.auto = { ok: true, message: 'done' };
+  h.daemonSays({ event: 'error', role: 'secondary', pid: 7, message: SYNC_GUARD_MESSAGE });
+  h.daemonSays({ event: 'exited', role: 'secondary', pid: 7, code: 0, requested: false });
+  await h.settle();
+  await h.pass(3000);
+  expect(h.logText()).toEqual(
+    expect.arrayContaining([`E ${SYNC_GUARD_MESSAGE}`, 'I Action stop called by rfs']),
+  );
+  expect(h.logText()).not.toContain('E Replication process exited (code 0)');
+  expect(h.sut.state.state).toBe('STOP');
+});
 
 test('a secondary whose link is lost while its primary runs resynchronises (SECOND Transient), then is Ready', async () => {
   const h = await build();

@@ -120,6 +120,7 @@ export class ModuleRuntime {
       write: (level, text) => this.write(level, text),
       submit: (input) => this.submit(input),
       restart: () => void this.command('stopstart', [], 'rfs', 'rfs'),
+      stop: () => void this.command('stop', [], 'rfs', 'rfs'),
     });
     this.vips = new VirtualIps({
       module: deps.paths.module,

@@ -40,7 +40,16 @@ export interface ReplicationHost {
   submit(input: MirrorInput): void;
   /** Stops and starts the module again (SafeKit's stopstart), on behalf of rfs. */
   restart(): void;
+  /** Stops the module, on behalf of rfs. */
+  stop(): void;
 }
+
+/**
+ * The secondary's daemon refused an incremental reintegration: the two nodes' last
+ * synchronisations are too far apart (guide §3.4, the 90 s guard; keel-zones GUARD_MESSAGE).
+ */
+export const SYNC_GUARD_MESSAGE =
+  'Automatic synchronization cannot be applied due to an abnormal delta between the dates of the last synchronization';
 
 export class ReplicationControl {
   /** The role the daemon runs in as far as admin knows (the last request answered ok). */
@@ -51,6 +60,8 @@ export class ReplicationControl {
   private lostSince: number | undefined;
   /** A write deadline could not be given to rfs (said once until one is given again). */
   private windowFailed = false;
+  /** The secondary's daemon refused to reintegrate (the 90 s guard): its exit is expected. */
+  private guarded = false;
 
   constructor(private readonly host: ReplicationHost) {}
 
@@ -58,6 +69,7 @@ export class ReplicationControl {
   async request(role: ReplicationRole, full: boolean): Promise<RfsCommandResult> {
     const { host } = this;
     this.asking = role;
+    this.guarded = false;
     host.write('V', `Replication ${role}${full ? ' (full)' : ''} requested`);
     let outcome: RfsCommandResult;
     try {
@@ -142,10 +154,12 @@ export class ReplicationControl {
         this.lostSince = undefined;
         return host.write('I', 'Replication: the primary stopped replicating (this copy is complete)');
       case 'error':
+        if (e.role === 'secondary' && e.message === SYNC_GUARD_MESSAGE) return this.refusedBySyncGuard();
         return host.write('E', `Replication error: ${e.message ?? 'no message'}`);
       case 'exited':
-        // An exit rfs was asked for (a role change, its own stop) is no news to admin.
-        if (e.requested || this.asking !== undefined) return;
+        // An exit rfs was asked for (a role change, its own stop) is no news to admin; nor the
+        // exit of a secondary that refused to reintegrate (the module stops).
+        if (e.requested || this.asking !== undefined || this.guarded) return;
         host.write('E', `Replication process exited (${e.signal ? `signal ${e.signal}` : `code ${e.code}`})`);
         this.role = undefined;
         if (e.role === 'secondary') this.lost();
@@ -196,6 +210,18 @@ export class ReplicationControl {
       host.write('I', `Copied ${copiedStatistics(e.files ?? 0, e.bytes ?? 0, e.ms ?? 0)}`);
     host.write('I', 'Reintegration ended (synchronize)');
     if (host.engine().job?.waiting === 'replication') host.submit({ kind: 'replicationReady' });
+  }
+
+  /**
+   * SafeKit's line (component reintegre), then the module stops: retrying would refuse again,
+   * and a full copy is the administrator's choice (`second fullsync`, guide §3.4).
+   */
+  private refusedBySyncGuard(): void {
+    this.guarded = true;
+    this.lostSince = undefined;
+    this.host.write('E', SYNC_GUARD_MESSAGE);
+    this.host.write('I', 'Recovery: second fullsync (a full copy from the primary)');
+    this.host.stop();
   }
 
   private lost(): void {
