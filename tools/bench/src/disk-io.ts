@@ -3,8 +3,8 @@
 //  - P3: fio, sequential 1 MiB writes into a new file, fsync after each (psync);
 //  - P4: fio, 4 KiB random overwrites of a laid-out file, fsync after each (psync), for a time;
 //  - P4: a small-file loop: create, write 4 KiB, fsync, close, one file after the other.
-// fio runs with --fallocate=none everywhere: keel refuses fallocate today, and the targets must do
-// the same work.
+// fio runs with --fallocate=none everywhere, as in issue 11's first measurement (keel refused
+// fallocate then): the targets must do the same work, and the runs stay comparable.
 import { join } from 'node:path';
 import { runChecked } from '../../lab/src/system';
 

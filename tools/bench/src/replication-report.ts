@@ -148,7 +148,7 @@ export function replicationReport(input: ReplicationInput): { json: unknown; mar
     '',
     '## P3, P4: writes with fsync',
     '',
-    `fio ${input.versions.fio}, \`--ioengine=psync --fsync=1 --fallocate=none\` (keel refuses fallocate today;`,
+    `fio ${input.versions.fio}, \`--ioengine=psync --fsync=1 --fallocate=none\` (as in issue 11's first measurement;`,
     'every target does the same work). P3: a new file, 1 MiB sequential writes,',
     `${mebibytes(p.seqBytes)} MiB. P4: a laid-out file of ${mebibytes(p.randBytes)} MiB, 4 KiB random overwrites for`,
     `${p.randSeconds} s. Small files: ${p.smallFiles} files of ${p.smallFileBytes} bytes, each created, written, fsync'd`,
