@@ -23,11 +23,7 @@ fn copy(from: &fs::File, from_at: i64, to: &fs::File, to_at: i64, len: usize) ->
 #[test]
 fn copied_ranges_are_replicated_byte_for_byte() {
     let t = Scratch::new("copy-range-live");
-    let port = free_port();
-    let mut p = t.primary(port);
-    p.wait("mounted");
-    let mut s = t.secondary(port, true);
-    s.wait("synced");
+    let (mut p, mut s) = t.synced_pair();
     let (pm, sm) = (t.p(), t.s());
 
     let data: Vec<u8> = (0..(3 << 20) + 12345u32).map(|i| (i % 251) as u8).collect();

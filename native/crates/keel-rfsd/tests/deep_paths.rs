@@ -9,11 +9,7 @@ use support::*;
 #[test]
 fn a_name_too_deep_for_the_secondary_is_refused() {
     let t = Scratch::new("deep");
-    let port = free_port();
-    let mut p = t.primary(port);
-    p.wait("mounted");
-    let mut s = t.secondary(port, true);
-    s.wait("synced");
+    let (_p, _s) = t.synced_pair();
 
     // Down through descriptors, so that no path handed to the kernel is long.
     let root = CString::new(t.p().to_str().unwrap()).unwrap();

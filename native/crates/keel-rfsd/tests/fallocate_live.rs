@@ -21,11 +21,7 @@ fn seek(f: &fs::File, offset: i64, whence: i32) -> i64 {
 #[test]
 fn fallocate_modes_are_replicated() {
     let t = Scratch::new("fallocate-live");
-    let port = free_port();
-    let mut p = t.primary(port);
-    p.wait("mounted");
-    let mut s = t.secondary(port, true);
-    s.wait("synced");
+    let (mut p, mut s) = t.synced_pair();
     let (pm, sm) = (t.p(), t.s());
     const MB: i64 = 1 << 20;
 

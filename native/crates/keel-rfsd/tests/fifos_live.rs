@@ -19,11 +19,7 @@ fn fifos_and_sockets_are_replicated_and_devices_refused() {
     let t = Scratch::new("fifos-live");
     open_to_users(&t.p());
     open_to_users(&t.s());
-    let port = free_port();
-    let mut p = t.primary(port);
-    p.wait("mounted");
-    let mut s = t.secondary(port, true);
-    s.wait("synced");
+    let (mut p, mut s) = t.synced_pair();
     let (pm, sm) = (t.p(), t.s());
 
     mknod(&pm.join("fifo"), libc::S_IFIFO | 0o640, 0).unwrap();

@@ -9,11 +9,7 @@ use support::*;
 #[test]
 fn changes_through_the_primary_are_on_the_secondary_when_the_call_returns() {
     let t = Scratch::new("live");
-    let port = free_port();
-    let mut p = t.primary(port);
-    p.wait("mounted");
-    let mut s = t.secondary(port, true);
-    s.wait("synced");
+    let (mut p, _s) = t.synced_pair();
 
     let (pm, sm) = (t.p(), t.s());
     fs::create_dir(pm.join("logs")).unwrap();

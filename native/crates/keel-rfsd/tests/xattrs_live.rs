@@ -13,11 +13,7 @@ fn extended_attributes_are_replicated_as_they_change() {
     let t = Scratch::new("xattrs-live");
     open_to_users(&t.p());
     open_to_users(&t.s());
-    let port = free_port();
-    let mut p = t.primary(port);
-    p.wait("mounted");
-    let mut s = t.secondary(port, true);
-    s.wait("synced");
+    let (mut p, mut s) = t.synced_pair();
     let (pm, sm) = (t.p(), t.s());
 
     fs::create_dir(pm.join("d")).unwrap();

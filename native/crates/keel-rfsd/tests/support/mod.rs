@@ -52,6 +52,16 @@ impl Scratch {
         self.primary_with(port, &[])
     }
 
+    /// A primary mounted and a secondary that has synchronised with it (a full copy).
+    pub fn synced_pair(&self) -> (Daemon, Daemon) {
+        let port = free_port();
+        let mut p = self.primary(port);
+        p.wait("mounted");
+        let mut s = self.secondary(port, true);
+        s.wait("synced");
+        (p, s)
+    }
+
     /// A primary under the lease arbiter: its write deadlines come on its stdin ([`Daemon::tell`]).
     pub fn primary_under_lease(&self, port: u16) -> Daemon {
         self.primary_args(port, &["--write-deadline-stdin"], true)
