@@ -1,10 +1,7 @@
 //! One authenticated replication connection (see keel_repl::frame for the protocol).
 
 use keel_repl::frame::{body_len, NONCE_LEN};
-use keel_repl::op::Ack;
-use keel_repl::{
-    codec, Binding, Handshake, LinkKeys, Message, Op, Opener, Sealer, HELLO_BODY_LEN, MAX_FRAME,
-};
+use keel_repl::{codec, Binding, Handshake, LinkKeys, Message, Opener, Sealer, HELLO_BODY_LEN, MAX_FRAME};
 use std::io::{self, Read, Write};
 use std::net::TcpStream;
 use std::sync::{Arc, Mutex};
@@ -43,11 +40,6 @@ impl Leaver {
         let _ = w.send(&Message::Leave);
         let _ = w.stream.shutdown(std::net::Shutdown::Write);
     }
-}
-
-/// The error of a call the secondary answered by leaving.
-pub fn left(e: &io::Error) -> bool {
-    e.kind() == io::ErrorKind::ConnectionAborted
 }
 
 fn invalid(e: impl std::fmt::Display) -> io::Error {
@@ -185,17 +177,20 @@ impl Link {
         Ok((seq, codec::decode(payload).map_err(invalid)?))
     }
 
-    /// Sends an operation and waits for its ack (the primary's side).
-    pub fn call(&mut self, op: Op) -> io::Result<Ack> {
-        let seq = self.send(&Message::Op(op))?;
-        match self.recv()? {
-            (_, Message::Ack(a)) if a.seq == seq => Ok(a),
-            (_, Message::Leave) => Err(io::Error::new(
-                io::ErrorKind::ConnectionAborted,
-                "the secondary left (its copy is recorded behind)",
-            )),
-            (_, other) => Err(invalid(format!("expected the ack of frame {seq}, got {other:?}"))),
-        }
+    /// The primary's halves of a link whose operations are pipelined (crate::pipeline): the
+    /// sender, and the receiver one reader thread owns.
+    pub fn split(self) -> io::Result<(Sender, Receiver)> {
+        let reader = self.stream.try_clone()?;
+        let sender = Sender {
+            stream: self.stream,
+            writer: self.writer,
+        };
+        let receiver = Receiver {
+            stream: reader,
+            opener: self.opener,
+            timeout: self.timeout,
+        };
+        Ok((sender, receiver))
     }
 
     pub fn peer(&self) -> String {
@@ -207,5 +202,78 @@ impl Link {
 
     pub fn shutdown(&self) {
         let _ = self.stream.shutdown(std::net::Shutdown::Both);
+    }
+}
+
+/// The sending half of a pipelined link: frames go out in the order [`Sender::send`] is called.
+pub struct Sender {
+    stream: TcpStream,
+    writer: Arc<Mutex<Writer>>,
+}
+
+impl Sender {
+    /// Seals `m` (its sequence number is given to `sealed` before a byte of it is written, so the
+    /// answer cannot arrive before its sender knows which frame it answers) and writes it.
+    pub fn send(&self, m: &Message, sealed: impl FnOnce(u64)) -> io::Result<u64> {
+        let mut w = self.writer.lock().unwrap_or_else(|p| p.into_inner());
+        let (seq, frame) = w.sealer.seal(&codec::encode(m));
+        sealed(seq);
+        w.stream.write_all(&frame)?;
+        Ok(seq)
+    }
+
+    pub fn shutdown(&self) {
+        let _ = self.stream.shutdown(std::net::Shutdown::Both);
+    }
+}
+
+/// The receiving half of a pipelined link.
+pub struct Receiver {
+    stream: TcpStream,
+    opener: Opener,
+    timeout: Duration,
+}
+
+impl Receiver {
+    /// The next message. `awaited` tells since when an answer is owed (None: nothing is): the
+    /// link fails when one is owed for longer than the link timeout, and waits for ever when none
+    /// is (the primary's keepalive makes sure one soon is). Once a frame began, all of it must
+    /// come within the timeout.
+    pub fn recv(&mut self, awaited: impl Fn() -> Option<Instant>) -> io::Result<(u64, Message)> {
+        let mut first = [0u8; 1];
+        loop {
+            let wait = match awaited() {
+                Some(since) => (since + self.timeout).saturating_duration_since(Instant::now()),
+                None => self.timeout,
+            };
+            if wait.is_zero() {
+                return Err(io::Error::new(
+                    io::ErrorKind::TimedOut,
+                    format!(
+                        "the secondary did not acknowledge within {} ms",
+                        self.timeout.as_millis()
+                    ),
+                ));
+            }
+            self.stream.set_read_timeout(Some(wait))?;
+            match self.stream.read(&mut first) {
+                Ok(0) => return Err(io::ErrorKind::UnexpectedEof.into()),
+                Ok(_) => break,
+                Err(e)
+                    if matches!(
+                        e.kind(),
+                        io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut | io::ErrorKind::Interrupted
+                    ) => {}
+                Err(e) => return Err(e),
+            }
+        }
+        let deadline = Instant::now() + self.timeout;
+        let mut prefix = [first[0], 0, 0, 0];
+        read_by(&mut self.stream, &mut prefix[1..], deadline)?;
+        let n = body_len(prefix).map_err(invalid)?;
+        let mut body = vec![0u8; n];
+        read_by(&mut self.stream, &mut body, deadline)?;
+        let (seq, payload) = self.opener.open(&body).map_err(invalid)?;
+        Ok((seq, codec::decode(payload).map_err(invalid)?))
     }
 }

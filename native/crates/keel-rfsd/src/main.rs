@@ -26,6 +26,7 @@ mod link;
 mod mounts;
 mod pace;
 mod passfs;
+mod pipeline;
 mod primary;
 mod secondary;
 mod state;
@@ -228,6 +229,10 @@ fn run(events: &Events) -> Result<(), String> {
     Ok(())
 }
 
+/// Requests served at once per replicated directory: as many operations may be in flight on the
+/// link (each thread waits for its acknowledgment, so they mostly wait, not compute).
+const FUSE_THREADS: usize = 8;
+
 fn mount_all(
     dirs: &[PathBuf],
     under: &Arc<Vec<Underlying>>,
@@ -252,6 +257,10 @@ fn mount_all(
         ];
         // Applications run as any user: let them all in, the kernel checks permissions.
         config.acl = SessionACL::All;
+        // Several application threads write at once: each FUSE thread waits for its own
+        // acknowledgment while the others go on (docs/decisions/0009, "Pipelining").
+        config.n_threads = Some(FUSE_THREADS);
+        config.clone_fd = true;
         let s =
             fuser::spawn_mount(fs, d, &config).map_err(|e| format!("cannot mount {}: {e}", d.display()))?;
         sessions.push(s);

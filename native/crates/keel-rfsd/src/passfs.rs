@@ -10,9 +10,11 @@
 
 use crate::at::{self, FdRef, SetTime};
 use crate::inodes::{Inodes, Key, ROOT};
-use crate::primary::Replicator;
+use crate::pipeline::Answer;
+use crate::primary::{Posted, Replicator};
 use crate::under::Underlying;
 use crate::xattr;
+use crate::zones::Pending;
 use fuser::{CopyFileRangeFlags, InitFlags, KernelConfig, ReplyLseek, ReplyXattr};
 use fuser::{
     Errno, FileAttr, FileHandle, FileType, Filesystem, FopenFlags, Generation, INodeNo, OpenFlags,
@@ -30,7 +32,7 @@ use std::os::unix::ffi::OsStrExt;
 use std::os::unix::fs::FileExt;
 use std::path::Path;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, RwLock};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 type Handle = Arc<OwnedFd>;
@@ -41,6 +43,10 @@ pub struct PassFs {
     /// None on the secondary: the mount is read-only.
     repl: Option<Arc<Replicator>>,
     inodes: Mutex<Inodes<Handle>>,
+    /// Held for reading by a lookup from opening a name to taking it into the table, and for
+    /// writing by a change that removes or moves names: a lookup cannot enter a name for a file
+    /// that a concurrent unlink or rename just took it from.
+    names: RwLock<()>,
     files: Mutex<HashMap<u64, Arc<File>>>,
     dirs: Mutex<HashMap<u64, Vec<DirEntry>>>,
     next_fh: AtomicU64,
@@ -48,6 +54,13 @@ pub struct PassFs {
 }
 
 type Res<T> = Result<T, Errno>;
+
+/// Whether a change removes or moves names (see [`PassFs::change_as`]).
+#[derive(PartialEq, Eq, Clone, Copy)]
+enum Names {
+    Kept,
+    Moved,
+}
 
 /// An entry of an open directory: FUSE inode, type, name.
 type DirEntry = (u64, FileType, Vec<u8>);
@@ -75,6 +88,7 @@ impl PassFs {
             under,
             repl,
             inodes: Mutex::new(Inodes::new(Arc::new(root), root_key)),
+            names: RwLock::new(()),
             files: Mutex::new(HashMap::new()),
             dirs: Mutex::new(HashMap::new()),
             next_fh: AtomicU64::new(1),
@@ -118,30 +132,50 @@ impl PassFs {
     }
 
     /// Runs a change: refused on a read-only (secondary) mount; on the primary, the local change
-    /// and the sending of the operations it yields happen under the replication lock. `local`
-    /// records each operation as soon as its effect happened here, and what it recorded is sent
-    /// even when a later step fails: the secondary gets every effect the primary's disk got.
+    /// and the sending of the operations it yields happen under the replication lock, and their
+    /// acknowledgments are waited for without it (crate::pipeline). `local` records each
+    /// operation as soon as its effect happened here, and what it recorded is sent even when a
+    /// later step fails: the secondary gets every effect the primary's disk got.
     ///
     /// Under the lease arbiter, a change is refused once the write deadline has passed: checked
     /// once the lock is held (a change may have waited for it, or for a hold), before anything
     /// happens here, and again before the change is reported done, so that no change is
     /// acknowledged after the deadline, when another node may be primary (docs/decisions/0019).
     fn change<T>(&self, local: impl FnOnce(&mut Vec<Op>) -> io::Result<T>) -> Res<T> {
+        self.change_as(Names::Kept, local)
+    }
+
+    fn change_as<T>(&self, names: Names, local: impl FnOnce(&mut Vec<Op>) -> io::Result<T>) -> Res<T> {
         let Some(repl) = &self.repl else {
             return Err(Errno::EROFS);
         };
         let mut l = repl.lock_for_change();
+        if names == Names::Moved {
+            l.drain();
+        }
         if l.closed() || !repl.may_write() {
             return Err(Errno::EROFS);
         }
         let mut ops = Vec::new();
-        let out = local(&mut ops);
-        for op in ops {
-            repl.send_recorded(&mut l, op);
-        }
-        let broke = l.held();
+        let out = {
+            // Lookups do not take a name this change removes or moves (see `lookup`).
+            let _names =
+                (names == Names::Moved).then(|| self.names.write().unwrap_or_else(|p| p.into_inner()));
+            local(&mut ops)
+        };
+        let posted: Vec<Posted> = ops
+            .into_iter()
+            .map(|op| {
+                let pending = Pending::of(&op);
+                l.post(op, pending)
+            })
+            .collect();
         drop(l);
-        if broke {
+        let mut lost = false;
+        for p in posted {
+            lost |= matches!(repl.wait(p), Some(Answer::Lost));
+        }
+        if lost {
             // The link broke under this very change: the secondary never acknowledged it, so it
             // waits like the changes after it (a secondary that joins again gets it by the walk).
             drop(repl.lock_for_change());
@@ -356,10 +390,14 @@ fn open_flags(flags: i32) -> i32 {
 
 const GEN: Generation = Generation(0);
 
+/// The largest write one request brings (see `init`).
+const MAX_WRITE: u32 = 1 << 20;
+
 impl Filesystem for PassFs {
     fn lookup(&self, _req: &Request, parent: INodeNo, name: &OsStr, reply: ReplyEntry) {
         let r = self.handle(parent).and_then(|pfd| {
             let cname = at::cname(name.as_bytes()).map_err(errno)?;
+            let _names = self.names.read().unwrap_or_else(|p| p.into_inner());
             let fd = at::open_at(pfd.as_fd_ref(), &cname, libc::O_PATH, 0).map_err(errno)?;
             self.enter(parent, name.as_bytes(), fd).map_err(errno)
         });
@@ -520,7 +558,7 @@ impl Filesystem for PassFs {
             let (pfd, npfd) = (self.handle(parent)?, self.handle(newparent)?);
             let from = at::cname(name.as_bytes()).map_err(errno)?;
             let to = at::cname(newname.as_bytes()).map_err(errno)?;
-            self.change(|ops| {
+            self.change_as(Names::Moved, |ops| {
                 let paths = (self.new_path(parent, name)?, self.new_path(newparent, newname)?);
                 at::rename_at(pfd.as_fd_ref(), &from, npfd.as_fd_ref(), &to, flags.bits())?;
                 let mut t = self.table();
@@ -869,6 +907,9 @@ impl Filesystem for PassFs {
     // The operations below are docs/decisions/0009-replication.md, "Every file operation".
 
     fn init(&mut self, _req: &Request, config: &mut KernelConfig) -> io::Result<()> {
+        // A write is one frame on the link: at most 1 MiB (keel_repl::MAX_FRAME leaves room),
+        // whatever larger size a kernel would allow.
+        let _ = config.set_max_write(MAX_WRITE);
         // <rfs acl="on">: the kernel enforces POSIX ACLs on the mount (with default_permissions
         // alone it checks the mode bits only) and reads them through getxattr.
         if xattr::acls() {
@@ -1153,7 +1194,7 @@ impl PassFs {
     fn remove(&self, parent: INodeNo, name: &OsStr, dir: bool) -> Res<()> {
         let pfd = self.handle(parent)?;
         let cname = at::cname(name.as_bytes()).map_err(errno)?;
-        self.change(|ops| {
+        self.change_as(Names::Moved, |ops| {
             at::unlink_at(pfd.as_fd_ref(), &cname, dir)?;
             let mut t = self.table();
             let path = t.child_path(parent.0, name.as_bytes());

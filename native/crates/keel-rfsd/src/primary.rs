@@ -2,14 +2,17 @@
 //! directory of the module, and the acceptor that lets a secondary (re)join.
 //!
 //! The link's mutex is the replication lock: a file system operation holds it from its local
-//! effect until the secondary acknowledged it, and a reintegration holds it for each step it
-//! reads and sends. So the secondary receives changes in exactly the order they happened here,
-//! and a reintegration step never overtakes an application write or is overtaken by one.
+//! effect until its operations are sent, and waits for the acknowledgment without it (many are in
+//! flight at once, crate::pipeline); a reintegration holds it for each step it reads, sends and
+//! has answered. So the secondary receives changes in exactly the order they happened here, and a
+//! reintegration step never overtakes an application write or is overtaken by one.
 
 use crate::deadline::WriteDeadline;
 use crate::events::Events;
 use crate::link::Link;
+use crate::pipeline::{Answer, Broken, Pipeline, Post, Settled};
 use crate::under::Underlying;
+use crate::zones::Pending;
 use keel_repl::op::Ack;
 use keel_repl::{Binding, Op};
 use std::collections::HashMap;
@@ -29,7 +32,7 @@ const REFUSAL_LOG_EVERY: Duration = Duration::from_secs(10);
 
 #[derive(Default)]
 pub struct LinkState {
-    link: Option<Link>,
+    link: Option<Arc<Pipeline>>,
     /// A reintegration is running: failures to apply are expected (a live change can reach a
     /// file not copied yet) and only call for one more pass.
     pub(crate) syncing: bool,
@@ -45,11 +48,6 @@ pub struct LinkState {
     held_until: Option<Instant>,
     /// When the link last carried an operation (for the keepalive).
     last_sent: Option<Instant>,
-}
-
-enum OpKind {
-    Question,
-    Change,
 }
 
 pub struct Replicator {
@@ -122,55 +120,100 @@ impl Refusals {
 /// The replication lock, held.
 pub struct Repl<'a> {
     pub(crate) st: MutexGuard<'a, LinkState>,
-    events: &'a Events,
-    hold: Duration,
+    r: &'a Replicator,
+}
+
+/// An operation sent and not waited for yet (see [`Replicator::wait`]).
+#[must_use]
+pub enum Posted {
+    Sent(Arc<Pipeline>, u64),
+    /// Not sent: no secondary, or its link was already broken (what the secondary lacks is
+    /// recorded).
+    NotSent,
 }
 
 impl Repl<'_> {
-    /// Sends one live operation (what the application did) to the secondary, if there is one,
-    /// and waits for its ack. A link that fails is dropped: the secondary is then out of date and
-    /// must rejoin.
-    pub fn send(&mut self, op: Op) -> Option<Ack> {
+    /// Sends one live operation (what the application did), if there is a secondary, with what to
+    /// record if it does not apply it; its answer is waited for without the lock
+    /// ([`Replicator::wait`]).
+    pub fn post(&mut self, op: Op, pending: Option<Pending>) -> Posted {
         // A name moved during a reintegration may land where the walk already passed.
         if self.st.syncing && self.st.link.is_some() && matches!(op, Op::Rename { .. } | Op::Link { .. }) {
             self.st.resweep = true;
         }
-        self.copy(op)
+        let syncing = self.st.syncing;
+        self.send(op, pending, syncing, true)
     }
 
-    /// Sends one operation of a reintegration (its own links and renames are no news to it).
-    pub fn copy(&mut self, op: Op) -> Option<Ack> {
-        self.st.link.as_ref()?;
-        self.st.last_sent = Some(Instant::now());
-        let op_kind = if matches!(op, Op::StatFile { .. }) {
-            OpKind::Question
-        } else {
-            OpKind::Change
+    fn send(&mut self, op: Op, pending: Option<Pending>, syncing: bool, awaited: bool) -> Posted {
+        let Some(p) = self.st.link.clone() else {
+            if let Some(pending) = pending {
+                self.r.zones.unsent(&self.r.dirs, pending);
+            }
+            return Posted::NotSent;
         };
-        let link = self.st.link.as_mut()?;
-        match link.call(op) {
-            Ok(ack) if ack.errno == 0 => Some(ack),
-            // A reintegration's question (is the file there, as what?) may have any answer.
-            Ok(ack) if matches!(op_kind, OpKind::Question) => Some(ack),
-            Ok(ack) if self.st.syncing => {
-                self.st.resweep = true;
-                Some(ack)
+        self.st.last_sent = Some(Instant::now());
+        let question = matches!(op, Op::StatFile { .. });
+        let how = Post {
+            pending,
+            syncing,
+            question,
+            awaited,
+        };
+        match p.post(op, how) {
+            Some(seq) => Posted::Sent(p, seq),
+            None => {
+                self.reap();
+                Posted::NotSent
             }
-            Ok(ack) => {
-                self.drop_link(&format!(
-                    "the secondary could not apply a change (errno {})",
-                    ack.errno
-                ));
-                None
-            }
-            Err(e) if crate::link::left(&e) => {
-                // Its node recorded that its copy is behind: nothing to wait for.
-                self.drop_link_without_hold(&e.to_string());
-                None
-            }
-            Err(e) => {
-                self.drop_link(&e.to_string());
-                None
+        }
+    }
+
+    /// Sends one operation of a reintegration (its own links and renames are no news to it) and
+    /// waits for its answer, the lock held: None when the link is gone.
+    pub fn copy(&mut self, op: Op) -> Option<Ack> {
+        let syncing = self.st.syncing;
+        let posted = self.send(op, None, syncing, true);
+        let answer = self.r.wait(posted);
+        self.reap();
+        match answer {
+            Some(Answer::Ack(a)) => Some(a),
+            _ => None,
+        }
+    }
+
+    /// Waits until the secondary answered everything sent: a change that removes or moves a name
+    /// does so first, so that the paths of what is in flight still name their files when what
+    /// was not applied is recorded (crate::pipeline).
+    pub fn drain(&mut self) {
+        if let Some(p) = &self.st.link {
+            p.drain();
+        }
+        self.reap();
+    }
+
+    /// Records what the link's reader found since the last holder of the lock: operations the
+    /// secondary did not apply, in the order they were sent, and the link's end.
+    pub(crate) fn reap(&mut self) {
+        let Some(p) = self.st.link.clone() else { return };
+        let owed = p.take();
+        self.settle(owed.settled);
+        if owed.resweep {
+            self.st.resweep = true;
+        }
+        if let Some(b) = owed.broken {
+            self.st.link = None;
+            self.lost(&b);
+        }
+    }
+
+    fn settle(&self, settled: Vec<Settled>) {
+        for s in settled {
+            match s.pending {
+                // Delivered, and refused: the secondary's names are not what the record would
+                // replay them onto.
+                Pending::Names(_) | Pending::New(..) if s.refused => self.r.zones.lock().lose(),
+                p => self.r.zones.unsent(&self.r.dirs, p),
             }
         }
     }
@@ -183,20 +226,16 @@ impl Repl<'_> {
         self.st.closed
     }
 
-    /// Changes are held after a broken link.
-    pub fn held(&self) -> bool {
-        self.st.held_until.is_some()
-    }
-
     /// Ends replication cleanly: tells the secondary it has everything, and refuses any change
     /// from now on (one would reach this copy only, behind the secondary's back).
     pub fn close(&mut self) {
         self.st.closed = true;
         if self.st.link.is_some() {
-            self.send(Op::Bye);
+            self.copy(Op::Bye);
         }
-        if let Some(l) = self.st.link.take() {
-            l.shutdown();
+        if let Some(p) = self.st.link.take() {
+            p.broke("the primary stopped", false);
+            self.settle(p.take().settled);
         }
     }
 
@@ -205,24 +244,33 @@ impl Repl<'_> {
     /// application's changes wait, so that none is acknowledged by this copy alone while the
     /// other may still take over as complete.
     pub(crate) fn drop_link(&mut self, reason: &str) {
-        let was_up = self.st.link.is_some();
-        self.drop_link_without_hold(reason);
-        if was_up && !self.st.closed && !self.hold.is_zero() {
-            self.st.held_until = Some(Instant::now() + self.hold);
-            say!(
-                "keel-rfsd: changes wait up to {} ms for the secondary to rejoin or to know its copy is behind",
-                self.hold.as_millis()
-            );
+        if let Some(p) = &self.st.link {
+            p.broke(reason, false);
+        }
+        self.reap();
+    }
+
+    /// Replaces the link by a new secondary's: what was in flight on the old one is recorded as
+    /// not applied.
+    fn replace_link(&mut self, p: Arc<Pipeline>) {
+        if let Some(old) = self.st.link.replace(p) {
+            old.broke("a new secondary joined", false);
+            self.settle(old.take().settled);
         }
     }
 
-    fn drop_link_without_hold(&mut self, reason: &str) {
-        if let Some(l) = self.st.link.take() {
-            l.shutdown();
-        }
+    fn lost(&mut self, b: &Broken) {
         self.st.syncing = false;
-        say!("keel-rfsd: replication link lost: {reason}");
-        self.events.link_lost(reason);
+        say!("keel-rfsd: replication link lost: {}", b.reason);
+        self.r.events.link_lost(&b.reason);
+        // The secondary's node recorded that its copy is behind: nothing to wait for.
+        if !b.left && !self.st.closed && !self.r.hold.is_zero() {
+            self.st.held_until = Some(Instant::now() + self.r.hold);
+            say!(
+                "keel-rfsd: changes wait up to {} ms for the secondary to rejoin or to know its copy is behind",
+                self.r.hold.as_millis()
+            );
+        }
     }
 }
 
@@ -281,19 +329,33 @@ impl Replicator {
             .refused(from, why);
     }
 
-    pub fn lock(&self) -> Repl<'_> {
-        Repl {
-            st: self.state.lock().unwrap_or_else(|p| p.into_inner()),
-            events: &self.events,
-            hold: self.hold,
+    /// The secondary's answer to a posted operation (None when it was not sent), waited for
+    /// without the replication lock.
+    pub fn wait(&self, posted: Posted) -> Option<Answer> {
+        match posted {
+            Posted::Sent(p, seq) => Some(p.wait(seq)),
+            Posted::NotSent => None,
         }
+    }
+
+    pub fn lock(&self) -> Repl<'_> {
+        let mut l = Repl {
+            st: self.state.lock().unwrap_or_else(|p| p.into_inner()),
+            r: self,
+        };
+        l.reap();
+        l
     }
 
     /// The lock for an application's change: waits while a reintegration pass runs alone, and
     /// while changes are held after a broken link.
     pub fn lock_for_change(&self) -> Repl<'_> {
-        let mut st = self.state.lock().unwrap_or_else(|p| p.into_inner());
+        let mut st = self.lock().st;
         loop {
+            // What the link's reader found is recorded before any change (crate::pipeline).
+            let mut l = Repl { st, r: self };
+            l.reap();
+            st = l.st;
             let held = match st.held_until {
                 Some(until) if st.link.is_none() && !st.closed => {
                     until.checked_duration_since(Instant::now())
@@ -315,11 +377,7 @@ impl Replicator {
             }
         }
         st.held_until = None;
-        Repl {
-            st,
-            events: &self.events,
-            hold: self.hold,
-        }
+        Repl { st, r: self }
     }
 
     /// Ends replication cleanly (see [`Repl::close`]); changes waiting for a hold are refused.
@@ -350,7 +408,9 @@ impl Replicator {
             }
             let idle = r.st.last_sent.map_or(true, |t| t.elapsed() >= every);
             if r.connected() && idle {
-                r.send(Op::Ping);
+                let syncing = r.st.syncing;
+                // Its answer is the reader's business: none within the timeout ends the link.
+                let _ = r.send(Op::Ping, None, syncing, false);
             }
             // synctimestamp is kept up to date while the pair is in sync (guide §3.4).
             let in_sync = r.connected() && !r.st.syncing;
@@ -390,15 +450,17 @@ impl Replicator {
             Err(e) => return self.refused(from, &e.to_string()),
         };
         let peer = link.peer();
+        let pipe = match Pipeline::start(link) {
+            Ok(p) => p,
+            Err(e) => return self.refused(from, &e.to_string()),
+        };
         let generation = {
             let mut r = self.lock();
             if r.closed() {
-                link.shutdown();
+                pipe.broke("the primary stopped", false);
                 return;
             }
-            if let Some(old) = r.st.link.replace(link) {
-                old.shutdown();
-            }
+            r.replace_link(pipe);
             // Changes held since the last link broke go to this one.
             self.resumed.notify_all();
             r.st.syncing = true;

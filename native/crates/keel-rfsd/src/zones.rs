@@ -137,24 +137,6 @@ impl Zones {
     }
 }
 
-impl crate::primary::Replicator {
-    /// Sends one live operation and records it if the secondary did not apply it: the one hook
-    /// of the change path (crate::passfs).
-    pub fn send_recorded(&self, l: &mut crate::primary::Repl<'_>, op: Op) -> Option<keel_repl::Ack> {
-        let pending = Pending::of(&op);
-        let ack = l.send(op);
-        match (pending, &ack) {
-            (_, Some(a)) if a.errno == 0 => {}
-            // Delivered, and refused: the secondary's names are not what the record would
-            // replay them onto.
-            (Some(Pending::Names(_) | Pending::New(..)), Some(_)) => self.zones.lock().lose(),
-            (Some(p), _) => self.zones.unsent(&self.dirs, p),
-            (None, _) => {}
-        }
-        ack
-    }
-}
-
 /// The identity of the regular file at `path` of directory `d`.
 pub fn id(dirs: &[Underlying], d: u8, path: &RelPath) -> Option<keel_zones::FileId> {
     let st = dirs.get(d as usize)?.stat(path).ok()?;
