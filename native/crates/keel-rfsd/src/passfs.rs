@@ -136,7 +136,8 @@ impl PassFs {
         }
         let mut ops = Vec::new();
         let out = local(&mut ops);
-        for op in ops {
+        // Operations on entries that stay local (crate::notrep) are done here and never sent.
+        for op in ops.into_iter().filter(|op| self.replicates(op)) {
             repl.send_recorded(&mut l, op);
         }
         let broke = l.held();
@@ -226,6 +227,26 @@ impl PassFs {
 
     fn u(&self) -> &Underlying {
         &self.under[self.dir as usize]
+    }
+
+    /// Whether `op` concerns a replicated entry (crate::notrep).
+    fn replicates(&self, op: &Op) -> bool {
+        let u = self.u();
+        u.filter()
+            .sends(op, |p| u.stat(p).is_ok_and(|st| at::kind(&st) == EntryKind::Dir))
+    }
+
+    /// A rename or link may not move an entry, or anything beneath it, between a replicated name
+    /// and one that stays local: EXDEV, as across file systems (`mv` then copies and unlinks).
+    fn same_side(&self, from: &RelPath, to: &RelPath, dir: bool) -> io::Result<()> {
+        let u = self.u();
+        match u
+            .filter()
+            .same_side(from, to, dir, || crate::notrep::beneath(u, from))?
+        {
+            true => Ok(()),
+            false => Err(crate::notrep::exdev()),
+        }
     }
 
     fn op_for(&self, path: Option<RelPath>, make: impl FnOnce(u8, RelPath) -> Op) -> Vec<Op> {
@@ -522,6 +543,15 @@ impl Filesystem for PassFs {
             let to = at::cname(newname.as_bytes()).map_err(errno)?;
             self.change(|ops| {
                 let paths = (self.new_path(parent, name)?, self.new_path(newparent, newname)?);
+                if let (Some(f), Some(t)) = &paths {
+                    let is_dir = |fd: &OwnedFd, n: &CString| {
+                        at::stat_at(fd.as_fd_ref(), n).is_ok_and(|st| at::kind(&st) == EntryKind::Dir)
+                    };
+                    self.same_side(f, t, is_dir(&pfd, &from))?;
+                    if flags.contains(RenameFlags::RENAME_EXCHANGE) {
+                        self.same_side(t, f, is_dir(&npfd, &to))?;
+                    }
+                }
                 at::rename_at(pfd.as_fd_ref(), &from, npfd.as_fd_ref(), &to, flags.bits())?;
                 let mut t = self.table();
                 t.renamed(
@@ -553,6 +583,9 @@ impl Filesystem for PassFs {
             self.change(|ops| {
                 let to_path = self.new_path(newparent, newname)?;
                 let from = self.replicated_path(ino.0);
+                if let (Some(f), Some(t)) = (&from, &to_path) {
+                    self.same_side(f, t, false)?;
+                }
                 at::link_fd(h.as_fd_ref(), npfd.as_fd_ref(), &to)?;
                 let fd = match at::open_at(npfd.as_fd_ref(), &to, libc::O_PATH, 0) {
                     Ok(fd) => fd,
