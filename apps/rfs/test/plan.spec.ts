@@ -13,6 +13,10 @@ describe('buildRfsPlan', () => {
       peer: 'node2',
       lan: 'lan2',
       dirs: ['/srv/data', '/srv/logs'],
+      local: [
+        { paths: [], regexes: [], tocheck: [] },
+        { paths: [], regexes: [], tocheck: [] },
+      ],
       listen: { address: '192.168.2.1', port: 5608 },
       connect: { address: '10.0.2.2', port: 5608 },
       async: 'second',
@@ -156,6 +160,37 @@ describe('daemonArgs', () => {
     ]);
     expect(args).toContain('--full');
     expect(daemonArgs(plan, 'secondary', false)).not.toContain('--full');
+  });
+
+  it('gives both roles, after each --dir, what stays local there and what must exist', () => {
+    const xml = mirrorXml().replace(
+      '<replicated dir="/srv/logs"/>',
+      '<replicated dir="/srv/logs"><tocheck path="mnt/.mounted"/><notreplicated path="cache"/>' +
+        '<notreplicated regexpath="!\\.db$"/><notreplicated regexpath="[.]tmp$"/></replicated>',
+    );
+    const local = modulePlan(xml).local;
+    expect(local[1]).toEqual({
+      paths: ['cache'],
+      regexes: ['!\\.db$', '[.]tmp$'],
+      tocheck: ['mnt/.mounted'],
+    });
+    for (const role of ['primary', 'secondary'] as const) {
+      const args = daemonArgs(modulePlan(xml), role, false);
+      const at = args.indexOf('/srv/logs');
+      expect(args.slice(at - 1, at + 9)).toEqual([
+        '--dir',
+        '/srv/logs',
+        '--notreplicated',
+        'cache',
+        '--notreplicated-regex',
+        '!\\.db$',
+        '--notreplicated-regex',
+        '[.]tmp$',
+        '--tocheck',
+        'mnt/.mounted',
+      ]);
+      expect(args.slice(args.indexOf('/srv/data') + 1)[0]).toBe('--dir');
+    }
   });
 
   it('gives a primary the zone of <rfs ruzone_blocksize>, else reipacketsize, else a page', () => {

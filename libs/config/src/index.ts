@@ -2,7 +2,7 @@ export * from './errors';
 export * from './model/module';
 export * from './model/cluster';
 export { parseDuration, TIME_UNITS, type TimeUnit } from './values/duration';
-export { compileEre, EreError } from './values/ere';
+export { checkPortableEre, compileEre, EreError } from './values/ere';
 export { procNameProblem, systemdUnitProblem } from './values/proc-names';
 export {
   parseModuleConfig,

@@ -1,4 +1,4 @@
-import { compileEre, EreError } from '../src';
+import { checkPortableEre, compileEre, EreError } from '../src';
 
 // errd's nameregex and argregex are POSIX EREs (reference §5.10): what differs from JavaScript
 // is rewritten, what keel cannot match is refused.
@@ -31,5 +31,38 @@ describe('compileEre', () => {
   ])('refuses %s', (source, message) => {
     expect(() => compileEre(source)).toThrow(EreError);
     expect(() => compileEre(source)).toThrow(message);
+  });
+});
+
+// keel-rfsd compiles <notreplicated regexpath> with the C library; confcheck judges with the
+// translation above: constructs the two read differently are refused by both (notrep.rs has the
+// same cases).
+describe('checkPortableEre', () => {
+  it.each([
+    String.raw`\d+`,
+    String.raw`a\1`,
+    '(?:a)',
+    'a{',
+    'a{,3}',
+    '{1}',
+    'a{2,1}',
+    'a{300}',
+    '[a-',
+    'x\\',
+  ])('refuses %s', (bad) => {
+    expect(() => checkPortableEre(bad)).toThrow(EreError);
+  });
+
+  it.each([
+    'a{2}',
+    'a{2,}',
+    'a{1,3}',
+    '[{]x',
+    String.raw`[[:digit:]]+\.log$`,
+    String.raw`\.`,
+    '[]a]',
+    '(a|b)*',
+  ])('accepts %s', (good) => {
+    expect(() => checkPortableEre(good)).not.toThrow();
   });
 });

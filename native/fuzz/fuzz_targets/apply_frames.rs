@@ -22,6 +22,8 @@ mod apply;
 mod at;
 #[path = "../../crates/keel-rfsd/src/copies.rs"]
 mod copies;
+#[path = "../../crates/keel-rfsd/src/notrep.rs"]
+mod notrep;
 #[path = "../../crates/keel-rfsd/src/under.rs"]
 mod under;
 #[path = "../../crates/keel-rfsd/src/xattr.rs"]

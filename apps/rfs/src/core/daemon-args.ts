@@ -1,6 +1,7 @@
 // The command line of keel-rfsd for one module and role (pure). The contract with the daemon:
 //   keel-rfsd --role primary|secondary --module <name> --node <name> --peer <name>
-//             --dir <path>... (--listen <addr:port> --peer-addr <ip> | --connect <addr:port>)
+//             (--dir <path> [--notreplicated <rel>]... [--notreplicated-regex <ERE|!ERE>]...
+//              [--tocheck <rel>]...)... (--listen <addr:port> --peer-addr <ip> | --connect <addr:port>)
 //             --key-file <path> --state-dir <path> [--full] --async second|none --timeout-ms <n>
 //             [--hold-ms <n> --rei-kbps <n> --zone-bytes <n> --write-deadline-stdin (primary)] [--acl]
 import { formatEndpoint, type RfsModulePlan } from './plan';
@@ -9,7 +10,15 @@ export type DaemonRole = 'primary' | 'secondary';
 
 export function daemonArgs(plan: RfsModulePlan, role: DaemonRole, full: boolean): string[] {
   const args = ['--role', role, '--module', plan.name, '--node', plan.node, '--peer', plan.peer];
-  for (const dir of plan.dirs) args.push('--dir', dir);
+  plan.dirs.forEach((dir, i) => {
+    args.push('--dir', dir);
+    // What follows a --dir is that directory's: both roles get it, since the secondary must keep
+    // its own local entries and check its own file system too.
+    const local = plan.local[i];
+    for (const p of local?.paths ?? []) args.push('--notreplicated', p);
+    for (const r of local?.regexes ?? []) args.push('--notreplicated-regex', r);
+    for (const t of local?.tocheck ?? []) args.push('--tocheck', t);
+  });
   // The secondary connects from its address on the LAN: its handshakes keep a place there.
   if (role === 'primary') {
     args.push(

@@ -15,6 +15,14 @@ import {
 import { leaseTakeoverBoundMs, leaseTimingFor } from '@keel/arbiter';
 import { join } from 'node:path';
 
+/** `<notreplicated>` and `<tocheck>` of one `<replicated>` (docs/decisions/0009, "Entries that stay local"). */
+export interface DirLocal {
+  readonly paths: readonly string[];
+  /** `ERE` (not replicated) or `!ERE` (only these are). */
+  readonly regexes: readonly string[];
+  readonly tocheck: readonly string[];
+}
+
 export interface RfsModulePlan {
   readonly name: string;
   readonly id: number;
@@ -25,6 +33,8 @@ export interface RfsModulePlan {
   readonly lan: string;
   /** The <replicated dir> in document order: both nodes give them to the daemon in this order. */
   readonly dirs: readonly string[];
+  /** Per directory, in the order of `dirs`: what stays local on each node and what must exist. */
+  readonly local: readonly DirLocal[];
   /** Where a primary listens: this node's laddr (behind NAT) or addr on the LAN. */
   readonly listen: Endpoint;
   /** Where a secondary connects: the peer's addr on the LAN. */
@@ -158,6 +168,11 @@ function planModule(
     peer,
     lan: lanName,
     dirs: rfs.replicated.map((r) => r.dir),
+    local: rfs.replicated.map((r) => ({
+      paths: r.notreplicated.flatMap((n) => (n.path === undefined ? [] : [n.path])),
+      regexes: r.notreplicated.flatMap((n) => (n.regexpath === undefined ? [] : [n.regexpath])),
+      tocheck: r.tocheck,
+    })),
     listen: ends.local,
     connect: ends.remote,
     async: rfs.async,

@@ -5,7 +5,7 @@ import {
   nonEmpty,
   oneOf,
   onOff,
-  regex,
+  notreplicatedRegex,
   relativePath,
   text,
 } from '../values/attr';
@@ -20,7 +20,7 @@ const tocheck = element('tocheck', {
 });
 
 const notreplicated = element('notreplicated', {
-  attrs: { path: relativePath().optional(), regexpath: regex().optional() },
+  attrs: { path: relativePath().optional(), regexpath: notreplicatedRegex().optional() },
   build: (a, _c, ctx) => ({ path: a.path, regexpath: a.regexpath, loc: ctx.location }),
 });
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { parseDuration, TimeUnit } from './duration';
-import { compileEre } from './ere';
+import { checkPortableEre, compileEre } from './ere';
 
 export type ReadResult<T> = { ok: true; value: T } | { ok: false; message: string };
 type Reader<T> = (raw: string, attribute: string) => ReadResult<T>;
@@ -157,18 +157,27 @@ export const absolutePath = () =>
 
 export const relativePath = () =>
   fromZod(
-    'a relative path without spaces or ..',
+    'a relative path beneath the directory (not the directory itself), without spaces or ..',
     z
       .string()
       .regex(/^[^/\s][^\s]*$/)
-      .refine((s) => !s.split('/').includes('..')),
+      .refine((s) => !s.split('/').includes('..'))
+      // keel-rfsd drops `.` and empty components: something must be left, or the path is the
+      // replicated directory itself.
+      .refine((s) => s.split('/').some((c) => c !== '' && c !== '.')),
   );
 
-/** A POSIX extended regular expression; the JS engine is a close enough judge of its syntax. */
-export const regex = () =>
-  new AttrType<string>('a regular expression', (raw, attribute) => {
+/**
+ * `<notreplicated regexpath>`: a POSIX ERE, or `!` and one (replicate only its matches), as keel-rfsd
+ * compiles it with the C library; constructs engines read differently are refused (values/ere.ts).
+ */
+export const notreplicatedRegex = () =>
+  new AttrType<string>('a POSIX extended regular expression, or ! and one', (raw, attribute) => {
+    const src = raw.startsWith('!') ? raw.slice(1) : raw;
     try {
-      new RegExp(raw);
+      if (src === '') throw new Error('it is empty');
+      checkPortableEre(src);
+      compileEre(src);
       return { ok: true, value: raw };
     } catch (e) {
       return {

@@ -88,3 +88,42 @@ function readBracket(src: string, start: number): { text: string; end: number } 
   }
   return { text: `[${negate ? '^' : ''}${items}]`, end: j + 1 };
 }
+
+/**
+ * Refuses what POSIX leaves undefined and engines read differently, so that an expression keel-rfsd
+ * compiles with the C library (`<notreplicated regexpath>`) means what confcheck judged: a
+ * backslash before a letter or digit (`\d`, `\w`, back-references), `(?`, and a `{` that does not
+ * open an interval `{m}`, `{m,}`, `{m,n}` (at most 255) after an atom. keel-rfsd's notrep.rs applies
+ * the same rules. Throws EreError.
+ */
+export function checkPortableEre(src: string): void {
+  for (let i = 0; i < src.length;) {
+    const c = src[i];
+    if (c === '\\') {
+      const next = src[i + 1];
+      if (next === undefined) throw new EreError(`'${src}' ends with a backslash`);
+      if (/[A-Za-z0-9]/.test(next))
+        throw new EreError(
+          `\\${next} is not portable POSIX ERE (engines read it differently); write a bracket expression such as [[:digit:]]`,
+        );
+      i += 2;
+    } else if (c === '[') i = readBracket(src, i).end;
+    else if (c === '(' && src[i + 1] === '?') throw new EreError('(? is not POSIX ERE');
+    else if (c === '{') {
+      const close = src.indexOf('}', i);
+      if (i === 0 || close < 0 || !interval(src.slice(i + 1, close)))
+        throw new EreError(
+          `'{' at ${i + 1} does not open an interval {m}, {m,} or {m,n} (m, n at most 255) after an atom; write [{] for the character`,
+        );
+      i = close + 1;
+    } else i++;
+  }
+}
+
+function interval(s: string): boolean {
+  const m = /^(\d{1,3})(,(\d{1,3})?)?$/.exec(s);
+  if (!m) return false;
+  const lo = Number(m[1]);
+  const hi = m[3] === undefined ? undefined : Number(m[3]);
+  return lo <= 255 && (hi === undefined || (hi <= 255 && hi >= lo));
+}

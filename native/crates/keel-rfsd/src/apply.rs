@@ -196,15 +196,33 @@ impl Applier {
                 ok()
             }
             Op::Rmdir { dir, path } => {
-                let (parent, name) = self.dir(*dir)?.parent(path)?;
-                at::unlink_at(parent.as_fd_ref(), &name, true)?;
+                let d = self.dir(*dir)?;
+                let (parent, name) = d.parent(path)?;
+                match at::unlink_at(parent.as_fd_ref(), &name, true) {
+                    // Empty on the primary: what is left here is this node's local entries
+                    // (crate::notrep), which go with their directory.
+                    Err(e) if not_empty(&e) && !d.filter().is_empty() => {
+                        at::remove_at(parent.as_fd_ref(), &name)?
+                    }
+                    r => r?,
+                }
                 ok()
             }
             Op::Rename { dir, from, to, flags } => {
                 let d = self.dir(*dir)?;
                 let (fp, fname) = d.parent(from)?;
                 let (tp, tname) = d.parent(to)?;
-                at::rename_at(fp.as_fd_ref(), &fname, tp.as_fd_ref(), &tname, *flags)?;
+                match at::rename_at(fp.as_fd_ref(), &fname, tp.as_fd_ref(), &tname, *flags) {
+                    // A directory renamed over one that is empty on the primary, but holds this
+                    // node's local entries here (crate::notrep): they go with it.
+                    Err(e)
+                        if not_empty(&e) && !d.filter().is_empty() && *flags & libc::RENAME_EXCHANGE == 0 =>
+                    {
+                        at::remove_at(tp.as_fd_ref(), &tname)?;
+                        at::rename_at(fp.as_fd_ref(), &fname, tp.as_fd_ref(), &tname, *flags)?;
+                    }
+                    r => r?,
+                }
                 ok()
             }
             Op::Chmod { dir, path, mode } => {
@@ -452,8 +470,13 @@ impl Applier {
             .dir(dir)?
             .open_at(path, libc::O_RDONLY | libc::O_DIRECTORY, 0)?;
         let keep: HashSet<(&[u8], EntryKind)> = entries.iter().map(|(n, k)| (n.as_slice(), *k)).collect();
+        let filter = self.dir(dir)?.filter();
         for e in at::list(fd.as_fd_ref())? {
-            if !keep.contains(&(e.name.as_slice(), e.kind)) {
+            // This node's own version of what stays local (crate::notrep) is never removed.
+            let local = path
+                .join(&e.name)
+                .is_ok_and(|c| !filter.replicated(&c, e.kind == EntryKind::Dir));
+            if !local && !keep.contains(&(e.name.as_slice(), e.kind)) {
                 at::remove_at(fd.as_fd_ref(), &at::cname(&e.name)?)?;
             }
         }
@@ -494,6 +517,10 @@ pub fn ack(seq: u64, r: &Applied) -> Ack {
         Ok(a) => Ack { seq, ..a.clone() },
         Err(e) => Ack::failed(seq, e.raw_os_error().unwrap_or(libc::EIO)),
     }
+}
+
+fn not_empty(e: &io::Error) -> bool {
+    matches!(e.raw_os_error(), Some(libc::ENOTEMPTY) | Some(libc::EEXIST))
 }
 
 #[cfg(test)]

@@ -7,7 +7,9 @@ use std::time::Duration;
 pub const USAGE: &str = "usage: keel-rfsd --role primary|secondary --module <name> --node <name> \
 --peer <name> --dir <path>... (--listen <addr:port> [--peer-addr <ip>] | --connect <addr:port>) \
 --key-file <path> --state-dir <path> [--full] [--async second|none] [--timeout-ms <n>] \
-[--hold-ms <n>] [--rei-kbps <n>] [--zone-bytes <n>] [--since <unix seconds>] [--write-deadline-stdin] [--acl]";
+[--hold-ms <n>] [--rei-kbps <n>] [--zone-bytes <n>] [--since <unix seconds>] [--write-deadline-stdin] [--acl]; \
+after a --dir, for that directory: [--notreplicated <relative path>]... [--notreplicated-regex <ERE|!ERE>]... \
+[--tocheck <relative path>]...";
 
 #[derive(Debug, PartialEq)]
 pub enum Role {
@@ -32,6 +34,8 @@ pub struct Args {
     pub node: String,
     pub peer: String,
     pub dirs: Vec<PathBuf>,
+    /// Per directory, in the order of `dirs`: what stays local and what must exist (crate::notrep).
+    pub local: Vec<Local>,
     pub key_file: PathBuf,
     pub state_dir: PathBuf,
     /// `<rfs async="second">`: the secondary acknowledges on receipt.
@@ -53,11 +57,33 @@ pub struct Args {
     pub acl: bool,
 }
 
+/// `<notreplicated>` and `<tocheck>` of one replicated directory, checked (crate::notrep).
+#[derive(Debug, Default, Clone, PartialEq)]
+pub struct Local {
+    pub paths: Vec<String>,
+    pub regexes: Vec<String>,
+    pub tocheck: Vec<keel_repl::RelPath>,
+}
+
+impl Local {
+    pub fn filter(&self) -> crate::notrep::Filter {
+        let mut f = crate::notrep::Filter::default();
+        for p in &self.paths {
+            f.add_path(p).expect("checked by args::parse");
+        }
+        for r in &self.regexes {
+            f.add_regex(r).expect("checked by args::parse");
+        }
+        f
+    }
+}
+
 pub fn parse(argv: impl IntoIterator<Item = String>) -> Result<Args, String> {
     let mut role = None;
     let (mut listen, mut connect, mut key_file, mut state_dir) = (None, None, None, None);
     let (mut module, mut node, mut peer, mut peer_ip) = (None, None, None, None);
     let mut dirs = Vec::new();
+    let mut local: Vec<Local> = Vec::new();
     let mut full = false;
     let mut ack_on_receipt = true;
     let mut timeout = Duration::from_secs(10);
@@ -75,7 +101,36 @@ pub fn parse(argv: impl IntoIterator<Item = String>) -> Result<Args, String> {
             "--module" => module = Some(name(&flag, value()?)?),
             "--node" => node = Some(name(&flag, value()?)?),
             "--peer" => peer = Some(name(&flag, value()?)?),
-            "--dir" => dirs.push(PathBuf::from(value()?)),
+            "--dir" => {
+                dirs.push(PathBuf::from(value()?));
+                local.push(Local::default());
+            }
+            "--notreplicated" | "--notreplicated-regex" | "--tocheck" => {
+                let v = value()?;
+                let Some(l) = local.last_mut() else {
+                    return Err(format!(
+                        "{flag} belongs to the --dir before it, and there is none"
+                    ));
+                };
+                let mut probe = crate::notrep::Filter::default();
+                let bad = |e: String| {
+                    format!(
+                        "{flag} of {}: {e}",
+                        dirs.last().map(|d| d.display().to_string()).unwrap_or_default()
+                    )
+                };
+                match flag.as_str() {
+                    "--notreplicated" => {
+                        probe.add_path(&v).map_err(bad)?;
+                        l.paths.push(v);
+                    }
+                    "--notreplicated-regex" => {
+                        probe.add_regex(&v).map_err(bad)?;
+                        l.regexes.push(v);
+                    }
+                    _ => l.tocheck.push(crate::notrep::normalize(&v).map_err(bad)?),
+                }
+            }
             "--listen" => listen = Some(addr(&flag, &value()?)?),
             "--peer-addr" => {
                 let v = value()?;
@@ -184,6 +239,7 @@ pub fn parse(argv: impl IntoIterator<Item = String>) -> Result<Args, String> {
         node: required(node, "--node")?,
         peer: required(peer, "--peer")?,
         dirs,
+        local,
         key_file: key_file.ok_or_else(|| format!("--key-file is required; {USAGE}"))?,
         state_dir: state_dir.ok_or_else(|| format!("--state-dir is required; {USAGE}"))?,
         ack_on_receipt,
@@ -273,6 +329,25 @@ mod tests {
         assert_eq!(a.zone_bytes, 65536);
         let a = parse(argv("--role secondary --module m --node n2 --peer n1 --dir /a --connect 1.2.3.4:5 --key-file k --state-dir s --since 1700000000")).unwrap();
         assert_eq!(a.since_s, Some(1_700_000_000));
+    }
+
+    #[test]
+    fn reads_what_stays_local_per_directory() {
+        let a = parse(argv("--role secondary --module m --node a --peer b --connect 1.2.3.4:5 --key-file k --state-dir s --dir /a --notreplicated cache --tocheck ./mounted/ --dir /b --notreplicated-regex !\\.db$")).unwrap();
+        assert_eq!(a.local[0].paths, vec!["cache".to_string()]);
+        assert_eq!(
+            a.local[0].tocheck,
+            vec![keel_repl::RelPath::parse(b"mounted").unwrap()]
+        );
+        assert_eq!(a.local[1].regexes, vec!["!\\.db$".to_string()]);
+        assert!(a.local[1].filter().kind_matters());
+        let base =
+            "--role secondary --module m --node a --peer b --connect 1.2.3.4:5 --key-file k --state-dir s";
+        let err = |s: &str| parse(argv(&format!("{base} {s}"))).unwrap_err();
+        assert!(err("--notreplicated x --dir /a").contains("the --dir before it"));
+        assert!(err("--dir /a --notreplicated ../x").contains("--notreplicated of /a: '../x' has a '..'"));
+        assert!(err("--dir /a --tocheck /etc/passwd").contains("absolute"));
+        assert!(err("--dir /a --notreplicated-regex \\d").contains("not portable"));
     }
 
     #[test]

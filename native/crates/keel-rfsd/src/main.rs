@@ -24,6 +24,7 @@ mod inodes;
 mod key;
 mod link;
 mod mounts;
+mod notrep;
 mod pace;
 mod passfs;
 mod pipeline;
@@ -43,6 +44,30 @@ use std::net::TcpListener;
 use std::path::PathBuf;
 use std::sync::Arc;
 use under::Underlying;
+
+/// `<tocheck>`: each path must exist in its replicated directory before anything replicates, so a
+/// daemon never serves (or, as a primary, reintegrates from) an empty or unmounted file system.
+/// The start fails: rfs answers the error and admin stops the module (docs/decisions/0009).
+fn check_present(
+    u: &Underlying,
+    tocheck: &[keel_repl::RelPath],
+    dir: &std::path::Path,
+) -> Result<(), String> {
+    for path in tocheck {
+        if let Err(e) = u.stat(path) {
+            let why = if e.raw_os_error() == Some(libc::ENOENT) {
+                "is missing".to_string()
+            } else {
+                format!("cannot be checked ({e})")
+            };
+            return Err(format!(
+                "tocheck path {path} {why} in the replicated directory {}: the replication does not start (is the file system mounted?)",
+                dir.display()
+            ));
+        }
+    }
+    Ok(())
+}
 
 fn main() {
     let events = Events::default();
@@ -101,6 +126,11 @@ fn run(events: &Events) -> Result<(), String> {
             under
         }
     };
+    let mut under = under;
+    for ((u, local), abs) in under.iter_mut().zip(&a.local).zip(&dirs) {
+        u.set_filter(local.filter());
+        check_present(u, &local.tocheck, abs)?;
+    }
     let under = Arc::new(under);
     raise_open_file_limit();
 

@@ -163,8 +163,10 @@ impl PassFs {
                 (names == Names::Moved).then(|| self.names.write().unwrap_or_else(|p| p.into_inner()));
             local(&mut ops)
         };
+        // Operations on entries that stay local (crate::notrep) are done here and never sent.
         let posted: Vec<Posted> = ops
             .into_iter()
+            .filter(|op| self.replicates(op))
             .map(|op| {
                 let pending = Pending::of(&op);
                 l.post(op, pending)
@@ -260,6 +262,26 @@ impl PassFs {
 
     fn u(&self) -> &Underlying {
         &self.under[self.dir as usize]
+    }
+
+    /// Whether `op` concerns a replicated entry (crate::notrep).
+    fn replicates(&self, op: &Op) -> bool {
+        let u = self.u();
+        u.filter()
+            .sends(op, |p| u.stat(p).is_ok_and(|st| at::kind(&st) == EntryKind::Dir))
+    }
+
+    /// A rename or link may not move an entry, or anything beneath it, between a replicated name
+    /// and one that stays local: EXDEV, as across file systems (`mv` then copies and unlinks).
+    fn same_side(&self, from: &RelPath, to: &RelPath, dir: bool) -> io::Result<()> {
+        let u = self.u();
+        match u
+            .filter()
+            .same_side(from, to, dir, || crate::notrep::beneath(u, from))?
+        {
+            true => Ok(()),
+            false => Err(crate::notrep::exdev()),
+        }
     }
 
     fn op_for(&self, path: Option<RelPath>, make: impl FnOnce(u8, RelPath) -> Op) -> Vec<Op> {
@@ -560,6 +582,15 @@ impl Filesystem for PassFs {
             let to = at::cname(newname.as_bytes()).map_err(errno)?;
             self.change_as(Names::Moved, |ops| {
                 let paths = (self.new_path(parent, name)?, self.new_path(newparent, newname)?);
+                if let (Some(f), Some(t)) = &paths {
+                    let is_dir = |fd: &OwnedFd, n: &CString| {
+                        at::stat_at(fd.as_fd_ref(), n).is_ok_and(|st| at::kind(&st) == EntryKind::Dir)
+                    };
+                    self.same_side(f, t, is_dir(&pfd, &from))?;
+                    if flags.contains(RenameFlags::RENAME_EXCHANGE) {
+                        self.same_side(t, f, is_dir(&npfd, &to))?;
+                    }
+                }
                 at::rename_at(pfd.as_fd_ref(), &from, npfd.as_fd_ref(), &to, flags.bits())?;
                 let mut t = self.table();
                 t.renamed(
@@ -591,6 +622,9 @@ impl Filesystem for PassFs {
             self.change(|ops| {
                 let to_path = self.new_path(newparent, newname)?;
                 let from = self.replicated_path(ino.0);
+                if let (Some(f), Some(t)) = (&from, &to_path) {
+                    self.same_side(f, t, false)?;
+                }
                 at::link_fd(h.as_fd_ref(), npfd.as_fd_ref(), &to)?;
                 let fd = match at::open_at(npfd.as_fd_ref(), &to, libc::O_PATH, 0) {
                     Ok(fd) => fd,

@@ -290,7 +290,17 @@ impl<'a> Walk<'a> {
                 // The replicated directory's own attributes (its subdirectories' come with them).
                 self.attributes(&mut l, d, path, true);
             }
-            let entries: Vec<(Vec<u8>, EntryKind)> = listed.into_iter().map(|e| (e.name, e.kind)).collect();
+            // What stays local (crate::notrep) is neither listed nor copied: the secondary keeps its
+            // own version of it.
+            let filter = self.under(d).filter();
+            let entries: Vec<(Vec<u8>, EntryKind)> = listed
+                .into_iter()
+                .filter(|e| {
+                    path.join(&e.name)
+                        .map_or(true, |c| filter.replicated(&c, e.kind == EntryKind::Dir))
+                })
+                .map(|e| (e.name, e.kind))
+                .collect();
             let mut parts = Vec::new();
             let (mut part, mut size) = (Vec::new(), 0);
             for e in &entries {

@@ -10,6 +10,7 @@
 //! the way, not even as its last component (an `O_PATH` open then gives the link itself).
 
 use crate::at::{self, FdRef};
+use crate::notrep::Filter;
 use keel_repl::RelPath;
 use std::ffi::CString;
 use std::io;
@@ -18,6 +19,8 @@ use std::path::Path;
 
 pub struct Underlying {
     dir: OwnedFd,
+    /// What stays local (`<notreplicated>`, crate::notrep): the same on both nodes.
+    filter: Filter,
 }
 
 const RESOLVE: u64 = libc::RESOLVE_BENEATH | libc::RESOLVE_NO_SYMLINKS | libc::RESOLVE_NO_MAGICLINKS;
@@ -33,13 +36,28 @@ impl Underlying {
         }
         // A read-only descriptor (not O_PATH) so syncfs() works on it too.
         let dir = OwnedFd::from(std::fs::File::open(dir)?);
-        Ok(Underlying { dir })
+        Ok(Underlying {
+            dir,
+            filter: Filter::default(),
+        })
     }
 
     /// A directory already open, e.g. reached through another daemon's descriptor
     /// (crate::handover).
     pub fn from_fd(dir: OwnedFd) -> Underlying {
-        Underlying { dir }
+        Underlying {
+            dir,
+            filter: Filter::default(),
+        }
+    }
+
+    /// The entries of this directory that stay local (crate::notrep).
+    pub fn set_filter(&mut self, filter: Filter) {
+        self.filter = filter;
+    }
+
+    pub fn filter(&self) -> &Filter {
+        &self.filter
     }
 
     pub fn fd(&self) -> BorrowedFd<'_> {

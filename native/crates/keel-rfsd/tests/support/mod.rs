@@ -130,6 +130,11 @@ impl Scratch {
         self.secondary_on(port, full, BIND)
     }
 
+    /// A secondary with more arguments (e.g. `--notreplicated` after its `--dir`).
+    pub fn secondary_plus(&self, port: u16, full: bool, more: &[&str]) -> Daemon {
+        self.secondary_args(port, full, BIND, "mirror", more)
+    }
+
     /// A secondary that believes it replicates `module`.
     pub fn secondary_of(&self, port: u16, module: &str) -> Daemon {
         self.secondary_with(port, false, BIND, module)
@@ -142,6 +147,10 @@ impl Scratch {
     }
 
     fn secondary_with(&self, port: u16, full: bool, prepare: &str, module: &str) -> Daemon {
+        self.secondary_args(port, full, prepare, module, &[])
+    }
+
+    fn secondary_args(&self, port: u16, full: bool, prepare: &str, module: &str, more: &[&str]) -> Daemon {
         let daemon = env!("CARGO_BIN_EXE_keel-rfsd");
         let (dir, mounted_at) = (s(&self.s()).to_string(), s(&self.p()).to_string());
         // The primary's mount is copied into the new namespace: take it away first, without a look
@@ -185,6 +194,7 @@ impl Scratch {
         if full {
             args.push("--full".into());
         }
+        args.extend(more.iter().map(|a| a.to_string()));
         Daemon::spawn("unshare", &args.iter().map(String::as_str).collect::<Vec<_>>())
     }
 }
