@@ -25,10 +25,11 @@ struct Writer {
 }
 
 impl Writer {
-    fn send(&mut self, m: &Message) -> io::Result<u64> {
+    /// The frame's sequence number and its length on the wire.
+    fn send(&mut self, m: &Message) -> io::Result<(u64, u64)> {
         let (seq, frame) = self.sealer.seal(&codec::encode(m));
         self.stream.write_all(&frame)?;
-        Ok(seq)
+        Ok((seq, frame.len() as u64))
     }
 }
 
@@ -175,6 +176,10 @@ impl Link {
     }
 
     pub fn send(&mut self, m: &Message) -> io::Result<u64> {
+        self.send_sized(m).map(|(seq, _)| seq)
+    }
+
+    fn send_sized(&mut self, m: &Message) -> io::Result<(u64, u64)> {
         self.writer.lock().unwrap_or_else(|p| p.into_inner()).send(m)
     }
 
@@ -185,9 +190,11 @@ impl Link {
         Ok((seq, codec::decode(payload).map_err(invalid)?))
     }
 
-    /// Sends an operation and waits for its ack (the primary's side).
-    pub fn call(&mut self, op: Op) -> io::Result<Ack> {
-        let seq = self.send(&Message::Op(op))?;
+    /// Sends an operation and waits for its ack (the primary's side); `sent` hears the length
+    /// of its frame once it is out (crate::stats counts it in flight until the answer).
+    pub fn call(&mut self, op: Op, sent: impl FnOnce(u64)) -> io::Result<Ack> {
+        let (seq, len) = self.send_sized(&Message::Op(op))?;
+        sent(len);
         match self.recv()? {
             (_, Message::Ack(a)) if a.seq == seq => Ok(a),
             (_, Message::Leave) => Err(io::Error::new(

@@ -9,6 +9,7 @@
 use crate::deadline::WriteDeadline;
 use crate::events::Events;
 use crate::link::Link;
+use crate::stats::Origin;
 use crate::under::Underlying;
 use keel_repl::op::Ack;
 use keel_repl::{Binding, Op};
@@ -135,11 +136,15 @@ impl Repl<'_> {
         if self.st.syncing && self.st.link.is_some() && matches!(op, Op::Rename { .. } | Op::Link { .. }) {
             self.st.resweep = true;
         }
-        self.copy(op)
+        self.call(op, Origin::Live)
     }
 
     /// Sends one operation of a reintegration (its own links and renames are no news to it).
     pub fn copy(&mut self, op: Op) -> Option<Ack> {
+        self.call(op, Origin::Reintegration)
+    }
+
+    fn call(&mut self, op: Op, origin: Origin) -> Option<Ack> {
         self.st.link.as_ref()?;
         self.st.last_sent = Some(Instant::now());
         let op_kind = if matches!(op, Op::StatFile { .. }) {
@@ -148,7 +153,15 @@ impl Repl<'_> {
             OpKind::Change
         };
         let link = self.st.link.as_mut()?;
-        match link.call(op) {
+        let (stats, asked, mut out) = (self.events.stats(), Instant::now(), None);
+        let answer = link.call(op, |n| {
+            stats.sent(n);
+            out = Some(n);
+        });
+        if let Some(n) = out {
+            stats.answered(origin, n, asked.elapsed(), answer.is_ok());
+        }
+        match answer {
             Ok(ack) if ack.errno == 0 => Some(ack),
             // A reintegration's question (is the file there, as what?) may have any answer.
             Ok(ack) if matches!(op_kind, OpKind::Question) => Some(ack),
