@@ -400,3 +400,52 @@ test('a restarted rfs service: a secondary resynchronises, a late event of a sto
 test('copied statistics read like SafeKit: size, files, time and rate', () => {
   expect(copiedStatistics(1, 3 * 1024 * 1024, 1500)).toBe('3.0 MB in 1 file in 1.5 s (2048 KB/s)');
 });
+
+test("a primary's reintegration progress: rfs.reintegration at every report, a log line every 10 s and at its end", async () => {
+  const h = await build();
+  await primUntilReplication(h);
+  h.daemonSays({ event: 'mounted', role: 'primary', pid: 7 });
+  h.rfs.answer();
+  await h.settle();
+  const lines = () => h.logText().filter((l) => l.startsWith('I Reintegration'));
+  const progress = (filesDone: number, running = true) =>
+    h.daemonSays({
+      event: 'progress',
+      role: 'primary',
+      pid: 7,
+      progress: {
+        running,
+        pass: 1,
+        filesDone,
+        filesTotal: 100,
+        bytesDone: filesDone * 1024 * 1024,
+        bytesTotal: 100 * 1024 * 1024,
+        copiedBytes: 4096,
+        elapsedMs: 5000,
+        bytesPerSecond: 2 * 1024 * 1024,
+        ...(running ? { etaSeconds: 40 } : {}),
+      },
+    });
+
+  progress(10);
+  await h.settle();
+  const value =
+    'pass 1: 10 of 100 files, 10.0 MB of 100.0 MB (10%), 2.0 MB/s, about 40 s left, 4.0 KB copied';
+  expect(h.sut.resources.get('rfs.reintegration')).toMatchObject({ value, by: 'rfs' });
+  expect(lines()).toEqual([]);
+  h.clock.now += 9_000;
+  progress(20);
+  await h.settle();
+  expect(lines()).toEqual([]);
+  h.clock.now += 1_000;
+  progress(30);
+  await h.settle();
+  expect(lines()).toEqual([
+    'I Reintegration pass 1: 30 of 100 files, 30.0 MB of 100.0 MB (30%), 2.0 MB/s, about 40 s left, 4.0 KB copied',
+  ]);
+  progress(100, false);
+  await h.settle();
+  expect(lines()[1]).toBe('I Reintegration done in 5.0 s: 100 files, 100.0 MB examined, 4.0 KB copied');
+  // Quiet: the resource changes every second, the log says nothing of it.
+  expect(h.logText(true).filter((l) => l.includes('rfs.reintegration'))).toEqual([]);
+});

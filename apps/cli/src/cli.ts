@@ -12,6 +12,7 @@ import { confcheck } from './commands/confcheck';
 import { busInit } from './commands/bus-init';
 import { clusterConfcheck } from './commands/cluster-confcheck';
 import { kill } from './commands/kill';
+import { metrics, metricsTargets } from './commands/metrics';
 import {
   EXIT_UNREACHABLE,
   installedModules,
@@ -40,7 +41,8 @@ export const natsBusFactory: BusFactory = async (io) =>
     maxReconnectAttempts: 0,
   });
 
-const allowed = () => [...Object.keys(LOCAL), 'cluster', ...MODULE_COMMANDS, 'bus', 'kill'].join(', ');
+const allowed = () =>
+  [...Object.keys(LOCAL), 'cluster', ...MODULE_COMMANDS, 'bus', 'kill', 'metrics'].join(', ');
 
 /** Runs one `keel` command line and returns the exit code; never exits the process itself. */
 export async function runCli(
@@ -74,6 +76,11 @@ export async function runCli(
     if (local) return local(args, io);
     // The node's processes, read here: no keel service needs to answer.
     if (name === 'kill') return await kill(args, io);
+    // The services' Prometheus metrics, asked of each on the node's bus.
+    if (name === 'metrics') {
+      const services = metricsTargets(args);
+      return await withBus(io, busFactory, (bus) => metrics(services, io, bus));
+    }
     if (!MODULE_COMMANDS.includes(name))
       throw new UsageError(`unknown command '${name}' (allowed: ${allowed()})`);
     return await withBus(io, busFactory, (bus) =>

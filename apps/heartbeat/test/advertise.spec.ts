@@ -25,6 +25,15 @@ it('never copies state.* (the packet carries the state)', () => {
   ]).toEqual([]);
 });
 
+it('never copies the local progress of a reintegration (it changes every second)', () => {
+  const s = selectAdvertised(
+    new Map(),
+    map({ 'rfs.reintegration': 'pass 1: 3 of 10 files', 'rfs.uptodate': 'up' }),
+    1_000,
+  );
+  expect([...s.resources]).toEqual([['rfs.uptodate', 'up']]);
+});
+
 it('orders by priority and drops the rest when the budget is spent', () => {
   const resources = map({
     'heart.lastprim': 'up',

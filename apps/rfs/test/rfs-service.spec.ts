@@ -21,6 +21,7 @@ import { RfsModule } from '../src/rfs.module';
 import { RfsService, type RfsServiceOptions } from '../src/service/rfs.service';
 import { FakeDaemons } from './support/fake-daemons';
 import { cluster, mirrorXml, planFor } from './support/fixtures';
+import { stats } from './support/stats';
 
 const TIMEOUT = { timeoutMs: 2_000 };
 const open: INestMicroservice[] = [];
@@ -48,6 +49,7 @@ async function build(options: RfsServiceOptions = {}, plan = planFor()) {
   const sink = createCapturingSink();
   const logger = createLogger({ service: 'rfs', node: 'node1', sink });
   const daemons = new FakeDaemons();
+  const metrics = createMetrics({ service: 'rfs', node: 'node1' });
   const module = RfsModule.forRoot({
     settings: {
       paths: nodePaths({}),
@@ -61,7 +63,7 @@ async function build(options: RfsServiceOptions = {}, plan = planFor()) {
     bus: bus as BusPort,
     daemons,
     logger,
-    metrics: createMetrics({ service: 'rfs', node: 'node1' }),
+    metrics,
     service: { mountTimeoutMs: 1_000, stopTimeoutMs: 50, killWaitMs: 50, ...options },
   });
   const app = await startOnBus(module, { logger: false });
@@ -70,7 +72,7 @@ async function build(options: RfsServiceOptions = {}, plan = planFor()) {
   const ask = (role: RfsCommand['role'], full = false, module = 'web') =>
     admin.request(subjects.rfsCmd(module), rpcs.rfsCommand, { module, role, full }, TIMEOUT);
   const logs = () => sink.lines.map((l) => JSON.parse(l) as { level: string; msg: string; module?: string });
-  return { sut: service, app, admin, daemons, ask, events, resources, presence, logs };
+  return { sut: service, app, admin, daemons, ask, events, resources, presence, logs, metrics };
 }
 
 const turn = () => new Promise((r) => setImmediate(r));
@@ -345,4 +347,44 @@ describe('write deadlines under the lease arbiter (docs/decisions/0019)', () => 
     ).rejects.toBeInstanceOf(BusRemoteError);
     await expect(window(admin, 1, 'db')).rejects.toMatchObject({ code: 'NOT_REPLICATED' });
   });
+});
+
+test('primary: stats go to the metrics; only a running reintegration, and its end once, reach admin as progress', async () => {
+  const { ask, daemons, events, metrics } = await build();
+  expect(await ask('primary')).toMatchObject({ ok: true });
+  const d = daemons.last;
+  expect(await events.next()).toMatchObject({ event: 'mounted' });
+
+  d.emit(stats({ live_ops: 2, live_bytes: 300 }));
+  d.emit(
+    stats({ rei_running: true, rei_run: 1, rei_pass: 1, rei_files_done: 1, rei_bytes_done: 10, rei_ms: 5 }),
+  );
+  d.emit(
+    stats({
+      rei_run: 1,
+      rei_pass: 1,
+      rei_files_done: 2,
+      rei_bytes_done: 20,
+      rei_copied_bytes: 20,
+      rei_ms: 8,
+    }),
+  );
+  d.emit(stats({ rei_run: 1, rei_pass: 1, rei_files_done: 2, rei_bytes_done: 20, rei_ms: 8, live_ops: 3 }));
+  d.emit({ event: 'link-lost', reason: 'test' });
+
+  const seen = await events.take(3);
+  expect(seen.map((e) => [e.event, e.progress?.running])).toEqual([
+    ['progress', true],
+    ['progress', false],
+    ['link-lost', undefined],
+  ]);
+  expect(seen[1]).toMatchObject({
+    module: 'web',
+    role: 'primary',
+    pid: d.pid,
+    progress: { copiedBytes: 20 },
+  });
+  expect(await metrics.metrics()).toContain(
+    'keel_rfs_replicated_bytes_total{module="web",origin="live",service="rfs",node="node1"} 300',
+  );
 });

@@ -6,6 +6,8 @@ import {
   FarmViewMessageSchema,
   HeartbeatViewSchema,
   LogLineSchema,
+  MetricsReplySchema,
+  MetricsRequestSchema,
   ModuleCommandSchema,
   ResourceChangedSchema,
   ResourceSetSchema,
@@ -27,6 +29,7 @@ export const rpcs = {
   rfsCommand: defineRpc('rfs.command', RfsCommandSchema, RfsCommandResultSchema),
   rfsWindow: defineRpc('rfs.window', RfsWindowSchema, RfsCommandResultSchema),
   vipCommand: defineRpc('vip.command', VipCommandSchema, VipCommandResultSchema),
+  metrics: defineRpc('node.metrics', MetricsRequestSchema, MetricsReplySchema),
 } as const;
 
 export const codecs = {

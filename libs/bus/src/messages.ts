@@ -297,6 +297,8 @@ export const RFS_EVENTS = [
   'primary-stopped',
   'error',
   'exited',
+  // rfs's digest of the daemon's `stats` while a reintegration runs, and once at its end.
+  'progress',
 ] as const;
 export const RfsEventNameSchema = z.enum(RFS_EVENTS);
 export type RfsEventName = z.output<typeof RfsEventNameSchema>;
@@ -330,8 +332,47 @@ export const RfsEventSchema = z.object({
   signal: z.string().max(32).nullable().optional(),
   /** exited: the rfs service asked for it (a command or its own shutdown). */
   requested: z.boolean().optional(),
+  /** progress: the reintegration's walk and copy (docs/decisions/0009, "Metrics"). */
+  progress: z
+    .object({
+      /** Still under way (false: the last report, at its end). */
+      running: z.boolean(),
+      /** The walk's pass (a disturbed pass is walked again). */
+      pass: Count,
+      filesDone: Count,
+      /** 0 until the tree is counted. */
+      filesTotal: Count,
+      bytesDone: Count,
+      bytesTotal: Count,
+      /** File data sent so far. */
+      copiedBytes: Count,
+      elapsedMs: Count,
+      /** Bytes examined per second since the reintegration began. */
+      bytesPerSecond: Count,
+      /** Seconds left at that rate; absent until the tree is counted and the rate known. */
+      etaSeconds: Count.optional(),
+    })
+    .optional(),
 });
 export type RfsEvent = z.output<typeof RfsEventSchema>;
+
+/**
+ * A metrics request to one keel service of the node (keel.v1.node.metrics.<service>): nothing to
+ * say, the subject names the service (docs/decisions/0010, "Metrics").
+ */
+export const MetricsRequestSchema = z.object({});
+export type MetricsRequest = z.output<typeof MetricsRequestSchema>;
+
+/** Room for the text within the bus's 1 MB message limit, with the envelope around it. */
+export const MAX_METRICS_TEXT = 900_000;
+
+/** The answer: the service's registry in the Prometheus text exposition format (version 0.0.4). */
+export const MetricsReplySchema = z.object({
+  service: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/),
+  contentType: z.string().max(200),
+  text: z.string().max(MAX_METRICS_TEXT),
+});
+export type MetricsReply = z.output<typeof MetricsReplySchema>;
 
 /** The detail of an `incloop`, `resetloop` or `checkloop` reply (JSON): maxloop's counter after it. */
 export interface LoopReport {

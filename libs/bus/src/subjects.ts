@@ -86,6 +86,13 @@ export const subjects = {
   presence: (service: string) => `${PRESENCE_PREFIX}.${assertServiceName(service)}`,
   /** Subscription pattern: the presence of every service of this node. */
   anyPresence: () => `${PRESENCE_PREFIX}.*`,
+  /**
+   * Request/reply: the Prometheus metrics of one keel service of this node, served by that
+   * service alone (only its role may subscribe to it), asked by the CLI (docs/decisions/0010).
+   */
+  metrics: (service: string) => `${METRICS_PREFIX}.${assertServiceName(service)}`,
+  /** Pattern: the metrics subjects of every service (what may ask them). */
+  anyMetrics: () => `${METRICS_PREFIX}.*`,
   /** Subscription pattern: one kind of subject for every module, e.g. keel.v1.*.state. */
   anyModule: (kind: ModuleSubjectKind) => `${SUBJECT_PREFIX}.*.${MODULE_SUBJECT_KINDS[kind]}`,
   /** Subscription pattern: everything keel v1 publishes. */
@@ -93,6 +100,7 @@ export const subjects = {
 } as const;
 
 const PRESENCE_PREFIX = `${SUBJECT_PREFIX}.node.services`;
+const METRICS_PREFIX = `${SUBJECT_PREFIX}.node.metrics`;
 
 function assertServiceName(service: string): string {
   if (!MODULE_NAME.test(service))

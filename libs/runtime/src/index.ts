@@ -3,6 +3,7 @@ export * from './log-fields';
 export * from './logger';
 export * from './nest-logger';
 export * from './metrics';
+export * from './metrics-responder';
 export * from './runtime.module';
 export * from './bootstrap';
 export * from './service-module';

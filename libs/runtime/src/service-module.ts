@@ -1,5 +1,5 @@
-// What a service module (heartbeat, rfs) wires the same way: the runtime logger and metrics, and
-// the node-local bus under the BUS token. Tests give the module its logger, metrics and an
+// What a service module (heartbeat, rfs) wires the same way: the runtime logger and metrics, the
+// node-local bus under the BUS token, and the answer to a metrics request on it. Tests give the module its logger, metrics and an
 // in-memory bus; in production the global RuntimeModule of bootstrapService provides the first
 // two, and the module connects its own bus when the application starts and closes it on shutdown.
 import {
@@ -14,6 +14,7 @@ import { busFiles } from '@keel/config';
 import { BUS, loadBusCredentialFile, NatsBus, type BusPort, type BusRole, type Source } from '@keel/bus';
 import type { Registry } from 'prom-client';
 import type { Logger } from './logger';
+import { metricsProviders } from './metrics-responder';
 import { presenceProviders } from './presence';
 import { LOGGER, RuntimeModule } from './runtime.module';
 import { startupReportProviders, type StartupNote } from './startup-report';
@@ -98,6 +99,7 @@ export function serviceBusProviders(options: ServiceBusOptions): Provider[] {
     },
     OwnedBusCloser,
     ...presenceProviders(options.source),
+    ...metricsProviders(options.source),
   ];
 }
 

@@ -15,6 +15,7 @@ describeRoleAccess('admin', {
     'keel.v1.node.services.admin',
   ],
   subscribe: [
+    'keel.v1.node.metrics.admin',
     'keel.v1.m.cmd.cli',
     'keel.v1.m.cmd.api',
     'keel.v1.m.cmd.checkers',
@@ -33,6 +34,6 @@ describeRoleAccess('admin', {
     'keel.v1.*.resource.set',
     'keel.v1.*.log',
   ],
-  serves: ['keel.v1.m.cmd.cli', 'keel.v1.m.cmd.api', 'keel.v1.m.cmd.checkers'],
+  serves: ['keel.v1.node.metrics.admin', 'keel.v1.m.cmd.cli', 'keel.v1.m.cmd.api', 'keel.v1.m.cmd.checkers'],
   requests: ['keel.v1.m.rfs.cmd', 'keel.v1.m.rfs.window', 'keel.v1.m.vip.cmd'],
 });

@@ -4,6 +4,7 @@ import { describeRoleAccess, PRESENCE_SUBJECTS } from './role-access';
 
 describeRoleAccess('api', {
   publish: ['keel.v1.node.services.api'],
-  subscribe: ['keel.v1.m.state', ...PRESENCE_SUBJECTS],
+  subscribe: ['keel.v1.node.metrics.api', 'keel.v1.m.state', ...PRESENCE_SUBJECTS],
   patterns: ['keel.v1.node.services.*', 'keel.v1.*.state'],
+  serves: ['keel.v1.node.metrics.api'],
 });

@@ -11,7 +11,14 @@ describeRoleAccess('checkers', {
     'keel.v1.m.cmd.checkers',
     'keel.v1.node.services.checkers',
   ],
-  subscribe: ['keel.v1.m.state', 'keel.v1.m.resource.changed', '_INBOX.checkers.x', ...PRESENCE_SUBJECTS],
+  subscribe: [
+    'keel.v1.node.metrics.checkers',
+    'keel.v1.m.state',
+    'keel.v1.m.resource.changed',
+    '_INBOX.checkers.x',
+    ...PRESENCE_SUBJECTS,
+  ],
   patterns: ['keel.v1.node.services.*', 'keel.v1.*.state', 'keel.v1.*.resource.changed'],
   requests: ['keel.v1.m.cmd.checkers'],
+  serves: ['keel.v1.node.metrics.checkers'],
 });

@@ -10,6 +10,12 @@ describeRoleAccess('heartbeat', {
     'keel.v1.m.log',
     'keel.v1.node.services.heartbeat',
   ],
-  subscribe: ['keel.v1.m.state', 'keel.v1.m.resource.changed', ...PRESENCE_SUBJECTS],
+  subscribe: [
+    'keel.v1.node.metrics.heartbeat',
+    'keel.v1.m.state',
+    'keel.v1.m.resource.changed',
+    ...PRESENCE_SUBJECTS,
+  ],
   patterns: ['keel.v1.node.services.*', 'keel.v1.*.state', 'keel.v1.*.resource.changed'],
+  serves: ['keel.v1.node.metrics.heartbeat'],
 });

@@ -4,7 +4,7 @@ import { describeRoleAccess } from './role-access';
 
 describeRoleAccess('rfs', {
   publish: ['keel.v1.m.rfs.event', 'keel.v1.m.resource.set', 'keel.v1.node.services.rfs'],
-  subscribe: ['keel.v1.m.rfs.cmd', 'keel.v1.m.rfs.window'],
+  subscribe: ['keel.v1.node.metrics.rfs', 'keel.v1.m.rfs.cmd', 'keel.v1.m.rfs.window'],
   patterns: ['keel.v1.*.rfs.cmd', 'keel.v1.*.rfs.window'],
-  serves: ['keel.v1.m.rfs.cmd', 'keel.v1.m.rfs.window'],
+  serves: ['keel.v1.node.metrics.rfs', 'keel.v1.m.rfs.cmd', 'keel.v1.m.rfs.window'],
 });

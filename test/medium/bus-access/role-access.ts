@@ -21,6 +21,8 @@ const askRpc = defineRpc('test.ask', z.object({ from: z.string() }), z.object({ 
 
 /** Every service's presence subject: each role may publish its own only. */
 export const PRESENCE_SUBJECTS: readonly string[] = BUS_ROLES.map((r) => `keel.v1.node.services.${r}`);
+/** Every service's metrics subject: each role may serve its own only; the CLI asks them all. */
+export const METRICS_SUBJECTS: readonly string[] = BUS_ROLES.map((r) => `keel.v1.node.metrics.${r}`);
 /** Every concrete subject tried, for the module `m`. */
 export const CONCRETE_SUBJECTS: readonly string[] = [
   'keel.v1.m.cmd',
@@ -37,6 +39,7 @@ export const CONCRETE_SUBJECTS: readonly string[] = [
   'keel.v1.m.rfs.window',
   'keel.v1.m.vip.cmd',
   ...PRESENCE_SUBJECTS,
+  ...METRICS_SUBJECTS,
   ...[...BUS_ROLES, HARNESS_USER].map((r) => `${inboxPrefix(r)}.x`),
   'other.subject',
 ];

@@ -121,6 +121,7 @@ export class ModuleRuntime {
       submit: (input) => this.submit(input),
       restart: () => void this.command('stopstart', [], 'rfs', 'rfs'),
       stop: () => void this.command('stop', [], 'rfs', 'rfs'),
+      setQuietly: (name, value) => this.setResource(name, value, 'rfs', true),
     });
     this.vips = new VirtualIps({
       module: deps.paths.module,

@@ -20,6 +20,10 @@ import {
 } from '@keel/bus';
 import { isPrimary, type MirrorEngine, type MirrorInput } from '@keel/engine';
 import type { LogLevel } from '../ports/module-log.port';
+import { PROGRESS_LOG_EVERY_MS, progressText } from './reintegration-progress';
+
+/** The resource that shows a reintegration's progress on the primary (`keel state -v`). */
+export const PROGRESS_RESOURCE = 'rfs.reintegration';
 
 /** Longer than rfs's own bounds: stopping an old daemon (20 s + 5 s) then mounting (60 s). */
 export const RFS_COMMAND_TIMEOUT_MS = 120_000;
@@ -42,6 +46,8 @@ export interface ReplicationHost {
   restart(): void;
   /** Stops the module, on behalf of rfs. */
   stop(): void;
+  /** Sets a resource on behalf of rfs without a module-log line (it changes every second). */
+  setQuietly(name: string, value: string): void;
 }
 
 /**
@@ -62,6 +68,8 @@ export class ReplicationControl {
   private windowFailed = false;
   /** The secondary's daemon refused to reintegrate (the 90 s guard): its exit is expected. */
   private guarded = false;
+  /** When the running reintegration's progress was last written in the module log. */
+  private progressLogged: number | undefined;
 
   constructor(private readonly host: ReplicationHost) {}
 
@@ -139,6 +147,8 @@ export class ReplicationControl {
         return;
       case 'synced':
         return this.onSynced(e);
+      case 'progress':
+        return this.onProgress(e);
       case 'link-lost':
         host.write('I', `Replication link lost: ${e.reason ?? 'no reason given'}`);
         if (e.role === 'secondary') this.lost();
@@ -199,6 +209,28 @@ export class ReplicationControl {
     if (r === 'UNKNOWN' || !isPrimary(r.state) || r.readiness !== 'Ready') return;
     this.host.write('I', 'Replication lost while the primary runs');
     this.host.submit({ kind: 'replicationLost' });
+  }
+
+  /**
+   * The primary's reintegration: its progress in rfs.reintegration at every report, in the
+   * module log every PROGRESS_LOG_EVERY_MS and at its end.
+   */
+  private onProgress(e: RfsEvent): void {
+    const { host } = this;
+    const p = e.progress;
+    if (!p) return;
+    const text = progressText(p);
+    host.setQuietly(PROGRESS_RESOURCE, text);
+    const now = host.now();
+    if (!p.running) {
+      this.progressLogged = undefined;
+      return host.write('I', `Reintegration ${text}`);
+    }
+    if (this.progressLogged === undefined) this.progressLogged = now;
+    else if (now - this.progressLogged >= PROGRESS_LOG_EVERY_MS) {
+      this.progressLogged = now;
+      host.write('I', `Reintegration ${text}`);
+    }
   }
 
   private onSynced(e: RfsEvent): void {

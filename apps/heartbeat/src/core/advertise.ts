@@ -3,7 +3,7 @@
 //   1. the facts admin advertised with the state (stateChange.advertised), by name;
 //   2. module resources learned from resource.changed, by class: heart (admin's peer facts),
 //      rfs, splitbrain, usersetting, heartbeat, then every other class, by name within a class.
-// `state.*` is never copied: the packet carries the state itself.
+// `state.*` is never copied: the packet carries the state itself; nor is local progress.
 import { MAX_RESOURCES } from '../wire/packet';
 import { resourceEntrySize } from '../wire/codec';
 
@@ -22,8 +22,15 @@ export interface Selection {
   readonly dropped: readonly string[];
 }
 
+/**
+ * Local progress that changes every second while a reintegration runs (admin's
+ * rfs.reintegration, docs/decisions/0009 "Metrics"): news to nobody on the peer, and it would
+ * send a packet a second and crowd the others out of the packet.
+ */
+const LOCAL_ONLY: ReadonlySet<string> = new Set(['rfs.reintegration']);
+
 /** Whether a resource learned from the bus is worth sending to the peer at all. */
-export const isAdvertisable = (name: string): boolean => !name.startsWith('state.');
+export const isAdvertisable = (name: string): boolean => !name.startsWith('state.') && !LOCAL_ONLY.has(name);
 
 export function selectAdvertised(
   advertised: ReadonlyMap<string, string>,

@@ -17,10 +17,38 @@ const DaemonEventSchema = z.discriminatedUnion('event', [
   // The primary stopped replicating cleanly: everything it acknowledged is here.
   z.object({ event: z.literal('primary-stopped') }),
   z.object({ event: z.literal('error'), message: Text }),
+  // The primary's counters (keel-rfsd src/stats.rs), cumulative since the daemon started.
+  z.object({
+    event: z.literal('stats'),
+    live_ops: Count,
+    live_bytes: Count,
+    rei_ops: Count,
+    rei_bytes: Count,
+    pending_ops: Count,
+    pending_bytes: Count,
+    // Upper bounds in µs and cumulative counts (one more: +Inf).
+    ack_le_us: z.array(Count).min(1).max(64),
+    ack_buckets: z.array(Count).min(2).max(65),
+    ack_sum_us: Count,
+    dirty_files: Count,
+    dirty_bytes: Count,
+    rei_running: z.boolean(),
+    // Counts the reintegrations of this daemon: the rei_* counts start again with each.
+    rei_run: Count,
+    rei_pass: Count,
+    rei_files_done: Count,
+    rei_bytes_done: Count,
+    rei_files_total: Count,
+    rei_bytes_total: Count,
+    rei_copied_files: Count,
+    rei_copied_bytes: Count,
+    rei_ms: Count,
+  }),
 ]);
 
 /** One event the daemon reported (unknown fields dropped). */
 export type DaemonEvent = z.output<typeof DaemonEventSchema>;
+export type DaemonStats = Extract<DaemonEvent, { event: 'stats' }>;
 
 export type ParsedLine =
   { readonly ok: true; readonly event: DaemonEvent } | { readonly ok: false; readonly why: string };
@@ -33,7 +61,12 @@ export function parseDaemonLine(line: string): ParsedLine {
     return { ok: false, why: 'not JSON' };
   }
   const parsed = DaemonEventSchema.safeParse(json);
-  if (parsed.success) return { ok: true, event: parsed.data };
+  if (parsed.success) {
+    const e = parsed.data;
+    if (e.event === 'stats' && e.ack_buckets.length !== e.ack_le_us.length + 1)
+      return { ok: false, why: 'ack_buckets: one count per bound, and one more for +Inf' };
+    return { ok: true, event: e };
+  }
   const issue = parsed.error.issues[0];
   return { ok: false, why: `${issue?.path.join('.') || 'event'}: ${issue?.message ?? 'invalid'}` };
 }

@@ -8,12 +8,14 @@ import type { Logger } from '@keel/runtime';
 import { daemonArgs, type DaemonRole } from '../core/daemon-args';
 import type { DaemonEvent } from '../core/daemon-events';
 import type { RfsModulePlan } from '../core/plan';
+import { progressOf } from '../core/progress';
 import {
   DaemonSpawnError,
   type DaemonExit,
   type DaemonProcess,
   type RfsDaemonPort,
 } from '../ports/daemon.port';
+import type { RfsMetrics } from './rfs.metrics';
 
 export interface ReplicationTiming {
   /** A daemon that has not mounted every directory by then is stopped and the command fails. */
@@ -34,6 +36,8 @@ export interface ReplicationDeps {
   readonly publish: (event: Omit<RfsEvent, 'module'>) => void;
   /** Sets a module resource through resource.set (component rfs). */
   readonly setResource: (name: string, value: string) => void;
+  /** The service's metrics: what the daemons count (their `stats`), and which run. */
+  readonly metrics: RfsMetrics;
 }
 
 interface Running {
@@ -47,6 +51,8 @@ interface Running {
   lastError: string | undefined;
   /** Settles the pending start when the daemon mounts or exits. */
   onMount: ((outcome: RfsCommandResult) => void) | undefined;
+  /** Its last `stats` said a reintegration ran: the next that says it ended is published. */
+  reintegrating: boolean;
 }
 
 export class ModuleReplication {
@@ -153,8 +159,10 @@ export class ModuleReplication {
           stopping: false,
           lastError: undefined,
           onMount: resolve,
+          reintegrating: false,
         };
         this.current = run;
+        this.deps.metrics.daemon(plan.name, role, true);
         // It starts closed: the deadline admin gave before asking for this primary opens it.
         if (control && this.deadlineMs !== undefined) process.control(writeDeadlineLine(this.deadlineMs));
       } catch (err) {
@@ -189,6 +197,7 @@ export class ModuleReplication {
 
   private onEvent(run: Running, e: DaemonEvent): void {
     const pid = run.process.pid;
+    if (e.event === 'stats') return this.onStats(run, e);
     this.deps.publish({ ...e, role: run.role, pid });
     switch (e.event) {
       case 'mounted':
@@ -218,8 +227,22 @@ export class ModuleReplication {
     }
   }
 
+  /**
+   * The daemon's counters go to the metrics; a reintegration's progress goes to admin (`keel
+   * state -v`, the module log) while it runs, and once when it ended. Not logged: one a second.
+   */
+  private onStats(run: Running, e: Extract<DaemonEvent, { event: 'stats' }>): void {
+    const pid = run.process.pid;
+    this.deps.metrics.record(this.module, pid, e);
+    const progress = progressOf(e);
+    if (!progress || (!progress.running && !run.reintegrating)) return;
+    run.reintegrating = progress.running;
+    this.deps.publish({ event: 'progress', role: run.role, pid, progress });
+  }
+
   private onExit(run: Running, e: DaemonExit): void {
     const pid = run.process.pid;
+    this.deps.metrics.daemon(this.module, run.role, false);
     if (this.current === run) this.current = undefined;
     this.deps.publish({
       event: 'exited',

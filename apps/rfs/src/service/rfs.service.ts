@@ -11,11 +11,13 @@ import {
   type OnApplicationBootstrap,
 } from '@nestjs/common';
 import { BUS, codecs, HandlerError, subjects, type BusPort, type RfsCommandResult } from '@keel/bus';
-import { Lifecycle, LOGGER, type Logger } from '@keel/runtime';
+import { Lifecycle, LOGGER, METRICS_REGISTRY, type Logger } from '@keel/runtime';
+import type { Registry } from 'prom-client';
 import type { RfsPlan } from '../core/plan';
 import { RFS_DAEMONS, type RfsDaemonPort } from '../ports/daemon.port';
 import { RFS_BINARY, RFS_OPTIONS, RFS_PLAN } from '../ports/tokens';
 import { ModuleReplication, type ReplicationTiming } from './module-replication';
+import { RfsMetrics } from './rfs.metrics';
 
 export const SERVICE_NAME = 'rfs';
 /** The component named in resource.set ("set to up by rfs"). */
@@ -34,6 +36,7 @@ export class RfsService implements OnApplicationBootstrap, BeforeApplicationShut
   private readonly lifecycle = new Lifecycle();
   private readonly modules = new Map<string, ModuleReplication>();
   private readonly timing: ReplicationTiming;
+  private readonly metrics: RfsMetrics;
 
   constructor(
     @Inject(RFS_PLAN) private readonly plan: RfsPlan,
@@ -41,9 +44,11 @@ export class RfsService implements OnApplicationBootstrap, BeforeApplicationShut
     @Inject(BUS) private readonly bus: BusPort,
     @Inject(RFS_DAEMONS) private readonly daemons: RfsDaemonPort,
     @Inject(LOGGER) private readonly logger: Logger,
+    @Inject(METRICS_REGISTRY) registry: Registry,
     @Optional() @Inject(RFS_OPTIONS) options?: RfsServiceOptions,
   ) {
     this.timing = { ...DEFAULT_TIMING, ...options };
+    this.metrics = new RfsMetrics(registry);
   }
 
   async onApplicationBootstrap(): Promise<void> {
@@ -67,7 +72,9 @@ export class RfsService implements OnApplicationBootstrap, BeforeApplicationShut
   async start(): Promise<void> {
     if (!this.lifecycle.beginStart()) return;
     for (const plan of this.plan.modules) {
+      this.metrics.declareModule(plan.name);
       const replication = new ModuleReplication({
+        metrics: this.metrics,
         plan,
         binary: this.binary,
         daemons: this.daemons,

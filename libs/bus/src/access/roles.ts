@@ -23,6 +23,8 @@ const any = subjects.anyModule;
 /** The reply subjects of a role that sends requests (NatsBus sets the matching inbox prefix). */
 const inbox = (role: BusRole) => `${inboxPrefix(role)}.>`;
 
+// Every running service subscribes to its own metrics subject and answers (respond) the CLI's
+// request there (subjects.metrics, docs/decisions/0010 "Metrics"); only the CLI may ask.
 export const ROLE_PERMISSIONS: Readonly<Record<BusRole, RolePermissions>> = {
   // The module engine: serves commands, drives rfs, publishes states and resources.
   admin: {
@@ -37,6 +39,7 @@ export const ROLE_PERMISSIONS: Readonly<Record<BusRole, RolePermissions>> = {
       subjects.presence('admin'),
     ],
     subscribe: [
+      subjects.metrics('admin'),
       subjects.anyModuleCmd('*'),
       any('heartbeatView'),
       any('farmView'),
@@ -58,20 +61,21 @@ export const ROLE_PERMISSIONS: Readonly<Record<BusRole, RolePermissions>> = {
       any('log'),
       subjects.presence('heartbeat'),
     ],
-    subscribe: [any('state'), any('resourceChanged'), subjects.anyPresence()],
-    respond: false,
+    subscribe: [subjects.metrics('heartbeat'), any('state'), any('resourceChanged'), subjects.anyPresence()],
+    respond: true,
     reserved: false,
   },
   // Replication: serves admin's role requests and write deadlines, reports what the daemons say.
   rfs: {
     publish: [any('rfsEvent'), any('resourceSet'), subjects.presence('rfs')],
-    subscribe: [any('rfsCmd'), any('rfsWindow')],
+    subscribe: [subjects.metrics('rfs'), any('rfsCmd'), any('rfsWindow')],
     respond: true,
     reserved: false,
   },
-  // The `keel` command: sends module commands on its own subject, hears only its replies.
+  // The `keel` command: sends module commands on its own subject, asks the services' metrics, hears
+  // only its replies.
   cli: {
-    publish: [subjects.anyModuleCmd('cli')],
+    publish: [subjects.anyModuleCmd('cli'), subjects.anyMetrics()],
     subscribe: [inbox('cli')],
     respond: false,
     reserved: false,
@@ -80,7 +84,13 @@ export const ROLE_PERMISSIONS: Readonly<Record<BusRole, RolePermissions>> = {
   // in the module log what it did on its own (an address withdrawn from a dead link).
   vip: {
     publish: [any('resourceSet'), any('log'), subjects.presence('vip')],
-    subscribe: [any('vipCmd'), any('state'), any('farmView'), subjects.anyPresence()],
+    subscribe: [
+      subjects.metrics('vip'),
+      any('vipCmd'),
+      any('state'),
+      any('farmView'),
+      subjects.anyPresence(),
+    ],
     respond: true,
     reserved: false,
   },
@@ -93,8 +103,14 @@ export const ROLE_PERMISSIONS: Readonly<Record<BusRole, RolePermissions>> = {
       subjects.anyModuleCmd('checkers'),
       subjects.presence('checkers'),
     ],
-    subscribe: [any('state'), any('resourceChanged'), subjects.anyPresence(), inbox('checkers')],
-    respond: false,
+    subscribe: [
+      subjects.metrics('checkers'),
+      any('state'),
+      any('resourceChanged'),
+      subjects.anyPresence(),
+      inbox('checkers'),
+    ],
+    respond: true,
     reserved: false,
   },
   notifier: {
@@ -105,11 +121,12 @@ export const ROLE_PERMISSIONS: Readonly<Record<BusRole, RolePermissions>> = {
   },
   // The node's web service. Today it serves only the modules' health probes, without a
   // credential (safekit-ops §16): it hears the states and the services' presence, and may not send
-  // a command or read anything else until the API's authentication exists (issue 13).
+  // a command or read anything else until the API's authentication exists (issue 13). It answers
+  // its own metrics request, as every service does (its only reply).
   api: {
     publish: [subjects.presence('api')],
-    subscribe: [any('state'), subjects.anyPresence()],
-    respond: false,
+    subscribe: [subjects.metrics('api'), any('state'), subjects.anyPresence()],
+    respond: true,
     reserved: false,
   },
 };

@@ -1,6 +1,7 @@
 //! What the daemon tells its controller (apps/rfs): one JSON object per line on stdout.
 //! Human-readable diagnostics go to stderr.
 
+use crate::stats::Stats;
 use serde_json::{json, Value};
 use std::io::Write;
 use std::sync::{Arc, Mutex};
@@ -8,9 +9,17 @@ use std::sync::{Arc, Mutex};
 #[derive(Clone, Default)]
 pub struct Events {
     out: Arc<Mutex<()>>,
+    /// The replication's counters, reported as `stats` events (crate::stats).
+    stats: Arc<Stats>,
 }
 
 impl Events {
+    pub fn stats(&self) -> &Stats {
+        &self.stats
+    }
+    pub fn stats_arc(&self) -> Arc<Stats> {
+        self.stats.clone()
+    }
     pub fn emit(&self, event: &str, mut fields: Value) {
         let _guard = self.out.lock().unwrap_or_else(|p| p.into_inner());
         if let Value::Object(m) = &mut fields {

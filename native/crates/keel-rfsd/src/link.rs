@@ -212,12 +212,13 @@ pub struct Sender {
 }
 
 impl Sender {
-    /// Seals `m` (its sequence number is given to `sealed` before a byte of it is written, so the
-    /// answer cannot arrive before its sender knows which frame it answers) and writes it.
-    pub fn send(&self, m: &Message, sealed: impl FnOnce(u64)) -> io::Result<u64> {
+    /// Seals `m` (its sequence number and length on the wire are given to `sealed` before a byte
+    /// of it is written, so the answer cannot arrive before its sender knows which frame it
+    /// answers) and writes it.
+    pub fn send(&self, m: &Message, sealed: impl FnOnce(u64, u64)) -> io::Result<u64> {
         let mut w = self.writer.lock().unwrap_or_else(|p| p.into_inner());
         let (seq, frame) = w.sealer.seal(&codec::encode(m));
-        sealed(seq);
+        sealed(seq, frame.len() as u64);
         w.stream.write_all(&frame)?;
         Ok(seq)
     }

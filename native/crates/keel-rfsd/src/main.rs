@@ -31,6 +31,7 @@ mod pipeline;
 mod primary;
 mod secondary;
 mod state;
+mod stats;
 mod sync;
 mod under;
 mod xattr;
@@ -194,6 +195,12 @@ fn run(events: &Events) -> Result<(), String> {
             replicator = Some(repl.clone());
             let pinger = repl.clone();
             std::thread::spawn(move || pinger.keepalive());
+            let record = repl.clone();
+            events
+                .stats()
+                .dirty_from(Box::new(move || stats::dirty_of(&record.zones.lock())));
+            let reporter = events.clone();
+            std::thread::spawn(move || stats::report(reporter));
             std::thread::spawn(move || repl.serve(listener));
             sessions
         }

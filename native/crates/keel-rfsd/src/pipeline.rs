@@ -14,6 +14,7 @@
 //! for every operation in flight (`drain`).
 
 use crate::link::{Link, Receiver, Sender};
+use crate::stats::{Origin, Stats};
 use crate::zones::Pending;
 use keel_repl::op::Ack;
 use keel_repl::{Message, Op};
@@ -66,6 +67,9 @@ struct InFlight {
     /// Someone waits for the answer.
     awaited: bool,
     sent: Instant,
+    origin: Origin,
+    /// Its frame's length on the wire.
+    bytes: u64,
 }
 
 #[derive(Default)]
@@ -79,6 +83,7 @@ struct State {
 
 pub struct Pipeline {
     sender: Sender,
+    stats: Arc<Stats>,
     state: Mutex<State>,
     /// Signalled when answers arrive and when the link breaks.
     changed: Condvar,
@@ -90,14 +95,16 @@ pub struct Post {
     pub syncing: bool,
     pub question: bool,
     pub awaited: bool,
+    pub origin: Origin,
 }
 
 impl Pipeline {
     /// Takes a link whose handshake is done and starts its reader.
-    pub fn start(link: Link) -> io::Result<Arc<Pipeline>> {
+    pub fn start(link: Link, stats: Arc<Stats>) -> io::Result<Arc<Pipeline>> {
         let (sender, receiver) = link.split()?;
         let p = Arc::new(Pipeline {
             sender,
+            stats,
             state: Mutex::new(State::default()),
             changed: Condvar::new(),
         });
@@ -122,9 +129,11 @@ impl Pipeline {
             question: how.question,
             awaited: how.awaited,
             sent: Instant::now(),
+            origin: how.origin,
+            bytes: 0,
         });
         let mut already_broken = false;
-        let sent = self.sender.send(&Message::Op(op), |seq| {
+        let sent = self.sender.send(&Message::Op(op), |seq, bytes| {
             let mut st = self.lock();
             let mut e = entry.take().expect("sealed once");
             if st.broken.is_some() {
@@ -135,6 +144,8 @@ impl Pipeline {
                 already_broken = true;
             } else {
                 e.seq = seq;
+                e.bytes = bytes;
+                self.stats.sent(bytes);
                 st.in_flight.push_back(e);
             }
         });
@@ -189,6 +200,7 @@ impl Pipeline {
         }
         let lost: Vec<InFlight> = st.in_flight.drain(..).collect();
         for f in lost {
+            self.stats.answered(f.origin, f.bytes, f.sent.elapsed(), false);
             if f.awaited {
                 st.answers.insert(f.seq, Answer::Lost);
             }
@@ -238,6 +250,7 @@ impl Pipeline {
                 f.seq, a.seq
             ));
         }
+        self.stats.answered(f.origin, f.bytes, f.sent.elapsed(), true);
         if a.errno != 0 && !f.question {
             if !f.syncing {
                 let why = format!("the secondary could not apply a change (errno {})", a.errno);

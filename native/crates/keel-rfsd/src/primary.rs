@@ -11,6 +11,7 @@ use crate::deadline::WriteDeadline;
 use crate::events::Events;
 use crate::link::Link;
 use crate::pipeline::{Answer, Broken, Pipeline, Post, Settled};
+use crate::stats::Origin;
 use crate::under::Underlying;
 use crate::zones::Pending;
 use keel_repl::op::Ack;
@@ -142,10 +143,17 @@ impl Repl<'_> {
             self.st.resweep = true;
         }
         let syncing = self.st.syncing;
-        self.send(op, pending, syncing, true)
+        self.send(op, pending, syncing, true, Origin::Live)
     }
 
-    fn send(&mut self, op: Op, pending: Option<Pending>, syncing: bool, awaited: bool) -> Posted {
+    fn send(
+        &mut self,
+        op: Op,
+        pending: Option<Pending>,
+        syncing: bool,
+        awaited: bool,
+        origin: Origin,
+    ) -> Posted {
         let Some(p) = self.st.link.clone() else {
             if let Some(pending) = pending {
                 self.r.zones.unsent(&self.r.dirs, pending);
@@ -159,6 +167,7 @@ impl Repl<'_> {
             syncing,
             question,
             awaited,
+            origin,
         };
         match p.post(op, how) {
             Some(seq) => Posted::Sent(p, seq),
@@ -173,7 +182,7 @@ impl Repl<'_> {
     /// waits for its answer, the lock held: None when the link is gone.
     pub fn copy(&mut self, op: Op) -> Option<Ack> {
         let syncing = self.st.syncing;
-        let posted = self.send(op, None, syncing, true);
+        let posted = self.send(op, None, syncing, true, Origin::Reintegration);
         let answer = self.r.wait(posted);
         self.reap();
         match answer {
@@ -410,7 +419,7 @@ impl Replicator {
             if r.connected() && idle {
                 let syncing = r.st.syncing;
                 // Its answer is the reader's business: none within the timeout ends the link.
-                let _ = r.send(Op::Ping, None, syncing, false);
+                let _ = r.send(Op::Ping, None, syncing, false, Origin::Live);
             }
             // synctimestamp is kept up to date while the pair is in sync (guide §3.4).
             let in_sync = r.connected() && !r.st.syncing;
@@ -450,7 +459,7 @@ impl Replicator {
             Err(e) => return self.refused(from, &e.to_string()),
         };
         let peer = link.peer();
-        let pipe = match Pipeline::start(link) {
+        let pipe = match Pipeline::start(link, self.events.stats_arc()) {
             Ok(p) => p,
             Err(e) => return self.refused(from, &e.to_string()),
         };

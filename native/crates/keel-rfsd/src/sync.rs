@@ -141,9 +141,12 @@ pub fn reintegrate(r: &Replicator, generation: u64, mode: Mode) {
         pace: r.rei_kbps.map(|k| (Pace::new(k), started)),
     };
     r.events.reintegration(mode == Mode::Full);
+    // Progress and counts (crate::stats); reported when it ends, before `synced`.
+    let progress = crate::stats::Reintegrating::begin(&r.events, r.dirs.clone());
     let mut passes = 0;
     loop {
         passes += 1;
+        r.events.stats().rei_pass();
         w.linked.clear();
         let _alone = (passes > ALONE_AFTER).then(|| Alone::new(r));
         for d in 0..r.dirs.len() {
@@ -185,6 +188,7 @@ pub fn reintegrate(r: &Replicator, generation: u64, mode: Mode) {
         });
         if l.connected() {
             drop(l);
+            drop(progress);
             r.events
                 .synced(w.stats.files, w.stats.bytes, started.elapsed().as_millis());
         }
@@ -427,6 +431,7 @@ impl<'a> Walk<'a> {
                     return Ok(());
                 }
             };
+            self.r.events.stats().rei_examined(st.st_size as u64);
             let key = (st.st_dev, st.st_ino);
             let several = st.st_nlink > 1;
             if several && self.link_again(&mut l, d, path, key) {
@@ -556,6 +561,7 @@ impl<'a> Walk<'a> {
                 }
                 offset += n as u64;
                 self.stats.bytes += n as u64;
+                self.r.events.stats().rei_copied(n as u64);
                 // Waits without the lock: the application's changes flow meanwhile.
                 drop(l);
                 if let Some((pace, began)) = &mut self.pace {
@@ -581,6 +587,7 @@ impl<'a> Walk<'a> {
         }
         self.r.zones.lock().copied(id, version);
         self.stats.files += 1;
+        self.r.events.stats().rei_copied_file();
         Ok(())
     }
 
