@@ -85,6 +85,7 @@ export class WebServer implements OnApplicationBootstrap, BeforeApplicationShutd
     );
     app.useBodyParser('json', { limit: '2mb' });
     app.useBodyParser('urlencoded', { extended: false, limit: '16kb' });
+    app.use(bodyRefused);
     app.useGlobalFilters(new ErrorsFilter(logger));
     serveOpenApi(app, openApiDocument(app, this.settings.version));
     await app.init();
@@ -139,6 +140,20 @@ export class WebServer implements OnApplicationBootstrap, BeforeApplicationShutd
   }
 }
 
+/** A body the parsers refused (malformed, too large, wrong charset): its 4xx, naming the body. */
+function bodyRefused(err: unknown, _req: Request, res: Response, next: NextFunction): void {
+  const p = err as { status?: unknown; type?: unknown; expose?: unknown };
+  if (typeof p?.status !== 'number' || p.status < 400 || p.status >= 500 || p.expose !== true)
+    return next(err);
+  const why =
+    p.type === 'entity.parse.failed'
+      ? 'not valid JSON'
+      : p.type === 'entity.too.large'
+        ? 'too large'
+        : `refused (${String(p.type ?? p.status)})`;
+  res.status(p.status).json({ statusCode: p.status, field: 'body', message: `body: ${why}` });
+}
+
 function securityHeaders(_req: Request, res: Response, next: NextFunction): void {
   res.setHeader('cache-control', 'no-store');
   res.setHeader('x-content-type-options', 'nosniff');
@@ -161,10 +176,8 @@ function docsNeedCredential(web: WebContext, req: Request, res: Response, next: 
     res.redirect(303, '/login');
     return;
   }
-  res
-    .status(401)
-    .json({
-      statusCode: 401,
-      message: 'log in (POST /login) or give an API key (Authorization: Bearer <key>)',
-    });
+  res.status(401).json({
+    statusCode: 401,
+    message: 'log in (POST /login) or give an API key (Authorization: Bearer <key>)',
+  });
 }

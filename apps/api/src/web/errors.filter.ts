@@ -1,15 +1,8 @@
-// What the web application answers when a route fails: an HttpException as Nest words it; a body
-// express could not parse (malformed JSON, too large) with its 4xx; anything else a 500 that says
-// nothing of the error, which goes to the service's log instead.
+// What the web application answers when a route fails: an HttpException as Nest words it;
+// anything else a 500 that says nothing of the error, which goes to the service's log instead.
 import { Catch, HttpException, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
 import type { Response } from 'express';
 import type { Logger } from '@keel/runtime';
-
-interface ParserError {
-  readonly status?: number;
-  readonly type?: string;
-  readonly expose?: boolean;
-}
 
 @Catch()
 export class ErrorsFilter implements ExceptionFilter {
@@ -22,15 +15,6 @@ export class ErrorsFilter implements ExceptionFilter {
       res
         .status(err.getStatus())
         .json(typeof body === 'string' ? { statusCode: err.getStatus(), message: body } : body);
-      return;
-    }
-    const p = err as ParserError;
-    if (typeof p?.status === 'number' && p.status >= 400 && p.status < 500 && p.expose) {
-      const message =
-        p.type === 'entity.too.large'
-          ? 'body: too large'
-          : `body: ${p.type === 'entity.parse.failed' ? 'not valid JSON' : (p.type ?? 'refused')}`;
-      res.status(p.status).json({ statusCode: p.status, field: 'body', message });
       return;
     }
     this.logger.error('request failed', { err });
