@@ -4,7 +4,15 @@
 // API key per role, written with the service's own credential store and hashes.
 import { join } from 'node:path';
 import { INestApplicationContext, Module } from '@nestjs/common';
-import { nodePaths } from '@keel/config';
+import {
+  nodePaths,
+  FileCredentialStore,
+  apiKeyDigest,
+  newApiKey,
+  hashPassword,
+  WEB_ROLES,
+  type WebRole,
+} from '@keel/config';
 import {
   createCapturingSink,
   startNatsServer,
@@ -14,10 +22,6 @@ import {
 import { createLogger, createMetrics, RuntimeModule, startOnBus } from '@keel/runtime';
 import { AdminModule } from '../../apps/admin/src/admin.module';
 import { ApiModule } from '../../apps/api/src/api.module';
-import { FileCredentialStore } from '../../apps/api/src/adapters/file-credential-store';
-import { apiKeyDigest, newApiKey } from '../../apps/api/src/auth/api-keys';
-import { hashPassword } from '../../apps/api/src/auth/password-hash';
-import { WEB_ROLES, type WebRole } from '../../apps/api/src/auth/roles';
 import { WebServer } from '../../apps/api/src/service/web-server';
 import { NodeFixture } from './node-fixture';
 

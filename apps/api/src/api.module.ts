@@ -3,7 +3,7 @@
 // a logger and port 0.
 import { Module, type DynamicModule } from '@nestjs/common';
 import { nodeServiceModule, type ServiceModuleOptions } from '@keel/runtime';
-import { FileCredentialStore } from './adapters/file-credential-store';
+import { FileCredentialStore } from '@keel/config';
 import { ModuleStates } from './core/module-states';
 import { CREDENTIAL_STORE } from './ports/credential-store.port';
 import { ApiController } from './service/api.controller';

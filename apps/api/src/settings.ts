@@ -7,8 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { nodeBusUrl } from '@keel/bus';
-import { nodeBasics, type Machine, type NodeEnv, type NodePaths } from '@keel/config';
-import { webDir } from './adapters/file-credential-store';
+import { nodeBasics, webDir, type Machine, type NodeEnv, type NodePaths } from '@keel/config';
 import type { WebListen } from './service/web-server';
 
 export const WEB_SERVICE_PORT = 9010;

@@ -1,11 +1,9 @@
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { FileCredentialStore } from '../src/adapters/file-credential-store';
-import { apiKeyDigest, newApiKey } from '../src/auth/api-keys';
+import { FileCredentialStore, apiKeyDigest, newApiKey, hashPassword } from '@keel/config';
 import { Authenticator, CredentialsUnavailable } from '../src/auth/authenticator';
 import { LoginLimiter } from '../src/auth/login-limiter';
-import { hashPassword } from '../src/auth/password-hash';
 import { Sessions } from '../src/auth/sessions';
 
 // Logins, sessions and API keys against real credential files: the role is read again at every

@@ -12,6 +12,7 @@ import { confcheck } from './commands/confcheck';
 import { busInit } from './commands/bus-init';
 import { clusterConfcheck } from './commands/cluster-confcheck';
 import { kill } from './commands/kill';
+import { webCredentials } from './commands/web-credentials';
 import {
   EXIT_UNREACHABLE,
   installedModules,
@@ -40,7 +41,7 @@ export const natsBusFactory: BusFactory = async (io) =>
     maxReconnectAttempts: 0,
   });
 
-const allowed = () => [...Object.keys(LOCAL), 'cluster', ...MODULE_COMMANDS, 'bus', 'kill'].join(', ');
+const allowed = () => [...Object.keys(LOCAL), 'cluster', ...MODULE_COMMANDS, 'bus', 'kill', 'web'].join(', ');
 
 /** Runs one `keel` command line and returns the exit code; never exits the process itself. */
 export async function runCli(
@@ -74,6 +75,8 @@ export async function runCli(
     if (local) return local(args, io);
     // The node's processes, read here: no keel service needs to answer.
     if (name === 'kill') return await kill(args, io);
+    // The web service's users and API keys, in files: no keel service needs to answer.
+    if (name === 'web') return await webCredentials(args, io);
     if (!MODULE_COMMANDS.includes(name))
       throw new UsageError(`unknown command '${name}' (allowed: ${allowed()})`);
     return await withBus(io, busFactory, (bus) =>

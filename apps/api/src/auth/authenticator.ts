@@ -1,11 +1,8 @@
 // Who is calling: a session cookie from a form login, or an API key (Authorization: Bearer), each
 // checked against the current credential files. Logins are rate-limited per address and per user
 // name. No password, key or session id is ever put in a log line or an error message.
-import { apiKeyMatches, apiKeyName } from './api-keys';
-import { CredentialFileError } from './credential-files';
+import { apiKeyMatches, apiKeyName, CredentialFileError, verifyPassword, type WebRole } from '@keel/config';
 import { LoginLimiter } from './login-limiter';
-import { verifyPassword } from './password-hash';
-import type { WebRole } from './roles';
 import { Sessions } from './sessions';
 import type { CredentialStore } from '../ports/credential-store.port';
 

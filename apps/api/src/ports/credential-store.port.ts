@@ -1,6 +1,6 @@
-import type { CredentialEntry, CredentialKind } from '../auth/credential-files';
+import type { CredentialEntry, CredentialKind } from '@keel/config';
 
-/** The web service's users and API keys, wherever they are kept. */
+/** The web service's users and API keys, wherever they are kept (FileCredentialStore: in files). */
 export interface CredentialStore {
   /** The current entries; throws CredentialFileError when the file cannot be trusted or read. */
   entries(kind: CredentialKind): ReadonlyMap<string, CredentialEntry>;

@@ -10,7 +10,7 @@ import {
   ApiForbiddenResponse,
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
-import type { WebRole } from '../auth/roles';
+import type { WebRole } from '@keel/config';
 
 export const ROUTE_ROLE = 'keel:role';
 export type RouteRole = WebRole | 'public';

@@ -12,9 +12,7 @@ import {
   Post,
 } from '@nestjs/common';
 import { ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
-import { apiKeyDigest, newApiKey } from '../auth/api-keys';
-import { CREDENTIAL_NAME } from '../auth/credential-files';
-import { isWebRole, WEB_ROLES } from '../auth/roles';
+import { apiKeyDigest, newApiKey, CREDENTIAL_NAME, isWebRole, WEB_ROLES } from '@keel/config';
 import { Allow } from './allow.decorator';
 import { badField } from './validate';
 import { WEB_CONTEXT, type WebContext } from './web-context';

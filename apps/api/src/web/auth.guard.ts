@@ -12,7 +12,7 @@ import {
 } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { CredentialsUnavailable } from '../auth/authenticator';
-import { roleAllows } from '../auth/roles';
+import { roleAllows } from '@keel/config';
 import { ROUTE_ROLE, type RouteRole } from './allow.decorator';
 import { requestPrincipal, type AuthenticatedRequest } from './request-principal';
 import { WEB_CONTEXT, type WebContext } from './web-context';

@@ -4,7 +4,7 @@
 // says which commands only read (Monitor) and which act (Control). Pure.
 import { z } from 'zod';
 import type { CommandName } from '@keel/bus';
-import type { WebRole } from '../auth/roles';
+import type { WebRole } from '@keel/config';
 
 export const COMMAND_BODY = z
   .object({

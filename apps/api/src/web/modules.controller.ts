@@ -15,7 +15,7 @@ import {
 import { ApiBody, ApiOperation, ApiParam, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
 import { LogPageReplySchema, type CommandName, type StateReport } from '@keel/bus';
-import { roleAllows } from '../auth/roles';
+import { roleAllows } from '@keel/config';
 import { sendToAdmin } from './admin-requests';
 import { Allow } from './allow.decorator';
 import { API_COMMANDS, checkCommand, COMMAND_BODY, isApiCommand } from './module-commands';

@@ -1,4 +1,4 @@
-import { formatCredentialFile, parseCredentialFile } from '../src/auth/credential-files';
+import { formatCredentialFile, parseCredentialFile } from '../src/index';
 
 const HASH = `scrypt$32768$8$1$${'A'.repeat(22)}==$${'B'.repeat(43)}=`;
 const DIGEST = 'a'.repeat(64);

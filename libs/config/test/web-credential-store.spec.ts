@@ -1,7 +1,7 @@
 import { chmodSync, mkdirSync, mkdtempSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { FileCredentialStore } from '../src/adapters/file-credential-store';
+import { FileCredentialStore } from '../src/index';
 
 // The users and API keys files on disk: written 0600 atomically; refused, naming the file, when
 // others could read or replace them.

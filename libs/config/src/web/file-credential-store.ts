@@ -20,8 +20,7 @@ import {
   parseCredentialFile,
   type CredentialEntry,
   type CredentialKind,
-} from '../auth/credential-files';
-import type { CredentialStore } from '../ports/credential-store.port';
+} from './credential-files';
 
 /** The directory of the web service's own files under the node's etc directory. */
 export const webDir = (etc: string) => join(etc, 'web');
@@ -31,7 +30,7 @@ interface Cached {
   readonly entries: ReadonlyMap<string, CredentialEntry>;
 }
 
-export class FileCredentialStore implements CredentialStore {
+export class FileCredentialStore {
   private readonly cache = new Map<CredentialKind, Cached>();
 
   constructor(

@@ -1,4 +1,4 @@
-import { hashPassword, isPasswordHash, verifyPassword } from '../src/auth/password-hash';
+import { hashPassword, isPasswordHash, verifyPassword } from '../src/index';
 
 // scrypt hashes: a fresh salt each time, the password checked back, anything else refused.
 it('checks the password it hashed and refuses another', async () => {

@@ -4,7 +4,7 @@
 // A malformed line refuses the whole file with a message naming the file and the line: a file
 // half understood could leave a user who was removed, or with a lesser role, able to act.
 import { isPasswordHash } from './password-hash';
-import { isWebRole, type WebRole } from './roles';
+import { isWebRole, type WebRole } from './web-roles';
 
 export const CREDENTIAL_NAME = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,63}$/;
 
