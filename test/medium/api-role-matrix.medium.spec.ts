@@ -1,6 +1,7 @@
 // Every route of the REST API, read from its own OpenAPI document, against a real node: without a
-// credential each answers 401 (but login), with a key of a weaker role 403, and the roles the
-// document declares are exactly the table of docs/decisions/0021.
+// credential each answers 401 (but login), with a key of a weaker role 403, a reading route
+// answers the role it needs, and the roles the document declares are exactly the table of
+// docs/decisions/0021.
 import { call, startApiNode, type ApiNode } from './api-node';
 
 jest.setTimeout(60_000);
@@ -61,46 +62,17 @@ test('every route needs a credential and the role the table says', async () => {
     expect(`${line}: ${(await call(n.base, method, path, { key: 'keel_x_' + 'A'.repeat(43) })).status}`).toBe(
       `${line}: 401`,
     );
+    // The role a route needs is enough: a reading route answers it (a 404 for the made-up key or
+    // resource is an answer); acting routes are exercised by the other api medium tests.
+    if (method === 'GET') {
+      const allowed = await call(n.base, method, path, { key: n.keys[role as 'Monitor'] });
+      expect(`${line} as ${role}: ${[401, 403].includes(allowed.status) ? allowed.status : 'answered'}`).toBe(
+        `${line} as ${role}: answered`,
+      );
+    }
     for (const weaker of RANK.slice(0, RANK.indexOf(role)))
       expect(
         `${line} as ${weaker}: ${(await call(n.base, method, path, { key: n.keys[weaker as 'Monitor'] })).status}`,
       ).toBe(`${line} as ${weaker}: 403`);
   }
-});
-
-test('the OpenAPI document and Swagger UI need a credential too', async () => {
-  expect((await call(n.base, 'GET', '/api/v1.0/openapi.json')).status).toBe(401);
-  const ui = await fetch(`${n.base}/swagger-ui`, { headers: { accept: 'text/html' }, redirect: 'manual' });
-  expect([ui.status, ui.headers.get('location')]).toEqual([303, '/login']);
-  const shown = await fetch(`${n.base}/swagger-ui/`, {
-    headers: { authorization: `Bearer ${n.keys.Monitor}` },
-  });
-  expect(shown.status).toBe(200);
-  expect(await shown.text()).toMatch(/swagger/i);
-});
-
-test('login attempts are limited: after five failures even the right password waits', async () => {
-  const login = (password: string) =>
-    call(n.base, 'POST', '/login', { json: { httpd_username: 'admin1', httpd_password: password } });
-  for (let i = 0; i < 5; i += 1) expect((await login('wrong')).status).toBe(401);
-  const limited = await login('Admin-password');
-  expect(limited.status).toBe(429);
-  expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
-  expect(n.apiLog.lines.join('\n')).not.toContain('Admin-password');
-});
-
-test('an API key made by an Admin works once, with its role; deleted, it is refused', async () => {
-  const made = await call(n.base, 'POST', '/api/v1.0/apikey/Control/ops', { key: n.keys.Admin });
-  expect(made.status).toBe(201);
-  const token = made.body as string;
-  expect(token).toMatch(/^keel_ops_[A-Za-z0-9_-]{43}$/);
-  expect(await call(n.base, 'GET', '/api/v1.0/whoami', { key: token })).toMatchObject({
-    status: 200,
-    body: { user: 'apikey:ops', role: 'Control' },
-  });
-  const listed = await call(n.base, 'GET', '/api/v1.0/apikeys', { key: n.keys.Admin });
-  expect(listed.body).toContainEqual({ name: 'ops', role: 'Control' });
-  expect(JSON.stringify(listed.body)).not.toContain(token);
-  expect((await call(n.base, 'DELETE', '/api/v1.0/apikey/ops', { key: n.keys.Admin })).status).toBe(204);
-  expect((await call(n.base, 'GET', '/api/v1.0/whoami', { key: token })).status).toBe(401);
 });
