@@ -49,6 +49,7 @@ test('a Control user starts the module through admin; a Monitor user reads and i
   expect(state.module).toBe('demo');
   expect(Object.keys(state.resources).length).toBeGreaterThan(0);
   expect(n.node.moduleLog()).toContain(' I Action start called by control1@127.0.0.1\n');
+  expect(n.node.scriptLog()).toContain('start_prim WAIT ALONE start');
   // The probe, without a credential, follows the state admin announced.
   for (let i = 0; i < 50 && (await call(n.base, 'GET', '/var/modules/demo/ready.txt')).status !== 200; i += 1)
     await new Promise((res) => setTimeout(res, 100));
