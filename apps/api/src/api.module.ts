@@ -1,10 +1,13 @@
 // Nest wiring of the api service: the runtime logger and metrics, the node-local bus, the modules'
-// states and the health probe server. Tests pass a bus, a logger and port 0.
+// states, the credential files and the web server (health probes and REST API). Tests pass a bus,
+// a logger and port 0.
 import { Module, type DynamicModule } from '@nestjs/common';
 import { nodeServiceModule, type ServiceModuleOptions } from '@keel/runtime';
+import { FileCredentialStore } from '@keel/config';
 import { ModuleStates } from './core/module-states';
+import { CREDENTIAL_STORE } from './ports/credential-store.port';
 import { ApiController } from './service/api.controller';
-import { PROBE_LISTEN, ProbeServer } from './service/probe-server';
+import { API_SETTINGS, WebServer } from './service/web-server';
 import type { ApiSettings } from './settings';
 
 export const SERVICE_NAME = 'api';
@@ -24,8 +27,13 @@ export class ApiModule {
       notes: [],
       options,
       controllers: [ApiController],
-      providers: [{ provide: PROBE_LISTEN, useValue: settings.listen }, ModuleStates, ProbeServer],
-      exports: [ProbeServer],
+      providers: [
+        { provide: API_SETTINGS, useValue: settings },
+        { provide: CREDENTIAL_STORE, useValue: new FileCredentialStore(settings.webDir) },
+        ModuleStates,
+        WebServer,
+      ],
+      exports: [WebServer],
     });
   }
 }

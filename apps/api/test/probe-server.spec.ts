@@ -4,9 +4,9 @@ import { nodePaths } from '@keel/config';
 import { createLogger, createMetrics, startOnBus } from '@keel/runtime';
 import { createCapturingSink, InMemoryBusNetwork } from '@keel/testing';
 import { ApiModule } from '../src/api.module';
-import { ProbeServer } from '../src/service/probe-server';
+import { WebServer } from '../src/service/web-server';
 
-// The api service on the bus transport, its probe server on a free loopback port: the module's
+// The api service on the bus transport, its web server on a free loopback port: the module's
 // health probe follows the states admin publishes.
 let sut: INestMicroservice | undefined;
 afterEach(async () => {
@@ -24,6 +24,8 @@ async function build() {
         natsUrl: 'nats://127.0.0.1:1',
         node: 'node1',
         listen: { host: '127.0.0.1', port: 0 },
+        webDir: '/nonexistent/keel-web',
+        version: 'test',
       },
       bus: network.connect({ source: { service: 'api', node: 'node1' } }) as BusPort,
       logger: createLogger({ service: 'api', node: 'node1', sink: createCapturingSink() }),
@@ -31,7 +33,7 @@ async function build() {
     }),
     { logger: false },
   );
-  const port = sut.get(ProbeServer).port;
+  const port = sut.get(WebServer).port;
   const get = async (module: string) => {
     const r = await fetch(`http://127.0.0.1:${port}/var/modules/${module}/ready.txt`);
     return `${r.status} ${(await r.text()).trim()}`;

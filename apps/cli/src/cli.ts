@@ -13,6 +13,7 @@ import { busInit } from './commands/bus-init';
 import { clusterConfcheck } from './commands/cluster-confcheck';
 import { kill } from './commands/kill';
 import { metrics, metricsTargets } from './commands/metrics';
+import { webCredentials } from './commands/web-credentials';
 import {
   EXIT_UNREACHABLE,
   installedModules,
@@ -42,7 +43,7 @@ export const natsBusFactory: BusFactory = async (io) =>
   });
 
 const allowed = () =>
-  [...Object.keys(LOCAL), 'cluster', ...MODULE_COMMANDS, 'bus', 'kill', 'metrics'].join(', ');
+  [...Object.keys(LOCAL), 'cluster', ...MODULE_COMMANDS, 'bus', 'kill', 'metrics', 'web'].join(', ');
 
 /** Runs one `keel` command line and returns the exit code; never exits the process itself. */
 export async function runCli(
@@ -81,6 +82,8 @@ export async function runCli(
       const services = metricsTargets(args);
       return await withBus(io, busFactory, (bus) => metrics(services, io, bus));
     }
+    // The web service's users and API keys, in files: no keel service needs to answer.
+    if (name === 'web') return await webCredentials(args, io);
     if (!MODULE_COMMANDS.includes(name))
       throw new UsageError(`unknown command '${name}' (allowed: ${allowed()})`);
     return await withBus(io, busFactory, (bus) =>

@@ -77,3 +77,15 @@ export {
   type BusInstallOptions,
   type BusInstallResult,
 } from './node/bus-install';
+export { WEB_ROLES, isWebRole, roleAllows, type WebRole } from './web/web-roles';
+export { hashPassword, isPasswordHash, verifyPassword, SCRYPT_COST } from './web/password-hash';
+export { apiKeyDigest, apiKeyMatches, apiKeyName, newApiKey } from './web/api-keys';
+export {
+  CREDENTIAL_NAME,
+  CredentialFileError,
+  formatCredentialFile,
+  parseCredentialFile,
+  type CredentialEntry,
+  type CredentialKind,
+} from './web/credential-files';
+export { FileCredentialStore, webDir } from './web/file-credential-store';

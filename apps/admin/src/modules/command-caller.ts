@@ -9,7 +9,8 @@ const CALLER_NAMES: Readonly<Record<CommandCaller, (command: ModuleCommand) => s
   // The keel command: its credential (<etc>/bus/cli.nk, mode 0600) is root's, so root asked, as
   // SafeKit names the administrator of a local command.
   cli: () => 'root',
-  // The API (reserved): the administrator it authenticated, which it names in the message.
+  // The REST API: the administrator it authenticated, `<user>@<address>` as SafeKit's `-u`, which it
+  // names in the message (docs/decisions/0021).
   api: (command) => command.caller ?? 'api',
   // errd and the module checker act on their own: the identity they give (errd, modulecheck) names
   // them in the log, as SafeKit's `Action restart called by errd`.

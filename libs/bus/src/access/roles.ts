@@ -119,13 +119,13 @@ export const ROLE_PERMISSIONS: Readonly<Record<BusRole, RolePermissions>> = {
     respond: false,
     reserved: true,
   },
-  // The node's web service. Today it serves only the modules' health probes, without a
-  // credential (safekit-ops §16): it hears the states and the services' presence, and may not send
-  // a command or read anything else until the API's authentication exists (issue 13). It answers
-  // its own metrics request, as every service does (its only reply).
+  // The node's web service: the modules' health probes (safekit-ops §16) from the states it
+  // hears, and the REST API, which sends module commands on its own subject for the
+  // administrators it authenticated (docs/decisions/0021) and hears only its own replies. It
+  // answers its own metrics request, as every service does.
   api: {
-    publish: [subjects.presence('api')],
-    subscribe: [subjects.metrics('api'), any('state'), subjects.anyPresence()],
+    publish: [subjects.anyModuleCmd('api'), subjects.presence('api')],
+    subscribe: [subjects.metrics('api'), any('state'), subjects.anyPresence(), inbox('api')],
     respond: true,
     reserved: false,
   },

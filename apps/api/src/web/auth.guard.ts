@@ -1,0 +1,55 @@
+// Every route's role (allow.decorator.ts) against the caller's: 401 without a valid credential,
+// 403 with a weaker role, 503 when the credential files cannot be trusted (the log says why).
+import {
+  ForbiddenException,
+  Inject,
+  Injectable,
+  InternalServerErrorException,
+  ServiceUnavailableException,
+  UnauthorizedException,
+  type CanActivate,
+  type ExecutionContext,
+} from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { CredentialsUnavailable } from '../auth/authenticator';
+import { roleAllows } from '@keel/config';
+import { ROUTE_ROLE, type RouteRole } from './allow.decorator';
+import { requestPrincipal, type AuthenticatedRequest } from './request-principal';
+import { WEB_CONTEXT, type WebContext } from './web-context';
+
+@Injectable()
+export class AuthGuard implements CanActivate {
+  constructor(
+    private readonly reflector: Reflector,
+    @Inject(WEB_CONTEXT) private readonly web: WebContext,
+  ) {}
+
+  canActivate(context: ExecutionContext): boolean {
+    const needed = this.reflector.getAllAndOverride<RouteRole | undefined>(ROUTE_ROLE, [
+      context.getHandler(),
+      context.getClass(),
+    ]);
+    if (needed === undefined) throw new InternalServerErrorException('this route declares no role');
+    if (needed === 'public') return true;
+    const req = context.switchToHttp().getRequest<AuthenticatedRequest>();
+    const principal = authenticate(req, this.web);
+    if (!principal)
+      throw new UnauthorizedException(
+        'log in (POST /login) or give an API key (Authorization: Bearer <key>)',
+      );
+    if (!roleAllows(principal.role, needed))
+      throw new ForbiddenException(`this needs the ${needed} role; ${principal.name} has ${principal.role}`);
+    req.principal = principal;
+    return true;
+  }
+}
+
+export function authenticate(req: AuthenticatedRequest, web: WebContext) {
+  try {
+    return requestPrincipal(req, web.auth);
+  } catch (err) {
+    if (!(err instanceof CredentialsUnavailable)) throw err;
+    web.logger.error('credential file refused', { problem: err.problem.message });
+    throw new ServiceUnavailableException(err.message);
+  }
+}

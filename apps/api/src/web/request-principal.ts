@@ -1,0 +1,34 @@
+// Who sent an HTTP request: an API key (Authorization: Bearer) or the session cookie, checked by
+// the Authenticator. Shared by the route guard and the middleware that guards the OpenAPI pages.
+import type { Request } from 'express';
+import type { Authenticator, Principal } from '../auth/authenticator';
+import { SESSION_COOKIE } from '../auth/sessions';
+
+export interface AuthenticatedRequest extends Request {
+  principal?: Principal;
+}
+
+/** The value of one cookie of a Cookie header (RFC 6265 pairs); undefined when absent. */
+export function cookieValue(header: string | undefined, name: string): string | undefined {
+  for (const pair of (header ?? '').split(';')) {
+    const eq = pair.indexOf('=');
+    if (eq > 0 && pair.slice(0, eq).trim() === name) return pair.slice(eq + 1).trim();
+  }
+  return undefined;
+}
+
+/** undefined: no credential given, or one that is not valid (a 401 either way). */
+export function requestPrincipal(req: Request, auth: Authenticator): Principal | undefined {
+  const header = req.headers.authorization;
+  if (header !== undefined) {
+    const m = /^Bearer ([\x21-\x7e]{1,256})$/.exec(header);
+    return m ? auth.fromApiKey(m[1]!) : undefined;
+  }
+  const session = cookieValue(req.headers.cookie, SESSION_COOKIE);
+  return session ? auth.fromSession(session) : undefined;
+}
+
+/** The caller's address, without the IPv4-mapped IPv6 prefix; never a header's claim. */
+export function clientAddress(req: Request): string {
+  return (req.socket.remoteAddress ?? 'unknown').replace(/^::ffff:/, '');
+}

@@ -1,0 +1,21 @@
+// What the web application (its own Nest application, web-server.ts) is given by the api service:
+// the bus, the modules' states, the credentials, the node's settings and the logger.
+import type { BusPort } from '@keel/bus';
+import type { Logger } from '@keel/runtime';
+import type { Authenticator } from '../auth/authenticator';
+import type { ModuleStates } from '../core/module-states';
+import type { CredentialStore } from '../ports/credential-store.port';
+import type { ApiSettings } from '../settings';
+
+export interface WebContext {
+  readonly settings: ApiSettings;
+  readonly bus: BusPort;
+  readonly states: ModuleStates;
+  readonly store: CredentialStore;
+  readonly auth: Authenticator;
+  readonly logger: Logger;
+  /** Monotonic milliseconds. */
+  readonly now: () => number;
+}
+
+export const WEB_CONTEXT = Symbol.for('keel.api.webContext');

@@ -1,0 +1,153 @@
+// A node for the api medium tests: a real nats-server with keel's generated configuration, the
+// real admin service (its real scripts and files, as admin-cli.medium.spec.ts) and the real api
+// service on a free loopback port with its own bus credential; three users, one per role, and an
+// API key per role, written with the service's own credential store and hashes.
+import { join } from 'node:path';
+import { INestApplicationContext, Module } from '@nestjs/common';
+import {
+  nodePaths,
+  FileCredentialStore,
+  apiKeyDigest,
+  newApiKey,
+  hashPassword,
+  WEB_ROLES,
+  type WebRole,
+} from '@keel/config';
+import {
+  createCapturingSink,
+  startNatsServer,
+  type CapturingSink,
+  type NatsServerHandle,
+} from '@keel/testing';
+import { createLogger, createMetrics, RuntimeModule, startOnBus } from '@keel/runtime';
+import { AdminModule } from '../../apps/admin/src/admin.module';
+import { ApiModule } from '../../apps/api/src/api.module';
+import { WebServer } from '../../apps/api/src/service/web-server';
+import { NodeFixture } from './node-fixture';
+
+export const USERCONFIG = `<safe><service mode="mirror">
+  <heart timeout="1s" pulse="100ms"><heartbeat name="default"/></heart>
+  <user/>
+</service></safe>`;
+
+/** user name and password of each role's user: admin1/Admin-pw, ... */
+export const userOf = (role: WebRole) => ({ user: `${role.toLowerCase()}1`, password: `${role}-password` });
+
+export interface ApiNode {
+  readonly node: NodeFixture;
+  readonly base: string;
+  /** One API key per role. */
+  readonly keys: Readonly<Record<WebRole, string>>;
+  readonly apiLog: CapturingSink;
+  readonly store: FileCredentialStore;
+  stop(): Promise<void>;
+}
+
+export async function startApiNode(): Promise<ApiNode> {
+  const node = new NodeFixture('demo', USERCONFIG);
+  const nats: NatsServerHandle = await startNatsServer({ etc: node.etc });
+  const env = node.env(nats.url);
+  const started: INestApplicationContext[] = [];
+  try {
+    @Module({
+      imports: [
+        RuntimeModule.forRoot({
+          logger: createLogger({ service: 'admin', node: 'node1', sink: createCapturingSink() }),
+          metrics: createMetrics({ service: 'admin', node: 'node1' }),
+        }),
+        AdminModule.forNode(env),
+      ],
+    })
+    class AdminRoot {}
+    started.push(await startOnBus(AdminRoot, { logger: false }));
+
+    const store = new FileCredentialStore(join(node.etc, 'web'));
+    // Small scrypt costs would not test what runs; the real ones cost a few tens of ms each.
+    store.save(
+      'users',
+      await Promise.all(
+        WEB_ROLES.map(async (role) => ({
+          name: userOf(role).user,
+          role,
+          secret: await hashPassword(userOf(role).password),
+        })),
+      ),
+    );
+    const keys = Object.fromEntries(
+      WEB_ROLES.map((role) => [role, newApiKey(`${role.toLowerCase()}-key`)]),
+    ) as Record<WebRole, string>;
+    store.save(
+      'apikeys',
+      WEB_ROLES.map((role) => ({
+        name: `${role.toLowerCase()}-key`,
+        role,
+        secret: apiKeyDigest(keys[role]),
+      })),
+    );
+
+    const apiLog = createCapturingSink();
+    const api = await startOnBus(
+      ApiModule.forRoot({
+        settings: {
+          paths: nodePaths(env),
+          natsUrl: nats.url,
+          node: 'node1',
+          listen: { host: '127.0.0.1', port: 0 },
+          webDir: join(node.etc, 'web'),
+          version: 'test',
+        },
+        logger: createLogger({ service: 'api', node: 'node1', sink: apiLog }),
+        metrics: createMetrics({ service: 'api', node: 'node1' }),
+      }),
+      { logger: false },
+    );
+    started.push(api);
+    const base = `http://127.0.0.1:${api.get(WebServer).port}`;
+    return {
+      node,
+      base,
+      keys,
+      apiLog,
+      store,
+      stop: async () => {
+        for (const app of started.reverse()) await app.close();
+        await nats.stop();
+        node.remove();
+      },
+    };
+  } catch (e) {
+    for (const app of started.reverse()) await app.close();
+    await nats.stop();
+    node.remove();
+    throw e;
+  }
+}
+
+/** A request with an API key (or none), the JSON or text answer and the status. */
+export async function call(
+  base: string,
+  method: string,
+  path: string,
+  options: { key?: string; cookie?: string; json?: unknown; raw?: string; type?: string } = {},
+): Promise<{ status: number; body: any; headers: Headers }> {
+  const headers: Record<string, string> = {};
+  if (options.key) headers.authorization = `Bearer ${options.key}`;
+  if (options.cookie) headers.cookie = options.cookie;
+  let body: string | undefined;
+  if (options.json !== undefined) {
+    headers['content-type'] = 'application/json';
+    body = JSON.stringify(options.json);
+  } else if (options.raw !== undefined) {
+    headers['content-type'] = options.type ?? 'application/json';
+    body = options.raw;
+  }
+  const r = await fetch(`${base}${path}`, { method, headers, body, redirect: 'manual' });
+  const text = await r.text();
+  let parsed: unknown = text;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    /* a text answer */
+  }
+  return { status: r.status, body: parsed, headers: r.headers };
+}
