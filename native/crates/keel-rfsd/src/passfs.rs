@@ -142,10 +142,41 @@ impl PassFs {
     /// happens here, and again before the change is reported done, so that no change is
     /// acknowledged after the deadline, when another node may be primary (docs/decisions/0019).
     fn change<T>(&self, local: impl FnOnce(&mut Vec<Op>) -> io::Result<T>) -> Res<T> {
-        self.change_as(Names::Kept, local)
+        self.change_as(Names::Kept, local, || Ok(()))
     }
 
-    fn change_as<T>(&self, names: Names, local: impl FnOnce(&mut Vec<Op>) -> io::Result<T>) -> Res<T> {
+    /// [`PassFs::change`] for a change that removes or moves names (unlink, rmdir, rename).
+    fn change_moving<T>(&self, local: impl FnOnce(&mut Vec<Op>) -> io::Result<T>) -> Res<T> {
+        self.change_as(Names::Moved, local, || Ok(()))
+    }
+
+    /// An application's fsync of `ino`: the secondary's is sent first, and this node's runs
+    /// without the replication lock while the secondary does its own; the call returns once both
+    /// are done. (An fsync changes nothing to send in order: it only makes durable what came
+    /// before it, on each side.)
+    fn sync(&self, ino: INodeNo, datasync: bool, local: impl FnOnce() -> io::Result<()>) -> Res<()> {
+        if self.repl.is_none() {
+            return Ok(());
+        }
+        self.change_as(
+            Names::Kept,
+            |ops| {
+                ops.push(self.fsync_op(ino.0, datasync));
+                Ok(())
+            },
+            local,
+        )
+    }
+
+    /// [`PassFs::change`], saying whether the change removes or moves names, and with `after`, run
+    /// once the operations are sent and the lock released, before their acknowledgments are
+    /// waited for (its failure is the call's).
+    fn change_as<T>(
+        &self,
+        names: Names,
+        local: impl FnOnce(&mut Vec<Op>) -> io::Result<T>,
+        after: impl FnOnce() -> io::Result<()>,
+    ) -> Res<T> {
         let Some(repl) = &self.repl else {
             return Err(Errno::EROFS);
         };
@@ -173,6 +204,7 @@ impl PassFs {
             })
             .collect();
         drop(l);
+        let after = after();
         let mut lost = false;
         for p in posted {
             lost |= matches!(repl.wait(p), Some(Answer::Lost));
@@ -183,6 +215,7 @@ impl PassFs {
             drop(repl.lock_for_change());
         }
         let out = out.map_err(errno)?;
+        after.map_err(errno)?;
         if !repl.may_write() {
             // Done here (and sent), but too late to be reported done: the caller must take it as
             // not done.
@@ -580,7 +613,7 @@ impl Filesystem for PassFs {
             let (pfd, npfd) = (self.handle(parent)?, self.handle(newparent)?);
             let from = at::cname(name.as_bytes()).map_err(errno)?;
             let to = at::cname(newname.as_bytes()).map_err(errno)?;
-            self.change_as(Names::Moved, |ops| {
+            self.change_moving(|ops| {
                 let paths = (self.new_path(parent, name)?, self.new_path(newparent, newname)?);
                 if let (Some(f), Some(t)) = &paths {
                     let is_dir = |fd: &OwnedFd, n: &CString| {
@@ -774,18 +807,11 @@ impl Filesystem for PassFs {
 
     fn fsync(&self, _req: &Request, ino: INodeNo, fh: FileHandle, datasync: bool, reply: ReplyEmpty) {
         let r = self.file(fh).and_then(|f| {
-            if self.repl.is_none() {
-                return Ok(());
-            }
-            self.change(|ops| {
-                if datasync {
-                    f.sync_data()?
-                } else {
-                    f.sync_all()?
-                }
-                ops.push(self.fsync_op(ino.0, datasync));
-                Ok(())
-            })
+            self.sync(
+                ino,
+                datasync,
+                || if datasync { f.sync_data() } else { f.sync_all() },
+            )
         });
         ok_or(reply, r)
     }
@@ -841,14 +867,9 @@ impl Filesystem for PassFs {
     }
 
     fn fsyncdir(&self, _req: &Request, ino: INodeNo, _fh: FileHandle, datasync: bool, reply: ReplyEmpty) {
-        if self.repl.is_none() {
-            return reply.ok();
-        }
         let r = self.handle(ino).and_then(|h| {
-            self.change(|ops| {
-                at::file(at::reopen(h.as_fd_ref(), libc::O_RDONLY | libc::O_DIRECTORY)?).sync_all()?;
-                ops.push(self.fsync_op(ino.0, datasync));
-                Ok(())
+            self.sync(ino, datasync, || {
+                at::file(at::reopen(h.as_fd_ref(), libc::O_RDONLY | libc::O_DIRECTORY)?).sync_all()
             })
         });
         ok_or(reply, r)
@@ -1228,7 +1249,7 @@ impl PassFs {
     fn remove(&self, parent: INodeNo, name: &OsStr, dir: bool) -> Res<()> {
         let pfd = self.handle(parent)?;
         let cname = at::cname(name.as_bytes()).map_err(errno)?;
-        self.change_as(Names::Moved, |ops| {
+        self.change_moving(|ops| {
             at::unlink_at(pfd.as_fd_ref(), &cname, dir)?;
             let mut t = self.table();
             let path = t.child_path(parent.0, name.as_bytes());
