@@ -14,6 +14,7 @@ import { clusterConfcheck } from './commands/cluster-confcheck';
 import { kill } from './commands/kill';
 import { metrics, metricsTargets } from './commands/metrics';
 import { webCredentials } from './commands/web-credentials';
+import { webTls, WEB_TLS_COMMANDS } from './commands/web-tls';
 import {
   EXIT_UNREACHABLE,
   installedModules,
@@ -83,6 +84,8 @@ export async function runCli(
       return await withBus(io, busFactory, (bus) => metrics(services, io, bus));
     }
     // The web service's users and API keys, in files: no keel service needs to answer.
+    // keel's PKI for HTTPS (initssl, checkcert, rmcerts): files and the openssl program.
+    if (name === 'web' && WEB_TLS_COMMANDS.includes(args[0] ?? '')) return await webTls(args, io);
     if (name === 'web') return await webCredentials(args, io);
     if (!MODULE_COMMANDS.includes(name))
       throw new UsageError(`unknown command '${name}' (allowed: ${allowed()})`);
