@@ -22,6 +22,7 @@ import {
   runModuleCommand,
 } from './commands/module-commands';
 import { AdminClient } from './admin-client';
+import { runDistributed } from './remote/distributed';
 
 type LocalCommand = (args: readonly string[], io: CliIo) => number;
 
@@ -53,6 +54,12 @@ export async function runCli(
   busFactory: BusFactory = natsBusFactory,
 ): Promise<number> {
   try {
+    // `keel -H "<hosts>" <command>`: through every server's web service (safekit-ops §9.8).
+    if (argv[0] === '-H') {
+      if (argv[1] === undefined)
+        throw new UsageError('-H needs the servers: "*", node names, [https:9453],hosts or URLs');
+      return await runDistributed(argv[1], argv.slice(2), io);
+    }
     const [name, ...args] = argv;
     if (name === undefined || name === '--help' || name === 'help') {
       io.out(`usage: keel <command> [args]\ncommands: ${allowed()}`);

@@ -120,6 +120,7 @@ export {
 } from './web/tls/tls-files';
 export {
   CA_DAYS,
+  certificateNames,
   createCa,
   DEFAULT_CA_SUBJECT,
   ensureTlsDir,
@@ -142,3 +143,12 @@ export {
   type NodeVerdict,
   type SignedRequest,
 } from './web/node-credential';
+export {
+  nodeCommandAddress,
+  nodeRequest,
+  NodeUnreachable,
+  NODE_REQUEST_TIMEOUT_MS,
+  webOrigin,
+  type NodeAnswer,
+  type NodeRequest,
+} from './web/node-request';

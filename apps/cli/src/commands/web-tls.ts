@@ -8,6 +8,7 @@
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import {
+  certificateNames,
   checkCa,
   checkServerTls,
   createCa,
@@ -47,14 +48,6 @@ export interface WebTlsDeps {
 }
 
 const realDeps: WebTlsDeps = { openssl: openSslCli, hostname, now: () => new Date() };
-
-/** The names this node's certificate is made for: cluster.xml's addresses, its name, host and loopback. */
-export function certificateNames(node: string, addresses: readonly string[], host: string): string[] {
-  const short = host.split('.')[0]!;
-  return [
-    ...new Set([node, ...addresses, host, short, 'localhost', '127.0.0.1', '::1'].filter((n) => n !== '')),
-  ];
-}
 
 export async function webTls(
   args: readonly string[],

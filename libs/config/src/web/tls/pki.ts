@@ -54,6 +54,14 @@ export function subjectAltName(names: readonly string[]): string {
   return [...out].join(',');
 }
 
+/** The names a node's certificate is made for: cluster.xml's addresses, its name, host and loopback. */
+export function certificateNames(node: string, addresses: readonly string[], host: string): string[] {
+  const short = host.split('.')[0]!;
+  return [
+    ...new Set([node, ...addresses, host, short, 'localhost', '127.0.0.1', '::1'].filter((n) => n !== '')),
+  ];
+}
+
 /** Whether a certificate ending at notAfter is due for renewal at now. */
 export function needsRenewal(notAfter: Date, now: Date): boolean {
   return notAfter.getTime() - now.getTime() < RENEW_BEFORE_DAYS * 86_400_000;
