@@ -2,6 +2,7 @@
 // node2 on 127.0.0.2, the same ports (as every node of a cluster serves the same ones), the same
 // cluster.xml and cluster key, and, with HTTPS, keel's own PKI made by `keel web initssl`.
 import { cpSync, mkdirSync, writeFileSync } from 'node:fs';
+import { request as httpsRequest } from 'node:https';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { defaultTlsFiles } from '@keel/config';
@@ -76,4 +77,42 @@ export async function prepareNode(
   const code = await webTls(['initssl', ca ? 'rca' : 'sca'], io);
   if (code !== 0) throw new Error(`initssl failed: ${io.stderr.join('\n')}`);
   return { https: { port: ports.https, ...defaultTlsFiles(node.etc) } };
+}
+
+/** `call` over HTTPS, trusting only the given CA. */
+export function callTls(
+  base: string,
+  method: string,
+  path: string,
+  options: { key: string; ca: string; json?: unknown },
+): Promise<{ status: number; body: any }> {
+  return new Promise((resolve, reject) => {
+    const body = options.json === undefined ? undefined : JSON.stringify(options.json);
+    const req = httpsRequest(
+      `${base}${path}`,
+      {
+        method,
+        ca: options.ca,
+        headers: {
+          authorization: `Bearer ${options.key}`,
+          ...(body ? { 'content-type': 'application/json' } : {}),
+        },
+      },
+      (res) => {
+        let text = '';
+        res.on('data', (c) => (text += c));
+        res.on('end', () => {
+          let parsed: unknown = text;
+          try {
+            parsed = JSON.parse(text);
+          } catch {
+            /* text */
+          }
+          resolve({ status: res.statusCode ?? 0, body: parsed });
+        });
+      },
+    );
+    req.on('error', (e: Error) => reject(new Error(`${method} ${base}${path}: ${e.message}`)));
+    req.end(body);
+  });
 }

@@ -80,16 +80,17 @@ export class WebServer implements OnApplicationBootstrap, BeforeApplicationShutd
     const logger = this.logger.child({ component: 'web' });
     const https = this.settings.https;
     let tls: ServerTls | undefined = https && loadServerTls(this.settings, https, new Date());
+    const nodeAuth = new NodeAuth(this.settings.paths.keyFile, Date.now, logger);
     const web: WebContext = {
       settings: this.settings,
       bus: this.bus,
       states: this.states,
       store: this.store,
-      auth: new Authenticator(this.store, new Sessions(), new LoginLimiter(), now),
+      auth: new Authenticator(this.store, new Sessions(), new LoginLimiter(), now, nodeAuth),
       logger,
       now,
       peers: {
-        auth: new NodeAuth(this.settings.paths.keyFile, Date.now, logger),
+        auth: nodeAuth,
         https: https !== undefined,
         port: https?.port ?? this.settings.listen.port,
         ...(tls ? { ca: tls.ca } : {}),
