@@ -4,7 +4,9 @@
 // vouches for, since only it knows what its route needs. A request that came from another node is
 // not proxied again (no loops, no chains of trust). Unknown nodes: 404 naming path.node.
 import {
-  All,
+  Delete,
+  Get,
+  Post,
   BadRequestException,
   Controller,
   GatewayTimeoutException,
@@ -32,7 +34,7 @@ const ANSWER_HEADERS = ['content-type', 'retry-after', 'location'];
 export class ProxyController {
   constructor(@Inject(WEB_CONTEXT) private readonly web: WebContext) {}
 
-  @All('*path')
+  @Get('*path')
   @Allow('Monitor')
   @ApiExtension('x-keel-proxy', true)
   @ApiParam({ name: 'node', description: "a node of this node's cluster.xml" })
@@ -41,6 +43,36 @@ export class ProxyController {
     summary: "The same request on another node of the cluster (/api/v1.0/<path> there), in the caller's name",
     description: 'The role the route needs is checked on that node.',
   })
+  get(@Param('node') node: string, @Req() req: AuthenticatedRequest, @Res() res: Response): Promise<void> {
+    return this.proxy(node, req, res);
+  }
+
+  @Post('*path')
+  @Allow('Monitor')
+  @ApiExtension('x-keel-proxy', true)
+  @ApiParam({ name: 'node', description: "a node of this node's cluster.xml" })
+  @ApiParam({ name: 'path', description: 'the route on that node, after /api/v1.0/' })
+  @ApiOperation({
+    summary: "The same request on another node of the cluster (/api/v1.0/<path> there), in the caller's name",
+    description: 'The role the route needs is checked on that node.',
+  })
+  post(@Param('node') node: string, @Req() req: AuthenticatedRequest, @Res() res: Response): Promise<void> {
+    return this.proxy(node, req, res);
+  }
+
+  @Delete('*path')
+  @Allow('Monitor')
+  @ApiExtension('x-keel-proxy', true)
+  @ApiParam({ name: 'node', description: "a node of this node's cluster.xml" })
+  @ApiParam({ name: 'path', description: 'the route on that node, after /api/v1.0/' })
+  @ApiOperation({
+    summary: "The same request on another node of the cluster (/api/v1.0/<path> there), in the caller's name",
+    description: 'The role the route needs is checked on that node.',
+  })
+  delete(@Param('node') node: string, @Req() req: AuthenticatedRequest, @Res() res: Response): Promise<void> {
+    return this.proxy(node, req, res);
+  }
+
   async proxy(
     @Param('node') node: string,
     @Req() req: AuthenticatedRequest,

@@ -30,7 +30,7 @@ export interface NodeClaim {
   readonly nonce: string;
 }
 
-const TEXT = /^[A-Za-z0-9_.:@%\[\]-]{1,128}$/;
+const TEXT = /^[A-Za-z0-9_.:@%[\]-]{1,128}$/;
 const CLAIM = z
   .object({
     from: z.string().regex(TEXT),
