@@ -22,7 +22,8 @@ import {
 import { createLogger, createMetrics, RuntimeModule, startOnBus } from '@keel/runtime';
 import { AdminModule } from '../../apps/admin/src/admin.module';
 import { ApiModule } from '../../apps/api/src/api.module';
-import { WebServer } from '../../apps/api/src/service/web-server';
+import { WebServer, type WebListen } from '../../apps/api/src/service/web-server';
+import type { ApiSettings } from '../../apps/api/src/settings';
 import { NodeFixture } from './node-fixture';
 
 export const USERCONFIG = `<safe><service mode="mirror">
@@ -36,6 +37,8 @@ export const userOf = (role: WebRole) => ({ user: `${role.toLowerCase()}1`, pass
 export interface ApiNode {
   readonly node: NodeFixture;
   readonly base: string;
+  /** With HTTPS on. */
+  readonly secureBase?: string;
   /** One API key per role. */
   readonly keys: Readonly<Record<WebRole, string>>;
   readonly apiLog: CapturingSink;
@@ -43,17 +46,27 @@ export interface ApiNode {
   stop(): Promise<void>;
 }
 
-export async function startApiNode(): Promise<ApiNode> {
+/** Another node than the default one (node1 on loopback, port 0, HTTP): the peers tests. */
+export interface ApiNodeOptions {
+  readonly name?: string;
+  readonly listen?: WebListen;
+  /** Writes what the node needs (cluster.xml, cluster key, certificates) before its services start. */
+  readonly prepare?: (node: NodeFixture) => Promise<Pick<ApiSettings, 'https'>>;
+}
+
+export async function startApiNode(options: ApiNodeOptions = {}): Promise<ApiNode> {
+  const name = options.name ?? 'node1';
   const node = new NodeFixture('demo', USERCONFIG);
+  const extra = options.prepare ? await options.prepare(node) : {};
   const nats: NatsServerHandle = await startNatsServer({ etc: node.etc });
-  const env = node.env(nats.url);
+  const env = { ...node.env(nats.url), KEEL_NODE: name };
   const started: INestApplicationContext[] = [];
   try {
     @Module({
       imports: [
         RuntimeModule.forRoot({
-          logger: createLogger({ service: 'admin', node: 'node1', sink: createCapturingSink() }),
-          metrics: createMetrics({ service: 'admin', node: 'node1' }),
+          logger: createLogger({ service: 'admin', node: name, sink: createCapturingSink() }),
+          metrics: createMetrics({ service: 'admin', node: name }),
         }),
         AdminModule.forNode(env),
       ],
@@ -91,21 +104,25 @@ export async function startApiNode(): Promise<ApiNode> {
         settings: {
           paths: nodePaths(env),
           natsUrl: nats.url,
-          node: 'node1',
-          listen: { host: '127.0.0.1', port: 0 },
+          node: name,
+          listen: options.listen ?? { host: '127.0.0.1', port: 0 },
           webDir: join(node.etc, 'web'),
           version: 'test',
+          ...extra,
         },
-        logger: createLogger({ service: 'api', node: 'node1', sink: apiLog }),
-        metrics: createMetrics({ service: 'api', node: 'node1' }),
+        logger: createLogger({ service: 'api', node: name, sink: apiLog }),
+        metrics: createMetrics({ service: 'api', node: name }),
       }),
       { logger: false },
     );
     started.push(api);
-    const base = `http://127.0.0.1:${api.get(WebServer).port}`;
+    const web = api.get(WebServer);
+    const host = options.listen?.host ?? '127.0.0.1';
+    const base = `http://${host}:${web.port}`;
     return {
       node,
       base,
+      ...(web.httpsPort === undefined ? {} : { secureBase: `https://${host}:${web.httpsPort}` }),
       keys,
       apiLog,
       store,

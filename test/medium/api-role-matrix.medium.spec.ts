@@ -19,6 +19,8 @@ const PARAMS: Record<string, string> = {
   resource: 'r1',
   role: 'Monitor',
   name: 'k1',
+  node: 'node2',
+  path: 'level',
 };
 const RANK = ['Monitor', 'Control', 'Admin'];
 
@@ -41,6 +43,9 @@ POST /api/v1.0/cluster/config/check Admin
 GET /api/v1.0/apikeys Admin
 POST /api/v1.0/apikey/{role}/{name} Admin
 DELETE /api/v1.0/apikey/{name} Admin
+GET /api/v1.0/nodes/{node}/{path} Monitor
+POST /api/v1.0/nodes/{node}/{path} Monitor
+DELETE /api/v1.0/nodes/{node}/{path} Monitor
 `
   .trim()
   .split('\n');

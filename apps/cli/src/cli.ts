@@ -14,6 +14,7 @@ import { clusterConfcheck } from './commands/cluster-confcheck';
 import { kill } from './commands/kill';
 import { metrics, metricsTargets } from './commands/metrics';
 import { webCredentials } from './commands/web-credentials';
+import { webTls, WEB_TLS_COMMANDS } from './commands/web-tls';
 import {
   EXIT_UNREACHABLE,
   installedModules,
@@ -21,6 +22,7 @@ import {
   runModuleCommand,
 } from './commands/module-commands';
 import { AdminClient } from './admin-client';
+import { runDistributed } from './remote/distributed';
 
 type LocalCommand = (args: readonly string[], io: CliIo) => number;
 
@@ -52,6 +54,12 @@ export async function runCli(
   busFactory: BusFactory = natsBusFactory,
 ): Promise<number> {
   try {
+    // `keel -H "<hosts>" <command>`: through every server's web service (safekit-ops §9.8).
+    if (argv[0] === '-H') {
+      if (argv[1] === undefined)
+        throw new UsageError('-H needs the servers: "*", node names, [https:9453],hosts or URLs');
+      return await runDistributed(argv[1], argv.slice(2), io);
+    }
     const [name, ...args] = argv;
     if (name === undefined || name === '--help' || name === 'help') {
       io.out(`usage: keel <command> [args]\ncommands: ${allowed()}`);
@@ -83,6 +91,8 @@ export async function runCli(
       return await withBus(io, busFactory, (bus) => metrics(services, io, bus));
     }
     // The web service's users and API keys, in files: no keel service needs to answer.
+    // keel's PKI for HTTPS (initssl, checkcert, rmcerts): files and the openssl program.
+    if (name === 'web' && WEB_TLS_COMMANDS.includes(args[0] ?? '')) return await webTls(args, io);
     if (name === 'web') return await webCredentials(args, io);
     if (!MODULE_COMMANDS.includes(name))
       throw new UsageError(`unknown command '${name}' (allowed: ${allowed()})`);

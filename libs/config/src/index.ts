@@ -89,3 +89,66 @@ export {
   type CredentialKind,
 } from './web/credential-files';
 export { FileCredentialStore, webDir } from './web/file-credential-store';
+export {
+  defaultTlsFiles,
+  HTTP_PORT,
+  HTTPS_PORT,
+  loadWebConf,
+  parseWebConf,
+  tlsDir,
+  webConfFile,
+  WebConfError,
+  withHttps,
+  type HttpsConf,
+  type WebConf,
+} from './web/web-conf';
+export {
+  certificateCovers,
+  checkCa,
+  checkServerTls,
+  parseCertificates,
+  type CertProblem,
+  type PemFile,
+  type ServerTlsCheck,
+} from './web/tls/cert-check';
+export {
+  nodeAddresses,
+  readPrivateKeyFile,
+  readTlsFiles,
+  TlsFileError,
+  type TlsFiles,
+} from './web/tls/tls-files';
+export {
+  CA_DAYS,
+  certificateNames,
+  createCa,
+  DEFAULT_CA_SUBJECT,
+  ensureTlsDir,
+  issueNodeCertificate,
+  needsRenewal,
+  NODE_CERT_DAYS,
+  openSslCli,
+  RENEW_BEFORE_DAYS,
+  subjectAltName,
+  tlsFileNames,
+  type OpenSslPort,
+} from './web/tls/pki';
+export {
+  NODE_AUTH_SCHEME,
+  NODE_AUTH_WINDOW_MS,
+  nodeCredentialKey,
+  signNodeRequest,
+  verifyNodeRequest,
+  type NodeClaim,
+  type NodeVerdict,
+  type SignedRequest,
+} from './web/node-credential';
+export {
+  nodeCommandAddress,
+  nodeRequest,
+  NodeUnreachable,
+  NODE_REQUEST_TIMEOUT_MS,
+  webOrigin,
+  type NodeAnswer,
+  type NodeRequest,
+} from './web/node-request';

@@ -1,7 +1,15 @@
 // Who is calling: a session cookie from a form login, or an API key (Authorization: Bearer), each
 // checked against the current credential files. Logins are rate-limited per address and per user
 // name. No password, key or session id is ever put in a log line or an error message.
-import { apiKeyMatches, apiKeyName, CredentialFileError, verifyPassword, type WebRole } from '@keel/config';
+import {
+  apiKeyMatches,
+  apiKeyName,
+  CredentialFileError,
+  verifyPassword,
+  type NodeClaim,
+  type SignedRequest,
+  type WebRole,
+} from '@keel/config';
 import { LoginLimiter } from './login-limiter';
 import { Sessions } from './sessions';
 import type { CredentialStore } from '../ports/credential-store.port';
@@ -10,6 +18,15 @@ export interface Principal {
   /** A user name, or `apikey:<name>`. */
   readonly name: string;
   readonly role: WebRole;
+  /** A request from another node (peers/): the user's own address, as that node saw it. */
+  readonly address?: string;
+  /** A request from another node: the node (or `keel -H` host) that signed it. */
+  readonly via?: string;
+}
+
+/** Checks the node-to-node credential (peers/node-auth.ts). */
+export interface NodeVerifier {
+  verify(header: string, r: SignedRequest, address: string): NodeClaim | undefined;
 }
 
 export type LoginOutcome =
@@ -34,6 +51,7 @@ export class Authenticator {
     private readonly sessions: Sessions,
     private readonly limiter: LoginLimiter,
     private readonly now: () => number,
+    private readonly nodes?: NodeVerifier,
   ) {}
 
   async login(user: string, password: string, address: string): Promise<LoginOutcome> {
@@ -71,6 +89,12 @@ export class Authenticator {
     return entry && apiKeyMatches(token, entry.secret)
       ? { name: `apikey:${entry.name}`, role: entry.role }
       : undefined;
+  }
+
+  /** A request another node signed for one of its users (the role it carries is the one enforced). */
+  fromNode(header: string, r: SignedRequest, address: string): Principal | undefined {
+    const claim = this.nodes?.verify(header, r, address);
+    return claim && { name: claim.user, role: claim.role, address: claim.address, via: claim.from };
   }
 
   private read(kind: 'users' | 'apikeys') {

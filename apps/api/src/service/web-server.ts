@@ -2,7 +2,9 @@
 // no credential: load balancers read them) and the REST API (web/), a Nest application on
 // express of its own, built here from what the api service holds (bus, states, credentials).
 // The probe is answered before anything else sees the request, exactly as before the API existed.
+import { hostname } from 'node:os';
 import { createServer, type Server } from 'node:http';
+import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
 import { performance } from 'node:perf_hooks';
 import {
   Inject,
@@ -15,6 +17,7 @@ import { NestFactory } from '@nestjs/core';
 import { ExpressAdapter, type NestExpressApplication } from '@nestjs/platform-express';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { BUS, type BusPort } from '@keel/bus';
+import { certificateNames, loadClusterConfig, nodeAddresses, openSslCli } from '@keel/config';
 import { LOGGER, type Logger } from '@keel/runtime';
 import { Authenticator } from '../auth/authenticator';
 import { LoginLimiter } from '../auth/login-limiter';
@@ -28,6 +31,9 @@ import { ErrorsFilter } from '../web/errors.filter';
 import { OPENAPI_JSON, openApiDocument, serveOpenApi, SWAGGER_UI } from '../web/openapi';
 import type { WebContext } from '../web/web-context';
 import { WebModule } from '../web/web.module';
+import { NodeAuth } from '../peers/node-auth';
+import { httpsLocation } from '../tls/https-redirect';
+import { loadServerTls, RENEWAL_CHECK_MS, renewIfDue, type ServerTls } from '../tls/server-tls';
 
 export const API_SETTINGS = Symbol.for('keel.api.settings');
 
@@ -39,10 +45,14 @@ export interface WebListen {
 
 /** Beyond this many open connections the server takes no more. */
 const MAX_CONNECTIONS = 256;
+/** Slow or idle clients cannot hold the service's sockets: Node checks these every second. */
+const SERVER_OPTIONS = { connectionsCheckingInterval: 1_000, headersTimeout: 5_000, requestTimeout: 30_000 };
 
 @Injectable()
 export class WebServer implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private server: Server | undefined;
+  private httpsServer: HttpsServer | undefined;
+  private renewal: NodeJS.Timeout | undefined;
   private app: INestApplication | undefined;
 
   constructor(
@@ -59,17 +69,32 @@ export class WebServer implements OnApplicationBootstrap, BeforeApplicationShutd
     return typeof a === 'object' && a ? a.port : undefined;
   }
 
+  /** The HTTPS port, when HTTPS is on. */
+  get httpsPort(): number | undefined {
+    const a = this.httpsServer?.address();
+    return typeof a === 'object' && a ? a.port : undefined;
+  }
+
   async onApplicationBootstrap(): Promise<void> {
     const now = () => performance.now();
     const logger = this.logger.child({ component: 'web' });
+    const https = this.settings.https;
+    let tls: ServerTls | undefined = https && loadServerTls(this.settings, https, new Date());
+    const nodeAuth = new NodeAuth(this.settings.paths.keyFile, Date.now, logger);
     const web: WebContext = {
       settings: this.settings,
       bus: this.bus,
       states: this.states,
       store: this.store,
-      auth: new Authenticator(this.store, new Sessions(), new LoginLimiter(), now),
+      auth: new Authenticator(this.store, new Sessions(), new LoginLimiter(), now, nodeAuth),
       logger,
       now,
+      peers: {
+        auth: nodeAuth,
+        https: https !== undefined,
+        port: https?.port ?? this.settings.listen.port,
+        ...(tls ? { ca: tls.ca } : {}),
+      },
     };
     const handler = express();
     handler.disable('x-powered-by');
@@ -81,7 +106,8 @@ export class WebServer implements OnApplicationBootstrap, BeforeApplicationShutd
     const app = await NestFactory.create<NestExpressApplication>(
       WebModule.forContext(web),
       new ExpressAdapter(handler),
-      { bodyParser: false, logger: false, abortOnError: false },
+      // rawBody: a request from another node is signed over its body's bytes (peers/).
+      { bodyParser: false, rawBody: true, logger: false, abortOnError: false },
     );
     app.useBodyParser('json', { limit: '2mb' });
     app.useBodyParser('urlencoded', { extended: false, limit: '16kb' });
@@ -91,14 +117,66 @@ export class WebServer implements OnApplicationBootstrap, BeforeApplicationShutd
     await app.init();
     this.app = app;
 
-    const server = createServer(
-      // Slow or idle clients cannot hold the service's sockets: Node checks these every second.
-      { connectionsCheckingInterval: 1_000, headersTimeout: 5_000, requestTimeout: 30_000 },
-      handler,
-    );
+    const { host } = this.settings.listen;
+    if (https && tls) {
+      const secure = createHttpsServer({ ...SERVER_OPTIONS, cert: tls.cert, key: tls.key }, handler);
+      await this.listenOn(secure, host, https.port);
+      this.httpsServer = secure;
+      // The HTTP port keeps the probes for load balancers (§16) and sends the rest to HTTPS.
+      const redirect = express();
+      redirect.disable('x-powered-by');
+      redirect.use((req, res, next) => this.probe(req, res, next));
+      redirect.use((req, res) => {
+        const location = httpsLocation(req.headers.host, https.port, req.originalUrl);
+        if (!location)
+          res.status(400).json({ statusCode: 400, message: 'headers.host: missing or malformed' });
+        else res.redirect(308, location);
+      });
+      this.server = await this.listenOn(
+        createServer(SERVER_OPTIONS, redirect),
+        host,
+        this.settings.listen.port,
+      );
+      const names = () =>
+        certificateNames(
+          this.settings.node,
+          nodeAddresses(loadClusterConfig(this.settings.paths.clusterFile), this.settings.node),
+          hostname(),
+        );
+      this.renewal = setInterval(() => {
+        renewIfDue(this.settings, https, tls!, { openssl: openSslCli, now: () => new Date(), logger, names })
+          .then((next) => {
+            if (next.cert !== tls!.cert || next.key !== tls!.key)
+              secure.setSecureContext({ cert: next.cert, key: next.key });
+            tls = next;
+          })
+          .catch((err: unknown) =>
+            logger.error('HTTPS certificate check failed', { problem: (err as Error).message }),
+          );
+      }, RENEWAL_CHECK_MS);
+      this.renewal.unref();
+    } else {
+      this.server = await this.listenOn(
+        createServer(SERVER_OPTIONS, handler),
+        host,
+        this.settings.listen.port,
+      );
+    }
+    this.logger.info('web service listening', {
+      port: this.port,
+      ...(https ? { httpsPort: this.httpsPort } : {}),
+      probes: '/var/modules/<AM>/ready.txt',
+      api: '/api/v1.0/',
+    });
+  }
+
+  private async listenOn<S extends Server | HttpsServer>(
+    server: S,
+    host: string | undefined,
+    port: number,
+  ): Promise<S> {
     server.keepAliveTimeout = 5_000;
     server.maxConnections = MAX_CONNECTIONS;
-    const { host, port } = this.settings.listen;
     await new Promise<void>((resolve, reject) => {
       server.once('error', (err: NodeJS.ErrnoException) =>
         reject(
@@ -114,17 +192,13 @@ export class WebServer implements OnApplicationBootstrap, BeforeApplicationShutd
       });
     });
     server.on('error', (err) => this.logger.error('web server error', { err }));
-    this.server = server;
-    this.logger.info('web service listening', {
-      port: this.port,
-      probes: '/var/modules/<AM>/ready.txt',
-      api: '/api/v1.0/',
-    });
+    return server;
   }
 
   async beforeApplicationShutdown(): Promise<void> {
-    const server = this.server;
-    if (server) {
+    clearInterval(this.renewal);
+    for (const server of [this.server, this.httpsServer]) {
+      if (!server) continue;
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     }

@@ -131,7 +131,7 @@ export class ModulesController {
       name: command,
       args,
       ...(identity === undefined ? {} : { identity }),
-      caller: `${req.principal!.name}@${clientAddress(req)}`,
+      caller: `${req.principal!.name}@${req.principal!.address ?? clientAddress(req)}`,
     });
   }
 }

@@ -2,6 +2,7 @@
 // the Authenticator. Shared by the route guard and the middleware that guards the OpenAPI pages.
 import type { Request } from 'express';
 import type { Authenticator, Principal } from '../auth/authenticator';
+import { NODE_AUTH_SCHEME } from '@keel/config';
 import { SESSION_COOKIE } from '../auth/sessions';
 
 export interface AuthenticatedRequest extends Request {
@@ -21,6 +22,15 @@ export function cookieValue(header: string | undefined, name: string): string | 
 export function requestPrincipal(req: Request, auth: Authenticator): Principal | undefined {
   const header = req.headers.authorization;
   if (header !== undefined) {
+    // Another node's request for one of its users (docs/decisions/0021), signed over the body.
+    if (header.startsWith(`${NODE_AUTH_SCHEME} `)) {
+      const body = (req as Request & { rawBody?: Buffer }).rawBody ?? Buffer.alloc(0);
+      return auth.fromNode(
+        header,
+        { method: req.method, url: req.originalUrl ?? req.url, body },
+        clientAddress(req),
+      );
+    }
     const m = /^Bearer ([\x21-\x7e]{1,256})$/.exec(header);
     return m ? auth.fromApiKey(m[1]!) : undefined;
   }

@@ -4,6 +4,7 @@ import type { BusPort } from '@keel/bus';
 import type { Logger } from '@keel/runtime';
 import type { Authenticator } from '../auth/authenticator';
 import type { ModuleStates } from '../core/module-states';
+import type { Peers } from '../peers/peers';
 import type { CredentialStore } from '../ports/credential-store.port';
 import type { ApiSettings } from '../settings';
 
@@ -14,6 +15,8 @@ export interface WebContext {
   readonly store: CredentialStore;
   readonly auth: Authenticator;
   readonly logger: Logger;
+  /** The other nodes' web services and the node credential (peers/). */
+  readonly peers: Peers;
   /** Monotonic milliseconds. */
   readonly now: () => number;
 }

@@ -7,6 +7,7 @@ import { ConfigController } from './config.controller';
 import { LoginController } from './login.controller';
 import { ModulesController } from './modules.controller';
 import { NodeController } from './node.controller';
+import { ProxyController } from '../peers/proxy.controller';
 import { WEB_CONTEXT, type WebContext } from './web-context';
 
 @Module({})
@@ -14,7 +15,14 @@ export class WebModule {
   static forContext(web: WebContext): DynamicModule {
     return {
       module: WebModule,
-      controllers: [LoginController, NodeController, ModulesController, ConfigController, ApiKeyController],
+      controllers: [
+        LoginController,
+        NodeController,
+        ModulesController,
+        ConfigController,
+        ApiKeyController,
+        ProxyController,
+      ],
       providers: [
         { provide: WEB_CONTEXT, useValue: web },
         { provide: APP_GUARD, useClass: AuthGuard },

@@ -14,7 +14,8 @@ export const EXIT_UNREACHABLE = 3;
 
 export interface ModuleCommandContext {
   readonly io: CliIo;
-  readonly admin: AdminClient;
+  /** This node's admin on the bus, or a node's web service (keel -H). */
+  readonly admin: Pick<AdminClient, 'send'>;
   readonly installed: () => string[];
   readonly sleep: (ms: number) => Promise<void>;
 }

@@ -1,0 +1,123 @@
+// `keel -H "<hosts>" <command>` (safekit-ops §9.8): the command run on every server through its web
+// service, in parallel; each server's output after its banner, in the order given. A server that
+// does not answer gets its banner and the error while the others still run; the exit code is 0
+// only when every server succeeded (else the highest code, 3 for a server that did not answer).
+import { readFileSync } from 'node:fs';
+import { hostname } from 'node:os';
+import {
+  ClusterKeyError,
+  loadClusterConfig,
+  loadClusterKeyFile,
+  loadWebConf,
+  nodeCommandAddress,
+  nodeCredentialKey,
+  nodeNameIfKnown,
+  nodePaths,
+  defaultTlsFiles,
+  WebConfError,
+} from '@keel/config';
+import { CommandFailed } from '../admin-client';
+import { CliIo, EXIT, UsageError } from '../io';
+import { EXIT_UNREACHABLE, MODULE_COMMANDS, runModuleCommand } from '../commands/module-commands';
+import { overallExit, parseHosts, serverBanner, type HostsContext } from './hosts';
+import { RemoteAdmin } from './remote-admin';
+import { WebClient } from './web-client';
+
+/** What `keel -H` runs: module commands but logview (local only in SafeKit too), and level. */
+export const DISTRIBUTED_COMMANDS = ['level', ...MODULE_COMMANDS.filter((c) => c !== 'logview')];
+
+export interface Level {
+  readonly node: string;
+  readonly host: string;
+  readonly os: string;
+  readonly version: string;
+}
+
+/** `keel level`, as the guide's `safekit level`: product and version, host, OS, licence. */
+export function levelLines(l: Level): string[] {
+  return [
+    `keel ${l.version} on ${l.host} (node ${l.node}), ${l.os}`,
+    'Licence: Apache-2.0, open source: no licence key',
+  ];
+}
+
+/** Where this node's web service is and how the servers are trusted (web.conf, cluster.xml). */
+function hostsContext(io: CliIo): { ctx: HostsContext; ca?: string } {
+  const paths = nodePaths(io.env);
+  const conf = loadWebConf(paths.etc);
+  let nodes: HostsContext['nodes'] = [];
+  try {
+    const cluster = loadClusterConfig(paths.clusterFile);
+    nodes = cluster.nodes.map((name) => ({ name, addr: nodeCommandAddress(cluster, name) ?? name }));
+  } catch {
+    /* no cluster.xml: only hosts and URLs can be given */
+  }
+  let ca: string | undefined;
+  try {
+    ca = readFileSync(conf.https?.ca ?? defaultTlsFiles(paths.etc).ca, 'utf8');
+  } catch {
+    ca = undefined;
+  }
+  return {
+    ctx: { nodes, https: conf.https !== undefined, port: conf.https?.port ?? conf.httpPort },
+    ...(ca ? { ca } : {}),
+  };
+}
+
+export async function runDistributed(spec: string, argv: readonly string[], io: CliIo): Promise<number> {
+  const [name, ...args] = argv;
+  if (name === undefined || !DISTRIBUTED_COMMANDS.includes(name))
+    throw new UsageError(
+      `keel -H runs one of ${DISTRIBUTED_COMMANDS.join(', ')}${name ? `, not ${name}` : ''}`,
+    );
+  let context;
+  let key: Uint8Array;
+  try {
+    context = hostsContext(io);
+    key = nodeCredentialKey(loadClusterKeyFile(nodePaths(io.env).keyFile));
+  } catch (e) {
+    if (!(e instanceof ClusterKeyError || e instanceof WebConfError)) throw e;
+    io.err(`keel -H: ${e.message}`);
+    return EXIT.invalid;
+  }
+  const targets = parseHosts(spec, context.ctx);
+  const from = nodeNameIfKnown(io.env) ?? hostname();
+  const runs = targets.map(async (t) => {
+    const out: Array<[boolean, string]> = [];
+    const sub: CliIo = { env: io.env, out: (l) => out.push([false, l]), err: (l) => out.push([true, l]) };
+    const web = new WebClient({
+      origin: t.origin,
+      key,
+      claim: { from, user: 'root', role: 'Admin', address: from },
+      ...(context.ca ? { ca: context.ca } : {}),
+    });
+    const admin = new RemoteAdmin(web);
+    let code: number;
+    try {
+      if (name === 'level') {
+        for (const l of levelLines((await web.call('GET', '/api/v1.0/level')) as Level)) sub.out(l);
+        code = EXIT.ok;
+      } else {
+        const installed = await admin.modules();
+        code = await runModuleCommand(name, args, {
+          io: sub,
+          admin,
+          installed: () => installed,
+          sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
+        });
+      }
+    } catch (e) {
+      if (e instanceof UsageError) throw e;
+      if (!(e instanceof CommandFailed)) throw e;
+      sub.err(`keel ${name}: ${e.message}`);
+      code = e.kind === 'unreachable' ? EXIT_UNREACHABLE : EXIT.invalid;
+    }
+    return { origin: t.origin, out, code };
+  });
+  const results = await Promise.all(runs);
+  for (const r of results) {
+    io.out(serverBanner(r.origin));
+    for (const [isErr, line] of r.out) (isErr ? io.err : io.out)(line);
+  }
+  return overallExit(results.map((r) => r.code));
+}
