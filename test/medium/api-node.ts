@@ -53,7 +53,8 @@ export async function startApiNode(): Promise<ApiNode> {
       imports: [
         RuntimeModule.forRoot({
           logger: createLogger({ service: 'admin', node: 'node1', sink: createCapturingSink() }),
-          metrics: createMetrics({ service: 'admin', node: 'node1' }),
+          // The process metrics, as bootstrapService gives every service: /metrics merges them.
+          metrics: createMetrics({ service: 'admin', node: 'node1', processMetrics: true }),
         }),
         AdminModule.forNode(env),
       ],
@@ -97,7 +98,7 @@ export async function startApiNode(): Promise<ApiNode> {
           version: 'test',
         },
         logger: createLogger({ service: 'api', node: 'node1', sink: apiLog }),
-        metrics: createMetrics({ service: 'api', node: 'node1' }),
+        metrics: createMetrics({ service: 'api', node: 'node1', processMetrics: true }),
       }),
       { logger: false },
     );

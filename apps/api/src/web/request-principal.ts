@@ -18,7 +18,7 @@ export function cookieValue(header: string | undefined, name: string): string | 
 }
 
 /** undefined: no credential given, or one that is not valid (a 401 either way). */
-export function requestPrincipal(req: Request, auth: Authenticator): Principal | undefined {
+export function requestPrincipal(req: Pick<Request, 'headers'>, auth: Authenticator): Principal | undefined {
   const header = req.headers.authorization;
   if (header !== undefined) {
     const m = /^Bearer ([\x21-\x7e]{1,256})$/.exec(header);
@@ -29,6 +29,6 @@ export function requestPrincipal(req: Request, auth: Authenticator): Principal |
 }
 
 /** The caller's address, without the IPv4-mapped IPv6 prefix; never a header's claim. */
-export function clientAddress(req: Request): string {
+export function clientAddress(req: Pick<Request, 'socket'>): string {
   return (req.socket.remoteAddress ?? 'unknown').replace(/^::ffff:/, '');
 }

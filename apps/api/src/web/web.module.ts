@@ -1,12 +1,17 @@
-// The web application's Nest module: its controllers, every one behind the role guard.
+// The web application's Nest module: its controllers and GraphQL resolvers, every one behind the
+// role guard, and the services both call.
 import { Module, type DynamicModule } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
+import { GRAPHQL_RESOLVERS, graphqlModule } from '../graphql/graphql.module';
+import { MetricsController } from '../metrics/metrics.controller';
 import { ApiKeyController } from './apikey.controller';
 import { AuthGuard } from './auth.guard';
 import { ConfigController } from './config.controller';
 import { LoginController } from './login.controller';
+import { ModuleService } from './module-service';
 import { ModulesController } from './modules.controller';
 import { NodeController } from './node.controller';
+import { NodeService } from './node-service';
 import { WEB_CONTEXT, type WebContext } from './web-context';
 
 @Module({})
@@ -14,10 +19,21 @@ export class WebModule {
   static forContext(web: WebContext): DynamicModule {
     return {
       module: WebModule,
-      controllers: [LoginController, NodeController, ModulesController, ConfigController, ApiKeyController],
+      imports: [graphqlModule(web)],
+      controllers: [
+        LoginController,
+        NodeController,
+        ModulesController,
+        ConfigController,
+        ApiKeyController,
+        MetricsController,
+      ],
       providers: [
         { provide: WEB_CONTEXT, useValue: web },
         { provide: APP_GUARD, useClass: AuthGuard },
+        ModuleService,
+        NodeService,
+        ...GRAPHQL_RESOLVERS,
       ],
     };
   }
