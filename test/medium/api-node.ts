@@ -66,7 +66,8 @@ export async function startApiNode(options: ApiNodeOptions = {}): Promise<ApiNod
       imports: [
         RuntimeModule.forRoot({
           logger: createLogger({ service: 'admin', node: name, sink: createCapturingSink() }),
-          metrics: createMetrics({ service: 'admin', node: name }),
+          // The process metrics, as bootstrapService gives every service: /metrics merges them.
+          metrics: createMetrics({ service: 'admin', node: name, processMetrics: true }),
         }),
         AdminModule.forNode(env),
       ],
@@ -111,7 +112,7 @@ export async function startApiNode(options: ApiNodeOptions = {}): Promise<ApiNod
           ...extra,
         },
         logger: createLogger({ service: 'api', node: name, sink: apiLog }),
-        metrics: createMetrics({ service: 'api', node: name }),
+        metrics: createMetrics({ service: 'api', node: name, processMetrics: true }),
       }),
       { logger: false },
     );

@@ -30,6 +30,7 @@ GET /login public
 POST /login public
 POST /logout public
 GET /api/v1.0/level Monitor
+GET /metrics Monitor
 GET /api/v1.0/modules Monitor
 GET /api/v1.0/whoami Monitor
 GET /api/v1.0/modules/{module}/state Monitor

@@ -4,6 +4,7 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { nodeServiceModule, type ServiceModuleOptions } from '@keel/runtime';
 import { FileCredentialStore } from '@keel/config';
+import { ModuleEvents } from './core/module-events';
 import { ModuleStates } from './core/module-states';
 import { CREDENTIAL_STORE } from './ports/credential-store.port';
 import { ApiController } from './service/api.controller';
@@ -31,6 +32,7 @@ export class ApiModule {
         { provide: API_SETTINGS, useValue: settings },
         { provide: CREDENTIAL_STORE, useValue: new FileCredentialStore(settings.webDir) },
         ModuleStates,
+        { provide: ModuleEvents, useValue: new ModuleEvents() },
         WebServer,
       ],
       exports: [WebServer],

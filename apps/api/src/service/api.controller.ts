@@ -1,5 +1,5 @@
-// What the api service receives on the node's bus: the modules' states, for their health probes,
-// and admin's presence.
+// What the api service receives on the node's bus: the modules' states, for their health probes
+// and the GraphQL subscriptions, the module log lines, for the subscriptions, and admin's presence.
 import { Controller } from '@nestjs/common';
 import { Ctx, Payload } from '@nestjs/microservices';
 import {
@@ -8,21 +8,43 @@ import {
   presenceServiceOf,
   subjects,
   type Envelope,
+  type LogLine,
   type ServicePresence,
   type StateChange,
 } from '@keel/bus';
 import { BusContext, OnBusEvent } from '@keel/runtime';
+import { ModuleEvents } from '../core/module-events';
 import { ModuleStates } from '../core/module-states';
 
 @Controller()
 export class ApiController {
-  constructor(private readonly states: ModuleStates) {}
+  constructor(
+    private readonly states: ModuleStates,
+    private readonly events: ModuleEvents,
+  ) {}
 
   /** Only admin publishes states (0010); the module is the subject's. */
   @OnBusEvent(subjects.anyModule('state'), codecs.stateChange)
   state(@Payload() msg: Envelope<StateChange>, @Ctx() ctx: BusContext): void {
-    if (parseModuleSubject(ctx.getSubject())?.module !== msg.payload.module) return;
-    this.states.set(msg.payload.module, msg.payload.state, msg.payload.readiness);
+    const { module, state, readiness, since } = msg.payload;
+    if (parseModuleSubject(ctx.getSubject())?.module !== module) return;
+    this.states.set(module, state, readiness);
+    this.events.publish({ kind: 'state', module, state, readiness, since: new Date(since).toISOString() });
+  }
+
+  /** A module log line (admin's own, or another service's that admin writes too); the module is the subject's. */
+  @OnBusEvent(subjects.anyModule('log'), codecs.logLine)
+  log(@Payload() msg: Envelope<LogLine>, @Ctx() ctx: BusContext): void {
+    const { module, level, message, component } = msg.payload;
+    if (parseModuleSubject(ctx.getSubject())?.module !== module) return;
+    this.events.publish({
+      kind: 'log',
+      module,
+      level,
+      message,
+      ...(component === undefined ? {} : { component }),
+      at: new Date(msg.ts).toISOString(),
+    });
   }
 
   /** Admin ready: it republishes every state for this service. The service is the subject's (0010). */

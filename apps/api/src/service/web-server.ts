@@ -1,6 +1,8 @@
 // The node's web service port (SafeKit's 9010): the modules' health probes (core/ready-probe.ts,
-// no credential: load balancers read them) and the REST API (web/), a Nest application on
-// express of its own, built here from what the api service holds (bus, states, credentials).
+// no credential: load balancers read them), the REST and GraphQL API (web/, graphql/) and
+// /metrics (metrics/), a Nest application on express of its own, built here from what the api
+// service holds (bus, states and events, credentials, metrics); GraphQL subscriptions are
+// attached to the server it listens with.
 // The probe is answered before anything else sees the request, exactly as before the API existed.
 import { hostname } from 'node:os';
 import { createServer, type Server } from 'node:http';
@@ -15,14 +17,18 @@ import {
 } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { ExpressAdapter, type NestExpressApplication } from '@nestjs/platform-express';
+import { GraphQLSchemaHost } from '@nestjs/graphql';
+import type { Registry } from 'prom-client';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { BUS, type BusPort } from '@keel/bus';
 import { certificateNames, loadClusterConfig, nodeAddresses, openSslCli } from '@keel/config';
-import { LOGGER, type Logger } from '@keel/runtime';
+import { LOGGER, METRICS_REGISTRY, type Logger } from '@keel/runtime';
 import { Authenticator } from '../auth/authenticator';
 import { LoginLimiter } from '../auth/login-limiter';
 import { Sessions } from '../auth/sessions';
+import { ModuleEvents } from '../core/module-events';
 import { ModuleStates } from '../core/module-states';
+import { serveSubscriptions, type GraphqlSubscriptions } from '../graphql/graphql-subscriptions';
 import { readyProbe } from '../core/ready-probe';
 import { CREDENTIAL_STORE, type CredentialStore } from '../ports/credential-store.port';
 import type { ApiSettings } from '../settings';
@@ -54,10 +60,13 @@ export class WebServer implements OnApplicationBootstrap, BeforeApplicationShutd
   private httpsServer: HttpsServer | undefined;
   private renewal: NodeJS.Timeout | undefined;
   private app: INestApplication | undefined;
+  private subscriptions: GraphqlSubscriptions | undefined;
 
   constructor(
     @Inject(API_SETTINGS) private readonly settings: ApiSettings,
     private readonly states: ModuleStates,
+    private readonly events: ModuleEvents,
+    @Inject(METRICS_REGISTRY) private readonly metrics: Registry,
     @Inject(BUS) private readonly bus: BusPort,
     @Inject(CREDENTIAL_STORE) private readonly store: CredentialStore,
     @Inject(LOGGER) private readonly logger: Logger,
@@ -85,6 +94,8 @@ export class WebServer implements OnApplicationBootstrap, BeforeApplicationShutd
       settings: this.settings,
       bus: this.bus,
       states: this.states,
+      events: this.events,
+      metrics: this.metrics,
       store: this.store,
       auth: new Authenticator(this.store, new Sessions(), new LoginLimiter(), now, nodeAuth),
       logger,
@@ -162,11 +173,16 @@ export class WebServer implements OnApplicationBootstrap, BeforeApplicationShutd
         this.settings.listen.port,
       );
     }
+    // GraphQL subscriptions where the API is served: HTTPS when it is on.
+    const api = this.httpsServer ?? this.server;
+    this.subscriptions = serveSubscriptions(api, app.get(GraphQLSchemaHost).schema, web);
     this.logger.info('web service listening', {
       port: this.port,
       ...(https ? { httpsPort: this.httpsPort } : {}),
       probes: '/var/modules/<AM>/ready.txt',
       api: '/api/v1.0/',
+      graphql: '/api/v1.0/graphql',
+      metrics: '/metrics',
     });
   }
 
@@ -197,6 +213,7 @@ export class WebServer implements OnApplicationBootstrap, BeforeApplicationShutd
 
   async beforeApplicationShutdown(): Promise<void> {
     clearInterval(this.renewal);
+    await this.subscriptions?.close();
     for (const server of [this.server, this.httpsServer]) {
       if (!server) continue;
       server.closeAllConnections();

@@ -6,9 +6,9 @@ import { badField } from './validate';
 
 const MODULE_NAME = /^[A-Za-z0-9_-]{1,64}$/;
 
-export function installedModule(name: string, modulesDir: string): string {
+export function installedModule(name: string, modulesDir: string, field = 'path.module'): string {
   if (!MODULE_NAME.test(name) || name === 'node')
-    throw badField('path.module', 'a module name matches [A-Za-z0-9_-]{1,64}');
+    throw badField(field, 'a module name matches [A-Za-z0-9_-]{1,64}');
   const installed = installedModuleNames(modulesDir).names;
   if (!installed.includes(name))
     throw new NotFoundException(`unknown module ${name} (installed: ${installed.join(', ') || 'none'})`);

@@ -19,7 +19,7 @@ export function cookieValue(header: string | undefined, name: string): string | 
 }
 
 /** undefined: no credential given, or one that is not valid (a 401 either way). */
-export function requestPrincipal(req: Request, auth: Authenticator): Principal | undefined {
+export function requestPrincipal(req: Pick<Request, 'headers'>, auth: Authenticator): Principal | undefined {
   const header = req.headers.authorization;
   if (header !== undefined) {
     // Another node's request for one of its users (docs/decisions/0021), signed over the body.
@@ -39,6 +39,6 @@ export function requestPrincipal(req: Request, auth: Authenticator): Principal |
 }
 
 /** The caller's address, without the IPv4-mapped IPv6 prefix; never a header's claim. */
-export function clientAddress(req: Request): string {
+export function clientAddress(req: Pick<Request, 'socket'>): string {
   return (req.socket.remoteAddress ?? 'unknown').replace(/^::ffff:/, '');
 }

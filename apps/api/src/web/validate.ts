@@ -1,9 +1,9 @@
 // Input checked with zod: a refusal is a 400 whose message names the field (`body.args[0]`,
-// `query.count`, `path.module`) and says what is expected.
+// `query.count`, `path.module`; `args.count` for a GraphQL argument) and says what is expected.
 import { BadRequestException } from '@nestjs/common';
 import type { z } from 'zod';
 
-export type InputPlace = 'body' | 'query' | 'path';
+export type InputPlace = 'body' | 'query' | 'path' | 'args';
 
 export function fieldName(place: InputPlace, path: readonly PropertyKey[]): string {
   return path.reduce<string>(

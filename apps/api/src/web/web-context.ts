@@ -1,8 +1,11 @@
 // What the web application (its own Nest application, web-server.ts) is given by the api service:
-// the bus, the modules' states, the credentials, the node's settings and the logger.
+// the bus, the modules' states and events, the credentials, the node's settings, its metrics and the
+// logger.
+import type { Registry } from 'prom-client';
 import type { BusPort } from '@keel/bus';
 import type { Logger } from '@keel/runtime';
 import type { Authenticator } from '../auth/authenticator';
+import type { ModuleEvents } from '../core/module-events';
 import type { ModuleStates } from '../core/module-states';
 import type { Peers } from '../peers/peers';
 import type { CredentialStore } from '../ports/credential-store.port';
@@ -12,6 +15,10 @@ export interface WebContext {
   readonly settings: ApiSettings;
   readonly bus: BusPort;
   readonly states: ModuleStates;
+  /** States and module log lines as they are heard, for the GraphQL subscriptions. */
+  readonly events: ModuleEvents;
+  /** The api service's own metrics (its part of /metrics). */
+  readonly metrics: Registry;
   readonly store: CredentialStore;
   readonly auth: Authenticator;
   readonly logger: Logger;

@@ -24,7 +24,7 @@ const any = subjects.anyModule;
 const inbox = (role: BusRole) => `${inboxPrefix(role)}.>`;
 
 // Every running service subscribes to its own metrics subject and answers (respond) the CLI's
-// request there (subjects.metrics, docs/decisions/0010 "Metrics"); only the CLI may ask.
+// request there (subjects.metrics, docs/decisions/0010 "Metrics"); only the CLI and the api ask.
 export const ROLE_PERMISSIONS: Readonly<Record<BusRole, RolePermissions>> = {
   // The module engine: serves commands, drives rfs, publishes states and resources.
   admin: {
@@ -120,12 +120,13 @@ export const ROLE_PERMISSIONS: Readonly<Record<BusRole, RolePermissions>> = {
     reserved: true,
   },
   // The node's web service: the modules' health probes (safekit-ops §16) from the states it
-  // hears, and the REST API, which sends module commands on its own subject for the
-  // administrators it authenticated (docs/decisions/0021) and hears only its own replies. It
-  // answers its own metrics request, as every service does.
+  // hears, and the REST and GraphQL API, which sends module commands on its own subject for the
+  // administrators it authenticated (docs/decisions/0021) and hears only its own replies; the
+  // module log lines, for GraphQL subscriptions; the other services' metrics, asked for the
+  // API's /metrics. It answers its own metrics request, as every service does.
   api: {
-    publish: [subjects.anyModuleCmd('api'), subjects.presence('api')],
-    subscribe: [subjects.metrics('api'), any('state'), subjects.anyPresence(), inbox('api')],
+    publish: [subjects.anyModuleCmd('api'), subjects.anyMetrics(), subjects.presence('api')],
+    subscribe: [subjects.metrics('api'), any('state'), any('log'), subjects.anyPresence(), inbox('api')],
     respond: true,
     reserved: false,
   },
