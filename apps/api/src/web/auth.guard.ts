@@ -18,7 +18,7 @@ import { CredentialsUnavailable, type Principal } from '../auth/authenticator';
 import type { GraphqlContext } from '../graphql/graphql-context';
 import { roleAllows, type WebRole } from '@keel/config';
 import { ROUTE_ROLE, type RouteRole } from './allow.decorator';
-import { requestPrincipal, type AuthenticatedRequest } from './request-principal';
+import { requestPrincipal, type AnyRequest, type AuthenticatedRequest } from './request-principal';
 import { WEB_CONTEXT, type WebContext } from './web-context';
 
 @Injectable()
@@ -55,7 +55,7 @@ export function allowed(principal: Principal | undefined, needed: WebRole): Prin
   return principal;
 }
 
-export function authenticate(req: Pick<AuthenticatedRequest, 'headers'>, web: WebContext) {
+export function authenticate(req: AnyRequest, web: WebContext) {
   try {
     return requestPrincipal(req, web.auth);
   } catch (err) {

@@ -1,5 +1,6 @@
 // Who sent an HTTP request: an API key (Authorization: Bearer) or the session cookie, checked by
 // the Authenticator. Shared by the route guard and the middleware that guards the OpenAPI pages.
+import type { IncomingMessage } from 'node:http';
 import type { Request } from 'express';
 import type { Authenticator, Principal } from '../auth/authenticator';
 import { NODE_AUTH_SCHEME } from '@keel/config';
@@ -19,15 +20,18 @@ export function cookieValue(header: string | undefined, name: string): string | 
 }
 
 /** undefined: no credential given, or one that is not valid (a 401 either way). */
-export function requestPrincipal(req: Pick<Request, 'headers'>, auth: Authenticator): Principal | undefined {
+/** An HTTP request: express's, or a WebSocket upgrade's (GraphQL subscriptions). */
+export type AnyRequest = IncomingMessage & { originalUrl?: string; rawBody?: Buffer };
+
+export function requestPrincipal(req: AnyRequest, auth: Authenticator): Principal | undefined {
   const header = req.headers.authorization;
   if (header !== undefined) {
     // Another node's request for one of its users (docs/decisions/0021), signed over the body.
     if (header.startsWith(`${NODE_AUTH_SCHEME} `)) {
-      const body = (req as Request & { rawBody?: Buffer }).rawBody ?? Buffer.alloc(0);
+      const body = req.rawBody ?? Buffer.alloc(0);
       return auth.fromNode(
         header,
-        { method: req.method, url: req.originalUrl ?? req.url, body },
+        { method: req.method ?? '', url: req.originalUrl ?? req.url ?? '', body },
         clientAddress(req),
       );
     }
@@ -39,6 +43,6 @@ export function requestPrincipal(req: Pick<Request, 'headers'>, auth: Authentica
 }
 
 /** The caller's address, without the IPv4-mapped IPv6 prefix; never a header's claim. */
-export function clientAddress(req: Pick<Request, 'socket'>): string {
+export function clientAddress(req: Pick<IncomingMessage, 'socket'>): string {
   return (req.socket.remoteAddress ?? 'unknown').replace(/^::ffff:/, '');
 }
