@@ -18,7 +18,12 @@ const WRITERS: u64 = 8;
 /// a file renamed over another now and then, a small file made and one removed.
 fn round(dir: &Path, w: u64, i: u64) {
     let f = dir.join(format!("f{}", i % 4));
-    if let Ok(file) = OpenOptions::new().create(true).truncate(false).write(true).open(&f) {
+    if let Ok(file) = OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&f)
+    {
         let _ = file.write_at(&[(w * 31 + i) as u8; 4096], (i * 7 % 64) * 4096);
         if i % 16 == 0 {
             let _ = file.sync_data();
