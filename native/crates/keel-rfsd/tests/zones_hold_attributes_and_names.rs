@@ -60,7 +60,10 @@ fn every_change_made_while_away_reaches_the_secondary_without_a_walk() {
     fs::hard_link(m.join("a/f1"), m.join("a/f1-again")).unwrap();
     fs::remove_dir(m.join("gone")).unwrap();
     // Written, then its directory renamed: the hint follows the rename.
-    let w = fs::OpenOptions::new().write(true).open(m.join("a/sub/w")).unwrap();
+    let w = fs::OpenOptions::new()
+        .write(true)
+        .open(m.join("a/sub/w"))
+        .unwrap();
     w.write_all_at(&[0xcd; 4096], 8192).unwrap();
     drop(w);
     fs::rename(m.join("a/sub"), m.join("moved")).unwrap();
@@ -73,7 +76,13 @@ fn every_change_made_while_away_reaches_the_secondary_without_a_walk() {
         CString::new(m.join("y").as_os_str().as_bytes()).unwrap(),
     );
     let rc = unsafe {
-        libc::renameat2(libc::AT_FDCWD, cx.as_ptr(), libc::AT_FDCWD, cy.as_ptr(), libc::RENAME_EXCHANGE)
+        libc::renameat2(
+            libc::AT_FDCWD,
+            cx.as_ptr(),
+            libc::AT_FDCWD,
+            cy.as_ptr(),
+            libc::RENAME_EXCHANGE,
+        )
     };
     assert_eq!(rc, 0, "{}", std::io::Error::last_os_error());
     let from = p.drain().len();
@@ -82,7 +91,11 @@ fn every_change_made_while_away_reaches_the_secondary_without_a_walk() {
     assert_eq!(s.wait("reintegration")["full"], false);
     let synced = s.wait("synced");
     p.wait("synced");
-    assert_eq!(synced["bytes"], 4096 + 4096, "the two written zones only: {synced}");
+    assert_eq!(
+        synced["bytes"],
+        4096 + 4096,
+        "the two written zones only: {synced}"
+    );
 
     let end = p.drain()[from..]
         .iter()
