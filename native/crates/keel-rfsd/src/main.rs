@@ -19,6 +19,7 @@ mod at;
 mod copies;
 mod deadline;
 mod events;
+mod find;
 mod handover;
 mod inodes;
 mod key;

@@ -236,25 +236,40 @@ impl Events {
     }
 }
 
-/// A reintegration under way: its progress counts from zero, the tree it walks is counted in a
-/// thread of its own (the planned totals, known once counted), and its end is reported at once.
+/// A reintegration under way: its progress counts from zero, its planned totals are the tree's
+/// (counted by a thread of its own, [`Reintegrating::count`]) or, for a zone reintegration, what
+/// the record holds ([`Reintegrating::known`]), and its end is reported at once.
 pub struct Reintegrating {
     events: Events,
+    run: u64,
     count: Option<std::thread::JoinHandle<()>>,
 }
 
 impl Reintegrating {
-    pub fn begin(events: &Events, dirs: Arc<Vec<Underlying>>) -> Reintegrating {
-        let stats = events.stats_arc();
-        let run = stats.rei_begin();
-        let count = std::thread::spawn(move || {
-            let (files, bytes) = count_tree(&dirs);
-            stats.rei_totals(run, files, bytes);
-        });
+    pub fn begin(events: &Events) -> Reintegrating {
+        let run = events.stats_arc().rei_begin();
         Reintegrating {
             events: events.clone(),
-            count: Some(count),
+            run,
+            count: None,
         }
+    }
+
+    /// The totals are the tree's: counted beside the walk (once).
+    pub fn count(&mut self, dirs: Arc<Vec<Underlying>>) {
+        if self.count.is_some() {
+            return;
+        }
+        let (stats, run) = (self.events.stats_arc(), self.run);
+        self.count = Some(std::thread::spawn(move || {
+            let (files, bytes) = count_tree(&dirs);
+            stats.rei_totals(run, files, bytes);
+        }));
+    }
+
+    /// The totals are known: the files a zone reintegration visits and the bytes it plans to send.
+    pub fn known(&self, files: u64, bytes: u64) {
+        self.events.stats().rei_totals(self.run, files, bytes);
     }
 }
 

@@ -16,9 +16,10 @@
 //!
 //! What is copied depends on the mode decided when the secondary joins ([`begin`], keel-zones
 //! `plan`): with a usable zone record, the names moved while the secondary was away are replayed
-//! first and then only the dirty zones of changed files travel (whole files it lacks); after a
-//! crash, files that differ or were modified since the last sync point minus the grace delay are
-//! copied whole; `second fullsync` copies everything (docs/decisions/0009, "Zone bitmaps").
+//! first and then only the entries the record holds are visited, found by identity, without a
+//! walk (`zone_pass`): their dirty zones travel (whole files it lacks), and their attributes; after
+//! a crash, files that differ or were modified since the last sync point minus the grace delay
+//! are copied whole; `second fullsync` copies everything (docs/decisions/0009, "Zone bitmaps").
 //!
 //! The tree is the application's: any name may become a symbolic link or another file between two
 //! steps. Every step resolves its path again beneath the directory without following links
@@ -31,10 +32,14 @@ use crate::primary::{Repl, Replicator};
 use crate::state;
 use crate::under::Underlying;
 use crate::xattr;
+use keel_repl::op::Ack;
 use keel_repl::op::Time;
 use keel_repl::{EntryKind, Op, RelPath};
 use keel_zones::plan::{self, Facts, FilePlan, Mode, SecondaryState};
+use keel_zones::FileId;
 use std::collections::HashMap;
+
+mod zone_pass;
 use std::os::unix::fs::FileExt;
 use std::time::Instant;
 
@@ -72,6 +77,18 @@ struct Walk<'a> {
     linked: HashMap<(u8, u64, u64), Copied>,
     /// `<rfs reiallowedbw>`, and when the reintegration began.
     pace: Option<(Pace, Instant)>,
+    /// The mode if the zone record cannot be followed after all.
+    fallback: Mode,
+    /// A zone pass visits the recorded entries (not a walk).
+    visiting: bool,
+    /// The secondary's copy is not what the record says it is (a zone pass then falls back).
+    astray: bool,
+}
+
+/// How a reintegration goes, decided when the secondary joins.
+pub struct Plan {
+    mode: Mode,
+    fallback: Mode,
 }
 
 /// The first step of a reintegration, under the lock that installed the link (so no live change
@@ -79,7 +96,7 @@ struct Walk<'a> {
 /// 90 s guard (guide §3.4), decides the mode, and with a usable zone record replays the names
 /// moved while it was away; a replay that does not apply exactly gives the record up (files are
 /// then compared). None: the link is gone, or the guard refused it.
-pub fn begin(r: &Replicator, l: &mut Repl<'_>, full: bool) -> Option<Mode> {
+pub fn begin(r: &Replicator, l: &mut Repl<'_>, full: bool) -> Option<Plan> {
     let primary_ms = state::read_number(&r.state_dir, state::SYNCTIMESTAMP).unwrap_or(0);
     let answer = l.copy(Op::SyncPoint {
         epoch: 0,
@@ -116,7 +133,12 @@ pub fn begin(r: &Replicator, l: &mut Repl<'_>, full: bool) -> Option<Mode> {
     l.copy(Op::SyncBegin {
         full: mode == Mode::Full,
     });
-    l.connected().then_some(mode)
+    let fallback = if full {
+        Mode::Full
+    } else {
+        plan::without_record(primary_ms, &theirs)
+    };
+    l.connected().then_some(Plan { mode, fallback })
 }
 
 fn describe(m: Mode) -> String {
@@ -130,28 +152,44 @@ fn describe(m: Mode) -> String {
     }
 }
 
-pub fn reintegrate(r: &Replicator, generation: u64, mode: Mode) {
+pub fn reintegrate(r: &Replicator, generation: u64, plan: Plan) {
     let started = Instant::now();
     let mut w = Walk {
         r,
         generation,
-        mode,
+        mode: plan.mode,
         stats: Stats::default(),
         linked: HashMap::new(),
         pace: r.rei_kbps.map(|k| (Pace::new(k), started)),
+        fallback: plan.fallback,
+        visiting: false,
+        astray: false,
     };
-    r.events.reintegration(mode == Mode::Full);
+    r.events.reintegration(plan.mode == Mode::Full);
     // Progress and counts (crate::stats); reported when it ends, before `synced`.
-    let progress = crate::stats::Reintegrating::begin(&r.events, r.dirs.clone());
+    let mut progress = crate::stats::Reintegrating::begin(&r.events);
     let mut passes = 0;
     loop {
         passes += 1;
         r.events.stats().rei_pass();
         w.linked.clear();
         let _alone = (passes > ALONE_AFTER).then(|| Alone::new(r));
-        for d in 0..r.dirs.len() {
-            if w.dir(d as u8, &RelPath::root()).is_err() {
-                return;
+        let walk = match w.mode {
+            // Only the recorded entries, unless the record cannot be followed.
+            Mode::Zones => match w.zone_pass(&progress) {
+                Ok(zone_pass::Outcome::Visited) => None,
+                Ok(zone_pass::Outcome::Walk(mode)) => Some(mode),
+                Err(Aborted) => return,
+            },
+            mode => Some(mode),
+        };
+        if let Some(mode) = walk {
+            w.mode = mode;
+            progress.count(r.dirs.clone());
+            for d in 0..r.dirs.len() {
+                if w.dir(d as u8, &RelPath::root()).is_err() {
+                    return;
+                }
             }
         }
         // Dropped after `l` (declared before it): the pass stays alone until its verdict is sent.
@@ -399,7 +437,7 @@ impl<'a> Walk<'a> {
                         _ => Self::resweep(&mut l),
                     }
                 }
-                EntryKind::File => self.file(d, &child)?,
+                EntryKind::File => self.file(d, &child, None)?,
                 EntryKind::Other => {
                     let mut l = self.step()?;
                     self.special(&mut l, d, &child);
@@ -417,8 +455,10 @@ impl<'a> Walk<'a> {
             .unwrap_or(false)
     }
 
-    fn file(&mut self, d: u8, path: &RelPath) -> Result<(), Aborted> {
-        let (file, key, several, ranges, fresh, id, version) = {
+    /// Copies what the secondary lacks of the file at `path` (in a zone pass, `expect`: the
+    /// recorded file it must be).
+    fn file(&mut self, d: u8, path: &RelPath, expect: Option<FileId>) -> Result<(), Aborted> {
+        let (file, key, several, ranges, fresh, id, version, theirs_size, size) = {
             let mut l = self.step()?;
             let opened = self
                 .under(d)
@@ -431,17 +471,24 @@ impl<'a> Walk<'a> {
                     return Ok(());
                 }
             };
-            self.r.events.stats().rei_examined(st.st_size as u64);
+            let id = (d, st.st_dev, st.st_ino);
+            if expect.is_some_and(|want| want != id) {
+                Self::resweep(&mut l);
+                return Ok(());
+            }
+            if !self.visiting {
+                self.r.events.stats().rei_examined(st.st_size as u64);
+            }
             let key = (st.st_dev, st.st_ino);
             let several = st.st_nlink > 1;
             if several && self.link_again(&mut l, d, path, key) {
                 return Ok(());
             }
-            let id = (d, st.st_dev, st.st_ino);
             let (entry, version) = {
                 let z = self.r.zones.lock();
                 (z.entry(id).map(|e| e.dirty.clone()), z.version(id))
             };
+            let mut theirs_size = None;
             let plan = if self.mode == Mode::Full {
                 FilePlan::Whole
             } else {
@@ -449,7 +496,17 @@ impl<'a> Walk<'a> {
                     dir: d,
                     path: path.clone(),
                 });
+                if !l.connected() {
+                    return Err(Aborted);
+                }
                 let there = there.filter(|a| a.errno == 0 && a.mode & libc::S_IFMT == libc::S_IFREG);
+                // The record says the secondary has this file, under the same names: if it does
+                // not, its copy is not the record's starting point.
+                if self.visiting && there.as_ref().map_or(true, |a| a.nlink != st.st_nlink) {
+                    self.astray = true;
+                    return Ok(());
+                }
+                theirs_size = there.as_ref().map(|a| a.size);
                 let theirs = there.as_ref().map(|a| Facts {
                     size: a.size,
                     mtime: a.mtime,
@@ -457,45 +514,55 @@ impl<'a> Walk<'a> {
                 });
                 let zone = self.r.zones.lock().zone;
                 let plan = plan::plan_file(self.mode, zone, entry.as_ref(), &facts(&st), theirs.as_ref());
-                if let (FilePlan::Keep, Some(a)) = (&plan, &there) {
-                    // Same data; a chmod or chown made while the secondary was away changes no
-                    // modification time: send those alone, and the times if they differ (a
-                    // write applied live there took that node's time).
-                    if (a.uid, a.gid) != (st.st_uid, st.st_gid) {
-                        l.copy(Op::Chown {
-                            dir: d,
-                            path: path.clone(),
-                            uid: Some(st.st_uid),
-                            gid: Some(st.st_gid),
-                        });
+                match (&plan, &there) {
+                    (FilePlan::Keep, Some(a)) => {
+                        // Same data; a chmod or chown made while the secondary was away changes
+                        // no modification time: send those alone, and the times if they differ
+                        // (a write applied live there took that node's time).
+                        self.same_attributes(&mut l, d, path, &st, fd.as_fd_ref(), a);
+                        if a.mtime != mtime(&st) {
+                            l.copy(times(d, path, &st));
+                        }
+                        if several {
+                            self.remember(d, key, path, a.ino);
+                        }
+                        self.r.zones.lock().copied(id, version);
+                        return Ok(());
                     }
-                    if a.mode != st.st_mode || (a.uid, a.gid) != (st.st_uid, st.st_gid) {
-                        l.copy(Op::Chmod {
-                            dir: d,
-                            path: path.clone(),
-                            mode: st.st_mode,
-                        });
+                    // The zones record data only: owner, mode and attributes are made the same
+                    // (the times come after the data).
+                    (FilePlan::Zones(_), Some(a)) => {
+                        self.same_attributes(&mut l, d, path, &st, fd.as_fd_ref(), a)
                     }
-                    if a.mtime != mtime(&st) {
-                        l.copy(times(d, path, &st));
-                    }
-                    let ours = xattr::replicated(fd.as_fd_ref(), true).unwrap_or_default();
-                    if a.xattrs != keel_repl::xattr::digest(&ours) {
-                        self.attributes(&mut l, d, path, true);
-                    }
-                    if several {
-                        self.remember(d, key, path, a.ino);
-                    }
-                    self.r.zones.lock().copied(id, version);
-                    return Ok(());
+                    _ => {}
                 }
                 plan
             };
             let (ranges, fresh) = match plan {
-                FilePlan::Zones(ranges) => {
-                    // The zones record data only: the attributes are sent whole.
+                FilePlan::Zones(ranges) => (ranges, false),
+                // In a zone pass the secondary's file has the primary's names (checked above):
+                // emptied in place, so its other names stay links to it.
+                _ if self.visiting && several => {
+                    if !applied(&l.copy(Op::Truncate {
+                        dir: d,
+                        path: path.clone(),
+                        len: 0,
+                    })) {
+                        return Ok(());
+                    }
+                    l.copy(Op::Chown {
+                        dir: d,
+                        path: path.clone(),
+                        uid: Some(st.st_uid),
+                        gid: Some(st.st_gid),
+                    });
+                    l.copy(Op::Chmod {
+                        dir: d,
+                        path: path.clone(),
+                        mode: st.st_mode,
+                    });
                     self.attributes(&mut l, d, path, true);
-                    (ranges, false)
+                    (vec![(0, u64::MAX)], true)
                 }
                 _ => {
                     let created = l.copy(Op::Create {
@@ -512,10 +579,22 @@ impl<'a> Walk<'a> {
                     // secondary's file system gave it from a default ACL the primary's file no
                     // longer follows.
                     self.attributes(&mut l, d, path, xattr::acls());
+                    theirs_size = None;
                     (vec![(0, u64::MAX)], true)
                 }
             };
-            (at::file(fd), key, several, ranges, fresh, id, version)
+            let size = st.st_size as u64;
+            (
+                at::file(fd),
+                key,
+                several,
+                ranges,
+                fresh,
+                id,
+                version,
+                theirs_size,
+                size,
+            )
         };
         let mut buf = vec![0u8; CHUNK];
         for (from, to) in ranges {
@@ -575,11 +654,15 @@ impl<'a> Walk<'a> {
             return Ok(());
         }
         if let Ok(st) = at::stat_fd(std::os::fd::AsFd::as_fd(&file)) {
-            l.copy(Op::Truncate {
-                dir: d,
-                path: path.clone(),
-                len: st.st_size as u64,
-            });
+            // The size, unless both ends had it all along (zones within the file).
+            let now = st.st_size as u64;
+            if fresh || theirs_size != Some(size) || now != size {
+                l.copy(Op::Truncate {
+                    dir: d,
+                    path: path.clone(),
+                    len: now,
+                });
+            }
             l.copy(times(d, path, &st));
         }
         if several {
@@ -589,6 +672,41 @@ impl<'a> Walk<'a> {
         self.stats.files += 1;
         self.r.events.stats().rei_copied_file();
         Ok(())
+    }
+
+    /// Makes owner, mode and extended attributes of `path` (whose entry here is `st`, reached by
+    /// `fd`) what they are here, sending only what the secondary's answer `a` shows differs.
+    fn same_attributes(
+        &self,
+        l: &mut Repl<'_>,
+        d: u8,
+        path: &RelPath,
+        st: &libc::stat,
+        fd: std::os::fd::BorrowedFd<'_>,
+        a: &Ack,
+    ) {
+        let owner = (a.uid, a.gid) != (st.st_uid, st.st_gid);
+        if owner {
+            l.copy(Op::Chown {
+                dir: d,
+                path: path.clone(),
+                uid: Some(st.st_uid),
+                gid: Some(st.st_gid),
+            });
+        }
+        // A chown clears set-id bits; a link has no mode of its own.
+        if (a.mode != st.st_mode || owner) && at::kind(st) != EntryKind::Symlink {
+            l.copy(Op::Chmod {
+                dir: d,
+                path: path.clone(),
+                mode: st.st_mode,
+            });
+        }
+        // The secondary's digest counts ACLs whatever `acl` says: so does this one.
+        let ours = xattr::replicated(fd, true).unwrap_or_default();
+        if a.xattrs != keel_repl::xattr::digest(&ours) {
+            self.attributes(l, d, path, true);
+        }
     }
 
     /// Sends the replicated extended attributes of `path` (ACLs with `<rfs acl="on">`): always

@@ -1,7 +1,9 @@
 //! The primary's record of what its secondary lacks (keel-zones), fed from the one place where
 //! changes are sent (crate::passfs `change`): an operation the secondary did not apply marks its
-//! file's zones, or is kept to replay if it moved names. Other ways of changing a file's bytes
-//! call [`Zones::changed`] ("this range of this file changed").
+//! file's zones, or its entry's attributes, or is kept to replay if it moved names (and marks the
+//! attributes of the directories it changed and of what it made). Each mark keeps the path the
+//! entry had, as a hint for the zone reintegration (crate::sync). Other ways of changing a file's
+//! bytes call [`Zones::changed`] ("this range of this file changed").
 //!
 //! Loaded at start from the state directory only if the last stop was clean, saved at a clean
 //! stop (crate::state); see docs/decisions/0009, "Zone bitmaps".
@@ -25,6 +27,7 @@ pub enum Pending {
     From(u8, RelPath, u64),
     New(u8, RelPath, Op),
     Names(Op),
+    Attrs(u8, RelPath),
 }
 
 impl Pending {
@@ -39,6 +42,7 @@ impl Pending {
             Note::From { dir, path, from } => Pending::From(dir, path.clone(), from),
             Note::New { dir, path } => Pending::New(dir, path.clone(), op.clone()),
             Note::Names => Pending::Names(op.clone()),
+            Note::Attrs { dir, path } => Pending::Attrs(dir, path.clone()),
             Note::Nothing => return None,
         })
     }
@@ -93,11 +97,17 @@ impl Zones {
         let mut s = self.lock();
         match p {
             Pending::Range(d, path, offset, len) => match id(dirs, d, &path) {
-                Some(id) => s.changed(id, offset, len),
+                Some(id) => {
+                    s.changed(id, offset, len);
+                    s.hint(id, &path);
+                }
                 None => s.lose(),
             },
             Pending::From(d, path, from) => match id(dirs, d, &path) {
-                Some(id) => s.changed_from(id, from),
+                Some(id) => {
+                    s.changed_from(id, from);
+                    s.hint(id, &path);
+                }
                 None => s.lose(),
             },
             Pending::New(d, path, op) => {
@@ -105,9 +115,14 @@ impl Zones {
                     Some(id) => s.whole(id),
                     None => s.lose(),
                 }
+                touched(&mut s, dirs, &op);
                 s.named(op);
             }
-            Pending::Names(op) => s.named(op),
+            Pending::Names(op) => {
+                touched(&mut s, dirs, &op);
+                s.named(op);
+            }
+            Pending::Attrs(d, path) => attrs(&mut s, dirs, d, &path),
         }
     }
 
@@ -135,6 +150,32 @@ impl Zones {
             say!("keel-rfsd: cannot save the zone record in {}: {e}", dir.display());
         }
     }
+}
+
+/// Marks the attributes of the entry at `path` (any kind): the record cannot say what the
+/// secondary lacks if it cannot tell which entry changed.
+fn attrs(s: &mut Store, dirs: &[Underlying], d: u8, path: &RelPath) {
+    match id_any(dirs, d, path) {
+        Some(id) => {
+            s.attrs(id);
+            s.hint(id, path);
+        }
+        None => s.lose(),
+    }
+}
+
+/// The entries whose attributes a name change leaves different (keel_zones::note::touched),
+/// where they are after it (the operation happened here already).
+fn touched(s: &mut Store, dirs: &[Underlying], op: &Op) {
+    for (d, path) in keel_zones::note::touched(op) {
+        attrs(s, dirs, d, &path);
+    }
+}
+
+/// The identity of the entry of any kind at `path` of directory `d` (not followed if a link).
+pub fn id_any(dirs: &[Underlying], d: u8, path: &RelPath) -> Option<keel_zones::FileId> {
+    let st = dirs.get(d as usize)?.stat(path).ok()?;
+    Some((d, st.st_dev, st.st_ino))
 }
 
 /// The identity of the regular file at `path` of directory `d`.

@@ -16,7 +16,7 @@ pub mod zoneset;
 
 pub use note::{note, Note};
 pub use plan::{FilePlan, Mode, SecondaryState};
-pub use store::{Dirty, FileId, Store};
+pub use store::{Dirty, Entry, FileId, Store};
 pub use zoneset::ZoneSet;
 
 /// keel's zone when the configuration sets neither `ruzone_blocksize` nor `reipacketsize` (a

@@ -7,12 +7,16 @@
 use crate::note::replayed;
 use crate::store::{Dirty, Entry, Store, MAX_FILES, MAX_JOURNAL_OPS};
 use crate::zoneset::ZoneSet;
-use keel_repl::{codec, Message};
+use keel_repl::{codec, Message, RelPath};
 use sha2::{Digest, Sha256};
 use std::collections::{BTreeMap, VecDeque};
 use std::fmt;
 
-const MAGIC: &[u8; 8] = b"KEELZON1";
+/// Version 2 adds each entry's path hint; a version 1 record (written by an older daemon) is
+/// refused like any other unknown one, and files are then compared.
+const MAGIC: &[u8; 8] = b"KEELZON2";
+/// A hint longer than a path can be is refused.
+const MAX_HINT: usize = 4096;
 const DIGEST: usize = 32;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -51,6 +55,14 @@ pub fn encode(s: &Store) -> Vec<u8> {
         w.push(dir);
         for v in [dev, ino, e.version] {
             w.extend_from_slice(&v.to_le_bytes());
+        }
+        match &e.path {
+            None => w.push(0),
+            Some(p) => {
+                w.push(1);
+                w.extend_from_slice(&(p.as_bytes().len() as u64).to_le_bytes());
+                w.extend_from_slice(p.as_bytes());
+            }
         }
         match &e.dirty {
             Dirty::Whole => w.push(0),
@@ -135,7 +147,7 @@ pub fn decode(bytes: &[u8]) -> Result<Store, LoadError> {
         1 => true,
         _ => return Err(LoadError::Invalid("bad flag")),
     };
-    let n = r.count(26, MAX_FILES)?;
+    let n = r.count(27, MAX_FILES)?;
     let mut files = BTreeMap::new();
     for _ in 0..n {
         let dir = r.u8()?;
@@ -143,6 +155,18 @@ pub fn decode(bytes: &[u8]) -> Result<Store, LoadError> {
         if version > counter {
             return Err(LoadError::Invalid("an entry newer than the record"));
         }
+        let path = match r.u8()? {
+            0 => None,
+            1 => {
+                let len = r.count(1, MAX_HINT)?;
+                let bytes = r.take(len)?;
+                Some(
+                    RelPath::parse(bytes)
+                        .map_err(|_| LoadError::Invalid("a path hint that is not a path"))?,
+                )
+            }
+            _ => return Err(LoadError::Invalid("bad flag")),
+        };
         let dirty = match r.u8()? {
             0 => Dirty::Whole,
             1 => {
@@ -162,7 +186,10 @@ pub fn decode(bytes: &[u8]) -> Result<Store, LoadError> {
             }
             _ => return Err(LoadError::Invalid("bad entry kind")),
         };
-        if files.insert((dir, dev, ino), Entry { dirty, version }).is_some() {
+        if files
+            .insert((dir, dev, ino), Entry { dirty, version, path })
+            .is_some()
+        {
             return Err(LoadError::Invalid("a file twice"));
         }
     }
@@ -192,7 +219,7 @@ pub fn decode(bytes: &[u8]) -> Result<Store, LoadError> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use keel_repl::{Op, RelPath};
+    use keel_repl::Op;
     use proptest::prelude::*;
 
     fn sample() -> Store {
@@ -200,6 +227,8 @@ mod tests {
         s.synced(0xfeed);
         s.changed((0, 5, 1), 4096, 4096);
         s.changed((0, 5, 1), 1 << 30, 1);
+        s.hint((0, 5, 1), &RelPath::parse(b"a/b/file").unwrap());
+        s.attrs((0, 5, 9));
         s.changed_from((1, 5, 2), 10_000);
         s.whole((0, 5, 3));
         s.named(Op::Rename {

@@ -88,6 +88,17 @@ pub fn mode(store: &Store, primary_ms: u64, s: &SecondaryState, full: bool) -> M
     if store.usable() && s.clean && s.epoch == store.epoch {
         return Mode::Zones;
     }
+    without_record(primary_ms, s)
+}
+
+/// The mode when the record cannot be used (or stops being usable in the middle of a zone
+/// reintegration): files are compared from the older sync point minus the grace delay.
+pub fn without_record(primary_ms: u64, s: &SecondaryState) -> Mode {
+    if let Some(since) = s.since_s {
+        return Mode::Since {
+            since_ms: since.saturating_mul(1000),
+        };
+    }
     let point = match (primary_ms, s.sync_ms) {
         (0, 0) => return Mode::Full,
         (0, x) | (x, 0) => x,
@@ -135,11 +146,12 @@ pub fn plan_file(mode: Mode, zone: u64, entry: Option<&Dirty>, p: &Facts, s: Opt
             // Names made or removed while away were replayed: a count that still differs means
             // the copy there is not this file's.
             _ if p.nlink != s.nlink => FilePlan::Whole,
-            Some(Dirty::Zones(z)) => FilePlan::Zones(z.byte_ranges(p.size, zone)),
-            // Untouched since the sync point. Its modification time may differ (a write applied
-            // live there takes that node's time): not a reason to copy. Its size may not.
-            None if p.size == s.size => FilePlan::Keep,
-            None => FilePlan::Whole,
+            Some(Dirty::Zones(z)) if !z.is_empty() => FilePlan::Zones(z.byte_ranges(p.size, zone)),
+            // Untouched since the sync point, or only its attributes changed. Its modification
+            // time may differ (a write applied live there takes that node's time): not a reason
+            // to copy. Its size may not.
+            _ if p.size == s.size => FilePlan::Keep,
+            _ => FilePlan::Whole,
         },
         Mode::Compare { since_ms } => {
             if same && ms(p.mtime) < since_ms {
@@ -209,6 +221,7 @@ mod tests {
             "the older sync point"
         );
         assert_eq!(mode(&none, 0, &state(0, 0, true), false), Mode::Full);
+        assert_eq!(without_record(1_000_000, &state(42, 1_000_000, true)), cmp);
         let forced = SecondaryState {
             since_s: Some(1000),
             ..state(42, 5, true)
@@ -268,6 +281,16 @@ mod tests {
         );
         assert_eq!(
             plan_file(Mode::Zones, 4096, Some(&zones), &p, Some(&facts(10_000, 100, 2))),
+            FilePlan::Whole
+        );
+        // Attributes only: the data is compared as for a file not recorded.
+        let attrs = Dirty::Zones(ZoneSet::default());
+        assert_eq!(
+            plan_file(Mode::Zones, 4096, Some(&attrs), &p, Some(&live)),
+            FilePlan::Keep
+        );
+        assert_eq!(
+            plan_file(Mode::Zones, 4096, Some(&attrs), &p, Some(&facts(9, 100, 1))),
             FilePlan::Whole
         );
         // Compare: differing facts or modified since the point minus grace: whole.

@@ -12,7 +12,7 @@
 //! again since the copy was planned ([`Store::copied`]).
 
 use crate::zoneset::{zones_of, ZoneSet};
-use keel_repl::Op;
+use keel_repl::{Op, RelPath};
 use std::collections::{BTreeMap, VecDeque};
 
 /// A file on the primary: replicated directory index, device, inode number.
@@ -22,6 +22,10 @@ pub type FileId = (u8, u64, u64);
 pub const MAX_JOURNAL_OPS: usize = 200_000;
 /// Files with dirty zones kept at most (beyond, the record is given up).
 pub const MAX_FILES: usize = 2_000_000;
+/// A rename moves the path hints of the entries beneath it only while the record holds at most
+/// this many entries (a scan of them all under the replication lock, a few milliseconds at
+/// most); beyond, hints left behind are found again by identity (crate keel-rfsd `find`).
+pub const MAX_REBASED: usize = 65_536;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Dirty {
@@ -32,9 +36,14 @@ pub enum Dirty {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Entry {
+    /// What of the data differs (`Zones` with no zone: only the attributes, or the entry is not
+    /// a regular file).
     pub dirty: Dirty,
     /// The store's counter at the last mark.
     pub version: u64,
+    /// Where the entry was when last marked, moved along by the renames recorded since: where a
+    /// zone reintegration looks for it first (checked by identity; it may be stale).
+    pub path: Option<RelPath>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -106,6 +115,7 @@ impl Store {
         let e = self.files.entry(id).or_insert(Entry {
             dirty: Dirty::Zones(ZoneSet::default()),
             version,
+            path: None,
         });
         e.version = version;
         Some(e)
@@ -147,13 +157,52 @@ impl Store {
         }
     }
 
-    /// An operation that moved, made or removed names, to replay on the secondary.
+    /// The attributes of entry `id` (any kind) changed: it is visited, its data aside.
+    pub fn attrs(&mut self, id: FileId) {
+        self.entry_mut(id);
+    }
+
+    /// Entry `id` (just marked) is at `path` now.
+    pub fn hint(&mut self, id: FileId, path: &RelPath) {
+        if let Some(e) = self.files.get_mut(&id) {
+            if e.path.as_ref() != Some(path) {
+                e.path = Some(path.clone());
+            }
+        }
+    }
+
+    /// An operation that moved, made or removed names, to replay on the secondary. A rename moves
+    /// the hints of the entries it moved (both ways for an exchange).
     pub fn named(&mut self, op: Op) {
         if self.journal.len() >= MAX_JOURNAL_OPS {
             self.lost = true;
             return;
         }
+        if let Op::Rename { dir, from, to, flags } = &op {
+            if self.files.len() <= MAX_REBASED {
+                let exchange = flags & RENAME_EXCHANGE != 0;
+                for (&(d, _, _), e) in self.files.iter_mut() {
+                    let Some(p) = e.path.as_ref().filter(|_| d == *dir) else {
+                        continue;
+                    };
+                    let moved = match p.rebase(from, to) {
+                        Some(q) => Some(q),
+                        None if exchange => p.rebase(to, from),
+                        None => None,
+                    };
+                    if moved.is_some() {
+                        e.path = moved;
+                    }
+                }
+            }
+        }
         self.journal.push_back(op);
+    }
+
+    /// What a zone reintegration visits: every entry with what it was planned from, or None if
+    /// there are more than `most` (the caller walks the tree instead).
+    pub fn to_visit(&self, most: usize) -> Option<Vec<(FileId, Entry)>> {
+        (self.files.len() <= most).then(|| self.files.iter().map(|(id, e)| (*id, e.clone())).collect())
     }
 
     /// An operation changed the primary and could not be recorded (its file could not be
@@ -181,10 +230,12 @@ impl Store {
     }
 }
 
+/// `renameat2`'s RENAME_EXCHANGE (linux/fs.h): the two names swap.
+const RENAME_EXCHANGE: u32 = 2;
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use keel_repl::RelPath;
 
     #[test]
     fn a_mark_after_the_plan_survives_the_copy() {
@@ -228,5 +279,82 @@ mod tests {
         assert!(!s.usable());
         s.synced(8);
         assert!(s.usable() && s.is_clean());
+    }
+}
+
+#[cfg(test)]
+mod hints {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn p(s: &str) -> RelPath {
+        RelPath::parse(s.as_bytes()).unwrap()
+    }
+
+    fn rename(from: &str, to: &str, flags: u32) -> Op {
+        Op::Rename {
+            dir: 0,
+            from: p(from),
+            to: p(to),
+            flags,
+        }
+    }
+
+    #[test]
+    fn renames_move_the_hints_beneath_them() {
+        let mut s = Store::new(4096);
+        let (a, b, c) = ((0, 1, 1), (0, 1, 2), (1, 1, 3));
+        s.changed(a, 0, 1);
+        s.hint(a, &p("d/e/f"));
+        s.attrs(b);
+        s.hint(b, &p("de"));
+        s.whole(c);
+        s.hint(c, &p("d/e/f"));
+        s.named(rename("d/e", "x", 0));
+        assert_eq!(s.entry(a).unwrap().path, Some(p("x/f")));
+        assert_eq!(s.entry(b).unwrap().path, Some(p("de")), "not beneath d/e");
+        assert_eq!(s.entry(c).unwrap().path, Some(p("d/e/f")), "another directory");
+        s.named(rename("x", "de", RENAME_EXCHANGE));
+        assert_eq!(s.entry(a).unwrap().path, Some(p("de/f")));
+        assert_eq!(s.entry(b).unwrap().path, Some(p("x")));
+        assert_eq!(
+            s.entry(b).unwrap().dirty,
+            Dirty::Zones(ZoneSet::default()),
+            "attributes only"
+        );
+        assert_eq!(s.to_visit(3).unwrap().len(), 3);
+        assert!(s.to_visit(2).is_none());
+    }
+
+    proptest! {
+        /// Against a naive model that moves one path through every rename in turn: the hint is
+        /// where the entry went.
+        #[test]
+        fn a_hint_follows_any_sequence_of_renames(
+            start in prop::collection::vec(0u8..3, 1..4),
+            moves in prop::collection::vec(
+                (prop::collection::vec(0u8..3, 1..3), prop::collection::vec(0u8..3, 1..3), any::<bool>()),
+                0..12,
+            ),
+        ) {
+            let name = |v: &[u8]| v.iter().map(|c| ["a", "b", "c"][*c as usize]).collect::<Vec<_>>().join("/");
+            let mut s = Store::new(4096);
+            let id = (0, 1, 1);
+            s.changed(id, 0, 1);
+            let mut naive = name(&start);
+            s.hint(id, &p(&naive));
+            for (from, to, exchange) in &moves {
+                let (from, to) = (name(from), name(to));
+                let flags = if *exchange { RENAME_EXCHANGE } else { 0 };
+                let under = |path: &str, dir: &str| path == dir || path.starts_with(&format!("{dir}/"));
+                if under(&naive, &from) {
+                    naive = format!("{to}{}", &naive[from.len()..]);
+                } else if *exchange && under(&naive, &to) {
+                    naive = format!("{from}{}", &naive[to.len()..]);
+                }
+                s.named(rename(&from, &to, flags));
+            }
+            prop_assert_eq!(s.entry(id).unwrap().path.clone(), Some(p(&naive)));
+        }
     }
 }
