@@ -1,5 +1,7 @@
 //! Every kind of change an application makes through the primary's mount reaches the secondary
-//! before the call returns.
+//! before the call returns. The secondary applies before it acknowledges (`<rfs async="none">`):
+//! with the default (`second`), it acknowledges on receipt and applies just after, so a look at
+//! its disk right after a call may come first (only an fsync waits for the apply then).
 mod support;
 use std::fs::{self, OpenOptions};
 use std::io::{Seek, SeekFrom, Write};
@@ -9,7 +11,11 @@ use support::*;
 #[test]
 fn changes_through_the_primary_are_on_the_secondary_when_the_call_returns() {
     let t = Scratch::new("live");
-    let (mut p, _s) = t.synced_pair();
+    let port = free_port();
+    let mut p = t.primary(port);
+    p.wait("mounted");
+    let mut s = t.secondary_plus(port, true, &["--async", "none"]);
+    s.wait("synced");
 
     let (pm, sm) = (t.p(), t.s());
     fs::create_dir(pm.join("logs")).unwrap();
