@@ -29,6 +29,8 @@ const TABLE = `
 GET /login public
 POST /login public
 POST /logout public
+GET /openid/login public
+GET /openid public
 GET /api/v1.0/level Monitor
 GET /metrics Monitor
 GET /api/v1.0/modules Monitor

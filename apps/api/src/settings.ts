@@ -3,6 +3,7 @@
 //   KEEL_NATS_URL: the node-local bus, reached with KEEL_ETC/bus/api.nk (docs/decisions/0010)
 //   KEEL_ETC/web/{users,apikeys}: who may use the REST API (docs/decisions/0021)
 //   KEEL_ETC/web/web.conf: its ports and HTTPS (certificates checked here: a problem names the file)
+//   KEEL_ETC/web/ldap.conf, openid.conf: LDAP and OpenID Connect logins, when present
 // It listens on SafeKit's web service port, 9010, on every address of the node (the module
 // checkers of other nodes and load balancers read the health probes there), and with HTTPS on
 // also on 9453, where everything but the probes is then served.
@@ -10,6 +11,9 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { nodeBusUrl } from '@keel/bus';
 import {
+  loadLdapConf,
+  loadOpenidConf,
+  LoginConfError,
   loadWebConf,
   nodeBasics,
   NodeStartupError,
@@ -48,6 +52,14 @@ export function resolveApiSettings(env: NodeEnv, machine?: Machine): ApiSettings
     conf = loadWebConf(paths.etc);
   } catch (err) {
     if (err instanceof WebConfError) throw new NodeStartupError(err.message);
+    throw err;
+  }
+  // ldap.conf and openid.conf (and their secret files) checked now: a problem names the file and line.
+  try {
+    loadLdapConf(paths.etc);
+    loadOpenidConf(paths.etc);
+  } catch (err) {
+    if (err instanceof LoginConfError) throw new NodeStartupError(err.message);
     throw err;
   }
   // Checked now, so a bad certificate stops the start as a configuration error naming the file.

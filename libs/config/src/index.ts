@@ -152,3 +152,10 @@ export {
   type NodeAnswer,
   type NodeRequest,
 } from './web/node-request';
+export {
+  LoginConfError,
+  parseKeyValues,
+  readSecretFile,
+} from './web/login/key-value-conf';
+export { ldapConfFile, loadLdapConf, parseLdapConf, type LdapConf } from './web/login/ldap-conf';
+export { loadOpenidConf, openidConfFile, parseOpenidConf, type OpenidConf } from './web/login/openid-conf';

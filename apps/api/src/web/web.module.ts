@@ -11,6 +11,7 @@ import { LoginController } from './login.controller';
 import { ModuleService } from './module-service';
 import { ModulesController } from './modules.controller';
 import { NodeController } from './node.controller';
+import { OpenidController } from './openid.controller';
 import { ProxyController } from '../peers/proxy.controller';
 import { NodeService } from './node-service';
 import { WEB_CONTEXT, type WebContext } from './web-context';
@@ -23,6 +24,7 @@ export class WebModule {
       imports: [graphqlModule(web)],
       controllers: [
         LoginController,
+        OpenidController,
         NodeController,
         ModulesController,
         ConfigController,
