@@ -35,6 +35,7 @@ GET /api/v1.0/level Monitor
 GET /metrics Monitor
 GET /api/v1.0/modules Monitor
 GET /api/v1.0/whoami Monitor
+GET /api/v1.0/cmdlog Monitor
 GET /api/v1.0/modules/{module}/state Monitor
 GET /api/v1.0/modules/{module}/resources/{resource} Monitor
 GET /api/v1.0/modules/{module}/log Monitor

@@ -7,10 +7,9 @@
 // It listens on SafeKit's web service port, 9010, on every address of the node (the module
 // checkers of other nodes and load balancers read the health probes there), and with HTTPS on
 // also on 9453, where everything but the probes is then served.
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { nodeBusUrl } from '@keel/bus';
 import {
+  keelVersion,
   loadLdapConf,
   loadOpenidConf,
   LoginConfError,
@@ -73,13 +72,4 @@ export function resolveApiSettings(env: NodeEnv, machine?: Machine): ApiSettings
     webDir: webDir(paths.etc),
     version: keelVersion(paths.home),
   };
-}
-
-export function keelVersion(home: string): string {
-  try {
-    const v = (JSON.parse(readFileSync(join(home, 'package.json'), 'utf8')) as { version?: unknown }).version;
-    return typeof v === 'string' && /^[\w.+-]{1,64}$/.test(v) ? v : 'unknown';
-  } catch {
-    return 'unknown';
-  }
 }

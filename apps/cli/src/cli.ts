@@ -9,6 +9,7 @@ import {
 import { busFiles, nodeNameIfKnown, nodePaths } from '@keel/config';
 import { CliIo, EXIT, UsageError } from './io';
 import { confcheck } from './commands/confcheck';
+import { cmdlog, level, printPaths } from './commands/node-info';
 import { busInit } from './commands/bus-init';
 import { clusterConfcheck } from './commands/cluster-confcheck';
 import { kill } from './commands/kill';
@@ -27,7 +28,7 @@ import { runDistributed } from './remote/distributed';
 type LocalCommand = (args: readonly string[], io: CliIo) => number;
 
 /** Commands that need no running service. */
-const LOCAL: Record<string, LocalCommand> = { confcheck };
+const LOCAL: Record<string, LocalCommand> = { confcheck, level, cmdlog, '-p': printPaths };
 const CLUSTER: Record<string, LocalCommand> = { confcheck: clusterConfcheck };
 const BUS: Record<string, LocalCommand> = { init: busInit };
 

@@ -75,7 +75,8 @@ export class Authenticator {
     if (wait > 0) return { ok: false, why: 'limited', retryAfterMs: wait };
     const entry = this.read('users').get(user);
     // The users file first: its users (the local administrator) still log in when LDAP is down.
-    if (!entry && this.directory) return this.directoryLogin(user, password, keys);
+    // A directory name goes into logs and the commands log: no control character in it.
+    if (!entry && this.directory && !CONTROL.test(user)) return this.directoryLogin(user, password, keys);
     const ok = await verifyPassword(password, entry?.secret ?? DUMMY_HASH);
     if (!ok || !entry) {
       this.limiter.failed(keys, this.now());
@@ -166,6 +167,9 @@ export class Authenticator {
     }
   }
 }
+
+/** Control characters: refused in a name that comes from outside the users file. */
+export const CONTROL = /[\x00-\x1f\x7f]/;
 
 const limitKeys = (address: string, user?: string) => [
   `addr:${address}`,

@@ -64,7 +64,8 @@ export class OpenidLogin {
       throw new OpenidUnavailable(`the OpenID provider ${this.conf.issuer} does not answer: ${(err as Error).message}`);
     }
     const user = claimValues(claims, this.conf.userClaim)[0];
-    if (user === undefined || user === '' || user.length > 256)
+    // The name goes into logs and the commands log: no control character in it.
+    if (user === undefined || user === '' || user.length > 256 || /[\x00-\x1f\x7f]/.test(user))
       return { ok: false, why: `the ID token has no usable ${this.conf.userClaim} claim` };
     const role = roleOfClaims(claims, this.conf.claims);
     if (!role) return { ok: false, why: 'none of the configured role claims', user };
