@@ -51,8 +51,10 @@ test('each acting command is logged with its caller and result; reading ones are
   const lines: string[] = rest.body.entries.map((e: { line: string }) => e.line);
   const id = (l: string) => l.split(' | ')[3];
   expect(lines).toHaveLength(6);
-  expect(lines[0]).toMatch(/^\| \d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{6} \| keel \| demo \| \d+\.\d+ \| START \| boot -m demo on -u control1@127\.0\.0\.1$/);
-  expect(lines[1]).toMatch(/ \|  \|  \| \d+\.\d+ \| END \| 0$/);
+  expect(lines[0]).toMatch(
+    /^\| \d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{6} \| keel \| demo \| \d+\.\d+ \| START \| boot -m demo on -u control1@127\.0\.0\.1$/,
+  );
+  expect(lines[1]).toMatch(/ \| {2}\| {2}\| \d+\.\d+ \| END \| 0$/);
   expect(id(lines[1]!)).toBe(id(lines[0]!));
   expect(lines[2]).toMatch(/\| START \| swap -m demo -u control1@127\.0\.0\.1$/);
   expect(lines[3]).toMatch(/\| END \| 1 REFUSED: /);

@@ -22,7 +22,12 @@ let n: ApiNode;
 beforeAll(async () => {
   const port = await freePort();
   const redirectUri = `http://127.0.0.1:${port}/openid`;
-  idp = await startOidcProvider({ clientId: 'keel', clientSecret: CLIENT_SECRET, redirectUri, accounts: ACCOUNTS });
+  idp = await startOidcProvider({
+    clientId: 'keel',
+    clientSecret: CLIENT_SECRET,
+    redirectUri,
+    accounts: ACCOUNTS,
+  });
   n = await startApiNode({
     listen: { host: '127.0.0.1', port },
     prepare: async (node) => {

@@ -23,7 +23,9 @@ const provider = new Provider(issuer, {
   pkce: { methods: ['S256'], required: () => true },
   claims: { openid: ['sub', 'roles'] },
   findAccount: async (_ctx, id) =>
-    s.accounts[id] ? { accountId: id, claims: async () => ({ sub: id, roles: s.accounts[id].roles }) } : undefined,
+    s.accounts[id]
+      ? { accountId: id, claims: async () => ({ sub: id, roles: s.accounts[id].roles }) }
+      : undefined,
   features: { devInteractions: { enabled: false } },
   interactions: { url: (_ctx, interaction) => `/interaction/${interaction.uid}` },
   cookies: { keys: ['keel-test-cookie-key'] },

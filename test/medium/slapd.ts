@@ -28,10 +28,38 @@ export const personDn = (uid: string) => `uid=${uid},ou=people,${SUFFIX}`;
 
 export interface Slapd {
   readonly url: string;
+  /** With tls: the same server over TLS from the first byte. */
+  readonly ldapsUrl?: string;
   readonly port: number;
   /** The CA of the server's certificate (with tls). */
   readonly ca?: string;
   stop(): Promise<void>;
+}
+
+/** A CA that signed nothing slapd serves: a client trusting it alone must refuse the server. */
+export function otherCa(dir: string): string {
+  execFileSync(
+    'openssl',
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:P-256',
+      '-nodes',
+      '-days',
+      '2',
+      '-subj',
+      '/CN=other CA',
+      '-keyout',
+      'other.key',
+      '-out',
+      'other.pem',
+    ],
+    { cwd: dir, stdio: 'pipe' },
+  );
+  return join(dir, 'other.pem');
 }
 
 export async function freePort(): Promise<number> {
@@ -58,7 +86,9 @@ function ldif(): string {
     ...Object.entries(GROUPS).map(([g, dn]) => {
       const members = Object.entries(PEOPLE).filter(([, p]) => p.groups.includes(g as keyof typeof GROUPS));
       // groupOfNames needs one member at least: the service account stands in.
-      const lines = members.length ? members.map(([uid]) => `member: ${personDn(uid)}`) : [`member: ${SERVICE_DN}`];
+      const lines = members.length
+        ? members.map(([uid]) => `member: ${personDn(uid)}`)
+        : [`member: ${SERVICE_DN}`];
       return `dn: ${dn}\nobjectClass: groupOfNames\ncn: ${dn.split(',')[0]!.slice(3)}\n${lines.join('\n')}`;
     }),
   ];
@@ -67,13 +97,55 @@ function ldif(): string {
 
 function certificates(dir: string): { ca: string; cert: string; key: string } {
   const ssl = (...args: string[]) => execFileSync('openssl', args, { cwd: dir, stdio: 'pipe' });
-  ssl('req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-days', '2',
-    '-subj', '/CN=ldap test CA', '-keyout', 'ca.key', '-out', 'ca.pem');
-  ssl('req', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-subj', '/CN=127.0.0.1',
-    '-keyout', 'server.key', '-out', 'server.csr');
+  ssl(
+    'req',
+    '-x509',
+    '-newkey',
+    'ec',
+    '-pkeyopt',
+    'ec_paramgen_curve:P-256',
+    '-nodes',
+    '-days',
+    '2',
+    '-subj',
+    '/CN=ldap test CA',
+    '-keyout',
+    'ca.key',
+    '-out',
+    'ca.pem',
+  );
+  ssl(
+    'req',
+    '-newkey',
+    'ec',
+    '-pkeyopt',
+    'ec_paramgen_curve:P-256',
+    '-nodes',
+    '-subj',
+    '/CN=127.0.0.1',
+    '-keyout',
+    'server.key',
+    '-out',
+    'server.csr',
+  );
   writeFileSync(join(dir, 'ext.cnf'), 'subjectAltName=IP:127.0.0.1\nextendedKeyUsage=serverAuth\n');
-  ssl('x509', '-req', '-in', 'server.csr', '-CA', 'ca.pem', '-CAkey', 'ca.key', '-CAcreateserial',
-    '-days', '2', '-extfile', 'ext.cnf', '-out', 'server.pem');
+  ssl(
+    'x509',
+    '-req',
+    '-in',
+    'server.csr',
+    '-CA',
+    'ca.pem',
+    '-CAkey',
+    'ca.key',
+    '-CAcreateserial',
+    '-days',
+    '2',
+    '-extfile',
+    'ext.cnf',
+    '-out',
+    'server.pem',
+  );
   return { ca: join(dir, 'ca.pem'), cert: join(dir, 'server.pem'), key: join(dir, 'server.key') };
 }
 
@@ -94,7 +166,12 @@ export async function startSlapd(options: { tls?: boolean } = {}): Promise<Slapd
       'modulepath /usr/lib/ldap',
       'moduleload back_mdb',
       ...(tls
-        ? [`TLSCACertificateFile ${tls.ca}`, `TLSCertificateFile ${tls.cert}`, `TLSCertificateKeyFile ${tls.key}`, 'security tls=1']
+        ? [
+            `TLSCACertificateFile ${tls.ca}`,
+            `TLSCertificateFile ${tls.cert}`,
+            `TLSCertificateKeyFile ${tls.key}`,
+            'security tls=1',
+          ]
         : []),
       'database mdb',
       `suffix "${SUFFIX}"`,
@@ -109,9 +186,14 @@ export async function startSlapd(options: { tls?: boolean } = {}): Promise<Slapd
   execFileSync('slapadd', ['-f', conf, '-l', join(dir, 'data.ldif')], { stdio: 'pipe' });
   const port = await freePort();
   const url = `ldap://127.0.0.1:${port}`;
-  const child: ChildProcess = spawn('slapd', ['-d', '0', '-f', conf, '-h', `${url}/`], {
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
+  const ldapsUrl = tls ? `ldaps://127.0.0.1:${await freePort()}` : undefined;
+  const child: ChildProcess = spawn(
+    'slapd',
+    ['-d', '0', '-f', conf, '-h', [`${url}/`, ...(ldapsUrl ? [`${ldapsUrl}/`] : [])].join(' ')],
+    {
+      stdio: ['ignore', 'ignore', 'pipe'],
+    },
+  );
   let stderr = '';
   child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
   const stop = async () => {
@@ -128,7 +210,7 @@ export async function startSlapd(options: { tls?: boolean } = {}): Promise<Slapd
     await stop();
     throw e;
   }
-  return { url, port, ...(tls ? { ca: tls.ca } : {}), stop };
+  return { url, port, ...(tls ? { ca: tls.ca, ldapsUrl } : {}), stop };
 }
 
 async function waitForPort(port: number, child: ChildProcess, stderr: () => string): Promise<void> {

@@ -23,9 +23,25 @@ function build() {
 }
 
 it('records acting commands only', () => {
-  for (const read of [c('state'), c('get', ['r']), c('log'), c('checkloop'), c('boot', ['status']), c('errd', ['list']), c('farm', ['bitmap']), c('printi', ['x'])])
+  for (const read of [
+    c('state'),
+    c('get', ['r']),
+    c('log'),
+    c('checkloop'),
+    c('boot', ['status']),
+    c('errd', ['list']),
+    c('farm', ['bitmap']),
+    c('printi', ['x']),
+  ])
     expect(isRecorded(read)).toBe(false);
-  for (const act of [c('start'), c('boot', ['on']), c('errd', ['off']), c('farm', ['open']), c('set', ['r', 'up']), c('resetloop')])
+  for (const act of [
+    c('start'),
+    c('boot', ['on']),
+    c('errd', ['off']),
+    c('farm', ['open']),
+    c('set', ['r', 'up']),
+    c('resetloop'),
+  ])
     expect(isRecorded(act)).toBe(true);
 });
 
@@ -37,9 +53,17 @@ it("writes the command as keel's CLI would, quoting what a shell would split", (
 it('writes START and END around a command, and the refusal of one refused', async () => {
   const { sut, entries } = build();
   await sut(c('start'), async () => ({ detail: 'ok' }));
-  await expect(sut(c('swap'), async () => Promise.reject(new HandlerError('REFUSED', 'not PRIM')))).rejects.toThrow('not PRIM');
+  await expect(
+    sut(c('swap'), async () => Promise.reject(new HandlerError('REFUSED', 'not PRIM'))),
+  ).rejects.toThrow('not PRIM');
   await sut(c('state'), async () => ({}));
-  expect(entries.map((e) => (e.phase === 'START' ? `${e.id} START ${e.command} by ${e.caller}` : `${e.id} END ${e.code} ${e.error ?? ''}`))).toEqual([
+  expect(
+    entries.map((e) =>
+      e.phase === 'START'
+        ? `${e.id} START ${e.command} by ${e.caller}`
+        : `${e.id} END ${e.code} ${e.error ?? ''}`,
+    ),
+  ).toEqual([
     '9.1 START start -m demo by ann@10.0.0.3',
     '9.1 END 0 ',
     '9.2 START swap -m demo by ann@10.0.0.3',

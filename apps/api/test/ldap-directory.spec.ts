@@ -23,7 +23,11 @@ const CONF: LdapConf = {
   timeoutMs: 1000,
 };
 
-function build(directory: { users: Record<string, string>; members: Record<string, string[]>; down?: boolean }) {
+function build(directory: {
+  users: Record<string, string>;
+  members: Record<string, string[]>;
+  down?: boolean;
+}) {
   const calls: string[] = [];
   const connect = async (): Promise<LdapConnection> => {
     if (directory.down) throw new Error('connect ECONNREFUSED');
@@ -69,7 +73,11 @@ it('refuses a wrong password, a user in no group, an unknown user, and never bin
   calls.length = 0;
   expect(await sut.authenticate('ann', '')).toBeUndefined();
   expect(calls).toEqual([]);
-  expect(notes).toEqual(['ann: wrong password', 'cy: in none of the configured groups', 'dan: no such directory user']);
+  expect(notes).toEqual([
+    'ann: wrong password',
+    'cy: in none of the configured groups',
+    'dan: no such directory user',
+  ]);
 });
 
 it('says the directory is unavailable when it does not answer or refuses the service account', async () => {

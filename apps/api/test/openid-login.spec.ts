@@ -1,5 +1,11 @@
 import type { OpenidConf } from '@keel/config';
-import { claimValues, OpenidLogin, OPENID_PENDING_MS, OpenidUnavailable, roleOfClaims } from '../src/auth/openid-login';
+import {
+  claimValues,
+  OpenidLogin,
+  OPENID_PENDING_MS,
+  OpenidUnavailable,
+  roleOfClaims,
+} from '../src/auth/openid-login';
 import { OpenidRefused, type OpenidProvider } from '../src/ports/openid.port';
 
 // The OpenID Connect login's decisions with a scripted provider (the real one is
@@ -30,7 +36,11 @@ function build(claims: Record<string, unknown> | Error = { preferred_username: '
       return claims;
     },
   };
-  const sut = new OpenidLogin(CONF, async () => provider, () => clock.t);
+  const sut = new OpenidLogin(
+    CONF,
+    async () => provider,
+    () => clock.t,
+  );
   return { sut, clock, seen };
 }
 
@@ -64,7 +74,9 @@ it('refuses what the provider refuses, and says when it cannot be reached', asyn
   });
   const down = build(new Error('ECONNREFUSED'));
   const b = await down.sut.begin();
-  await expect(down.sut.finish({ code: 'c', state: b.state }, b.state)).rejects.toBeInstanceOf(OpenidUnavailable);
+  await expect(down.sut.finish({ code: 'c', state: b.state }, b.state)).rejects.toBeInstanceOf(
+    OpenidUnavailable,
+  );
 });
 
 it('maps claims to the strongest role, dotted paths and lists included', () => {

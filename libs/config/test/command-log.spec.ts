@@ -1,7 +1,20 @@
-import { appendFileSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  appendFileSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { appendCommandLog, commandLogLine, readCommandLog, type CommandLogEntry } from '../src/node/command-log';
+import {
+  appendCommandLog,
+  commandLogLine,
+  readCommandLog,
+  type CommandLogStart,
+} from '../src/node/command-log';
 
 // The commands log file: one JSON entry a line (an argument cannot forge a line), rotated to one
 // older file past its size, a line cut by a crash skipped, never written through a link.
@@ -13,7 +26,7 @@ beforeEach(() => {
 });
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-const start = (id: string, command = 'start -m demo'): CommandLogEntry => ({
+const start = (id: string, command = 'start -m demo'): CommandLogStart => ({
   at: '2026-12-07T21:00:00.123Z',
   id,
   phase: 'START',
@@ -24,7 +37,13 @@ const start = (id: string, command = 'start -m demo'): CommandLogEntry => ({
 
 it("prints SafeKit's raw lines, and a forged newline stays inside its entry", () => {
   appendCommandLog(file, start('7.1', 'set -m demo -r r -v "x\\n| forged | END | 0"'));
-  appendCommandLog(file, { at: '2026-12-07T21:00:01.000Z', id: '7.1', phase: 'END', code: 1, error: 'REFUSED: no' });
+  appendCommandLog(file, {
+    at: '2026-12-07T21:00:01.000Z',
+    id: '7.1',
+    phase: 'END',
+    code: 1,
+    error: 'REFUSED: no',
+  });
   expect(readCommandLog(file).map(commandLogLine)).toEqual([
     '| 2026-12-07 21:00:00.123000 | keel | demo | 7.1 | START | set -m demo -r r -v "x\\n| forged | END | 0" -u root',
     '| 2026-12-07 21:00:01.000000 |  |  | 7.1 | END | 1 REFUSED: no',

@@ -43,14 +43,18 @@ it('refuses ldap.conf problems, naming the file and line', () => {
   expect(() => ldap(LDAP().replace('monitor_group = cn=ops,dc=x\n', ''))).toThrow(
     'give at least one of admin_group',
   );
-  expect(() => ldap(LDAP() + 'search_filter = uid=x\n')).toThrow('line 6: search_filter must be an LDAP filter');
+  expect(() => ldap(LDAP() + 'search_filter = uid=x\n')).toThrow(
+    'line 6: search_filter must be an LDAP filter',
+  );
   expect(() => ldap(LDAP() + 'bindpwd = x\n')).toThrow('line 6: unknown key bindpwd');
   expect(() => ldap(LDAP().replace('search_base = dc=x\n', ''))).toThrow('search_base is missing');
 });
 
 it('takes the secret only from a private regular file, and never says it', () => {
   chmodSync(secret, 0o644);
-  expect(() => ldap(LDAP())).toThrow(`${secret}: bind_password_file: permissions 0644 let other users read it`);
+  expect(() => ldap(LDAP())).toThrow(
+    `${secret}: bind_password_file: permissions 0644 let other users read it`,
+  );
   chmodSync(secret, 0o600);
   const link = join(dir, 'link');
   symlinkSync(secret, link);
@@ -91,11 +95,21 @@ it('refuses openid.conf problems, naming the file and line', () => {
     'line 4: redirect_uri must be this node',
   );
   expect(() => openid(OPENID() + 'scope = email\n')).toThrow('line 7: scope must include openid');
+  expect(() => openid(OPENID().replace('https://idp', 'http://idp'))).toThrow(
+    'line 1: issuer must be an https:// URL (http:// only on loopback)',
+  );
+  expect(openid(OPENID().replace('https://idp.example.com', 'http://127.0.0.1:4000')).issuer).toBe(
+    'http://127.0.0.1:4000',
+  );
   expect(() => openid(OPENID().replace('roles:SKAdmin', 'SKAdmin'))).toThrow(
     'line 5: admin_claim must be <claim>:<value>',
   );
-  expect(() => openid(OPENID().replace(/admin_claim.*\n/, '').replace(/monitor_claim.*\n/, ''))).toThrow(
-    'give at least one of admin_claim',
-  );
+  expect(() =>
+    openid(
+      OPENID()
+        .replace(/admin_claim.*\n/, '')
+        .replace(/monitor_claim.*\n/, ''),
+    ),
+  ).toThrow('give at least one of admin_claim');
   expect(() => openid(OPENID().replace('client_id = keel\n', ''))).toThrow('client_id is missing');
 });

@@ -35,7 +35,14 @@ export async function recorded(
 ): Promise<CommandResult> {
   if (!log || !isRecorded(c)) return run();
   const entry = id();
-  log.record({ at: now().toISOString(), id: entry, phase: 'START', module: c.module, command: commandLine(c), caller });
+  log.record({
+    at: now().toISOString(),
+    id: entry,
+    phase: 'START',
+    module: c.module,
+    command: commandLine(c),
+    caller,
+  });
   try {
     const result = await run();
     log.record({ at: now().toISOString(), id: entry, phase: 'END', code: 0 });

@@ -7,6 +7,7 @@ import {
   apiKeyMatches,
   apiKeyName,
   CredentialFileError,
+  hasControlCharacter,
   verifyPassword,
   type NodeClaim,
   type SignedRequest,
@@ -76,7 +77,8 @@ export class Authenticator {
     const entry = this.read('users').get(user);
     // The users file first: its users (the local administrator) still log in when LDAP is down.
     // A directory name goes into logs and the commands log: no control character in it.
-    if (!entry && this.directory && !CONTROL.test(user)) return this.directoryLogin(user, password, keys);
+    if (!entry && this.directory && !hasControlCharacter(user))
+      return this.directoryLogin(user, password, keys);
     const ok = await verifyPassword(password, entry?.secret ?? DUMMY_HASH);
     if (!ok || !entry) {
       this.limiter.failed(keys, this.now());
@@ -167,9 +169,6 @@ export class Authenticator {
     }
   }
 }
-
-/** Control characters: refused in a name that comes from outside the users file. */
-export const CONTROL = /[\x00-\x1f\x7f]/;
 
 const limitKeys = (address: string, user?: string) => [
   `addr:${address}`,

@@ -95,7 +95,9 @@ export class LdapDirectory implements PasswordDirectory {
 
   private unavailable(err: unknown): DirectoryUnavailable {
     if (err instanceof DirectoryUnavailable) return err;
-    return new DirectoryUnavailable(`the LDAP server ${this.conf.url} does not answer: ${(err as Error).message}`);
+    return new DirectoryUnavailable(
+      `the LDAP server ${this.conf.url} does not answer: ${(err as Error).message}`,
+    );
   }
 }
 

@@ -3,7 +3,7 @@
 // either is on. Every operation is bounded by ldap.conf's timeout.
 import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
-import type { ConnectionOptions } from 'node:tls';
+import { checkServerIdentity, type ConnectionOptions } from 'node:tls';
 import { Client, InvalidCredentialsError } from 'ldapts';
 import type { LdapConf } from '@keel/config';
 import { LdapRefused, type LdapConnect, type LdapConnection } from '../ports/ldap.port';
@@ -12,8 +12,10 @@ export const ldaptsConnect: LdapConnect = async (conf: LdapConf) => {
   const host = new URL(conf.url).hostname;
   const tls: ConnectionOptions = {
     ...(conf.ca ? { ca: readFileSync(conf.ca) } : {}),
-    // SNI takes names only (RFC 6066); an address is still checked against the certificate.
+    // SNI takes names only (RFC 6066); the certificate is checked against ldap.conf's host, name
+    // or address (StartTLS upgrades a socket that no longer knows it).
     ...(isIP(host) ? {} : { servername: host }),
+    checkServerIdentity: (_name, cert) => checkServerIdentity(host, cert),
     minVersion: 'TLSv1.2',
   };
   const client = new Client({

@@ -5,8 +5,13 @@
 // made and the browser's own (the state cookie), has the code exchanged and the ID token checked
 // (the port), and maps the claims to a role. The client secret and the tokens are never logged.
 import { createHash, randomBytes } from 'node:crypto';
-import type { OpenidConf, WebRole } from '@keel/config';
-import { OpenidRefused, type OpenidChecks, type OpenidDiscover, type OpenidProvider } from '../ports/openid.port';
+import { hasControlCharacter, type OpenidConf, type WebRole } from '@keel/config';
+import {
+  OpenidRefused,
+  type OpenidChecks,
+  type OpenidDiscover,
+  type OpenidProvider,
+} from '../ports/openid.port';
 
 export const OPENID_PENDING_MS = 10 * 60_000;
 export const MAX_PENDING = 1_000;
@@ -46,7 +51,10 @@ export class OpenidLogin {
   }
 
   /** The redirect back: its query and the state cookie the browser sent with it. */
-  async finish(params: Readonly<Record<string, string>>, cookieState: string | undefined): Promise<OpenidFinish> {
+  async finish(
+    params: Readonly<Record<string, string>>,
+    cookieState: string | undefined,
+  ): Promise<OpenidFinish> {
     this.forgetOld();
     const state = params.state;
     const checks = state === undefined ? undefined : this.pending.get(state);
@@ -60,12 +68,15 @@ export class OpenidLogin {
     try {
       claims = await (await this.client()).claims(params, checks);
     } catch (err) {
-      if (err instanceof OpenidRefused) return { ok: false, why: `the provider's answer is refused: ${err.message}` };
-      throw new OpenidUnavailable(`the OpenID provider ${this.conf.issuer} does not answer: ${(err as Error).message}`);
+      if (err instanceof OpenidRefused)
+        return { ok: false, why: `the provider's answer is refused: ${err.message}` };
+      throw new OpenidUnavailable(
+        `the OpenID provider ${this.conf.issuer} does not answer: ${(err as Error).message}`,
+      );
     }
     const user = claimValues(claims, this.conf.userClaim)[0];
     // The name goes into logs and the commands log: no control character in it.
-    if (user === undefined || user === '' || user.length > 256 || /[\x00-\x1f\x7f]/.test(user))
+    if (user === undefined || user === '' || user.length > 256 || hasControlCharacter(user))
       return { ok: false, why: `the ID token has no usable ${this.conf.userClaim} claim` };
     const role = roleOfClaims(claims, this.conf.claims);
     if (!role) return { ok: false, why: 'none of the configured role claims', user };

@@ -9,9 +9,7 @@ import { Allow } from './allow.decorator';
 import { parseInput } from './validate';
 import { WEB_CONTEXT, type WebContext } from './web-context';
 
-const CMDLOG_QUERY = z
-  .object({ count: z.coerce.number().int().min(1).max(10_000).optional() })
-  .strict();
+const CMDLOG_QUERY = z.object({ count: z.coerce.number().int().min(1).max(10_000).optional() }).strict();
 
 @ApiTags('node')
 @Controller('api/v1.0')
@@ -20,8 +18,14 @@ export class CmdlogController {
 
   @Get('cmdlog')
   @Allow('Monitor')
-  @ApiQuery({ name: 'count', required: false, description: 'the last entries to give (1 to 10000, default 300)' })
-  @ApiOperation({ summary: "The node's commands log (keel cmdlog): who ran which module command, and how it ended" })
+  @ApiQuery({
+    name: 'count',
+    required: false,
+    description: 'the last entries to give (1 to 10000, default 300)',
+  })
+  @ApiOperation({
+    summary: "The node's commands log (keel cmdlog): who ran which module command, and how it ended",
+  })
   cmdlog(@Query() query: unknown) {
     const { count } = parseInput(CMDLOG_QUERY, query, 'query');
     const entries = readCommandLog(commandLogFile(this.web.settings.paths.var), count ?? 300);

@@ -62,7 +62,10 @@ export class OpenidController {
     ) as Record<string, string>;
     const cookieState = cookieValue(req.headers.cookie, OPENID_STATE_COOKIE);
     // The state cookie is for one login.
-    res.setHeader('set-cookie', `${OPENID_STATE_COOKIE}=; Path=/openid; HttpOnly; SameSite=Lax; Max-Age=0${secure(req)}`);
+    res.setHeader(
+      'set-cookie',
+      `${OPENID_STATE_COOKIE}=; Path=/openid; HttpOnly; SameSite=Lax; Max-Age=0${secure(req)}`,
+    );
     const outcome = await this.available(() => openid.finish(params, cookieState));
     if (!outcome.ok) {
       this.web.auth.outsideFailed(address, outcome.user);

@@ -37,7 +37,11 @@ export type CommandLogEntry = CommandLogStart | CommandLogEnd;
 export const commandLogFile = (varDir: string) => join(varDir, 'commands.log');
 
 /** Appends one entry; rotates first when the line would take the file past the size. */
-export function appendCommandLog(file: string, entry: CommandLogEntry, maxBytes = COMMAND_LOG_MAX_BYTES): void {
+export function appendCommandLog(
+  file: string,
+  entry: CommandLogEntry,
+  maxBytes = COMMAND_LOG_MAX_BYTES,
+): void {
   const line = JSON.stringify(entry) + '\n';
   let size = 0;
   try {
@@ -80,19 +84,37 @@ function parseEntry(line: string): CommandLogEntry | undefined {
   try {
     const e = JSON.parse(line) as Record<string, unknown>;
     if (typeof e.at !== 'string' || typeof e.id !== 'string') return undefined;
-    if (e.phase === 'START' && typeof e.module === 'string' && typeof e.command === 'string' && typeof e.caller === 'string')
+    if (
+      e.phase === 'START' &&
+      typeof e.module === 'string' &&
+      typeof e.command === 'string' &&
+      typeof e.caller === 'string'
+    )
       return { at: e.at, id: e.id, phase: 'START', module: e.module, command: e.command, caller: e.caller };
     if (e.phase === 'END' && (e.code === 0 || e.code === 1))
-      return { at: e.at, id: e.id, phase: 'END', code: e.code, ...(typeof e.error === 'string' ? { error: e.error } : {}) };
+      return {
+        at: e.at,
+        id: e.id,
+        phase: 'END',
+        code: e.code,
+        ...(typeof e.error === 'string' ? { error: e.error } : {}),
+      };
   } catch {
     /* not an entry */
   }
   return undefined;
 }
 
+const isControl = (code: number) => code < 0x20 || code === 0x7f;
+
+/** Whether a name from outside keel's files holds a control character (a newline would forge log lines). */
+export const hasControlCharacter = (s: string) => [...s].some((ch) => isControl(ch.charCodeAt(0)));
+
 /** Control characters shown escaped: a value cannot start a line of its own in the output. */
 const shown = (s: string) =>
-  s.replace(/[\x00-\x1f\x7f]/g, (ch) => `\\x${ch.charCodeAt(0).toString(16).padStart(2, '0')}`);
+  [...s]
+    .map((ch) => (isControl(ch.charCodeAt(0)) ? `\\x${ch.charCodeAt(0).toString(16).padStart(2, '0')}` : ch))
+    .join('');
 
 /** `YYYY-MM-DD hh:mm:ss.micro`, as SafeKit's raw lines (UTC). */
 const when = (iso: string) => `${iso.replace('T', ' ').replace('Z', '')}000`;

@@ -54,11 +54,7 @@ export function readConfIfAny(file: string): string | undefined {
  * file (no symbolic link), not readable by group or others, owned by root or this service's user;
  * its first line, without the line end. The secret never appears in a message.
  */
-export function readSecretFile(
-  file: string,
-  what: string,
-  uid: number = process.getuid?.() ?? 0,
-): string {
+export function readSecretFile(file: string, what: string, uid: number = process.getuid?.() ?? 0): string {
   if (!isAbsolute(file)) throw new LoginConfError(file, `${what}: must be an absolute path`);
   let st;
   try {

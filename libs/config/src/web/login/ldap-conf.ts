@@ -86,7 +86,10 @@ export function parseLdapConf(text: string, file: string, uid?: number): LdapCon
     throw new LoginConfError(file, `${at('ca')}: ca must be an absolute path`);
   const filter = get('search_filter') ?? '(objectClass=*)';
   if (!/^\(.*\)$/.test(filter))
-    throw new LoginConfError(file, `${at('search_filter')}: search_filter must be an LDAP filter in parentheses`);
+    throw new LoginConfError(
+      file,
+      `${at('search_filter')}: search_filter must be an LDAP filter in parentheses`,
+    );
   const attribute = get('user_attribute') ?? 'uid';
   if (!/^[A-Za-z][A-Za-z0-9-]{0,63}$/.test(attribute))
     throw new LoginConfError(file, `${at('user_attribute')}: user_attribute must be an attribute name`);

@@ -41,6 +41,8 @@ const KEYS = [
   'ca',
 ] as const;
 
+const LOOPBACK = ['127.0.0.1', '[::1]', 'localhost'];
+
 export const openidConfFile = (etc: string) => join(etc, 'web', 'openid.conf');
 
 function httpUrl(value: string): URL | undefined {
@@ -63,7 +65,13 @@ export function parseOpenidConf(text: string, file: string, uid?: number): Openi
     return v;
   };
   const issuer = need('issuer');
-  if (!httpUrl(issuer)) throw new LoginConfError(file, `${at('issuer')}: issuer must be an https:// URL`);
+  const iss = httpUrl(issuer);
+  // The provider's keys and tokens come from it: HTTPS, but for a provider on this machine.
+  if (!iss || (iss.protocol === 'http:' && !LOOPBACK.includes(iss.hostname)))
+    throw new LoginConfError(
+      file,
+      `${at('issuer')}: issuer must be an https:// URL (http:// only on loopback)`,
+    );
   const redirect = httpUrl(need('redirect_uri'));
   if (!redirect || redirect.pathname !== '/openid' || redirect.search !== '')
     throw new LoginConfError(
