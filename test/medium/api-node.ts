@@ -43,6 +43,8 @@ export interface ApiNode {
   readonly keys: Readonly<Record<WebRole, string>>;
   readonly apiLog: CapturingSink;
   readonly store: FileCredentialStore;
+  /** The node's bus, for a CLI run against it. */
+  readonly natsUrl: string;
   stop(): Promise<void>;
 }
 
@@ -127,6 +129,7 @@ export async function startApiNode(options: ApiNodeOptions = {}): Promise<ApiNod
       keys,
       apiLog,
       store,
+      natsUrl: nats.url,
       stop: async () => {
         for (const app of started.reverse()) await app.close();
         await nats.stop();

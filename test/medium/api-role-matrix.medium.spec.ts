@@ -29,10 +29,13 @@ const TABLE = `
 GET /login public
 POST /login public
 POST /logout public
+GET /openid/login public
+GET /openid public
 GET /api/v1.0/level Monitor
 GET /metrics Monitor
 GET /api/v1.0/modules Monitor
 GET /api/v1.0/whoami Monitor
+GET /api/v1.0/cmdlog Monitor
 GET /api/v1.0/modules/{module}/state Monitor
 GET /api/v1.0/modules/{module}/resources/{resource} Monitor
 GET /api/v1.0/modules/{module}/log Monitor

@@ -1,5 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import type { NodeEnv } from '@keel/config';
+import { commandLogFile, type NodeEnv } from '@keel/config';
 import { nodeServiceModule } from '@keel/runtime';
 import { ProcessScriptRunner } from './adapters/process-script-runner';
 import { ProcessFence } from './adapters/process-fence';
@@ -11,6 +11,7 @@ import { NODE_REBOOT } from './ports/node-reboot.port';
 import { CommandReboot } from './adapters/command-reboot';
 import { machineBootedAt } from './adapters/boot-time';
 import { systemClock } from './adapters/system-clock';
+import { FileCommandLog } from './adapters/command-log';
 import { resolveAdminSettings, type AdminSettings } from './settings';
 
 export interface AdminModuleOptions {
@@ -29,6 +30,7 @@ export class AdminModule {
       tickMs: 250,
       clock: systemClock,
       bootedAt: machineBootedAt(),
+      commandLog: new FileCommandLog(commandLogFile(settings.paths.var)),
     };
     return nodeServiceModule({
       module: AdminModule,

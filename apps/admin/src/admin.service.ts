@@ -22,6 +22,8 @@ import { FENCE, FencePort } from './ports/fence.port';
 import { NODE_REBOOT, NodeReboot } from './ports/node-reboot.port';
 import { assertCallerMayAsk, commandCallerName } from './modules/command-caller';
 import { handleCommand } from './modules/command-handler';
+import { recorded } from './modules/command-record';
+import type { CommandLogPort } from './ports/command-log.port';
 import { ModuleRuntime } from './modules/module-runtime';
 import type { AdminSettings } from './settings';
 
@@ -35,6 +37,8 @@ export interface AdminOptions {
   readonly clock: Clock;
   /** When this machine booted (ms since the epoch). */
   readonly bootedAt: number;
+  /** The node's commands log (<KEEL_VAR>/commands.log); none: commands are not recorded. */
+  readonly commandLog?: CommandLogPort;
 }
 
 /**
@@ -45,6 +49,7 @@ export interface AdminOptions {
 export class AdminService implements OnModuleInit, BeforeApplicationShutdown {
   readonly runtimes = new Map<string, ModuleRuntime>();
   private timer: Timer | undefined;
+  private commandSeq = 0;
 
   constructor(
     @Inject(ADMIN_OPTIONS) private readonly options: AdminOptions,
@@ -96,8 +101,18 @@ export class AdminService implements OnModuleInit, BeforeApplicationShutdown {
     const rt = this.runtimes.get(module);
     if (rt) {
       const caller = commandCallerName(subject, command);
-      assertCallerMayAsk(subject, command, rt.detectionsOn);
-      return handleCommand(rt, command, caller);
+      // Written in the commands log with who asked and how it ended, refusals included.
+      return recorded(
+        this.options.commandLog,
+        () => `${process.pid}.${++this.commandSeq}`,
+        () => new Date(this.options.clock.now()),
+        command,
+        caller,
+        async () => {
+          assertCallerMayAsk(subject, command, rt.detectionsOn);
+          return handleCommand(rt, command, caller);
+        },
+      );
     }
     // Each is also an error note of the start-up report.
     const failed = this.options.settings.failed.find((f) => f.name === module);

@@ -3,13 +3,16 @@
 //   KEEL_NATS_URL: the node-local bus, reached with KEEL_ETC/bus/api.nk (docs/decisions/0010)
 //   KEEL_ETC/web/{users,apikeys}: who may use the REST API (docs/decisions/0021)
 //   KEEL_ETC/web/web.conf: its ports and HTTPS (certificates checked here: a problem names the file)
+//   KEEL_ETC/web/ldap.conf, openid.conf: LDAP and OpenID Connect logins, when present
 // It listens on SafeKit's web service port, 9010, on every address of the node (the module
 // checkers of other nodes and load balancers read the health probes there), and with HTTPS on
 // also on 9453, where everything but the probes is then served.
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { nodeBusUrl } from '@keel/bus';
 import {
+  keelVersion,
+  loadLdapConf,
+  loadOpenidConf,
+  LoginConfError,
   loadWebConf,
   nodeBasics,
   NodeStartupError,
@@ -50,6 +53,14 @@ export function resolveApiSettings(env: NodeEnv, machine?: Machine): ApiSettings
     if (err instanceof WebConfError) throw new NodeStartupError(err.message);
     throw err;
   }
+  // ldap.conf and openid.conf (and their secret files) checked now: a problem names the file and line.
+  try {
+    loadLdapConf(paths.etc);
+    loadOpenidConf(paths.etc);
+  } catch (err) {
+    if (err instanceof LoginConfError) throw new NodeStartupError(err.message);
+    throw err;
+  }
   // Checked now, so a bad certificate stops the start as a configuration error naming the file.
   if (conf.https) loadServerTls({ paths, node }, conf.https, new Date());
   return {
@@ -61,13 +72,4 @@ export function resolveApiSettings(env: NodeEnv, machine?: Machine): ApiSettings
     webDir: webDir(paths.etc),
     version: keelVersion(paths.home),
   };
-}
-
-export function keelVersion(home: string): string {
-  try {
-    const v = (JSON.parse(readFileSync(join(home, 'package.json'), 'utf8')) as { version?: unknown }).version;
-    return typeof v === 'string' && /^[\w.+-]{1,64}$/.test(v) ? v : 'unknown';
-  } catch {
-    return 'unknown';
-  }
 }

@@ -9,6 +9,7 @@ import {
 import { busFiles, nodeNameIfKnown, nodePaths } from '@keel/config';
 import { CliIo, EXIT, UsageError } from './io';
 import { confcheck } from './commands/confcheck';
+import { cmdlog, level, printPaths } from './commands/node-info';
 import { busInit } from './commands/bus-init';
 import { clusterConfcheck } from './commands/cluster-confcheck';
 import { kill } from './commands/kill';
@@ -28,6 +29,8 @@ type LocalCommand = (args: readonly string[], io: CliIo) => number;
 
 /** Commands that need no running service. */
 const LOCAL: Record<string, LocalCommand> = { confcheck };
+/** About the node itself, from its files (commands/node-info.ts). */
+const NODE: Record<string, LocalCommand> = { level, cmdlog, '-p': printPaths };
 const CLUSTER: Record<string, LocalCommand> = { confcheck: clusterConfcheck };
 const BUS: Record<string, LocalCommand> = { init: busInit };
 
@@ -45,7 +48,16 @@ export const natsBusFactory: BusFactory = async (io) =>
   });
 
 const allowed = () =>
-  [...Object.keys(LOCAL), 'cluster', ...MODULE_COMMANDS, 'bus', 'kill', 'metrics', 'web'].join(', ');
+  [
+    ...Object.keys(LOCAL),
+    'cluster',
+    ...MODULE_COMMANDS,
+    'bus',
+    'kill',
+    'metrics',
+    'web',
+    ...Object.keys(NODE),
+  ].join(', ');
 
 /** Runs one `keel` command line and returns the exit code; never exits the process itself. */
 export async function runCli(
@@ -81,7 +93,7 @@ export async function runCli(
         throw new UsageError(`unknown bus command '${sub ?? ''}' (allowed: ${Object.keys(BUS).join(', ')})`);
       return cmd(rest, io);
     }
-    const local = LOCAL[name];
+    const local = LOCAL[name] ?? NODE[name];
     if (local) return local(args, io);
     // The node's processes, read here: no keel service needs to answer.
     if (name === 'kill') return await kill(args, io);

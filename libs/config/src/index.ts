@@ -152,3 +152,18 @@ export {
   type NodeAnswer,
   type NodeRequest,
 } from './web/node-request';
+export { LoginConfError, parseKeyValues, readSecretFile } from './web/login/key-value-conf';
+export { ldapConfFile, loadLdapConf, parseLdapConf, type LdapConf } from './web/login/ldap-conf';
+export { loadOpenidConf, openidConfFile, parseOpenidConf, type OpenidConf } from './web/login/openid-conf';
+export {
+  appendCommandLog,
+  COMMAND_LOG_MAX_BYTES,
+  commandLogFile,
+  commandLogLine,
+  hasControlCharacter,
+  readCommandLog,
+  type CommandLogEntry,
+  type CommandLogEnd,
+  type CommandLogStart,
+} from './node/command-log';
+export { keelVersion } from './node/keel-version';

@@ -25,6 +25,7 @@ import { certificateNames, loadClusterConfig, nodeAddresses, openSslCli } from '
 import { LOGGER, METRICS_REGISTRY, type Logger } from '@keel/runtime';
 import { Authenticator } from '../auth/authenticator';
 import { LoginLimiter } from '../auth/login-limiter';
+import { loginOptions } from '../auth/login-options';
 import { Sessions } from '../auth/sessions';
 import { ModuleEvents } from '../core/module-events';
 import { ModuleStates } from '../core/module-states';
@@ -90,6 +91,8 @@ export class WebServer implements OnApplicationBootstrap, BeforeApplicationShutd
     const https = this.settings.https;
     let tls: ServerTls | undefined = https && loadServerTls(this.settings, https, new Date());
     const nodeAuth = new NodeAuth(this.settings.paths.keyFile, Date.now, logger);
+    // LDAP and OpenID Connect, when their files configure them (secrets read, never logged).
+    const login = loginOptions(this.settings.paths.etc, logger, now);
     const web: WebContext = {
       settings: this.settings,
       bus: this.bus,
@@ -97,7 +100,8 @@ export class WebServer implements OnApplicationBootstrap, BeforeApplicationShutd
       events: this.events,
       metrics: this.metrics,
       store: this.store,
-      auth: new Authenticator(this.store, new Sessions(), new LoginLimiter(), now, nodeAuth),
+      auth: new Authenticator(this.store, new Sessions(), new LoginLimiter(), now, nodeAuth, login.directory),
+      ...(login.openid ? { openid: login.openid } : {}),
       logger,
       now,
       peers: {

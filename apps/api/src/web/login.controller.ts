@@ -71,6 +71,14 @@ export class LoginController {
       res.setHeader('retry-after', String(Math.ceil(outcome.retryAfterMs / 1000)));
       throw new HttpException('too many failed logins; try again later', 429);
     }
+    if (!outcome.ok && outcome.why === 'unavailable') {
+      this.web.logger.error('login impossible: the LDAP directory cannot be asked', {
+        user: b.httpd_username,
+        address,
+        problem: outcome.problem,
+      });
+      throw new HttpException('the login directory does not answer; try again later', 503);
+    }
     if (!outcome.ok) {
       this.web.logger.warn('login failed', { user: b.httpd_username, address });
       throw new UnauthorizedException('unknown user or wrong password');

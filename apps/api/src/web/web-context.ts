@@ -7,6 +7,7 @@ import type { Logger } from '@keel/runtime';
 import type { Authenticator } from '../auth/authenticator';
 import type { ModuleEvents } from '../core/module-events';
 import type { ModuleStates } from '../core/module-states';
+import type { OpenidLogin } from '../auth/openid-login';
 import type { Peers } from '../peers/peers';
 import type { CredentialStore } from '../ports/credential-store.port';
 import type { ApiSettings } from '../settings';
@@ -24,6 +25,8 @@ export interface WebContext {
   readonly logger: Logger;
   /** The other nodes' web services and the node credential (peers/). */
   readonly peers: Peers;
+  /** OpenID Connect login, when <etc>/web/openid.conf configures it. */
+  readonly openid?: OpenidLogin;
   /** Monotonic milliseconds. */
   readonly now: () => number;
 }

@@ -6,11 +6,13 @@ import { GRAPHQL_RESOLVERS, graphqlModule } from '../graphql/graphql.module';
 import { MetricsController } from '../metrics/metrics.controller';
 import { ApiKeyController } from './apikey.controller';
 import { AuthGuard } from './auth.guard';
+import { CmdlogController } from './cmdlog.controller';
 import { ConfigController } from './config.controller';
 import { LoginController } from './login.controller';
 import { ModuleService } from './module-service';
 import { ModulesController } from './modules.controller';
 import { NodeController } from './node.controller';
+import { OpenidController } from './openid.controller';
 import { ProxyController } from '../peers/proxy.controller';
 import { NodeService } from './node-service';
 import { WEB_CONTEXT, type WebContext } from './web-context';
@@ -23,7 +25,9 @@ export class WebModule {
       imports: [graphqlModule(web)],
       controllers: [
         LoginController,
+        OpenidController,
         NodeController,
+        CmdlogController,
         ModulesController,
         ConfigController,
         ApiKeyController,

@@ -198,9 +198,15 @@ async function dispatch(name: string, args: readonly string[], ctx: ModuleComman
     case 'boot':
     case 'checker': {
       const values = name === 'boot' ? ['on', 'off', 'status'] : ['on', 'off'];
-      const usage = `usage: keel ${name} ${values.join('|')} -m <module>`;
+      const usage = `usage: keel ${name} ${values.join('|')} -m <module>${name === 'boot' ? ' (status: every module without -m)' : ''}`;
       const p = parseArgs(args, ['-m'], [], usage);
       if (p.positional.length !== 1 || !values.includes(p.positional[0])) throw new UsageError(usage);
+      // `boot status` without -m lists every module (safekit-ops §9.7): `<module>: boot on|off`.
+      const explicit = p.options['-m'] ?? io.env.KEEL_MODULE ?? io.env.SAFEMODULE;
+      if (name === 'boot' && p.positional[0] === 'status' && typeof explicit !== 'string') {
+        for (const m of ctx.installed()) io.out(`${m}: ${await send(m, 'boot', ['status'])}`);
+        return EXIT.ok;
+      }
       io.out(await send(moduleOf(p.options, io, usage), name, [p.positional[0]]));
       return EXIT.ok;
     }

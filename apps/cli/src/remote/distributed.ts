@@ -19,27 +19,13 @@ import {
 import { CommandFailed } from '../admin-client';
 import { CliIo, EXIT, UsageError } from '../io';
 import { EXIT_UNREACHABLE, MODULE_COMMANDS, runModuleCommand } from '../commands/module-commands';
+import { cmdlogCount, levelLines, type Level } from '../commands/node-info';
 import { overallExit, parseHosts, serverBanner, type HostsContext } from './hosts';
 import { RemoteAdmin } from './remote-admin';
 import { WebClient } from './web-client';
 
-/** What `keel -H` runs: module commands but logview (local only in SafeKit too), and level. */
-export const DISTRIBUTED_COMMANDS = ['level', ...MODULE_COMMANDS.filter((c) => c !== 'logview')];
-
-export interface Level {
-  readonly node: string;
-  readonly host: string;
-  readonly os: string;
-  readonly version: string;
-}
-
-/** `keel level`, as the guide's `safekit level`: product and version, host, OS, licence. */
-export function levelLines(l: Level): string[] {
-  return [
-    `keel ${l.version} on ${l.host} (node ${l.node}), ${l.os}`,
-    'Licence: Apache-2.0, open source: no licence key',
-  ];
-}
+/** What `keel -H` runs: module commands but logview (local only in SafeKit too), level and cmdlog. */
+export const DISTRIBUTED_COMMANDS = ['level', 'cmdlog', ...MODULE_COMMANDS.filter((c) => c !== 'logview')];
 
 /** Where this node's web service is and how the servers are trusted (web.conf, cluster.xml). */
 function hostsContext(io: CliIo): { ctx: HostsContext; ca?: string } {
@@ -96,6 +82,12 @@ export async function runDistributed(spec: string, argv: readonly string[], io: 
     try {
       if (name === 'level') {
         for (const l of levelLines((await web.call('GET', '/api/v1.0/level')) as Level)) sub.out(l);
+        code = EXIT.ok;
+      } else if (name === 'cmdlog') {
+        const log = (await web.call('GET', `/api/v1.0/cmdlog?count=${cmdlogCount(args)}`)) as {
+          entries: { line: string }[];
+        };
+        for (const e of log.entries) sub.out(e.line);
         code = EXIT.ok;
       } else {
         const installed = await admin.modules();
