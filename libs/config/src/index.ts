@@ -152,3 +152,40 @@ export {
   type NodeAnswer,
   type NodeRequest,
 } from './web/node-request';
+export {
+  entryNameProblem,
+  PACKAGE_LIMITS,
+  readZip,
+  writeZip,
+  ZipError,
+  type ZipEntry,
+  type ZipInput,
+  type ZipLimits,
+} from './package/zip';
+export {
+  moduleNameProblem,
+  packModule,
+  PACKAGE_USERCONFIG,
+  unpackModule,
+  type ModuleFile,
+} from './package/module-package';
+export { checkModuleDir, type ModuleCheckPlace } from './package/module-check';
+export {
+  installedModuleIds,
+  installModule,
+  ModuleInstallError,
+  nextModuleId,
+  readModuleFiles,
+  STAGING_DIR,
+  uninstallModule,
+  type Installed,
+  type InstallRequest,
+} from './package/module-install';
+export {
+  ChangeError,
+  StagedChanges,
+  STAGE_TTL_MS,
+  type ChangePhase,
+  type ClusterChange,
+  type ModuleChange,
+} from './apply/staged-changes';

@@ -6,6 +6,7 @@ import { GRAPHQL_RESOLVERS, graphqlModule } from '../graphql/graphql.module';
 import { MetricsController } from '../metrics/metrics.controller';
 import { ApiKeyController } from './apikey.controller';
 import { AuthGuard } from './auth.guard';
+import { ChangesController } from '../changes/changes.controller';
 import { ConfigController } from './config.controller';
 import { LoginController } from './login.controller';
 import { ModuleService } from './module-service';
@@ -26,6 +27,7 @@ export class WebModule {
         NodeController,
         ModulesController,
         ConfigController,
+        ChangesController,
         ApiKeyController,
         ProxyController,
         MetricsController,

@@ -22,6 +22,7 @@ import { EXIT_UNREACHABLE, MODULE_COMMANDS, runModuleCommand } from '../commands
 import { overallExit, parseHosts, serverBanner, type HostsContext } from './hosts';
 import { RemoteAdmin } from './remote-admin';
 import { WebClient } from './web-client';
+import { runPush } from './push';
 
 /** What `keel -H` runs: module commands but logview (local only in SafeKit too), and level. */
 export const DISTRIBUTED_COMMANDS = ['level', ...MODULE_COMMANDS.filter((c) => c !== 'logview')];
@@ -42,7 +43,7 @@ export function levelLines(l: Level): string[] {
 }
 
 /** Where this node's web service is and how the servers are trusted (web.conf, cluster.xml). */
-function hostsContext(io: CliIo): { ctx: HostsContext; ca?: string } {
+export function hostsContext(io: CliIo): { ctx: HostsContext; ca?: string } {
   const paths = nodePaths(io.env);
   const conf = loadWebConf(paths.etc);
   let nodes: HostsContext['nodes'] = [];
@@ -66,6 +67,8 @@ function hostsContext(io: CliIo): { ctx: HostsContext; ca?: string } {
 
 export async function runDistributed(spec: string, argv: readonly string[], io: CliIo): Promise<number> {
   const [name, ...args] = argv;
+  // -G and -E: a configuration applied to every server in two phases (push.ts).
+  if (name === '-G' || name === '-E') return runPush(spec, argv, io);
   if (name === undefined || !DISTRIBUTED_COMMANDS.includes(name))
     throw new UsageError(
       `keel -H runs one of ${DISTRIBUTED_COMMANDS.join(', ')}${name ? `, not ${name}` : ''}`,

@@ -1,0 +1,98 @@
+// `keel -H "<hosts>" -G` and `keel -H "<hosts>" -E AM` (safekit-ops §9.8, §12.3): this node's
+// cluster.xml (and cluster key), or its module AM packaged with its module id, applied on every
+// server through its api in two phases (two-phase.ts): nothing is applied unless every server
+// accepted it, and a server whose commit fails makes the others roll back.
+import { readFileSync } from 'node:fs';
+import { hostname } from 'node:os';
+import {
+  ClusterKeyError,
+  installedModuleNames,
+  loadClusterKeyFile,
+  nodeCredentialKey,
+  nodeNameIfKnown,
+  nodePaths,
+  packModule,
+  readModuleFiles,
+  WebConfError,
+} from '@keel/config';
+import { CliIo, EXIT, UsageError } from '../io';
+import { moduleIds } from '../commands/module-admin';
+import { hostsContext } from './distributed';
+import { parseHosts, serverBanner } from './hosts';
+import { runTwoPhase, type Participant } from './two-phase';
+import { WebClient } from './web-client';
+
+export async function runPush(spec: string, argv: readonly string[], io: CliIo): Promise<number> {
+  const [flag, ...rest] = argv;
+  const paths = nodePaths(io.env);
+  let context;
+  let key: Uint8Array;
+  try {
+    context = hostsContext(io);
+    key = nodeCredentialKey(loadClusterKeyFile(paths.keyFile));
+  } catch (e) {
+    if (!(e instanceof ClusterKeyError || e instanceof WebConfError)) throw e;
+    io.err(`keel -H ${flag}: ${e.message}`);
+    return EXIT.invalid;
+  }
+  let body: Record<string, unknown>;
+  let newKey: Uint8Array | undefined;
+  if (flag === '-G') {
+    if (rest.length > 0) throw new UsageError('usage: keel -H "<hosts>" -G');
+    body = { cluster: readFileSync(paths.clusterFile, 'utf8') };
+    // The cluster key travels only over HTTPS: it is the secret every node's messages are signed with.
+    if (context.ctx.https) {
+      const hex = readFileSync(paths.keyFile, 'utf8').trim();
+      body.key = hex;
+      newKey = nodeCredentialKey(Uint8Array.from(Buffer.from(hex, 'hex')));
+    } else
+      io.out(`note: over HTTP the cluster key is not sent: copy ${paths.keyFile} to every node yourself`);
+  } else {
+    const [opt, module, ...more] = rest;
+    const name = opt === '-m' ? module : opt;
+    if (!name || (opt === '-m' ? more.length > 0 : rest.length !== 1))
+      throw new UsageError('usage: keel -H "<hosts>" -E <module>');
+    if (!installedModuleNames(paths.modulesDir).names.includes(name)) {
+      io.err(`keel -H -E: module ${name} is not installed on this node`);
+      return EXIT.invalid;
+    }
+    const safe = packModule(readModuleFiles(`${paths.modulesDir}/${name}`));
+    body = { module: name, safe: safe.toString('base64'), id: moduleIds(paths.modulesDir).get(name) };
+  }
+  const from = nodeNameIfKnown(io.env) ?? hostname();
+  const targets = parseHosts(spec, context.ctx);
+  const participants: Participant[] = targets.map((t) => {
+    const client = (k: Uint8Array) =>
+      new WebClient({
+        origin: t.origin,
+        key: k,
+        claim: { from, user: 'root', role: 'Admin', address: from },
+        ...(context.ca ? { ca: context.ca } : {}),
+      });
+    // After a commit that brought the new key, the node checks requests with that one.
+    let current = key;
+    return {
+      label: t.origin,
+      prepare: async () =>
+        ((await client(current).call('POST', '/api/v1.0/changes', body)) as { id: string }).id,
+      commit: async (id) => {
+        await client(current).call('POST', `/api/v1.0/changes/${id}/commit`);
+        if (newKey) current = newKey;
+      },
+      rollback: async (id) => {
+        await client(current).call('POST', `/api/v1.0/changes/${id}/rollback`);
+        current = key;
+      },
+      forget: async (id) => {
+        await client(current).call('DELETE', `/api/v1.0/changes/${id}`);
+      },
+    };
+  });
+  const { applied, reports } = await runTwoPhase(participants);
+  for (const r of reports) {
+    io.out(serverBanner(r.label));
+    for (const l of r.lines) (r.ok ? io.out : io.err)(l);
+  }
+  if (!applied) io.err(`keel -H ${flag}: not applied: every server keeps its configuration`);
+  return applied ? EXIT.ok : EXIT.invalid;
+}
