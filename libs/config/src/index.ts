@@ -173,6 +173,7 @@ export { checkModuleDir, type ModuleCheckPlace } from './package/module-check';
 export {
   installedModuleIds,
   installModule,
+  moduleIdFor,
   ModuleInstallError,
   nextModuleId,
   readModuleFiles,

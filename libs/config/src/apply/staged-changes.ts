@@ -24,7 +24,7 @@ import type { NodeEnv, NodePaths } from '../node/node-paths';
 import { checkModuleAgainstCluster } from '../relations/module-cluster';
 import { readFileSync } from 'node:fs';
 import { checkModuleDir } from '../package/module-check';
-import { installedModuleIds, ModuleInstallError, nextModuleId, STAGING_DIR } from '../package/module-install';
+import { moduleIdFor, ModuleInstallError, STAGING_DIR } from '../package/module-install';
 import { moduleNameProblem, type ModuleFile } from '../package/module-package';
 
 export const STAGE_TTL_MS = 5 * 60_000;
@@ -120,13 +120,7 @@ export class StagedChanges {
     this.expire();
     const problem = moduleNameProblem(m.name);
     if (problem) throw new ModuleInstallError(problem);
-    const ids = installedModuleIds(this.paths.modulesDir);
-    const own = ids.get(m.name);
-    ids.delete(m.name);
-    const moduleId = m.id ?? own ?? nextModuleId(new Set(ids.values()));
-    const holder = [...ids].find(([, v]) => v === moduleId);
-    if (holder)
-      throw new ModuleInstallError(`module id ${moduleId} is already the id of module ${holder[0]}`);
+    const moduleId = moduleIdFor(this.paths.modulesDir, m.name, m.id);
     const dir = this.stageDir(this.paths.modulesDir);
     const staged = join(dir, m.name);
     for (const f of m.files) {

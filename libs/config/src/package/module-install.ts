@@ -18,7 +18,7 @@ import {
 } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { installedModuleNames } from '../node/module-discovery';
-import { parseModuleId } from '../node/module-ids';
+import { assignModuleIds, parseModuleId } from '../node/module-ids';
 import type { NodeEnv } from '../node/node-paths';
 import { checkModuleDir } from './module-check';
 import { moduleNameProblem, type ModuleFile } from './module-package';
@@ -49,6 +49,23 @@ export function installedModuleIds(modulesDir: string): Map<string, number> {
     }
   }
   return ids;
+}
+
+/**
+ * The id a module installed as `name` gets, and the ids the other modules hold: theirs from their
+ * id files or, without one, the id they are given today (module-ids.ts), so installing a module
+ * never moves another module's ports. Throws when `wanted` is another module's.
+ */
+export function moduleIdFor(modulesDir: string, name: string, wanted?: number): number {
+  const files = installedModuleIds(modulesDir);
+  const others = installedModuleNames(modulesDir).names.filter((n) => n !== name);
+  const held = assignModuleIds(others.map((n) => ({ name: n, id: files.get(n) }))).ids;
+  const id = wanted ?? files.get(name) ?? nextModuleId(new Set(held.values()));
+  if (parseModuleId(String(id)) === undefined)
+    throw new ModuleInstallError(`module id ${id} is not a whole number from 1 to 1000`);
+  const holder = [...held].find(([, v]) => v === id);
+  if (holder) throw new ModuleInstallError(`module id ${id} is already the id of module ${holder[0]}`);
+  return id;
 }
 
 /** A module's files as a package holds them: conf/, bin/, web/; a symbolic link is refused. */
@@ -101,14 +118,7 @@ export function installModule(r: InstallRequest): Installed {
   const exists = existsSync(target);
   if (exists && !r.replace)
     throw new ModuleInstallError(`module ${r.name} is already installed (reinstall with -r)`);
-  const ids = installedModuleIds(r.modulesDir);
-  const own = ids.get(r.name);
-  ids.delete(r.name);
-  const id = r.id ?? own ?? nextModuleId(new Set(ids.values()));
-  if (parseModuleId(String(id)) === undefined)
-    throw new ModuleInstallError(`module id ${id} is not a whole number from 1 to 1000`);
-  const holder = [...ids].find(([, v]) => v === id);
-  if (holder) throw new ModuleInstallError(`module id ${id} is already the id of module ${holder[0]}`);
+  const id = moduleIdFor(r.modulesDir, r.name, r.id);
 
   const staging = stagingDir(r.modulesDir);
   const staged = mkdtempSync(join(staging, `${r.name}-`));
