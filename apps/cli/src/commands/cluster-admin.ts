@@ -2,7 +2,7 @@
 // cluster.xml is checked, against every installed module too, and put in place by the same staged
 // change the api applies for `keel -G` (libs/config/src/apply/), so a refused one changes nothing.
 import { randomBytes } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import {
   ConfigError,
@@ -19,6 +19,9 @@ import { fileSignature, moduleSignature } from './module-signature';
 import { moduleIds } from './module-admin';
 
 export const CLUSTER_ADMIN = ['config', 'confinfo', 'state', 'genkey', 'delkey'];
+
+/** Where `cluster genkey` leaves a new key for `-G` to give every node. */
+export const pendingKeyFile = (keyFile: string) => `${keyFile}.new`;
 
 /** A new random cluster key, as cluster-key.ts describes it: 32 bytes in hex. */
 export const newClusterKey = () => randomBytes(32).toString('hex');
@@ -78,10 +81,14 @@ export function clusterAdmin(sub: string, args: readonly string[], io: CliIo): n
         return EXIT.ok;
       }
       case 'genkey': {
+        // The new key waits beside the current one: `-G` must still sign with the key every node
+        // has, and gives the new one to every node, this one included (docs/decisions/0022).
         if (args.length > 0) throw new UsageError('usage: keel cluster genkey');
-        const text = readFileSync(paths.clusterFile, 'utf8');
-        applyClusterLocally(io.env, text, newClusterKey());
-        io.out(`new cluster key in ${paths.keyFile}; give it to every node: keel -H "*" -G (over HTTPS)`);
+        const file = pendingKeyFile(paths.keyFile);
+        const tmp = `${file}.${process.pid}.tmp`;
+        writeFileSync(tmp, `${newClusterKey()}\n`, { mode: 0o600, flag: 'wx' });
+        renameSync(tmp, file);
+        io.out(`new cluster key in ${file}; it takes effect with keel -H "*" -G (over HTTPS)`);
         return EXIT.ok;
       }
       case 'delkey':

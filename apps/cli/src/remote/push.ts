@@ -2,7 +2,7 @@
 // cluster.xml (and cluster key), or its module AM packaged with its module id, applied on every
 // server through its api in two phases (two-phase.ts): nothing is applied unless every server
 // accepted it, and a server whose commit fails makes the others roll back.
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { hostname } from 'node:os';
 import {
   ClusterKeyError,
@@ -12,11 +12,13 @@ import {
   nodeNameIfKnown,
   nodePaths,
   packModule,
+  parseClusterKey,
   readModuleFiles,
   WebConfError,
 } from '@keel/config';
 import { CliIo, EXIT, UsageError } from '../io';
 import { moduleIds } from '../commands/module-admin';
+import { pendingKeyFile } from '../commands/cluster-admin';
 import { hostsContext } from './distributed';
 import { parseHosts, serverBanner } from './hosts';
 import { runTwoPhase, type Participant } from './two-phase';
@@ -37,16 +39,23 @@ export async function runPush(spec: string, argv: readonly string[], io: CliIo):
   }
   let body: Record<string, unknown>;
   let newKey: Uint8Array | undefined;
+  let pending: string | undefined;
   if (flag === '-G') {
     if (rest.length > 0) throw new UsageError('usage: keel -H "<hosts>" -G');
     body = { cluster: readFileSync(paths.clusterFile, 'utf8') };
-    // The cluster key travels only over HTTPS: it is the secret every node's messages are signed with.
-    if (context.ctx.https) {
-      const hex = readFileSync(paths.keyFile, 'utf8').trim();
-      body.key = hex;
-      newKey = nodeCredentialKey(Uint8Array.from(Buffer.from(hex, 'hex')));
-    } else
-      io.out(`note: over HTTP the cluster key is not sent: copy ${paths.keyFile} to every node yourself`);
+    // Only a key `cluster genkey` made travels, and only over HTTPS: every node-to-node message
+    // is authenticated with it.
+    if (existsSync(pendingKeyFile(paths.keyFile))) {
+      if (!context.ctx.https) {
+        io.err(
+          `keel -H -G: a new cluster key waits in ${pendingKeyFile(paths.keyFile)}, and it is sent only over HTTPS (keel web initssl); nothing was sent`,
+        );
+        return EXIT.invalid;
+      }
+      pending = readFileSync(pendingKeyFile(paths.keyFile), 'utf8').trim();
+      body.key = pending;
+      newKey = nodeCredentialKey(parseClusterKey(pending, pendingKeyFile(paths.keyFile)));
+    }
   } else {
     const [opt, module, ...more] = rest;
     const name = opt === '-m' ? module : opt;
@@ -94,5 +103,13 @@ export async function runPush(spec: string, argv: readonly string[], io: CliIo):
     for (const l of r.lines) (r.ok ? io.out : io.err)(l);
   }
   if (!applied) io.err(`keel -H ${flag}: not applied: every server keeps its configuration`);
+  if (applied && pending !== undefined) {
+    // This node took the new key if it was one of the servers; else it still has the old one.
+    if (readFileSync(paths.keyFile, 'utf8').trim() === pending) rmSync(pendingKeyFile(paths.keyFile));
+    else
+      io.out(
+        `note: this node was not among the servers: its key is still the old one (${pendingKeyFile(paths.keyFile)} kept)`,
+      );
+  }
   return applied ? EXIT.ok : EXIT.invalid;
 }
