@@ -54,6 +54,8 @@ POST /api/v1.0/changes Admin
 POST /api/v1.0/changes/{change}/commit Admin
 POST /api/v1.0/changes/{change}/rollback Admin
 DELETE /api/v1.0/changes/{change} Admin
+GET /api/v1.0/cluster/confinfo Monitor
+GET /api/v1.0/cluster/state Monitor
 `
   .trim()
   .split('\n');

@@ -53,4 +53,12 @@ test('a cluster.xml refused by node2 is applied on no node', async () => {
     const staging = join(n.node.var, 'cluster', '.staging');
     expect(existsSync(staging) ? readdirSync(staging) : []).toEqual([]);
   }
+  // cluster confinfo shows the difference -G would have removed: node1's edit is its own.
+  const info = await c.keel(['-H', '*', 'cluster', 'confinfo']);
+  const rows = info.out.filter((l) => /^node\d /.test(l)).map((l) => l.split(' '));
+  expect(rows.map((r) => [r[0], r[3]])).toEqual([
+    ['node1', '0'],
+    ['node2', '0'],
+  ]);
+  expect(rows[0]![1]).not.toBe(rows[1]![1]);
 });

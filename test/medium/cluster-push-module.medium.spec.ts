@@ -1,6 +1,6 @@
 // `keel module package` then `keel module install` on node1, then `keel -H "*" -E app`: the module
 // is installed on both nodes through their apis (two phases), with node1's module id, the same
-// files and executable scripts, and `cluster state` gives both the same signature.
+// files and executable scripts, and `keel -H "*" cluster state` gives both the same signature.
 import {
   chmodSync,
   existsSync,
@@ -13,9 +13,7 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runCli } from '../../apps/cli/src/cli';
 import { USERCONFIG } from './api-node';
-import { cliIo } from './api-peers';
 import { startClusterNodes, type ClusterNodes } from './cluster-nodes';
 
 jest.setTimeout(90_000);
@@ -66,15 +64,15 @@ test('package, install on node1, then -E installs it on both nodes with the same
     const staging = join(n.node.etc, 'modules', '.staging');
     expect(existsSync(staging) ? readdirSync(staging) : []).toEqual([]);
   }
-  // The same package on both nodes: cluster state's signatures agree.
-  const sig = (out: string[]) =>
-    out
-      .find((l) => l.includes(' app '))!
-      .split(' ')
-      .at(-1);
-  const io2 = cliIo(c.n2.node, 'node2');
-  expect(await runCli(['cluster', 'state'], io2)).toBe(0);
-  const one = sig((await c.keel(['cluster', 'state'])).out);
+  // The same package on both nodes: each node's api gives the same id and signature.
+  const state = await c.keel(['-H', '*', 'cluster', 'state']);
+  expect(state.code).toBe(0);
+  const apps = state.out.filter((l) => l.includes(' app '));
+  expect(apps.map((l) => l.split(' ').slice(0, 4).join(' '))).toEqual([
+    'node1 app mirror 2',
+    'node2 app mirror 2',
+  ]);
+  const [one, two] = apps.map((l) => l.split(' ').at(-1));
   expect(one).toMatch(/^[0-9a-f]{64}$/);
-  expect(sig(io2.stdout)).toBe(one);
+  expect(two).toBe(one);
 });

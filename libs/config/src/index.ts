@@ -174,6 +174,7 @@ export {
   installedModuleIds,
   installModule,
   moduleIdFor,
+  moduleIdsOf,
   ModuleInstallError,
   nextModuleId,
   readModuleFiles,
@@ -190,3 +191,15 @@ export {
   type ClusterChange,
   type ModuleChange,
 } from './apply/staged-changes';
+export {
+  clusterInfo,
+  confinfoText,
+  modulesInfo,
+  fileSignature,
+  moduleInfoText,
+  moduleSignature,
+  sha256,
+  type ClusterInfo,
+  type ModuleInfo,
+  type Signed,
+} from './package/signature';

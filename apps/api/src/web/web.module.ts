@@ -7,6 +7,7 @@ import { MetricsController } from '../metrics/metrics.controller';
 import { ApiKeyController } from './apikey.controller';
 import { AuthGuard } from './auth.guard';
 import { ChangesController } from '../changes/changes.controller';
+import { ClusterInfoController } from '../changes/cluster-info.controller';
 import { ConfigController } from './config.controller';
 import { LoginController } from './login.controller';
 import { ModuleService } from './module-service';
@@ -28,6 +29,7 @@ export class WebModule {
         ModulesController,
         ConfigController,
         ChangesController,
+        ClusterInfoController,
         ApiKeyController,
         ProxyController,
         MetricsController,

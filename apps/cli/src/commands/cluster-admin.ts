@@ -6,8 +6,10 @@ import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import {
   ConfigError,
-  installedModuleNames,
-  loadModuleConfig,
+  clusterInfo,
+  confinfoText,
+  moduleInfoText,
+  modulesInfo,
   nodeNameIfKnown,
   nodePaths,
   StagedChanges,
@@ -15,8 +17,6 @@ import {
 } from '@keel/config';
 import { CliIo, EXIT, UsageError } from '../io';
 import { reportConfigError } from './report-config-error';
-import { fileSignature, moduleSignature } from './module-signature';
-import { moduleIds } from './module-admin';
 
 export const CLUSTER_ADMIN = ['config', 'confinfo', 'state', 'genkey', 'delkey'];
 
@@ -35,11 +35,7 @@ export function applyClusterLocally(env: NodeEnv, cluster: string, key?: string)
   return change.what;
 }
 
-/** `Node Signature Date Lock`: this node's line of `cluster confinfo` (lock: keel has none, 0). */
-export function confinfoLine(env: NodeEnv): string {
-  const s = fileSignature(nodePaths(env).clusterFile);
-  return `${nodeNameIfKnown(env) ?? hostname()} ${s.signature} ${s.date} 0`;
-}
+const nodeName = (env: NodeEnv) => nodeNameIfKnown(env) ?? hostname();
 
 export function clusterAdmin(sub: string, args: readonly string[], io: CliIo): number {
   const paths = nodePaths(io.env);
@@ -60,24 +56,12 @@ export function clusterAdmin(sub: string, args: readonly string[], io: CliIo): n
       case 'confinfo':
         if (args.length > 0) throw new UsageError('usage: keel cluster confinfo');
         io.out('Node Signature Date Lock');
-        io.out(confinfoLine(io.env));
+        io.out(confinfoText(clusterInfo(paths, nodeName(io.env))));
         return EXIT.ok;
       case 'state': {
         if (args.length > 0) throw new UsageError('usage: keel cluster state');
-        const node = nodeNameIfKnown(io.env) ?? hostname();
-        const ids = moduleIds(paths.modulesDir);
         io.out('Node Module Mode Id Date Signature');
-        for (const name of installedModuleNames(paths.modulesDir).names) {
-          let mode = '?';
-          try {
-            mode = loadModuleConfig(`${paths.modulesDir}/${name}/conf/userconfig.xml`, { env: io.env }).config
-              .service.mode;
-          } catch {
-            /* a module that does not load still has a signature */
-          }
-          const s = moduleSignature(paths.modulesDir, name);
-          io.out(`${node} ${name} ${mode} ${ids.get(name) ?? '?'} ${s.date} ${s.signature}`);
-        }
+        for (const m of modulesInfo(paths, io.env, nodeName(io.env))) io.out(moduleInfoText(m));
         return EXIT.ok;
       }
       case 'genkey': {

@@ -5,15 +5,14 @@
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import {
-  assignModuleIds,
   ConfigError,
   defaultPorts,
   HTTP_PORT,
-  installedModuleIds,
   installedModuleNames,
   installModule,
   loadModuleConfig,
   loadWebConf,
+  moduleIdsOf,
   ModuleInstallError,
   nodePaths,
   packModule,
@@ -49,11 +48,7 @@ const USAGE = {
 };
 
 /** Module ids of every installed module: its id file, else derived (module-ids.ts). */
-export function moduleIds(modulesDir: string): Map<string, number> {
-  const files = installedModuleIds(modulesDir);
-  const names = installedModuleNames(modulesDir).names;
-  return new Map(assignModuleIds(names.map((name) => ({ name, id: files.get(name) }))).ids);
-}
+export const moduleIds = moduleIdsOf;
 
 export async function moduleAdmin(args: readonly string[], io: CliIo, stateOf: StateOf): Promise<number> {
   const [sub, ...rest] = args;

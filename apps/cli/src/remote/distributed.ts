@@ -15,6 +15,10 @@ import {
   nodePaths,
   defaultTlsFiles,
   WebConfError,
+  confinfoText,
+  moduleInfoText,
+  type ClusterInfo,
+  type ModuleInfo,
 } from '@keel/config';
 import { CommandFailed } from '../admin-client';
 import { CliIo, EXIT, UsageError } from '../io';
@@ -25,7 +29,20 @@ import { WebClient } from './web-client';
 import { runPush } from './push';
 
 /** What `keel -H` runs: module commands but logview (local only in SafeKit too), and level. */
-export const DISTRIBUTED_COMMANDS = ['level', ...MODULE_COMMANDS.filter((c) => c !== 'logview')];
+export const DISTRIBUTED_COMMANDS = [
+  'level',
+  'cluster',
+  'module',
+  ...MODULE_COMMANDS.filter((c) => c !== 'logview'),
+];
+
+/** The configuration commands -H runs: what each server's api tells of its cluster.xml and modules. */
+const READ_ONLY_CONFIG: Record<string, string> = {
+  'cluster confinfo': 'Node Signature Date Lock',
+  'cluster state': 'Node Module Mode Id Date Signature',
+  'module list': '',
+  'module listid': '',
+};
 
 export interface Level {
   readonly node: string;
@@ -73,6 +90,10 @@ export async function runDistributed(spec: string, argv: readonly string[], io: 
     throw new UsageError(
       `keel -H runs one of ${DISTRIBUTED_COMMANDS.join(', ')}${name ? `, not ${name}` : ''}`,
     );
+  if ((name === 'cluster' || name === 'module') && !(`${name} ${args.join(' ')}` in READ_ONLY_CONFIG))
+    throw new UsageError(
+      `keel -H runs ${Object.keys(READ_ONLY_CONFIG).join(', ')}, -G and -E of the configuration commands`,
+    );
   let context;
   let key: Uint8Array;
   try {
@@ -97,7 +118,10 @@ export async function runDistributed(spec: string, argv: readonly string[], io: 
     const admin = new RemoteAdmin(web);
     let code: number;
     try {
-      if (name === 'level') {
+      if (name === 'cluster' || name === 'module') {
+        for (const l of await configLines(web, `${name} ${args.join(' ')}`)) sub.out(l);
+        code = EXIT.ok;
+      } else if (name === 'level') {
         for (const l of levelLines((await web.call('GET', '/api/v1.0/level')) as Level)) sub.out(l);
         code = EXIT.ok;
       } else {
@@ -123,4 +147,14 @@ export async function runDistributed(spec: string, argv: readonly string[], io: 
     for (const [isErr, line] of r.out) (isErr ? io.err : io.out)(line);
   }
   return overallExit(results.map((r) => r.code));
+}
+
+async function configLines(web: WebClient, command: string): Promise<string[]> {
+  const head = READ_ONLY_CONFIG[command] ? [READ_ONLY_CONFIG[command]] : [];
+  if (command === 'cluster confinfo')
+    return [...head, confinfoText((await web.call('GET', '/api/v1.0/cluster/confinfo')) as ClusterInfo)];
+  const modules = (await web.call('GET', '/api/v1.0/cluster/state')) as ModuleInfo[];
+  if (command === 'cluster state') return [...head, ...modules.map(moduleInfoText)];
+  if (command === 'module list') return modules.map((m) => m.module);
+  return modules.map((m) => `${m.module.padEnd(20)} ${m.id ?? '?'}`);
 }

@@ -51,6 +51,13 @@ export function installedModuleIds(modulesDir: string): Map<string, number> {
   return ids;
 }
 
+/** Every installed module's id: its id file's, else the one derived today (module-ids.ts). */
+export function moduleIdsOf(modulesDir: string): Map<string, number> {
+  const files = installedModuleIds(modulesDir);
+  const names = installedModuleNames(modulesDir).names;
+  return new Map(assignModuleIds(names.map((name) => ({ name, id: files.get(name) }))).ids);
+}
+
 /**
  * The id a module installed as `name` gets, and the ids the other modules hold: theirs from their
  * id files or, without one, the id they are given today (module-ids.ts), so installing a module
