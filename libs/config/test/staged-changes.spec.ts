@@ -5,6 +5,7 @@ import {
   readdirSync,
   readFileSync,
   rmSync,
+  utimesSync,
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -113,4 +114,16 @@ it('stages a module with its id and installs it at commit; rollback removes it a
   expect(() => sut.prepareModule({ name: 'app', files, id: 1 }, 'app.safe')).toThrow(
     'module id 1 is already the id of module demo',
   );
+});
+
+it('removes what a change left staged before the api restarted, once it is old', () => {
+  const { sut, paths } = factory();
+  const staging = join(paths.var, 'cluster', '.staging');
+  mkdirSync(join(staging, 'change-left'), { recursive: true });
+  const old = new Date(Date.now() - STAGE_TTL_MS - 60_000);
+  utimesSync(join(staging, 'change-left'), old, old);
+  mkdirSync(join(staging, 'change-recent'));
+  sut.prepareCluster({ cluster: CLUSTER(['default', 'repli']) });
+  expect(readdirSync(staging)).not.toContain('change-left');
+  expect(readdirSync(staging)).toContain('change-recent');
 });

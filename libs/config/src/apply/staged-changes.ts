@@ -10,6 +10,8 @@ import {
   lstatSync,
   mkdirSync,
   mkdtempSync,
+  readdirSync,
+  readFileSync,
   renameSync,
   rmSync,
   writeFileSync,
@@ -22,7 +24,6 @@ import { parseClusterKey } from '../node/cluster-key';
 import { installedModuleNames } from '../node/module-discovery';
 import type { NodeEnv, NodePaths } from '../node/node-paths';
 import { checkModuleAgainstCluster } from '../relations/module-cluster';
-import { readFileSync } from 'node:fs';
 import { checkModuleDir } from '../package/module-check';
 import { moduleIdFor, ModuleInstallError, STAGING_DIR } from '../package/module-install';
 import { moduleNameProblem, type ModuleFile } from '../package/module-package';
@@ -78,6 +79,8 @@ export class StagedChanges {
     private readonly paths: NodePaths,
     private readonly env: NodeEnv,
     private readonly now: () => number,
+    /** The wall clock, to compare with the files' dates. */
+    private readonly wallNow: () => number = Date.now,
   ) {}
 
   /** Checks a cluster.xml (and key) against this node's installed modules and stages it. */
@@ -204,6 +207,20 @@ export class StagedChanges {
     this.changes.delete(c.id);
   }
 
+  /**
+   * Removes what a change left in `staging` when the api stopped before it ended (its record was
+   * in memory): a directory no change holds and older than STAGE_TTL_MS.
+   */
+  private sweep(staging: string): void {
+    const held = new Set([...this.changes.values()].flatMap((c) => c.dirs));
+    for (const name of readdirSync(staging)) {
+      const dir = join(staging, name);
+      if (!name.startsWith('change-') || held.has(dir)) continue;
+      if (this.wallNow() - lstatSync(dir).mtimeMs > STAGE_TTL_MS)
+        rmSync(dir, { recursive: true, force: true });
+    }
+  }
+
   private stageDir(parent: string): string {
     mkdirSync(parent, { recursive: true, mode: 0o755 });
     const staging = join(parent, STAGING_DIR);
@@ -212,6 +229,7 @@ export class StagedChanges {
     if (!st.isDirectory() || st.isSymbolicLink())
       throw new ModuleInstallError(`${staging} is not a directory: remove it`);
     chmodSync(staging, 0o700);
+    this.sweep(staging);
     return mkdtempSync(join(staging, 'change-'));
   }
 }
