@@ -31,6 +31,9 @@ it('refuses what is not a module package, naming the entry', () => {
   expect(() => sut([f('conf/userconfig.xml'), f('etc/cron.d/x')])).toThrow(
     'entry "etc/cron.d/x": not part of a module package (only conf/, bin/, web/)',
   );
+  expect(() => sut([f('conf/userconfig.xml'), f('bin/x'), f('bin/x/y')])).toThrow(
+    'entry "bin/x": a file, and the directory of bin/x/y',
+  );
 });
 
 it('packs the same files into the same bytes, whatever their order', () => {

@@ -39,6 +39,15 @@ export function unpackModule(zip: Buffer, limits?: ZipLimits): ModuleFile[] {
       throw new ZipError(`not part of a module package (only ${TOP.map((t) => `${t}/`).join(', ')})`, e.name);
   }
   const out = files.filter((e) => !e.directory).map((e) => ({ path: e.name, mode: modeOf(e), data: e.data }));
+  // `bin/x` as a file beside `bin/x/y`: one of them could not be written.
+  const paths = new Set(out.map((f) => f.path));
+  for (const f of out) {
+    const parts = f.path.split('/');
+    for (let i = 1; i < parts.length; i += 1) {
+      const dir = parts.slice(0, i).join('/');
+      if (paths.has(dir)) throw new ZipError(`a file, and the directory of ${f.path}`, dir);
+    }
+  }
   if (!out.some((f) => f.path === PACKAGE_USERCONFIG))
     throw new ZipError(`no ${PACKAGE_USERCONFIG}: not a module package`);
   return out;
