@@ -29,18 +29,17 @@ const ID = z.number().int().min(1).max(1000);
 export const INSTALL_BODY = z
   .object({ name: NAME, safe: SAFE, id: ID.optional(), replace: z.boolean().optional() })
   .strict();
-export const CHANGE_BODY = z.union([
-  z
-    .object({
-      cluster: z
-        .string()
-        .min(1)
-        .max(1 << 20),
-      key: z.string().min(64).max(1024).optional(),
-    })
-    .strict(),
-  z.object({ module: NAME, safe: SAFE, id: ID.optional() }).strict(),
-]);
+const CLUSTER_CHANGE = z
+  .object({
+    cluster: z
+      .string()
+      .min(1)
+      .max(1 << 20),
+    key: z.string().min(64).max(1024).optional(),
+  })
+  .strict();
+const MODULE_CHANGE = z.object({ module: NAME, safe: SAFE, id: ID.optional() }).strict();
+export const CHANGE_BODY = z.union([CLUSTER_CHANGE, MODULE_CHANGE]);
 const CHANGE_ID = /^[0-9a-f]{24}$/;
 
 @ApiTags('configuration')
@@ -103,7 +102,9 @@ export class ChangesController {
       'Phase 1 of a change applied to every node: checks a cluster.xml (and key) or a module package here and stages it; nothing applied yet',
   })
   prepare(@Body() body: unknown) {
-    const b = parseInput(CHANGE_BODY, body, 'body');
+    // Checked against the form it names, so a refusal names the field (a union would not).
+    const isCluster = typeof body === 'object' && body !== null && 'cluster' in body;
+    const b = isCluster ? parseInput(CLUSTER_CHANGE, body, 'body') : parseInput(MODULE_CHANGE, body, 'body');
     if ('cluster' in b)
       return answering(
         () => this.staged.prepareCluster(b.key === undefined ? { cluster: b.cluster } : b),
