@@ -51,6 +51,10 @@ export class ChangesController {
     this.staged = new StagedChanges(web.settings.paths, process.env, () => Date.now());
   }
 
+  private refuseRunning(module: string, doing: string): void {
+    refuseRunning(this.web, module, doing);
+  }
+
   @Post('modules')
   @HttpCode(200)
   @Allow('Admin')
@@ -61,6 +65,7 @@ export class ChangesController {
   })
   install(@Body() body: unknown) {
     const b = parseInput(INSTALL_BODY, body, 'body');
+    this.refuseRunning(b.name, 'replacing it');
     const paths = this.web.settings.paths;
     const files = answering(() => unpackModule(Buffer.from(b.safe, 'base64')));
     const done = answering(() =>
@@ -85,9 +90,7 @@ export class ChangesController {
   @ApiOperation({ summary: 'Uninstalls a stopped module (keel module uninstall)' })
   uninstall(@Param('module') name: string) {
     const module = installedModule(name, this.web.settings.paths.modulesDir);
-    const state = this.web.states.get(module);
-    if (state && state.state !== 'STOP')
-      throw new ConflictException(`module ${module} is ${state.state}: stop it before uninstalling it`);
+    this.refuseRunning(module, 'uninstalling it');
     answering(() => uninstallModule(this.web.settings.paths.modulesDir, module));
     this.web.logger.info('module uninstalled', { module });
     return { module, uninstalled: true };
@@ -110,6 +113,7 @@ export class ChangesController {
         () => this.staged.prepareCluster(b.key === undefined ? { cluster: b.cluster } : b),
         'body.cluster',
       );
+    this.refuseRunning(b.module, 'replacing it');
     const files = answering(() => unpackModule(Buffer.from(b.safe, 'base64')));
     return answering(() =>
       this.staged.prepareModule(
@@ -148,6 +152,16 @@ export class ChangesController {
   forget(@Param('change') id: string) {
     return { change: id, phase: answering(() => this.staged.forget(changeId(id))) };
   }
+}
+
+/**
+ * A module that runs on this node keeps its files: keel's services do not reload a module
+ * (docs/decisions/0022), so new scripts under a running module would not match what it runs.
+ */
+function refuseRunning(web: WebContext, module: string, doing: string): void {
+  const state = web.states.get(module);
+  if (state && state.state !== 'STOP')
+    throw new ConflictException(`module ${module} is ${state.state} on this node: stop it before ${doing}`);
 }
 
 function changeId(id: string): string {

@@ -76,6 +76,13 @@ export async function moduleAdmin(args: readonly string[], io: CliIo, stateOf: S
         const id = p.options['-M'] === undefined ? undefined : Number(p.options['-M']);
         if (id !== undefined && !Number.isInteger(id))
           throw new UsageError(`-M takes a module id from 1 to 1000\n${USAGE.install}`);
+        if (p.options['-r'] === true) {
+          const state = await stateOf(name);
+          if (state !== undefined && state !== 'STOP') {
+            io.err(`keel module install: module ${name} is ${state}: stop it before reinstalling it`);
+            return EXIT.invalid;
+          }
+        }
         const files = unpackModule(readFileSync(file));
         const done = installModule({
           modulesDir: paths.modulesDir,
