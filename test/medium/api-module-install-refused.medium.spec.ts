@@ -57,6 +57,8 @@ test('a bad .safe is refused with the reason and installs nothing', async () => 
   expect(readdirSync(modules).filter((d) => d !== '.staging')).toEqual(['demo']);
   expect(existsSync(join(modules, '.staging')) ? readdirSync(join(modules, '.staging')) : []).toEqual([]);
   expect(
-    (await call(n.base, 'GET', '/api/v1.0/modules', { key: n.keys.Admin })).body.map((m: any) => m.name),
+    (await call(n.base, 'GET', '/api/v1.0/modules', { key: n.keys.Admin })).body.map(
+      (m: { name: string }) => m.name,
+    ),
   ).toEqual(['demo']);
 });

@@ -70,33 +70,16 @@ export async function runPush(spec: string, argv: readonly string[], io: CliIo):
   }
   const from = nodeNameIfKnown(io.env) ?? hostname();
   const targets = parseHosts(spec, context.ctx);
-  const participants: Participant[] = targets.map((t) => {
-    const client = (k: Uint8Array) =>
-      new WebClient({
-        origin: t.origin,
-        key: k,
-        claim: { from, user: 'root', role: 'Admin', address: from },
-        ...(context.ca ? { ca: context.ca } : {}),
-      });
-    // After a commit that brought the new key, the node checks requests with that one.
-    let current = key;
-    return {
-      label: t.origin,
-      prepare: async () =>
-        ((await client(current).call('POST', '/api/v1.0/changes', body)) as { id: string }).id,
-      commit: async (id) => {
-        await client(current).call('POST', `/api/v1.0/changes/${id}/commit`);
-        if (newKey) current = newKey;
-      },
-      rollback: async (id) => {
-        await client(current).call('POST', `/api/v1.0/changes/${id}/rollback`);
-        current = key;
-      },
-      forget: async (id) => {
-        await client(current).call('DELETE', `/api/v1.0/changes/${id}`);
-      },
-    };
-  });
+  const participants: Participant[] = targets.map((t) =>
+    apiParticipant({
+      origin: t.origin,
+      key,
+      ...(newKey ? { newKey } : {}),
+      from,
+      ...(context.ca ? { ca: context.ca } : {}),
+      body,
+    }),
+  );
   const { applied, reports } = await runTwoPhase(participants);
   for (const r of reports) {
     io.out(serverBanner(r.label));
@@ -112,4 +95,45 @@ export async function runPush(spec: string, argv: readonly string[], io: CliIo):
       );
   }
   return applied ? EXIT.ok : EXIT.invalid;
+}
+
+export interface ApiParticipantOptions {
+  readonly origin: string;
+  /** The node credential every node has now. */
+  readonly key: Uint8Array;
+  /** The one a committed change gives the node (a new cluster key). */
+  readonly newKey?: Uint8Array;
+  readonly from: string;
+  readonly ca?: string;
+  /** What POST /api/v1.0/changes stages. */
+  readonly body: unknown;
+}
+
+/** One server's side of a change through its api, signed for root with the node credential. */
+export function apiParticipant(o: ApiParticipantOptions): Participant {
+  const client = (k: Uint8Array) =>
+    new WebClient({
+      origin: o.origin,
+      key: k,
+      claim: { from: o.from, user: 'root', role: 'Admin', address: o.from },
+      ...(o.ca ? { ca: o.ca } : {}),
+    });
+  // After a commit that brought the new key, the node checks requests with that one.
+  let current = o.key;
+  return {
+    label: o.origin,
+    prepare: async () =>
+      ((await client(current).call('POST', '/api/v1.0/changes', o.body)) as { id: string }).id,
+    commit: async (id) => {
+      await client(current).call('POST', `/api/v1.0/changes/${id}/commit`);
+      if (o.newKey) current = o.newKey;
+    },
+    rollback: async (id) => {
+      await client(current).call('POST', `/api/v1.0/changes/${id}/rollback`);
+      current = o.key;
+    },
+    forget: async (id) => {
+      await client(current).call('DELETE', `/api/v1.0/changes/${id}`);
+    },
+  };
 }
