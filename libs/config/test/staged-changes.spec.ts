@@ -127,3 +127,14 @@ it('removes what a change left staged before the api restarted, once it is old',
   expect(readdirSync(staging)).not.toContain('change-left');
   expect(readdirSync(staging)).toContain('change-recent');
 });
+
+it('refuses a second change of the same file while the first is under way', () => {
+  const { sut, staged } = factory();
+  const first = sut.prepareCluster({ cluster: CLUSTER(['default', 'repli']) });
+  expect(() => sut.prepareCluster({ cluster: CLUSTER(['default', 'repli', 'x']) })).toThrow(
+    `another change of cluster.xml (${first.id}) is under way on this node; try again when it ends`,
+  );
+  expect(staged()).toHaveLength(1);
+  sut.forget(first.id);
+  expect(() => sut.prepareCluster({ cluster: CLUSTER(['default', 'repli', 'x']) })).not.toThrow();
+});

@@ -184,6 +184,17 @@ export class StagedChanges {
   }
 
   private add(what: string, dirs: string[], items: Replacement[]): { id: string; what: string } {
+    // One change of a file at a time: a rollback of the first would undo the second.
+    const busy = [...this.changes.values()].find((c) =>
+      c.items.some((i) => items.some((j) => j.target === i.target)),
+    );
+    if (busy) {
+      for (const d of dirs) rmSync(d, { recursive: true, force: true });
+      throw new ChangeError(
+        `another change of ${busy.what} (${busy.id}) is under way on this node; try again when it ends`,
+        409,
+      );
+    }
     const id = randomBytes(12).toString('hex');
     this.changes.set(id, { id, what, dirs, items, phase: 'prepared', at: this.now() });
     return { id, what };
