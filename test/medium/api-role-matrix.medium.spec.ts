@@ -21,6 +21,7 @@ const PARAMS: Record<string, string> = {
   name: 'k1',
   node: 'node2',
   path: 'level',
+  change: '0123456789abcdef01234567',
 };
 const RANK = ['Monitor', 'Control', 'Admin'];
 
@@ -50,6 +51,14 @@ DELETE /api/v1.0/apikey/{name} Admin
 GET /api/v1.0/nodes/{node}/{path} Monitor
 POST /api/v1.0/nodes/{node}/{path} Monitor
 DELETE /api/v1.0/nodes/{node}/{path} Monitor
+POST /api/v1.0/modules Admin
+DELETE /api/v1.0/modules/{module} Admin
+POST /api/v1.0/changes Admin
+POST /api/v1.0/changes/{change}/commit Admin
+POST /api/v1.0/changes/{change}/rollback Admin
+DELETE /api/v1.0/changes/{change} Admin
+GET /api/v1.0/cluster/confinfo Monitor
+GET /api/v1.0/cluster/state Monitor
 `
   .trim()
   .split('\n');

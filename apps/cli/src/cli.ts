@@ -24,6 +24,8 @@ import {
 } from './commands/module-commands';
 import { AdminClient } from './admin-client';
 import { runDistributed } from './remote/distributed';
+import { CLUSTER_ADMIN, clusterAdmin } from './commands/cluster-admin';
+import { moduleAdmin } from './commands/module-admin';
 
 type LocalCommand = (args: readonly string[], io: CliIo) => number;
 
@@ -51,6 +53,7 @@ const allowed = () =>
   [
     ...Object.keys(LOCAL),
     'cluster',
+    'module',
     ...MODULE_COMMANDS,
     'bus',
     'kill',
@@ -79,10 +82,11 @@ export async function runCli(
     }
     if (name === 'cluster') {
       const [sub, ...rest] = args;
+      if (sub !== undefined && CLUSTER_ADMIN.includes(sub)) return clusterAdmin(sub, rest, io);
       const cmd = sub === undefined ? undefined : CLUSTER[sub];
       if (!cmd)
         throw new UsageError(
-          `unknown cluster command '${sub ?? ''}' (allowed: ${Object.keys(CLUSTER).join(', ')})`,
+          `unknown cluster command '${sub ?? ''}' (allowed: ${[...Object.keys(CLUSTER), ...CLUSTER_ADMIN].join(', ')})`,
         );
       return cmd(rest, io);
     }
@@ -93,6 +97,8 @@ export async function runCli(
         throw new UsageError(`unknown bus command '${sub ?? ''}' (allowed: ${Object.keys(BUS).join(', ')})`);
       return cmd(rest, io);
     }
+    // Module packages on this node; uninstall asks admin the module's state first when it runs.
+    if (name === 'module') return await moduleAdmin(args, io, (m) => stateIfRunning(m, io, busFactory));
     const local = LOCAL[name] ?? NODE[name];
     if (local) return local(args, io);
     // The node's processes, read here: no keel service needs to answer.
@@ -120,6 +126,28 @@ export async function runCli(
     if (!(e instanceof UsageError)) throw e;
     io.err(`keel: ${e.message}`);
     return EXIT.usage;
+  }
+}
+
+/** The module's state as this node's admin says it; undefined when admin cannot be asked. */
+async function stateIfRunning(module: string, io: CliIo, factory: BusFactory): Promise<string | undefined> {
+  let bus: BusPort;
+  try {
+    bus = await factory(io);
+  } catch {
+    return undefined;
+  }
+  try {
+    const detail = await new AdminClient(bus, () => installedModules(io.env)).send({
+      module,
+      name: 'state',
+      args: [],
+    });
+    return (JSON.parse(detail) as { state: string }).state;
+  } catch {
+    return undefined;
+  } finally {
+    await bus.close();
   }
 }
 

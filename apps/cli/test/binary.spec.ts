@@ -25,5 +25,5 @@ test('keel confcheck runs as a process with exit codes 0, 1 and 2', () => {
 
   const usage = keel('nope');
   expect(usage.status).toBe(2);
-  expect(usage.stderr).toMatch(/allowed: confcheck, cluster, start/);
+  expect(usage.stderr).toMatch(/allowed: confcheck, cluster, module, start/);
 });

@@ -4,9 +4,15 @@ import { recorder } from './recorder';
 // A bad command line says what is allowed and exits 2 without doing anything.
 describe('keel usage errors', () => {
   it.each([
-    [['frobnicate'], /unknown command 'frobnicate' \(allowed: confcheck, cluster, start,/],
-    [['cluster', 'explode'], /unknown cluster command 'explode' \(allowed: confcheck\)/],
-    [['cluster'], /unknown cluster command '' \(allowed: confcheck\)/],
+    [['frobnicate'], /unknown command 'frobnicate' \(allowed: confcheck, cluster, module, start,/],
+    [
+      ['cluster', 'explode'],
+      /unknown cluster command 'explode' \(allowed: confcheck, config, confinfo, state, genkey, delkey\)/,
+    ],
+    [
+      ['cluster'],
+      /unknown cluster command '' \(allowed: confcheck, config, confinfo, state, genkey, delkey\)/,
+    ],
     [['confcheck'], /usage: keel confcheck <module dir \| userconfig\.xml>/],
     [['confcheck', 'a', 'b'], /usage: keel confcheck/],
     [['confcheck', 'a', '--cluster'], /--cluster needs a file/],

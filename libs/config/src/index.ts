@@ -167,3 +167,54 @@ export {
   type CommandLogStart,
 } from './node/command-log';
 export { keelVersion } from './node/keel-version';
+export {
+  entryNameProblem,
+  PACKAGE_LIMITS,
+  readZip,
+  writeZip,
+  ZipError,
+  type ZipEntry,
+  type ZipInput,
+  type ZipLimits,
+} from './package/zip';
+export {
+  moduleNameProblem,
+  packModule,
+  PACKAGE_USERCONFIG,
+  unpackModule,
+  type ModuleFile,
+} from './package/module-package';
+export { checkModuleDir, type ModuleCheckPlace } from './package/module-check';
+export {
+  installedModuleIds,
+  installModule,
+  moduleIdFor,
+  moduleIdsOf,
+  ModuleInstallError,
+  nextModuleId,
+  readModuleFiles,
+  STAGING_DIR,
+  uninstallModule,
+  type Installed,
+  type InstallRequest,
+} from './package/module-install';
+export {
+  ChangeError,
+  StagedChanges,
+  STAGE_TTL_MS,
+  type ChangePhase,
+  type ClusterChange,
+  type ModuleChange,
+} from './apply/staged-changes';
+export {
+  clusterInfo,
+  confinfoText,
+  modulesInfo,
+  fileSignature,
+  moduleInfoText,
+  moduleSignature,
+  sha256,
+  type ClusterInfo,
+  type ModuleInfo,
+  type Signed,
+} from './package/signature';

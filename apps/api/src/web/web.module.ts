@@ -7,6 +7,8 @@ import { MetricsController } from '../metrics/metrics.controller';
 import { ApiKeyController } from './apikey.controller';
 import { AuthGuard } from './auth.guard';
 import { CmdlogController } from './cmdlog.controller';
+import { ChangesController } from '../changes/changes.controller';
+import { ClusterInfoController } from '../changes/cluster-info.controller';
 import { ConfigController } from './config.controller';
 import { LoginController } from './login.controller';
 import { ModuleService } from './module-service';
@@ -30,6 +32,8 @@ export class WebModule {
         CmdlogController,
         ModulesController,
         ConfigController,
+        ChangesController,
+        ClusterInfoController,
         ApiKeyController,
         ProxyController,
         MetricsController,

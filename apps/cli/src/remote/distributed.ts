@@ -15,6 +15,10 @@ import {
   nodePaths,
   defaultTlsFiles,
   WebConfError,
+  confinfoText,
+  moduleInfoText,
+  type ClusterInfo,
+  type ModuleInfo,
 } from '@keel/config';
 import { CommandFailed } from '../admin-client';
 import { CliIo, EXIT, UsageError } from '../io';
@@ -23,12 +27,27 @@ import { cmdlogCount, levelLines, type Level } from '../commands/node-info';
 import { overallExit, parseHosts, serverBanner, type HostsContext } from './hosts';
 import { RemoteAdmin } from './remote-admin';
 import { WebClient } from './web-client';
+import { runPush } from './push';
 
-/** What `keel -H` runs: module commands but logview (local only in SafeKit too), level and cmdlog. */
-export const DISTRIBUTED_COMMANDS = ['level', 'cmdlog', ...MODULE_COMMANDS.filter((c) => c !== 'logview')];
+/** What `keel -H` runs: module commands but logview (local only in SafeKit too), level, cmdlog and the read-only configuration commands. */
+export const DISTRIBUTED_COMMANDS = [
+  'level',
+  'cmdlog',
+  'cluster',
+  'module',
+  ...MODULE_COMMANDS.filter((c) => c !== 'logview'),
+];
+
+/** The configuration commands -H runs: what each server's api tells of its cluster.xml and modules. */
+const READ_ONLY_CONFIG: Record<string, string> = {
+  'cluster confinfo': 'Node Signature Date Lock',
+  'cluster state': 'Node Module Mode Id Date Signature',
+  'module list': '',
+  'module listid': '',
+};
 
 /** Where this node's web service is and how the servers are trusted (web.conf, cluster.xml). */
-function hostsContext(io: CliIo): { ctx: HostsContext; ca?: string } {
+export function hostsContext(io: CliIo): { ctx: HostsContext; ca?: string } {
   const paths = nodePaths(io.env);
   const conf = loadWebConf(paths.etc);
   let nodes: HostsContext['nodes'] = [];
@@ -52,9 +71,15 @@ function hostsContext(io: CliIo): { ctx: HostsContext; ca?: string } {
 
 export async function runDistributed(spec: string, argv: readonly string[], io: CliIo): Promise<number> {
   const [name, ...args] = argv;
+  // -G and -E: a configuration applied to every server in two phases (push.ts).
+  if (name === '-G' || name === '-E') return runPush(spec, argv, io);
   if (name === undefined || !DISTRIBUTED_COMMANDS.includes(name))
     throw new UsageError(
       `keel -H runs one of ${DISTRIBUTED_COMMANDS.join(', ')}${name ? `, not ${name}` : ''}`,
+    );
+  if ((name === 'cluster' || name === 'module') && !(`${name} ${args.join(' ')}` in READ_ONLY_CONFIG))
+    throw new UsageError(
+      `keel -H runs ${Object.keys(READ_ONLY_CONFIG).join(', ')}, -G and -E of the configuration commands`,
     );
   let context;
   let key: Uint8Array;
@@ -80,7 +105,10 @@ export async function runDistributed(spec: string, argv: readonly string[], io: 
     const admin = new RemoteAdmin(web);
     let code: number;
     try {
-      if (name === 'level') {
+      if (name === 'cluster' || name === 'module') {
+        for (const l of await configLines(web, `${name} ${args.join(' ')}`)) sub.out(l);
+        code = EXIT.ok;
+      } else if (name === 'level') {
         for (const l of levelLines((await web.call('GET', '/api/v1.0/level')) as Level)) sub.out(l);
         code = EXIT.ok;
       } else if (name === 'cmdlog') {
@@ -112,4 +140,14 @@ export async function runDistributed(spec: string, argv: readonly string[], io: 
     for (const [isErr, line] of r.out) (isErr ? io.err : io.out)(line);
   }
   return overallExit(results.map((r) => r.code));
+}
+
+async function configLines(web: WebClient, command: string): Promise<string[]> {
+  const head = READ_ONLY_CONFIG[command] ? [READ_ONLY_CONFIG[command]] : [];
+  if (command === 'cluster confinfo')
+    return [...head, confinfoText((await web.call('GET', '/api/v1.0/cluster/confinfo')) as ClusterInfo)];
+  const modules = (await web.call('GET', '/api/v1.0/cluster/state')) as ModuleInfo[];
+  if (command === 'cluster state') return [...head, ...modules.map(moduleInfoText)];
+  if (command === 'module list') return modules.map((m) => m.module);
+  return modules.map((m) => `${m.module.padEnd(20)} ${m.id ?? '?'}`);
 }
