@@ -192,6 +192,11 @@ export const RfsCommandSchema = z.object({
   role: ReplicationRoleSchema,
   /** Secondary: copy everything (full reintegration) instead of the changed zones. */
   full: z.boolean().default(false),
+  /**
+   * Secondary: `secondforce -d`, copy the files modified since this date (seconds since the epoch)
+   * or of another size, instead of the engine's choice (keel-rfsd `--since`).
+   */
+  since: z.number().int().optional(),
 });
 export type RfsCommand = z.output<typeof RfsCommandSchema>;
 

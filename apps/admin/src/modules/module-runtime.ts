@@ -197,6 +197,11 @@ export class ModuleRuntime {
     return this.deps.paths.module;
   }
 
+  /** Wall-clock milliseconds since the epoch, from the runtime's clock. */
+  now(): number {
+    return this.deps.clock.now();
+  }
+
   private get engine(): MirrorEngine {
     return this.stepper.current;
   }

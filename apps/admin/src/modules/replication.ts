@@ -74,17 +74,23 @@ export class ReplicationControl {
   constructor(private readonly host: ReplicationHost) {}
 
   /** Asks rfs for a role; resolves with the outcome (bus failures included), never rejects. */
-  async request(role: ReplicationRole, full: boolean): Promise<RfsCommandResult> {
+  async request(role: ReplicationRole, full: boolean, since?: number): Promise<RfsCommandResult> {
     const { host } = this;
     this.asking = role;
     this.guarded = false;
-    host.write('V', `Replication ${role}${full ? ' (full)' : ''} requested`);
+    const how =
+      since !== undefined
+        ? ` (files modified since ${new Date(since * 1000).toISOString()})`
+        : full
+          ? ' (full)'
+          : '';
+    host.write('V', `Replication ${role}${how} requested`);
     let outcome: RfsCommandResult;
     try {
       outcome = await host.bus.request(
         subjects.rfsCmd(host.module),
         rpcs.rfsCommand,
-        { module: host.module, role, full },
+        { module: host.module, role, full, ...(since === undefined ? {} : { since }) },
         { timeoutMs: host.timeoutMs },
       );
     } catch (err) {

@@ -77,10 +77,10 @@ export class ModuleReplication {
   }
 
   /** Runs the replication in `role`; answered once mounted (or stopped), never thrown. */
-  command(role: DaemonRole | 'stopped', full: boolean): Promise<RfsCommandResult> {
+  command(role: DaemonRole | 'stopped', full: boolean, since?: number): Promise<RfsCommandResult> {
     // Asked by admin as its module stops, which has recorded a secondary's copy as behind: the
     // daemon may tell its primary it leaves (docs/decisions/0012).
-    return this.serialise(() => (role === 'stopped' ? this.stop(true) : this.start(role, full)));
+    return this.serialise(() => (role === 'stopped' ? this.stop(true) : this.start(role, full, since)));
   }
 
   /**
@@ -114,25 +114,27 @@ export class ModuleReplication {
     return run;
   }
 
-  private async start(role: DaemonRole, full: boolean): Promise<RfsCommandResult> {
+  private async start(role: DaemonRole, full: boolean, since?: number): Promise<RfsCommandResult> {
     if (this.closed) return { ok: false, message: 'the rfs service is stopping' };
     const running = this.current;
     // Asked again for what already runs (admin re-asks after a restart of this service): nothing
-    // to do, unless a full copy is asked for, which only a new secondary run does.
-    if (running && running.role === role && running.mounted && !(full && role === 'secondary')) {
+    // to do, unless a full copy or a copy since a date is asked for, which only a new secondary
+    // run does.
+    const copies = role === 'secondary' && (full || since !== undefined);
+    if (running && running.role === role && running.mounted && !copies) {
       return { ok: true, message: `already ${role}` };
     }
     if (running) {
       const stopped = await this.stop();
       if (!stopped.ok) return stopped;
     }
-    return this.launch(role, full);
+    return this.launch(role, full, since);
   }
 
-  private launch(role: DaemonRole, full: boolean): Promise<RfsCommandResult> {
+  private launch(role: DaemonRole, full: boolean, since?: number): Promise<RfsCommandResult> {
     if (this.closed) return Promise.resolve({ ok: false, message: 'the rfs service is stopping' });
     const { plan, binary, daemons, logger } = this.deps;
-    const args = daemonArgs(plan, role, full);
+    const args = daemonArgs(plan, role, full, since);
     const control = role === 'primary' && plan.writeDeadline;
     let settleExit: (e: DaemonExit) => void = () => undefined;
     const exited = new Promise<DaemonExit>((resolve) => (settleExit = resolve));

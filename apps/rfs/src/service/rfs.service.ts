@@ -117,14 +117,15 @@ export class RfsService implements OnApplicationBootstrap, BeforeApplicationShut
     role: 'primary' | 'secondary' | 'stopped',
     full: boolean,
     from: string,
+    since?: number,
   ): Promise<RfsCommandResult> {
     if (this.lifecycle.phase !== 'running') {
       throw new HandlerError('NOT_RUNNING', `the rfs service of this node is ${this.lifecycle.phase}`);
     }
     const replication = this.modules.get(module);
     if (!replication) throw this.unknown(module);
-    this.logger.info('replication role requested', { module: replication.module, role, full, from });
-    const outcome = await replication.command(role, full);
+    this.logger.info('replication role requested', { module: replication.module, role, full, since, from });
+    const outcome = await replication.command(role, full, since);
     this.logger[outcome.ok ? 'info' : 'error']('replication role answered', {
       module: replication.module,
       role,
