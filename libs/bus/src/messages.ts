@@ -304,6 +304,8 @@ export const RFS_EVENTS = [
   'exited',
   // rfs's digest of the daemon's `stats` while a reintegration runs, and once at its end.
   'progress',
+  // A primary's 3-s averages (rfs.rep_bandwidth, rfs.rei_bandwidth), when they change.
+  'bandwidth',
 ] as const;
 export const RfsEventNameSchema = z.enum(RFS_EVENTS);
 export type RfsEventName = z.output<typeof RfsEventNameSchema>;
@@ -337,6 +339,9 @@ export const RfsEventSchema = z.object({
   signal: z.string().max(32).nullable().optional(),
   /** exited: the rfs service asked for it (a command or its own shutdown). */
   requested: z.boolean().optional(),
+  /** bandwidth: KB/s of the replication and of the reintegration over the last 3 s (guide §5.7.5). */
+  repKBps: Count.optional(),
+  reiKBps: Count.optional(),
   /** progress: the reintegration's walk and copy (docs/decisions/0009, "Metrics"). */
   progress: z
     .object({

@@ -22,6 +22,10 @@ import { isPrimary, type MirrorEngine, type MirrorInput } from '@keel/engine';
 import type { LogLevel } from '../ports/module-log.port';
 import { PROGRESS_LOG_EVERY_MS, progressText } from './reintegration-progress';
 
+/** A primary's bandwidth in KB/s over the last 3 s (guide §2.2, §5.7.5 "Bandwidth"). */
+export const REP_BANDWIDTH = 'rfs.rep_bandwidth';
+export const REI_BANDWIDTH = 'rfs.rei_bandwidth';
+
 /** The resource that shows a reintegration's progress on the primary (`keel state -v`). */
 export const PROGRESS_RESOURCE = 'rfs.reintegration';
 
@@ -155,6 +159,10 @@ export class ReplicationControl {
         return this.onSynced(e);
       case 'progress':
         return this.onProgress(e);
+      case 'bandwidth':
+        // Quietly, as the progress: a line a second in the module log would say nothing.
+        host.setQuietly(REP_BANDWIDTH, String(e.repKBps ?? 0));
+        return host.setQuietly(REI_BANDWIDTH, String(e.reiKBps ?? 0));
       case 'link-lost':
         host.write('I', `Replication link lost: ${e.reason ?? 'no reason given'}`);
         if (e.role === 'secondary') this.lost();

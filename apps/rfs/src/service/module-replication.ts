@@ -8,7 +8,9 @@ import type { Logger } from '@keel/runtime';
 import { daemonArgs, type DaemonRole } from '../core/daemon-args';
 import type { DaemonEvent } from '../core/daemon-events';
 import type { RfsModulePlan } from '../core/plan';
+import { BandwidthMeter, type Bandwidth } from '../core/bandwidth';
 import { progressOf } from '../core/progress';
+import type { RfsClock } from '../ports/clock.port';
 import {
   DaemonSpawnError,
   type DaemonExit,
@@ -38,6 +40,8 @@ export interface ReplicationDeps {
   readonly setResource: (name: string, value: string) => void;
   /** The service's metrics: what the daemons count (their `stats`), and which run. */
   readonly metrics: RfsMetrics;
+  /** Time for the bandwidth resources' 3-s averages. */
+  readonly clock: RfsClock;
 }
 
 interface Running {
@@ -53,6 +57,8 @@ interface Running {
   onMount: ((outcome: RfsCommandResult) => void) | undefined;
   /** Its last `stats` said a reintegration ran: the next that says it ended is published. */
   reintegrating: boolean;
+  /** A primary's bandwidth, read at its stats and every second (undefined: a secondary). */
+  bandwidth: { meter: BandwidthMeter; told: Bandwidth; tick: { cancel(): void } } | undefined;
 }
 
 export class ModuleReplication {
@@ -162,6 +168,7 @@ export class ModuleReplication {
           lastError: undefined,
           onMount: resolve,
           reintegrating: false,
+          bandwidth: undefined,
         };
         this.current = run;
         this.deps.metrics.daemon(plan.name, role, true);
@@ -206,7 +213,10 @@ export class ModuleReplication {
         run.mounted = true;
         this.deps.logger.info('replicated directories mounted', { module: this.module, role: run.role, pid });
         // A primary that mounts replicates again (reference §3.6: rfs.degraded).
-        if (run.role === 'primary') this.deps.setResource('rfs.degraded', 'down');
+        if (run.role === 'primary') {
+          this.deps.setResource('rfs.degraded', 'down');
+          this.measureBandwidth(run);
+        }
         run.onMount?.({ ok: true, message: 'replicated directories mounted' });
         run.onMount = undefined;
         return;
@@ -236,14 +246,45 @@ export class ModuleReplication {
   private onStats(run: Running, e: Extract<DaemonEvent, { event: 'stats' }>): void {
     const pid = run.process.pid;
     this.deps.metrics.record(this.module, pid, e);
+    if (run.bandwidth) {
+      run.bandwidth.meter.observe(this.deps.clock.now(), e.live_bytes, e.rei_bytes);
+      this.tellBandwidth(run);
+    }
     const progress = progressOf(e);
     if (!progress || (!progress.running && !run.reintegrating)) return;
     run.reintegrating = progress.running;
     this.deps.publish({ event: 'progress', role: run.role, pid, progress });
   }
 
+  /**
+   * A mounted primary's rfs.rep_bandwidth and rfs.rei_bandwidth: read at each `stats` and every
+   * second (the daemon says nothing while nothing changes), told to admin when they change.
+   */
+  private measureBandwidth(run: Running): void {
+    const { clock } = this.deps;
+    run.bandwidth = {
+      meter: new BandwidthMeter(clock.now()),
+      // Nothing has been replicated yet: said once something has.
+      told: { repKBps: 0, reiKBps: 0 },
+      tick: clock.every(1000, () => this.tellBandwidth(run)),
+    };
+  }
+
+  private tellBandwidth(run: Running, now: Bandwidth | undefined = undefined): void {
+    const b = run.bandwidth;
+    if (!b) return;
+    const read = now ?? b.meter.read(this.deps.clock.now());
+    if (b.told.repKBps === read.repKBps && b.told.reiKBps === read.reiKBps) return;
+    b.told = read;
+    this.deps.publish({ event: 'bandwidth', role: run.role, pid: run.process.pid, ...read });
+  }
+
   private onExit(run: Running, e: DaemonExit): void {
     const pid = run.process.pid;
+    // A primary gone replicates nothing: its bandwidth is 0 (said before its exit).
+    run.bandwidth?.tick.cancel();
+    this.tellBandwidth(run, { repKBps: 0, reiKBps: 0 });
+    run.bandwidth = undefined;
     this.deps.metrics.daemon(this.module, run.role, false);
     if (this.current === run) this.current = undefined;
     this.deps.publish({
