@@ -116,12 +116,15 @@ export class ModuleRuntime {
       now: () => deps.clock.now(),
       dirs: deps.loaded.config.rfs?.replicated.map((r) => r.dir) ?? [],
       timeoutMs: deps.rfsTimeoutMs ?? RFS_COMMAND_TIMEOUT_MS,
+      lockTimeoutMs: (deps.loaded.config.rfs?.locktimeout ?? 100) * 1000,
       engine: () => this.engine,
       write: (level, text) => this.write(level, text),
       submit: (input) => this.submit(input),
       restart: () => void this.command('stopstart', [], 'rfs', 'rfs'),
       stop: () => void this.command('stop', [], 'rfs', 'rfs'),
       setQuietly: (name, value) => this.setResource(name, value, 'rfs', true),
+      setResource: (name, value) => this.setResource(name, value, 'rfs'),
+      resource: (name) => this.resources.get(name)?.value,
     });
     this.vips = new VirtualIps({
       module: deps.paths.module,
@@ -144,7 +147,10 @@ export class ModuleRuntime {
       write: (level, text) => this.write(level, text),
       setResource: (name, value, by, quiet) => this.setResource(name, value, by, quiet),
       publishState: (state, readiness) => this.publishState(state, readiness),
-      stopped: () => this.resetCheckerResources(),
+      stopped: () => {
+        this.resetCheckerResources();
+        this.replication.stopped();
+      },
       windowClosed: (window) => this.resetCheckerResources(window),
       submit: (input) => this.submit(input),
       // forcestop by rfs, which also ends the transition in the automaton.

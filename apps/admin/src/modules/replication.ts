@@ -20,6 +20,7 @@ import {
 } from '@keel/bus';
 import { isPrimary, type MirrorEngine, type MirrorInput } from '@keel/engine';
 import type { LogLevel } from '../ports/module-log.port';
+import { DEGRADED_RESOURCE, degradesNow, isLinkTimeout, type SlowSecondary } from './degraded';
 import { PROGRESS_LOG_EVERY_MS, progressText } from './reintegration-progress';
 
 /** A primary's bandwidth in KB/s over the last 3 s (guide §2.2, §5.7.5 "Bandwidth"). */
@@ -43,6 +44,8 @@ export interface ReplicationHost {
   /** The replicated directories, for the log lines of a reintegration. */
   readonly dirs: readonly string[];
   readonly timeoutMs: number;
+  /** `<rfs locktimeout>`: how long a primary's secondary may stay behind after its link timed out. */
+  readonly lockTimeoutMs: number;
   engine(): MirrorEngine;
   write(level: LogLevel, text: string): void;
   submit(input: MirrorInput): void;
@@ -52,6 +55,10 @@ export interface ReplicationHost {
   stop(): void;
   /** Sets a resource on behalf of rfs without a module-log line (it changes every second). */
   setQuietly(name: string, value: string): void;
+  /** Sets a resource on behalf of rfs, logged ("Resource … set to … by rfs"). */
+  setResource(name: string, value: string): void;
+  /** A resource's value, if set. */
+  resource(name: string): string | undefined;
 }
 
 /**
@@ -74,6 +81,8 @@ export class ReplicationControl {
   private guarded = false;
   /** When the running reintegration's progress was last written in the module log. */
   private progressLogged: number | undefined;
+  /** A primary's secondary whose link timed out and that is not in sync again yet. */
+  private slow: SlowSecondary | undefined;
 
   constructor(private readonly host: ReplicationHost) {}
 
@@ -146,6 +155,7 @@ export class ReplicationControl {
         return;
       case 'connected':
         // Joined again, but not caught up before `synced`.
+        if (e.role === 'primary' && this.slow) this.slow = { ...this.slow, rejoined: true };
         return host.write('V', `Replication connected to ${e.peer ?? 'the peer'}`);
       case 'reintegration':
         if (e.role !== 'secondary') return;
@@ -166,6 +176,7 @@ export class ReplicationControl {
       case 'link-lost':
         host.write('I', `Replication link lost: ${e.reason ?? 'no reason given'}`);
         if (e.role === 'secondary') this.lost();
+        else this.primaryLinkLost(e.reason);
         return;
       case 'behind':
         // Acknowledged to the application, yet missing here: not fit to take over, whatever the
@@ -207,6 +218,7 @@ export class ReplicationControl {
 
   /** Judges a lost replication once the heartbeats had their say. */
   tick(): void {
+    this.judgeSlowSecondary();
     if (this.lostSince === undefined) return;
     const engine = this.host.engine();
     if (engine.state !== 'SECOND') {
@@ -223,6 +235,44 @@ export class ReplicationControl {
     if (r === 'UNKNOWN' || !isPrimary(r.state) || r.readiness !== 'Ready') return;
     this.host.write('I', 'Replication lost while the primary runs');
     this.host.submit({ kind: 'replicationLost' });
+  }
+
+  /**
+   * A primary's link lost: one that timed out starts (or goes on with) the count of locktimeout
+   * for its secondary to be in sync again; the secondary is no longer connected either way.
+   */
+  private primaryLinkLost(reason: string | undefined): void {
+    if (isLinkTimeout(reason) && this.slow === undefined) {
+      const s = Math.round(this.host.lockTimeoutMs / 1000);
+      this.host.write('I', `Replication timeout: the secondary has ${s} s (locktimeout) to be in sync again`);
+      this.slow = { since: this.host.now(), rejoined: false };
+    } else if (this.slow) this.slow = { ...this.slow, rejoined: false };
+    this.judgeSlowSecondary();
+  }
+
+  /**
+   * A live secondary did not keep up within locktimeout: this primary goes on without it,
+   * degraded (guide §5.7.5). Its peer's degraded_server rule reads rfs.degraded through the
+   * heartbeats and holds that node in WAIT (NotReady), its copy behind; this node then goes ALONE
+   * ("remote stop"). It lasts until this module stops (a stop and a start bring the pair back).
+   */
+  private judgeSlowSecondary(): void {
+    const { host } = this;
+    if (this.role !== 'primary' || this.degradedSet()) return;
+    if (!degradesNow(this.slow, host.now(), host.lockTimeoutMs, host.engine().remote)) return;
+    this.slow = undefined;
+    host.write('E', 'Replication timeout: the primary goes on without its secondary (degraded)');
+    host.setResource(DEGRADED_RESOURCE, 'up');
+  }
+
+  /** The module stopped: its replication is no longer degraded (nor anything else). */
+  stopped(): void {
+    this.slow = undefined;
+    if (this.degradedSet()) this.host.setResource(DEGRADED_RESOURCE, 'down');
+  }
+
+  private degradedSet(): boolean {
+    return this.host.resource(DEGRADED_RESOURCE) === 'up';
   }
 
   /**
@@ -249,7 +299,10 @@ export class ReplicationControl {
 
   private onSynced(e: RfsEvent): void {
     const { host } = this;
-    if (e.role !== 'secondary') return host.write('V', 'Replication: the secondary is synchronised');
+    if (e.role !== 'secondary') {
+      this.slow = undefined;
+      return host.write('V', 'Replication: the secondary is synchronised');
+    }
     // Caught up again after a lost link: nothing was lost.
     this.lostSince = undefined;
     if ((e.files ?? 0) > 0)
