@@ -25,6 +25,8 @@ export const COMMAND_NAMES = [
   'incloop',
   'resetloop',
   'checkloop',
+  // The replication's synchronisation policy (guide §5.7.5).
+  'rfssync',
 ] as const;
 export const CommandNameSchema = z.enum(COMMAND_NAMES);
 export type CommandName = z.output<typeof CommandNameSchema>;

@@ -2,6 +2,7 @@ import { HandlerError, ModuleCommand, CommandResult, StateReport } from '@keel/b
 import { MIRROR_COMMAND_NAMES, MirrorCommandName, STATE_EXIT_CODE } from '@keel/engine';
 import { logPageReply, logPageRequest } from './log-command';
 import { ModuleRuntime } from './module-runtime';
+import { parseRfssync, rfssyncText } from './rfssync';
 import { parseSecondforceDate } from './secondforce-date';
 
 const LIFECYCLE = new Set<string>(MIRROR_COMMAND_NAMES);
@@ -64,6 +65,13 @@ export async function handleCommand(
       return { detail: JSON.stringify(rt.loop('reset', c.identity ?? caller)) };
     case 'checkloop':
       return { detail: JSON.stringify(rt.loopReport()) };
+    case 'rfssync': {
+      if (!rt.config.rfs)
+        throw new HandlerError('BAD_ARGS', `module ${rt.module} has no replicated directories (<rfs>)`);
+      const r = parseRfssync(c.args);
+      if (r.kind === 'set') rt.rfssync(r.mode, c.identity ?? caller);
+      return { detail: rfssyncText(rt.settings.rfssyncmode ?? 'default') };
+    }
     default:
       throw new HandlerError('UNKNOWN_COMMAND', `unknown module command ${c.name}`);
   }

@@ -27,6 +27,7 @@ import { SPLITBRAIN_VERDICT, SplitbrainVerdict } from './splitbrain-verdict';
 import { RulesDriver } from './rules-driver';
 import { launchDecision } from './launch';
 import { ReplicationControl, RFS_COMMAND_TIMEOUT_MS } from './replication';
+import { RFSSYNC_MODE_RESOURCE, RFSSYNC_RESOURCE, type RfssyncMode } from './rfssync';
 import { VIP_COMMAND_TIMEOUT_MS, VirtualIps } from './virtual-ips';
 import { leaseTakeoverBoundMs, leaseTimingFor } from '@keel/arbiter';
 import { etcdArbiter, type ArbiterDeps } from '../adapters/etcd-arbiter';
@@ -125,6 +126,12 @@ export class ModuleRuntime {
       setQuietly: (name, value) => this.setResource(name, value, 'rfs', true),
       setResource: (name, value) => this.setResource(name, value, 'rfs'),
       resource: (name) => this.resources.get(name)?.value,
+      fullPolicy: () => this.settingsStored.rfssyncmode === 'full',
+      // After a successful synchronisation the policy goes back to default (guide §5.7.5).
+      fullPolicyApplied: () => {
+        this.saveSettings({ rfssyncmode: 'default' });
+        this.setResource(RFSSYNC_MODE_RESOURCE, 'default', 'rfs');
+      },
     });
     this.vips = new VirtualIps({
       module: deps.paths.module,
@@ -181,6 +188,10 @@ export class ModuleRuntime {
     }
     for (const [cls, state] of Object.entries(stored.settings.errdClasses ?? {}))
       this.setResource(`errdclass.${cls}`, state, 'admin', true);
+    if (deps.loaded.config.rfs) {
+      this.setResource(RFSSYNC_MODE_RESOURCE, stored.settings.rfssyncmode ?? 'default', 'admin', true);
+      this.setResource(RFSSYNC_RESOURCE, 'up', 'admin', true);
+    }
     this.publishFacts();
     // Before any start of this run can ask for them (the vip service serves a module's requests in order).
     void this.vips.reconcile();
@@ -201,6 +212,13 @@ export class ModuleRuntime {
 
   get module(): string {
     return this.deps.paths.module;
+  }
+
+  /** `rfssync full|default` (guide §5.7.5): kept across restarts until a synchronisation applies it. */
+  rfssync(mode: RfssyncMode, by: string): void {
+    this.saveSettings({ rfssyncmode: mode });
+    this.setResource(RFSSYNC_MODE_RESOURCE, mode, 'admin');
+    this.write('I', `Action rfssync ${mode} called by ${by}`);
   }
 
   /** Wall-clock milliseconds since the epoch, from the runtime's clock. */

@@ -59,6 +59,10 @@ export interface ReplicationHost {
   setResource(name: string, value: string): void;
   /** A resource's value, if set. */
   resource(name: string): string | undefined;
+  /** `rfssync full`: the next synchronisation as secondary copies every file. */
+  fullPolicy(): boolean;
+  /** That synchronisation succeeded: the policy is `default` again. */
+  fullPolicyApplied(): void;
 }
 
 /**
@@ -81,14 +85,20 @@ export class ReplicationControl {
   private guarded = false;
   /** When the running reintegration's progress was last written in the module log. */
   private progressLogged: number | undefined;
+  /** This secondary's running synchronisation applies the `rfssync full` policy. */
+  private fullAsked = false;
   /** A primary's secondary whose link timed out and that is not in sync again yet. */
   private slow: SlowSecondary | undefined;
 
   constructor(private readonly host: ReplicationHost) {}
 
   /** Asks rfs for a role; resolves with the outcome (bus failures included), never rejects. */
-  async request(role: ReplicationRole, full: boolean, since?: number): Promise<RfsCommandResult> {
+  async request(role: ReplicationRole, asked: boolean, since?: number): Promise<RfsCommandResult> {
     const { host } = this;
+    // rfssync full copies every file at this node's next synchronisation as secondary; a date
+    // (secondforce -d) is the administrator's own choice and wins.
+    const full = asked || (role === 'secondary' && since === undefined && host.fullPolicy());
+    this.fullAsked = full && role === 'secondary' && host.fullPolicy();
     this.asking = role;
     this.guarded = false;
     const how =
@@ -308,6 +318,10 @@ export class ReplicationControl {
     if ((e.files ?? 0) > 0)
       host.write('I', `Copied ${copiedStatistics(e.files ?? 0, e.bytes ?? 0, e.ms ?? 0)}`);
     host.write('I', 'Reintegration ended (synchronize)');
+    if (this.fullAsked) {
+      this.fullAsked = false;
+      host.fullPolicyApplied();
+    }
     if (host.engine().job?.waiting === 'replication') host.submit({ kind: 'replicationReady' });
   }
 
