@@ -449,3 +449,17 @@ test("a primary's reintegration progress: rfs.reintegration at every report, a l
   // Quiet: the resource changes every second, the log says nothing of it.
   expect(h.logText(true).filter((l) => l.includes('rfs.reintegration'))).toEqual([]);
 });
+
+test("a primary's bandwidth sets rfs.rep_bandwidth and rfs.rei_bandwidth quietly (guide §5.7.5)", async () => {
+  const h = await build();
+  await primUntilReplication(h);
+  h.daemonSays({ event: 'mounted', role: 'primary', pid: 7 });
+  h.rfs.answer();
+  await h.settle();
+
+  h.daemonSays({ event: 'bandwidth', role: 'primary', pid: 7, repKBps: 1200, reiKBps: 35 });
+  await h.settle();
+  expect(h.sut.resources.get('rfs.rep_bandwidth')).toMatchObject({ value: '1200', by: 'rfs' });
+  expect(h.sut.resources.get('rfs.rei_bandwidth')).toMatchObject({ value: '35', by: 'rfs' });
+  expect(h.logText(true).filter((l) => l.includes('bandwidth'))).toEqual([]);
+});

@@ -25,10 +25,15 @@ it('never copies state.* (the packet carries the state)', () => {
   ]).toEqual([]);
 });
 
-it('never copies the local progress of a reintegration (it changes every second)', () => {
+it('never copies the local progress of a reintegration nor the bandwidth (they change every second)', () => {
   const s = selectAdvertised(
     new Map(),
-    map({ 'rfs.reintegration': 'pass 1: 3 of 10 files', 'rfs.uptodate': 'up' }),
+    map({
+      'rfs.reintegration': 'pass 1: 3 of 10 files',
+      'rfs.rep_bandwidth': '1200',
+      'rfs.rei_bandwidth': '35',
+      'rfs.uptodate': 'up',
+    }),
     1_000,
   );
   expect([...s.resources]).toEqual([['rfs.uptodate', 'up']]);

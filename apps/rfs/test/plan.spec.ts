@@ -162,6 +162,16 @@ describe('daemonArgs', () => {
     expect(daemonArgs(plan, 'secondary', false)).not.toContain('--full');
   });
 
+  it('gives a secondary forced by date --since instead of --full, and a primary neither', () => {
+    const args = daemonArgs(plan, 'secondary', true, 1_700_000_000);
+    expect(args.slice(args.indexOf('--since'), args.indexOf('--since') + 2)).toEqual([
+      '--since',
+      '1700000000',
+    ]);
+    expect(args).not.toContain('--full');
+    expect(daemonArgs(plan, 'primary', false, 1_700_000_000)).not.toContain('--since');
+  });
+
   it('gives both roles, after each --dir, what stays local there and what must exist', () => {
     const xml = mirrorXml().replace(
       '<replicated dir="/srv/logs"/>',

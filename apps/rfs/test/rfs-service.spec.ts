@@ -388,3 +388,38 @@ test('primary: stats go to the metrics; only a running reintegration, and its en
     'keel_rfs_replicated_bytes_total{module="web",origin="live",service="rfs",node="node1"} 300',
   );
 });
+
+test('primary: rfs.rep_bandwidth and rfs.rei_bandwidth, 3-s averages in KB/s, reach admin when they change, and 0 once idle', async () => {
+  let now = 0;
+  let tick: () => void = () => undefined;
+  const clock = {
+    now: () => now,
+    every: (_ms: number, fn: () => void) => ((tick = fn), { cancel: () => (tick = () => undefined) }),
+  };
+  const { ask, daemons, events } = await build({ clock });
+  expect(await ask('primary')).toMatchObject({ ok: true });
+  const d = daemons.last;
+  expect(await events.next()).toMatchObject({ event: 'mounted' });
+
+  now = 1000;
+  d.emit(stats({ live_bytes: 3 * 1024 * 100, rei_bytes: 3 * 1024 * 40 }));
+  expect(await events.next()).toMatchObject({
+    event: 'bandwidth',
+    role: 'primary',
+    repKBps: 100,
+    reiKBps: 40,
+  });
+  // The daemon says nothing more: the averages fall as the window slides past its bytes.
+  now = 2000;
+  tick();
+  now = 3000;
+  tick();
+  now = 4000;
+  tick();
+  expect(await events.next()).toMatchObject({ event: 'bandwidth', repKBps: 0, reiKBps: 0 });
+  // Said once: the same value again is not.
+  now = 5000;
+  tick();
+  d.emit({ event: 'link-lost', reason: 'test' });
+  expect(await events.next()).toMatchObject({ event: 'link-lost' });
+});

@@ -25,6 +25,8 @@ export const COMMAND_NAMES = [
   'incloop',
   'resetloop',
   'checkloop',
+  // The replication's synchronisation policy (guide §5.7.5).
+  'rfssync',
 ] as const;
 export const CommandNameSchema = z.enum(COMMAND_NAMES);
 export type CommandName = z.output<typeof CommandNameSchema>;
@@ -192,6 +194,11 @@ export const RfsCommandSchema = z.object({
   role: ReplicationRoleSchema,
   /** Secondary: copy everything (full reintegration) instead of the changed zones. */
   full: z.boolean().default(false),
+  /**
+   * Secondary: `secondforce -d`, copy the files modified since this date (seconds since the epoch)
+   * or of another size, instead of the engine's choice (keel-rfsd `--since`).
+   */
+  since: z.number().int().optional(),
 });
 export type RfsCommand = z.output<typeof RfsCommandSchema>;
 
@@ -299,6 +306,8 @@ export const RFS_EVENTS = [
   'exited',
   // rfs's digest of the daemon's `stats` while a reintegration runs, and once at its end.
   'progress',
+  // A primary's 3-s averages (rfs.rep_bandwidth, rfs.rei_bandwidth), when they change.
+  'bandwidth',
 ] as const;
 export const RfsEventNameSchema = z.enum(RFS_EVENTS);
 export type RfsEventName = z.output<typeof RfsEventNameSchema>;
@@ -332,6 +341,9 @@ export const RfsEventSchema = z.object({
   signal: z.string().max(32).nullable().optional(),
   /** exited: the rfs service asked for it (a command or its own shutdown). */
   requested: z.boolean().optional(),
+  /** bandwidth: KB/s of the replication and of the reintegration over the last 3 s (guide §5.7.5). */
+  repKBps: Count.optional(),
+  reiKBps: Count.optional(),
   /** progress: the reintegration's walk and copy (docs/decisions/0009, "Metrics"). */
   progress: z
     .object({

@@ -21,6 +21,7 @@ export { checkModuleExecutables, moduleExecutable, ERRD_ACTIONS } from './relati
 export { checkLocalModuleWatches } from './relations/module-watches';
 export {
   builtinRules,
+  DEGRADED_SERVER_RULE,
   moduleRuleSources,
   DEFAULT_RULES,
   type BuiltinRule,

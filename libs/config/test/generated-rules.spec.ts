@@ -55,3 +55,12 @@ Rules.disable("ip_failure")]]><![CDATA[allip_failure: if (ip.* == down) then sto
   ).config;
   expect(m.failover.sections.map((s) => s.language)).toEqual(['lua', 'legacy']);
 });
+
+test('replicated directories add degraded_server, kept with extends="no" (reference §5.19.4)', () => {
+  const rfs = '<rfs><replicated dir="/srv/data"/></rfs>';
+  expect(rulesOf(rfs)).toContain('degraded_server: if (remote.rfs.degraded == up) then wait();');
+  expect(rulesOf(rfs, '<failover extends="no"><![CDATA[ ]]></failover>')).toEqual([
+    'degraded_server: if (remote.rfs.degraded == up) then wait();',
+  ]);
+  expect(rulesOf('').some((r) => r.startsWith('degraded_server'))).toBe(false);
+});

@@ -73,12 +73,13 @@ describe('mirror.safe', () => {
     });
   });
 
-  it('starts with the default rules only and the default failover timings', () => {
+  it('starts with the default rules and its replication rule only, and the default failover timings', () => {
     expect(builtinRules(m).map((r) => r.label)).toEqual([
       'module_failure',
       'interface_failure',
       'ip_failure',
       'splitbrain_failure',
+      'degraded_server',
     ]);
     expect(m.failover).toMatchObject({ extends: true, period: 5000, handleTime: 15000, sections: [] });
     expect(warnings).toEqual([]);

@@ -2,6 +2,8 @@ import { HandlerError, ModuleCommand, CommandResult, StateReport } from '@keel/b
 import { MIRROR_COMMAND_NAMES, MirrorCommandName, STATE_EXIT_CODE } from '@keel/engine';
 import { logPageReply, logPageRequest } from './log-command';
 import { ModuleRuntime } from './module-runtime';
+import { parseRfssync, rfssyncText } from './rfssync';
+import { parseSecondforceDate } from './secondforce-date';
 
 const LIFECYCLE = new Set<string>(MIRROR_COMMAND_NAMES);
 
@@ -15,7 +17,8 @@ export async function handleCommand(
   caller: string,
 ): Promise<CommandResult> {
   if (LIFECYCLE.has(c.name)) {
-    const outcome = await rt.command(c.name as MirrorCommandName, c.args, c.identity, caller);
+    const args = c.name === 'secondforce' ? secondforceArgs(c.args, rt.now()) : c.args;
+    const outcome = await rt.command(c.name as MirrorCommandName, args, c.identity, caller);
     if (!outcome.ok) throw new HandlerError('REFUSED', outcome.message);
     return { detail: outcome.message };
   }
@@ -62,9 +65,28 @@ export async function handleCommand(
       return { detail: JSON.stringify(rt.loop('reset', c.identity ?? caller)) };
     case 'checkloop':
       return { detail: JSON.stringify(rt.loopReport()) };
+    case 'rfssync': {
+      if (!rt.config.rfs)
+        throw new HandlerError('BAD_ARGS', `module ${rt.module} has no replicated directories (<rfs>)`);
+      const r = parseRfssync(c.args);
+      if (r.kind === 'set') rt.rfssync(r.mode, c.identity ?? caller);
+      return { detail: rfssyncText(rt.settings.rfssyncmode ?? 'default') };
+    }
     default:
       throw new HandlerError('UNKNOWN_COMMAND', `unknown module command ${c.name}`);
   }
+}
+
+/**
+ * `secondforce -d <date>` (args: the date's text): the automaton gets the date in seconds since
+ * the epoch, judged here, on the node whose local time the administrator meant.
+ */
+function secondforceArgs(args: readonly string[], nowMs: number): string[] {
+  if (args.length !== 1)
+    throw new HandlerError('BAD_ARGS', 'secondforce needs -d <date>: one date, of the files to copy');
+  const date = parseSecondforceDate(args[0]!, nowMs);
+  if (!date.ok) throw new HandlerError('BAD_ARGS', `secondforce ${date.message}`);
+  return [String(date.seconds)];
 }
 
 function setting(rt: ModuleRuntime, c: ModuleCommand, caller: string): CommandResult {

@@ -27,6 +27,7 @@ import { SPLITBRAIN_VERDICT, SplitbrainVerdict } from './splitbrain-verdict';
 import { RulesDriver } from './rules-driver';
 import { launchDecision } from './launch';
 import { ReplicationControl, RFS_COMMAND_TIMEOUT_MS } from './replication';
+import { RFSSYNC_MODE_RESOURCE, RFSSYNC_RESOURCE, type RfssyncMode } from './rfssync';
 import { VIP_COMMAND_TIMEOUT_MS, VirtualIps } from './virtual-ips';
 import { leaseTakeoverBoundMs, leaseTimingFor } from '@keel/arbiter';
 import { etcdArbiter, type ArbiterDeps } from '../adapters/etcd-arbiter';
@@ -116,12 +117,21 @@ export class ModuleRuntime {
       now: () => deps.clock.now(),
       dirs: deps.loaded.config.rfs?.replicated.map((r) => r.dir) ?? [],
       timeoutMs: deps.rfsTimeoutMs ?? RFS_COMMAND_TIMEOUT_MS,
+      lockTimeoutMs: (deps.loaded.config.rfs?.locktimeout ?? 100) * 1000,
       engine: () => this.engine,
       write: (level, text) => this.write(level, text),
       submit: (input) => this.submit(input),
       restart: () => void this.command('stopstart', [], 'rfs', 'rfs'),
       stop: () => void this.command('stop', [], 'rfs', 'rfs'),
       setQuietly: (name, value) => this.setResource(name, value, 'rfs', true),
+      setResource: (name, value) => this.setResource(name, value, 'rfs'),
+      resource: (name) => this.resources.get(name)?.value,
+      fullPolicy: () => this.settingsStored.rfssyncmode === 'full',
+      // After a successful synchronisation the policy goes back to default (guide §5.7.5).
+      fullPolicyApplied: () => {
+        this.saveSettings({ rfssyncmode: 'default' });
+        this.setResource(RFSSYNC_MODE_RESOURCE, 'default', 'rfs');
+      },
     });
     this.vips = new VirtualIps({
       module: deps.paths.module,
@@ -144,7 +154,10 @@ export class ModuleRuntime {
       write: (level, text) => this.write(level, text),
       setResource: (name, value, by, quiet) => this.setResource(name, value, by, quiet),
       publishState: (state, readiness) => this.publishState(state, readiness),
-      stopped: () => this.resetCheckerResources(),
+      stopped: () => {
+        this.resetCheckerResources();
+        this.replication.stopped();
+      },
       windowClosed: (window) => this.resetCheckerResources(window),
       submit: (input) => this.submit(input),
       // forcestop by rfs, which also ends the transition in the automaton.
@@ -175,6 +188,10 @@ export class ModuleRuntime {
     }
     for (const [cls, state] of Object.entries(stored.settings.errdClasses ?? {}))
       this.setResource(`errdclass.${cls}`, state, 'admin', true);
+    if (deps.loaded.config.rfs) {
+      this.setResource(RFSSYNC_MODE_RESOURCE, stored.settings.rfssyncmode ?? 'default', 'admin', true);
+      this.setResource(RFSSYNC_RESOURCE, 'up', 'admin', true);
+    }
     this.publishFacts();
     // Before any start of this run can ask for them (the vip service serves a module's requests in order).
     void this.vips.reconcile();
@@ -195,6 +212,18 @@ export class ModuleRuntime {
 
   get module(): string {
     return this.deps.paths.module;
+  }
+
+  /** `rfssync full|default` (guide §5.7.5): kept across restarts until a synchronisation applies it. */
+  rfssync(mode: RfssyncMode, by: string): void {
+    this.saveSettings({ rfssyncmode: mode });
+    this.setResource(RFSSYNC_MODE_RESOURCE, mode, 'admin');
+    this.write('I', `Action rfssync ${mode} called by ${by}`);
+  }
+
+  /** Wall-clock milliseconds since the epoch, from the runtime's clock. */
+  now(): number {
+    return this.deps.clock.now();
   }
 
   private get engine(): MirrorEngine {

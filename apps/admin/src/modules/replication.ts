@@ -20,7 +20,12 @@ import {
 } from '@keel/bus';
 import { isPrimary, type MirrorEngine, type MirrorInput } from '@keel/engine';
 import type { LogLevel } from '../ports/module-log.port';
+import { DEGRADED_RESOURCE, degradesNow, isLinkTimeout, type SlowSecondary } from './degraded';
 import { PROGRESS_LOG_EVERY_MS, progressText } from './reintegration-progress';
+
+/** A primary's bandwidth in KB/s over the last 3 s (guide §2.2, §5.7.5 "Bandwidth"). */
+export const REP_BANDWIDTH = 'rfs.rep_bandwidth';
+export const REI_BANDWIDTH = 'rfs.rei_bandwidth';
 
 /** The resource that shows a reintegration's progress on the primary (`keel state -v`). */
 export const PROGRESS_RESOURCE = 'rfs.reintegration';
@@ -39,6 +44,8 @@ export interface ReplicationHost {
   /** The replicated directories, for the log lines of a reintegration. */
   readonly dirs: readonly string[];
   readonly timeoutMs: number;
+  /** `<rfs locktimeout>`: how long a primary's secondary may stay behind after its link timed out. */
+  readonly lockTimeoutMs: number;
   engine(): MirrorEngine;
   write(level: LogLevel, text: string): void;
   submit(input: MirrorInput): void;
@@ -48,6 +55,14 @@ export interface ReplicationHost {
   stop(): void;
   /** Sets a resource on behalf of rfs without a module-log line (it changes every second). */
   setQuietly(name: string, value: string): void;
+  /** Sets a resource on behalf of rfs, logged ("Resource … set to … by rfs"). */
+  setResource(name: string, value: string): void;
+  /** A resource's value, if set. */
+  resource(name: string): string | undefined;
+  /** `rfssync full`: the next synchronisation as secondary copies every file. */
+  fullPolicy(): boolean;
+  /** That synchronisation succeeded: the policy is `default` again. */
+  fullPolicyApplied(): void;
 }
 
 /**
@@ -70,21 +85,35 @@ export class ReplicationControl {
   private guarded = false;
   /** When the running reintegration's progress was last written in the module log. */
   private progressLogged: number | undefined;
+  /** This secondary's running synchronisation applies the `rfssync full` policy. */
+  private fullAsked = false;
+  /** A primary's secondary whose link timed out and that is not in sync again yet. */
+  private slow: SlowSecondary | undefined;
 
   constructor(private readonly host: ReplicationHost) {}
 
   /** Asks rfs for a role; resolves with the outcome (bus failures included), never rejects. */
-  async request(role: ReplicationRole, full: boolean): Promise<RfsCommandResult> {
+  async request(role: ReplicationRole, asked: boolean, since?: number): Promise<RfsCommandResult> {
     const { host } = this;
+    // rfssync full copies every file at this node's next synchronisation as secondary; a date
+    // (secondforce -d) is the administrator's own choice and wins.
+    const full = asked || (role === 'secondary' && since === undefined && host.fullPolicy());
+    this.fullAsked = full && role === 'secondary' && host.fullPolicy();
     this.asking = role;
     this.guarded = false;
-    host.write('V', `Replication ${role}${full ? ' (full)' : ''} requested`);
+    const how =
+      since !== undefined
+        ? ` (files modified since ${new Date(since * 1000).toISOString()})`
+        : full
+          ? ' (full)'
+          : '';
+    host.write('V', `Replication ${role}${how} requested`);
     let outcome: RfsCommandResult;
     try {
       outcome = await host.bus.request(
         subjects.rfsCmd(host.module),
         rpcs.rfsCommand,
-        { module: host.module, role, full },
+        { module: host.module, role, full, ...(since === undefined ? {} : { since }) },
         { timeoutMs: host.timeoutMs },
       );
     } catch (err) {
@@ -136,6 +165,7 @@ export class ReplicationControl {
         return;
       case 'connected':
         // Joined again, but not caught up before `synced`.
+        if (e.role === 'primary' && this.slow) this.slow = { ...this.slow, rejoined: true };
         return host.write('V', `Replication connected to ${e.peer ?? 'the peer'}`);
       case 'reintegration':
         if (e.role !== 'secondary') return;
@@ -149,9 +179,14 @@ export class ReplicationControl {
         return this.onSynced(e);
       case 'progress':
         return this.onProgress(e);
+      case 'bandwidth':
+        // Quietly, as the progress: a line a second in the module log would say nothing.
+        host.setQuietly(REP_BANDWIDTH, String(e.repKBps ?? 0));
+        return host.setQuietly(REI_BANDWIDTH, String(e.reiKBps ?? 0));
       case 'link-lost':
         host.write('I', `Replication link lost: ${e.reason ?? 'no reason given'}`);
         if (e.role === 'secondary') this.lost();
+        else this.primaryLinkLost(e.reason);
         return;
       case 'behind':
         // Acknowledged to the application, yet missing here: not fit to take over, whatever the
@@ -193,6 +228,7 @@ export class ReplicationControl {
 
   /** Judges a lost replication once the heartbeats had their say. */
   tick(): void {
+    this.judgeSlowSecondary();
     if (this.lostSince === undefined) return;
     const engine = this.host.engine();
     if (engine.state !== 'SECOND') {
@@ -209,6 +245,44 @@ export class ReplicationControl {
     if (r === 'UNKNOWN' || !isPrimary(r.state) || r.readiness !== 'Ready') return;
     this.host.write('I', 'Replication lost while the primary runs');
     this.host.submit({ kind: 'replicationLost' });
+  }
+
+  /**
+   * A primary's link lost: one that timed out starts (or goes on with) the count of locktimeout
+   * for its secondary to be in sync again; the secondary is no longer connected either way.
+   */
+  private primaryLinkLost(reason: string | undefined): void {
+    if (isLinkTimeout(reason) && this.slow === undefined) {
+      const s = Math.round(this.host.lockTimeoutMs / 1000);
+      this.host.write('I', `Replication timeout: the secondary has ${s} s (locktimeout) to be in sync again`);
+      this.slow = { since: this.host.now(), rejoined: false };
+    } else if (this.slow) this.slow = { ...this.slow, rejoined: false };
+    this.judgeSlowSecondary();
+  }
+
+  /**
+   * A live secondary did not keep up within locktimeout: this primary goes on without it,
+   * degraded (guide §5.7.5). Its peer's degraded_server rule reads rfs.degraded through the
+   * heartbeats and holds that node in WAIT (NotReady), its copy behind; this node then goes ALONE
+   * ("remote stop"). It lasts until this module stops (a stop and a start bring the pair back).
+   */
+  private judgeSlowSecondary(): void {
+    const { host } = this;
+    if (this.role !== 'primary' || this.degradedSet()) return;
+    if (!degradesNow(this.slow, host.now(), host.lockTimeoutMs, host.engine().remote)) return;
+    this.slow = undefined;
+    host.write('E', 'Replication timeout: the primary goes on without its secondary (degraded)');
+    host.setResource(DEGRADED_RESOURCE, 'up');
+  }
+
+  /** The module stopped: its replication is no longer degraded (nor anything else). */
+  stopped(): void {
+    this.slow = undefined;
+    if (this.degradedSet()) this.host.setResource(DEGRADED_RESOURCE, 'down');
+  }
+
+  private degradedSet(): boolean {
+    return this.host.resource(DEGRADED_RESOURCE) === 'up';
   }
 
   /**
@@ -235,12 +309,19 @@ export class ReplicationControl {
 
   private onSynced(e: RfsEvent): void {
     const { host } = this;
-    if (e.role !== 'secondary') return host.write('V', 'Replication: the secondary is synchronised');
+    if (e.role !== 'secondary') {
+      this.slow = undefined;
+      return host.write('V', 'Replication: the secondary is synchronised');
+    }
     // Caught up again after a lost link: nothing was lost.
     this.lostSince = undefined;
     if ((e.files ?? 0) > 0)
       host.write('I', `Copied ${copiedStatistics(e.files ?? 0, e.bytes ?? 0, e.ms ?? 0)}`);
     host.write('I', 'Reintegration ended (synchronize)');
+    if (this.fullAsked) {
+      this.fullAsked = false;
+      host.fullPolicyApplied();
+    }
     if (host.engine().job?.waiting === 'replication') host.submit({ kind: 'replicationReady' });
   }
 

@@ -16,6 +16,8 @@ export interface StoredModule {
     readonly errd?: boolean;
     readonly checker?: boolean;
     readonly errdClasses?: Readonly<Record<string, 'enabled' | 'disabled'>>;
+    /** `rfssync full`: the next synchronisation as secondary copies every file (then `default`). */
+    readonly rfssyncmode?: 'default' | 'full';
   };
 }
 

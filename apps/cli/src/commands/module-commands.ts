@@ -5,6 +5,7 @@ import { parseArgs } from '../args';
 import { AdminClient, CommandFailed } from '../admin-client';
 import { CliIo, EXIT, UsageError } from '../io';
 import { parseLogPage, tailLog } from './log-tail';
+import { RFS_COMMANDS, rfsCommand } from './rfs-commands';
 
 /** Entries `keel log` prints without -s, as `safekit log` (SafeKit User's Guide, chapter 9). */
 export const DEFAULT_LOG_ENTRIES = 300;
@@ -52,6 +53,7 @@ export const MODULE_COMMANDS = [
   'incloop',
   'resetloop',
   'checkloop',
+  ...RFS_COMMANDS,
 ];
 
 /** The modules installed on this node, as every node service finds them. */
@@ -91,6 +93,7 @@ async function dispatch(name: string, args: readonly string[], ctx: ModuleComman
     return admin.send(c);
   };
 
+  if (RFS_COMMANDS.includes(name)) return rfsCommand(name, args, ctx, moduleOf);
   if (name in LIFECYCLE) {
     const usage = `usage: keel ${name} -m <module> [-i <identity>]${['prim', 'second'].includes(name) ? ' [fullsync]' : name === 'swap' ? ' [nosync]' : ''}`;
     const p = parseArgs(args, ['-m', '-i'], [], usage);

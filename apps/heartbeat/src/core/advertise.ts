@@ -24,10 +24,14 @@ export interface Selection {
 
 /**
  * Local progress that changes every second while a reintegration runs (admin's
- * rfs.reintegration, docs/decisions/0009 "Metrics"): news to nobody on the peer, and it would
+ * rfs.reintegration, docs/decisions/0009 "Metrics") and the primary's bandwidth: news to nobody on the peer, and it would
  * send a packet a second and crowd the others out of the packet.
  */
-const LOCAL_ONLY: ReadonlySet<string> = new Set(['rfs.reintegration']);
+const LOCAL_ONLY: ReadonlySet<string> = new Set([
+  'rfs.reintegration',
+  'rfs.rep_bandwidth',
+  'rfs.rei_bandwidth',
+]);
 
 /** Whether a resource learned from the bus is worth sending to the peer at all. */
 export const isAdvertisable = (name: string): boolean => !name.startsWith('state.') && !LOCAL_ONLY.has(name);

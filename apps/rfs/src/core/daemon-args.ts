@@ -2,13 +2,13 @@
 //   keel-rfsd --role primary|secondary --module <name> --node <name> --peer <name>
 //             (--dir <path> [--notreplicated <rel>]... [--notreplicated-regex <ERE|!ERE>]...
 //              [--tocheck <rel>]...)... (--listen <addr:port> --peer-addr <ip> | --connect <addr:port>)
-//             --key-file <path> --state-dir <path> [--full] --async second|none --timeout-ms <n>
+//             --key-file <path> --state-dir <path> [--full | --since <s>] --async second|none --timeout-ms <n>
 //             [--hold-ms <n> --rei-kbps <n> --zone-bytes <n> --write-deadline-stdin (primary)] [--acl]
 import { formatEndpoint, type RfsModulePlan } from './plan';
 
 export type DaemonRole = 'primary' | 'secondary';
 
-export function daemonArgs(plan: RfsModulePlan, role: DaemonRole, full: boolean): string[] {
+export function daemonArgs(plan: RfsModulePlan, role: DaemonRole, full: boolean, since?: number): string[] {
   const args = ['--role', role, '--module', plan.name, '--node', plan.node, '--peer', plan.peer];
   plan.dirs.forEach((dir, i) => {
     args.push('--dir', dir);
@@ -39,7 +39,9 @@ export function daemonArgs(plan: RfsModulePlan, role: DaemonRole, full: boolean)
   args.push('--key-file', plan.keyFile, '--state-dir', plan.stateDir);
   // Only a secondary copies; a primary's "full" reaches its secondary as the rfs.fullsync fact
   // the heartbeats carry (the engine turns it into the secondary's own full request).
-  if (role === 'secondary' && full) args.push('--full');
+  // secondforce -d: the date replaces the full copy (keel-rfsd refuses --since on a primary).
+  if (role === 'secondary' && since !== undefined) args.push('--since', String(since));
+  else if (role === 'secondary' && full) args.push('--full');
   args.push('--async', plan.async, '--timeout-ms', String(plan.linkTimeoutMs));
   // Both roles: the primary replicates ACLs, and each node's mount enforces them.
   if (plan.acl) args.push('--acl');

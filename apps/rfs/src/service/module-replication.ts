@@ -8,7 +8,9 @@ import type { Logger } from '@keel/runtime';
 import { daemonArgs, type DaemonRole } from '../core/daemon-args';
 import type { DaemonEvent } from '../core/daemon-events';
 import type { RfsModulePlan } from '../core/plan';
+import { BandwidthMeter, type Bandwidth } from '../core/bandwidth';
 import { progressOf } from '../core/progress';
+import type { RfsClock } from '../ports/clock.port';
 import {
   DaemonSpawnError,
   type DaemonExit,
@@ -38,6 +40,8 @@ export interface ReplicationDeps {
   readonly setResource: (name: string, value: string) => void;
   /** The service's metrics: what the daemons count (their `stats`), and which run. */
   readonly metrics: RfsMetrics;
+  /** Time for the bandwidth resources' 3-s averages. */
+  readonly clock: RfsClock;
 }
 
 interface Running {
@@ -53,6 +57,8 @@ interface Running {
   onMount: ((outcome: RfsCommandResult) => void) | undefined;
   /** Its last `stats` said a reintegration ran: the next that says it ended is published. */
   reintegrating: boolean;
+  /** A primary's bandwidth, read at its stats and every second (undefined: a secondary). */
+  bandwidth: { meter: BandwidthMeter; told: Bandwidth; tick: { cancel(): void } } | undefined;
 }
 
 export class ModuleReplication {
@@ -77,10 +83,10 @@ export class ModuleReplication {
   }
 
   /** Runs the replication in `role`; answered once mounted (or stopped), never thrown. */
-  command(role: DaemonRole | 'stopped', full: boolean): Promise<RfsCommandResult> {
+  command(role: DaemonRole | 'stopped', full: boolean, since?: number): Promise<RfsCommandResult> {
     // Asked by admin as its module stops, which has recorded a secondary's copy as behind: the
     // daemon may tell its primary it leaves (docs/decisions/0012).
-    return this.serialise(() => (role === 'stopped' ? this.stop(true) : this.start(role, full)));
+    return this.serialise(() => (role === 'stopped' ? this.stop(true) : this.start(role, full, since)));
   }
 
   /**
@@ -114,25 +120,27 @@ export class ModuleReplication {
     return run;
   }
 
-  private async start(role: DaemonRole, full: boolean): Promise<RfsCommandResult> {
+  private async start(role: DaemonRole, full: boolean, since?: number): Promise<RfsCommandResult> {
     if (this.closed) return { ok: false, message: 'the rfs service is stopping' };
     const running = this.current;
     // Asked again for what already runs (admin re-asks after a restart of this service): nothing
-    // to do, unless a full copy is asked for, which only a new secondary run does.
-    if (running && running.role === role && running.mounted && !(full && role === 'secondary')) {
+    // to do, unless a full copy or a copy since a date is asked for, which only a new secondary
+    // run does.
+    const copies = role === 'secondary' && (full || since !== undefined);
+    if (running && running.role === role && running.mounted && !copies) {
       return { ok: true, message: `already ${role}` };
     }
     if (running) {
       const stopped = await this.stop();
       if (!stopped.ok) return stopped;
     }
-    return this.launch(role, full);
+    return this.launch(role, full, since);
   }
 
-  private launch(role: DaemonRole, full: boolean): Promise<RfsCommandResult> {
+  private launch(role: DaemonRole, full: boolean, since?: number): Promise<RfsCommandResult> {
     if (this.closed) return Promise.resolve({ ok: false, message: 'the rfs service is stopping' });
     const { plan, binary, daemons, logger } = this.deps;
-    const args = daemonArgs(plan, role, full);
+    const args = daemonArgs(plan, role, full, since);
     const control = role === 'primary' && plan.writeDeadline;
     let settleExit: (e: DaemonExit) => void = () => undefined;
     const exited = new Promise<DaemonExit>((resolve) => (settleExit = resolve));
@@ -160,6 +168,7 @@ export class ModuleReplication {
           lastError: undefined,
           onMount: resolve,
           reintegrating: false,
+          bandwidth: undefined,
         };
         this.current = run;
         this.deps.metrics.daemon(plan.name, role, true);
@@ -204,7 +213,10 @@ export class ModuleReplication {
         run.mounted = true;
         this.deps.logger.info('replicated directories mounted', { module: this.module, role: run.role, pid });
         // A primary that mounts replicates again (reference §3.6: rfs.degraded).
-        if (run.role === 'primary') this.deps.setResource('rfs.degraded', 'down');
+        if (run.role === 'primary') {
+          this.deps.setResource('rfs.degraded', 'down');
+          this.measureBandwidth(run);
+        }
         run.onMount?.({ ok: true, message: 'replicated directories mounted' });
         run.onMount = undefined;
         return;
@@ -234,14 +246,45 @@ export class ModuleReplication {
   private onStats(run: Running, e: Extract<DaemonEvent, { event: 'stats' }>): void {
     const pid = run.process.pid;
     this.deps.metrics.record(this.module, pid, e);
+    if (run.bandwidth) {
+      run.bandwidth.meter.observe(this.deps.clock.now(), e.live_bytes, e.rei_bytes);
+      this.tellBandwidth(run);
+    }
     const progress = progressOf(e);
     if (!progress || (!progress.running && !run.reintegrating)) return;
     run.reintegrating = progress.running;
     this.deps.publish({ event: 'progress', role: run.role, pid, progress });
   }
 
+  /**
+   * A mounted primary's rfs.rep_bandwidth and rfs.rei_bandwidth: read at each `stats` and every
+   * second (the daemon says nothing while nothing changes), told to admin when they change.
+   */
+  private measureBandwidth(run: Running): void {
+    const { clock } = this.deps;
+    run.bandwidth = {
+      meter: new BandwidthMeter(clock.now()),
+      // Nothing has been replicated yet: said once something has.
+      told: { repKBps: 0, reiKBps: 0 },
+      tick: clock.every(1000, () => this.tellBandwidth(run)),
+    };
+  }
+
+  private tellBandwidth(run: Running, now: Bandwidth | undefined = undefined): void {
+    const b = run.bandwidth;
+    if (!b) return;
+    const read = now ?? b.meter.read(this.deps.clock.now());
+    if (b.told.repKBps === read.repKBps && b.told.reiKBps === read.reiKBps) return;
+    b.told = read;
+    this.deps.publish({ event: 'bandwidth', role: run.role, pid: run.process.pid, ...read });
+  }
+
   private onExit(run: Running, e: DaemonExit): void {
     const pid = run.process.pid;
+    // A primary gone replicates nothing: its bandwidth is 0 (said before its exit).
+    run.bandwidth?.tick.cancel();
+    this.tellBandwidth(run, { repKBps: 0, reiKBps: 0 });
+    run.bandwidth = undefined;
     this.deps.metrics.daemon(this.module, run.role, false);
     if (this.current === run) this.current = undefined;
     this.deps.publish({

@@ -29,8 +29,8 @@ export class RfsController {
         `a role for ${req.payload.module} sent on the subject of ${target.module}`,
       );
     }
-    const { role, full } = req.payload;
-    return this.rfs.command(target.module, role, full, `${req.source.service}@${req.source.node}`);
+    const { role, full, since } = req.payload;
+    return this.rfs.command(target.module, role, full, `${req.source.service}@${req.source.node}`, since);
   }
 
   /** keel.v1.<module>.rfs.window: a write deadline under the lease arbiter, from admin only (0010). */

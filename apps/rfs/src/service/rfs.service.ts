@@ -15,6 +15,7 @@ import { Lifecycle, LOGGER, METRICS_REGISTRY, type Logger } from '@keel/runtime'
 import type { Registry } from 'prom-client';
 import type { RfsPlan } from '../core/plan';
 import { RFS_DAEMONS, type RfsDaemonPort } from '../ports/daemon.port';
+import { systemClock, type RfsClock } from '../ports/clock.port';
 import { RFS_BINARY, RFS_OPTIONS, RFS_PLAN } from '../ports/tokens';
 import { ModuleReplication, type ReplicationTiming } from './module-replication';
 import { RfsMetrics } from './rfs.metrics';
@@ -23,7 +24,10 @@ export const SERVICE_NAME = 'rfs';
 /** The component named in resource.set ("set to up by rfs"). */
 export const COMPONENT = 'rfs';
 
-export type RfsServiceOptions = Partial<ReplicationTiming>;
+export type RfsServiceOptions = Partial<ReplicationTiming> & {
+  /** What the bandwidth resources are measured with (default: the system's). */
+  readonly clock?: RfsClock;
+};
 
 export const DEFAULT_TIMING: ReplicationTiming = {
   mountTimeoutMs: 60_000,
@@ -36,6 +40,7 @@ export class RfsService implements OnApplicationBootstrap, BeforeApplicationShut
   private readonly lifecycle = new Lifecycle();
   private readonly modules = new Map<string, ModuleReplication>();
   private readonly timing: ReplicationTiming;
+  private readonly clock: RfsClock;
   private readonly metrics: RfsMetrics;
 
   constructor(
@@ -47,7 +52,9 @@ export class RfsService implements OnApplicationBootstrap, BeforeApplicationShut
     @Inject(METRICS_REGISTRY) registry: Registry,
     @Optional() @Inject(RFS_OPTIONS) options?: RfsServiceOptions,
   ) {
-    this.timing = { ...DEFAULT_TIMING, ...options };
+    const { clock, ...timing } = options ?? {};
+    this.timing = { ...DEFAULT_TIMING, ...timing };
+    this.clock = clock ?? systemClock;
     this.metrics = new RfsMetrics(registry);
   }
 
@@ -79,6 +86,7 @@ export class RfsService implements OnApplicationBootstrap, BeforeApplicationShut
         binary: this.binary,
         daemons: this.daemons,
         timing: this.timing,
+        clock: this.clock,
         logger: this.logger.child({ module: plan.name }),
         publish: (event) =>
           this.publish(() =>
@@ -117,14 +125,15 @@ export class RfsService implements OnApplicationBootstrap, BeforeApplicationShut
     role: 'primary' | 'secondary' | 'stopped',
     full: boolean,
     from: string,
+    since?: number,
   ): Promise<RfsCommandResult> {
     if (this.lifecycle.phase !== 'running') {
       throw new HandlerError('NOT_RUNNING', `the rfs service of this node is ${this.lifecycle.phase}`);
     }
     const replication = this.modules.get(module);
     if (!replication) throw this.unknown(module);
-    this.logger.info('replication role requested', { module: replication.module, role, full, from });
-    const outcome = await replication.command(role, full);
+    this.logger.info('replication role requested', { module: replication.module, role, full, since, from });
+    const outcome = await replication.command(role, full, since);
     this.logger[outcome.ok ? 'info' : 'error']('replication role answered', {
       module: replication.module,
       role,

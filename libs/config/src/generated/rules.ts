@@ -6,7 +6,7 @@ export interface BuiltinRule {
   readonly origin: 'default' | 'generated';
   /** `class.id`, where id may be `?` (any resource of the class) or `*` (all of them). */
   readonly resource: string;
-  readonly state: 'down';
+  readonly state: 'down' | 'up';
   readonly action: RuleAction;
   /** The rule in the legacy failover language, as SafeKit prints it. */
   readonly text: string;
@@ -17,14 +17,23 @@ const rule = (
   origin: BuiltinRule['origin'],
   resource: string,
   action: RuleAction,
+  state: BuiltinRule['state'] = 'down',
 ): BuiltinRule => ({
   label,
   origin,
   resource,
-  state: 'down',
+  state,
   action,
-  text: `${label}: if (${resource} == down) then ${action}();`,
+  text: `${label}: if (${resource} == ${state}) then ${action}();`,
 });
+
+/**
+ * The replication's own rule (reference §5.19.4 `degraded_server`, condition NOT FOUND; keel's in
+ * docs/decisions/0009 "Degraded"): while the peer, a primary, replicates degraded (its rfs.degraded,
+ * carried by the heartbeats, is up only then), this node waits in WAIT (NotReady) and its copy is
+ * behind. Kept with extends="no": it belongs to <rfs>, as the checkers' rules to their checkers.
+ */
+export const DEGRADED_SERVER_RULE = rule('degraded_server', 'generated', 'remote.rfs.degraded', 'wait', 'up');
 
 /** The fixed rules of the checkers without an action attribute (reference §5.19.4). */
 export const DEFAULT_RULES: readonly BuiltinRule[] = [
@@ -50,7 +59,8 @@ export function builtinRules(m: ModuleConfig): BuiltinRule[] {
   ].flatMap(({ prefix, cls, c }) =>
     isRuleAction(c.action) ? [rule(`${prefix}${c.ident}`, 'generated', `${cls}.${c.ident}`, c.action)] : [],
   );
-  return [...(m.failover.extends ? DEFAULT_RULES : []), ...generated];
+  const rfs = m.rfs ? [DEGRADED_SERVER_RULE] : [];
+  return [...(m.failover.extends ? DEFAULT_RULES : []), ...rfs, ...generated];
 }
 
 /** One block of rule text in the order the module engine composes them. */

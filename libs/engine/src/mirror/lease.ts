@@ -24,7 +24,7 @@ export const releaseLease: Step = { kind: 'emit', effect: { kind: 'lease', op: '
 /** Commands that end a wait for the lease; others are refused while it lasts. */
 const ENDS_THE_WAIT: readonly MirrorCommandName[] = ['stop', 'stopstart', 'shutdown', 'forcestop'];
 /** Commands that end it in WAIT only (a new start there); a secondary keeps its role meanwhile. */
-const ENDS_THE_WAIT_IN_WAIT: readonly MirrorCommandName[] = ['prim', 'primforce', 'second'];
+const ENDS_THE_WAIT_IN_WAIT: readonly MirrorCommandName[] = ['prim', 'primforce', 'second', 'secondforce'];
 
 /** Whether the job is leaving the primary role: it gives the lease up by itself. */
 export function releasesLease(job: Job | undefined): boolean {

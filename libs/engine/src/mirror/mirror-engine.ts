@@ -247,12 +247,18 @@ function refuse(d: Draft, c: MirrorCommand): string | undefined {
   if (d.job || d.queue.length > 0) return undefined;
   const here = `${d.state} (${d.readiness})`;
   const arch = d.settings.architecture ?? 'mirror';
-  if (arch !== 'mirror' && ['prim', 'second', 'swap', 'primforce'].includes(c.name)) {
+  if (arch !== 'mirror' && ['prim', 'second', 'swap', 'primforce', 'secondforce'].includes(c.name)) {
     return `${c.name} applies to mirror modules only; this is a ${arch} module`;
   }
   switch (c.name) {
     case 'start':
       return d.state === 'STOP' ? undefined : `the module is already started: ${here}`;
+    case 'secondforce':
+      if (secondforceSince(c.args) === undefined)
+        return `secondforce takes a date in seconds since the epoch, not ${c.args.join(' ') || 'nothing'}`;
+      return d.state === 'STOP' || d.state === 'WAIT'
+        ? undefined
+        : `${c.name} needs the module stopped or waiting, not ${here}`;
     case 'prim':
     case 'primforce':
     case 'second':
@@ -339,6 +345,8 @@ function execute(d: Draft, out: Effect[], c: MirrorCommand, now: number): void {
       // Only an explicit prim moves the application while failover="off" holds (reference §3.7).
       if (c.name === 'prim' || c.name === 'primforce') d.facts = { ...d.facts, failoverOffHold: false };
       return beginStart(d, c.name, now, c.args.includes('fullsync'));
+    case 'secondforce':
+      return beginStart(d, 'second', now, false, secondforceSince(c.args));
     case 'stop':
       d.thenStart = undefined;
       return beginStop(d, 'stop');
@@ -426,8 +434,8 @@ function startJob(d: Draft, steps: Step[], handover = false): void {
   d.job = { steps, waiting: undefined, ...(handover ? { handover } : {}) };
 }
 
-function beginStart(d: Draft, mode: StartMode, now: number, fullsync: boolean): void {
-  d.intent = { mode, since: now, fullsync };
+function beginStart(d: Draft, mode: StartMode, now: number, fullsync: boolean, sinceS?: number): void {
+  d.intent = { mode, since: now, fullsync, ...(sinceS === undefined ? {} : { sinceS }) };
   if (d.settings.gateAtStart) d.gateOpen = false;
   if (d.state === 'WAIT') return;
   startJob(d, [
@@ -577,11 +585,27 @@ function beginTransition(d: Draft, from: ModuleState, to: ModuleState, action: S
 /** A secondary first resynchronises from the primary (SECOND Transient), then runs its scripts. */
 function secondaryStart(d: Draft): Step[] {
   if (!d.settings.replication) return [];
+  const sinceS = d.intent?.sinceS;
+  if (sinceS !== undefined) {
+    // secondforce -d: the administrator vouches for the copy as of that date (a restored backup),
+    // so the date replaces the engine's own choice, full copy included (reference §5.7.5).
+    d.facts = { ...d.facts, uptodate: false, interrupted: true };
+    return [
+      emit({ kind: 'replication', role: 'secondary', full: false, since: sinceS }),
+      { kind: 'awaitReplication' },
+    ];
+  }
   const full = !d.facts.synced || d.peer.fullsync || d.facts.interrupted || (d.intent?.fullsync ?? false);
   // From the first copied byte until the end, this node's data is half-copied: a crash in between
   // must leave it unable to start as primary (reference §3.9).
   d.facts = { ...d.facts, uptodate: false, interrupted: true };
   return [emit({ kind: 'replication', role: 'secondary', full }), { kind: 'awaitReplication' }];
+}
+
+/** The date of a `secondforce` command: one integer of seconds since the epoch, else undefined. */
+function secondforceSince(args: readonly string[]): number | undefined {
+  if (args.length !== 1 || !/^-?\d{1,12}$/.test(args[0]!)) return undefined;
+  return Number(args[0]);
 }
 
 function plan(from: ModuleState, to: ModuleState) {

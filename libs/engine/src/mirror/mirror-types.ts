@@ -100,6 +100,11 @@ export interface StartIntent {
   /** When the node started listening for its peer. */
   readonly since: number;
   readonly fullsync: boolean;
+  /**
+   * `secondforce -d <date>`: the copy takes the files modified since this date (seconds since the
+   * epoch; admin turns the administrator's date into it) instead of the engine's own choice.
+   */
+  readonly sinceS?: number;
 }
 
 /** The module commands the automaton itself executes. */
@@ -113,6 +118,8 @@ export const MIRROR_COMMAND_NAMES = [
   'second',
   'swap',
   'primforce',
+  // Start as secondary copying the files modified since a date (reference §5.7.5): args [<seconds>].
+  'secondforce',
   'failover',
   // The node's keel is going down (SIGTERM, as at the machine's shutdown): a stop that leaves the
   // module counted as running, for its next start (reference §4 `safekit shutdown`).

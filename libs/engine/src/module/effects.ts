@@ -27,6 +27,8 @@ export type Effect =
       readonly kind: 'replication';
       readonly role: 'primary' | 'secondary' | 'stopped';
       readonly full: boolean;
+      /** A secondary's `secondforce -d`: copy the files modified since (seconds since the epoch). */
+      readonly since?: number;
     }
   | { readonly kind: 'window'; readonly window: Window; readonly open: boolean }
   | { readonly kind: 'log'; readonly level: 'I' | 'E' | 'V'; readonly text: string }

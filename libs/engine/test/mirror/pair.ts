@@ -172,7 +172,9 @@ export class Pair {
         this.replies[n].push({ ok: e.ok, message: e.message });
         break;
       case 'replication':
-        this.trace[n].push(`replication ${e.role}${e.full ? ' full' : ''}`);
+        this.trace[n].push(
+          `replication ${e.role}${e.full ? ' full' : ''}${e.since === undefined ? '' : ` since ${e.since}`}`,
+        );
         if (e.role === 'secondary') this.pendingReplication.add(n);
         else this.pendingReplication.delete(n);
         break;

@@ -31,6 +31,7 @@ mod passfs;
 mod pipeline;
 mod primary;
 mod secondary;
+mod send_timeout;
 mod state;
 mod stats;
 mod sync;

@@ -154,7 +154,7 @@ impl Pipeline {
             Ok(seq) => Some(seq),
             Err(e) => {
                 // Recorded in flight before the write: the break settles it with the others.
-                self.broke(&e.to_string(), false);
+                self.broke(&crate::send_timeout::send_failure(&e), false);
                 None
             }
         }
