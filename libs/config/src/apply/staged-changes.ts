@@ -25,7 +25,7 @@ import { installedModuleNames } from '../node/module-discovery';
 import type { NodeEnv, NodePaths } from '../node/node-paths';
 import { checkModuleAgainstCluster } from '../relations/module-cluster';
 import { checkModuleDir } from '../package/module-check';
-import { moduleIdFor, ModuleInstallError, STAGING_DIR } from '../package/module-install';
+import { moduleIdFor, ModuleInstallError, stagingDir } from '../package/module-install';
 import { moduleNameProblem, type ModuleFile } from '../package/module-package';
 
 export const STAGE_TTL_MS = 5 * 60_000;
@@ -233,13 +233,7 @@ export class StagedChanges {
   }
 
   private stageDir(parent: string): string {
-    mkdirSync(parent, { recursive: true, mode: 0o755 });
-    const staging = join(parent, STAGING_DIR);
-    mkdirSync(staging, { recursive: true, mode: 0o700 });
-    const st = lstatSync(staging);
-    if (!st.isDirectory() || st.isSymbolicLink())
-      throw new ModuleInstallError(`${staging} is not a directory: remove it`);
-    chmodSync(staging, 0o700);
+    const staging = stagingDir(parent);
     this.sweep(staging);
     return mkdtempSync(join(staging, 'change-'));
   }

@@ -175,7 +175,8 @@ export function uninstallModule(modulesDir: string, name: string): void {
   rmSync(gone, { recursive: true, force: true });
 }
 
-function stagingDir(modulesDir: string): string {
+/** The private staging directory under `parent` (0700, never a link), made if missing. */
+export function stagingDir(modulesDir: string): string {
   mkdirSync(modulesDir, { recursive: true, mode: 0o755 });
   const dir = join(modulesDir, STAGING_DIR);
   mkdirSync(dir, { recursive: true, mode: 0o700 });
