@@ -38,6 +38,20 @@ export function parseKeyValues(
   return seen;
 }
 
+/** Reading a parsed file's settings: a value or undefined, where it was, or one that must be there. */
+export function settingsOf(kv: Map<string, { value: string; line: number }>, file: string) {
+  const get = (k: string) => kv.get(k)?.value;
+  return {
+    get,
+    at: (k: string) => `line ${kv.get(k)!.line}`,
+    need: (k: string): string => {
+      const v = get(k);
+      if (v === undefined) throw new LoginConfError(file, `${k} is missing`);
+      return v;
+    },
+  };
+}
+
 /** The file's text, or undefined when there is none (the login option is then off). */
 export function readConfIfAny(file: string): string | undefined {
   try {

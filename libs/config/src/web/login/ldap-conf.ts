@@ -13,7 +13,7 @@
 //   member_attribute   = member            (the group's attribute listing its members' DNs)
 //   timeout            = 5                 (seconds for each LDAP operation)
 import { isAbsolute, join } from 'node:path';
-import { LoginConfError, parseKeyValues, readConfIfAny, readSecretFile } from './key-value-conf';
+import { LoginConfError, parseKeyValues, readConfIfAny, readSecretFile, settingsOf } from './key-value-conf';
 import type { WebRole } from '../web-roles';
 
 export interface LdapConf {
@@ -54,13 +54,7 @@ export const ldapConfFile = (etc: string) => join(etc, 'web', 'ldap.conf');
 /** Throws LoginConfError naming the file and line; reads the bind password file. */
 export function parseLdapConf(text: string, file: string, uid?: number): LdapConf {
   const kv = parseKeyValues(text, file, KEYS);
-  const get = (k: string) => kv.get(k)?.value;
-  const at = (k: string) => `line ${kv.get(k)!.line}`;
-  const need = (k: string) => {
-    const v = get(k);
-    if (v === undefined) throw new LoginConfError(file, `${k} is missing`);
-    return v;
-  };
+  const { get, at, need } = settingsOf(kv, file);
   const url = need('url');
   let parsed: URL;
   try {

@@ -11,7 +11,7 @@
 //   admin_claim | control_claim | monitor_claim = <claim>:<value>, e.g. roles:SKAdmin (at least one)
 //   ca                 = /abs/ca.pem                        (the provider's CA; default: the system's)
 import { isAbsolute, join } from 'node:path';
-import { LoginConfError, parseKeyValues, readConfIfAny, readSecretFile } from './key-value-conf';
+import { LoginConfError, parseKeyValues, readConfIfAny, readSecretFile, settingsOf } from './key-value-conf';
 import type { WebRole } from '../web-roles';
 
 export interface OpenidConf {
@@ -57,13 +57,7 @@ function httpUrl(value: string): URL | undefined {
 /** Throws LoginConfError naming the file and line; reads the client secret file. */
 export function parseOpenidConf(text: string, file: string, uid?: number): OpenidConf {
   const kv = parseKeyValues(text, file, KEYS);
-  const get = (k: string) => kv.get(k)?.value;
-  const at = (k: string) => `line ${kv.get(k)!.line}`;
-  const need = (k: string) => {
-    const v = get(k);
-    if (v === undefined) throw new LoginConfError(file, `${k} is missing`);
-    return v;
-  };
+  const { get, at, need } = settingsOf(kv, file);
   const issuer = need('issuer');
   const iss = httpUrl(issuer);
   // The provider's keys and tokens come from it: HTTPS, but for a provider on this machine.
