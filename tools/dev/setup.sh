@@ -15,6 +15,14 @@ if [ ${#missing[@]} -gt 0 ]; then
   export DEBIAN_FRONTEND=noninteractive
   apt-get update
   apt-get install -y --no-install-recommends "${missing[@]}"
+  # keel and its tests start their own nats-server, etcd, haproxy and slapd: the system services
+  # these packages start at install (etcd on 2379, slapd on 389, ...) are stopped and disabled, but
+  # only when this run installed them (a service the machine had before is left alone).
+  if [ -d /run/systemd/system ]; then
+    for pair in nats-server:nats-server etcd-server:etcd haproxy:haproxy slapd:slapd; do
+      case " ${missing[*]} " in *" ${pair%%:*} "*) systemctl disable --now "${pair#*:}" 2>/dev/null || true ;; esac
+    done
+  fi
 fi
 
 # Rust: use the rustup toolchain when the machine has one; otherwise Debian's.
