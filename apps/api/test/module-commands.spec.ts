@@ -19,6 +19,8 @@ it.each([
   ['set', ['custom.x', 'up']],
   ['printe', ['a line']],
   ['resetloop', []],
+  ['secondforce', ['2026-01-02T03:04:05Z']],
+  ['rfssync', ['full']],
 ])('%s %j acts: Control', (name, args) => {
   expect(sut(name, args as string[])).toBe('Control');
 });
@@ -28,6 +30,7 @@ it.each([
   ['errd', ['list']],
   ['farm', ['bitmap']],
   ['checkloop', []],
+  ['rfssync', []],
 ])('%s %j only reads: Monitor', (name, args) => {
   expect(sut(name, args as string[])).toBe('Monitor');
 });
@@ -36,6 +39,12 @@ it.each([
   ['start', ['now'], 'args: takes no arguments'],
   ['prim', ['nosync'], 'args: expected nothing or one of fullsync'],
   ['failover', [], 'args: expected one of on, off'],
+  ['rfssync', ['external'], 'args: expected one of full, default'],
+  [
+    'secondforce',
+    ['$(reboot)'],
+    'args: expected [<date>]: YYYY-MM-DD[Z], "YYYY-MM-DD hh:mm:ss[Z]" or YYYY-MM-DDThh:mm:ss[Z]',
+  ],
   ['errd', ['enable'], 'args[1]: errd enable takes one class name'],
   ['set', ['a b', 'up'], 'args[0]: a resource name matches ^[A-Za-z0-9_.-]{1,128}$'],
   ['set', ['x', 'tab\there'], 'args[1]: printable ASCII, 1 to 256 characters'],

@@ -81,6 +81,14 @@ const RULES: Readonly<Record<string, Rule>> = {
         ? bad('identity', 'incloop needs the identity of the handler whose recovery it counts')
         : ok('Control'),
   resetloop: none,
+  // The date as `keel secondforce -d <date>` sends it; admin checks it against the guide's formats
+  // (§5.7.5) and refuses it naming them.
+  secondforce: (args) =>
+    args.length === 1 && /^[0-9TZ:. -]{10,25}$/.test(args[0]!)
+      ? ok('Control')
+      : bad('args', 'expected [<date>]: YYYY-MM-DD[Z], "YYYY-MM-DD hh:mm:ss[Z]" or YYYY-MM-DDThh:mm:ss[Z]'),
+  // No argument shows the policy; `full` and `default` set it (`external` is refused by admin).
+  rfssync: (args) => (args.length === 0 ? ok('Monitor') : oneOf(['full', 'default'])(args, undefined)),
   checkloop: (args) => (args.length === 0 ? ok('Monitor') : bad('args', 'takes no arguments')),
 };
 
