@@ -36,30 +36,26 @@ export interface Slapd {
   stop(): Promise<void>;
 }
 
-/** A CA that signed nothing slapd serves: a client trusting it alone must refuse the server. */
-export function otherCa(dir: string): string {
+/** A self-signed test CA in `dir`: its key in `<name>.key`, its certificate in `<name>.pem`. */
+function testCa(dir: string, name: string, subject: string): string {
   execFileSync(
     'openssl',
-    [
-      'req',
-      '-x509',
-      '-newkey',
-      'ec',
-      '-pkeyopt',
-      'ec_paramgen_curve:P-256',
-      '-nodes',
-      '-days',
-      '2',
+    ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-days', '2'].concat([
       '-subj',
-      '/CN=other CA',
+      subject,
       '-keyout',
-      'other.key',
+      `${name}.key`,
       '-out',
-      'other.pem',
-    ],
+      `${name}.pem`,
+    ]),
     { cwd: dir, stdio: 'pipe' },
   );
-  return join(dir, 'other.pem');
+  return join(dir, `${name}.pem`);
+}
+
+/** A CA that signed nothing slapd serves: a client trusting it alone must refuse the server. */
+export function otherCa(dir: string): string {
+  return testCa(dir, 'other', '/CN=other CA');
 }
 
 export async function freePort(): Promise<number> {
@@ -97,23 +93,7 @@ function ldif(): string {
 
 function certificates(dir: string): { ca: string; cert: string; key: string } {
   const ssl = (...args: string[]) => execFileSync('openssl', args, { cwd: dir, stdio: 'pipe' });
-  ssl(
-    'req',
-    '-x509',
-    '-newkey',
-    'ec',
-    '-pkeyopt',
-    'ec_paramgen_curve:P-256',
-    '-nodes',
-    '-days',
-    '2',
-    '-subj',
-    '/CN=ldap test CA',
-    '-keyout',
-    'ca.key',
-    '-out',
-    'ca.pem',
-  );
+  testCa(dir, 'ca', '/CN=ldap test CA');
   ssl(
     'req',
     '-newkey',
