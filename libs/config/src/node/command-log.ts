@@ -4,7 +4,16 @@
 // forge a line), rotated to commands.log.1 past COMMAND_LOG_MAX_BYTES (two files kept). `keel
 // cmdlog` and `GET /api/v1.0/cmdlog` read it and print SafeKit's raw line format. UTC, as the
 // module log.
-import { appendFileSync, closeSync, lstatSync, openSync, readFileSync, renameSync, statSync } from 'node:fs';
+import {
+  closeSync,
+  constants,
+  lstatSync,
+  openSync,
+  readFileSync,
+  renameSync,
+  statSync,
+  writeSync,
+} from 'node:fs';
 import { join } from 'node:path';
 
 export const COMMAND_LOG_MAX_BYTES = 1024 * 1024;
@@ -53,9 +62,15 @@ export function appendCommandLog(
     if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
   }
   if (size > 0 && size + Buffer.byteLength(line) > maxBytes) renameSync(file, `${file}.1`);
-  // Created 0600: only root (and the api, which runs as root) reads who did what.
-  closeSync(openSync(file, 'a', 0o600));
-  appendFileSync(file, line);
+  // Created 0600: only root (and the api, which runs as root) reads who did what. O_NOFOLLOW: a
+  // link planted between the look above and this open is refused, not written through.
+  const { O_WRONLY, O_APPEND, O_CREAT, O_NOFOLLOW } = constants;
+  const fd = openSync(file, O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW, 0o600);
+  try {
+    writeSync(fd, line);
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /** The last `count` entries, oldest first, across the rotated file and the current one. */
