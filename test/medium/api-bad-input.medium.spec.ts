@@ -52,6 +52,14 @@ test.each([
     400,
     'body',
   ],
+  [
+    'a body of a type no parser reads',
+    'POST',
+    '/api/v1.0/modules/demo/commands/prim',
+    { raw: '{"args":["fullsync"]}', type: 'text/plain' },
+    415,
+    'headers.content-type',
+  ],
   ['malformed JSON', 'POST', '/api/v1.0/modules/demo/commands/stop', { raw: '{"args": [' }, 400, 'body'],
   [
     'a huge body',

@@ -115,6 +115,7 @@ export class WebServer implements OnApplicationBootstrap, BeforeApplicationShutd
     handler.disable('x-powered-by');
     handler.use((req, res, next) => this.probe(req, res, next));
     handler.use(securityHeaders);
+    handler.use(bodyTypeRead);
     handler.use([OPENAPI_JSON, '/api/v1.0/openapi.yaml', SWAGGER_UI], (req, res, next) =>
       docsNeedCredential(web, req, res, next),
     );
@@ -233,6 +234,21 @@ export class WebServer implements OnApplicationBootstrap, BeforeApplicationShutd
     res.writeHead(answer.status, { 'content-type': 'text/plain', 'cache-control': 'no-store' });
     res.end(req.method === 'HEAD' ? undefined : answer.body);
   }
+}
+
+/**
+ * A body in a type no parser reads would reach the routes as no body at all, and a command would
+ * run without the arguments it was sent: refused, naming the header, before anything runs.
+ */
+function bodyTypeRead(req: Request, res: Response, next: NextFunction): void {
+  const chunked = req.headers['transfer-encoding'] !== undefined;
+  if (!chunked && Number(req.headers['content-length'] ?? 0) === 0) return next();
+  if (req.is(['application/json', 'application/x-www-form-urlencoded'])) return next();
+  res.status(415).json({
+    statusCode: 415,
+    field: 'headers.content-type',
+    message: `headers.content-type: a body is read as application/json (a login form as application/x-www-form-urlencoded), not ${String(req.headers['content-type'] ?? 'an unnamed type').slice(0, 80)}`,
+  });
 }
 
 /** A body the parsers refused (malformed, too large, wrong charset): its 4xx, naming the body. */
