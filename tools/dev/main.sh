@@ -5,6 +5,8 @@
 # `prim` on node1 makes it primary, `second` on node2 copies its data: PRIM / SECOND. A client
 # host reaches the sample application through the module's virtual IP, on the primary. The lab
 # stays up; `bash tools/dev/failover.sh` shows a failover, `tools/lab/bin/lab down demo` removes it.
+# Each node's web service answers on port 9010 (a login is printed); client1 holds cluster.xml and
+# the cluster key, so `keel -H "*"` runs from it.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 bash tools/dev/setup.sh
@@ -37,6 +39,27 @@ hit_vip; hit_vip
 keel_on node1 log | grep -E 'Virtual IP' | tail -n 1
 echo "== $DATA/hits on node2 (the secondary's read-only copy):"
 lab exec "$LAB" node2 -- cat "$DATA/hits"
+echo; echo "== the web service of each node (REST, GraphQL, /metrics, the health probe) on port 9010"
+password=$(node -e 'process.stdout.write(require("crypto").randomBytes(12).toString("base64url"))')
+for n in node1 node2; do
+  printf '%s' "$password" | lab exec "$LAB" "$n" -- "$ROOT/apps/cli/bin/keel" web user set admin Admin >/dev/null
+done
+# client1 is the administration host: cluster.xml and the cluster key (root's only) let `keel -H`
+# speak for root to every node's web service; it runs no keel service of its own.
+lab exec "$LAB" client1 -- sh -c "mkdir -p /var/lib/keel/cluster && cp '$ROOT/deploy/samples/cluster.xml' /var/lib/keel/cluster/ \
+  && (umask 077 && echo $key > /var/lib/keel/cluster/cluster.key)"
+echo "== from client1: keel -H \"*\" state -m $MODULE"
+lab exec "$LAB" client1 -- "$ROOT/apps/cli/bin/keel" -H "*" state -m "$MODULE"
+api1="http://$(lab addr "$LAB" node1):9010"
+api2="http://$(lab addr "$LAB" node2):9010"
+cat <<EOT
+
+The web service of each node, reachable from the lab's hosts (client1):
+  $api1/swagger-ui   $api2/swagger-ui   (REST: $api1/api/v1.0, GraphQL: $api1/api/v1.0/graphql)
+  login: admin / $password   (POST /login, or an API key: keel web key add <name> <role> on a node)
+  tools/lab/bin/lab exec $LAB client1 -- $ROOT/apps/cli/bin/keel -H "*" state -m $MODULE
+  health probe (200 on the primary, 404 elsewhere): $api1/var/modules/$MODULE/ready.txt
+EOT
 cat <<EOT
 
 The lab is up. Watch and drive it:
