@@ -3,8 +3,8 @@ import { startRfsNode, type RfsNode } from './rfs-node';
 // `keel rfssync` end to end on one node (guide §5.7.5, §9.10): a real nats-server, the admin and
 // rfs services, the keel CLI and the fake keel-rfsd (rfs-node.ts); the peer's heartbeat view (a Ready primary)
 // is published by the test. `rfssync full` is shown by `rfssync` and `get`, the daemon of the next
-// secondary start gets --full, and once it synchronised the policy is default again; `external`
-// is refused naming keel's ways.
+// secondary start gets --full, and once it synchronised the policy is default again; a malformed
+// policy is refused naming what is accepted.
 let rfs: RfsNode;
 
 beforeAll(async () => {
@@ -19,9 +19,9 @@ test('rfssync full: shown, applied to the next synchronisation as secondary, the
   expect((await rfs.cli('rfssync', '-m', 'demo')).out).toBe(
     'rfssync default: the next synchronisation copies what changed',
   );
-  const external = await rfs.cli('rfssync', 'external', 'prim', 'backup1', '-m', 'demo');
+  const external = await rfs.cli('rfssync', 'external', 'primary', 'backup1', '-m', 'demo');
   expect(external.code).not.toBe(0);
-  expect(external.err).toContain('rfssync external is not supported by keel');
+  expect(external.err).toContain('rfssync external takes prim or second, then a uid');
 
   expect(await rfs.cli('rfssync', 'full', '-m', 'demo')).toMatchObject({
     code: 0,

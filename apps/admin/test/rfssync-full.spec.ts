@@ -9,7 +9,7 @@ import { replicatingRuntime } from './support/replicating-runtime';
 
 // Guide §5.7.5 "External synchronisation": `rfssync full` makes this node's next synchronisation
 // as secondary copy every file, even where the engine would copy the changes only; after it
-// succeeded the policy is `default` again. `rfssync external` is refused, naming keel's ways.
+// succeeded the policy is `default` again. A malformed policy is refused, naming what is accepted.
 let dir: string;
 beforeEach(() => (dir = mkdtempSync(join(tmpdir(), 'keel-rfssync-'))));
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
@@ -32,11 +32,12 @@ test('rfssync full: one full copy as secondary, then back to default', async () 
   });
   expect(h.logText()).toContain('I Action rfssync full called by root');
   expect(h.sut.resources.get('usersetting.rfssyncmode')?.value).toBe('full');
-  await expect(sut(['external', 'prim', 'backup1'])).rejects.toBeInstanceOf(HandlerError);
-  await expect(sut(['external', 'prim', 'backup1'])).rejects.toMatchObject({
+  await expect(sut(['external', 'primary', 'backup1'])).rejects.toBeInstanceOf(HandlerError);
+  await expect(sut(['external', 'prim', 'a/b'])).rejects.toMatchObject({
     code: 'BAD_ARGS',
-    message: expect.stringContaining('rfssync external is not supported by keel'),
+    message: expect.stringContaining('the uid is 1 to 24 letters'),
   });
+  expect(h.sut.resources.get('usersetting.rfssyncmode')?.value).toBe('full');
 
   h.sut.peer({ state: 'PRIM', readiness: 'Ready' }, { 'rfs.uptodate': 'up' });
   expect(await h.sut.command('second', [], undefined, 'cli')).toMatchObject({ ok: true });

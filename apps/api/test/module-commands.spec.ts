@@ -21,6 +21,7 @@ it.each([
   ['resetloop', []],
   ['secondforce', ['2026-01-02T03:04:05Z']],
   ['rfssync', ['full']],
+  ['rfssync', ['external', 'second', 'backup-1']],
 ])('%s %j acts: Control', (name, args) => {
   expect(sut(name, args as string[])).toBe('Control');
 });
@@ -39,7 +40,9 @@ it.each([
   ['start', ['now'], 'args: takes no arguments'],
   ['prim', ['nosync'], 'args: expected nothing or one of fullsync'],
   ['failover', [], 'args: expected one of on, off'],
-  ['rfssync', ['external'], 'args: expected one of full, default'],
+  ['rfssync', ['external'], 'args: expected [external, prim|second, <uid>]'],
+  ['rfssync', ['-d', 'primary', 'b1'], 'args: expected [-d, prim|second, <uid>]'],
+  ['rfssync', ['fast'], 'args: expected one of full, default'],
   [
     'secondforce',
     ['$(reboot)'],

@@ -70,7 +70,9 @@ export async function handleCommand(
         throw new HandlerError('BAD_ARGS', `module ${rt.module} has no replicated directories (<rfs>)`);
       const r = parseRfssync(c.args);
       if (r.kind === 'set') rt.rfssync(r.mode, c.identity ?? caller);
-      return { detail: rfssyncText(rt.settings.rfssyncmode ?? 'default') };
+      if (r.kind === 'external')
+        rt.rfssync('external', c.identity ?? caller, { role: r.role, uid: r.uid, detect: r.detect });
+      return { detail: rfssyncText(rt.settings.rfssyncmode ?? 'default', rt.settings.rfssyncExternal) };
     }
     default:
       throw new HandlerError('UNKNOWN_COMMAND', `unknown module command ${c.name}`);

@@ -27,7 +27,14 @@ import { SPLITBRAIN_VERDICT, SplitbrainVerdict } from './splitbrain-verdict';
 import { RulesDriver } from './rules-driver';
 import { launchDecision } from './launch';
 import { ReplicationControl, RFS_COMMAND_TIMEOUT_MS } from './replication';
-import { RFSSYNC_MODE_RESOURCE, RFSSYNC_RESOURCE, type RfssyncMode } from './rfssync';
+import type { SyncPolicy } from './replication';
+import {
+  externalSync,
+  policyResources,
+  RFSSYNC_RESOURCE,
+  type ExternalPolicy,
+  type RfssyncMode,
+} from './rfssync';
 import { VIP_COMMAND_TIMEOUT_MS, VirtualIps } from './virtual-ips';
 import { leaseTakeoverBoundMs, leaseTimingFor } from '@keel/arbiter';
 import { etcdArbiter, type ArbiterDeps } from '../adapters/etcd-arbiter';
@@ -126,11 +133,15 @@ export class ModuleRuntime {
       setQuietly: (name, value) => this.setResource(name, value, 'rfs', true),
       setResource: (name, value) => this.setResource(name, value, 'rfs'),
       resource: (name) => this.resources.get(name)?.value,
-      fullPolicy: () => this.settingsStored.rfssyncmode === 'full',
+      syncPolicy: () => this.syncPolicy(),
       // After a successful synchronisation the policy goes back to default (guide §5.7.5).
-      fullPolicyApplied: () => {
-        this.saveSettings({ rfssyncmode: 'default' });
-        this.setResource(RFSSYNC_MODE_RESOURCE, 'default', 'rfs');
+      policyApplied: (role) => {
+        const { rfssyncmode, rfssyncExternal } = this.settingsStored;
+        // A primary's `full` waits for its next start as secondary; its external side is done.
+        if (role === 'primary' && !(rfssyncmode === 'external' && rfssyncExternal?.role === 'prim')) return;
+        if ((rfssyncmode ?? 'default') === 'default') return;
+        this.saveSettings({ rfssyncmode: 'default', rfssyncExternal: undefined });
+        this.publishPolicy('rfs');
       },
     });
     this.vips = new VirtualIps({
@@ -189,8 +200,7 @@ export class ModuleRuntime {
     for (const [cls, state] of Object.entries(stored.settings.errdClasses ?? {}))
       this.setResource(`errdclass.${cls}`, state, 'admin', true);
     if (deps.loaded.config.rfs) {
-      this.setResource(RFSSYNC_MODE_RESOURCE, stored.settings.rfssyncmode ?? 'default', 'admin', true);
-      this.setResource(RFSSYNC_RESOURCE, 'up', 'admin', true);
+      this.publishPolicy('admin', true);
     }
     this.publishFacts();
     // Before any start of this run can ask for them (the vip service serves a module's requests in order).
@@ -214,11 +224,38 @@ export class ModuleRuntime {
     return this.deps.paths.module;
   }
 
-  /** `rfssync full|default` (guide §5.7.5): kept across restarts until a synchronisation applies it. */
-  rfssync(mode: RfssyncMode, by: string): void {
-    this.saveSettings({ rfssyncmode: mode });
-    this.setResource(RFSSYNC_MODE_RESOURCE, mode, 'admin');
-    this.write('I', `Action rfssync ${mode} called by ${by}`);
+  /**
+   * `rfssync full|default|external` (guide §5.7.5): kept across restarts until a synchronisation
+   * applies it. An external primary's point is now: the backup must start after it.
+   */
+  rfssync(mode: RfssyncMode, by: string, external?: Omit<ExternalPolicy, 'point'>): void {
+    const policy =
+      mode === 'external' && external
+        ? { ...external, ...(external.role === 'prim' ? { point: Math.floor(this.now() / 1000) } : {}) }
+        : undefined;
+    this.saveSettings({ rfssyncmode: mode, rfssyncExternal: policy });
+    this.publishPolicy('admin');
+    const how = policy ? ` ${policy.detect ? 'external' : '-d'} ${policy.role} ${policy.uid}` : ` ${mode}`;
+    this.write('I', `Action rfssync${how} called by ${by}`);
+  }
+
+  /** What this node's next synchronisation as secondary follows (replication.ts). */
+  private syncPolicy(): SyncPolicy {
+    const { rfssyncmode, rfssyncExternal } = this.settingsStored;
+    if (rfssyncmode === 'full') return { kind: 'full' };
+    if (rfssyncmode !== 'external' || !rfssyncExternal) return { kind: 'default' };
+    const r = externalSync(rfssyncExternal, this.remoteResources, Math.floor(this.now() / 1000));
+    return r.ok ? { kind: 'since', since: r.since, text: r.text } : { kind: 'refused', message: r.message };
+  }
+
+  /** The policy's resources; `rfs.rfssync` is down while an external secondary has no matching primary. */
+  private publishPolicy(by: string, quiet = false): void {
+    const { rfssyncmode, rfssyncExternal } = this.settingsStored;
+    for (const [name, value] of Object.entries(policyResources(rfssyncmode ?? 'default', rfssyncExternal)))
+      this.setResource(name, value, by, quiet);
+    const applicable =
+      rfssyncmode !== 'external' || rfssyncExternal?.role !== 'second' || this.syncPolicy().kind === 'since';
+    this.setResource(RFSSYNC_RESOURCE, applicable ? 'up' : 'down', by, quiet);
   }
 
   /** Wall-clock milliseconds since the epoch, from the runtime's clock. */
@@ -275,6 +312,9 @@ export class ModuleRuntime {
     // A new isolation asks the splitbrain checker anew; a reunion answers up.
     this.verdict.peer(remote !== 'UNKNOWN');
     this.remoteResources = remote === 'UNKNOWN' ? undefined : resources;
+    // Whether an external secondary's primary is there under the same uid.
+    if (this.settingsStored.rfssyncmode === 'external' && this.deps.loaded.config.rfs)
+      this.publishPolicy('admin', true);
     const facts = Object.fromEntries(
       Object.entries(FACT_RESOURCES).map(([key, res]) => [
         key,

@@ -59,11 +59,21 @@ export interface ReplicationHost {
   setResource(name: string, value: string): void;
   /** A resource's value, if set. */
   resource(name: string): string | undefined;
-  /** `rfssync full`: the next synchronisation as secondary copies every file. */
-  fullPolicy(): boolean;
-  /** That synchronisation succeeded: the policy is `default` again. */
-  fullPolicyApplied(): void;
+  /** The `rfssync` policy of this node's next synchronisation as secondary. */
+  syncPolicy(): SyncPolicy;
+  /** A synchronisation under a policy succeeded (this secondary's, or a primary's secondary's). */
+  policyApplied(role: 'primary' | 'secondary'): void;
 }
+
+/**
+ * `rfssync` (rfssync.ts): `full` copies every file; `since` (external) the files modified since a
+ * backup's point; `refused`: an external policy without its primary, which stops the secondary.
+ */
+export type SyncPolicy =
+  | { readonly kind: 'default' }
+  | { readonly kind: 'full' }
+  | { readonly kind: 'since'; readonly since: number; readonly text: string }
+  | { readonly kind: 'refused'; readonly message: string };
 
 /**
  * The secondary's daemon refused an incremental reintegration: the two nodes' last
@@ -85,8 +95,8 @@ export class ReplicationControl {
   private guarded = false;
   /** When the running reintegration's progress was last written in the module log. */
   private progressLogged: number | undefined;
-  /** This secondary's running synchronisation applies the `rfssync full` policy. */
-  private fullAsked = false;
+  /** This secondary's running synchronisation applies an `rfssync` policy. */
+  private policyAsked = false;
   /** A primary's secondary whose link timed out and that is not in sync again yet. */
   private slow: SlowSecondary | undefined;
 
@@ -95,15 +105,26 @@ export class ReplicationControl {
   /** Asks rfs for a role; resolves with the outcome (bus failures included), never rejects. */
   async request(role: ReplicationRole, asked: boolean, since?: number): Promise<RfsCommandResult> {
     const { host } = this;
-    // rfssync full copies every file at this node's next synchronisation as secondary; a date
-    // (secondforce -d) is the administrator's own choice and wins.
-    const full = asked || (role === 'secondary' && since === undefined && host.fullPolicy());
-    this.fullAsked = full && role === 'secondary' && host.fullPolicy();
+    // rfssync full copies every file at this node's next synchronisation as secondary; external
+    // copies the files modified since a backup, even where the engine would copy all (a restored
+    // copy is new to it: that is the policy's point); a date (secondforce -d) is the
+    // administrator's own choice and wins over both.
+    const policy: SyncPolicy =
+      role === 'secondary' && since === undefined ? host.syncPolicy() : { kind: 'default' };
+    if (policy.kind === 'refused') {
+      host.write('E', policy.message);
+      host.stop();
+      return { ok: false, message: policy.message };
+    }
+    if (policy.kind === 'since') host.write('I', policy.text);
+    const at = policy.kind === 'since' ? policy.since : since;
+    const full = policy.kind === 'since' ? false : asked || policy.kind === 'full';
+    this.policyAsked = policy.kind !== 'default';
     this.asking = role;
     this.guarded = false;
     const how =
-      since !== undefined
-        ? ` (files modified since ${new Date(since * 1000).toISOString()})`
+      at !== undefined
+        ? ` (files modified since ${new Date(at * 1000).toISOString()})`
         : full
           ? ' (full)'
           : '';
@@ -113,7 +134,7 @@ export class ReplicationControl {
       outcome = await host.bus.request(
         subjects.rfsCmd(host.module),
         rpcs.rfsCommand,
-        { module: host.module, role, full, ...(since === undefined ? {} : { since }) },
+        { module: host.module, role, full, ...(at === undefined ? {} : { since: at }) },
         { timeoutMs: host.timeoutMs },
       );
     } catch (err) {
@@ -311,6 +332,7 @@ export class ReplicationControl {
     const { host } = this;
     if (e.role !== 'secondary') {
       this.slow = undefined;
+      host.policyApplied('primary');
       return host.write('V', 'Replication: the secondary is synchronised');
     }
     // Caught up again after a lost link: nothing was lost.
@@ -318,9 +340,9 @@ export class ReplicationControl {
     if ((e.files ?? 0) > 0)
       host.write('I', `Copied ${copiedStatistics(e.files ?? 0, e.bytes ?? 0, e.ms ?? 0)}`);
     host.write('I', 'Reintegration ended (synchronize)');
-    if (this.fullAsked) {
-      this.fullAsked = false;
-      host.fullPolicyApplied();
+    if (this.policyAsked) {
+      this.policyAsked = false;
+      host.policyApplied('secondary');
     }
     if (host.engine().job?.waiting === 'replication') host.submit({ kind: 'replicationReady' });
   }

@@ -1,4 +1,5 @@
 import type { MirrorFacts } from '@keel/engine';
+import type { ExternalPolicy, RfssyncMode } from '../modules/rfssync';
 
 /** What admin keeps on disk for a module: its data facts and the persistent user settings. */
 export interface StoredModule {
@@ -16,8 +17,12 @@ export interface StoredModule {
     readonly errd?: boolean;
     readonly checker?: boolean;
     readonly errdClasses?: Readonly<Record<string, 'enabled' | 'disabled'>>;
-    /** `rfssync full`: the next synchronisation as secondary copies every file (then `default`). */
-    readonly rfssyncmode?: 'default' | 'full';
+    /**
+     * `rfssync full`: the next synchronisation as secondary copies every file; `external`: a backup
+     * seeds it (rfssyncExternal). Then `default` again.
+     */
+    readonly rfssyncmode?: RfssyncMode;
+    readonly rfssyncExternal?: ExternalPolicy;
   };
 }
 

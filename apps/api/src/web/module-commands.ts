@@ -87,8 +87,16 @@ const RULES: Readonly<Record<string, Rule>> = {
     args.length === 1 && /^[0-9TZ:. -]{10,25}$/.test(args[0]!)
       ? ok('Control')
       : bad('args', 'expected [<date>]: YYYY-MM-DD[Z], "YYYY-MM-DD hh:mm:ss[Z]" or YYYY-MM-DDThh:mm:ss[Z]'),
-  // No argument shows the policy; `full` and `default` set it (`external` is refused by admin).
-  rfssync: (args) => (args.length === 0 ? ok('Monitor') : oneOf(['full', 'default'])(args, undefined)),
+  // No argument shows the policy; `full`, `default`, `external|-d prim|second <uid>` set it
+  // (admin checks the uid).
+  rfssync: (args) => {
+    if (args.length === 0) return ok('Monitor');
+    if (args[0] === 'external' || args[0] === '-d')
+      return args.length === 3 && (args[1] === 'prim' || args[1] === 'second') && RESOURCE.test(args[2] ?? '')
+        ? ok('Control')
+        : bad('args', `expected [${args[0]}, prim|second, <uid>]`);
+    return oneOf(['full', 'default'])(args, undefined);
+  },
   checkloop: (args) => (args.length === 0 ? ok('Monitor') : bad('args', 'takes no arguments')),
 };
 

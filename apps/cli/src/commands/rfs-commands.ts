@@ -1,5 +1,5 @@
 // The replication's own module commands (SafeKit guide §5.7.5, §9.10): `secondforce -d <date>`
-// and `rfssync [full|default]`. Admin judges the date (the node's local time unless it ends with
+// and `rfssync [full | default | external prim|second <uid> | -d prim|second <uid>]`. Admin judges the date (the node's local time unless it ends with
 // Z) and the policy, and refuses a bad one naming what it accepts; the CLI only checks the command
 // line's shape.
 import type { CommandName, ModuleCommand } from '@keel/bus';
@@ -13,7 +13,8 @@ const USAGE: Record<string, string> = {
   secondforce:
     'usage: keel secondforce -d <date> -m <module> [-i <identity>]\n' +
     '  <date>: YYYY-MM-DD[Z], "YYYY-MM-DD hh:mm:ss[Z]" or YYYY-MM-DDThh:mm:ss[Z] (Z: UTC, else local time)',
-  rfssync: 'usage: keel rfssync [full | default] -m <module> [-i <identity>]',
+  rfssync:
+    'usage: keel rfssync [full | default | external prim|second <uid> | -d prim|second <uid>] -m <module> [-i <identity>]',
 };
 
 /** Runs one replication command through the node's admin; returns the exit code. */
@@ -24,14 +25,18 @@ export async function rfsCommand(
   moduleOf: (options: Readonly<Record<string, string | true>>, io: CliIo, usage: string) => string,
 ): Promise<number> {
   const usage = USAGE[name]!;
-  const p = parseArgs(args, name === 'secondforce' ? ['-m', '-i', '-d'] : ['-m', '-i'], [], usage);
+  const p = parseArgs(args, ['-m', '-i', '-d'], [], usage);
   let cargs: string[];
   if (name === 'secondforce') {
     if (p.positional.length > 0) throw new UsageError(`unexpected argument ${p.positional[0]}\n${usage}`);
     const date = p.options['-d'];
     if (typeof date !== 'string') throw new UsageError(`secondforce needs -d <date>\n${usage}`);
     cargs = [date];
-  } else cargs = [...p.positional];
+  } else {
+    // rfssync -d prim|second <uid>: the external policy without change detection.
+    const d = p.options['-d'];
+    cargs = typeof d === 'string' ? ['-d', d, ...p.positional] : [...p.positional];
+  }
   const identity = p.options['-i'];
   const c: ModuleCommand = {
     module: moduleOf(p.options, ctx.io, usage),
