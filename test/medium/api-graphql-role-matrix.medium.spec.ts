@@ -27,6 +27,8 @@ query modules Monitor
 query moduleState Monitor
 query resource Monitor
 query moduleLog Monitor
+query scriptLogs Control
+query scriptLog Control
 mutation moduleCommand Monitor
 subscription stateChanged Monitor
 subscription moduleLogLines Monitor
@@ -42,6 +44,8 @@ const QUERIES: Record<string, string> = {
   moduleState: '{ moduleState(module: "demo") { state } }',
   resource: '{ resource(module: "demo", name: "usersetting.failover") { value } }',
   moduleLog: '{ moduleLog(module: "demo", count: 1) { older } }',
+  scriptLogs: '{ scriptLogs(module: "demo") { name } }',
+  scriptLog: '{ scriptLog(module: "demo", name: "userlog_2026_01_01T000000000_start_both.ulog") { text } }',
 };
 
 /** Every command with valid arguments, and the role it needs (0021 "Module commands"). */
@@ -101,12 +105,17 @@ test('each root field and each module command needs exactly the role the table s
       declared.push(`${kind} ${f.name} ${/Role: (\w+)/.exec(f.description)?.[1] ?? 'none'}`);
   expect(declared.sort()).toEqual([...FIELDS].sort());
 
-  // Queries: every role answers (no role is weaker than Monitor but none, refused at the door:
-  // api-graphql-unauthenticated.medium.spec.ts).
+  // Queries: a weaker role is FORBIDDEN, the role itself and stronger ones are let through (an
+  // answer, or NOT_FOUND for the made-up script log); no credential is refused at the door
+  // (api-graphql-unauthenticated.medium.spec.ts).
+  const roleOf = Object.fromEntries(FIELDS.map((l) => l.split(' ')).map(([, f, r]) => [f, r as WebRole]));
   for (const [field, query] of Object.entries(QUERIES))
     for (const role of WEB_ROLES) {
       const r = await gql(n.base, query, {}, { key: n.keys[role] });
-      expect(`${field} as ${role}: ${r.status} ${codeOf(r.body)}`).toBe(`${field} as ${role}: 200 answered`);
+      const code = codeOf(r.body);
+      const got = code === 'FORBIDDEN' || code === 'UNAUTHENTICATED' ? code : 'let through';
+      const want = weakerThan(roleOf[field]!).includes(role) ? 'FORBIDDEN' : 'let through';
+      expect(`${field} as ${role}: ${r.status} ${got}`).toBe(`${field} as ${role}: 200 ${want}`);
     }
 
   // Commands: the enum is the table's, and each command's role is exactly the table's.

@@ -40,6 +40,8 @@ GET /api/v1.0/cmdlog Monitor
 GET /api/v1.0/modules/{module}/state Monitor
 GET /api/v1.0/modules/{module}/resources/{resource} Monitor
 GET /api/v1.0/modules/{module}/log Monitor
+GET /api/v1.0/modules/{module}/scriptlogs Control
+GET /api/v1.0/modules/{module}/scriptlogs/{name} Control
 POST /api/v1.0/modules/{module}/commands/{command} Monitor
 GET /api/v1.0/modules/{module}/config Admin
 POST /api/v1.0/modules/{module}/config/check Admin

@@ -72,6 +72,13 @@ export {
 export { busFiles, SHIPPED_NATS_SERVER_CONFIG, type BusFiles } from './node/bus-files';
 export { scriptEnv, userlogFile, type ScriptPlace } from './node/script-env';
 export {
+  listUserlogs,
+  parseUserlogName,
+  readUserlog,
+  type UserlogEntry,
+  type UserlogText,
+} from './node/userlogs';
+export {
   installBusFiles,
   localBusFiles,
   type BusFilesPort,

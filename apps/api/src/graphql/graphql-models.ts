@@ -57,6 +57,20 @@ export class LogPage {
   older?: string;
 }
 
+@ObjectType({ description: 'A script log of a module: one run\'s output (<user logging="userlog">)' })
+export class ScriptLog {
+  @Field({ description: 'its name, as scriptLog takes it' }) name!: string;
+  @Field({ description: 'the script that wrote it' }) script!: string;
+  @Field({ description: 'when the script started (ISO 8601, UTC)' }) at!: string;
+  @Field(() => Int) bytes!: number;
+}
+
+@ObjectType({ description: 'The end of one script log' })
+export class ScriptLogText extends ScriptLog {
+  @Field() text!: string;
+  @Field({ description: 'the log holds more than the text gives' }) truncated!: boolean;
+}
+
 @ObjectType({ description: "Admin's answer to a module command" })
 export class CommandResult {
   @Field() detail!: string;

@@ -6,7 +6,15 @@ import { Args, Context, Int, Mutation, Query, Resolver } from '@nestjs/graphql';
 import { Allow } from '../web/allow.decorator';
 import { ModuleService, type InputPlaces } from '../web/module-service';
 import { callerOf, type GraphqlContext } from './graphql-context';
-import { CommandResult, LogPage, ModuleCommand, ModuleState, Resource } from './graphql-models';
+import {
+  CommandResult,
+  LogPage,
+  ModuleCommand,
+  ModuleState,
+  Resource,
+  ScriptLog,
+  ScriptLogText,
+} from './graphql-models';
 
 const PLACES: InputPlaces = { names: 'args', query: 'args', body: 'args' };
 
@@ -57,6 +65,30 @@ export class ModulesResolver {
       ...(before === undefined || before === null ? {} : { before }),
     };
     return this.modules.log(callerOf(ctx), module, query, PLACES);
+  }
+
+  @Query(() => [ScriptLog], {
+    description: "The module's script logs, newest first. Role: Control (scripts may print secrets).",
+  })
+  @Allow('Control')
+  scriptLogs(@Args('module') module: string): ScriptLog[] {
+    return this.modules.scriptLogs(module, PLACES).logs;
+  }
+
+  @Query(() => ScriptLogText, { description: 'The end of one script log. Role: Control.' })
+  @Allow('Control')
+  scriptLog(
+    @Args('module') module: string,
+    @Args('name') name: string,
+    @Args('bytes', { type: () => Int, nullable: true, description: 'the last bytes, 1 to 1 MiB (64 KiB)' })
+    bytes?: number,
+  ): ScriptLogText {
+    return this.modules.scriptLog(
+      module,
+      name,
+      bytes === undefined || bytes === null ? {} : { bytes },
+      PLACES,
+    );
   }
 
   @Mutation(() => CommandResult, {

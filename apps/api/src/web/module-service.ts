@@ -3,10 +3,18 @@
 // command, each sent to admin as the keel command sends it (module-commands.ts, admin-requests.ts).
 // Input is checked here, so both doors refuse the same things with the same words; `place` says
 // how the caller's protocol names the input (`body.args[0]`, `query.count`, `args.count`).
-import { ForbiddenException, Inject, Injectable } from '@nestjs/common';
+import { ForbiddenException, Inject, Injectable, NotFoundException } from '@nestjs/common';
 import { z } from 'zod';
 import { LogPageReplySchema, type CommandName, type LogPageReply, type StateReport } from '@keel/bus';
-import { roleAllows } from '@keel/config';
+import {
+  listUserlogs,
+  modulePaths,
+  parseUserlogName,
+  readUserlog,
+  roleAllows,
+  type UserlogEntry,
+  type UserlogText,
+} from '@keel/config';
 import type { Principal } from '../auth/authenticator';
 import { sendToAdmin } from './admin-requests';
 import { API_COMMANDS, checkCommand, COMMAND_BODY, isApiCommand } from './module-commands';
@@ -30,6 +38,17 @@ export const LOG_QUERY = z
       .string()
       .regex(/^\d{1,19}:\d{1,19}$/, 'a cursor <seq>:<offset> from the older field of a page')
       .optional(),
+  })
+  .strict();
+
+export const SCRIPT_LOG_QUERY = z
+  .object({
+    bytes: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(1 << 20)
+      .default(64 << 10),
   })
   .strict();
 
@@ -79,6 +98,23 @@ export class ModuleService {
     );
     if (!page.success) throw new Error(`admin's log reply is not a log page: ${page.error.message}`);
     return page.data;
+  }
+
+  /** The module's script logs, newest first (its scripts' standard output and error). */
+  scriptLogs(module: string, places: InputPlaces): { logs: UserlogEntry[] } {
+    const name = installedModule(module, this.web.settings.paths.modulesDir, `${places.names}.module`);
+    return { logs: listUserlogs(modulePaths(this.web.settings.paths, name).varDir) };
+  }
+
+  /** The end of one script log. */
+  scriptLog(module: string, log: string, query: unknown, places: InputPlaces): UserlogText {
+    const name = installedModule(module, this.web.settings.paths.modulesDir, `${places.names}.module`);
+    if (parseUserlogName(log) === undefined)
+      throw badField(`${places.names}.name`, 'a script log name, userlog_<date>T<time>_<script>.ulog');
+    const { bytes } = parseInput(SCRIPT_LOG_QUERY, query, places.query);
+    const text = readUserlog(modulePaths(this.web.settings.paths, name).varDir, log, bytes);
+    if (!text) throw new NotFoundException(`no script log ${log} for module ${name}`);
+    return text;
   }
 
   /** A module command: the caller holds Monitor; the command's own role is checked here. */

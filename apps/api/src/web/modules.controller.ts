@@ -54,6 +54,30 @@ export class ModulesController {
     return this.modules.log(callerOf(req), name, query, REST_PLACES);
   }
 
+  @Get('scriptlogs')
+  @Allow('Control')
+  @ApiOperation({
+    summary: 'The module\'s script logs, newest first (each script\'s output, <user logging="userlog">)',
+    description: 'Control: scripts may print what a Monitor should not read.',
+  })
+  scriptLogs(@Param('module') name: string) {
+    return this.modules.scriptLogs(name, REST_PLACES);
+  }
+
+  @Get('scriptlogs/:name')
+  @Allow('Control')
+  @ApiParam({ name: 'name', description: 'a name the list gave: userlog_<date>T<time>_<script>.ulog' })
+  @ApiQuery({
+    name: 'bytes',
+    required: false,
+    type: Number,
+    description: 'the last bytes, 1 to 1 MiB (64 KiB)',
+  })
+  @ApiOperation({ summary: 'The end of one script log' })
+  scriptLog(@Param('module') name: string, @Param('name') log: string, @Query() query: unknown) {
+    return this.modules.scriptLog(name, log, query, REST_PLACES);
+  }
+
   @Post('commands/:command')
   @HttpCode(200)
   @Allow('Monitor')
