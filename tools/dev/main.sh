@@ -51,9 +51,14 @@ lab exec "$LAB" client1 -- sh -c "mkdir -p /var/lib/keel/cluster && cp '$ROOT/de
 echo "== from client1: keel -H \"*\" state -m $MODULE"
 lab exec "$LAB" client1 -- "$ROOT/apps/cli/bin/keel" -H "*" state -m "$MODULE"
 api1="http://$(lab addr "$LAB" node1):9010"
+# This machine's browser reaches node1's web service through client1 (lab forward: socat on
+# 127.0.0.1 here, no route into the lab); the forward goes with the lab.
+port=${KEEL_DEMO_WEB_PORT:-19010}
+lab forward "$LAB" client1 "$port" node1 9010 >/dev/null
 api2="http://$(lab addr "$LAB" node2):9010"
 cat <<EOT
 
+From this machine's browser: http://127.0.0.1:$port/swagger-ui (node1's web service, through client1)
 The web service of each node, reachable from the lab's hosts (client1):
   $api1/swagger-ui   $api2/swagger-ui   (REST: $api1/api/v1.0, GraphQL: $api1/api/v1.0/graphql)
   login: admin / $password   (POST /login, or an API key: keel web key add <name> <role> on a node)

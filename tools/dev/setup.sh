@@ -6,7 +6,7 @@ cd "$(dirname "$0")/../.."
 
 log() { printf '\n== %s\n' "$*"; }
 
-APT_PACKAGES=(nats-server systemd etcd-server etcd-client util-linux attr acl fuse3 libfuse3-dev nftables iproute2 iputils-ping procps psmisc tcpdump pkg-config build-essential ca-certificates wrk haproxy slapd ldap-utils)
+APT_PACKAGES=(nats-server systemd socat etcd-server etcd-client util-linux attr acl fuse3 libfuse3-dev nftables iproute2 iputils-ping procps psmisc tcpdump pkg-config build-essential ca-certificates wrk haproxy slapd ldap-utils)
 # slapd, ldap-utils: the LDAP login tests start their own slapd on loopback (test/medium/slapd.ts).
 missing=()
 for p in "${APT_PACKAGES[@]}"; do dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p"); done

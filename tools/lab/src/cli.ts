@@ -36,6 +36,10 @@ const USAGE = `usage: lab <command> ...   (as root; state in $KEEL_LAB_RUN_DIR o
   partition <lab> <lan> [h1,h2 h3 ...]            cut a LAN (or split it into groups)
   heal <lab> <lan>
   netem <lab> <host> <lan> [--delay MS] [--jitter MS] [--loss PCT] | --clear
+  forward <lab> <host> <local port> <to> <port>
+                                                  127.0.0.1:<local port> on this machine, forwarded
+                                                  from <host> to <to>:<port> (a host or an address);
+                                                  removed with the lab
   ping <lab> <from> <to> [--lan LAN] [--count N] [--wait S]
                                                   exit 0 if answered (--wait: retry up to S seconds)
 `;
@@ -190,6 +194,12 @@ async function main(argv: string[]): Promise<number> {
         ...(o.config ? { config: o.config } : {}),
       });
       process.stdout.write(`${proc.pid}\n`);
+      return 0;
+    }
+    case 'forward': {
+      const [, host, local, to, port] = need(p, 5, 'host, local port, target and port') as string[];
+      const f = await open().forward(host!, num(local, 'local port')!, to!, num(port, 'port')!);
+      process.stdout.write(`${f.local} ${f.pid}\n`);
       return 0;
     }
     case 'etcd': {

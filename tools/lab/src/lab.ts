@@ -13,8 +13,10 @@ import {
   rmSync,
   writeFileSync,
 } from 'node:fs';
+import { isIP } from 'node:net';
 import { join } from 'node:path';
 import { startEtcd, type EtcdMember, type EtcdOptions } from './lab-etcd';
+import { startForward, type Forward } from './lab-forward';
 import { LabHosts, type InitInfo } from './lab-hosts';
 import { PROBE_SCRIPT, SETUP_SCRIPT } from './lab-scripts';
 import { LabSwitch } from './lab-switch';
@@ -351,6 +353,15 @@ export class Lab {
    * Starts one etcd member on a host (a lease arbiter's witness, docs/decisions/0019), serving on
    * the host's address, and waits until it is healthy; its data is the host's, gone with the lab.
    */
+  /**
+   * This machine's 127.0.0.1:<localPort> forwarded, from `host`, to `to`:<port> (a lab host's
+   * address on the LAN they share, or an address); the forwarder goes with the lab.
+   */
+  forward(host: string, localPort: number, to: string, port: number): Promise<Forward> {
+    const address = isIP(to) ? to : this.address(to, this.topology.sharedLan(host, to));
+    return startForward(this.plan.runDir, this.host(host).netns, localPort, { address, port });
+  }
+
   startEtcd(host: string, options: EtcdOptions = {}): Promise<EtcdMember> {
     return startEtcd(
       {

@@ -2,6 +2,7 @@
 // inside its namespaces, unmount everything under its state directory, delete its network
 // namespaces and the directory. Works from names alone (no state file needed); idempotent.
 import { readdirSync, readFileSync, rmSync } from 'node:fs';
+import { stopForwards } from './lab-forward';
 import { join } from 'node:path';
 import { NETNS_PREFIX, labPrefix, runRootFromEnv, validateLabName } from './plan';
 import {
@@ -128,6 +129,8 @@ export async function teardownLab(name: string, runRoot: string = runRootFromEnv
   const runDir = join(runRoot, name);
   const problems: string[] = [];
   const { netns, inodes } = labNamespaces(name, runRoot);
+  // The port forwards live in this machine's namespaces: their pids are in the state directory.
+  stopForwards(runDir);
 
   const left = await killAllIn(inodes);
   if (left.length > 0) problems.push(`processes still running in lab '${name}': ${left.join(', ')}`);
