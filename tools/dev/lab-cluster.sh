@@ -29,8 +29,9 @@ install_node() {
   lab exec "$LAB" "$node" -- sh -c "mkdir -p /var/lib/keel/cluster /etc/keel/modules/$MODULE/conf \
     && cp -r '$ROOT/deploy/samples/$MODULE/bin' /etc/keel/modules/$MODULE/ \
     && cp '$cluster' /var/lib/keel/cluster/cluster.xml \
-    && cp '$userconfig' /etc/keel/modules/$MODULE/conf/userconfig.xml \
-    && (umask 077 && echo $key > /var/lib/keel/cluster/cluster.key)"
+    && cp '$userconfig' /etc/keel/modules/$MODULE/conf/userconfig.xml"
+  # The key on standard input, never in a command line (ps shows those to every local user).
+  printf '%s\n' "$key" | lab exec "$LAB" "$node" -- sh -c 'umask 077 && cat > /var/lib/keel/cluster/cluster.key'
   # The node's bus: keel's nats-server configuration and one credential per service (root only).
   lab exec "$LAB" "$node" -- "$ROOT/apps/cli/bin/keel" bus init >/dev/null
   lab nats "$LAB" "$node" --config /etc/keel/bus/nats-server.conf --log "$(logs_of "$node" nats)" >/dev/null

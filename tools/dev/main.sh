@@ -46,8 +46,9 @@ for n in node1 node2; do
 done
 # client1 is the administration host: cluster.xml and the cluster key (root's only) let `keel -H`
 # speak for root to every node's web service; it runs no keel service of its own.
-lab exec "$LAB" client1 -- sh -c "mkdir -p /var/lib/keel/cluster && cp '$ROOT/deploy/samples/cluster.xml' /var/lib/keel/cluster/ \
-  && (umask 077 && echo $key > /var/lib/keel/cluster/cluster.key)"
+lab exec "$LAB" client1 -- sh -c "mkdir -p /var/lib/keel/cluster && cp '$ROOT/deploy/samples/cluster.xml' /var/lib/keel/cluster/"
+# The key on standard input, never in a command line (ps shows those to every local user).
+printf '%s\n' "$key" | lab exec "$LAB" client1 -- sh -c 'umask 077 && cat > /var/lib/keel/cluster/cluster.key'
 echo "== from client1: keel -H \"*\" state -m $MODULE"
 lab exec "$LAB" client1 -- "$ROOT/apps/cli/bin/keel" -H "*" state -m "$MODULE"
 api1="http://$(lab addr "$LAB" node1):9010"

@@ -15,6 +15,8 @@ beforeEach(() => (dir = mkdtempSync(join(tmpdir(), 'keel-rfssync-ext-'))));
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
 const POINT = '2026-12-01T10:00:00.000Z';
+/** This node's clock: a day after the primary's point. */
+const NOW = Date.parse('2026-12-02T10:00:00.000Z');
 const primaryWith = (uid: string) => ({
   'rfs.uptodate': 'up',
   'usersetting.rfssyncmode': 'external',
@@ -33,6 +35,7 @@ async function node(uptodate = false) {
     settings: {},
   });
   const h = await replicatingRuntime(dir);
+  h.clock.now = NOW;
   const rfssync = (args: string[]) => handleCommand(h.sut, { module: 'demo', name: 'rfssync', args }, 'root');
   const resource = (name: string) => h.sut.resources.get(name)?.value;
   return { h, rfssync, resource };
@@ -88,16 +91,16 @@ test('a primary under another uid: the secondary stops with an error naming the 
   expect(h.sut.settings.rfssyncmode).toBe('external');
 });
 
-test("-d: no change detection, only files of another size; the primary's side takes its point and ends with the sync", async () => {
+test("the primary's side takes its point, -d included, and ends with its secondary's sync", async () => {
   const { h, rfssync, resource } = await node(true);
   expect((await rfssync(['-d', 'prim', 'cold-7'])).detail).toMatch(
     /^rfssync -d prim cold-7: the backup's point is /,
   );
-  expect(resource('usersetting.rfssyncpoint')).toBe('none');
+  // -d is taken as external: the point is published all the same (copying more is never unsafe).
+  expect(resource('usersetting.rfssyncpoint')).toBe(new Date(NOW).toISOString());
   expect(await rfssync(['external', 'prim', 'hot-8'])).toEqual({
-    detail: `rfssync external prim hot-8: the backup's point is ${new Date(1_000_000).toISOString()}; the secondary restored under the same uid copies the files modified since`,
+    detail: `rfssync external prim hot-8: the backup's point is ${new Date(NOW).toISOString()}; the secondary restored under the same uid copies the files modified since`,
   });
-  expect(resource('usersetting.rfssyncpoint')).toBe(new Date(1_000_000).toISOString());
 
   // This node is the primary; its secondary's synchronisation ends the policy here too.
   expect(await h.sut.command('prim', [], undefined, 'cli')).toMatchObject({ ok: true });
@@ -108,4 +111,63 @@ test("-d: no change detection, only files of another size; the primary's side ta
   await h.pass(250);
   expect(resource('usersetting.rfssyncmode')).toBe('default');
   expect(resource('usersetting.rfssyncpoint')).toBe('none');
+});
+
+test('second fullsync wins over the policy: a full copy, after which the policy is done', async () => {
+  const { h, rfssync, resource } = await node();
+  await rfssync(['-d', 'second', 'backup-1']);
+  h.sut.peer({ state: 'ALONE', readiness: 'Ready' }, primaryWith('backup-1'));
+  expect(await h.sut.command('second', ['fullsync'], undefined, 'cli')).toMatchObject({ ok: true });
+  await h.pass(250);
+  expect(await h.requests.next()).toEqual({ module: 'demo', role: 'secondary', full: true });
+  h.daemonSays({ event: 'synced', role: 'secondary', pid: 7, files: 9, bytes: 90, ms: 3 });
+  await h.pass(250);
+  expect(resource('usersetting.rfssyncmode')).toBe('default');
+});
+
+test("a point ahead of this node's clock is refused; the backup's source turned secondary drops its side", async () => {
+  const { h, rfssync } = await node();
+  await rfssync(['external', 'second', 'backup-1']);
+  h.sut.peer(
+    { state: 'ALONE', readiness: 'Ready' },
+    { ...primaryWith('backup-1'), 'usersetting.rfssyncpoint': '2099-01-01T00:00:00.000Z' },
+  );
+  expect(await h.sut.command('second', [], undefined, 'cli')).toMatchObject({ ok: true });
+  await h.pass(1000);
+  expect(h.logText()).toContainEqual(
+    expect.stringContaining(
+      "E rfssync external cannot be applied: the primary's backup point 2099-01-01T00:00:00.000Z is in the future",
+    ),
+  );
+
+  const other = await node();
+  await other.rfssync(['external', 'prim', 'backup-9']);
+  other.h.sut.peer({ state: 'ALONE', readiness: 'Ready' }, { 'rfs.uptodate': 'up' });
+  expect(await other.h.sut.command('second', [], undefined, 'cli')).toMatchObject({ ok: true });
+  await other.h.pass(250);
+  expect(await other.h.requests.next()).toEqual({ module: 'demo', role: 'secondary', full: true });
+  expect(other.h.logText()).toContainEqual(
+    'I rfssync external prim backup-9: this node synchronises as secondary now: the policy ends with this synchronisation',
+  );
+});
+
+test('keel set refuses the resources keel derives and its peer trusts', async () => {
+  const { h } = await node();
+  for (const name of ['rfs.uptodate', 'usersetting.rfssyncpoint', 'heart.generation', 'state.local'])
+    await expect(
+      handleCommand(h.sut, { module: 'demo', name: 'set', args: [name, 'up'] }, 'root'),
+    ).rejects.toMatchObject({
+      code: 'BAD_ARGS',
+      message: expect.stringContaining(`${name} is set by keel itself`),
+    });
+  expect(
+    await handleCommand(h.sut, { module: 'demo', name: 'set', args: ['custom.app', 'up'] }, 'root'),
+  ).toEqual({
+    detail: 'custom.app up',
+  });
+  expect(
+    await handleCommand(h.sut, { module: 'demo', name: 'set', args: ['rfs.syncat', 'up'] }, 'root'),
+  ).toEqual({
+    detail: 'rfs.syncat up',
+  });
 });

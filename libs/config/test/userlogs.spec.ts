@@ -18,7 +18,9 @@ test('lists the script logs newest first and reads the end of one', () => {
   writeFileSync(join(dir, NEW), 'x'.repeat(100));
   writeFileSync(join(dir, 'module.log'), 'not a script log');
   writeFileSync(join(dir, 'userlog_2026_13_01T000000000_bad.ulog'), 'month 13');
-  symlinkSync('/etc/shadow', join(dir, 'userlog_2026_12_03T000000000_linked.ulog'));
+  // A link to a file this test can read: only O_NOFOLLOW keeps it from being read.
+  writeFileSync(join(dir, 'elsewhere'), 'not a script log of this module');
+  symlinkSync(join(dir, 'elsewhere'), join(dir, 'userlog_2026_12_03T000000000_linked.ulog'));
   execFileSync('mkfifo', [join(dir, 'userlog_2026_12_04T000000000_fifo.ulog')]);
 
   expect(listUserlogs(dir)).toEqual([

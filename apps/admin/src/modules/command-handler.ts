@@ -36,6 +36,11 @@ export async function handleCommand(
       const [name, value] = c.args;
       if (!name || !value || !/^[A-Za-z0-9_.-]+$/.test(name))
         throw new HandlerError('BAD_ARGS', 'set needs -r <resource> -v <value>');
+      if (keelOwned(name))
+        throw new HandlerError(
+          'BAD_ARGS',
+          `${name} is set by keel itself (the peer and the failover rules trust it): set takes the other resources, custom.* among them, and rfs.syncat`,
+        );
       rt.setResource(name, value, c.identity ?? 'admin');
       return { detail: `${name} ${value}` };
     }
@@ -77,6 +82,18 @@ export async function handleCommand(
     default:
       throw new HandlerError('UNKNOWN_COMMAND', `unknown module command ${c.name}`);
   }
+}
+
+/**
+ * Resources keel derives and its peer or rules trust: the data facts the heartbeats carry
+ * (`heart.*`, `rfs.uptodate`, `rfs.degraded`, the `rfssync` policy), the states and the user
+ * settings each command of its own sets. `keel set` on one of them would let a Control user make
+ * a stale copy look up to date to its peer.
+ */
+export function keelOwned(name: string): boolean {
+  const cls = name.slice(0, Math.max(0, name.indexOf('.')));
+  if (cls === 'rfs') return name !== 'rfs.syncat';
+  return cls === 'heart' || cls === 'state' || cls === 'usersetting';
 }
 
 /**

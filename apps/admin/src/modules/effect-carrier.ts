@@ -128,7 +128,7 @@ export class EffectCarrier {
    * the forcestop that follows (leaving the primary role withdraws it).
    */
   private replicate(e: Extract<Effect, { kind: 'replication' }>, vip: boolean): void {
-    const replicated = this.host.replication.request(e.role, e.full, e.since);
+    const replicated = this.host.replication.request(e.role, e.full, e.since, e.newCopy === true);
     const placed = vip ? this.placeVips('set') : Promise.resolve();
     this.hold(
       Promise.allSettled([replicated, placed]).then(([r]) => {

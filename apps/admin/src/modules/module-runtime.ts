@@ -244,6 +244,12 @@ export class ModuleRuntime {
     const { rfssyncmode, rfssyncExternal } = this.settingsStored;
     if (rfssyncmode === 'full') return { kind: 'full' };
     if (rfssyncmode !== 'external' || !rfssyncExternal) return { kind: 'default' };
+    // The backup's source became a secondary (a failover since): its side of the policy is over.
+    if (rfssyncExternal.role === 'prim')
+      return {
+        kind: 'dropped',
+        text: `rfssync external prim ${rfssyncExternal.uid}: this node synchronises as secondary now: the policy ends with this synchronisation`,
+      };
     const r = externalSync(rfssyncExternal, this.remoteResources, Math.floor(this.now() / 1000));
     return r.ok ? { kind: 'since', since: r.since, text: r.text } : { kind: 'refused', message: r.message };
   }

@@ -72,6 +72,7 @@ export interface ReplicationHost {
 export type SyncPolicy =
   | { readonly kind: 'default' }
   | { readonly kind: 'full' }
+  | { readonly kind: 'dropped'; readonly text: string }
   | { readonly kind: 'since'; readonly since: number; readonly text: string }
   | { readonly kind: 'refused'; readonly message: string };
 
@@ -102,24 +103,39 @@ export class ReplicationControl {
 
   constructor(private readonly host: ReplicationHost) {}
 
-  /** Asks rfs for a role; resolves with the outcome (bus failures included), never rejects. */
-  async request(role: ReplicationRole, asked: boolean, since?: number): Promise<RfsCommandResult> {
+  /**
+   * Asks rfs for a role; resolves with the outcome (bus failures included), never rejects.
+   * `newCopy`: the engine's full copy is only for a copy new to the pair (effects.ts).
+   */
+  async request(
+    role: ReplicationRole,
+    asked: boolean,
+    since?: number,
+    newCopy = false,
+  ): Promise<RfsCommandResult> {
     const { host } = this;
     // rfssync full copies every file at this node's next synchronisation as secondary; external
-    // copies the files modified since a backup, even where the engine would copy all (a restored
-    // copy is new to it: that is the policy's point); a date (secondforce -d) is the
-    // administrator's own choice and wins over both.
-    const policy: SyncPolicy =
-      role === 'secondary' && since === undefined ? host.syncPolicy() : { kind: 'default' };
-    if (policy.kind === 'refused') {
+    // copies the files modified since a backup's point, in place of the full copy the engine
+    // asks for a copy new to the pair (a restored backup is one: that is the policy's point), but
+    // never in place of one asked for another reason (`second fullsync`, the peer's `prim
+    // fullsync`, an interrupted synchronisation): a full copy covers the policy, which is then
+    // done. A date (secondforce -d) is the administrator's own choice and wins over both.
+    const pending: SyncPolicy = role === 'secondary' ? host.syncPolicy() : { kind: 'default' };
+    const policy: SyncPolicy = since === undefined ? pending : { kind: 'default' };
+    if (policy.kind === 'dropped') host.write('I', policy.text);
+    const engineFull = asked && !newCopy;
+    if (policy.kind === 'refused' && !engineFull) {
       host.write('E', policy.message);
       host.stop();
       return { ok: false, message: policy.message };
     }
-    if (policy.kind === 'since') host.write('I', policy.text);
-    const at = policy.kind === 'since' ? policy.since : since;
-    const full = policy.kind === 'since' ? false : asked || policy.kind === 'full';
-    this.policyAsked = policy.kind !== 'default';
+    const external = policy.kind === 'since' && !engineFull ? policy : undefined;
+    if (external) host.write('I', external.text);
+    const at = external ? external.since : since;
+    const full = external ? false : asked || policy.kind === 'full';
+    // Whatever this synchronisation copies, once it succeeded the policy is done (a secondforce
+    // date included: the administrator chose it in the policy's place).
+    this.policyAsked = pending.kind !== 'default';
     this.asking = role;
     this.guarded = false;
     const how =

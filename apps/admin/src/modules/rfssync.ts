@@ -5,8 +5,9 @@
 //  - `external prim|second <uid>`: a backup of the primary restored on the secondary seeds it. The
 //    primary's command takes the point the backup starts from (run it before the backup); the
 //    secondary, given the same uid, copies only the files modified since that point (or of another
-//    size). `-d` instead of `external`: no change detection between the backup and the start (a
-//    cold backup: nothing changed), so only files of another size are copied.
+//    size). `-d` instead of `external` (SafeKit: no change detection between the backup and the
+//    start) is taken as `external`: keel still copies what changed since the point, which costs a
+//    walk of the metadata and covers a primary started before its secondary was restored.
 // After a successful synchronisation the policy is `default` again on both nodes. An external
 // policy that cannot be applied (no primary under the same uid) stops the secondary with an error
 // naming the remedies (docs/decisions/0009 "rfssync").
@@ -18,7 +19,7 @@ export type RfssyncMode = 'default' | 'full' | 'external';
 export interface ExternalPolicy {
   readonly role: 'prim' | 'second';
   readonly uid: string;
-  /** False with `-d`: no change detection between the backup and the start. */
+  /** False with `-d` (shown as given; keel detects the changes since the point all the same). */
   readonly detect: boolean;
   /** The primary's point (seconds since the epoch, its clock): the backup starts after it. */
   readonly point?: number;
@@ -27,7 +28,7 @@ export interface ExternalPolicy {
 export const RFSSYNC_MODE_RESOURCE = 'usersetting.rfssyncmode';
 export const RFSSYNC_ROLE_RESOURCE = 'usersetting.rfssyncrole';
 export const RFSSYNC_UID_RESOURCE = 'usersetting.rfssyncuid';
-/** keel's own: the primary's point (ISO date), or `none` (under `-d`, or not a primary); the peer reads it. */
+/** keel's own: the primary's point (ISO date), or `none` (not a primary); the peer reads it. */
 export const RFSSYNC_POINT_RESOURCE = 'usersetting.rfssyncpoint';
 /** Up when the current policy can be applied. */
 export const RFSSYNC_RESOURCE = 'rfs.rfssync';
@@ -36,6 +37,8 @@ export const RFSSYNC_RESOURCE = 'rfs.rfssync';
 const UID = /^[A-Za-z0-9_.:@-]{1,24}$/;
 /** A file modified in the second of the point counts as modified after it. */
 export const POINT_MARGIN_S = 2;
+/** How far the primary's clock may be ahead of the secondary's. */
+export const POINT_FUTURE_TOLERANCE_S = 300;
 
 export type RfssyncRequest =
   | { kind: 'show' }
@@ -70,8 +73,8 @@ export function rfssyncText(mode: RfssyncMode, external?: ExternalPolicy): strin
   if (mode === 'external' && external) {
     const how = external.detect ? 'external' : '-d';
     return external.role === 'prim'
-      ? `rfssync ${how} prim ${external.uid}: the backup's point is ${new Date((external.point ?? 0) * 1000).toISOString()}; the secondary restored under the same uid copies ${external.detect ? 'the files modified since' : 'only files of another size'}`
-      : `rfssync ${how} second ${external.uid}: the next synchronisation as secondary copies ${external.detect ? "the files modified since the primary's point" : 'only files of another size'} (a primary under the same uid is needed)`;
+      ? `rfssync ${how} prim ${external.uid}: the backup's point is ${new Date((external.point ?? 0) * 1000).toISOString()}; the secondary restored under the same uid copies the files modified since`
+      : `rfssync ${how} second ${external.uid}: the next synchronisation as secondary copies the files modified since the primary's point (a primary under the same uid is needed)`;
   }
   return 'rfssync default: the next synchronisation copies what changed';
 }
@@ -79,7 +82,7 @@ export function rfssyncText(mode: RfssyncMode, external?: ExternalPolicy): strin
 /** The resources that show a node's policy (its peer reads them through the heartbeats); `none` when unset. */
 export function policyResources(mode: RfssyncMode, external?: ExternalPolicy): Record<string, string> {
   const ext = mode === 'external' ? external : undefined;
-  const point = ext?.role === 'prim' && ext.detect && ext.point !== undefined ? ext.point : undefined;
+  const point = ext?.role === 'prim' && ext.point !== undefined ? ext.point : undefined;
   return {
     [RFSSYNC_MODE_RESOURCE]: mode,
     [RFSSYNC_ROLE_RESOURCE]: ext?.role ?? 'none',
@@ -109,10 +112,6 @@ export function externalSync(
     ok: false,
     message: `rfssync external cannot be applied: ${why}: ${REMEDIES}`,
   });
-  if (local.role !== 'second')
-    return refuse(
-      `this node's policy is rfssync external prim ${local.uid}: it is the backup's source, not a secondary`,
-    );
   if (remote === undefined) return refuse('no primary is heard');
   if (remote[RFSSYNC_MODE_RESOURCE] !== 'external' || remote[RFSSYNC_ROLE_RESOURCE] !== 'prim')
     return refuse(
@@ -120,15 +119,19 @@ export function externalSync(
     );
   if (remote[RFSSYNC_UID_RESOURCE] !== local.uid)
     return refuse(
-      `the primary's uid is ${remote[RFSSYNC_UID_RESOURCE] || 'empty'}, this node's is ${local.uid}`,
+      `the primary's uid is ${remote[RFSSYNC_UID_RESOURCE] ?? 'unknown'}, this node's is ${local.uid}`,
     );
-  const point = Date.parse(remote[RFSSYNC_POINT_RESOURCE] ?? '');
-  if (!local.detect || remote[RFSSYNC_POINT_RESOURCE] === 'none')
-    return { ok: true, since: nowS, text: `rfssync -d ${local.uid}: only files of another size are copied` };
-  if (!Number.isFinite(point)) return refuse("the primary's backup point is not known");
+  const text = remote[RFSSYNC_POINT_RESOURCE] ?? '';
+  const point = Date.parse(text);
+  if (!/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/.test(text) || !Number.isFinite(point))
+    return refuse("the primary's backup point is not known");
+  // Both the point and the files' times are the primary's clock; a point ahead of this node's by
+  // more than clocks drift apart is a wrong clock or a wrong uid, and would copy too little.
+  if (point / 1000 > nowS + POINT_FUTURE_TOLERANCE_S)
+    return refuse(`the primary's backup point ${text} is in the future`);
   return {
     ok: true,
     since: Math.floor(point / 1000) - POINT_MARGIN_S,
-    text: `rfssync external ${local.uid}: the files modified since ${new Date(point).toISOString()} are copied`,
+    text: `rfssync external ${local.uid}: the files modified since ${text} are copied`,
   };
 }

@@ -40,6 +40,8 @@ function oneOf(values: readonly string[], reads: readonly string[] = [], optiona
 
 const none: Rule = (args) => (args.length === 0 ? ok('Control') : bad('args', 'takes no arguments'));
 const RESOURCE = /^[A-Za-z0-9_.-]{1,128}$/;
+/** admin's own bound (apps/admin rfssync.ts): SafeKit's 24 characters. */
+const RFSSYNC_UID = /^[A-Za-z0-9_.:@-]{1,24}$/;
 const PRINTABLE = /^[^\p{Cc}]{1,1024}$/u;
 
 const RULES: Readonly<Record<string, Rule>> = {
@@ -92,7 +94,9 @@ const RULES: Readonly<Record<string, Rule>> = {
   rfssync: (args) => {
     if (args.length === 0) return ok('Monitor');
     if (args[0] === 'external' || args[0] === '-d')
-      return args.length === 3 && (args[1] === 'prim' || args[1] === 'second') && RESOURCE.test(args[2] ?? '')
+      return args.length === 3 &&
+        (args[1] === 'prim' || args[1] === 'second') &&
+        RFSSYNC_UID.test(args[2] ?? '')
         ? ok('Control')
         : bad('args', `expected [${args[0]}, prim|second, <uid>]`);
     return oneOf(['full', 'default'])(args, undefined);

@@ -595,11 +595,20 @@ function secondaryStart(d: Draft): Step[] {
       { kind: 'awaitReplication' },
     ];
   }
-  const full = !d.facts.synced || d.peer.fullsync || d.facts.interrupted || (d.intent?.fullsync ?? false);
+  const asked = d.peer.fullsync || d.facts.interrupted || (d.intent?.fullsync ?? false);
+  const full = !d.facts.synced || asked;
   // From the first copied byte until the end, this node's data is half-copied: a crash in between
   // must leave it unable to start as primary (reference §3.9).
   d.facts = { ...d.facts, uptodate: false, interrupted: true };
-  return [emit({ kind: 'replication', role: 'secondary', full }), { kind: 'awaitReplication' }];
+  return [
+    emit({
+      kind: 'replication',
+      role: 'secondary',
+      full,
+      ...(full && !asked ? { newCopy: true as const } : {}),
+    }),
+    { kind: 'awaitReplication' },
+  ];
 }
 
 /** The date of a `secondforce` command: one integer of seconds since the epoch, else undefined. */

@@ -29,6 +29,12 @@ export type Effect =
       readonly full: boolean;
       /** A secondary's `secondforce -d`: copy the files modified since (seconds since the epoch). */
       readonly since?: number;
+      /**
+       * `full` only because this copy never synchronised with the pair (a restored backup is such
+       * a copy): an `rfssync external` policy may replace it. Absent when anything else asks for a
+       * full copy (`second fullsync`, the peer's `prim fullsync`, an interrupted synchronisation).
+       */
+      readonly newCopy?: true;
     }
   | { readonly kind: 'window'; readonly window: Window; readonly open: boolean }
   | { readonly kind: 'log'; readonly level: 'I' | 'E' | 'V'; readonly text: string }
