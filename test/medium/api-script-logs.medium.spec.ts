@@ -1,7 +1,7 @@
 // A module's script logs through the api of a real node: the module started, its scripts' output
 // is listed newest first and read from its end, over REST and GraphQL, by a Control key; a
 // Monitor key is refused; a name that is not a script log's is 400, an absent one 404.
-import { appendFileSync } from 'node:fs';
+import { appendFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { call, startApiNode, type ApiNode } from './api-node';
 import { gql } from './api-graphql';
@@ -49,6 +49,8 @@ test('the scripts of a start are listed and read; Monitor is refused', async () 
   expect(one.body).toMatchObject({ name: start.name, script: 'start_prim', truncated: false });
   expect(one.body.text).toBe(OUTPUT);
   expect(one.body.bytes).toBe(OUTPUT.length);
+  // Only root reads them on the node too.
+  expect(statSync(join(n.node.var, 'modules', 'demo', start.name)).mode & 0o777).toBe(0o600);
 
   const viaGraphql = await gql(
     n.base,

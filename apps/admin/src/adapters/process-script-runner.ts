@@ -26,7 +26,16 @@ export class ProcessScriptRunner implements ScriptRunner {
     } catch {
       return Promise.resolve({ code: 126, missing: false, timedOut: false });
     }
-    const out = run.userlog === undefined ? 'ignore' : openSync(run.userlog, 'a');
+    // 0600, no link followed: a script prints what it likes (a password among it), and the web
+    // service gives these logs to Control only (docs/decisions/0021 "Script logs").
+    const out =
+      run.userlog === undefined
+        ? 'ignore'
+        : openSync(
+            run.userlog,
+            constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT | constants.O_NOFOLLOW,
+            0o600,
+          );
     return new Promise((resolve) => {
       // The working directory is taken inside (nsenter's --wd opens it before entering, in the
       // node's mount namespace, and the application would inherit that).
