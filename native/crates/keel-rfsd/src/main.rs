@@ -35,6 +35,10 @@ mod send_timeout;
 mod state;
 mod stats;
 mod sync;
+/// The integration tests' certificates (made by the openssl program), for crate::tls's tests.
+#[cfg(test)]
+#[path = "../tests/support/certs.rs"]
+mod test_certs;
 mod tls;
 mod under;
 mod xattr;

@@ -456,6 +456,141 @@ impl Read for TlsRx {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::net::{TcpListener, TcpStream};
+    use std::time::Duration;
+
+    use crate::test_certs as certs;
+
+    fn files(args: &[String]) -> TlsFiles {
+        TlsFiles {
+            ca: args[1].clone().into(),
+            cert: args[3].clone().into(),
+            key: args[5].clone().into(),
+        }
+    }
+
+    /// A client and a server TLS over loopback, both handshakes done.
+    fn sut(dir: &Path) -> (Tls, Tls) {
+        let _ = std::fs::remove_dir_all(dir);
+        let ca = certs::Ca::new(&dir.join("ca"), "cluster");
+        let local: IpAddr = "127.0.0.1".parse().unwrap();
+        let Identity::Server(server) = load(
+            &files(&ca.node(&dir.join("p"), "node1", "127.0.0.1")),
+            Some(local),
+        )
+        .unwrap() else {
+            panic!("a primary's identity")
+        };
+        let Identity::Client(client) =
+            load(&files(&ca.node(&dir.join("s"), "node2", "127.0.0.1")), None).unwrap()
+        else {
+            panic!("a secondary's identity")
+        };
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let addr = listener.local_addr().unwrap();
+        let deadline = Instant::now() + Duration::from_secs(20);
+        let accepted = std::thread::spawn(move || {
+            let (mut st, _) = listener.accept().unwrap();
+            st.set_read_timeout(Some(Duration::from_secs(20))).unwrap();
+            accept(&server, &mut st, deadline).unwrap()
+        });
+        let mut st = TcpStream::connect(addr).unwrap();
+        let c = connect(&client, &mut st, deadline).unwrap();
+        st.set_read_timeout(Some(Duration::from_secs(20))).unwrap();
+        (c, accepted.join().unwrap())
+    }
+
+    /// Reads exactly `n` bytes (a wedge ends in the socket's read timeout, not a hang).
+    fn read_n(rx: &mut TlsRx, n: usize) -> Vec<u8> {
+        let mut got = vec![0u8; n];
+        let mut at = 0;
+        while at < n {
+            match rx.read(&mut got[at..]) {
+                Ok(0) => panic!("end of the stream after {at} bytes"),
+                Ok(k) => at += k,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(e) => panic!("after {at} bytes: {e}"),
+            }
+        }
+        got
+    }
+
+    fn pattern(seed: u8, n: usize) -> Vec<u8> {
+        (0..n)
+            .map(|i| (i as u8).wrapping_mul(31).wrapping_add(seed))
+            .collect()
+    }
+
+    #[test]
+    fn bad_files_are_refused_naming_the_option() {
+        let dir = std::env::temp_dir().join(format!("keel-rfsd-tls-files-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let ca = certs::Ca::new(&dir.join("ca"), "cluster");
+        let good = files(&ca.node(&dir.join("n"), "node1", "127.0.0.1"));
+        let other = files(&ca.node(&dir.join("o"), "node2", "127.0.0.1"));
+        let err = |f: &TlsFiles| match load(f, None) {
+            Ok(_) => panic!("{f:?} loaded"),
+            Err(e) => e.to_string(),
+        };
+        assert!(load(&good, None).is_ok());
+        let link = dir.join("key-link");
+        std::os::unix::fs::symlink(&good.key, &link).unwrap();
+        let e = err(&TlsFiles {
+            key: link,
+            ..good.clone()
+        });
+        assert!(
+            e.starts_with("--tls-key ") && e.ends_with("is a symbolic link; give the key file itself"),
+            "{e}"
+        );
+        std::fs::set_permissions(&good.key, std::fs::Permissions::from_mode(0o644)).unwrap();
+        assert!(err(&good).contains("permissions 0644 let other users read the private key"));
+        std::fs::set_permissions(&good.key, std::fs::Permissions::from_mode(0o600)).unwrap();
+        let e = err(&TlsFiles {
+            ca: dir.join("none.crt"),
+            ..good.clone()
+        });
+        assert!(
+            e.starts_with(&format!(
+                "--tls-ca {}: cannot read it",
+                dir.join("none.crt").display()
+            )),
+            "{e}"
+        );
+        let e = err(&TlsFiles {
+            key: other.key,
+            ..good.clone()
+        });
+        assert!(
+            e.starts_with("--tls-cert ") && e.contains("does not go with --tls-key"),
+            "{e}"
+        );
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn a_key_update_from_the_peer_does_not_wedge_the_link() {
+        let dir = std::env::temp_dir().join(format!("keel-rfsd-tls-keyupdate-{}", std::process::id()));
+        let (mut c, mut s) = sut(&dir);
+        const N: usize = 300_000;
+        // Each side reads on a thread of its own while the other writes, as the link does.
+        let server_reads = std::thread::spawn(move || {
+            let first = read_n(&mut s.rx, N);
+            // The primary asks for new keys (the secondary's reader takes the request; its answer
+            // goes out with its next write).
+            lock(&s.tx.conn).refresh_traffic_keys().unwrap();
+            s.tx.write_all(&pattern(2, N)).unwrap();
+            let second = read_n(&mut s.rx, N);
+            (first, second)
+        });
+        c.tx.write_all(&pattern(1, N)).unwrap();
+        assert_eq!(read_n(&mut c.rx, N), pattern(2, N));
+        c.tx.write_all(&pattern(3, N)).unwrap();
+        let (first, second) = server_reads.join().unwrap();
+        assert_eq!(first, pattern(1, N));
+        assert_eq!(second, pattern(3, N));
+        let _ = std::fs::remove_dir_all(&dir);
+    }
 
     #[test]
     fn a_key_others_can_read_is_refused() {
