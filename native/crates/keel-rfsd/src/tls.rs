@@ -20,7 +20,7 @@ use rustls::{
 use std::fmt;
 use std::io::{self, Read, Write};
 use std::net::{IpAddr, TcpStream};
-use std::os::unix::fs::PermissionsExt;
+use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
 use std::time::Instant;
@@ -96,8 +96,6 @@ fn read_key_file(path: &Path) -> Result<Vec<u8>, String> {
         .map_err(|e| format!("cannot read it ({e})"))?;
     Ok(bytes)
 }
-
-use std::os::unix::fs::OpenOptionsExt;
 
 fn check_key_mode(mode: u32) -> Result<(), String> {
     if mode & 0o077 != 0 {
