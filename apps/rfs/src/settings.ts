@@ -1,5 +1,7 @@
 // Everything the rfs service needs before it starts, from the environment and the files:
-//   KEEL_ETC (default /etc/keel): modules/<name>/conf/userconfig.xml and modules/<name>/id
+//   KEEL_ETC (default /etc/keel): modules/<name>/conf/userconfig.xml and modules/<name>/id,
+//            modules/<name>/conf/encryption (keel module genkey) and then the node's certificate
+//            files (web/web.conf's cert, key, ca, else web/tls/: keel web initssl)
 //   KEEL_VAR (default /var/lib/keel): cluster/cluster.xml, cluster/cluster.key,
 //            modules/<name>/rfs (each daemon's state directory)
 //   KEEL_NODE: this node's cluster.xml name (default: from the hostname or local addresses)
@@ -12,8 +14,11 @@
 import { nodeBusUrl } from '@keel/bus';
 import {
   installedModules,
+  missingTlsFiles,
+  moduleEncryption,
   nodeBasics,
   nodeClusterKey,
+  nodeTlsPaths,
   type ClusterConfig,
   type Machine,
   type NodeEnv,
@@ -21,6 +26,7 @@ import {
   type NodePaths,
 } from '@keel/config';
 import { resolveNativeBinary } from '@keel/runtime';
+import { join } from 'node:path';
 import { buildRfsPlan, type RfsPlan } from './core/plan';
 
 export interface RfsSettings {
@@ -40,12 +46,20 @@ export function resolveRfsSettings(env: NodeEnv, machine?: Machine): RfsSettings
   const { paths, cluster, node } = nodeBasics(env, machine);
 
   const { modules, notes: found } = installedModules(paths.modulesDir, cluster, env);
+  // The modules' encryption markers and the node's certificate files (the plan decides).
+  const encrypted = new Set(
+    modules.filter((m) => moduleEncryption(join(paths.modulesDir, m.name))).map((m) => m.name),
+  );
+  const tlsPaths = encrypted.size > 0 ? nodeTlsPaths(paths.etc) : undefined;
+  const tls = tlsPaths && missingTlsFiles(tlsPaths).length === 0 ? tlsPaths : undefined;
   const built = buildRfsPlan({
     node,
     cluster,
     modules,
     varDir: paths.var,
     keyFile: paths.keyFile,
+    encrypted,
+    ...(tls ? { tls } : {}),
   });
   // keel-rfsd authenticates its peer with the cluster key: refuse to start without a good one,
   // rather than failing every start of a module later. A node without replication needs none.

@@ -194,6 +194,13 @@ export {
 } from './package/module-package';
 export { checkModuleDir, type ModuleCheckPlace } from './package/module-check';
 export {
+  missingTlsFiles,
+  MODULE_ENCRYPTION_FILE,
+  moduleEncryption,
+  nodeTlsPaths,
+  setModuleEncryption,
+} from './package/module-encryption';
+export {
   installedModuleIds,
   installModule,
   moduleIdFor,

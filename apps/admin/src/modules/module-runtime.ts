@@ -1,4 +1,5 @@
-import { ClusterConfig, LoadedModule, moduleNodes } from '@keel/config';
+import { ClusterConfig, LoadedModule, moduleEncryption, moduleNodes } from '@keel/config';
+import { dirname } from 'node:path';
 import {
   advertisedFacts,
   initialMirror,
@@ -197,6 +198,14 @@ export class ModuleRuntime {
       if (!on) this.switchDetections(kind, false);
       this.setResource(`usersetting.${kind}`, on ? 'on' : 'off', 'admin', true);
     }
+    // The module's encryption (keel module genkey|delkey: conf/encryption; docs/decisions/0009
+    // "TLS on the link"), as the rfs service read it at its start.
+    this.setResource(
+      'usersetting.encryption',
+      moduleEncryption(dirname(deps.paths.conf)) ? 'on' : 'off',
+      'admin',
+      true,
+    );
     for (const [cls, state] of Object.entries(stored.settings.errdClasses ?? {}))
       this.setResource(`errdclass.${cls}`, state, 'admin', true);
     if (deps.loaded.config.rfs) {

@@ -2,6 +2,8 @@
 // module packages (.safe zips, libs/config/src/package/) made and installed on this node. Install
 // checks the package as `keel confcheck` does, in a private directory, before it puts it in place;
 // a bad package changes nothing and its error names the entry or the configuration's line.
+// genkey|delkey turn the module's encryption on|off (§10.7): TLS 1.3 on its replication link with
+// the nodes' certificates (docs/decisions/0009 "TLS on the link", 0022 "Keys").
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import {
@@ -12,7 +14,12 @@ import {
   installModule,
   loadModuleConfig,
   loadWebConf,
+  missingTlsFiles,
+  MODULE_ENCRYPTION_FILE,
   moduleIdsOf,
+  nodeTlsPaths,
+  setModuleEncryption,
+  WebConfError,
   ModuleInstallError,
   nodePaths,
   packModule,
@@ -45,6 +52,8 @@ const USAGE = {
   install: 'usage: keel module install [-m <module>] [-M <id>] [-r] <file.safe>',
   uninstall: 'usage: keel module uninstall -m <module>',
   getports: 'usage: keel module getports -m <module>',
+  genkey: 'usage: keel module genkey -m <module>',
+  delkey: 'usage: keel module delkey -m <module>',
 };
 
 /** Module ids of every installed module: its id file, else derived (module-ids.ts). */
@@ -131,19 +140,19 @@ export async function moduleAdmin(args: readonly string[], io: CliIo, stateOf: S
         return EXIT.ok;
       }
       case 'genkey':
-      case 'delkey':
-        // docs/decisions/0022: keel's module traffic is authenticated with keys derived from the
-        // cluster key, so a module has no key of its own to make or delete.
-        io.err(
-          `keel module ${sub}: keel modules have no key of their own: their traffic is authenticated with the cluster key (keel cluster genkey, then keel -H "*" -G)`,
-        );
-        return EXIT.invalid;
+      case 'delkey': {
+        const p = parseArgs(rest, ['-m'], [], USAGE[sub]);
+        const m = p.options['-m'];
+        if (typeof m !== 'string' || p.positional.length > 0) throw new UsageError(USAGE[sub]);
+        encryption(m, sub === 'genkey', io);
+        return EXIT.ok;
+      }
       default:
         throw new UsageError(`unknown module command '${sub ?? ''}' (allowed: ${MODULE_ADMIN.join(', ')})`);
     }
   } catch (e) {
     if (e instanceof ConfigError) return reportConfigError(e, io);
-    if (e instanceof ZipError || e instanceof ModuleInstallError) {
+    if (e instanceof ZipError || e instanceof ModuleInstallError || e instanceof WebConfError) {
       io.err(`keel module ${sub}: ${e.message}`);
       return EXIT.invalid;
     }
@@ -174,6 +183,30 @@ function getports(module: string, io: CliIo): void {
   if (config.heart) io.out(`heart        port UDP ${config.heart.port ?? d.heartbeat}`);
   if (config.rfs) io.out(`rfs          safenfs_port TCP ${d.replication}`);
   if (config.farm) io.out(`farm         port UDP ${config.farm.port ?? d.farm}`);
+}
+
+/**
+ * genkey|delkey: the module's conf/encryption marker. No key is made: the link's TLS uses each
+ * node's own certificate (keel's PKI), so a node without one is refused before anything changes.
+ */
+function encryption(module: string, on: boolean, io: CliIo): void {
+  const paths = nodePaths(io.env);
+  if (!moduleIds(paths.modulesDir).has(module))
+    throw new ModuleInstallError(
+      `unknown module ${module} (installed: ${installedModuleNames(paths.modulesDir).names.join(', ') || 'none'})`,
+    );
+  const missing = missingTlsFiles(nodeTlsPaths(paths.etc));
+  if (missing.length > 0)
+    throw new ModuleInstallError(
+      `this node has no certificate for the replication link's TLS (missing ${missing.join(', ')}): keel web initssl sca (or rca) makes them`,
+    );
+  const changed = setModuleEncryption(join(paths.modulesDir, module), on);
+  const state = on ? 'on' : 'off';
+  io.out(
+    changed
+      ? `module ${module}: encryption ${state} (${MODULE_ENCRYPTION_FILE}); give it to the other node with keel -H "*" -E ${module}, keel's services take it at their next start`
+      : `module ${module}: encryption already ${state}`,
+  );
 }
 
 function webPort(_env: NodeEnv, etc: string): number {

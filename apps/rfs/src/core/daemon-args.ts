@@ -4,6 +4,7 @@
 //              [--tocheck <rel>]...)... (--listen <addr:port> --peer-addr <ip> | --connect <addr:port>)
 //             --key-file <path> --state-dir <path> [--full | --since <s>] --async second|none --timeout-ms <n>
 //             [--hold-ms <n> --rei-kbps <n> --zone-bytes <n> --write-deadline-stdin (primary)] [--acl]
+//             [--tls-ca <pem> --tls-cert <pem> --tls-key <pem>]
 import { formatEndpoint, type RfsModulePlan } from './plan';
 
 export type DaemonRole = 'primary' | 'secondary';
@@ -45,5 +46,7 @@ export function daemonArgs(plan: RfsModulePlan, role: DaemonRole, full: boolean,
   args.push('--async', plan.async, '--timeout-ms', String(plan.linkTimeoutMs));
   // Both roles: the primary replicates ACLs, and each node's mount enforces them.
   if (plan.acl) args.push('--acl');
+  // The module's encryption: both roles, each with this node's own certificate.
+  if (plan.tls) args.push('--tls-ca', plan.tls.ca, '--tls-cert', plan.tls.cert, '--tls-key', plan.tls.key);
   return args;
 }

@@ -69,6 +69,18 @@ export interface RfsModulePlan {
   /** $KEEL_VAR/modules/<module>/rfs: the daemon's bitmaps and bookkeeping. */
   readonly stateDir: string;
   readonly keyFile: string;
+  /**
+   * The module's encryption is on (`keel module genkey`, conf/encryption): the link runs in TLS
+   * 1.3 with this node's certificate files (docs/decisions/0009 "TLS on the link").
+   */
+  readonly tls?: LinkTlsFiles;
+}
+
+/** This node's certificate, its key and the cluster CA (PEM files; web.conf's or keel's PKI). */
+export interface LinkTlsFiles {
+  readonly ca: string;
+  readonly cert: string;
+  readonly key: string;
 }
 
 /** A module with <rfs> that cannot replicate here: its rfs commands are answered with why. */
@@ -90,6 +102,10 @@ export interface RfsPlanInput {
   /** $KEEL_VAR. */
   readonly varDir: string;
   readonly keyFile: string;
+  /** The modules whose encryption is on (their conf/encryption exists). */
+  readonly encrypted?: ReadonlySet<string>;
+  /** This node's certificate files, when they all exist; undefined: the node has none. */
+  readonly tls?: LinkTlsFiles;
 }
 
 export function buildRfsPlan(input: RfsPlanInput): { plan: RfsPlan; notes: NodeNote[] } {
@@ -157,6 +173,10 @@ function planModule(
   const port = defaultPorts(m.id).replication;
   const ends = lanEndpoints(cluster, lanName, node, peer, port);
   if (!ends) return `replication LAN ${lanName} does not reach both ${node} and ${peer} in ${cluster.file}`;
+  // Never in plaintext behind the administrator's back: without certificates, no replication.
+  const encrypted = input.encrypted?.has(m.name) ?? false;
+  if (encrypted && !input.tls)
+    return "the module's encryption is on (conf/encryption) and this node has no certificate for it: keel web initssl sca (or rca) makes them";
   const heartbeatTimeouts = (m.config.heart?.heartbeats ?? []).map((h) => h.timeout);
   const linkTimeoutMs = Math.max(LINK_TIMEOUT_FLOOR_MS, ...heartbeatTimeouts);
   const heartbeatTimeoutMs = Math.max(0, ...heartbeatTimeouts);
@@ -188,6 +208,7 @@ function planModule(
     acl: rfs.acl,
     stateDir: join(input.varDir, 'modules', m.name, 'rfs'),
     keyFile: input.keyFile,
+    ...(encrypted && input.tls ? { tls: input.tls } : {}),
   };
 }
 

@@ -7,7 +7,8 @@ use std::time::Duration;
 pub const USAGE: &str = "usage: keel-rfsd --role primary|secondary --module <name> --node <name> \
 --peer <name> --dir <path>... (--listen <addr:port> [--peer-addr <ip>] | --connect <addr:port>) \
 --key-file <path> --state-dir <path> [--full] [--async second|none] [--timeout-ms <n>] \
-[--hold-ms <n>] [--rei-kbps <n>] [--zone-bytes <n>] [--since <unix seconds>] [--write-deadline-stdin] [--acl]; \
+[--hold-ms <n>] [--rei-kbps <n>] [--zone-bytes <n>] [--since <unix seconds>] [--write-deadline-stdin] [--acl] \
+[--tls-ca <pem> --tls-cert <pem> --tls-key <pem>]; \
 after a --dir, for that directory: [--notreplicated <relative path>]... [--notreplicated-regex <ERE|!ERE>]... \
 [--tocheck <relative path>]...";
 
@@ -55,6 +56,9 @@ pub struct Args {
     pub since_s: Option<i64>,
     /// `<rfs acl="on">`: POSIX ACLs are replicated and enforced on the mount (crate::xattr).
     pub acl: bool,
+    /// The module's encryption (`keel module genkey`): the link runs in TLS with these files
+    /// (crate::tls). A primary then has `--peer-addr`, which the secondary's certificate covers.
+    pub tls: Option<crate::tls::TlsFiles>,
 }
 
 /// `<notreplicated>` and `<tocheck>` of one replicated directory, checked (crate::notrep).
@@ -93,6 +97,7 @@ pub fn parse(argv: impl IntoIterator<Item = String>) -> Result<Args, String> {
     let mut zone_bytes = keel_zones::DEFAULT_ZONE_BYTES;
     let mut since_s = None;
     let mut acl = false;
+    let (mut tls_ca, mut tls_cert, mut tls_key) = (None, None, None);
     let mut it = argv.into_iter();
     while let Some(flag) = it.next() {
         let mut value = || it.next().ok_or_else(|| format!("{flag} needs a value; {USAGE}"));
@@ -145,6 +150,9 @@ pub fn parse(argv: impl IntoIterator<Item = String>) -> Result<Args, String> {
             "--full" => full = true,
             "--write-deadline-stdin" => deadline_on_stdin = true,
             "--acl" => acl = true,
+            "--tls-ca" => tls_ca = Some(PathBuf::from(value()?)),
+            "--tls-cert" => tls_cert = Some(PathBuf::from(value()?)),
+            "--tls-key" => tls_key = Some(PathBuf::from(value()?)),
             "--async" => {
                 ack_on_receipt = match value()?.as_str() {
                     "second" => true,
@@ -226,6 +234,30 @@ pub fn parse(argv: impl IntoIterator<Item = String>) -> Result<Args, String> {
         (Some(other), _, _) => return Err(format!("--role must be primary or secondary, not '{other}'")),
         (None, _, _) => return Err(format!("--role is required; {USAGE}")),
     };
+    let tls = match (tls_ca, tls_cert, tls_key) {
+        (None, None, None) => None,
+        (Some(ca), Some(cert), Some(key)) => Some(crate::tls::TlsFiles { ca, cert, key }),
+        (ca, cert, key) => {
+            let missing: Vec<&str> = [
+                ("--tls-ca", ca.is_none()),
+                ("--tls-cert", cert.is_none()),
+                ("--tls-key", key.is_none()),
+            ]
+            .iter()
+            .filter(|(_, m)| *m)
+            .map(|(f, _)| *f)
+            .collect();
+            return Err(format!(
+                "{} missing: TLS on the link needs --tls-ca, --tls-cert and --tls-key (all three or none)",
+                missing.join(" and ")
+            ));
+        }
+    };
+    if tls.is_some() && matches!(role, Role::Primary { peer_ip: None, .. }) {
+        return Err(
+            "a primary with --tls-ca needs --peer-addr: the secondary's certificate must cover it".into(),
+        );
+    }
     if dirs.is_empty() {
         return Err(format!("at least one --dir is required; {USAGE}"));
     }
@@ -249,6 +281,7 @@ pub fn parse(argv: impl IntoIterator<Item = String>) -> Result<Args, String> {
         zone_bytes,
         since_s,
         acl,
+        tls,
     })
 }
 
@@ -348,6 +381,36 @@ mod tests {
         assert!(err("--dir /a --notreplicated ../x").contains("--notreplicated of /a: '../x' has a '..'"));
         assert!(err("--dir /a --tocheck /etc/passwd").contains("absolute"));
         assert!(err("--dir /a --notreplicated-regex \\d").contains("not portable"));
+    }
+
+    #[test]
+    fn reads_the_link_tls_files() {
+        let a = parse(argv("--role secondary --module m --node a --peer b --dir /a --connect 1.2.3.4:5 --key-file k --state-dir s --tls-ca /e/ca.crt --tls-cert /e/server.crt --tls-key /e/server.key")).unwrap();
+        assert_eq!(
+            a.tls,
+            Some(crate::tls::TlsFiles {
+                ca: "/e/ca.crt".into(),
+                cert: "/e/server.crt".into(),
+                key: "/e/server.key".into()
+            })
+        );
+        let a = parse(argv("--role secondary --module m --node a --peer b --dir /a --connect 1.2.3.4:5 --key-file k --state-dir s")).unwrap();
+        assert_eq!(a.tls, None);
+    }
+
+    #[test]
+    fn tls_needs_all_three_files_and_a_primary_its_peer_address() {
+        let base = "--module m --node a --peer b --dir /a --key-file k --state-dir s";
+        let err = |s: &str| parse(argv(&format!("{s} {base}"))).unwrap_err();
+        let secondary = "--role secondary --connect 1.2.3.4:5";
+        assert!(err(&format!("{secondary} --tls-ca c --tls-cert x")).starts_with("--tls-key missing"));
+        assert!(err(&format!("{secondary} --tls-key k")).starts_with("--tls-ca and --tls-cert missing"));
+        let e = err("--role primary --listen 1.2.3.4:5 --tls-ca c --tls-cert x --tls-key k");
+        assert!(e.contains("needs --peer-addr"), "{e}");
+        assert!(parse(argv(&format!(
+            "--role primary --listen 1.2.3.4:5 --peer-addr 1.2.3.6 --tls-ca c --tls-cert x --tls-key k {base}"
+        )))
+        .is_ok());
     }
 
     #[test]

@@ -1,5 +1,7 @@
-//! One authenticated replication connection (see keel_repl::frame for the protocol).
+//! One authenticated replication connection (see keel_repl::frame for the protocol), in TLS when
+//! the module's encryption is on (crate::tls): the same frames, inside it.
 
+use crate::tls::{self, Identity, TlsRx, TlsTx, HANDSHAKE_FAILED};
 use keel_repl::frame::{body_len, NONCE_LEN};
 use keel_repl::{codec, Binding, Handshake, LinkKeys, Message, Opener, Sealer, HELLO_BODY_LEN, MAX_FRAME};
 use std::io::{self, Read, Write};
@@ -8,7 +10,9 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 pub struct Link {
-    stream: TcpStream,
+    /// The socket itself, for its address and to shut it down.
+    socket: Arc<TcpStream>,
+    rx: Rx,
     /// The sending half, shared with a [`Leaver`]: frames of both keep one sequence.
     writer: Arc<Mutex<Writer>>,
     opener: Opener,
@@ -16,29 +20,75 @@ pub struct Link {
     timeout: Duration,
 }
 
+/// Where frames are read from: the socket, or the link's TLS.
+enum Rx {
+    Plain(TcpStream),
+    Tls(TlsRx),
+}
+
+impl Rx {
+    fn socket(&self) -> &TcpStream {
+        match self {
+            Rx::Plain(s) => s,
+            Rx::Tls(t) => t.stream(),
+        }
+    }
+
+    /// How long one read may wait on the socket.
+    fn set_read_timeout(&self, t: Option<Duration>) -> io::Result<()> {
+        self.socket().set_read_timeout(t)
+    }
+
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        match self {
+            Rx::Plain(s) => s.read(buf),
+            Rx::Tls(t) => t.read(buf),
+        }
+    }
+}
+
+/// Where frames are written to. The writer's mutex is the link's send mutex: under TLS, it is
+/// held from a frame's encryption to the end of its write, so records go out in their order.
+enum Tx {
+    Plain(TcpStream),
+    Tls(TlsTx),
+}
+
+impl Tx {
+    fn write_all(&mut self, frame: &[u8]) -> io::Result<()> {
+        match self {
+            Tx::Plain(s) => s.write_all(frame),
+            Tx::Tls(t) => t.write_all(frame),
+        }
+    }
+}
+
 struct Writer {
-    stream: TcpStream,
+    tx: Tx,
     sealer: Sealer,
 }
 
 impl Writer {
     fn send(&mut self, m: &Message) -> io::Result<u64> {
         let (seq, frame) = self.sealer.seal(&codec::encode(m));
-        self.stream.write_all(&frame)?;
+        self.tx.write_all(&frame)?;
         Ok(seq)
     }
 }
 
 /// Lets another thread tell the primary that this secondary leaves (see [`Message::Leave`]).
 #[derive(Clone)]
-pub struct Leaver(Arc<Mutex<Writer>>);
+pub struct Leaver {
+    writer: Arc<Mutex<Writer>>,
+    socket: Arc<TcpStream>,
+}
 
 impl Leaver {
     /// Says `Leave` and closes the sending side: nothing this copy acknowledges counts any more.
     pub fn leave(&self) {
-        let mut w = self.0.lock().unwrap_or_else(|p| p.into_inner());
+        let mut w = self.writer.lock().unwrap_or_else(|p| p.into_inner());
         let _ = w.send(&Message::Leave);
-        let _ = w.stream.shutdown(std::net::Shutdown::Write);
+        let _ = self.socket.shutdown(std::net::Shutdown::Write);
     }
 }
 
@@ -48,7 +98,7 @@ fn invalid(e: impl std::fmt::Display) -> io::Error {
 
 /// Reads exactly `buf` before `deadline`, however slowly the peer sends it: each read may only
 /// wait for what is left of the time.
-fn read_by(stream: &mut TcpStream, buf: &mut [u8], deadline: Instant) -> io::Result<()> {
+fn read_by(stream: &mut Rx, buf: &mut [u8], deadline: Instant) -> io::Result<()> {
     let mut got = 0;
     while got < buf.len() {
         let left = deadline.saturating_duration_since(Instant::now());
@@ -70,9 +120,15 @@ fn read_by(stream: &mut TcpStream, buf: &mut [u8], deadline: Instant) -> io::Res
 }
 
 /// Reads a frame body of at most `max` bytes before `deadline` (bounded before any allocation).
-fn read_frame(stream: &mut TcpStream, max: usize, deadline: Instant) -> io::Result<Vec<u8>> {
+fn read_frame(stream: &mut Rx, max: usize, deadline: Instant) -> io::Result<Vec<u8>> {
     let mut prefix = [0u8; 4];
     read_by(stream, &mut prefix, deadline)?;
+    if max <= HELLO_BODY_LEN && matches!(stream, Rx::Plain(_)) && tls::looks_like_tls(prefix) {
+        // SafeKit's words for a module encrypted on one node only (guide §7.14).
+        return Err(invalid(format!(
+            "{HANDSHAKE_FAILED}: the peer speaks TLS and this node does not (the module's encryption is on at one node only)"
+        )));
+    }
     let n = body_len(prefix).map_err(invalid)?;
     if n > max {
         return Err(invalid(format!(
@@ -94,21 +150,37 @@ pub fn random_nonce() -> io::Result<[u8; NONCE_LEN]> {
 }
 
 impl Link {
-    fn new(stream: TcpStream, sealer: Sealer, opener: Opener, timeout: Duration) -> io::Result<Link> {
-        let writer = Writer {
-            stream: stream.try_clone()?,
-            sealer,
-        };
-        Ok(Link {
-            stream,
-            writer: Arc::new(Mutex::new(writer)),
+    fn new(socket: TcpStream, rx: Rx, tx: Tx, sealer: Sealer, opener: Opener, timeout: Duration) -> Link {
+        Link {
+            socket: Arc::new(socket),
+            rx,
+            writer: Arc::new(Mutex::new(Writer { tx, sealer })),
             opener,
             timeout,
-        })
+        }
     }
 
     pub fn leaver(&self) -> Leaver {
-        Leaver(self.writer.clone())
+        Leaver {
+            writer: self.writer.clone(),
+            socket: self.socket.clone(),
+        }
+    }
+
+    /// The link's two directions over `stream`: in TLS when this process has it on (its
+    /// handshake done by `deadline`), as they are otherwise.
+    fn wrap(stream: &mut TcpStream, deadline: Instant) -> io::Result<(Rx, Tx)> {
+        Ok(match tls::installed() {
+            None => (Rx::Plain(stream.try_clone()?), Tx::Plain(stream.try_clone()?)),
+            Some(Identity::Client(c)) => {
+                let t = tls::connect(c, stream, deadline)?;
+                (Rx::Tls(t.rx), Tx::Tls(t.tx))
+            }
+            Some(Identity::Server(c)) => {
+                let t = tls::accept(c, stream, deadline)?;
+                (Rx::Tls(t.rx), Tx::Tls(t.tx))
+            }
+        })
     }
 
     /// The secondary's side of the handshake.
@@ -122,19 +194,20 @@ impl Link {
         let deadline = Instant::now() + timeout;
         stream.set_nodelay(true)?;
         stream.set_write_timeout(Some(timeout))?;
+        let (mut rx, mut tx) = Link::wrap(&mut stream, deadline)?;
         let nonce_s = random_nonce()?;
-        stream.write_all(&Handshake::hello(key, binding, &nonce_s, full))?;
-        let welcome = read_frame(&mut stream, HANDSHAKE_MAX, deadline)?;
+        tx.write_all(&Handshake::hello(key, binding, &nonce_s, full))?;
+        let welcome = read_frame(&mut rx, HANDSHAKE_MAX, deadline).map_err(|e| refused_tls(&rx, e))?;
         let keys = Handshake::read_welcome(key, binding, &nonce_s, &welcome).map_err(invalid)?;
         let mut sealer = Sealer::new(keys.secondary_to_primary);
-        stream.write_all(&sealer.seal(Handshake::READY).1)?;
+        tx.write_all(&sealer.seal(Handshake::READY).1)?;
         let mut opener = Opener::new(keys.primary_to_secondary);
         // Sequence 0 of this direction was the Welcome.
         opener.skip_one();
         // The primary sends something (a ping at least) well within this time: a silence as long
         // means the link or the primary is gone, even when no FIN or RST ever arrives.
         stream.set_read_timeout(Some(timeout))?;
-        Link::new(stream, sealer, opener, timeout)
+        Ok(Link::new(stream, rx, tx, sealer, opener, timeout))
     }
 
     /// The primary's side; returns the link and whether the secondary asked for a full sync.
@@ -149,13 +222,14 @@ impl Link {
         let deadline = Instant::now() + timeout;
         stream.set_nodelay(true)?;
         stream.set_write_timeout(Some(timeout))?;
-        let hello = read_frame(&mut stream, HELLO_BODY_LEN, deadline)?;
+        let (mut rx, mut tx) = Link::wrap(&mut stream, deadline)?;
+        let hello = read_frame(&mut rx, HELLO_BODY_LEN, deadline)?;
         let (nonce_s, full) = Handshake::read_hello(key, binding, &hello).map_err(invalid)?;
         let nonce_p = random_nonce()?;
         let keys = LinkKeys::derive(key, binding, &nonce_s, &nonce_p);
-        stream.write_all(&Handshake::welcome(&keys, binding, &nonce_p))?;
+        tx.write_all(&Handshake::welcome(&keys, binding, &nonce_p))?;
         let mut opener = Opener::new(keys.secondary_to_primary);
-        let body = read_frame(&mut stream, HANDSHAKE_MAX, deadline)?;
+        let body = read_frame(&mut rx, HANDSHAKE_MAX, deadline)?;
         let (_, ready) = opener.open(&body).map_err(invalid)?;
         if ready != Handshake::READY {
             return Err(invalid("handshake: expected Ready"));
@@ -163,7 +237,7 @@ impl Link {
         let mut sealer = Sealer::new(keys.primary_to_secondary);
         sealer.skip_one();
         stream.set_read_timeout(Some(timeout))?;
-        Ok((Link::new(stream, sealer, opener, timeout)?, full))
+        Ok((Link::new(stream, rx, tx, sealer, opener, timeout), full))
     }
 
     pub fn send(&mut self, m: &Message) -> io::Result<u64> {
@@ -172,7 +246,7 @@ impl Link {
 
     pub fn recv(&mut self) -> io::Result<(u64, Message)> {
         let deadline = Instant::now() + self.timeout;
-        let body = read_frame(&mut self.stream, MAX_FRAME, deadline)?;
+        let body = read_frame(&mut self.rx, MAX_FRAME, deadline)?;
         let (seq, payload) = self.opener.open(&body).map_err(invalid)?;
         Ok((seq, codec::decode(payload).map_err(invalid)?))
     }
@@ -180,13 +254,12 @@ impl Link {
     /// The primary's halves of a link whose operations are pipelined (crate::pipeline): the
     /// sender, and the receiver one reader thread owns.
     pub fn split(self) -> io::Result<(Sender, Receiver)> {
-        let reader = self.stream.try_clone()?;
         let sender = Sender {
-            stream: self.stream,
+            socket: self.socket,
             writer: self.writer,
         };
         let receiver = Receiver {
-            stream: reader,
+            stream: self.rx,
             opener: self.opener,
             timeout: self.timeout,
         };
@@ -194,20 +267,38 @@ impl Link {
     }
 
     pub fn peer(&self) -> String {
-        self.stream
+        self.socket
             .peer_addr()
             .map(|a| a.to_string())
             .unwrap_or_else(|_| "?".into())
     }
 
     pub fn shutdown(&self) {
-        let _ = self.stream.shutdown(std::net::Shutdown::Both);
+        let _ = self.socket.shutdown(std::net::Shutdown::Both);
+    }
+}
+
+/// The secondary's reading of the primary's Welcome under TLS: the primary checks this node's
+/// certificate after this node's handshake ended, so its refusal (an alert) comes here.
+fn refused_tls(rx: &Rx, e: io::Error) -> io::Error {
+    if !matches!(rx, Rx::Tls(_)) {
+        return e;
+    }
+    let tls = e
+        .get_ref()
+        .and_then(|i| i.downcast_ref::<tls::TlsFailure>())
+        .map(|f| f.0.to_string());
+    match tls {
+        Some(why) => invalid(format!(
+            "{HANDSHAKE_FAILED}: {why} (the primary refused this node's certificate)"
+        )),
+        None => e,
     }
 }
 
 /// The sending half of a pipelined link: frames go out in the order [`Sender::send`] is called.
 pub struct Sender {
-    stream: TcpStream,
+    socket: Arc<TcpStream>,
     writer: Arc<Mutex<Writer>>,
 }
 
@@ -219,18 +310,18 @@ impl Sender {
         let mut w = self.writer.lock().unwrap_or_else(|p| p.into_inner());
         let (seq, frame) = w.sealer.seal(&codec::encode(m));
         sealed(seq, frame.len() as u64);
-        w.stream.write_all(&frame)?;
+        w.tx.write_all(&frame)?;
         Ok(seq)
     }
 
     pub fn shutdown(&self) {
-        let _ = self.stream.shutdown(std::net::Shutdown::Both);
+        let _ = self.socket.shutdown(std::net::Shutdown::Both);
     }
 }
 
 /// The receiving half of a pipelined link.
 pub struct Receiver {
-    stream: TcpStream,
+    stream: Rx,
     opener: Opener,
     timeout: Duration,
 }

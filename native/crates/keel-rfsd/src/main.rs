@@ -35,6 +35,11 @@ mod send_timeout;
 mod state;
 mod stats;
 mod sync;
+/// The integration tests' certificates (made by the openssl program), for crate::tls's tests.
+#[cfg(test)]
+#[path = "../tests/support/certs.rs"]
+mod test_certs;
+mod tls;
 mod under;
 mod xattr;
 mod zones;
@@ -95,6 +100,14 @@ fn run(events: &Events) -> Result<(), String> {
     }
     let signals = block_stop_signals();
     let key = key::load(&a.key_file)?;
+    // Read once, before any link: a file replaced later is not seen until the next start.
+    if let Some(files) = &a.tls {
+        let peer = match a.role {
+            Role::Primary { peer_ip, .. } => peer_ip,
+            Role::Secondary { .. } => None,
+        };
+        tls::install(tls::load(files, peer).map_err(|e| e.to_string())?);
+    }
     std::fs::create_dir_all(&a.state_dir)
         .map_err(|e| format!("state directory {}: {e}", a.state_dir.display()))?;
 

@@ -3,6 +3,9 @@
 //! fails: the daemons and the scratch directory clean up in Drop.
 #![allow(dead_code)]
 
+pub mod certs;
+pub mod relay;
+
 use serde_json::Value;
 use std::collections::BTreeMap;
 use std::fs;
