@@ -31,6 +31,8 @@ it.each([
   ['farm', ['bitmap']],
   ['checkloop', []],
   ['rfssync', []],
+  ['rfsdiff', []],
+  ['rfsverify', []],
 ])('%s %j only reads: Monitor', (name, args) => {
   expect(sut(name, args as string[])).toBe('Monitor');
 });
@@ -40,6 +42,7 @@ it.each([
   ['prim', ['nosync'], 'args: expected nothing or one of fullsync'],
   ['failover', [], 'args: expected one of on, off'],
   ['rfssync', ['external'], 'args: expected one of full, default'],
+  ['rfsverify', ['now'], 'args: takes no arguments'],
   [
     'secondforce',
     ['$(reboot)'],

@@ -89,6 +89,9 @@ const RULES: Readonly<Record<string, Rule>> = {
       : bad('args', 'expected [<date>]: YYYY-MM-DD[Z], "YYYY-MM-DD hh:mm:ss[Z]" or YYYY-MM-DDThh:mm:ss[Z]'),
   // No argument shows the policy; `full` and `default` set it (`external` is refused by admin).
   rfssync: (args) => (args.length === 0 ? ok('Monitor') : oneOf(['full', 'default'])(args, undefined)),
+  // They only read (as rfssync without argument): admin runs them only in the state they need.
+  rfsdiff: (args) => (args.length === 0 ? ok('Monitor') : bad('args', 'takes no arguments')),
+  rfsverify: (args) => (args.length === 0 ? ok('Monitor') : bad('args', 'takes no arguments')),
   checkloop: (args) => (args.length === 0 ? ok('Monitor') : bad('args', 'takes no arguments')),
 };
 
