@@ -197,7 +197,7 @@ mod tests {
     #[test]
     fn zones_send_what_is_recorded_within_the_size() {
         let mut z = ZoneSet::default();
-        z.mark(1, 2);
+        z.mark(1, 3);
         let dirty = Dirty::Zones(z);
         // Zones 1 and 2 of 4096 bytes, the file ending in zone 2.
         assert_eq!(
