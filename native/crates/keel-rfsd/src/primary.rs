@@ -497,6 +497,8 @@ impl Replicator {
             self.resumed.notify_all();
             r.st.syncing = true;
             r.st.resweep = false;
+            // A verification asked on the old link is that secondary's, not this one's.
+            r.st.verify_asked = false;
             r.st.generation += 1;
             // Before any live change reaches it: where its copy stands, and the names moved
             // while it was away (crate::sync::begin).
