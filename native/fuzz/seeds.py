@@ -12,6 +12,12 @@ def u32(v): return struct.pack('<I', v)
 def u64(v): return struct.pack('<Q', v)
 
 W, TR, CR, MK, SL, LN, UN, RD, RN, CM, CO, ST, FS, SB, LS, SF, SE, BYE, PING, MKN, FAL, SX, RX, XS = range(1, 25)
+VERIFY, VERIFY_END = 41, 42
+# Verify: kind (0 file, 1 dir, 2 link, 3 other), size, mode, uid, gid, xattrs digest, offset, len
+# (at most 8 MiB), then the 32-byte SHA-256.
+def verify(path, kind, size, offset, length, digest=bytes(32)):
+    return head(VERIFY, path) + bytes([kind]) + u64(size) + u32(0o100644) + u32(0) + u32(0) + u64(0) \
+        + u64(offset) + u64(length) + digest
 
 def rec(p): return struct.pack('<H', len(p)) + p
 
@@ -52,6 +58,19 @@ seeds = {
         bytes([SE]) + u64(1) + u64(2),
         bytes([PING]),
         bytes([BYE]),
+    ],
+    'verify': [
+        head(MK, b'd') + u32(0o40755) + u32(0) + u32(0),
+        head(CR, b'd/f') + u32(0o100644) + u32(0) + u32(0),
+        head(W, b'd/f') + u64(0) + b(b'hello'),
+        head(SL, b'l') + b(b'../outside/file') + u32(0) + u32(0),
+        verify(b'd/f', 0, 5, 0, 8 << 20),
+        verify(b'd/f', 0, 5, 8 << 20, 8 << 20),
+        verify(b'd', 1, 0, 0, 0),
+        verify(b'l', 2, 15, 0, 0),
+        verify(b'l/file', 0, 8, 0, 8 << 20),
+        verify(b'missing', 3, 0, 0, 0),
+        bytes([VERIFY_END]) + u64(6) + bytes([1]),
     ],
 }
 out = os.path.join(os.path.dirname(os.path.abspath(__file__)), 'corpus', 'apply_frames')

@@ -85,6 +85,7 @@ mirrorScenario('mirror cli commands', (c) => {
     const bad = await c().keel('node1', 'explode');
     expect(bad.code).toBe(2);
     expect(bad.err).toMatch(/unknown command 'explode' \(allowed: confcheck, cluster, module, start, stop/);
+    expect(bad.err).toMatch(/secondforce, rfssync, rfsdiff, rfsverify/);
     const farm = await c().keel('node1', 'farm', 'bitmap');
     expect(farm.code).toBe(1);
     expect(farm.err).toMatch(/farm bitmap applies to farm modules only; mirror-demo is a mirror module/);

@@ -76,6 +76,9 @@ const COMMANDS: ReadonlyArray<[string, string[], WebRole, string?]> = [
   ['secondforce', ['2026-01-01'], 'Control'],
   ['rfssync', ['full'], 'Control'],
   ['rfssync', [], 'Monitor'],
+  ['rfssync', ['external', 'second', 'backup@1'], 'Control'],
+  ['rfsdiff', [], 'Monitor'],
+  ['rfsverify', [], 'Monitor'],
   ['checkloop', [], 'Monitor'],
 ];
 

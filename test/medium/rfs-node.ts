@@ -33,6 +33,8 @@ export interface RfsNode {
   cli(...argv: string[]): Promise<CliResult>;
   /** The command lines the fake daemon was started with, oldest first. */
   daemonCalls(): string[][];
+  /** The fake daemon's behaviour file (test/fixtures/rfs/fake-keel-rfsd), read at each start. */
+  behaviourFile(): string;
   /** Publishes what heartbeat would say of a Ready primary peer with these resources. */
   peerIsPrimary(resources?: Record<string, string>): void;
   stop(): Promise<void>;
@@ -96,6 +98,7 @@ export async function startRfsNode(): Promise<RfsNode> {
               .split('\n')
               .map((l) => JSON.parse(l) as string[])
           : [],
+      behaviourFile: () => join(node.var, 'modules', 'demo', 'rfs', 'behaviour.json'),
       peerIsPrimary: (resources = {}) =>
         bus.publish(subjects.heartbeatView('demo'), codecs.heartbeatView, {
           module: 'demo',

@@ -457,9 +457,20 @@ test("a primary's bandwidth sets rfs.rep_bandwidth and rfs.rei_bandwidth quietly
   h.rfs.answer();
   await h.settle();
 
-  h.daemonSays({ event: 'bandwidth', role: 'primary', pid: 7, repKBps: 1200, reiKBps: 35 });
+  h.daemonSays({
+    event: 'bandwidth',
+    role: 'primary',
+    pid: 7,
+    repKBps: 1200,
+    reiKBps: 35,
+    netoutKBps: 1300,
+    netinKBps: 4,
+  });
   await h.settle();
   expect(h.sut.resources.get('rfs.rep_bandwidth')).toMatchObject({ value: '1200', by: 'rfs' });
   expect(h.sut.resources.get('rfs.rei_bandwidth')).toMatchObject({ value: '35', by: 'rfs' });
+  expect(h.sut.resources.get('rfs.netout_bandwidth')).toMatchObject({ value: '1300', by: 'rfs' });
+  // The primary's is what it sends; what it receives is the secondary's resource.
+  expect(h.sut.resources.get('rfs.netin_bandwidth')).toBeUndefined();
   expect(h.logText(true).filter((l) => l.includes('bandwidth'))).toEqual([]);
 });

@@ -32,6 +32,8 @@ it.each([
   ['farm', ['bitmap']],
   ['checkloop', []],
   ['rfssync', []],
+  ['rfsdiff', []],
+  ['rfsverify', []],
 ])('%s %j only reads: Monitor', (name, args) => {
   expect(sut(name, args as string[])).toBe('Monitor');
 });
@@ -43,6 +45,7 @@ it.each([
   ['rfssync', ['external'], 'args: expected [external, prim|second, <uid>]'],
   ['rfssync', ['-d', 'primary', 'b1'], 'args: expected [-d, prim|second, <uid>]'],
   ['rfssync', ['fast'], 'args: expected one of full, default'],
+  ['rfsverify', ['now'], 'args: takes no arguments'],
   [
     'secondforce',
     ['$(reboot)'],

@@ -13,6 +13,7 @@ describe('keel usage errors', () => {
       ['cluster'],
       /unknown cluster command '' \(allowed: confcheck, config, confinfo, state, genkey, delkey\)/,
     ],
+    [['frobnicate'], /secondforce, rfssync, rfsdiff, rfsverify/],
     [['confcheck'], /usage: keel confcheck <module dir \| userconfig\.xml>/],
     [['confcheck', 'a', 'b'], /usage: keel confcheck/],
     [['confcheck', 'a', '--cluster'], /--cluster needs a file/],

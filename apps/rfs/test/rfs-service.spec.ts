@@ -89,6 +89,8 @@ test('primary: keel-rfsd is started with the plan, and the command is answered o
     binary: '/opt/keel/keel-rfsd',
     args: expect.arrayContaining(['--role', 'primary', '--listen', '192.168.2.1:5608']),
     stateDir: '/var/lib/keel/modules/web/rfs',
+    // rfsdiff asks on it (a deadline only under an arbiter).
+    control: true,
   });
   await turn();
   expect(answered).toBe(false);
@@ -325,11 +327,11 @@ describe('write deadlines under the lease arbiter (docs/decisions/0019)', () => 
     expect(d.controlLines.slice(1)).toEqual(['deadline 51133000000000\n', 'deadline 0\n']);
   });
 
-  test('a secondary reads no deadline: it has no control pipe', async () => {
+  test('a secondary reads no deadline: none is written on its control pipe', async () => {
     const { admin, daemons, ask } = await build({}, arbitrated());
     expect(await ask('secondary')).toMatchObject({ ok: true });
     expect(await window(admin, 51_133_000)).toEqual({ ok: true, message: 'kept for the next primary' });
-    expect(daemons.last.spec.control).toBeUndefined();
+    expect(daemons.last.spec.control).toBe(true);
     expect(daemons.last.controlLines).toEqual([]);
   });
 
@@ -422,4 +424,104 @@ test('primary: rfs.rep_bandwidth and rfs.rei_bandwidth, 3-s averages in KB/s, re
   tick();
   d.emit({ event: 'link-lost', reason: 'test' });
   expect(await events.next()).toMatchObject({ event: 'link-lost' });
+});
+
+describe('rfsdiff and rfsverify (keel.v1.<module>.rfs.query)', () => {
+  const query = (admin: BusPort, q: 'diff' | 'verify', module = 'web') =>
+    admin.request(subjects.rfsQuery(module), rpcs.rfsQuery, { module, query: q }, TIMEOUT);
+
+  test('rfsdiff is asked on the primary’s control pipe and answered by its diff event', async () => {
+    const { admin, daemons, ask } = await build();
+    expect(await ask('primary')).toMatchObject({ ok: true });
+    const d = daemons.last;
+    const reply = query(admin, 'diff');
+    await turn();
+    expect(d.controlLines).toEqual(['diff\n']);
+    d.emit({
+      event: 'diff',
+      mode: 'zones',
+      files: 3,
+      bytes: 22_288,
+      rate_bps: 1000,
+      seconds: 23,
+      partial: false,
+    });
+    expect(await reply).toEqual({
+      ok: true,
+      mode: 'zones',
+      files: 3,
+      bytes: 22_288,
+      rateBps: 1000,
+      seconds: 23,
+      partial: false,
+    });
+  });
+
+  test('rfsverify gathers the differences the secondary reports until the end of the pass', async () => {
+    const { admin, daemons, ask, events } = await build();
+    expect(await ask('secondary')).toMatchObject({ ok: true });
+    const d = daemons.last;
+    const reply = query(admin, 'verify');
+    await turn();
+    expect(d.controlLines).toEqual(['verify\n']);
+    d.emit({ event: 'verify-diff', dir: 0, path: 'a/f', kind: 'file', differs: ['content'] });
+    d.emit({ event: 'verify-diff', dir: 0, path: 'gone', kind: 'file', differs: ['missing'] });
+    d.emit({ event: 'verified', files: 10, differ: 2, complete: true });
+    expect(await reply).toEqual({
+      ok: true,
+      files: 10,
+      differ: 2,
+      partial: false,
+      differences: [
+        { dir: 0, path: 'a/f', kind: 'file', differs: ['content'] },
+        { dir: 0, path: 'gone', kind: 'file', differs: ['missing'] },
+      ],
+    });
+    // Answers, not news for the bus: only the mount was published.
+    expect((await events.take(1)).map((e) => e.event)).toEqual(['mounted']);
+    await turn();
+    expect(events.pending).toBe(0);
+  });
+
+  test('a query of the wrong role, without a daemon, or refused by it, fails saying why', async () => {
+    const { admin, daemons, ask } = await build();
+    expect(await query(admin, 'diff')).toEqual({
+      ok: false,
+      message: 'no replication daemon runs for web on this node',
+    });
+    expect(await ask('primary')).toMatchObject({ ok: true });
+    expect(await query(admin, 'verify')).toEqual({
+      ok: false,
+      message: 'rfsverify needs the secondary replication daemon: this node runs the primary',
+    });
+    const reply = query(admin, 'diff');
+    await turn();
+    daemons.last.emit({ event: 'refused', request: 'diff', reason: 'an rfsdiff is already running' });
+    expect(await reply).toEqual({ ok: false, message: 'an rfsdiff is already running' });
+  });
+
+  test('a daemon that exits before it answered fails the query', async () => {
+    const { admin, daemons, ask } = await build();
+    expect(await ask('secondary')).toMatchObject({ ok: true });
+    const reply = query(admin, 'verify');
+    await turn();
+    daemons.last.exit(1);
+    expect(await reply).toEqual({ ok: false, message: 'keel-rfsd exited before it answered' });
+  });
+});
+
+test('secondary: rfs.netin_bandwidth comes from its net reports', async () => {
+  let now = 0;
+  const clock = { now: () => now, every: () => ({ cancel: () => undefined }) };
+  const { ask, daemons, events } = await build({ clock });
+  expect(await ask('secondary')).toMatchObject({ ok: true });
+  expect(await events.next()).toMatchObject({ event: 'mounted' });
+  now = 1000;
+  daemons.last.emit({ event: 'net', out_bytes: 0, in_bytes: 3 * 1024 * 50 });
+  expect(await events.next()).toMatchObject({
+    event: 'bandwidth',
+    role: 'secondary',
+    netinKBps: 50,
+    netoutKBps: 0,
+  });
 });

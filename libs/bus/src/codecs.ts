@@ -14,6 +14,8 @@ import {
   RfsCommandResultSchema,
   RfsCommandSchema,
   RfsEventSchema,
+  RfsQueryResultSchema,
+  RfsQuerySchema,
   RfsWindowSchema,
   ServicePresenceSchema,
   StateChangeSchema,
@@ -28,6 +30,7 @@ export const rpcs = {
   moduleCommand: defineRpc('module.command', ModuleCommandSchema, CommandResultSchema),
   rfsCommand: defineRpc('rfs.command', RfsCommandSchema, RfsCommandResultSchema),
   rfsWindow: defineRpc('rfs.window', RfsWindowSchema, RfsCommandResultSchema),
+  rfsQuery: defineRpc('rfs.query', RfsQuerySchema, RfsQueryResultSchema),
   vipCommand: defineRpc('vip.command', VipCommandSchema, VipCommandResultSchema),
   metrics: defineRpc('node.metrics', MetricsRequestSchema, MetricsReplySchema),
 } as const;
@@ -46,6 +49,8 @@ export const codecs = {
   rfsReply: rpcs.rfsCommand.reply,
   rfsEvent: defineCodec('rfs.event', RfsEventSchema),
   rfsWindow: rpcs.rfsWindow.request,
+  rfsQuery: rpcs.rfsQuery.request,
+  rfsQueryReply: rpcs.rfsQuery.reply,
   vipCommand: rpcs.vipCommand.request,
   vipReply: rpcs.vipCommand.reply,
 } as const;

@@ -27,6 +27,9 @@ export const COMMAND_NAMES = [
   'checkloop',
   // The replication's synchronisation policy (guide §5.7.5).
   'rfssync',
+  // The replication's change estimate (on the ALONE node) and verification (on the SECOND).
+  'rfsdiff',
+  'rfsverify',
 ] as const;
 export const CommandNameSchema = z.enum(COMMAND_NAMES);
 export type CommandName = z.output<typeof CommandNameSchema>;
@@ -221,6 +224,59 @@ export const RfsWindowSchema = z.object({
 });
 export type RfsWindow = z.output<typeof RfsWindowSchema>;
 
+/**
+ * admin -> rfs: `rfsdiff` (the primary's daemon estimates what a reintegration would send) or
+ * `rfsverify` (the secondary's daemon has its primary compare every entry); answered when the
+ * daemon has (docs/decisions/0009, "rfsverify and rfsdiff").
+ */
+export const RFS_QUERIES = ['diff', 'verify'] as const;
+export const RfsQuerySchema = z.object({
+  module: ModuleName,
+  query: z.enum(RFS_QUERIES),
+});
+export type RfsQuery = z.output<typeof RfsQuerySchema>;
+
+const QueryCount = z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER);
+
+/** One entry of the secondary's copy that differs from the primary's (`rfsverify`). */
+export const RfsDifferenceSchema = z.object({
+  /** The replicated directory's index in the module's `<rfs>` list. */
+  dir: z.number().int().nonnegative().max(255),
+  path: z.string().max(4096),
+  kind: z.string().max(16),
+  /** What differs: missing, kind, size, mode, owner, xattrs, content, unreadable. */
+  differs: z.array(z.string().max(16)).max(8),
+});
+export type RfsDifference = z.output<typeof RfsDifferenceSchema>;
+
+/**
+ * How long rfs waits for the daemon's answer to a query (a verification reads every file of both
+ * copies); admin and the CLI wait a little longer, so that the innermost bound speaks.
+ */
+export const RFS_QUERY_TIMEOUT_MS = 3_600_000;
+
+/** The most differences one answer lists (the count says how many there were). */
+export const MAX_RFS_DIFFERENCES = 200;
+
+/** The answer; `ok: false` says why the daemon could not (no daemon, another role, ...). */
+export const RfsQueryResultSchema = z.object({
+  ok: z.boolean(),
+  message: z.string().max(4096).optional(),
+  /** diff: the reintegration's mode (zones, compare, full), files and bytes it would send. */
+  mode: z.string().max(16).optional(),
+  files: QueryCount.optional(),
+  bytes: QueryCount.optional(),
+  /** diff: the rate estimated with (bytes/s) and the duration; absent when unknown. */
+  rateBps: QueryCount.optional(),
+  seconds: QueryCount.optional(),
+  /** diff: a directory could not be read; verify: the pass did not cover the whole tree. */
+  partial: z.boolean().optional(),
+  /** verify: entries compared (files) and how many differ, the first of them. */
+  differ: QueryCount.optional(),
+  differences: z.array(RfsDifferenceSchema).max(MAX_RFS_DIFFERENCES).optional(),
+});
+export type RfsQueryResult = z.output<typeof RfsQueryResultSchema>;
+
 /** What admin asks of the vip service: the module's virtual IPs placed on this node, or withdrawn. */
 /** `drain`: a farm node hands its buckets to the others and answers once they serve them. */
 export const VIP_OPS = ['set', 'remove', 'drain'] as const;
@@ -344,6 +400,9 @@ export const RfsEventSchema = z.object({
   /** bandwidth: KB/s of the replication and of the reintegration over the last 3 s (guide §5.7.5). */
   repKBps: Count.optional(),
   reiKBps: Count.optional(),
+  /** bandwidth: KB/s of the link's frames sent (a primary) and received (a secondary). */
+  netoutKBps: Count.optional(),
+  netinKBps: Count.optional(),
   /** progress: the reintegration's walk and copy (docs/decisions/0009, "Metrics"). */
   progress: z
     .object({

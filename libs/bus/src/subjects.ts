@@ -21,6 +21,7 @@ export const MODULE_SUBJECT_KINDS = {
   rfsCmd: 'rfs.cmd',
   rfsEvent: 'rfs.event',
   rfsWindow: 'rfs.window',
+  rfsQuery: 'rfs.query',
   vipCmd: 'vip.cmd',
 } as const;
 export type ModuleSubjectKind = keyof typeof MODULE_SUBJECT_KINDS;
@@ -76,6 +77,8 @@ export const subjects = {
   rfsEvent: (module: string) => moduleSubject(module, 'rfsEvent'),
   /** Request/reply: the write deadline of the module's primary under the lease arbiter, served by rfs. */
   rfsWindow: (module: string) => moduleSubject(module, 'rfsWindow'),
+  /** Request/reply: `rfsdiff` / `rfsverify` of the module's replication on this node, served by rfs. */
+  rfsQuery: (module: string) => moduleSubject(module, 'rfsQuery'),
   /** Request/reply: place or withdraw the module's virtual IPs on this node, served by vip. */
   vipCmd: (module: string) => moduleSubject(module, 'vipCmd'),
   /**

@@ -82,6 +82,19 @@ describe('rfs window (the lease arbiter, docs/decisions/0019)', () => {
   });
 });
 
+describe('rfs query (rfsdiff, rfsverify)', () => {
+  it('has a subject of its own beside rfs.cmd', () => {
+    expect(subjects.rfsQuery('web')).toBe('keel.v1.web.rfs.query');
+    expect(parseModuleSubject('keel.v1.web.rfs.query')).toEqual({ module: 'web', kind: 'rfsQuery' });
+  });
+
+  it('asks diff or verify, nothing else', () => {
+    expect(codecs.rfsQuery.decode(bytesOf(examples.rfsQuery)).payload.query).toBe('verify');
+    const msg = withPayload(examples.rfsQuery, { query: 'copy' });
+    expect(rejectedPaths((b) => codecs.rfsQuery.decode(b), msg)).toEqual([['payload', 'query']]);
+  });
+});
+
 describe('rfs event', () => {
   it.each([
     [{ event: 'mounted' }],

@@ -26,6 +26,8 @@ mod copies;
 mod notrep;
 #[path = "../../crates/keel-rfsd/src/under.rs"]
 mod under;
+#[path = "../../crates/keel-rfsd/src/verify_check.rs"]
+mod verify_check;
 #[path = "../../crates/keel-rfsd/src/xattr.rs"]
 mod xattr;
 

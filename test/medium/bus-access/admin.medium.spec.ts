@@ -11,6 +11,7 @@ describeRoleAccess('admin', {
     'keel.v1.m.log',
     'keel.v1.m.rfs.cmd',
     'keel.v1.m.rfs.window',
+    'keel.v1.m.rfs.query',
     'keel.v1.m.vip.cmd',
     'keel.v1.node.services.admin',
   ],
@@ -35,5 +36,5 @@ describeRoleAccess('admin', {
     'keel.v1.*.log',
   ],
   serves: ['keel.v1.node.metrics.admin', 'keel.v1.m.cmd.cli', 'keel.v1.m.cmd.api', 'keel.v1.m.cmd.checkers'],
-  requests: ['keel.v1.m.rfs.cmd', 'keel.v1.m.rfs.window', 'keel.v1.m.vip.cmd'],
+  requests: ['keel.v1.m.rfs.cmd', 'keel.v1.m.rfs.window', 'keel.v1.m.rfs.query', 'keel.v1.m.vip.cmd'],
 });

@@ -37,6 +37,7 @@ export const CONCRETE_SUBJECTS: readonly string[] = [
   'keel.v1.m.rfs.cmd',
   'keel.v1.m.rfs.event',
   'keel.v1.m.rfs.window',
+  'keel.v1.m.rfs.query',
   'keel.v1.m.vip.cmd',
   ...PRESENCE_SUBJECTS,
   ...METRICS_SUBJECTS,

@@ -2,6 +2,7 @@ import { HandlerError, ModuleCommand, CommandResult, StateReport } from '@keel/b
 import { MIRROR_COMMAND_NAMES, MirrorCommandName, STATE_EXIT_CODE } from '@keel/engine';
 import { logPageReply, logPageRequest } from './log-command';
 import { ModuleRuntime } from './module-runtime';
+import { diffText, VERIFY_DIFFER_EXIT, verifyText } from './rfs-query-text';
 import { parseRfssync, rfssyncText } from './rfssync';
 import { parseSecondforceDate } from './secondforce-date';
 
@@ -79,6 +80,9 @@ export async function handleCommand(
         rt.rfssync('external', c.identity ?? caller, { role: r.role, uid: r.uid, detect: r.detect });
       return { detail: rfssyncText(rt.settings.rfssyncmode ?? 'default', rt.settings.rfssyncExternal) };
     }
+    case 'rfsdiff':
+    case 'rfsverify':
+      return rfsQuery(rt, c, caller);
     default:
       throw new HandlerError('UNKNOWN_COMMAND', `unknown module command ${c.name}`);
   }
@@ -94,6 +98,46 @@ export function keelOwned(name: string): boolean {
   const cls = name.slice(0, Math.max(0, name.indexOf('.')));
   if (cls === 'rfs') return name !== 'rfs.syncat';
   return cls === 'heart' || cls === 'state' || cls === 'usersetting';
+}
+
+/**
+ * `rfsdiff` on the ALONE node (what a reintegration would copy if the secondary came back now) and
+ * `rfsverify` on the SECOND (its copy compared with the primary's), guide §5.7.5, §9.10. Refused
+ * in any other state, naming the one it needs. rfsverify's detail is JSON (`text`, `exitCode`):
+ * the CLI prints the text and exits with the code (VERIFY_DIFFER_EXIT when the copies differ).
+ */
+async function rfsQuery(rt: ModuleRuntime, c: ModuleCommand, caller: string): Promise<CommandResult> {
+  if (!rt.config.rfs)
+    throw new HandlerError('BAD_ARGS', `module ${rt.module} has no replicated directories (<rfs>)`);
+  if (c.args.length > 0) throw new HandlerError('BAD_ARGS', `${c.name} takes no arguments`);
+  const diff = c.name === 'rfsdiff';
+  const needs = diff ? 'ALONE' : 'SECOND';
+  const { state } = rt.state;
+  if (state !== needs) {
+    const why = diff
+      ? 'it counts what the secondary lacks, on the node that runs without it'
+      : 'it compares this copy with the primary of the pair';
+    throw new HandlerError(
+      'REFUSED',
+      `${c.name} runs on the node where module ${rt.module} is ${needs} (${why}); here it is ${state}`,
+    );
+  }
+  const r = await rt.rfsQuery(diff ? 'diff' : 'verify', c.identity ?? caller);
+  if (!r.ok) {
+    const text = diff ? 'rfsdiff failed' : 'rfsverify failed';
+    rt.write('E', `${text}: ${r.message ?? 'no reason given'}`);
+    throw new HandlerError('REFUSED', `${text}: ${r.message ?? 'no reason given'}`);
+  }
+  if (diff) {
+    const text = diffText(r);
+    rt.write('I', `rfsdiff: ${text.split('\n').join('; ')}`);
+    return { detail: text };
+  }
+  const text = verifyText(r, rt.replicatedDirs);
+  const differ = r.differ ?? 0;
+  rt.write(differ > 0 ? 'E' : 'I', `rfsverify: ${r.files ?? 0} entries compared, ${differ} differ`);
+  const exitCode = differ > 0 ? VERIFY_DIFFER_EXIT : r.partial ? 1 : 0;
+  return { detail: JSON.stringify({ text, exitCode }) };
 }
 
 /**

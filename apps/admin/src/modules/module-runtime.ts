@@ -11,7 +11,16 @@ import {
   PeerFacts,
   RemoteState,
 } from '@keel/engine';
-import { BusPort, codecs, FarmViewMessage, HandlerError, LoopReport, RfsEvent, subjects } from '@keel/bus';
+import {
+  BusPort,
+  codecs,
+  FarmViewMessage,
+  HandlerError,
+  LoopReport,
+  RfsEvent,
+  RfsQueryResult,
+  subjects,
+} from '@keel/bus';
 import { FarmLoad, TRAFFIC_RESOURCE } from './farm-load';
 import type { ModulePaths, NodePaths } from '@keel/config';
 import { ScriptRunner } from '../ports/script-runner.port';
@@ -271,6 +280,17 @@ export class ModuleRuntime {
     const applicable =
       rfssyncmode !== 'external' || rfssyncExternal?.role !== 'second' || this.syncPolicy().kind === 'since';
     this.setResource(RFSSYNC_RESOURCE, applicable ? 'up' : 'down', by, quiet);
+  }
+
+  /** `rfsdiff` / `rfsverify` of this node's replication daemon (the caller checked the state). */
+  rfsQuery(query: 'diff' | 'verify', by: string): Promise<RfsQueryResult> {
+    this.write('I', `Action ${query === 'diff' ? 'rfsdiff' : 'rfsverify'} called by ${by}`);
+    return this.replication.query(query);
+  }
+
+  /** The replicated directories, in the order of the configuration's `<rfs>`. */
+  get replicatedDirs(): string[] {
+    return this.deps.loaded.config.rfs?.replicated.map((r) => r.dir) ?? [];
   }
 
   /** Wall-clock milliseconds since the epoch, from the runtime's clock. */

@@ -11,12 +11,14 @@ import {
   BusNoRespondersError,
   BusRemoteError,
   BusTimeoutError,
+  RFS_QUERY_TIMEOUT_MS,
   rpcs,
   subjects,
   type BusPort,
   type ReplicationRole,
   type RfsCommandResult,
   type RfsEvent,
+  type RfsQueryResult,
 } from '@keel/bus';
 import { isPrimary, type MirrorEngine, type MirrorInput } from '@keel/engine';
 import type { LogLevel } from '../ports/module-log.port';
@@ -26,6 +28,9 @@ import { PROGRESS_LOG_EVERY_MS, progressText } from './reintegration-progress';
 /** A primary's bandwidth in KB/s over the last 3 s (guide §2.2, §5.7.5 "Bandwidth"). */
 export const REP_BANDWIDTH = 'rfs.rep_bandwidth';
 export const REI_BANDWIDTH = 'rfs.rei_bandwidth';
+/** The link's frames in KB/s over the last 3 s: sent by the primary, received by the secondary. */
+export const NETOUT_BANDWIDTH = 'rfs.netout_bandwidth';
+export const NETIN_BANDWIDTH = 'rfs.netin_bandwidth';
 
 /** The resource that shows a reintegration's progress on the primary (`keel state -v`). */
 export const PROGRESS_RESOURCE = 'rfs.reintegration';
@@ -191,6 +196,21 @@ export class ReplicationControl {
     }
   }
 
+  /** `rfsdiff` or `rfsverify` of this node's daemon; never rejects (a failure is `ok: false`). */
+  async query(query: 'diff' | 'verify'): Promise<RfsQueryResult> {
+    const { host } = this;
+    try {
+      return await host.bus.request(
+        subjects.rfsQuery(host.module),
+        rpcs.rfsQuery,
+        { module: host.module, query },
+        { timeoutMs: RFS_QUERY_TIMEOUT_MS + 5_000 },
+      );
+    } catch (err) {
+      return { ok: false, message: describeFailure(err) };
+    }
+  }
+
   /** What the daemon of this module reported. */
   onEvent(e: RfsEvent): void {
     const { host } = this;
@@ -217,8 +237,11 @@ export class ReplicationControl {
       case 'progress':
         return this.onProgress(e);
       case 'bandwidth':
-        // Quietly, as the progress: a line a second in the module log would say nothing.
+        // Quietly, as the progress: a line a second in the module log would say nothing. The
+        // secondary has only what it receives (guide §5.7.5 "Bandwidth").
+        if (e.role === 'secondary') return host.setQuietly(NETIN_BANDWIDTH, String(e.netinKBps ?? 0));
         host.setQuietly(REP_BANDWIDTH, String(e.repKBps ?? 0));
+        host.setQuietly(NETOUT_BANDWIDTH, String(e.netoutKBps ?? 0));
         return host.setQuietly(REI_BANDWIDTH, String(e.reiKBps ?? 0));
       case 'link-lost':
         host.write('I', `Replication link lost: ${e.reason ?? 'no reason given'}`);

@@ -16,6 +16,7 @@ import {
   BusNoRespondersError,
   BusRemoteError,
   BusTimeoutError,
+  RFS_QUERY_TIMEOUT_MS,
   rpcs,
   subjects,
   type BusPort,
@@ -49,7 +50,11 @@ export function adminErrorStatus(code: string, message: string): HttpException {
   }
 }
 
+/** rfsdiff walks the tree and rfsverify reads every file of both copies: admin's bound, and more. */
+const QUERY_TIMEOUT_MS = RFS_QUERY_TIMEOUT_MS + 10_000;
+
 export async function sendToAdmin(bus: BusPort, c: AdminCommand): Promise<string> {
+  const timeoutMs = c.name === 'rfsdiff' || c.name === 'rfsverify' ? QUERY_TIMEOUT_MS : COMMAND_TIMEOUT_MS;
   try {
     const r = await bus.request(
       subjects.cmd(c.module, 'api'),
@@ -61,7 +66,7 @@ export async function sendToAdmin(bus: BusPort, c: AdminCommand): Promise<string
         caller: c.caller,
         ...(c.identity === undefined ? {} : { identity: c.identity }),
       },
-      { timeoutMs: COMMAND_TIMEOUT_MS },
+      { timeoutMs },
     );
     return r.detail ?? '';
   } catch (e) {
@@ -69,9 +74,7 @@ export async function sendToAdmin(bus: BusPort, c: AdminCommand): Promise<string
     if (e instanceof BusNoRespondersError)
       throw new ServiceUnavailableException('the keel admin service is not running on this node');
     if (e instanceof BusTimeoutError)
-      throw new GatewayTimeoutException(
-        `no answer from the admin service within ${COMMAND_TIMEOUT_MS / 1000}s`,
-      );
+      throw new GatewayTimeoutException(`no answer from the admin service within ${timeoutMs / 1000}s`);
     throw e;
   }
 }

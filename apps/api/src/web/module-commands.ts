@@ -101,6 +101,9 @@ const RULES: Readonly<Record<string, Rule>> = {
         : bad('args', `expected [${args[0]}, prim|second, <uid>]`);
     return oneOf(['full', 'default'])(args, undefined);
   },
+  // They only read (as rfssync without argument): admin runs them only in the state they need.
+  rfsdiff: (args) => (args.length === 0 ? ok('Monitor') : bad('args', 'takes no arguments')),
+  rfsverify: (args) => (args.length === 0 ? ok('Monitor') : bad('args', 'takes no arguments')),
   checkloop: (args) => (args.length === 0 ? ok('Monitor') : bad('args', 'takes no arguments')),
 };
 

@@ -31,6 +31,8 @@ const LOCAL_ONLY: ReadonlySet<string> = new Set([
   'rfs.reintegration',
   'rfs.rep_bandwidth',
   'rfs.rei_bandwidth',
+  'rfs.netout_bandwidth',
+  'rfs.netin_bandwidth',
 ]);
 
 /** Whether a resource learned from the bus is worth sending to the peer at all. */

@@ -17,6 +17,36 @@ const DaemonEventSchema = z.discriminatedUnion('event', [
   // The primary stopped replicating cleanly: everything it acknowledged is here.
   z.object({ event: z.literal('primary-stopped') }),
   z.object({ event: z.literal('error'), message: Text }),
+  // rfsdiff on a primary: what a reintegration would send now (keel-rfsd src/diff.rs).
+  z.object({
+    event: z.literal('diff'),
+    mode: z.string().max(16),
+    files: Count,
+    bytes: Count,
+    rate_bps: Count.nullable(),
+    seconds: Count.nullable(),
+    partial: z.boolean(),
+  }),
+  // rfsverify on a secondary: an entry that differs, then the end of the pass (src/verify.rs).
+  z.object({
+    event: z.literal('verify-diff'),
+    dir: z.number().int().nonnegative().max(255),
+    path: Text,
+    kind: z.string().max(16),
+    differs: z.array(z.string().max(16)).max(8),
+    errno: z.number().int().optional(),
+  }),
+  z.object({
+    event: z.literal('verified'),
+    files: Count,
+    differ: Count,
+    complete: z.boolean(),
+    reason: Text.optional(),
+  }),
+  // A request of the control pipe the daemon cannot serve (src/control.rs).
+  z.object({ event: z.literal('refused'), request: z.string().max(16), reason: Text }),
+  // Bytes of the link's frames sent and received, cumulative (src/net.rs).
+  z.object({ event: z.literal('net'), out_bytes: Count, in_bytes: Count }),
   // The primary's counters (keel-rfsd src/stats.rs), cumulative since the daemon started.
   z.object({
     event: z.literal('stats'),

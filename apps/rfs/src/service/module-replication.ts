@@ -3,12 +3,20 @@
 // before the new one starts), and each is answered only when the world matches it: the
 // directories mounted, or the daemon gone.
 import { writeDeadlineLine } from '@keel/arbiter';
-import type { RfsCommandResult, RfsEvent } from '@keel/bus';
+import type { RfsCommandResult, RfsEvent, RfsQueryResult } from '@keel/bus';
 import type { Logger } from '@keel/runtime';
 import { daemonArgs, type DaemonRole } from '../core/daemon-args';
 import type { DaemonEvent } from '../core/daemon-events';
 import type { RfsModulePlan } from '../core/plan';
-import { BandwidthMeter, type Bandwidth } from '../core/bandwidth';
+import { BandwidthMeter, NO_BANDWIDTH, type Bandwidth } from '../core/bandwidth';
+import {
+  QUERY_ROLE,
+  queryLine,
+  queryStep,
+  startQuery,
+  type QueryState,
+  type RfsQueryName,
+} from '../core/query';
 import { progressOf } from '../core/progress';
 import type { RfsClock } from '../ports/clock.port';
 import {
@@ -57,8 +65,10 @@ interface Running {
   onMount: ((outcome: RfsCommandResult) => void) | undefined;
   /** Its last `stats` said a reintegration ran: the next that says it ended is published. */
   reintegrating: boolean;
-  /** A primary's bandwidth, read at its stats and every second (undefined: a secondary). */
+  /** Its bandwidth, read at its stats and net reports and every second (once mounted). */
   bandwidth: { meter: BandwidthMeter; told: Bandwidth; tick: { cancel(): void } } | undefined;
+  /** The rfsdiff or rfsverify it was asked (one at a time), and who waits for the answer. */
+  query: { state: QueryState; answer: (r: RfsQueryResult) => void } | undefined;
 }
 
 export class ModuleReplication {
@@ -114,6 +124,43 @@ export class ModuleReplication {
     return { ok: true, message: 'kept for the next primary' };
   }
 
+  /**
+   * `rfsdiff` (a primary) or `rfsverify` (a secondary): asked on the running daemon's control
+   * pipe and answered by its events, not queued behind a command (a verification may take long;
+   * a role change meanwhile answers it as failed). Never thrown.
+   */
+  query(query: RfsQueryName, timeoutMs: number): Promise<RfsQueryResult> {
+    const run = this.current;
+    const role = QUERY_ROLE[query];
+    const name = query === 'diff' ? 'rfsdiff' : 'rfsverify';
+    if (!run?.mounted)
+      return Promise.resolve({
+        ok: false,
+        message: `no replication daemon runs for ${this.module} on this node`,
+      });
+    if (run.role !== role)
+      return Promise.resolve({
+        ok: false,
+        message: `${name} needs the ${role} replication daemon: this node runs the ${run.role}`,
+      });
+    if (run.query)
+      return Promise.resolve({ ok: false, message: 'an rfsdiff or rfsverify is already under way' });
+    return new Promise<RfsQueryResult>((resolve) => {
+      const timer = setTimeout(
+        () => finish({ ok: false, message: `${name}: no answer from keel-rfsd within ${timeoutMs / 1000}s` }),
+        timeoutMs,
+      );
+      const finish = (r: RfsQueryResult) => {
+        clearTimeout(timer);
+        if (run.query?.answer === finish) run.query = undefined;
+        resolve(r);
+      };
+      run.query = { state: startQuery(query), answer: finish };
+      if (!run.process.control(queryLine(query)))
+        finish({ ok: false, message: 'the daemon has no control pipe' });
+    });
+  }
+
   private serialise(task: () => Promise<RfsCommandResult>): Promise<RfsCommandResult> {
     const run = this.chain.then(task, task);
     this.chain = run.catch(() => undefined);
@@ -141,14 +188,17 @@ export class ModuleReplication {
     if (this.closed) return Promise.resolve({ ok: false, message: 'the rfs service is stopping' });
     const { plan, binary, daemons, logger } = this.deps;
     const args = daemonArgs(plan, role, full, since);
-    const control = role === 'primary' && plan.writeDeadline;
+    // Every daemon has a control pipe (rfsdiff, rfsverify); a primary under the arbiter also
+    // reads its write deadlines there.
+    const control = true;
+    const deadlines = role === 'primary' && plan.writeDeadline;
     let settleExit: (e: DaemonExit) => void = () => undefined;
     const exited = new Promise<DaemonExit>((resolve) => (settleExit = resolve));
     const mounted = new Promise<RfsCommandResult>((resolve) => {
       let run: Running | undefined;
       try {
         const process = daemons.spawn(
-          { module: plan.name, binary, args, stateDir: plan.stateDir, ...(control ? { control } : {}) },
+          { module: plan.name, binary, args, stateDir: plan.stateDir, control },
           {
             event: (e) => run && this.onEvent(run, e),
             log: (line, level) =>
@@ -169,11 +219,12 @@ export class ModuleReplication {
           onMount: resolve,
           reintegrating: false,
           bandwidth: undefined,
+          query: undefined,
         };
         this.current = run;
         this.deps.metrics.daemon(plan.name, role, true);
         // It starts closed: the deadline admin gave before asking for this primary opens it.
-        if (control && this.deadlineMs !== undefined) process.control(writeDeadlineLine(this.deadlineMs));
+        if (deadlines && this.deadlineMs !== undefined) process.control(writeDeadlineLine(this.deadlineMs));
       } catch (err) {
         const message =
           err instanceof DaemonSpawnError ? err.message : `cannot start keel-rfsd: ${(err as Error).message}`;
@@ -207,16 +258,21 @@ export class ModuleReplication {
   private onEvent(run: Running, e: DaemonEvent): void {
     const pid = run.process.pid;
     if (e.event === 'stats') return this.onStats(run, e);
+    if (e.event === 'net') {
+      run.bandwidth?.meter.observeNet(this.deps.clock.now(), e.out_bytes, e.in_bytes);
+      return this.tellBandwidth(run);
+    }
+    if (e.event === 'diff' || e.event === 'verify-diff' || e.event === 'verified' || e.event === 'refused') {
+      return this.onQueryEvent(run, e);
+    }
     this.deps.publish({ ...e, role: run.role, pid });
     switch (e.event) {
       case 'mounted':
         run.mounted = true;
         this.deps.logger.info('replicated directories mounted', { module: this.module, role: run.role, pid });
         // A primary that mounts replicates again (reference §3.6: rfs.degraded).
-        if (run.role === 'primary') {
-          this.deps.setResource('rfs.degraded', 'down');
-          this.measureBandwidth(run);
-        }
+        if (run.role === 'primary') this.deps.setResource('rfs.degraded', 'down');
+        this.measureBandwidth(run);
         run.onMount?.({ ok: true, message: 'replicated directories mounted' });
         run.onMount = undefined;
         return;
@@ -256,16 +312,29 @@ export class ModuleReplication {
     this.deps.publish({ event: 'progress', role: run.role, pid, progress });
   }
 
+  /** What answers the rfsdiff or rfsverify under way (logged when nobody asked). */
+  private onQueryEvent(run: Running, e: DaemonEvent): void {
+    const q = run.query;
+    const step = q ? queryStep(q.state, e) : undefined;
+    if (!q || !step) {
+      this.deps.logger.info(`replication ${e.event} (not asked)`, { module: this.module, ...e });
+      return;
+    }
+    if ('reply' in step) q.answer(step.reply);
+    else q.state = step.state;
+  }
+
   /**
-   * A mounted primary's rfs.rep_bandwidth and rfs.rei_bandwidth: read at each `stats` and every
-   * second (the daemon says nothing while nothing changes), told to admin when they change.
+   * A mounted daemon's bandwidth (rfs.rep_bandwidth, rfs.rei_bandwidth and rfs.netout_bandwidth of
+   * a primary, rfs.netin_bandwidth of a secondary): read at each `stats` and `net` and every second
+   * (the daemon says nothing while nothing changes), told to admin when they change.
    */
   private measureBandwidth(run: Running): void {
     const { clock } = this.deps;
     run.bandwidth = {
       meter: new BandwidthMeter(clock.now()),
       // Nothing has been replicated yet: said once something has.
-      told: { repKBps: 0, reiKBps: 0 },
+      told: NO_BANDWIDTH,
       tick: clock.every(1000, () => this.tellBandwidth(run)),
     };
   }
@@ -274,17 +343,19 @@ export class ModuleReplication {
     const b = run.bandwidth;
     if (!b) return;
     const read = now ?? b.meter.read(this.deps.clock.now());
-    if (b.told.repKBps === read.repKBps && b.told.reiKBps === read.reiKBps) return;
+    const same = (Object.keys(read) as (keyof Bandwidth)[]).every((k) => b.told[k] === read[k]);
+    if (same) return;
     b.told = read;
     this.deps.publish({ event: 'bandwidth', role: run.role, pid: run.process.pid, ...read });
   }
 
   private onExit(run: Running, e: DaemonExit): void {
     const pid = run.process.pid;
-    // A primary gone replicates nothing: its bandwidth is 0 (said before its exit).
+    // A daemon gone replicates nothing: its bandwidth is 0 (said before its exit).
     run.bandwidth?.tick.cancel();
-    this.tellBandwidth(run, { repKBps: 0, reiKBps: 0 });
+    this.tellBandwidth(run, NO_BANDWIDTH);
     run.bandwidth = undefined;
+    run.query?.answer({ ok: false, message: 'keel-rfsd exited before it answered' });
     this.deps.metrics.daemon(this.module, run.role, false);
     if (this.current === run) this.current = undefined;
     this.deps.publish({

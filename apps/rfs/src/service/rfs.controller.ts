@@ -9,6 +9,8 @@ import {
   type Envelope,
   type RfsCommand,
   type RfsCommandResult,
+  type RfsQuery,
+  type RfsQueryResult,
   type RfsWindow,
 } from '@keel/bus';
 import { BusContext, OnBusRequest } from '@keel/runtime';
@@ -31,6 +33,20 @@ export class RfsController {
     }
     const { role, full, since } = req.payload;
     return this.rfs.command(target.module, role, full, `${req.source.service}@${req.source.node}`, since);
+  }
+
+  /** keel.v1.<module>.rfs.query: rfsdiff or rfsverify, from admin only (0010). */
+  @OnBusRequest(subjects.anyModule('rfsQuery'), rpcs.rfsQuery)
+  query(@Payload() req: Envelope<RfsQuery>, @Ctx() ctx: BusContext): Promise<RfsQueryResult> {
+    const target = parseModuleSubject(ctx.getSubject());
+    if (!target) throw new HandlerError('BAD_SUBJECT', `${ctx.getSubject()} names no module`);
+    if (req.payload.module !== target.module) {
+      throw new HandlerError(
+        'BAD_REQUEST',
+        `a query for ${req.payload.module} sent on the subject of ${target.module}`,
+      );
+    }
+    return this.rfs.query(target.module, req.payload.query);
   }
 
   /** keel.v1.<module>.rfs.window: a write deadline under the lease arbiter, from admin only (0010). */

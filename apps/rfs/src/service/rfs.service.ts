@@ -10,7 +10,16 @@ import {
   type BeforeApplicationShutdown,
   type OnApplicationBootstrap,
 } from '@nestjs/common';
-import { BUS, codecs, HandlerError, subjects, type BusPort, type RfsCommandResult } from '@keel/bus';
+import {
+  BUS,
+  codecs,
+  HandlerError,
+  RFS_QUERY_TIMEOUT_MS,
+  subjects,
+  type BusPort,
+  type RfsCommandResult,
+  type RfsQueryResult,
+} from '@keel/bus';
 import { Lifecycle, LOGGER, METRICS_REGISTRY, type Logger } from '@keel/runtime';
 import type { Registry } from 'prom-client';
 import type { RfsPlan } from '../core/plan';
@@ -27,6 +36,8 @@ export const COMPONENT = 'rfs';
 export type RfsServiceOptions = Partial<ReplicationTiming> & {
   /** What the bandwidth resources are measured with (default: the system's). */
   readonly clock?: RfsClock;
+  /** How long an rfsdiff or rfsverify may take (default RFS_QUERY_TIMEOUT_MS). */
+  readonly queryTimeoutMs?: number;
 };
 
 export const DEFAULT_TIMING: ReplicationTiming = {
@@ -42,6 +53,7 @@ export class RfsService implements OnApplicationBootstrap, BeforeApplicationShut
   private readonly timing: ReplicationTiming;
   private readonly clock: RfsClock;
   private readonly metrics: RfsMetrics;
+  private readonly queryTimeoutMs: number;
 
   constructor(
     @Inject(RFS_PLAN) private readonly plan: RfsPlan,
@@ -52,7 +64,8 @@ export class RfsService implements OnApplicationBootstrap, BeforeApplicationShut
     @Inject(METRICS_REGISTRY) registry: Registry,
     @Optional() @Inject(RFS_OPTIONS) options?: RfsServiceOptions,
   ) {
-    const { clock, ...timing } = options ?? {};
+    const { clock, queryTimeoutMs, ...timing } = options ?? {};
+    this.queryTimeoutMs = queryTimeoutMs ?? RFS_QUERY_TIMEOUT_MS;
     this.timing = { ...DEFAULT_TIMING, ...timing };
     this.clock = clock ?? systemClock;
     this.metrics = new RfsMetrics(registry);
@@ -158,6 +171,17 @@ export class RfsService implements OnApplicationBootstrap, BeforeApplicationShut
       );
     }
     return replication.window(deadlineMs);
+  }
+
+  /** `rfsdiff` / `rfsverify` of the module's running daemon (admin's rfs.query). */
+  query(module: string, query: 'diff' | 'verify'): Promise<RfsQueryResult> {
+    if (this.lifecycle.phase !== 'running') {
+      throw new HandlerError('NOT_RUNNING', `the rfs service of this node is ${this.lifecycle.phase}`);
+    }
+    const replication = this.modules.get(module);
+    if (!replication) throw this.unknown(module);
+    this.logger.info(`${query === 'diff' ? 'rfsdiff' : 'rfsverify'} asked`, { module });
+    return replication.query(query, this.queryTimeoutMs);
   }
 
   private unknown(module: string): HandlerError {

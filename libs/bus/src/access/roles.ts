@@ -35,6 +35,7 @@ export const ROLE_PERMISSIONS: Readonly<Record<BusRole, RolePermissions>> = {
       any('log'),
       any('rfsCmd'),
       any('rfsWindow'),
+      any('rfsQuery'),
       any('vipCmd'),
       subjects.presence('admin'),
     ],
@@ -68,7 +69,7 @@ export const ROLE_PERMISSIONS: Readonly<Record<BusRole, RolePermissions>> = {
   // Replication: serves admin's role requests and write deadlines, reports what the daemons say.
   rfs: {
     publish: [any('rfsEvent'), any('resourceSet'), subjects.presence('rfs')],
-    subscribe: [subjects.metrics('rfs'), any('rfsCmd'), any('rfsWindow')],
+    subscribe: [subjects.metrics('rfs'), any('rfsCmd'), any('rfsWindow'), any('rfsQuery')],
     respond: true,
     reserved: false,
   },

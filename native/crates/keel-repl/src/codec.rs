@@ -15,6 +15,8 @@ pub enum DecodeError {
     BadPath(RelPathError),
     /// An extended attribute name outside the replicated namespaces, or a value too large.
     BadXattr,
+    /// A field beyond its bound (named).
+    OutOfBounds(&'static str),
     TrailingBytes(usize),
 }
 
@@ -26,6 +28,7 @@ impl fmt::Display for DecodeError {
             DecodeError::BadKind(k) => write!(f, "unknown directory entry kind {k}"),
             DecodeError::BadPath(e) => write!(f, "bad path: {e}"),
             DecodeError::BadXattr => f.write_str("bad extended attribute name or value"),
+            DecodeError::OutOfBounds(field) => write!(f, "{field} out of bounds"),
             DecodeError::TrailingBytes(n) => write!(f, "{n} bytes after the end of the message"),
         }
     }
@@ -60,8 +63,11 @@ mod tag {
     pub const XATTRS: u8 = 24;
     /// Far from the others (numbered when operations were added in parallel).
     pub const SYNC_POINT: u8 = 40;
+    pub const VERIFY: u8 = 41;
+    pub const VERIFY_END: u8 = 42;
     pub const ACK: u8 = 64;
     pub const LEAVE: u8 = 65;
+    pub const ASK_VERIFY: u8 = 66;
 }
 
 /// chown's "leave unchanged".
@@ -84,6 +90,7 @@ pub fn encode(m: &Message) -> Vec<u8> {
             w.u64(a.xattrs);
         }
         Message::Leave => w.u8(tag::LEAVE),
+        Message::AskVerify => w.u8(tag::ASK_VERIFY),
         Message::Op(op) => encode_op(&mut w, op),
     }
     w.0
@@ -263,6 +270,35 @@ fn encode_op(w: &mut Writer, op: &Op) {
             w.u64(*primary_ms);
             w.u8(*record as u8);
         }
+        Op::Verify {
+            dir,
+            path,
+            kind,
+            size,
+            mode,
+            uid,
+            gid,
+            xattrs,
+            offset,
+            len,
+            digest,
+        } => {
+            w.head(tag::VERIFY, *dir, path);
+            w.u8(kind_code(*kind));
+            w.u64(*size);
+            w.u32(*mode);
+            w.u32(*uid);
+            w.u32(*gid);
+            w.u64(*xattrs);
+            w.u64(*offset);
+            w.u64(*len);
+            w.0.extend_from_slice(digest);
+        }
+        Op::VerifyEnd { files, complete } => {
+            w.u8(tag::VERIFY_END);
+            w.u64(*files);
+            w.u8(*complete as u8);
+        }
     }
 }
 
@@ -283,6 +319,11 @@ pub fn decode(buf: &[u8]) -> Result<Message, DecodeError> {
             xattrs: r.u64()?,
         }),
         tag::LEAVE => Message::Leave,
+        tag::ASK_VERIFY => Message::AskVerify,
+        tag::VERIFY_END => Message::Op(Op::VerifyEnd {
+            files: r.u64()?,
+            complete: r.u8()? != 0,
+        }),
         tag::SYNC_BEGIN => Message::Op(Op::SyncBegin { full: r.u8()? != 0 }),
         tag::SYNC_END => Message::Op(Op::SyncEnd {
             files: r.u64()?,
@@ -398,6 +439,32 @@ fn decode_op(t: u8, r: &mut Reader) -> Result<Op, DecodeError> {
             }
         }
         tag::STAT_FILE => Op::StatFile { dir, path },
+        tag::VERIFY => {
+            let kind = kind_of(r.u8()?)?;
+            let (size, mode, uid, gid, xattrs) = (r.u64()?, r.u32()?, r.u32()?, r.u32()?, r.u64()?);
+            let (offset, len) = (r.u64()?, r.u64()?);
+            // The secondary reads and hashes what is asked before it answers: one part at most.
+            if len > crate::verify::CHUNK {
+                return Err(DecodeError::OutOfBounds("verify len"));
+            }
+            if offset.checked_add(len).map_or(true, |end| end > i64::MAX as u64) {
+                return Err(DecodeError::OutOfBounds("verify offset"));
+            }
+            let digest: [u8; 32] = r.take(32)?.try_into().expect("32 bytes");
+            Op::Verify {
+                dir,
+                path,
+                kind,
+                size,
+                mode,
+                uid,
+                gid,
+                xattrs,
+                offset,
+                len,
+                digest,
+            }
+        }
         tag::MKNOD => Op::Mknod {
             dir,
             path,
@@ -694,6 +761,24 @@ mod tests {
                 xattrs: u64::MAX - 1,
             }),
             Message::Leave,
+            Message::AskVerify,
+            Message::Op(Op::Verify {
+                dir: 1,
+                path: p("d/f"),
+                kind: EntryKind::File,
+                size: 1 << 40,
+                mode: 0o100644,
+                uid: 7,
+                gid: 8,
+                xattrs: 9,
+                offset: crate::verify::CHUNK,
+                len: crate::verify::CHUNK,
+                digest: [0xab; 32],
+            }),
+            Message::Op(Op::VerifyEnd {
+                files: 12,
+                complete: true,
+            }),
         ]
     }
 
@@ -770,6 +855,34 @@ mod tests {
         bytes.push(0);
         assert_eq!(decode(&bytes), Err(DecodeError::TrailingBytes(1)));
         assert_eq!(decode(&[200, 0, 0, 0, 0, 0]), Err(DecodeError::UnknownTag(200)));
+    }
+
+    #[test]
+    fn refuses_a_verification_part_beyond_its_bound() {
+        let verify = |offset: u64, len: u64| {
+            encode(&Message::Op(Op::Verify {
+                dir: 0,
+                path: p("f"),
+                kind: EntryKind::File,
+                size: 0,
+                mode: 0,
+                uid: 0,
+                gid: 0,
+                xattrs: 0,
+                offset,
+                len,
+                digest: [0; 32],
+            }))
+        };
+        assert!(decode(&verify(0, crate::verify::CHUNK)).is_ok());
+        assert_eq!(
+            decode(&verify(0, crate::verify::CHUNK + 1)),
+            Err(DecodeError::OutOfBounds("verify len"))
+        );
+        assert_eq!(
+            decode(&verify(u64::MAX, 1)),
+            Err(DecodeError::OutOfBounds("verify offset"))
+        );
     }
 
     proptest::proptest! {

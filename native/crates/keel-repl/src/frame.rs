@@ -27,7 +27,8 @@ pub const MAC_LEN: usize = 32;
 pub const MAX_FRAME: usize = 4 << 20;
 const MAGIC: &[u8; 4] = b"KRFS";
 /// 3: extended attributes, fifos and fallocate on the link (and the attributes' digest in acks).
-const VERSION: u8 = 3;
+/// 4: the verification pass (`rfsverify`: `AskVerify`, `Verify`, `VerifyEnd`).
+pub const VERSION: u8 = 4;
 pub const NONCE_LEN: usize = 16;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -41,6 +42,11 @@ pub enum FrameError {
         got: u64,
     },
     BadHandshake(&'static str),
+    /// The peer speaks another version of this protocol (another keel release).
+    BadVersion {
+        got: u8,
+        want: u8,
+    },
 }
 
 impl fmt::Display for FrameError {
@@ -58,6 +64,10 @@ impl fmt::Display for FrameError {
                 )
             }
             FrameError::BadHandshake(why) => write!(f, "bad handshake: {why}"),
+            FrameError::BadVersion { got, want } => write!(
+                f,
+                "the peer speaks replication protocol version {got}, this node version {want}: both nodes must run the same keel release"
+            ),
         }
     }
 }
@@ -300,7 +310,10 @@ fn versioned(p: &[u8], rest: usize) -> Result<&[u8], FrameError> {
         return Err(FrameError::BadHandshake("not a keel replication handshake"));
     }
     if p[4] != VERSION {
-        return Err(FrameError::BadHandshake("unsupported protocol version"));
+        return Err(FrameError::BadVersion {
+            got: p[4],
+            want: VERSION,
+        });
     }
     Ok(&p[5..])
 }
@@ -315,6 +328,28 @@ mod tests {
         let n = body_len(frame[..4].try_into().unwrap()).unwrap();
         assert_eq!(n, frame.len() - 4);
         &frame[4..]
+    }
+
+    #[test]
+    fn a_peer_of_another_protocol_version_is_refused_by_name() {
+        let binding = Binding::new("mirror", "node1", "node2", &[b"/srv/data"]);
+        let nonce = [1u8; NONCE_LEN];
+        let mut p = Vec::new();
+        p.extend_from_slice(MAGIC);
+        p.push(VERSION - 1);
+        p.extend_from_slice(&nonce);
+        p.push(0);
+        p.extend_from_slice(&binding.0);
+        let old = Sealer::new(hello_key(KEY)).seal(&p).1;
+        let err = Handshake::read_hello(KEY, &binding, body(&old)).unwrap_err();
+        assert_eq!(
+            err,
+            FrameError::BadVersion {
+                got: VERSION - 1,
+                want: VERSION
+            }
+        );
+        assert!(err.to_string().contains("same keel release"));
     }
 
     #[test]

@@ -8,6 +8,7 @@ pub mod codec;
 pub mod frame;
 pub mod op;
 pub mod relpath;
+pub mod verify;
 pub mod xattr;
 
 pub use codec::DecodeError;

@@ -182,6 +182,32 @@ pub enum Op {
         primary_ms: u64,
         record: bool,
     },
+    /// A question of a verification pass (`rfsverify`, docs/decisions/0009): the primary's entry
+    /// at `path` as it is now; the secondary compares its own and answers which differ in the
+    /// ack's `nlink` ([`crate::verify::differs`] bits), changing nothing. `digest` is SHA-256 of: for a
+    /// regular file, its bytes in `offset .. offset + len` (a file is asked about in parts of at
+    /// most [`crate::verify::CHUNK`] bytes, the first with `offset` 0 carrying the attributes' check);
+    /// for a directory, its replicated entries ([`crate::verify::entries_digest`]); for a symbolic link,
+    /// its target; nothing (zeros) for other entries.
+    Verify {
+        dir: u8,
+        path: RelPath,
+        kind: EntryKind,
+        size: u64,
+        mode: u32,
+        uid: u32,
+        gid: u32,
+        xattrs: u64,
+        offset: u64,
+        len: u64,
+        digest: [u8; 32],
+    },
+    /// The verification pass asked for is over: `files` entries were asked about; `complete`
+    /// false when the primary could not walk all of its tree.
+    VerifyEnd {
+        files: u64,
+        complete: bool,
+    },
 }
 
 /// A secondary's answer to a `SyncPoint` question, carried in the ack: `size` = the epoch of its
@@ -259,6 +285,10 @@ pub enum Message {
     /// has recorded that its copy is behind from now on, so the primary goes on alone at once
     /// instead of holding its changes (docs/decisions/0012).
     Leave,
+    /// The secondary's administrator asks for a verification pass (`rfsverify`): sent by the
+    /// secondary at any time, outside the order of acknowledgments, answered by `Verify`
+    /// questions and a `VerifyEnd` (docs/decisions/0009).
+    AskVerify,
 }
 
 impl Op {

@@ -381,7 +381,38 @@ impl Applier {
                 ok()
             }
             // Answered by the link's owner (crate::secondary), never applied.
-            Op::Bye | Op::Ping | Op::SyncPoint { .. } => ok(),
+            Op::Bye | Op::Ping | Op::SyncPoint { .. } | Op::VerifyEnd { .. } => ok(),
+            // A question: compared, nothing changed (crate::verify_check).
+            Op::Verify {
+                dir,
+                path,
+                kind,
+                size,
+                mode,
+                uid,
+                gid,
+                xattrs,
+                offset,
+                len,
+                digest,
+            } => {
+                let asked = keel_repl::verify::Entry {
+                    kind: *kind,
+                    size: *size,
+                    mode: *mode,
+                    uid: *uid,
+                    gid: *gid,
+                    xattrs: *xattrs,
+                    digest: *digest,
+                };
+                Ok(crate::verify_check::answer(
+                    self.dirs.get(*dir as usize),
+                    path,
+                    &asked,
+                    *offset,
+                    *len,
+                ))
+            }
             Op::SyncEnd { .. } => {
                 self.copies.sync_ended();
                 self.make_durable()?;
@@ -428,7 +459,9 @@ impl Applier {
             | Op::SyncEnd { .. }
             | Op::Bye
             | Op::Ping
-            | Op::SyncPoint { .. } => {}
+            | Op::SyncPoint { .. }
+            | Op::Verify { .. }
+            | Op::VerifyEnd { .. } => {}
             _ => self.dirty = None,
         }
     }

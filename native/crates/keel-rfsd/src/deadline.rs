@@ -9,9 +9,9 @@
 //! stopped (SIGSTOP), so a thawed primary refuses at once; BOOTTIME also counts a suspend of the
 //! machine after the line was read, which MONOTONIC does not. A later line replaces the deadline,
 //! earlier or later; a line that is not understood closes it (the writer cannot be trusted to
-//! extend it), and the end of the pipe leaves it to expire.
+//! extend it), and the end of the pipe leaves it to expire. The pipe also carries other requests
+//! (crate::control, which reads it).
 
-use std::io::BufRead;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
 pub struct WriteDeadline {
@@ -100,20 +100,6 @@ pub fn parse_line(line: &str) -> Result<u64, String> {
     }
 }
 
-/// Reads deadlines from the control pipe until it ends.
-pub fn follow(input: impl BufRead, deadline: &WriteDeadline) {
-    for line in input.lines() {
-        match line.as_deref().map_err(|e| e.to_string()).and_then(parse_line) {
-            Ok(ns) => deadline.set_monotonic(ns),
-            Err(why) => {
-                deadline.close();
-                say!("keel-rfsd: control line refused, changes are refused from now on: {why}");
-            }
-        }
-    }
-    say!("keel-rfsd: control pipe closed: the last write deadline stands");
-}
-
 pub fn clock_ns(clock: libc::clockid_t) -> u64 {
     let mut ts: libc::timespec = unsafe { std::mem::zeroed() };
     unsafe { libc::clock_gettime(clock, &mut ts) };
@@ -186,15 +172,5 @@ mod tests {
         assert!(parse_line("deadline -5").unwrap_err().contains("'-5'"));
         assert!(parse_line("deadline 1 2").is_err());
         assert!(parse_line("extend 10").is_err());
-    }
-
-    #[test]
-    fn a_line_it_does_not_understand_closes_the_window_and_the_end_of_the_pipe_keeps_it() {
-        let mono = clock_ns(libc::CLOCK_MONOTONIC);
-        let d = WriteDeadline::closed();
-        follow(format!("deadline {}\n", mono + 3600 * S).as_bytes(), &d);
-        assert!(d.allows_now(), "the pipe's end leaves the deadline as it was");
-        follow(format!("deadline {}\nnonsense\n", mono + 3600 * S).as_bytes(), &d);
-        assert!(!d.allows_now());
     }
 }

@@ -56,6 +56,34 @@ impl Events {
     pub fn primary_stopped(&self) {
         self.emit("primary-stopped", json!({}));
     }
+    /// `rfsverify` on a secondary: an entry of its copy that differs from the primary's.
+    pub fn verify_diff(&self, dir: u8, path: &str, kind: &str, differs: &[&str], errno: i32) {
+        let mut f = json!({ "dir": dir, "path": path, "kind": kind, "differs": differs });
+        if errno != 0 {
+            f["errno"] = json!(errno);
+        }
+        self.emit("verify-diff", f);
+    }
+    /// `rfsverify` ended: entries compared, how many differ, whether the whole tree was.
+    pub fn verified(&self, files: u64, differ: u64, complete: bool, reason: Option<&str>) {
+        let mut f = json!({ "files": files, "differ": differ, "complete": complete });
+        if let Some(r) = reason {
+            f["reason"] = json!(r);
+        }
+        self.emit("verified", f);
+    }
+    /// `rfsdiff` on a primary: what a reintegration would send now (crate::diff).
+    pub fn diff(&self, d: &crate::diff::Estimate) {
+        self.emit("diff", d.to_json());
+    }
+    /// A request of the control pipe this daemon cannot serve (crate::control).
+    pub fn refused(&self, request: &str, reason: &str) {
+        self.emit("refused", json!({ "request": request, "reason": reason }));
+    }
+    /// Bytes of frames sent and received on the links, cumulative (crate::net).
+    pub fn net(&self, out_bytes: u64, in_bytes: u64) {
+        self.emit("net", json!({ "out_bytes": out_bytes, "in_bytes": in_bytes }));
+    }
     pub fn error(&self, message: &str) {
         self.emit("error", json!({ "message": message }));
     }

@@ -18,6 +18,8 @@ pub struct Link {
     opener: Opener,
     /// A whole frame must arrive within this time, however slowly its bytes trickle in.
     timeout: Duration,
+    /// The length on the wire of the last frame received (crate::net).
+    last_in: u64,
 }
 
 /// Where frames are read from: the socket, or the link's TLS.
@@ -84,6 +86,15 @@ pub struct Leaver {
 }
 
 impl Leaver {
+    /// Asks the primary for a verification pass (`rfsverify`, crate::verify).
+    pub fn ask_verify(&self) -> io::Result<()> {
+        self.writer
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .send(&Message::AskVerify)
+            .map(|_| ())
+    }
+
     /// Says `Leave` and closes the sending side: nothing this copy acknowledges counts any more.
     pub fn leave(&self) {
         let mut w = self.writer.lock().unwrap_or_else(|p| p.into_inner());
@@ -157,6 +168,7 @@ impl Link {
             writer: Arc::new(Mutex::new(Writer { tx, sealer })),
             opener,
             timeout,
+            last_in: 0,
         }
     }
 
@@ -247,6 +259,7 @@ impl Link {
     pub fn recv(&mut self) -> io::Result<(u64, Message)> {
         let deadline = Instant::now() + self.timeout;
         let body = read_frame(&mut self.rx, MAX_FRAME, deadline)?;
+        self.last_in = body.len() as u64 + 4;
         let (seq, payload) = self.opener.open(&body).map_err(invalid)?;
         Ok((seq, codec::decode(payload).map_err(invalid)?))
     }
@@ -264,6 +277,11 @@ impl Link {
             timeout: self.timeout,
         };
         Ok((sender, receiver))
+    }
+
+    /// The length on the wire of the last frame [`Link::recv`] gave.
+    pub fn last_in(&self) -> u64 {
+        self.last_in
     }
 
     pub fn peer(&self) -> String {

@@ -16,8 +16,10 @@ macro_rules! say {
 mod apply;
 mod args;
 mod at;
+mod control;
 mod copies;
 mod deadline;
+mod diff;
 mod events;
 mod find;
 mod handover;
@@ -25,6 +27,7 @@ mod inodes;
 mod key;
 mod link;
 mod mounts;
+mod net;
 mod notrep;
 mod pace;
 mod passfs;
@@ -41,6 +44,8 @@ mod sync;
 mod test_certs;
 mod tls;
 mod under;
+mod verify;
+mod verify_check;
 mod xattr;
 mod zones;
 
@@ -175,10 +180,6 @@ fn run(events: &Events) -> Result<(), String> {
             } else {
                 deadline::WriteDeadline::unbounded()
             });
-            if a.deadline_on_stdin {
-                let d = deadline.clone();
-                std::thread::spawn(move || deadline::follow(std::io::stdin().lock(), &d));
-            }
             let zones = zones::Zones::start(&a.state_dir, a.zone_bytes)?;
             let o = primary::PrimaryOptions {
                 zones,
@@ -189,7 +190,7 @@ fn run(events: &Events) -> Result<(), String> {
                 hold: a.hold,
                 peer_ip,
                 rei_kbps,
-                deadline,
+                deadline: deadline.clone(),
             };
             let repl = Arc::new(primary::Replicator::new(under.clone(), events.clone(), o));
             // The last primary did not stop cleanly: its secondary may still count as up to date.
@@ -216,6 +217,14 @@ fn run(events: &Events) -> Result<(), String> {
                 .dirty_from(Box::new(move || stats::dirty_of(&record.zones.lock())));
             let reporter = events.clone();
             std::thread::spawn(move || stats::report(reporter));
+            // Every primary reads its control pipe: rfsdiff, and the write deadline only when
+            // under the arbiter (crate::control).
+            let c = control::Control::new(
+                events.clone(),
+                a.deadline_on_stdin.then_some(deadline),
+                control::Role::Primary(repl.clone()),
+            );
+            std::thread::spawn(move || control::follow(std::io::stdin().lock(), &c));
             std::thread::spawn(move || repl.serve(listener));
             sessions
         }
@@ -233,10 +242,15 @@ fn run(events: &Events) -> Result<(), String> {
             };
             let (u, ev, slot) = (under.clone(), events.clone(), leaver.clone());
             std::thread::spawn(move || secondary::run(u, o, ev, slot));
+            // rfsverify is asked on the control pipe (crate::control).
+            let c = control::Control::new(events.clone(), None, control::Role::Secondary(leaver.clone()));
+            std::thread::spawn(move || control::follow(std::io::stdin().lock(), &c));
             sessions
         }
     };
     drop(start_lock);
+    let reporter = events.clone();
+    std::thread::spawn(move || net::report(reporter));
     events.mounted(&dirs.iter().map(|d| d.display().to_string()).collect::<Vec<_>>());
 
     let sig = loop {

@@ -55,6 +55,8 @@ pub struct Owed {
     /// The secondary refused something during a reintegration: one more pass.
     pub resweep: bool,
     pub broken: Option<Broken>,
+    /// The secondary asked for a verification pass (`rfsverify`, crate::verify).
+    pub verify: bool,
 }
 
 struct InFlight {
@@ -79,6 +81,7 @@ struct State {
     settled: Vec<Settled>,
     resweep: bool,
     broken: Option<Broken>,
+    verify: bool,
 }
 
 pub struct Pipeline {
@@ -186,6 +189,7 @@ impl Pipeline {
             settled: std::mem::take(&mut st.settled),
             resweep: std::mem::take(&mut st.resweep),
             broken: st.broken.clone(),
+            verify: std::mem::take(&mut st.verify),
         }
     }
 
@@ -223,6 +227,11 @@ impl Pipeline {
                     Ok(()) => continue,
                     Err(why) => why,
                 },
+                // Outside the order of acknowledgments: the next holder of the lock takes it.
+                Ok((_, Message::AskVerify)) => {
+                    self.lock().verify = true;
+                    continue;
+                }
                 Ok((_, Message::Leave)) => {
                     self.broke("the secondary left (its copy is recorded behind)", true);
                     return;

@@ -49,6 +49,9 @@ pub struct LinkState {
     held_until: Option<Instant>,
     /// When the link last carried an operation (for the keepalive).
     last_sent: Option<Instant>,
+    /// The secondary asked for a verification pass; one runs (crate::verify).
+    pub(crate) verify_asked: bool,
+    pub(crate) verifying: bool,
 }
 
 pub struct Replicator {
@@ -161,7 +164,7 @@ impl Repl<'_> {
             return Posted::NotSent;
         };
         self.st.last_sent = Some(Instant::now());
-        let question = matches!(op, Op::StatFile { .. });
+        let question = matches!(op, Op::StatFile { .. } | Op::Verify { .. });
         let how = Post {
             pending,
             syncing,
@@ -191,6 +194,12 @@ impl Repl<'_> {
         }
     }
 
+    /// Sends a question of a verification pass (crate::verify): its answer is waited for
+    /// without the lock.
+    pub(crate) fn ask(&mut self, op: Op) -> Posted {
+        self.send(op, None, false, true, Origin::Verify)
+    }
+
     /// Waits until the secondary answered everything sent: a change that removes or moves a name
     /// does so first, so that the paths of what is in flight still name their files when what
     /// was not applied is recorded (crate::pipeline).
@@ -209,6 +218,9 @@ impl Repl<'_> {
         self.settle(owed.settled);
         if owed.resweep {
             self.st.resweep = true;
+        }
+        if owed.verify {
+            self.st.verify_asked = true;
         }
         if let Some(b) = owed.broken {
             self.st.link = None;
@@ -423,7 +435,18 @@ impl Replicator {
             }
             // synctimestamp is kept up to date while the pair is in sync (guide §3.4).
             let in_sync = r.connected() && !r.st.syncing;
+            // A verification asked for waits for the end of a reintegration (crate::verify).
+            let verify = in_sync && r.st.verify_asked && !r.st.verifying;
+            if verify {
+                r.st.verify_asked = false;
+                r.st.verifying = true;
+            }
+            let generation = r.st.generation;
             drop(r);
+            if verify {
+                let me = self.clone();
+                std::thread::spawn(move || crate::verify::run(&me, generation));
+            }
             if in_sync && recorded.elapsed() >= crate::state::SYNC_REFRESH {
                 crate::state::record_sync(&self.state_dir);
                 recorded = Instant::now();
@@ -474,6 +497,8 @@ impl Replicator {
             self.resumed.notify_all();
             r.st.syncing = true;
             r.st.resweep = false;
+            // A verification asked on the old link is that secondary's, not this one's.
+            r.st.verify_asked = false;
             r.st.generation += 1;
             // Before any live change reaches it: where its copy stands, and the names moved
             // while it was away (crate::sync::begin).

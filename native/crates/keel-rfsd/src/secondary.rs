@@ -47,7 +47,12 @@ struct Standing {
 /// operation is acknowledged and applied under, which a clean stop takes so that it never marks
 /// a copy complete in the middle of an operation.
 #[derive(Clone, Default)]
-pub struct LeaverSlot(Arc<Mutex<Option<Leaver>>>, Arc<Mutex<bool>>);
+pub struct LeaverSlot(
+    Arc<Mutex<Option<Leaver>>>,
+    Arc<Mutex<bool>>,
+    /// The verification asked for on the current link (crate::verify).
+    Arc<Mutex<crate::verify::Tally>>,
+);
 
 impl LeaverSlot {
     fn set(&self, l: Option<Leaver>) {
@@ -60,6 +65,25 @@ impl LeaverSlot {
             say!("keel-rfsd: leaving: the primary goes on alone");
             l.leave();
         }
+    }
+
+    /// Asks the primary for a verification pass (`rfsverify`); Err: why not.
+    pub fn ask_verify(&self) -> Result<(), String> {
+        let leaver = self.0.lock().unwrap_or_else(|p| p.into_inner());
+        let Some(l) = leaver.as_ref() else {
+            return Err("this secondary has no link to its primary now".into());
+        };
+        if !self.verification().begin() {
+            return Err("a verification is already under way".into());
+        }
+        l.ask_verify().map_err(|e| {
+            self.verification().cancel();
+            format!("cannot ask the primary: {e}")
+        })
+    }
+
+    fn verification(&self) -> std::sync::MutexGuard<'_, crate::verify::Tally> {
+        self.2.lock().unwrap_or_else(|p| p.into_inner())
     }
 
     fn applying(&self) -> std::sync::MutexGuard<'_, bool> {
@@ -132,6 +156,9 @@ pub fn run(dirs: Arc<Vec<Underlying>>, o: SecondaryOptions, events: Events, leav
                 }
                 leaver.set(None);
                 link.shutdown();
+                leaver
+                    .verification()
+                    .interrupted(&events, &format!("the link to the primary ended: {reason}"));
                 if reason.kind() == io::ErrorKind::ConnectionAborted {
                     // Everything the primary acknowledged is here: this copy is up to date.
                     say!("keel-rfsd: the primary stopped replicating");
@@ -172,6 +199,7 @@ fn serve(
     let mut started = Instant::now();
     loop {
         let (seq, msg) = link.recv()?;
+        crate::net::received(events, link.last_in());
         let Message::Op(op) = msg else {
             return Err(io::Error::new(
                 io::ErrorKind::InvalidData,
@@ -215,7 +243,12 @@ fn serve(
         }
         let on_receipt = !matches!(
             op,
-            Op::SyncEnd { .. } | Op::StatFile { .. } | Op::Bye | Op::Fsync { .. }
+            Op::SyncEnd { .. }
+                | Op::StatFile { .. }
+                | Op::Bye
+                | Op::Fsync { .. }
+                | Op::Verify { .. }
+                | Op::VerifyEnd { .. }
         );
         if o.ack_on_receipt && !syncing && on_receipt {
             link.send(&Message::Ack(keel_repl::Ack::ok(seq)))?;
@@ -231,6 +264,9 @@ fn serve(
         } else {
             let r = applier.apply(&op);
             link.send(&Message::Ack(ack(seq, &r)))?;
+            if let Ok(a) = &r {
+                slot.verification().answered(&op, a, events);
+            }
             match r {
                 Err(e) if !syncing => {
                     // The primary drops the link on this answer and goes on: this copy is behind.
@@ -283,6 +319,7 @@ fn name(op: &Op) -> &'static str {
         Op::Mknod { .. } => "a mknod",
         Op::Fallocate { .. } => "an fallocate",
         Op::SetXattr { .. } | Op::RemoveXattr { .. } | Op::Xattrs { .. } => "an extended attribute change",
+        Op::Verify { .. } | Op::VerifyEnd { .. } => "a verification",
     }
 }
 

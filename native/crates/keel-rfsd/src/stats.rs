@@ -29,6 +29,8 @@ pub const REPORT_EVERY: Duration = Duration::from_secs(1);
 pub enum Origin {
     Live,
     Reintegration,
+    /// A question of a verification pass (`rfsverify`): counted on the link only (net_out).
+    Verify,
 }
 
 #[derive(Default)]
@@ -70,6 +72,9 @@ pub struct Stats {
     rei_ms: AtomicU64,
     dirty: OnceLock<DirtySource>,
     last: Mutex<Option<Value>>,
+    /// Bytes of frames this daemon sent and received on its links (crate::net).
+    pub(crate) net_out: AtomicU64,
+    pub(crate) net_in: AtomicU64,
 }
 
 fn bucket_of(us: u64) -> usize {
@@ -82,6 +87,7 @@ fn bucket_of(us: u64) -> usize {
 impl Stats {
     /// An operation of `bytes` (its frame on the wire) went out: in flight until answered.
     pub fn sent(&self, bytes: u64) {
+        self.net_out.fetch_add(bytes, Relaxed);
         self.pending_ops.fetch_add(1, Relaxed);
         self.pending_bytes.fetch_add(bytes, Relaxed);
     }
@@ -96,6 +102,7 @@ impl Stats {
         let flow = match origin {
             Origin::Live => &self.live,
             Origin::Reintegration => &self.rei,
+            Origin::Verify => return,
         };
         flow.ops.fetch_add(1, Relaxed);
         flow.bytes.fetch_add(bytes, Relaxed);
@@ -205,6 +212,16 @@ impl Stats {
             "rei_copied_bytes": g(&self.rei_copied_bytes),
             "rei_ms": if running { self.rei_elapsed_ms() } else { g(&self.rei_ms) },
         })
+    }
+
+    /// The file data per second the last reintegration that ended copied (None: none ended since
+    /// this daemon started, or it copied nothing): what `rfsdiff` estimates with (crate::diff).
+    pub fn last_rei_rate(&self) -> Option<u64> {
+        let (ms, bytes) = (self.rei_ms.load(Relaxed), self.rei_copied_bytes.load(Relaxed));
+        if self.rei_running.load(Relaxed) || ms == 0 || bytes == 0 {
+            return None;
+        }
+        Some((bytes as u128 * 1000 / ms as u128).min(u64::MAX as u128) as u64)
     }
 
     /// The snapshot, if it differs from the last one reported (or `always`); remembered as reported.

@@ -84,7 +84,9 @@ pub fn note(op: &Op) -> Note<'_> {
         | Op::SyncEnd { .. }
         | Op::Bye
         | Op::Ping
-        | Op::SyncPoint { .. } => Note::Nothing,
+        | Op::SyncPoint { .. }
+        | Op::Verify { .. }
+        | Op::VerifyEnd { .. } => Note::Nothing,
     }
 }
 

@@ -70,6 +70,11 @@ impl Scratch {
         self.primary_args(port, &["--write-deadline-stdin"], true)
     }
 
+    /// A primary with a control pipe ([`Daemon::tell`]: `diff`), not under the arbiter.
+    pub fn primary_controlled(&self, port: u16, more: &[&str]) -> Daemon {
+        self.primary_args(port, more, true)
+    }
+
     /// A primary with more arguments (e.g. `--hold-ms`).
     pub fn primary_with(&self, port: u16, more: &[&str]) -> Daemon {
         self.primary_args(port, more, false)
@@ -153,7 +158,24 @@ impl Scratch {
         self.secondary_args(port, full, prepare, module, &[])
     }
 
+    /// A secondary with a control pipe ([`Daemon::tell`]: `verify`).
+    pub fn secondary_controlled(&self, port: u16, full: bool) -> Daemon {
+        self.secondary_spawn(port, full, BIND, "mirror", &[], true)
+    }
+
     fn secondary_args(&self, port: u16, full: bool, prepare: &str, module: &str, more: &[&str]) -> Daemon {
+        self.secondary_spawn(port, full, prepare, module, more, false)
+    }
+
+    fn secondary_spawn(
+        &self,
+        port: u16,
+        full: bool,
+        prepare: &str,
+        module: &str,
+        more: &[&str],
+        control: bool,
+    ) -> Daemon {
         let daemon = env!("CARGO_BIN_EXE_keel-rfsd");
         let (dir, mounted_at) = (s(&self.s()).to_string(), s(&self.p()).to_string());
         // The primary's mount is copied into the new namespace: take it away first, without a look
@@ -198,7 +220,11 @@ impl Scratch {
             args.push("--full".into());
         }
         args.extend(more.iter().map(|a| a.to_string()));
-        Daemon::spawn("unshare", &args.iter().map(String::as_str).collect::<Vec<_>>())
+        Daemon::spawn_with(
+            "unshare",
+            &args.iter().map(String::as_str).collect::<Vec<_>>(),
+            control,
+        )
     }
 }
 
@@ -264,7 +290,8 @@ impl Daemon {
     pub fn spawn_with(program: &str, args: &[&str], control: bool) -> Daemon {
         let mut child = Command::new(program)
             .args(args)
-            .stdin(if control { Stdio::piped() } else { Stdio::inherit() })
+            // Every daemon reads its stdin (its control pipe): none here ends at once.
+            .stdin(if control { Stdio::piped() } else { Stdio::null() })
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
             .spawn()
