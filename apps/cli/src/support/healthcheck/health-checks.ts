@@ -25,14 +25,17 @@ export interface NeededPort {
 export interface HealthInputs {
   readonly clusterFile: string;
   readonly keyFile: string;
-  /** This node's name in cluster.xml, or why it cannot be found. */
+  /** This node's name in cluster.xml, or why it cannot be found; undefined without a cluster.xml. */
   readonly nodeName:
-    { readonly ok: true; readonly node: string } | { readonly ok: false; readonly message: string };
+    | { readonly ok: true; readonly node: string }
+    | { readonly ok: false; readonly message: string }
+    | undefined;
   readonly ports: readonly NeededPort[];
 }
 
 /** A port held by one of keel's own processes is in use as it should be. */
-const KEEL_PROCESS = /keel|\/apps\/(admin|heartbeat|rfs|vip|checkers|api)\//;
+const KEEL_PROCESS =
+  /\/apps\/(admin|heartbeat|rfs|vip|checkers|api)\/|\bkeel-(rfsd|fence)\b|\/bus\/nats-server\.conf\b/;
 
 const ok = (check: string, detail: string): HealthResult => ({ status: 'OK', check, detail });
 const warn = (check: string, detail: string, fix: string): HealthResult => ({
@@ -131,6 +134,7 @@ function clusterFileChecks(probe: HealthProbe, inputs: HealthInputs): HealthResu
       );
     else out.push(ok(check, `${file} (0600)`));
   }
+  if (inputs.nodeName === undefined) return out; // the cluster.xml line says what to do first
   out.push(
     inputs.nodeName.ok
       ? ok('node name', `this node is ${inputs.nodeName.node} in cluster.xml`)

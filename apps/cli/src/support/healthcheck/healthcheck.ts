@@ -12,6 +12,7 @@ import {
   NodeStartupError,
   type NodeEnv,
 } from '@keel/config';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { CliIo, EXIT, UsageError } from '../../io';
 import { writeFileAtomic } from '../output-file';
@@ -59,12 +60,14 @@ export function healthcheck(
 export function healthInputs(env: NodeEnv): HealthInputs {
   const paths = nodePaths(env);
   let nodeName: HealthInputs['nodeName'];
-  try {
-    nodeName = { ok: true, node: nodeBasics(env).node };
-  } catch (e) {
-    if (!(e instanceof NodeStartupError)) throw e;
-    nodeName = { ok: false, message: e.message };
-  }
+  if (!existsSync(paths.clusterFile)) nodeName = undefined;
+  else
+    try {
+      nodeName = { ok: true, node: nodeBasics(env).node };
+    } catch (e) {
+      if (!(e instanceof NodeStartupError)) throw e;
+      nodeName = { ok: false, message: e.message };
+    }
   return { clusterFile: paths.clusterFile, keyFile: paths.keyFile, nodeName, ports: neededPorts(env) };
 }
 
