@@ -105,9 +105,12 @@ export async function runCli(
     if (name === 'module') return await moduleAdmin(args, io, (m) => stateIfRunning(m, io, busFactory));
     const local = LOCAL[name] ?? NODE[name];
     if (local) return local(args, io);
-    // dump, snapshot, logsave: files of the node; admin asked for the module's state when it runs.
+    // dump, snapshot, logsave, clean: files of the node; admin asked for the module's state when it runs.
     if (SUPPORT_COMMANDS.includes(name))
-      return await support(name, args, io, (m) => moduleStateText(m, io, () => busFactory(io)));
+      return await support(name, args, io, {
+        stateText: (m) => moduleStateText(m, io, () => busFactory(io)),
+        state: (m) => stateIfRunning(m, io, busFactory),
+      });
     // The node's processes, read here: no keel service needs to answer.
     if (name === 'kill') return await kill(args, io);
     // The services' Prometheus metrics, asked of each on the node's bus.

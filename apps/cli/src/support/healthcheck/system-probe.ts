@@ -86,12 +86,12 @@ export function boundSockets(table: string, proto: 'tcp' | 'udp'): { port: numbe
     .split('\n')
     .slice(1)
     .flatMap((line) => {
-      const f = line.trim().split(/\s+/);
-      if (f.length < 10) return [];
-      const port = parseInt(f[1]!.split(':')[1] ?? '', 16);
+      const [, local, , state, , , , , , inode] = line.trim().split(/\s+/);
+      if (local === undefined || inode === undefined) return [];
+      const port = parseInt(local.split(':')[1] ?? '', 16);
       if (!Number.isInteger(port) || port === 0) return [];
-      if (proto === 'tcp' && f[3] !== '0A') return [];
-      return [{ port, inode: f[9]! }];
+      if (proto === 'tcp' && state !== '0A') return [];
+      return [{ port, inode }];
     });
 }
 
@@ -110,8 +110,8 @@ function owner(inodes: ReadonlySet<string>): PortHolder | undefined {
       } catch {
         continue;
       }
-      const m = /^socket:\[(\d+)\]$/.exec(target);
-      if (m && inodes.has(m[1]!)) return { pid: Number(pid), command: commandLine(pid) };
+      const inode = /^socket:\[(\d+)\]$/.exec(target)?.[1];
+      if (inode !== undefined && inodes.has(inode)) return { pid: Number(pid), command: commandLine(pid) };
     }
   }
   return undefined;
