@@ -27,6 +27,8 @@ test("/metrics gives admin's metrics and the api's, and counts the services that
       `keel_api_metrics_scrape_errors_total{target="${target}",reason="not_running",service="api",node="node1"} 1`,
     );
   expect(text).not.toMatch(/target="admin"/);
+  // The module's state as admin announced it to the api.
+  expect(text).toContain('keel_api_module_state{module="demo",state="STOP",service="api",node="node1"} 1');
   // Every name has at most one TYPE line.
   const types = text.match(/^# TYPE \S+/gm) ?? [];
   expect(new Set(types).size).toBe(types.length);

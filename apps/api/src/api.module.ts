@@ -6,6 +6,7 @@ import { nodeServiceModule, type ServiceModuleOptions } from '@keel/runtime';
 import { FileCredentialStore } from '@keel/config';
 import { ModuleEvents } from './core/module-events';
 import { ModuleStates } from './core/module-states';
+import { ModuleStateMetrics } from './metrics/module-state-metrics';
 import { CREDENTIAL_STORE } from './ports/credential-store.port';
 import { ApiController } from './service/api.controller';
 import { API_SETTINGS, WebServer } from './service/web-server';
@@ -32,6 +33,7 @@ export class ApiModule {
         { provide: API_SETTINGS, useValue: settings },
         { provide: CREDENTIAL_STORE, useValue: new FileCredentialStore(settings.webDir) },
         ModuleStates,
+        ModuleStateMetrics,
         { provide: ModuleEvents, useValue: new ModuleEvents() },
         WebServer,
       ],

@@ -26,13 +26,16 @@ import { AdminClient } from './admin-client';
 import { runDistributed } from './remote/distributed';
 import { CLUSTER_ADMIN, clusterAdmin } from './commands/cluster-admin';
 import { moduleAdmin } from './commands/module-admin';
+import { support, SUPPORT_COMMANDS } from './commands/support';
+import { moduleStateText } from './commands/module-state-text';
+import { healthcheck } from './support/healthcheck/healthcheck';
 
 type LocalCommand = (args: readonly string[], io: CliIo) => number;
 
 /** Commands that need no running service. */
 const LOCAL: Record<string, LocalCommand> = { confcheck };
 /** About the node itself, from its files (commands/node-info.ts). */
-const NODE: Record<string, LocalCommand> = { level, cmdlog, '-p': printPaths };
+const NODE: Record<string, LocalCommand> = { level, cmdlog, '-p': printPaths, healthcheck };
 const CLUSTER: Record<string, LocalCommand> = { confcheck: clusterConfcheck };
 const BUS: Record<string, LocalCommand> = { init: busInit };
 
@@ -59,6 +62,7 @@ const allowed = () =>
     'kill',
     'metrics',
     'web',
+    ...SUPPORT_COMMANDS,
     ...Object.keys(NODE),
   ].join(', ');
 
@@ -101,6 +105,12 @@ export async function runCli(
     if (name === 'module') return await moduleAdmin(args, io, (m) => stateIfRunning(m, io, busFactory));
     const local = LOCAL[name] ?? NODE[name];
     if (local) return local(args, io);
+    // dump, snapshot, logsave, clean: files of the node; admin asked for the module's state when it runs.
+    if (SUPPORT_COMMANDS.includes(name))
+      return await support(name, args, io, {
+        stateText: (m) => moduleStateText(m, io, () => busFactory(io)),
+        state: (m) => stateIfRunning(m, io, busFactory),
+      });
     // The node's processes, read here: no keel service needs to answer.
     if (name === 'kill') return await kill(args, io);
     // The services' Prometheus metrics, asked of each on the node's bus.

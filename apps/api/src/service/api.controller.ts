@@ -15,12 +15,14 @@ import {
 import { BusContext, OnBusEvent } from '@keel/runtime';
 import { ModuleEvents } from '../core/module-events';
 import { ModuleStates } from '../core/module-states';
+import { ModuleStateMetrics } from '../metrics/module-state-metrics';
 
 @Controller()
 export class ApiController {
   constructor(
     private readonly states: ModuleStates,
     private readonly events: ModuleEvents,
+    private readonly metrics: ModuleStateMetrics,
   ) {}
 
   /** Only admin publishes states (0010); the module is the subject's. */
@@ -29,6 +31,7 @@ export class ApiController {
     const { module, state, readiness, since } = msg.payload;
     if (parseModuleSubject(ctx.getSubject())?.module !== module) return;
     this.states.set(module, state, readiness);
+    this.metrics.observe(module, state, readiness);
     this.events.publish({ kind: 'state', module, state, readiness, since: new Date(since).toISOString() });
   }
 

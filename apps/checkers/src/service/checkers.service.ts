@@ -6,6 +6,7 @@
 import {
   Inject,
   Injectable,
+  Optional,
   type BeforeApplicationShutdown,
   type OnApplicationBootstrap,
 } from '@nestjs/common';
@@ -23,7 +24,8 @@ import {
 import { basename } from 'node:path';
 import { modulePaths, scriptEnv, userlogFile, type NodePaths } from '@keel/config';
 import { argvNeededBy } from '@keel/procs';
-import { CLOCK, Lifecycle, LOGGER, type Clock, type Logger } from '@keel/runtime';
+import { CLOCK, Lifecycle, LOGGER, METRICS_REGISTRY, type Clock, type Logger } from '@keel/runtime';
+import type { Registry } from 'prom-client';
 import type { CheckersPlan, ModuleCheckPlan } from '../core/plan';
 import { CUSTOM_PROCESSES, type CustomProcessPort } from '../ports/custom-process.port';
 import { ERRD_HANDLERS, type ErrdHandlerPort } from '../ports/errd-handler.port';
@@ -34,6 +36,7 @@ import { CHECKERS_PLACES, CHECKERS_PLAN } from '../ports/tokens';
 import { ModuleChecks, type ModuleChecksHost } from './module-checks';
 import { ModuleErrd, type ErrdAct, type ModuleErrdHost } from './module-errd';
 import { ProcessScans } from './process-scans';
+import { CheckersMetrics } from './checkers.metrics';
 
 export const SERVICE_NAME = 'checkers';
 /** The component named in the module log lines this service writes. */
@@ -54,6 +57,7 @@ export class CheckersService implements OnApplicationBootstrap, BeforeApplicatio
   private readonly lifecycle = new Lifecycle();
   private readonly modules = new Map<string, ModuleChecks>();
   private readonly errds = new Map<string, ModuleErrd>();
+  private readonly metrics: CheckersMetrics | undefined;
 
   constructor(
     @Inject(CHECKERS_PLAN) private readonly plan: CheckersPlan,
@@ -66,7 +70,10 @@ export class CheckersService implements OnApplicationBootstrap, BeforeApplicatio
     @Inject(ERRD_HANDLERS) private readonly handlers: ErrdHandlerPort,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(LOGGER) private readonly logger: Logger,
-  ) {}
+    @Optional() @Inject(METRICS_REGISTRY) registry?: Registry,
+  ) {
+    this.metrics = registry ? new CheckersMetrics(registry) : undefined;
+  }
 
   onApplicationBootstrap(): void {
     if (!this.lifecycle.beginStart()) return;
@@ -156,6 +163,7 @@ export class CheckersService implements OnApplicationBootstrap, BeforeApplicatio
         component,
         ...(isolation === undefined ? {} : { isolation }),
       });
+      this.metrics?.set(module, name, value);
     } catch (err) {
       this.logger.error('cannot publish a resource', { module, name, value, err });
     }

@@ -82,6 +82,7 @@ export async function build(inside: string, others: Readonly<Record<string, stri
     return {};
   });
   const clock = new FakeClock();
+  const metrics = createMetrics({ service: 'checkers', node: 'node1' });
   const module = CheckersModule.forRoot({
     settings: {
       paths: nodePaths({}),
@@ -100,7 +101,7 @@ export async function build(inside: string, others: Readonly<Record<string, stri
     handlers,
     clock,
     logger: createLogger({ service: 'checkers', node: 'node1', sink: createCapturingSink() }),
-    metrics: createMetrics({ service: 'checkers', node: 'node1' }),
+    metrics,
   });
   const app = await startOnBus(module, { logger: false });
   open.push(app);
@@ -125,6 +126,7 @@ export async function build(inside: string, others: Readonly<Record<string, stri
   };
   return {
     sut: app,
+    metrics,
     plan,
     probes,
     customs,

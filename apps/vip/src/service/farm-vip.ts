@@ -357,6 +357,14 @@ export class FarmVip {
     }
   }
 
+  /** The buckets each group's set holds now (what this node serves), by group name. */
+  shares(): { group: string; buckets: number }[] {
+    return this.host.plan.farm.groups.map((g, i) => {
+      const key = this.sets.get(i) ?? '';
+      return { group: g.name, buckets: key === '' ? 0 : key.split(',').length };
+    });
+  }
+
   private ownBuckets(group: number): number[] {
     const owners = this.view?.groups[group]?.owners ?? [];
     const self = this.host.plan.farm.node;

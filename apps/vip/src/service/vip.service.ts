@@ -25,11 +25,21 @@ import {
   type VipCommandResult,
   type VipOp,
 } from '@keel/bus';
-import { CLOCK, Lifecycle, LOGGER, type Clock, type Logger, type Timer } from '@keel/runtime';
+import {
+  CLOCK,
+  Lifecycle,
+  LOGGER,
+  METRICS_REGISTRY,
+  type Clock,
+  type Logger,
+  type Timer,
+} from '@keel/runtime';
+import type { Registry } from 'prom-client';
 import type { FarmVipPlan, VipModulePlan, VipPlan } from '../core/plan';
 import { FARM_FILTER, type FarmFilterPort } from '../ports/farm-filter.port';
 import { FARM_LINK, type FarmLinkPort } from '../ports/farm-link.port';
 import { FarmVip } from './farm-vip';
+import { VipMetrics, type FarmShare } from './vip.metrics';
 import {
   ADDRESSES,
   VIP_CONNECTIONS,
@@ -87,8 +97,17 @@ export class VipService implements OnApplicationBootstrap, BeforeApplicationShut
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(LOGGER) private readonly logger: Logger,
     @Optional() @Inject(VIP_OPTIONS) options?: VipServiceOptions,
+    @Optional() @Inject(METRICS_REGISTRY) registry?: Registry,
   ) {
     this.timing = { ...DEFAULT_TIMING, ...options };
+    if (registry) new VipMetrics(registry, () => this.farmShares());
+  }
+
+  /** The buckets each farm module's groups serve on this node now. */
+  farmShares(): FarmShare[] {
+    return [...this.modules.entries()].flatMap(([module, m]) =>
+      m instanceof FarmVip ? m.shares().map((s) => ({ module, ...s })) : [],
+    );
   }
 
   async onApplicationBootstrap(): Promise<void> {

@@ -50,6 +50,7 @@ export async function build(plan: VipPlan = vipPlan(), twin = new AddressTwin())
     logs.push(`${m.payload.level} ${m.payload.message}`);
   });
   const clock = new FakeClock();
+  const metrics = createMetrics({ service: 'vip', node: 'node1' });
   const module = VipModule.forRoot({
     settings: {
       paths: nodePaths({}),
@@ -67,12 +68,12 @@ export async function build(plan: VipPlan = vipPlan(), twin = new AddressTwin())
     link: farm,
     clock,
     logger: createLogger({ service: 'vip', node: 'node1', sink: createCapturingSink() }),
-    metrics: createMetrics({ service: 'vip', node: 'node1' }),
+    metrics,
   });
   const app = await startOnBus(module, { logger: false });
   open.push(app);
   const ask = (op: VipOp, module = 'web', subjectModule = module) =>
     admin.request(subjects.vipCmd(subjectModule), rpcs.vipCommand, { module, op }, { timeoutMs: 2_000 });
   const view = (v: FarmViewMessage) => heartbeat.publish(subjects.farmView(v.module), codecs.farmView, v);
-  return { sut: app, twin, farm, clock, ask, admin, view, resources, logs };
+  return { sut: app, twin, farm, clock, ask, admin, view, resources, logs, metrics };
 }
