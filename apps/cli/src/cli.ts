@@ -30,7 +30,7 @@ import { support, SUPPORT_COMMANDS } from './commands/support';
 import { moduleStateText } from './commands/module-state-text';
 import { healthcheck } from './support/healthcheck/healthcheck';
 
-type LocalCommand = (args: readonly string[], io: CliIo) => number;
+type LocalCommand = (args: readonly string[], io: CliIo) => number | Promise<number>;
 
 /** Commands that need no running service. */
 const LOCAL: Record<string, LocalCommand> = { confcheck };
@@ -104,7 +104,7 @@ export async function runCli(
     // Module packages on this node; uninstall asks admin the module's state first when it runs.
     if (name === 'module') return await moduleAdmin(args, io, (m) => stateIfRunning(m, io, busFactory));
     const local = LOCAL[name] ?? NODE[name];
-    if (local) return local(args, io);
+    if (local) return await local(args, io);
     // dump, snapshot, logsave, clean: files of the node; admin asked for the module's state when it runs.
     if (SUPPORT_COMMANDS.includes(name))
       return await support(name, args, io, {

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { healthcheck } from '../src/support/healthcheck/healthcheck';
 import type { HealthProbe } from '../src/support/healthcheck/health-probe.port';
+import type { PeerAnswer } from '../src/support/healthcheck/health-checks';
 import { recorder } from './recorder';
 
 // `keel healthcheck` as a command: exit 1 when a check fails, 0 with warnings only; the lines are
@@ -14,7 +15,7 @@ beforeEach(() => {
 });
 afterEach(() => rmSync(root, { recursive: true, force: true }));
 
-function sut(probe: Partial<HealthProbe> = {}) {
+async function sut(probe: Partial<HealthProbe> = {}, peers: readonly PeerAnswer[] = []) {
   const io = recorder({ KEEL_VAR: join(root, 'var'), KEEL_ETC: join(root, 'etc'), KEEL_NODE: 'node1' });
   const full: HealthProbe = {
     stat: () => undefined,
@@ -24,12 +25,12 @@ function sut(probe: Partial<HealthProbe> = {}) {
     portHolder: () => undefined,
     ...probe,
   };
-  const code = healthcheck([], io, full);
+  const code = await healthcheck([], io, full, async () => peers);
   return { code, io };
 }
 
-test('missing prerequisites: FAIL lines, a summary, exit 1, and healthcheck.txt written', () => {
-  const { code, io } = sut();
+test('missing prerequisites: FAIL lines, a summary, exit 1, and healthcheck.txt written', async () => {
+  const { code, io } = await sut();
   expect(code).toBe(1);
   expect(io.stdout).toEqual(
     expect.arrayContaining([
@@ -40,4 +41,32 @@ test('missing prerequisites: FAIL lines, a summary, exit 1, and healthcheck.txt 
   );
   expect(io.stdout.at(-1)).toMatch(/^healthcheck: \d+ OK, 0 WARN, 3 FAIL$/);
   expect(readFileSync(join(root, 'var', 'healthcheck.txt'), 'utf8')).toBe(io.stdout.join('\n') + '\n');
+});
+
+test('peers: one answering, one away (a warning), one with another cluster key (a failure)', async () => {
+  const { code, io } = await sut({}, [
+    { node: 'node2', origin: 'http://10.0.0.2:9010', outcome: { kind: 'answered' } },
+    {
+      node: 'node3',
+      origin: 'http://10.0.0.3:9010',
+      outcome: { kind: 'unreachable', message: 'connect ECONNREFUSED' },
+    },
+    {
+      node: 'node4',
+      origin: 'http://10.0.0.4:9010',
+      outcome: { kind: 'refused', message: 'bad credential' },
+    },
+  ]);
+  expect(code).toBe(1);
+  expect(io.stdout).toEqual(
+    expect.arrayContaining([
+      'OK   peer node2: http://10.0.0.2:9010 answers and holds the same cluster key',
+      expect.stringMatching(
+        /^WARN peer node3: http:\/\/10.0.0.3:9010 does not answer: connect ECONNREFUSED -> start keel on node3/,
+      ),
+      expect.stringMatching(
+        /^FAIL peer node4: .* refuses this node's credential: bad credential -> give every node the same cluster key/,
+      ),
+    ]),
+  );
 });

@@ -166,7 +166,8 @@ function installed(io: CliIo, module: string, command: string): boolean {
 function dumpSources(io: CliIo, module: string, admin: SupportAdmin): DumpSources {
   return {
     state: () => admin.stateText(module),
-    healthcheck: () => healthReport(io.env, new SystemProbe(io.env.PATH)).lines.join('\n') + '\n',
+    healthcheck: async () =>
+      (await healthReport(io.env, new SystemProbe(io.env.PATH))).lines.join('\n') + '\n',
     system: () => systemInfo(io.env, replicatedDirs(io, module), new Date()),
   };
 }

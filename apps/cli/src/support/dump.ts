@@ -26,7 +26,7 @@ export const DUMP_NAME = /^dump_\d{4}(_\d\d){5}(_\d+)?$/;
 export interface DumpSources {
   /** `keel state -m AM -v` as the CLI prints it, or a line saying why admin could not tell. */
   readonly state: () => Promise<string>;
-  readonly healthcheck: () => string;
+  readonly healthcheck: () => Promise<string>;
   readonly system: () => string;
 }
 
@@ -53,7 +53,7 @@ export async function makeDump(
   const dir = realDirs(paths.var, ['snapshot', 'modules', module]);
   const contents: [string, string | Buffer][] = [
     ['state.txt', await sources.state()],
-    ['healthcheck.txt', sources.healthcheck()],
+    ['healthcheck.txt', await sources.healthcheck()],
     ['system.txt', sources.system()],
     ...moduleLogs(files, mod.logFile),
     ['commandlog.txt', commandLog(paths.var)],

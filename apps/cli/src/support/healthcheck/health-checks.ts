@@ -188,3 +188,39 @@ export function healthSummary(results: readonly HealthResult[]): string {
   const n = (s: HealthStatus) => results.filter((r) => r.status === s).length;
   return `healthcheck: ${n('OK')} OK, ${n('WARN')} WARN, ${n('FAIL')} FAIL`;
 }
+
+/** What a peer's web service said to a request signed with this node's credential. */
+export type PeerOutcome =
+  | { readonly kind: 'answered' }
+  | { readonly kind: 'refused'; readonly message: string }
+  | { readonly kind: 'unreachable'; readonly message: string };
+
+export interface PeerAnswer {
+  readonly node: string;
+  readonly origin: string;
+  readonly outcome: PeerOutcome;
+}
+
+/**
+ * The other nodes of cluster.xml: reachable, and holding the same cluster key (a request signed
+ * with the node credential derived from it is accepted only by a node whose key is the same).
+ * A node that does not answer is a warning (it may be down for a reason); one that refuses the
+ * credential fails: every message between the two would be refused.
+ */
+export function peerChecks(answers: readonly PeerAnswer[]): HealthResult[] {
+  return answers.map(({ node, origin, outcome }) => {
+    const check = `peer ${node}`;
+    if (outcome.kind === 'answered') return ok(check, `${origin} answers and holds the same cluster key`);
+    if (outcome.kind === 'unreachable')
+      return warn(
+        check,
+        `${origin} does not answer: ${outcome.message}`,
+        `start keel on ${node}, or check the network and firewall between the nodes (its web port)`,
+      );
+    return fail(
+      check,
+      `${origin} refuses this node's credential: ${outcome.message}`,
+      `give every node the same cluster key (keel cluster genkey, then keel -H "*" -G from a node that has it)`,
+    );
+  });
+}

@@ -19,31 +19,42 @@ import { writeFileAtomic } from '../output-file';
 import {
   healthLine,
   healthSummary,
+  peerChecks,
   runHealthChecks,
   type HealthInputs,
   type NeededPort,
+  type PeerAnswer,
 } from './health-checks';
 import type { HealthProbe } from './health-probe.port';
+import { askPeers } from './peer-probe';
 import { SystemProbe } from './system-probe';
 
 export const HEALTHCHECK_USAGE = 'usage: keel healthcheck';
 
+/** Asks every other node of cluster.xml (peer-probe.ts is the real one). */
+export type PeerProbe = (env: NodeEnv) => Promise<readonly PeerAnswer[]>;
+
 /** The checks' text and whether one failed. */
-export function healthReport(env: NodeEnv, probe: HealthProbe): { lines: string[]; failed: boolean } {
-  const results = runHealthChecks(probe, healthInputs(env));
+export async function healthReport(
+  env: NodeEnv,
+  probe: HealthProbe,
+  peers: PeerProbe = askPeers,
+): Promise<{ lines: string[]; failed: boolean }> {
+  const results = [...runHealthChecks(probe, healthInputs(env)), ...peerChecks(await peers(env))];
   return {
     lines: [...results.map(healthLine), healthSummary(results)],
     failed: results.some((r) => r.status === 'FAIL'),
   };
 }
 
-export function healthcheck(
+export async function healthcheck(
   args: readonly string[],
   io: CliIo,
   probe: HealthProbe = new SystemProbe(io.env.PATH),
-): number {
+  peers: PeerProbe = askPeers,
+): Promise<number> {
   if (args.length > 0) throw new UsageError(`unexpected argument ${args[0]}\n${HEALTHCHECK_USAGE}`);
-  const { lines, failed } = healthReport(io.env, probe);
+  const { lines, failed } = await healthReport(io.env, probe, peers);
   lines.forEach((l) => io.out(l));
   const file = join(nodePaths(io.env).var, 'healthcheck.txt');
   try {
