@@ -149,6 +149,7 @@ fn run(events: &Events) -> Result<(), String> {
             listen,
             peer_ip,
             rei_kbps,
+            nbrei,
         } => {
             // A predecessor holds the port until it is retired, after the mounts (below).
             let listener = match predecessor {
@@ -176,6 +177,7 @@ fn run(events: &Events) -> Result<(), String> {
                 hold: a.hold,
                 peer_ip,
                 rei_kbps,
+                nbrei,
                 deadline,
             };
             let repl = Arc::new(primary::Replicator::new(under.clone(), events.clone(), o));

@@ -161,9 +161,11 @@ impl Walk<'_> {
             self.r.events.stats().rei_examined(plan);
             self.file(v.id.0, &v.path, Some(v.id))?;
             if self.astray {
-                return Ok(());
+                return self.flush();
             }
         }
+        // The files in flight are done (or given another pass) before their directories' times.
+        self.flush()?;
         others.sort_by_key(|v| v.kind == EntryKind::Dir);
         for v in others {
             self.entry(&v)?;
