@@ -240,7 +240,9 @@ pub fn parse(argv: impl IntoIterator<Item = String>) -> Result<Args, String> {
             Role::Secondary { connect, full }
         }
         (Some("secondary"), None, Some(_)) => {
-            return Err("--peer-addr, --rei-kbps, --nbrei and --write-deadline-stdin are for a primary".into())
+            return Err(
+                "--peer-addr, --rei-kbps, --nbrei and --write-deadline-stdin are for a primary".into(),
+            )
         }
         (Some("secondary"), _, _) => return Err("a secondary needs --connect and no --listen".into()),
         (Some(other), _, _) => return Err(format!("--role must be primary or secondary, not '{other}'")),
@@ -392,8 +394,9 @@ mod tests {
         assert!(err("--role secondary --connect 1.2.3.4:5 --nbrei 6").contains("for a primary"));
         for bad in ["0", "65", "-1", "six"] {
             assert!(
-                err(&format!("--role primary --listen 1.2.3.4:5 --nbrei {bad}"))
-                    .contains(&format!("--nbrei must be a number of files from 1 to 64, not '{bad}'")),
+                err(&format!("--role primary --listen 1.2.3.4:5 --nbrei {bad}")).contains(&format!(
+                    "--nbrei must be a number of files from 1 to 64, not '{bad}'"
+                )),
                 "{bad}"
             );
         }

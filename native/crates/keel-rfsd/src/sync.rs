@@ -42,9 +42,9 @@ use std::collections::HashMap;
 
 mod window;
 mod zone_pass;
-use window::{Limits, Next, Window};
 use std::os::unix::fs::FileExt;
 use std::time::Instant;
+use window::{Limits, Next, Window};
 
 /// Bytes read and sent per step: big enough for the link, small enough not to hold the
 /// application's writes back for long.

@@ -102,7 +102,11 @@ fn many_files_in_flight_under_live_writes_end_identical() {
     assert_same_trees(&t.p(), &t.s());
     let (pm, sm) = (tree_with_mtimes(&t.p()), tree_with_mtimes(&t.s()));
     for (path, entry) in pm.iter().filter(|(p, e)| p.starts_with("cold") && e.0 == 'f') {
-        assert_eq!(Some(entry), sm.get(path), "{path} has another modification time there");
+        assert_eq!(
+            Some(entry),
+            sm.get(path),
+            "{path} has another modification time there"
+        );
     }
     eprintln!("{during} writes during the reintegration, {files} files copied");
 }

@@ -194,7 +194,10 @@ mod tests {
         w.seal(false);
         assert!(w.files_full());
         let mut answered = Vec::new();
-        assert!(matches!(until_file(&mut w, &mut answered), Next::Complete("a", true)));
+        assert!(matches!(
+            until_file(&mut w, &mut answered),
+            Next::Complete("a", true)
+        ));
         assert_eq!(answered, vec![1]);
         assert!(!w.files_full(), "a completing file leaves room for one more");
     }
@@ -255,7 +258,10 @@ mod tests {
         };
         w.completing(a, vec![3, 4]);
         // b's data was sent before a's completion: its answers come first.
-        assert!(matches!(until_file(&mut w, &mut answered), Next::Complete("b", true)));
+        assert!(matches!(
+            until_file(&mut w, &mut answered),
+            Next::Complete("b", true)
+        ));
         let Next::Done(done, true) = until_file(&mut w, &mut answered) else {
             panic!("a done")
         };
@@ -278,7 +284,10 @@ mod tests {
         let mut w = sut(1, 8 * MIB);
         w.open("a");
         assert!(w.files_full());
-        assert!(matches!(w.next(), Next::Idle), "it is not complete before it is sealed");
+        assert!(
+            matches!(w.next(), Next::Idle),
+            "it is not complete before it is sealed"
+        );
         w.post(1, 3);
         w.seal(false);
         assert!(matches!(w.next(), Next::Answer(1, 3)));

@@ -164,7 +164,7 @@ impl Walk<'_> {
                 return self.flush();
             }
         }
-        // The files in flight are done (or given another pass) before their directories' times.
+        // Every file in flight done (or left to another pass) before the entries that remain.
         self.flush()?;
         others.sort_by_key(|v| v.kind == EntryKind::Dir);
         for v in others {
