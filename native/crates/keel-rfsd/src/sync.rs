@@ -5,7 +5,9 @@
 //! links, and the files the secondary lacks: every file on a full reintegration, otherwise those
 //! whose size, modification time or link count differ (the secondary answers `StatFile`). A file
 //! with several names is copied once, under its first name, and its other names are sent as hard
-//! links, so links stay links. Live changes flow on the same link between the steps. A live change
+//! links, so links stay links. A file's creation and data are not waited for step by step: up to
+//! `<rfs nbrei>` files are in flight, each completed (size, times) once its data was applied
+//! (`window`). Live changes flow on the same link between the steps. A live change
 //! that cannot apply yet (it reached a file not copied yet) or that moves names around (rename,
 //! link) may leave a place the walk already passed out of date, so it asks for one more pass,
 //! which copies only what still differs. The secondary is up to date when a pass ends with nothing
