@@ -26,6 +26,7 @@ describe('buildRfsPlan', () => {
       holdMs: 63_000,
       writeDeadline: false,
       reiKbps: undefined,
+      nbrei: 6,
       zoneBytes: 4096,
       acl: false,
       stateDir: '/var/lib/keel/modules/web/rfs',
@@ -127,6 +128,8 @@ describe('daemonArgs', () => {
       '10.0.2.2',
       '--hold-ms',
       String(plan.holdMs),
+      '--nbrei',
+      '6',
       '--zone-bytes',
       '4096',
       '--key-file',
@@ -224,6 +227,16 @@ describe('daemonArgs', () => {
     ]);
     expect(daemonArgs(capped, 'secondary', false)).not.toContain('--rei-kbps');
     expect(daemonArgs(plan, 'primary', false)).not.toContain('--rei-kbps');
+  });
+
+  it('gives a primary the files to reintegrate at once of <rfs nbrei> (6 by default); a secondary none', () => {
+    const nbrei = (rfs: string) => {
+      const args = daemonArgs(modulePlan(mirrorXml({ rfs })), 'primary', false);
+      return args.slice(args.indexOf('--nbrei'), args.indexOf('--nbrei') + 2);
+    };
+    expect(nbrei(' nbrei="12"')).toEqual(['--nbrei', '12']);
+    expect(nbrei('')).toEqual(['--nbrei', '6']);
+    expect(daemonArgs(plan, 'secondary', false)).not.toContain('--nbrei');
   });
 
   it('replicates and enforces ACLs on both roles with <rfs acl="on">, not by default', () => {

@@ -3,7 +3,7 @@
 //             (--dir <path> [--notreplicated <rel>]... [--notreplicated-regex <ERE|!ERE>]...
 //              [--tocheck <rel>]...)... (--listen <addr:port> --peer-addr <ip> | --connect <addr:port>)
 //             --key-file <path> --state-dir <path> [--full | --since <s>] --async second|none --timeout-ms <n>
-//             [--hold-ms <n> --rei-kbps <n> --zone-bytes <n> --write-deadline-stdin (primary)] [--acl]
+//             [--hold-ms <n> --rei-kbps <n> --nbrei <n> --zone-bytes <n> --write-deadline-stdin (primary)] [--acl]
 //             [--tls-ca <pem> --tls-cert <pem> --tls-key <pem>]
 import { formatEndpoint, type RfsModulePlan } from './plan';
 
@@ -32,6 +32,8 @@ export function daemonArgs(plan: RfsModulePlan, role: DaemonRole, full: boolean,
     );
     // The primary sends the reintegration, so it keeps to <rfs reiallowedbw>.
     if (plan.reiKbps !== undefined) args.push('--rei-kbps', String(plan.reiKbps));
+    // And copies up to <rfs nbrei> files at once (SafeKit's reintegration threads).
+    args.push('--nbrei', String(plan.nbrei));
     // It records what the secondary lacks in zones of <rfs ruzone_blocksize>.
     args.push('--zone-bytes', String(plan.zoneBytes));
     // Under a lease arbiter, it accepts changes only until the deadlines rfs writes on its stdin.

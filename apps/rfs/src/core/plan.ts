@@ -59,6 +59,8 @@ export interface RfsModulePlan {
   readonly writeDeadline: boolean;
   /** `<rfs reiallowedbw>`: the most a reintegration sends, in KB/s; undefined: no limit. */
   readonly reiKbps: number | undefined;
+  /** `<rfs nbrei>`: the files a primary's reintegration has in flight at once (1-64, default 6). */
+  readonly nbrei: number;
   /** `<rfs ruzone_blocksize>`: one zone of the primary's record of what its secondary lacks. */
   readonly zoneBytes: number;
   /**
@@ -204,6 +206,7 @@ function planModule(
       (arbiter ? arbiterHoldMs(heartbeatTimeoutMs, arbiter.ttl, arbiter.fence) : 0),
     writeDeadline: arbiter !== undefined,
     reiKbps: rfs.reiallowedbw,
+    nbrei: rfs.nbrei,
     zoneBytes: rfs.ruzoneBlocksize,
     acl: rfs.acl,
     stateDir: join(input.varDir, 'modules', m.name, 'rfs'),

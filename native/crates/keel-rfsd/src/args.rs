@@ -7,19 +7,26 @@ use std::time::Duration;
 pub const USAGE: &str = "usage: keel-rfsd --role primary|secondary --module <name> --node <name> \
 --peer <name> --dir <path>... (--listen <addr:port> [--peer-addr <ip>] | --connect <addr:port>) \
 --key-file <path> --state-dir <path> [--full] [--async second|none] [--timeout-ms <n>] \
-[--hold-ms <n>] [--rei-kbps <n>] [--zone-bytes <n>] [--since <unix seconds>] [--write-deadline-stdin] [--acl] \
+[--hold-ms <n>] [--rei-kbps <n>] [--nbrei <n>] [--zone-bytes <n>] [--since <unix seconds>] [--write-deadline-stdin] [--acl] \
 [--tls-ca <pem> --tls-cert <pem> --tls-key <pem>]; \
 after a --dir, for that directory: [--notreplicated <relative path>]... [--notreplicated-regex <ERE|!ERE>]... \
 [--tocheck <relative path>]...";
 
+/// `<rfs nbrei>` (SafeKit guide §5.7.3): files a reintegration copies at once, by default as
+/// SafeKit's threads.
+pub const DEFAULT_NBREI: usize = 6;
+pub const MAX_NBREI: usize = 64;
+
 #[derive(Debug, PartialEq)]
 pub enum Role {
     /// `peer_ip`: where the secondary connects from, when known (its handshakes get a place);
-    /// `rei_kbps`: the most its reintegrations send, in KB/s (`<rfs reiallowedbw>`).
+    /// `rei_kbps`: the most its reintegrations send, in KB/s (`<rfs reiallowedbw>`); `nbrei`: the
+    /// files a reintegration copies at once (`<rfs nbrei>`).
     Primary {
         listen: SocketAddr,
         peer_ip: Option<std::net::IpAddr>,
         rei_kbps: Option<u64>,
+        nbrei: usize,
     },
     Secondary {
         connect: SocketAddr,
@@ -93,6 +100,7 @@ pub fn parse(argv: impl IntoIterator<Item = String>) -> Result<Args, String> {
     let mut timeout = Duration::from_secs(10);
     let mut hold = Duration::ZERO;
     let mut rei_kbps = None;
+    let mut nbrei = None;
     let mut deadline_on_stdin = false;
     let mut zone_bytes = keel_zones::DEFAULT_ZONE_BYTES;
     let mut since_s = None;
@@ -188,6 +196,17 @@ pub fn parse(argv: impl IntoIterator<Item = String>) -> Result<Args, String> {
                     }
                 }
             }
+            "--nbrei" => {
+                let v = value()?;
+                match v.parse::<usize>() {
+                    Ok(n) if (1..=MAX_NBREI).contains(&n) => nbrei = Some(n),
+                    _ => {
+                        return Err(format!(
+                            "--nbrei must be a number of files from 1 to {MAX_NBREI}, not '{v}'"
+                        ))
+                    }
+                }
+            }
             "--zone-bytes" => {
                 let v = value()?;
                 match v.parse::<u64>() {
@@ -217,18 +236,21 @@ pub fn parse(argv: impl IntoIterator<Item = String>) -> Result<Args, String> {
             listen,
             peer_ip,
             rei_kbps,
+            nbrei: nbrei.unwrap_or(DEFAULT_NBREI),
         },
         (Some("primary"), _, _) if full => {
             return Err("--full is for a secondary (it asks its primary)".into())
         }
         (Some("primary"), _, _) => return Err("a primary needs --listen and no --connect".into()),
         (Some("secondary"), None, Some(connect))
-            if peer_ip.is_none() && rei_kbps.is_none() && !deadline_on_stdin =>
+            if peer_ip.is_none() && rei_kbps.is_none() && nbrei.is_none() && !deadline_on_stdin =>
         {
             Role::Secondary { connect, full }
         }
         (Some("secondary"), None, Some(_)) => {
-            return Err("--peer-addr, --rei-kbps and --write-deadline-stdin are for a primary".into())
+            return Err(
+                "--peer-addr, --rei-kbps, --nbrei and --write-deadline-stdin are for a primary".into(),
+            )
         }
         (Some("secondary"), _, _) => return Err("a secondary needs --connect and no --listen".into()),
         (Some(other), _, _) => return Err(format!("--role must be primary or secondary, not '{other}'")),
@@ -343,10 +365,17 @@ mod tests {
             Role::Primary {
                 listen: "0.0.0.0:5600".parse().unwrap(),
                 peer_ip: Some("198.18.0.2".parse().unwrap()),
-                rei_kbps: Some(2048)
+                rei_kbps: Some(2048),
+                nbrei: DEFAULT_NBREI,
             }
         );
         assert!(!a.deadline_on_stdin);
+    }
+
+    #[test]
+    fn reads_the_files_a_primary_reintegrates_at_once() {
+        let a = parse(argv("--role primary --module m --node n1 --peer n2 --dir /a --listen 0.0.0.0:5600 --key-file k --state-dir s --nbrei 64")).unwrap();
+        assert!(matches!(a.role, Role::Primary { nbrei: 64, .. }), "{:?}", a.role);
     }
 
     #[test]
@@ -425,6 +454,15 @@ mod tests {
         assert!(err("--role secondary --connect 1.2.3.4:5 --bogus").contains("unknown argument '--bogus'"));
         assert!(err("--role secondary --connect 1.2.3.4:5 --rei-kbps 100").contains("for a primary"));
         assert!(err("--role primary --listen 1.2.3.4:5 --rei-kbps 0").contains("at least 1"));
+        assert!(err("--role secondary --connect 1.2.3.4:5 --nbrei 6").contains("for a primary"));
+        for bad in ["0", "65", "-1", "six"] {
+            assert!(
+                err(&format!("--role primary --listen 1.2.3.4:5 --nbrei {bad}")).contains(&format!(
+                    "--nbrei must be a number of files from 1 to 64, not '{bad}'"
+                )),
+                "{bad}"
+            );
+        }
         assert!(err("--role secondary --connect 1.2.3.4:5 --write-deadline-stdin").contains("for a primary"));
         assert!(err("--role primary --listen 1.2.3.4:5 --rei-kbps fast").contains("'fast'"));
         assert!(err("--role primary --listen 1.2.3.4:5 --zone-bytes 1000").contains("multiple of 4096"));

@@ -167,6 +167,7 @@ fn run(events: &Events) -> Result<(), String> {
             listen,
             peer_ip,
             rei_kbps,
+            nbrei,
         } => {
             // A predecessor holds the port until it is retired, after the mounts (below).
             let listener = match predecessor {
@@ -190,6 +191,7 @@ fn run(events: &Events) -> Result<(), String> {
                 hold: a.hold,
                 peer_ip,
                 rei_kbps,
+                nbrei,
                 deadline: deadline.clone(),
             };
             let repl = Arc::new(primary::Replicator::new(under.clone(), events.clone(), o));

@@ -3,8 +3,9 @@
 //!
 //! The link's mutex is the replication lock: a file system operation holds it from its local
 //! effect until its operations are sent, and waits for the acknowledgment without it (many are in
-//! flight at once, crate::pipeline); a reintegration holds it for each step it reads, sends and
-//! has answered. So the secondary receives changes in exactly the order they happened here, and a
+//! flight at once, crate::pipeline); a reintegration holds it for each step it reads and sends
+//! (a step whose answer decides the next waits for it under the lock; a file's data steps do not,
+//! crate::sync). So the secondary receives changes in exactly the order they happened here, and a
 //! reintegration step never overtakes an application write or is overtaken by one.
 
 use crate::deadline::WriteDeadline;
@@ -69,6 +70,8 @@ pub struct Replicator {
     peer_ip: Option<IpAddr>,
     /// `<rfs reiallowedbw>`: the most a reintegration sends, in KB/s (None: no limit).
     pub(crate) rei_kbps: Option<u64>,
+    /// `<rfs nbrei>`: the files a reintegration has in flight at once (crate::sync::window).
+    pub(crate) nbrei: usize,
     handshakes: Mutex<HashMap<IpAddr, usize>>,
     refusals: Mutex<Refusals>,
     /// Changes only before it, under the lease arbiter (crate::deadline).
@@ -89,6 +92,7 @@ pub struct PrimaryOptions {
     pub hold: Duration,
     pub peer_ip: Option<IpAddr>,
     pub rei_kbps: Option<u64>,
+    pub nbrei: usize,
     pub deadline: Arc<WriteDeadline>,
     pub zones: crate::zones::Zones,
     pub state_dir: std::path::PathBuf,
@@ -181,8 +185,16 @@ impl Repl<'_> {
         }
     }
 
-    /// Sends one operation of a reintegration (its own links and renames are no news to it) and
-    /// waits for its answer, the lock held: None when the link is gone.
+    /// Sends one operation of a reintegration (its own links and renames are no news to it)
+    /// without waiting for its answer ([`Replicator::wait`], without the lock): a file's data
+    /// steps are many in flight (crate::sync, its window).
+    pub fn put(&mut self, op: Op) -> Posted {
+        let syncing = self.st.syncing;
+        self.send(op, None, syncing, true, Origin::Reintegration)
+    }
+
+    /// Sends one operation of a reintegration and waits for its answer, the lock held: None when
+    /// the link is gone.
     pub fn copy(&mut self, op: Op) -> Option<Ack> {
         let syncing = self.st.syncing;
         let posted = self.send(op, None, syncing, true, Origin::Reintegration);
@@ -308,6 +320,7 @@ impl Replicator {
             hold: o.hold,
             peer_ip: o.peer_ip,
             rei_kbps: o.rei_kbps,
+            nbrei: o.nbrei,
             handshakes: Mutex::new(HashMap::new()),
             refusals: Mutex::new(Refusals::default()),
             deadline: o.deadline,

@@ -5,7 +5,9 @@
 //! links, and the files the secondary lacks: every file on a full reintegration, otherwise those
 //! whose size, modification time or link count differ (the secondary answers `StatFile`). A file
 //! with several names is copied once, under its first name, and its other names are sent as hard
-//! links, so links stay links. Live changes flow on the same link between the steps. A live change
+//! links, so links stay links. A file's creation and data are not waited for step by step: up to
+//! `<rfs nbrei>` files are in flight, each completed (size, times) once its data was applied
+//! (`window`). Live changes flow on the same link between the steps. A live change
 //! that cannot apply yet (it reached a file not copied yet) or that moves names around (rename,
 //! link) may leave a place the walk already passed out of date, so it asks for one more pass,
 //! which copies only what still differs. The secondary is up to date when a pass ends with nothing
@@ -28,7 +30,8 @@
 
 use crate::at::{self, FdRef};
 use crate::pace::Pace;
-use crate::primary::{Repl, Replicator};
+use crate::pipeline::Answer;
+use crate::primary::{Posted, Repl, Replicator};
 use crate::state;
 use crate::under::Underlying;
 use crate::xattr;
@@ -39,13 +42,19 @@ use keel_zones::plan::{self, Facts, FilePlan, Mode, SecondaryState};
 use keel_zones::FileId;
 use std::collections::HashMap;
 
+mod window;
 mod zone_pass;
 use std::os::unix::fs::FileExt;
 use std::time::Instant;
+use window::{Limits, Next, Window};
 
 /// Bytes read and sent per step: big enough for the link, small enough not to hold the
 /// application's writes back for long.
 const CHUNK: usize = 1 << 20;
+/// File data sent and not answered yet, across the files in flight: enough to keep the link and
+/// the secondary busy for a round trip and more, little enough for a send blocked on a full
+/// socket not to hold the replication lock long (docs/decisions/0009, "Bench").
+const WINDOW_BYTES: u64 = 8 << 20;
 /// The most encoded entry bytes in one listing part (a frame holds 4 MiB).
 const LISTING_PART: usize = 1 << 20;
 /// Disturbed passes before one runs alone.
@@ -83,6 +92,27 @@ struct Walk<'a> {
     visiting: bool,
     /// The secondary's copy is not what the record says it is (a zone pass then falls back).
     astray: bool,
+    /// The files whose operations are in flight (`<rfs nbrei>`).
+    window: Window<InFlight, Posted>,
+}
+
+/// A file whose data or completion is in flight.
+struct InFlight {
+    d: u8,
+    path: RelPath,
+    /// Shared with the steps that read its data.
+    file: std::sync::Arc<std::fs::File>,
+    key: (u64, u64),
+    id: FileId,
+    /// Its version in the zone record when it was planned.
+    version: Option<u64>,
+    several: bool,
+    /// Copied afresh (created or emptied there).
+    fresh: bool,
+    /// The secondary's size, when it kept its file.
+    theirs_size: Option<u64>,
+    /// The size when it was planned.
+    size: u64,
 }
 
 /// How a reintegration goes, decided when the secondary joins.
@@ -164,6 +194,10 @@ pub fn reintegrate(r: &Replicator, generation: u64, plan: Plan) {
         fallback: plan.fallback,
         visiting: false,
         astray: false,
+        window: Window::new(Limits {
+            files: r.nbrei,
+            bytes: WINDOW_BYTES,
+        }),
     };
     r.events.reintegration(plan.mode == Mode::Full);
     // Progress and counts (crate::stats); reported when it ends, before `synced`.
@@ -191,6 +225,10 @@ pub fn reintegrate(r: &Replicator, generation: u64, plan: Plan) {
                     return;
                 }
             }
+        }
+        // Every file of the pass answered, done or given another pass.
+        if w.flush().is_err() {
+            return;
         }
         // Dropped after `l` (declared before it): the pass stays alone until its verdict is sent.
         let Ok(mut l) = w.step() else { return };
@@ -252,6 +290,11 @@ fn data_at(f: &std::fs::File, offset: u64) -> Option<(u64, u64)> {
 /// Whether the secondary applied an operation (a failure already asked for another pass).
 fn applied(ack: &Option<keel_repl::Ack>) -> bool {
     matches!(ack, Some(a) if a.errno == 0)
+}
+
+/// The same, of an operation's answer waited for ([`Replicator::wait`]).
+fn answered_applied(answer: Option<Answer>) -> bool {
+    matches!(answer, Some(Answer::Ack(a)) if a.errno == 0)
 }
 
 /// A pass that runs alone: the application's changes wait until it is dropped (on every return).
@@ -456,8 +499,13 @@ impl<'a> Walk<'a> {
     }
 
     /// Copies what the secondary lacks of the file at `path` (in a zone pass, `expect`: the
-    /// recorded file it must be).
+    /// recorded file it must be). Its creation and data are sent without waiting for their
+    /// answers, its completion once they are all applied (the window, `settle_while`): up to
+    /// `<rfs nbrei>` files are in flight at once.
     fn file(&mut self, d: u8, path: &RelPath, expect: Option<FileId>) -> Result<(), Aborted> {
+        self.settle_while(Window::files_full)?;
+        // Sent before the data, answered with it: the creation and the attributes.
+        let mut before = Vec::new();
         let (file, key, several, ranges, fresh, id, version, theirs_size, size) = {
             let mut l = self.step()?;
             let opened = self
@@ -565,20 +613,19 @@ impl<'a> Walk<'a> {
                     (vec![(0, u64::MAX)], true)
                 }
                 _ => {
-                    let created = l.copy(Op::Create {
+                    // Not waited for: a creation the secondary refuses fails the file (its data
+                    // may land in the old file there, which the next pass copies again).
+                    before.push(l.put(Op::Create {
                         dir: d,
                         path: path.clone(),
                         mode: st.st_mode,
                         uid: st.st_uid,
                         gid: st.st_gid,
-                    });
-                    if !applied(&created) {
-                        return Ok(());
-                    }
+                    }));
                     // A new file there: only attributes to add, or ACLs to take back that the
                     // secondary's file system gave it from a default ACL the primary's file no
                     // longer follows.
-                    self.attributes(&mut l, d, path, xattr::acls());
+                    before.extend(self.put_attributes(&mut l, d, path, xattr::acls()));
                     theirs_size = None;
                     (vec![(0, u64::MAX)], true)
                 }
@@ -596,23 +643,60 @@ impl<'a> Walk<'a> {
                 size,
             )
         };
-        let mut buf = vec![0u8; CHUNK];
+        let file = std::sync::Arc::new(file);
+        self.window.open(InFlight {
+            d,
+            path: path.clone(),
+            file: file.clone(),
+            key,
+            id,
+            version,
+            several,
+            fresh,
+            theirs_size,
+            size,
+        });
+        for posted in before {
+            self.window.post(posted, 0);
+        }
+        let short = self.data(d, path, (&file, key), ranges, fresh)?;
+        self.window.seal(short);
+        // Its other names are sent as links to this one: they need it done, and where it is on
+        // the secondary.
+        if several {
+            self.flush()?;
+        }
+        Ok(())
+    }
+
+    /// Sends the data of the file being copied (the window's open file), each step read and
+    /// sent under the lock and answered later. True: it stopped short (its name now stands for
+    /// another file).
+    fn data(
+        &mut self,
+        d: u8,
+        path: &RelPath,
+        (file, key): (&std::fs::File, (u64, u64)),
+        ranges: Vec<(u64, u64)>,
+        fresh: bool,
+    ) -> Result<bool, Aborted> {
         for (from, to) in ranges {
             let mut offset = from;
             while offset < to {
+                self.settle_while(Window::bytes_full)?;
                 let mut l = self.step()?;
                 // The name may meanwhile belong to another file (unlinked and created again,
                 // renamed, replaced by a link): stop copying the old one there, and look again
                 // next pass.
                 if !self.names(d, path, key) {
                     Self::resweep(&mut l);
-                    return Ok(());
+                    return Ok(true);
                 }
                 // Holes of a file copied afresh are not sent: the new file there has them where
                 // nothing is written, up to the size the truncate below gives it. A zone is sent
                 // whole: a hole punched there while the secondary was away must replace its data.
                 let upto = if fresh {
-                    match data_at(&file, offset) {
+                    match data_at(file, offset) {
                         Some((at, end)) if at < to => {
                             offset = at;
                             end.min(to)
@@ -623,52 +707,95 @@ impl<'a> Walk<'a> {
                     to
                 };
                 let want = (upto - offset).min(CHUNK as u64) as usize;
-                let n = match file.read_at(&mut buf[..want], offset) {
+                let mut data = vec![0u8; want];
+                let n = match file.read_at(&mut data, offset) {
                     Ok(0) | Err(_) => break,
                     Ok(n) => n,
                 };
-                let wrote = l.copy(Op::Write {
+                data.truncate(n);
+                let posted = l.put(Op::Write {
                     dir: d,
                     path: path.clone(),
                     offset,
-                    data: buf[..n].to_vec(),
+                    data,
                 });
-                // Not finished with the size and times of the original: a copy that lacks data
-                // must not look complete to the next pass's comparison.
-                if !applied(&wrote) {
-                    return Ok(());
-                }
-                offset += n as u64;
-                self.stats.bytes += n as u64;
-                self.r.events.stats().rei_copied(n as u64);
-                // Waits without the lock: the application's changes flow meanwhile.
+                // Answered without the lock: the application's changes flow meanwhile.
                 drop(l);
+                self.window.post(posted, n as u64);
+                offset += n as u64;
                 if let Some((pace, began)) = &mut self.pace {
                     std::thread::sleep(pace.sent(n as u64, began.elapsed()));
                 }
             }
         }
+        Ok(false)
+    }
+
+    /// Waits for answers, oldest first, while `busy` says the window is too full; completes the
+    /// files whose data was all applied, and counts those done.
+    fn settle_while(&mut self, busy: impl Fn(&Window<InFlight, Posted>) -> bool) -> Result<(), Aborted> {
+        while busy(&self.window) {
+            match self.window.next() {
+                Next::Answer(posted, bytes) => {
+                    if answered_applied(self.r.wait(posted)) {
+                        self.stats.bytes += bytes;
+                        if bytes > 0 {
+                            self.r.events.stats().rei_copied(bytes);
+                        }
+                    } else {
+                        // Not applied: refused (which asked for another pass) or the link is gone
+                        // (the next step ends the walk). The file is not completed.
+                        self.window.failed();
+                    }
+                }
+                Next::Complete(f, true) => self.complete(f)?,
+                Next::Done(f, true) => self.done(f)?,
+                // Its record stays: the next pass, or the next reintegration, copies it again.
+                Next::Complete(_, false) | Next::Done(_, false) => {}
+                Next::Idle => break,
+            }
+        }
+        Ok(())
+    }
+
+    /// Waits until every file in flight is done or given up.
+    fn flush(&mut self) -> Result<(), Aborted> {
+        self.settle_while(|w| !w.is_empty())
+    }
+
+    /// Every data step of `f` was applied: sends its size (unless both ends had it all along,
+    /// zones within the file) and its times.
+    fn complete(&mut self, f: InFlight) -> Result<(), Aborted> {
         let mut l = self.step()?;
-        if !self.names(d, path, key) {
+        if !self.names(f.d, &f.path, f.key) {
             Self::resweep(&mut l);
             return Ok(());
         }
-        if let Ok(st) = at::stat_fd(std::os::fd::AsFd::as_fd(&file)) {
-            // The size, unless both ends had it all along (zones within the file).
+        let mut ops = Vec::new();
+        if let Ok(st) = at::stat_fd(std::os::fd::AsFd::as_fd(&*f.file)) {
             let now = st.st_size as u64;
-            if fresh || theirs_size != Some(size) || now != size {
-                l.copy(Op::Truncate {
-                    dir: d,
-                    path: path.clone(),
+            if f.fresh || f.theirs_size != Some(f.size) || now != f.size {
+                ops.push(l.put(Op::Truncate {
+                    dir: f.d,
+                    path: f.path.clone(),
                     len: now,
-                });
+                }));
             }
-            l.copy(times(d, path, &st));
+            ops.push(l.put(times(f.d, &f.path, &st)));
         }
-        if several {
-            self.learn(&mut l, d, key, path);
+        drop(l);
+        self.window.completing(f, ops);
+        Ok(())
+    }
+
+    /// `f` is on the secondary, complete: the record forgets it (unless written since it was
+    /// planned), and it counts as copied.
+    fn done(&mut self, f: InFlight) -> Result<(), Aborted> {
+        if f.several {
+            let mut l = self.step()?;
+            self.learn(&mut l, f.d, f.key, &f.path);
         }
-        self.r.zones.lock().copied(id, version);
+        self.r.zones.lock().copied(f.id, f.version);
         self.stats.files += 1;
         self.r.events.stats().rei_copied_file();
         Ok(())
@@ -712,21 +839,30 @@ impl<'a> Walk<'a> {
     /// Sends the replicated extended attributes of `path` (ACLs with `<rfs acl="on">`): always
     /// when `exact` (the secondary's entry may hold others), else only when there are some.
     fn attributes(&self, l: &mut Repl<'_>, d: u8, path: &RelPath, exact: bool) {
+        if let Some(posted) = self.put_attributes(l, d, path, exact) {
+            self.r.wait(posted);
+            l.reap();
+        }
+    }
+
+    /// The same, not waiting for the answer: what was sent, if anything.
+    fn put_attributes(&self, l: &mut Repl<'_>, d: u8, path: &RelPath, exact: bool) -> Option<Posted> {
         let attrs = self
             .under(d)
             .open_at(path, libc::O_PATH, 0)
             .and_then(|fd| xattr::replicated(fd.as_fd_ref(), xattr::acls()));
         match attrs {
-            Ok(attrs) if exact || !attrs.is_empty() => {
-                l.copy(Op::Xattrs {
-                    dir: d,
-                    path: path.clone(),
-                    attrs,
-                    acls: xattr::acls(),
-                });
+            Ok(attrs) if exact || !attrs.is_empty() => Some(l.put(Op::Xattrs {
+                dir: d,
+                path: path.clone(),
+                attrs,
+                acls: xattr::acls(),
+            })),
+            Ok(_) => None,
+            Err(_) => {
+                Self::resweep(l);
+                None
             }
-            Ok(_) => {}
-            Err(_) => Self::resweep(l),
         }
     }
 

@@ -161,9 +161,11 @@ impl Walk<'_> {
             self.r.events.stats().rei_examined(plan);
             self.file(v.id.0, &v.path, Some(v.id))?;
             if self.astray {
-                return Ok(());
+                return self.flush();
             }
         }
+        // Every file in flight done (or left to another pass) before the entries that remain.
+        self.flush()?;
         others.sort_by_key(|v| v.kind == EntryKind::Dir);
         for v in others {
             self.entry(&v)?;
