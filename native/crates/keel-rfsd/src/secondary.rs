@@ -69,8 +69,10 @@ impl LeaverSlot {
 
     /// Asks the primary for a verification pass (`rfsverify`); Err: why not.
     pub fn ask_verify(&self) -> Result<(), String> {
-        let leaver = self.0.lock().unwrap_or_else(|p| p.into_inner());
-        let Some(l) = leaver.as_ref() else {
+        // Cloned out: the send may block up to the link timeout, and the slot's lock must not
+        // hold the link's end (set(None)) and the rejoin behind it.
+        let leaver = self.0.lock().unwrap_or_else(|p| p.into_inner()).clone();
+        let Some(l) = leaver else {
             return Err("this secondary has no link to its primary now".into());
         };
         if !self.verification().begin() {

@@ -362,7 +362,7 @@ impl<'a> Walk<'a> {
 
     fn dir(&mut self, d: u8, path: &RelPath) -> Result<(), Aborted> {
         let entries = {
-            let mut l = self.step()?;
+            let mut l = self.waited_step()?;
             let listed = self
                 .under(d)
                 .open_at(path, libc::O_RDONLY | libc::O_DIRECTORY, 0)
@@ -421,7 +421,7 @@ impl<'a> Walk<'a> {
             match kind {
                 EntryKind::Dir => {
                     {
-                        let mut l = self.step()?;
+                        let mut l = self.waited_step()?;
                         match self.under(d).stat(&child) {
                             Ok(st) if at::kind(&st) == EntryKind::Dir => {
                                 l.copy(Op::Mkdir {
@@ -442,7 +442,7 @@ impl<'a> Walk<'a> {
                         };
                     }
                     self.dir(d, &child)?;
-                    let mut l = self.step()?;
+                    let mut l = self.waited_step()?;
                     match self.under(d).stat(&child) {
                         Ok(st) if at::kind(&st) == EntryKind::Dir => {
                             l.copy(times(d, &child, &st));
@@ -451,7 +451,7 @@ impl<'a> Walk<'a> {
                     }
                 }
                 EntryKind::Symlink => {
-                    let mut l = self.step()?;
+                    let mut l = self.waited_step()?;
                     let link = self.under(d).open_at(&child, libc::O_PATH, 0).and_then(|fd| {
                         let st = at::stat_fd(fd.as_fd_ref())?;
                         Ok((st, at::readlink_fd(fd.as_fd_ref())?))
@@ -482,7 +482,7 @@ impl<'a> Walk<'a> {
                 }
                 EntryKind::File => self.file(d, &child, None)?,
                 EntryKind::Other => {
-                    let mut l = self.step()?;
+                    let mut l = self.waited_step()?;
                     self.special(&mut l, d, &child);
                 }
             }
@@ -504,6 +504,10 @@ impl<'a> Walk<'a> {
     /// `<rfs nbrei>` files are in flight at once.
     fn file(&mut self, d: u8, path: &RelPath, expect: Option<FileId>) -> Result<(), Aborted> {
         self.settle_while(Window::files_full)?;
+        // Outside a full copy, the file's question (`StatFile`) waits for its answer under the lock.
+        if self.mode != Mode::Full {
+            self.flush()?;
+        }
         // Sent before the data, answered with it: the creation and the attributes.
         let mut before = Vec::new();
         let (file, key, several, ranges, fresh, id, version, theirs_size, size) = {
@@ -709,8 +713,16 @@ impl<'a> Walk<'a> {
                 let want = (upto - offset).min(CHUNK as u64) as usize;
                 let mut data = vec![0u8; want];
                 let n = match file.read_at(&mut data, offset) {
-                    Ok(0) | Err(_) => break,
+                    // The file ends sooner than planned: its completion gives the secondary its size.
+                    Ok(0) => break,
                     Ok(n) => n,
+                    // Not this file's end: completing it would give the secondary zeros where the
+                    // data could not be read. It stays to copy; the next pass tries again.
+                    Err(e) => {
+                        say!("keel-rfsd: reading {} at {offset} for the secondary failed: {e}; it is copied again at the next pass", path);
+                        Self::resweep(&mut l);
+                        return Ok(true);
+                    }
                 };
                 data.truncate(n);
                 let posted = l.put(Op::Write {
@@ -761,6 +773,15 @@ impl<'a> Walk<'a> {
     /// Waits until every file in flight is done or given up.
     fn flush(&mut self) -> Result<(), Aborted> {
         self.settle_while(|w| !w.is_empty())
+    }
+
+    /// The lock for a step that waits for its own answer (`copy`): the window is emptied first,
+    /// without the lock, since the secondary answers in order and the wait would otherwise hold
+    /// the application's changes behind every byte in flight (docs/decisions/0009, "The
+    /// reintegration window").
+    fn waited_step(&mut self) -> Result<Repl<'a>, Aborted> {
+        self.flush()?;
+        self.step()
     }
 
     /// Every data step of `f` was applied: sends its size (unless both ends had it all along,

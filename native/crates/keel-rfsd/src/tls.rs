@@ -20,7 +20,7 @@ use rustls::{
 use std::fmt;
 use std::io::{self, Read, Write};
 use std::net::{IpAddr, TcpStream};
-use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+use std::os::unix::fs::{MetadataExt, OpenOptionsExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
 use std::time::Instant;
@@ -78,19 +78,31 @@ fn provider() -> Arc<rustls::crypto::CryptoProvider> {
     Arc::new(rustls::crypto::ring::default_provider())
 }
 
-/// The private key file: owned like the cluster key (libs/config tls-files.ts): no symlink, not
-/// readable by other users.
+/// The private key file: owned like the cluster key (libs/config tls-files.ts): no symlink, owned
+/// by root or this user, not readable by other users. Judged on the descriptor it is read from, so
+/// a file swapped in after a check is not the one read.
 fn read_key_file(path: &Path) -> Result<Vec<u8>, String> {
-    let meta = std::fs::symlink_metadata(path).map_err(|e| format!("cannot read it ({e})"))?;
-    if meta.file_type().is_symlink() {
-        return Err("is a symbolic link; give the key file itself".into());
-    }
-    check_key_mode(meta.permissions().mode())?;
     let mut f = std::fs::OpenOptions::new()
         .read(true)
-        .custom_flags(libc::O_NOFOLLOW)
+        .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK)
         .open(path)
-        .map_err(|e| format!("cannot read it ({e})"))?;
+        .map_err(|e| match e.raw_os_error() {
+            Some(libc::ELOOP) => "is a symbolic link; give the key file itself".to_string(),
+            _ => format!("cannot read it ({e})"),
+        })?;
+    let meta = f.metadata().map_err(|e| format!("cannot read it ({e})"))?;
+    if !meta.file_type().is_file() {
+        return Err("is not a regular file".into());
+    }
+    // SAFETY: geteuid has no preconditions.
+    let me = unsafe { libc::geteuid() };
+    if meta.uid() != 0 && meta.uid() != me {
+        return Err(format!(
+            "is owned by uid {}, neither root nor this user",
+            meta.uid()
+        ));
+    }
+    check_key_mode(meta.permissions().mode())?;
     let mut bytes = Vec::new();
     f.read_to_end(&mut bytes)
         .map_err(|e| format!("cannot read it ({e})"))?;

@@ -179,7 +179,8 @@ impl Walk<'_> {
     /// A recorded entry other than a regular file: its owner, mode, times and attributes.
     fn entry(&mut self, v: &Visit) -> Result<(), Aborted> {
         let (d, path) = (v.id.0, &v.path);
-        let mut l = self.step()?;
+        // Its question (`StatFile`) waits for its answer under the lock: nothing else in flight.
+        let mut l = self.waited_step()?;
         let here = self
             .under(d)
             .open_at(path, libc::O_PATH, 0)
