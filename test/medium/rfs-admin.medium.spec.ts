@@ -122,6 +122,8 @@ test('prim: the daemon is started as primary and start_prim runs once it has mou
       '198.18.0.2',
       '--hold-ms',
       '9000',
+      '--nbrei',
+      '6',
       '--zone-bytes',
       '4096',
       '--key-file',
