@@ -9,14 +9,4 @@ export async function until(ok: () => boolean | Promise<boolean>, ms: number, wh
     if (Date.now() > limit) throw new Error(`timed out waiting until ${what}`);
 }
 
-/** mulberry32: numbers in [0, 1) that replay from the seed. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { seededRandom } from '@keel/testing';

@@ -4,7 +4,8 @@
 // is reached. Each must be answered with a 4xx, the api must keep answering, and nothing reaches
 // admin (the module stays stopped, its log never names an action). KEEL_FUZZ_SEED varies the cases.
 import { call, startApiNode, type ApiNode } from './api-node';
-import { casesFor, seeded, type FuzzCase } from './openapi-fuzz';
+import { seededRandom } from '@keel/testing';
+import { casesFor, type FuzzCase } from './openapi-fuzz';
 
 jest.setTimeout(300_000);
 let n: ApiNode;
@@ -46,7 +47,7 @@ async function send(c: FuzzCase): Promise<string> {
 
 test('every malformed request to every operation is answered 4xx, and the api lives on', async () => {
   const seed = Number(process.env.KEEL_FUZZ_SEED ?? 20261208);
-  const rand = seeded(seed);
+  const rand = seededRandom(seed);
   const doc = await call(n.base, 'GET', '/api/v1.0/openapi.json', { key: n.keys.Monitor });
   expect(doc.status).toBe(200);
 

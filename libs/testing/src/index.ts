@@ -4,3 +4,4 @@ export * from './inbox';
 export * from './capturing-sink';
 export * from './bus-factories';
 export * from './fake-clock';
+export * from './seeded-random';

@@ -5,6 +5,7 @@
 // modelled exactly: a node accepts writes while its own clock is before the last deadline pushed
 // to it. The result is every node's write windows in real time.
 import { MemoryLeaseStore } from '../../src/adapters/memory-lease-store';
+import { seededRandom } from '@keel/testing';
 import {
   initialKeeper,
   nextWakeAt,
@@ -62,7 +63,7 @@ export async function simulate(s: SimScenario): Promise<SimResult> {
   const at = (t: number, run: Job['run']) => {
     jobs.push({ at: Math.max(t, realNow), seq: seq++, run });
   };
-  const random = mulberry32(s.seed);
+  const random = seededRandom(s.seed);
   const delay = () => (random() < 0.05 ? random() * 4 * s.timing.requestTimeoutMs : random() * s.maxDelayMs);
 
   // Delays are the simulation's own; the store's clients answer at once.
@@ -203,16 +204,4 @@ export function overlaps(windows: readonly WriteWindow[]): [WriteWindow, WriteWi
     }
   }
   return out;
-}
-
-/** A small deterministic PRNG, so a failing seed replays. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }

@@ -1,0 +1,13 @@
+// mulberry32: numbers in [0, 1) that replay from the seed, for tests whose randomness must be
+// reproducible from a seed they print (the lab's fault and arbiter runs, the lease simulation,
+// the API fuzz).
+export function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
