@@ -71,6 +71,7 @@ export {
 } from './node/node-paths';
 export { busFiles, SHIPPED_NATS_SERVER_CONFIG, type BusFiles } from './node/bus-files';
 export { scriptEnv, userlogFile, type ScriptPlace } from './node/script-env';
+export { readFileTail, type FileTail } from './node/file-tail';
 export {
   listUserlogs,
   parseUserlogName,

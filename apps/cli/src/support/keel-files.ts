@@ -3,23 +3,11 @@
 // directory is listed without following links (a link in it is skipped), and the real path of the
 // directory read must lie under the real path of one of keel's places, so a module directory
 // replaced by a link to /root does not make a snapshot carry /root's files.
-import {
-  closeSync,
-  constants,
-  fstatSync,
-  lstatSync,
-  openSync,
-  readdirSync,
-  readSync,
-  realpathSync,
-} from 'node:fs';
+import { lstatSync, readdirSync, realpathSync } from 'node:fs';
 import { dirname, join, sep } from 'node:path';
+import { readFileTail, type FileTail } from '@keel/config';
 
-/** The end (or all, when smaller) of a regular file: `maxBytes` at most, and whether it held more. */
-export interface FileTail {
-  readonly data: Buffer;
-  readonly truncated: boolean;
-}
+export type { FileTail };
 
 export class KeelFiles {
   private readonly roots: string[];
@@ -48,28 +36,7 @@ export class KeelFiles {
 
   /** The last `maxBytes` of a regular file of keel's places, or undefined (absent, a link, not a file). */
   tail(file: string, maxBytes: number): FileTail | undefined {
-    if (!this.inside(dirname(file))) return undefined;
-    let fd: number;
-    try {
-      fd = openSync(file, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
-    } catch {
-      return undefined;
-    }
-    try {
-      const st = fstatSync(fd);
-      if (!st.isFile()) return undefined;
-      const length = Math.min(st.size, maxBytes);
-      const data = Buffer.alloc(length);
-      let got = 0;
-      while (got < length) {
-        const n = readSync(fd, data, got, length - got, st.size - length + got);
-        if (n === 0) break;
-        got += n;
-      }
-      return { data: data.subarray(0, got), truncated: st.size > length };
-    } finally {
-      closeSync(fd);
-    }
+    return this.inside(dirname(file)) ? readFileTail(file, maxBytes) : undefined;
   }
 
   /** Names of the regular files (or, with `dirs`, the directories) of a directory of keel's places. */

@@ -2,8 +2,9 @@
 // userlogFile() names in the module's variable directory, listed newest first and read from their
 // end, for the web service (docs/decisions/0021 "Script logs"). Only names of that exact form are
 // read, each through a descriptor opened without following a link, and only a regular file.
-import { closeSync, constants, fstatSync, lstatSync, openSync, readdirSync, readSync } from 'node:fs';
+import { lstatSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { readFileTail } from './file-tail';
 
 const NAME = /^userlog_(\d{4})_(\d{2})_(\d{2})T(\d{2})(\d{2})(\d{2})(\d{3})_([A-Za-z0-9_.-]{1,64})\.ulog$/;
 
@@ -62,32 +63,7 @@ export interface UserlogText extends UserlogEntry {
 /** The end of one script log, or undefined when no such log exists (or the name is not one). */
 export function readUserlog(varDir: string, name: string, maxBytes: number): UserlogText | undefined {
   const parsed = parseUserlogName(name);
-  if (!parsed) return undefined;
-  let fd: number;
-  try {
-    fd = openSync(join(varDir, name), constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
-  } catch {
-    return undefined;
-  }
-  try {
-    const st = fstatSync(fd);
-    if (!st.isFile()) return undefined;
-    const length = Math.min(st.size, maxBytes);
-    const buf = Buffer.alloc(length);
-    let got = 0;
-    while (got < length) {
-      const n = readSync(fd, buf, got, length - got, st.size - length + got);
-      if (n === 0) break;
-      got += n;
-    }
-    return {
-      name,
-      ...parsed,
-      bytes: st.size,
-      text: buf.subarray(0, got).toString('utf8'),
-      truncated: st.size > length,
-    };
-  } finally {
-    closeSync(fd);
-  }
+  const tail = parsed && readFileTail(join(varDir, name), maxBytes);
+  if (!parsed || !tail) return undefined;
+  return { name, ...parsed, bytes: tail.size, text: tail.data.toString('utf8'), truncated: tail.truncated };
 }
