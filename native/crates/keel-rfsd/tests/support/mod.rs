@@ -4,6 +4,7 @@
 #![allow(dead_code)]
 
 pub mod certs;
+pub mod refused;
 pub mod relay;
 
 use serde_json::Value;
