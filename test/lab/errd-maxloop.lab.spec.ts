@@ -7,6 +7,9 @@ mirrorScenario(
   'errd maxloop',
   (c) => {
     test('three restarts by errd, then the 4th detection stops node1 and node2 goes ALONE', async () => {
+      // errd has judged the application up once before the first kill (a fast first
+      // synchronisation can bring the pair up before errd's first poll).
+      await c().waitLog('node1', / I Resource proc\.node set to up by errd$/, 30, 1);
       for (let round = 1; round <= 3; round++) {
         await killApplication('node1');
         await c().waitLog('node1', / I Action restart called by errd$/, 30, round);
