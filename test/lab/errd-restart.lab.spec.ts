@@ -8,6 +8,8 @@ mirrorScenario(
   (c) => {
     test('the application killed on the PRIM: errd restarts it, node1 stays PRIM and serves again', async () => {
       const before = await c().mark('node1');
+      // errd has judged the application up once before the kill (see errd-maxloop).
+      await c().waitLog('node1', / I Resource proc\.node set to up by errd$/, 30, 1);
       await killApplication('node1');
       // Three messages from errd, written by admin as each arrives: their order in the log is not
       // the point, each one is.
